@@ -1,0 +1,74 @@
+/*
+ * drillmaster/client.h: a connection to a Docker Engine.
+ *
+ * A dm_client talks to one engine over its HTTP API (a Unix socket, or TCP
+ * with optional TLS) and keeps its connections open between calls. It is
+ * thread-safe: one client may be used by many threads and many groups at once.
+ */
+#ifndef DRILLMASTER_CLIENT_H
+#define DRILLMASTER_CLIENT_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct dm_client dm_client;
+
+/* How to reach the engine. Every field left NULL / 0 / -1 falls back to the
+ * environment, as the docker command does:
+ *   host         DOCKER_HOST, else "unix:///var/run/docker.sock".
+ *                Accepted: "unix:///path", "tcp://host:port".
+ *   api_version  DOCKER_API_VERSION, else negotiated with the engine
+ *                (the highest both speak, at least "1.40").
+ *   tls_verify   -1: DOCKER_TLS_VERIFY set and non-empty; 0: off; 1: on.
+ *   cert_path    DOCKER_CERT_PATH, else "~/.docker" (ca.pem, cert.pem, key.pem).
+ *   timeout      seconds allowed for an ordinary request (not for waits, log
+ *                follows, builds or pulls); 0 means 60. */
+typedef struct dm_client_options {
+	unsigned int version;
+	const char *host;
+	const char *api_version;
+	int tls_verify;
+	const char *cert_path;
+	double timeout;
+} dm_client_options;
+
+#define DM_CLIENT_OPTIONS_VERSION 1
+#define DM_CLIENT_OPTIONS_INIT { DM_CLIENT_OPTIONS_VERSION, NULL, NULL, -1, NULL, 0 }
+
+/* Opens a client and negotiates the API version with the engine, so an
+ * unreachable engine is reported here. `opts` may be NULL (all from the
+ * environment).
+ * Returns DM_OK; DM_EINVALID for a malformed address (the message names it);
+ * DM_EUNREACHABLE when nothing answers (the message names the address tried
+ * and how to start an engine); DM_EENGINE when the engine is older than API
+ * 1.40. On failure *out is NULL. */
+DM_EXTERN(int) dm_client_open(dm_client **out, const dm_client_options *opts);
+
+/* Closes the connections and frees the client. NULL is a no-op. No call on the
+ * client may be in progress on another thread. */
+DM_EXTERN(void) dm_client_free(dm_client *client);
+
+/* Asks the engine whether it is alive (GET /_ping). */
+DM_EXTERN(int) dm_client_ping(dm_client *client);
+
+/* The address the client talks to, e.g. "unix:///var/run/docker.sock".
+ * Borrowed: lives as long as the client. */
+DM_EXTERN(const char *) dm_client_host(const dm_client *client);
+
+/* The API version in use, e.g. "1.41". Borrowed: lives as long as the client. */
+DM_EXTERN(const char *) dm_client_api_version(const dm_client *client);
+
+/* Asks the engine for its version. Writes the engine's version (e.g.
+ * "20.10.24") and the highest API version it speaks (e.g. "1.41") into
+ * caller-owned strings, released with dm_free(). Either pointer may be NULL. */
+DM_EXTERN(int) dm_client_engine_version(dm_client *client, char **engine_version,
+                                        char **api_version);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

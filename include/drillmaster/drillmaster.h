@@ -1,0 +1,19 @@
+/*
+ * drillmaster/drillmaster.h: the whole public C API of libdrillmaster.
+ *
+ *   common.h   status codes, errors, dm_free, version
+ *   client.h   dm_client: a connection to a Docker Engine
+ *   group.h    dm_group: services on a network; start, stop, reload, status, logs
+ *   service.h  dm_service: one service's definition and host-side hooks
+ *
+ * Link with `pkg-config --cflags --libs drillmaster`.
+ */
+#ifndef DRILLMASTER_H
+#define DRILLMASTER_H
+
+#include "common.h"
+#include "client.h"
+#include "service.h"
+#include "group.h"
+
+#endif

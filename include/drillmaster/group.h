@@ -1,0 +1,280 @@
+/*
+ * drillmaster/group.h: a group of services and what can be done with it.
+ *
+ * A group is a set of services on one private bridge network. Every container
+ * and network drillmaster makes carries the labels io.drillmaster.group,
+ * io.drillmaster.service, io.drillmaster.config-hash and
+ * io.drillmaster.version, and is found again by those labels, never by name.
+ * Containers are named <group>-<service>-1 and reachable on the network under
+ * the service's name.
+ *
+ * Threading: a group is used by one operation at a time (a second operation
+ * on the same group waits for the first); dm_group_cancel() may be called
+ * from any thread or a signal handler. Different groups are independent.
+ * Operations on the same group from different processes of one machine are
+ * serialised by a lock file, ${TMPDIR:-/tmp}/drillmaster-<group>.lock.
+ */
+#ifndef DRILLMASTER_GROUP_H
+#define DRILLMASTER_GROUP_H
+
+#include "client.h"
+#include "common.h"
+#include "service.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct dm_group dm_group;
+
+/* Creates an empty group. `name` must be a valid Docker name
+ * ([a-zA-Z0-9][a-zA-Z0-9_.-]*): it is checked here. The network name defaults
+ * to "drillmaster-<name>" and the directory to the current one. */
+DM_EXTERN(int) dm_group_new(dm_group **out, const char *name);
+
+/* Frees the group and its services. NULL is a no-op. No operation may be in
+ * progress on it. */
+DM_EXTERN(void) dm_group_free(dm_group *group);
+
+/* Borrowed, live as long as the group (or until the next set call). */
+DM_EXTERN(const char *) dm_group_name(const dm_group *group);
+DM_EXTERN(const char *) dm_group_network_name(const dm_group *group);
+DM_EXTERN(const char *) dm_group_directory(const dm_group *group);
+
+DM_EXTERN(int) dm_group_set_network_name(dm_group *group, const char *network);
+
+/* The directory relative build contexts and volumes are resolved against
+ * (usually the spec's directory). */
+DM_EXTERN(int) dm_group_set_directory(dm_group *group, const char *directory);
+
+/* Adds a service and writes its handle (borrowed: it lives as long as the
+ * group) to *out. Names are checked by dm_group_validate(), not here. */
+DM_EXTERN(int) dm_group_add_service(dm_service **out, dm_group *group, const char *name,
+                                    const char *image);
+
+/* The services in the order they were added. Borrowed handles. */
+DM_EXTERN(size_t) dm_group_service_count(const dm_group *group);
+DM_EXTERN(dm_service *) dm_group_service_at(const dm_group *group, size_t index);
+
+/* The service of that name, or NULL. */
+DM_EXTERN(dm_service *) dm_group_find_service(const dm_group *group, const char *name);
+
+/* Checks every definition and the dependency graph without touching the
+ * engine; `exclude` lists services that would be left out (may be NULL when
+ * `exclude_count` is 0). Returns DM_EINVALID with every problem in the
+ * message, one per line, each naming the service and the field. */
+DM_EXTERN(int) dm_group_validate(dm_group *group, const char *const *exclude,
+                                 size_t exclude_count);
+
+/* ---- progress events ---- */
+
+typedef enum dm_phase {
+	DM_PHASE_BUILDING = 1,     /* building the service's image */
+	DM_PHASE_PULLING = 2,      /* pulling the service's image */
+	DM_PHASE_PRE_START = 3,    /* running the pre_start hook */
+	DM_PHASE_CREATING = 4,     /* creating the container */
+	DM_PHASE_STARTING = 5,     /* starting the container */
+	DM_PHASE_PINGING = 6,      /* waiting for the ping hook */
+	DM_PHASE_INITIALISING = 7, /* running the post_start_init hook */
+	DM_PHASE_RUNNING = 8,      /* ready: dependants may start */
+	DM_PHASE_STOPPING = 9,
+	DM_PHASE_STOPPED = 10,
+	DM_PHASE_REMOVED = 11,
+	DM_PHASE_FAILED = 12,      /* message: the reason */
+	DM_PHASE_SKIPPED = 13,     /* not attempted: a dependency failed, or cancelled */
+	DM_PHASE_DETAIL = 14,      /* engine-level detail: a build or pull output line */
+	DM_PHASE_WAITING = 15      /* created, waiting for dependencies to be ready */
+} dm_phase;
+
+/* A short lower-case name of a phase ("building"); never NULL. */
+DM_EXTERN(const char *) dm_phase_name(int phase);
+
+typedef struct dm_event {
+	unsigned int version; /* DM_EVENT_VERSION */
+	const char *service;  /* NULL for the group itself (its network) */
+	int phase;            /* a dm_phase */
+	const char *message;  /* never NULL; may be "" */
+	double timestamp;     /* seconds since the Unix epoch */
+} dm_event;
+
+#define DM_EVENT_VERSION 1
+
+/* Receives progress events. Called on worker threads, but never two calls at
+ * once for one operation, so the callback needs no lock of its own. The event
+ * is borrowed for the call. It must not call operations on the same group. */
+typedef void (*dm_event_fn)(const dm_event *event, void *user_data);
+
+/* ---- results ---- */
+
+typedef enum dm_outcome {
+	DM_OUTCOME_STARTED = 1,         /* a new container was created and is ready */
+	DM_OUTCOME_ALREADY_RUNNING = 2, /* its container was running: untouched */
+	DM_OUTCOME_RESTARTED = 3,       /* an exited container was started again */
+	DM_OUTCOME_RELOADED = 4,        /* rebuilt and recreated by dm_group_reload() */
+	DM_OUTCOME_FAILED = 5,          /* see dm_result_reason() */
+	DM_OUTCOME_SKIPPED = 6,         /* not attempted: a dependency failed */
+	DM_OUTCOME_EXCLUDED = 7,        /* left out by the options */
+	DM_OUTCOME_CANCELLED = 8,       /* not attempted: the operation was cancelled */
+	DM_OUTCOME_STOPPED = 9,         /* its container was stopped */
+	DM_OUTCOME_REMOVED = 10,        /* its container was stopped and removed */
+	DM_OUTCOME_NOT_RUNNING = 11     /* nothing to stop */
+} dm_outcome;
+
+/* A short lower-case name of an outcome ("already running"); never NULL. */
+DM_EXTERN(const char *) dm_outcome_name(int outcome);
+
+typedef struct dm_result dm_result;
+
+/* One entry per service of the group, in the order they were added. Strings
+ * are borrowed and live as long as the result. */
+DM_EXTERN(size_t) dm_result_count(const dm_result *result);
+DM_EXTERN(const char *) dm_result_service(const dm_result *result, size_t index);
+DM_EXTERN(int) dm_result_outcome(const dm_result *result, size_t index);
+/* Why it failed or was skipped; "" otherwise. */
+DM_EXTERN(const char *) dm_result_reason(const dm_result *result, size_t index);
+/* The container's id, "" when it has none. */
+DM_EXTERN(const char *) dm_result_container_id(const dm_result *result, size_t index);
+/* Seconds the service took in this operation. */
+DM_EXTERN(double) dm_result_seconds(const dm_result *result, size_t index);
+/* Non-zero when the operation was cancelled. */
+DM_EXTERN(int) dm_result_cancelled(const dm_result *result);
+/* How many services failed (DM_OUTCOME_FAILED or SKIPPED). */
+DM_EXTERN(size_t) dm_result_failures(const dm_result *result);
+DM_EXTERN(void) dm_result_free(dm_result *result);
+
+/* ---- operations ----
+ *
+ * Each validates the group first (nothing touches the engine when that
+ * fails: DM_EINVALID, *out NULL). Otherwise it writes a result to *out and
+ * returns DM_OK when every service asked for reached its goal, DM_EFAILED
+ * when some failed, DM_ECANCELLED when dm_group_cancel() interrupted it, or
+ * DM_EUNREACHABLE / DM_EENGINE when the engine failed before any service was
+ * attempted (then *out may be NULL). The caller frees the result. They block
+ * the calling thread until done; event and hook callbacks run on worker
+ * threads meanwhile. */
+
+typedef struct dm_start_options {
+	unsigned int version;
+	const char *const *exclude; /* services to leave out */
+	size_t exclude_count;
+	double timeout;             /* seconds a service may take to be ready */
+	int run_new_containers;     /* non-zero: never reuse a container */
+	int build;                  /* non-zero: rebuild images that have a context */
+	unsigned int parallelism;   /* services worked on at once; 0: all */
+	dm_event_fn on_event;       /* may be NULL */
+	void *event_user_data;
+} dm_start_options;
+
+#define DM_START_OPTIONS_VERSION 1
+#define DM_START_OPTIONS_INIT { DM_START_OPTIONS_VERSION, NULL, 0, 300.0, 0, 0, 0, NULL, NULL }
+
+/* Starts the group: creates the network when missing, builds or pulls missing
+ * images, then brings every service up as soon as its dependencies are ready,
+ * in parallel. A running container is left alone (no hooks); an exited one
+ * with the same configuration is started again and pinged (no pre_start, no
+ * post_start_init); otherwise pre_start, create, start, ping, post_start_init,
+ * and an outdated container is removed. A failure fails every dependant
+ * (SKIPPED) while independent services go on. A container that exits while
+ * being pinged fails at once, with its exit code and the end of its logs. */
+DM_EXTERN(int) dm_group_start(dm_result **out, dm_group *group, dm_client *client,
+                              const dm_start_options *opts);
+
+typedef struct dm_stop_options {
+	unsigned int version;
+	const char *const *exclude;
+	size_t exclude_count;
+	double timeout;             /* grace seconds before the engine kills */
+	int remove;                 /* non-zero: remove containers, then the network */
+	dm_event_fn on_event;
+	void *event_user_data;
+} dm_stop_options;
+
+#define DM_STOP_OPTIONS_VERSION 1
+#define DM_STOP_OPTIONS_INIT { DM_STOP_OPTIONS_VERSION, NULL, 0, 10.0, 0, NULL, NULL }
+
+/* Stops the group in reverse dependency order (dependants first), in parallel
+ * where possible, with each service's stop signal. With `remove`, containers
+ * are removed and then the network, unless something else still uses it.
+ * Stopping a group that is not running is not an error. */
+DM_EXTERN(int) dm_group_stop(dm_result **out, dm_group *group, dm_client *client,
+                             const dm_stop_options *opts);
+
+typedef struct dm_reload_options {
+	unsigned int version;
+	double timeout;             /* readiness timeout, as for start */
+	int remove;                 /* non-zero: remove the old containers */
+	dm_event_fn on_event;
+	void *event_user_data;
+} dm_reload_options;
+
+#define DM_RELOAD_OPTIONS_VERSION 1
+#define DM_RELOAD_OPTIONS_INIT { DM_RELOAD_OPTIONS_VERSION, 300.0, 0, NULL, NULL }
+
+/* Rebuilds `service`'s image (it must have a build context), stops it and its
+ * transitive dependants (dependants first), recreates it, and starts the
+ * dependants again by the reuse rules. Its dependencies keep running (they
+ * are started if they are not). */
+DM_EXTERN(int) dm_group_reload(dm_result **out, dm_group *group, dm_client *client,
+                               const char *service, const dm_reload_options *opts);
+
+/* Asks the operation in progress on the group (start, stop, reload, logs) to
+ * stop scheduling new work; steps under way finish or time out, and the
+ * operation returns DM_ECANCELLED with a result that says what was not done.
+ * Async-signal-safe and thread-safe; a no-op when nothing runs. */
+DM_EXTERN(void) dm_group_cancel(dm_group *group);
+
+/* ---- status ---- */
+
+typedef struct dm_report dm_report;
+
+/* What runs now: one entry per service of the group, in order. */
+DM_EXTERN(int) dm_group_status(dm_report **out, dm_group *group, dm_client *client);
+
+/* Strings are borrowed and live as long as the report; "" when unknown. */
+DM_EXTERN(size_t) dm_report_count(const dm_report *report);
+DM_EXTERN(const char *) dm_report_service(const dm_report *report, size_t index);
+/* "running", "exited", "created", "restarting", "paused", "dead" or "missing". */
+DM_EXTERN(const char *) dm_report_state(const dm_report *report, size_t index);
+/* The engine's status text, e.g. "Up 3 minutes". */
+DM_EXTERN(const char *) dm_report_status_text(const dm_report *report, size_t index);
+/* "healthy", "unhealthy", "starting", or "" without a health check. */
+DM_EXTERN(const char *) dm_report_health(const dm_report *report, size_t index);
+DM_EXTERN(const char *) dm_report_container_id(const dm_report *report, size_t index);
+DM_EXTERN(const char *) dm_report_container_name(const dm_report *report, size_t index);
+DM_EXTERN(const char *) dm_report_image(const dm_report *report, size_t index);
+/* Published ports, e.g. "0.0.0.0:5433->5433/tcp, 53/udp". */
+DM_EXTERN(const char *) dm_report_ports(const dm_report *report, size_t index);
+/* Non-zero when the container was made from a different definition. */
+DM_EXTERN(int) dm_report_outdated(const dm_report *report, size_t index);
+DM_EXTERN(void) dm_report_free(dm_report *report);
+
+/* ---- logs ---- */
+
+/* Receives one line of a container's output, without its newline. `stream` is
+ * 1 for stdout, 2 for stderr. Return non-zero to stop. Called on worker
+ * threads, never two calls at once. */
+typedef int (*dm_log_fn)(const char *service, int stream, const char *line, size_t length,
+                         void *user_data);
+
+typedef struct dm_logs_options {
+	unsigned int version;
+	const char *const *services; /* NULL / 0: every service */
+	size_t service_count;
+	int follow;                  /* non-zero: keep going until cancelled or all stop */
+	int tail;                    /* last lines per service; negative: all */
+} dm_logs_options;
+
+#define DM_LOGS_OPTIONS_VERSION 1
+#define DM_LOGS_OPTIONS_INIT { DM_LOGS_OPTIONS_VERSION, NULL, 0, 0, -1 }
+
+/* Streams the logs of the group's containers. Services without a container
+ * are skipped. A follow ends when every followed container stops, the callback
+ * returns non-zero, or dm_group_cancel() is called (then DM_ECANCELLED). */
+DM_EXTERN(int) dm_group_logs(dm_group *group, dm_client *client, const dm_logs_options *opts,
+                             dm_log_fn fn, void *user_data);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

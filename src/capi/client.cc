@@ -1,0 +1,72 @@
+// dm_client: the C face of dm::engine::Client.
+#include <memory>
+#include <string>
+
+#include "capi/boundary.h"
+#include "capi/handles.h"
+#include "drillmaster/client.h"
+
+using dm::capi::guard;
+
+extern "C" {
+
+int dm_client_open(dm_client** out, const dm_client_options* opts) {
+  if (out != nullptr) *out = nullptr;
+  return guard([&] {
+    DM_REQUIRE(out, "out");
+    dm::engine::ClientOptions options;
+    if (opts != nullptr) {
+      if (opts->version < 1 || opts->version > DM_CLIENT_OPTIONS_VERSION)
+        throw dm::Error(DM_EINVALID, "dm_client_open: options version " +
+                                         std::to_string(opts->version) +
+                                         " is not supported; initialise with DM_CLIENT_OPTIONS_INIT");
+      if (opts->host) options.host = opts->host;
+      if (opts->api_version) options.api_version = opts->api_version;
+      options.tls_verify = opts->tls_verify;
+      if (opts->cert_path) options.cert_path = opts->cert_path;
+      if (opts->timeout > 0) options.timeout = opts->timeout;
+    }
+    auto client = std::make_unique<dm_client>();
+    client->engine = dm::engine::Client::open(options);
+    *out = client.release();
+    return DM_OK;
+  });
+}
+
+void dm_client_free(dm_client* client) { delete client; }
+
+int dm_client_ping(dm_client* client) {
+  return guard([&] {
+    DM_REQUIRE(client, "client");
+    client->engine->ping();
+    return DM_OK;
+  });
+}
+
+const char* dm_client_host(const dm_client* client) {
+  return client ? client->engine->address().text.c_str() : "";
+}
+
+const char* dm_client_api_version(const dm_client* client) {
+  return client ? client->engine->api_version().c_str() : "";
+}
+
+int dm_client_engine_version(dm_client* client, char** engine_version, char** api_version) {
+  if (engine_version) *engine_version = nullptr;
+  if (api_version) *api_version = nullptr;
+  return guard([&] {
+    DM_REQUIRE(client, "client");
+    dm::engine::VersionInfo info = client->engine->version();
+    char* engine = engine_version ? dm::capi::copy_for_caller(info.version) : nullptr;
+    try {
+      if (api_version) *api_version = dm::capi::copy_for_caller(info.api_version);
+    } catch (...) {
+      std::free(engine);
+      throw;
+    }
+    if (engine_version) *engine_version = engine;
+    return DM_OK;
+  });
+}
+
+}  // extern "C"

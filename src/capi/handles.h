@@ -1,0 +1,49 @@
+// What the opaque handles of the C API hold. Only src/capi sees these.
+#ifndef DM_CAPI_HANDLES_H
+#define DM_CAPI_HANDLES_H
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "engine/client.h"
+#include "model/service.h"
+#include "orchestrator/operation.h"
+
+struct dm_client {
+  std::unique_ptr<dm::engine::Client> engine;
+};
+
+struct dm_service {
+  dm::model::ServiceDef def;
+};
+
+struct dm_group {
+  std::string name;
+  std::string network;
+  std::string directory;
+  // unique_ptr: handles given out stay valid as services are added.
+  std::vector<std::unique_ptr<dm_service>> services;
+  // One operation at a time on a group.
+  std::mutex operation;
+  // Set by dm_group_cancel(), possibly from a signal handler: lock-free.
+  std::atomic<bool> cancel{false};
+
+  // A snapshot of the definition for one operation: the operation works on its
+  // own copy, so the caller's handles are never touched from worker threads.
+  dm::model::GroupDef snapshot() const;
+};
+
+struct dm_result {
+  dm::orchestrator::Result result;
+};
+
+struct dm_report {
+  std::vector<dm::orchestrator::ServiceState> services;
+};
+
+static_assert(std::atomic<bool>::is_always_lock_free, "dm_group_cancel must be signal-safe");
+
+#endif

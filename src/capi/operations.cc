@@ -1,0 +1,283 @@
+// The operations of drillmaster/group.h: start, stop, reload, status, logs and
+// cancel, plus the result and report accessors. Each converts the C options,
+// validates, and hands over to src/orchestrator.
+#include <mutex>
+#include <string>
+
+#include "capi/boundary.h"
+#include "capi/handles.h"
+#include "drillmaster/group.h"
+#include "model/validate.h"
+#include "orchestrator/orchestrator.h"
+
+using dm::capi::guard;
+namespace orch = dm::orchestrator;
+
+namespace {
+
+void check_version(unsigned version, unsigned latest, const char* what) {
+  if (version < 1 || version > latest)
+    throw dm::Error(DM_EINVALID, std::string(what) + " version " + std::to_string(version) +
+                                     " is not supported by drillmaster " DM_VERSION_STRING
+                                     "; initialise the struct with its _INIT macro");
+}
+
+orch::EventSink event_sink(dm_event_fn fn, void* user_data) {
+  if (fn == nullptr) return nullptr;
+  return [fn, user_data](const orch::Event& e) {
+    dm_event event;
+    event.version = DM_EVENT_VERSION;
+    event.service = e.service.empty() ? nullptr : e.service.c_str();
+    event.phase = e.phase;
+    event.message = e.message.c_str();
+    event.timestamp = e.timestamp;
+    fn(&event, user_data);
+  };
+}
+
+// Runs one operation on the group: one at a time, with the cancel flag reset.
+template <typename Body>
+int run_operation(dm_group* group, dm_client* client, Body&& body) {
+  DM_REQUIRE(group, "group");
+  DM_REQUIRE(client, "client");
+  std::lock_guard<std::mutex> lock(group->operation);
+  group->cancel.store(false);
+  return body();
+}
+
+int finish(dm_result** out, orch::Result&& result) {
+  int status = result.status();
+  *out = new dm_result{std::move(result)};
+  if (status == DM_EFAILED) {
+    dm::capi::fail(status, std::to_string((*out)->result.failures()) + " service(s) failed");
+  } else if (status == DM_ECANCELLED) {
+    dm::capi::fail(status, "cancelled");
+  }
+  return status;
+}
+
+const orch::Outcome* outcome_at(const dm_result* result, size_t index) {
+  if (result == nullptr || index >= result->result.services.size()) return nullptr;
+  return &result->result.services[index];
+}
+
+const orch::ServiceState* state_at(const dm_report* report, size_t index) {
+  if (report == nullptr || index >= report->services.size()) return nullptr;
+  return &report->services[index];
+}
+
+}  // namespace
+
+extern "C" {
+
+int dm_group_start(dm_result** out, dm_group* group, dm_client* client, const dm_start_options* opts) {
+  if (out != nullptr) *out = nullptr;
+  return guard([&] {
+    DM_REQUIRE(out, "out");
+    return run_operation(group, client, [&] {
+      dm_start_options defaults = DM_START_OPTIONS_INIT;
+      if (opts == nullptr) opts = &defaults;
+      check_version(opts->version, DM_START_OPTIONS_VERSION, "dm_start_options");
+      orch::StartOptions options;
+      options.exclude = dm::capi::strings(opts->exclude, opts->exclude_count, "exclude");
+      options.timeout = opts->timeout;
+      options.run_new_containers = opts->run_new_containers != 0;
+      options.build = opts->build != 0;
+      options.parallelism = opts->parallelism;
+      options.on_event = event_sink(opts->on_event, opts->event_user_data);
+      dm::model::GroupDef def = group->snapshot();
+      dm::model::check(def, options.exclude);
+      return finish(out, orch::start(*client->engine, def, options, group->cancel));
+    });
+  });
+}
+
+int dm_group_stop(dm_result** out, dm_group* group, dm_client* client, const dm_stop_options* opts) {
+  if (out != nullptr) *out = nullptr;
+  return guard([&] {
+    DM_REQUIRE(out, "out");
+    return run_operation(group, client, [&] {
+      dm_stop_options defaults = DM_STOP_OPTIONS_INIT;
+      if (opts == nullptr) opts = &defaults;
+      check_version(opts->version, DM_STOP_OPTIONS_VERSION, "dm_stop_options");
+      orch::StopOptions options;
+      options.exclude = dm::capi::strings(opts->exclude, opts->exclude_count, "exclude");
+      options.timeout = opts->timeout;
+      options.remove = opts->remove != 0;
+      options.on_event = event_sink(opts->on_event, opts->event_user_data);
+      dm::model::GroupDef def = group->snapshot();
+      dm::model::check(def, options.exclude);
+      return finish(out, orch::stop(*client->engine, def, options, group->cancel));
+    });
+  });
+}
+
+int dm_group_reload(dm_result** out, dm_group* group, dm_client* client, const char* service,
+                    const dm_reload_options* opts) {
+  if (out != nullptr) *out = nullptr;
+  return guard([&] {
+    DM_REQUIRE(out, "out");
+    DM_REQUIRE(service, "service");
+    return run_operation(group, client, [&] {
+      dm_reload_options defaults = DM_RELOAD_OPTIONS_INIT;
+      if (opts == nullptr) opts = &defaults;
+      check_version(opts->version, DM_RELOAD_OPTIONS_VERSION, "dm_reload_options");
+      orch::ReloadOptions options;
+      options.service = service;
+      options.timeout = opts->timeout;
+      options.remove = opts->remove != 0;
+      options.on_event = event_sink(opts->on_event, opts->event_user_data);
+      dm::model::GroupDef def = group->snapshot();
+      dm::model::check(def, {});
+      return finish(out, orch::reload(*client->engine, def, options, group->cancel));
+    });
+  });
+}
+
+void dm_group_cancel(dm_group* group) {
+  if (group != nullptr) group->cancel.store(true);
+}
+
+int dm_group_status(dm_report** out, dm_group* group, dm_client* client) {
+  if (out != nullptr) *out = nullptr;
+  return guard([&] {
+    DM_REQUIRE(out, "out");
+    return run_operation(group, client, [&] {
+      dm::model::GroupDef def = group->snapshot();
+      dm::model::check(def, {});
+      *out = new dm_report{orch::status(*client->engine, def)};
+      return DM_OK;
+    });
+  });
+}
+
+int dm_group_logs(dm_group* group, dm_client* client, const dm_logs_options* opts, dm_log_fn fn,
+                  void* user_data) {
+  return guard([&] {
+    DM_REQUIRE(fn, "fn");
+    return run_operation(group, client, [&] {
+      dm_logs_options defaults = DM_LOGS_OPTIONS_INIT;
+      if (opts == nullptr) opts = &defaults;
+      check_version(opts->version, DM_LOGS_OPTIONS_VERSION, "dm_logs_options");
+      orch::LogsOptions options;
+      options.services = dm::capi::strings(opts->services, opts->service_count, "services");
+      options.follow = opts->follow != 0;
+      options.tail = opts->tail;
+      dm::model::GroupDef def = group->snapshot();
+      dm::model::check(def, {});
+      bool finished = orch::logs(
+          *client->engine, def, options,
+          [fn, user_data](const std::string& service, int stream, const std::string& line) {
+            return fn(service.c_str(), stream, line.data(), line.size(), user_data) == 0;
+          },
+          group->cancel);
+      if (!finished) return dm::capi::fail(DM_ECANCELLED, "cancelled");
+      return static_cast<int>(DM_OK);
+    });
+  });
+}
+
+/* ---- results ---- */
+
+size_t dm_result_count(const dm_result* result) {
+  return result ? result->result.services.size() : 0;
+}
+
+const char* dm_result_service(const dm_result* result, size_t index) {
+  const orch::Outcome* o = outcome_at(result, index);
+  return o ? o->service.c_str() : "";
+}
+
+int dm_result_outcome(const dm_result* result, size_t index) {
+  const orch::Outcome* o = outcome_at(result, index);
+  return o ? o->outcome : 0;
+}
+
+const char* dm_result_reason(const dm_result* result, size_t index) {
+  const orch::Outcome* o = outcome_at(result, index);
+  return o ? o->reason.c_str() : "";
+}
+
+const char* dm_result_container_id(const dm_result* result, size_t index) {
+  const orch::Outcome* o = outcome_at(result, index);
+  return o ? o->container_id.c_str() : "";
+}
+
+double dm_result_seconds(const dm_result* result, size_t index) {
+  const orch::Outcome* o = outcome_at(result, index);
+  return o ? o->seconds : 0;
+}
+
+int dm_result_cancelled(const dm_result* result) { return result && result->result.cancelled; }
+
+size_t dm_result_failures(const dm_result* result) { return result ? result->result.failures() : 0; }
+
+void dm_result_free(dm_result* result) { delete result; }
+
+/* ---- reports ---- */
+
+size_t dm_report_count(const dm_report* report) { return report ? report->services.size() : 0; }
+
+#define DM_REPORT_FIELD(function, field)                             \
+  const char* function(const dm_report* report, size_t index) {      \
+    const orch::ServiceState* s = state_at(report, index);           \
+    return s ? s->field.c_str() : "";                                \
+  }
+
+DM_REPORT_FIELD(dm_report_service, service)
+DM_REPORT_FIELD(dm_report_state, state)
+DM_REPORT_FIELD(dm_report_status_text, status_text)
+DM_REPORT_FIELD(dm_report_health, health)
+DM_REPORT_FIELD(dm_report_container_id, container_id)
+DM_REPORT_FIELD(dm_report_container_name, container_name)
+DM_REPORT_FIELD(dm_report_image, image)
+DM_REPORT_FIELD(dm_report_ports, ports)
+
+int dm_report_outdated(const dm_report* report, size_t index) {
+  const orch::ServiceState* s = state_at(report, index);
+  return s ? s->outdated : 0;
+}
+
+void dm_report_free(dm_report* report) { delete report; }
+
+/* ---- names ---- */
+
+const char* dm_phase_name(int phase) {
+  switch (phase) {
+    case DM_PHASE_BUILDING: return "building";
+    case DM_PHASE_PULLING: return "pulling";
+    case DM_PHASE_PRE_START: return "pre-start";
+    case DM_PHASE_CREATING: return "creating";
+    case DM_PHASE_STARTING: return "starting";
+    case DM_PHASE_PINGING: return "pinging";
+    case DM_PHASE_INITIALISING: return "initialising";
+    case DM_PHASE_RUNNING: return "running";
+    case DM_PHASE_STOPPING: return "stopping";
+    case DM_PHASE_STOPPED: return "stopped";
+    case DM_PHASE_REMOVED: return "removed";
+    case DM_PHASE_FAILED: return "failed";
+    case DM_PHASE_SKIPPED: return "skipped";
+    case DM_PHASE_DETAIL: return "detail";
+    case DM_PHASE_WAITING: return "waiting";
+    default: return "unknown";
+  }
+}
+
+const char* dm_outcome_name(int outcome) {
+  switch (outcome) {
+    case DM_OUTCOME_STARTED: return "started";
+    case DM_OUTCOME_ALREADY_RUNNING: return "already running";
+    case DM_OUTCOME_RESTARTED: return "restarted";
+    case DM_OUTCOME_RELOADED: return "reloaded";
+    case DM_OUTCOME_FAILED: return "failed";
+    case DM_OUTCOME_SKIPPED: return "skipped";
+    case DM_OUTCOME_EXCLUDED: return "excluded";
+    case DM_OUTCOME_CANCELLED: return "cancelled";
+    case DM_OUTCOME_STOPPED: return "stopped";
+    case DM_OUTCOME_REMOVED: return "removed";
+    case DM_OUTCOME_NOT_RUNNING: return "not running";
+    default: return "unknown";
+  }
+}
+
+}  // extern "C"

@@ -1,0 +1,190 @@
+// dm_service: setters that record a service's definition. Checking happens
+// in dm_group_validate(), so every problem is reported at once.
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "capi/boundary.h"
+#include "capi/handles.h"
+#include "drillmaster/service.h"
+
+using dm::capi::guard;
+
+namespace {
+
+std::vector<std::string> argv_vector(const char* const* argv, size_t argc) {
+  if (argc > 0 && argv == nullptr) throw dm::Error(DM_EINVALID, "argv is NULL but argc is " + std::to_string(argc));
+  std::vector<std::string> out;
+  for (size_t i = 0; i < argc; i++) {
+    if (argv[i] == nullptr)
+      throw dm::Error(DM_EINVALID, "argument " + std::to_string(i) + " is NULL");
+    out.emplace_back(argv[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
+extern "C" {
+
+const char* dm_service_name(const dm_service* service) {
+  return service ? service->def.name.c_str() : "";
+}
+
+int dm_service_set_image(dm_service* service, const char* image) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    DM_REQUIRE(image, "image");
+    service->def.image = image;
+    return DM_OK;
+  });
+}
+
+int dm_service_add_dependency(dm_service* service, const char* name) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    DM_REQUIRE(name, "name");
+    service->def.dependencies.emplace_back(name);
+    return DM_OK;
+  });
+}
+
+int dm_service_add_port(dm_service* service, const char* container_port, int host_port) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    DM_REQUIRE(container_port, "container_port");
+    service->def.ports.push_back({container_port, host_port});
+    return DM_OK;
+  });
+}
+
+int dm_service_set_env(dm_service* service, const char* name, const char* value) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    DM_REQUIRE(name, "name");
+    DM_REQUIRE(value, "value");
+    for (auto& entry : service->def.env) {
+      if (entry.first == name) {
+        entry.second = value;
+        return DM_OK;
+      }
+    }
+    service->def.env.emplace_back(name, value);
+    return DM_OK;
+  });
+}
+
+int dm_service_add_volume(dm_service* service, const char* spec) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    DM_REQUIRE(spec, "spec");
+    dm::model::VolumeSpec volume;
+    volume.spec = spec;
+    service->def.volumes.push_back(volume);
+    return DM_OK;
+  });
+}
+
+int dm_service_add_bind(dm_service* service, const char* host_path, const char* container_path,
+                        const char* mode) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    DM_REQUIRE(host_path, "host_path");
+    DM_REQUIRE(container_path, "container_path");
+    dm::model::VolumeSpec volume;
+    volume.host = host_path;
+    volume.container = container_path;
+    volume.mode = mode ? mode : "";
+    service->def.volumes.push_back(volume);
+    return DM_OK;
+  });
+}
+
+int dm_service_set_always_start_new(dm_service* service, int on) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    service->def.always_start_new = on != 0;
+    return DM_OK;
+  });
+}
+
+int dm_service_set_stop_signal(dm_service* service, const char* signal) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    DM_REQUIRE(signal, "signal");
+    service->def.stop_signal = signal;
+    return DM_OK;
+  });
+}
+
+int dm_service_set_build(dm_service* service, const char* context_dir, const char* dockerfile) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    DM_REQUIRE(context_dir, "context_dir");
+    service->def.build_context = context_dir;
+    service->def.dockerfile = dockerfile ? dockerfile : "";
+    return DM_OK;
+  });
+}
+
+int dm_service_set_entrypoint(dm_service* service, const char* const* argv, size_t argc) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    service->def.entrypoint = argv_vector(argv, argc);
+    return DM_OK;
+  });
+}
+
+int dm_service_set_cmd(dm_service* service, const char* const* argv, size_t argc) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    service->def.cmd = argv_vector(argv, argc);
+    return DM_OK;
+  });
+}
+
+int dm_service_set_user(dm_service* service, const char* user) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    DM_REQUIRE(user, "user");
+    service->def.user = user;
+    return DM_OK;
+  });
+}
+
+int dm_service_set_timeout(dm_service* service, double seconds) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    service->def.timeout = seconds;
+    return DM_OK;
+  });
+}
+
+int dm_service_set_pre_start(dm_service* service, dm_hook_fn fn, void* user_data) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    service->def.hooks.pre_start = fn;
+    service->def.hooks.pre_start_data = user_data;
+    return DM_OK;
+  });
+}
+
+int dm_service_set_ping(dm_service* service, dm_ping_fn fn, void* user_data) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    service->def.hooks.ping = fn;
+    service->def.hooks.ping_data = user_data;
+    return DM_OK;
+  });
+}
+
+int dm_service_set_post_start_init(dm_service* service, dm_hook_fn fn, void* user_data) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    service->def.hooks.post_start_init = fn;
+    service->def.hooks.post_start_init_data = user_data;
+    return DM_OK;
+  });
+}
+
+}  // extern "C"
