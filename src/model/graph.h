@@ -1,0 +1,65 @@
+// The dependency graph of a valid group: who needs whom, in both directions,
+// and the orders start and stop walk it in. Services are named by their index
+// in GroupDef::services.
+#ifndef DM_MODEL_GRAPH_H
+#define DM_MODEL_GRAPH_H
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/service.h"
+
+namespace dm::model {
+
+class Graph {
+ public:
+  // Unknown dependency names are ignored here: validate() reports them.
+  explicit Graph(const GroupDef& group);
+
+  size_t size() const { return dependencies_.size(); }
+  // The index of the service called `name`, or nullopt.
+  std::optional<size_t> find(const std::string& name) const;
+  // The name of service `service` as defined.
+  const std::string& name(size_t service) const { return names_[service]; }
+
+  // Direct edges, in definition order, without duplicates.
+  const std::vector<size_t>& dependencies(size_t service) const { return dependencies_[service]; }
+  const std::vector<size_t>& dependants(size_t service) const { return dependants_[service]; }
+
+  // Every service reachable through dependencies / dependants (not `service`
+  // itself), in definition order.
+  std::vector<size_t> transitive_dependencies(size_t service) const;
+  std::vector<size_t> transitive_dependants(size_t service) const;
+
+  // Dependencies before dependants; ties keep definition order. Assumes no
+  // cycle.
+  std::vector<size_t> start_order() const;
+  // start_order() reversed: dependants before their dependencies.
+  std::vector<size_t> stop_order() const;
+
+  // The level of each service, by index: 0 with no dependencies, otherwise
+  // one more than the highest level among its dependencies. Services of one
+  // level never depend on each other. Assumes no cycle.
+  std::vector<int> levels() const;
+
+  // A cycle as names ending where it began: {"a", "b", "c", "a"}; nullopt
+  // when there is none.
+  std::optional<std::vector<std::string>> find_cycle() const;
+
+  // Every elementary cycle once, in the same form, each starting at its
+  // service defined first; ordered by that service, then by the order of the
+  // dependencies. A self-dependency is the cycle {"a", "a"}. At most `limit`
+  // cycles (their number can grow exponentially with the graph).
+  std::vector<std::vector<std::string>> find_cycles(size_t limit = 32) const;
+
+ private:
+  std::vector<std::string> names_;
+  std::vector<std::vector<size_t>> dependencies_;
+  std::vector<std::vector<size_t>> dependants_;
+};
+
+}  // namespace dm::model
+
+#endif

@@ -1,0 +1,77 @@
+// Service and group definitions as the user gave them: plain values, no
+// engine. validate.h checks them; graph.h orders them; the orchestrator turns
+// a validated definition into containers.
+#ifndef DM_MODEL_SERVICE_H
+#define DM_MODEL_SERVICE_H
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "drillmaster/service.h"
+
+namespace dm::model {
+
+// A published port as given: container port text ("80", "80/tcp", "53/udp")
+// and the host port.
+struct PortSpec {
+  std::string container_port;
+  int host_port = 0;
+};
+
+// A volume as given: either the short form in `spec` ("host:container[:mode]")
+// or the parts (spec empty).
+struct VolumeSpec {
+  std::string spec;
+  std::string host;
+  std::string container;
+  std::string mode;  // "", "ro" or "rw"
+};
+
+// A volume after parsing: `source` is an absolute host path (relative ones
+// resolved against the group directory) or a Docker volume name.
+struct Volume {
+  std::string source;
+  std::string target;
+  bool read_only = false;
+};
+
+// The C callbacks of a service with their user data (see drillmaster/service.h).
+struct Hooks {
+  dm_hook_fn pre_start = nullptr;
+  void* pre_start_data = nullptr;
+  dm_ping_fn ping = nullptr;
+  void* ping_data = nullptr;
+  dm_hook_fn post_start_init = nullptr;
+  void* post_start_init_data = nullptr;
+};
+
+struct ServiceDef {
+  std::string name;
+  std::string image;
+  std::vector<std::string> dependencies;
+  std::vector<PortSpec> ports;
+  std::vector<std::pair<std::string, std::string>> env;  // in order, names unique
+  std::vector<VolumeSpec> volumes;
+  bool always_start_new = false;
+  std::string stop_signal = "SIGTERM";
+  std::string build_context;  // "" : no build
+  std::string dockerfile;     // "" : "Dockerfile"
+  std::optional<std::vector<std::string>> entrypoint;
+  std::optional<std::vector<std::string>> cmd;
+  std::string user;
+  double timeout = 0;  // <= 0: the operation's timeout
+  Hooks hooks;
+};
+
+struct GroupDef {
+  std::string name;
+  std::string network;    // "drillmaster-<name>" unless set
+  std::string directory;  // absolute; relative paths resolve against it
+  std::vector<ServiceDef> services;
+};
+
+}  // namespace dm::model
+
+#endif

@@ -1,0 +1,311 @@
+// The validation rules, one function per field. Problems are collected in
+// this order: group-level, each service in definition order, the graph
+// (cycles), the exclusions.
+#include "model/validate.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "common/error.h"
+#include "model/graph.h"
+#include "model/names.h"
+#include "model/ports.h"
+#include "model/signals.h"
+#include "model/volumes.h"
+
+namespace dm::model {
+
+namespace {
+
+using Problems = std::vector<std::string>;
+
+std::string quoted(const std::string& text) { return "'" + text + "'"; }
+
+// How messages name a service: "service 'app'", or "service #3" when it has
+// no name.
+std::string who(const ServiceDef& service, size_t index) {
+  if (service.name.empty()) return "service #" + std::to_string(index + 1);
+  return "service " + quoted(service.name);
+}
+
+std::string did_you_mean(const std::string& typed, const std::vector<std::string>& candidates) {
+  std::string guess = closest_name(typed, candidates);
+  return guess.empty() ? "" : " (did you mean " + quoted(guess) + "?)";
+}
+
+// The defined names, sorted, without duplicates or empty ones.
+std::vector<std::string> defined_names(const GroupDef& group) {
+  std::vector<std::string> names;
+  for (const auto& service : group.services) {
+    if (!service.name.empty()) names.push_back(service.name);
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+bool contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+const char kDockerNameRule[] =
+    "is not a valid Docker name: use letters, digits, '_', '.' and '-', starting with a letter or "
+    "digit";
+
+void check_group(const GroupDef& group, Problems& problems) {
+  if (!is_docker_name(group.name)) {
+    problems.push_back("group name " + quoted(group.name) + " " + kDockerNameRule);
+  }
+  if (!group.network.empty() && !is_docker_name(group.network)) {
+    problems.push_back("network name " + quoted(group.network) + " " + kDockerNameRule);
+  }
+  if (!group.directory.empty() && group.directory.front() != '/') {
+    problems.push_back("group directory " + quoted(group.directory) +
+                       " must be an absolute path (relative paths resolve against it)");
+  }
+}
+
+void check_name(const GroupDef& group, size_t index, Problems& problems) {
+  const std::string& name = group.services[index].name;
+  if (name.empty()) {
+    problems.push_back("service #" + std::to_string(index + 1) + " has no name");
+    return;
+  }
+  if (!is_dns_label(name)) {
+    std::string message = "service " + quoted(name) +
+                          ": name must be a DNS label (lower-case letters, digits and '-', at most "
+                          "63 characters, not starting or ending with '-')";
+    std::string suggestion = suggest_dns_label(name);
+    if (!suggestion.empty()) message += "; try " + quoted(suggestion);
+    problems.push_back(message);
+  }
+  size_t first = group.services.size();
+  size_t count = 0;
+  for (size_t i = 0; i < group.services.size(); ++i) {
+    if (group.services[i].name != name) continue;
+    first = std::min(first, i);
+    ++count;
+  }
+  if (count > 1 && first == index) {
+    problems.push_back("service " + quoted(name) + " is defined " + std::to_string(count) +
+                       " times; service names must be unique");
+  }
+}
+
+// Docker references are [domain/]path[:tag][@digest]; the path must be lower
+// case, the domain and the tag need not be.
+bool has_upper_case_path(const std::string& image) {
+  std::string name = image.substr(0, image.find('@'));
+  size_t last_slash = name.rfind('/');
+  size_t colon = name.find(':', last_slash == std::string::npos ? 0 : last_slash);
+  name = name.substr(0, colon);
+  size_t first_slash = name.find('/');
+  if (first_slash != std::string::npos) {
+    std::string domain = name.substr(0, first_slash);
+    if (domain.find_first_of(".:") != std::string::npos || domain == "localhost") {
+      name = name.substr(first_slash + 1);
+    }
+  }
+  return std::any_of(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+void check_image(const ServiceDef& service, const std::string& who, Problems& problems) {
+  const std::string& image = service.image;
+  if (image.empty()) {
+    problems.push_back(who + ": image is empty");
+  } else if (std::any_of(image.begin(), image.end(),
+                         [](char c) { return std::isspace(static_cast<unsigned char>(c)); })) {
+    problems.push_back(who + ": image " + quoted(image) + " contains white space");
+  } else if (has_upper_case_path(image)) {
+    problems.push_back(who + ": image " + quoted(image) +
+                       " must be lower-case (Docker image names are)");
+  }
+}
+
+void check_dependencies(const ServiceDef& service, const std::string& who,
+                        const std::vector<std::string>& defined, Problems& problems) {
+  std::vector<std::string> others;
+  for (const auto& name : defined) {
+    if (name != service.name) others.push_back(name);
+  }
+  std::vector<std::string> seen;
+  for (const auto& dependency : service.dependencies) {
+    if (contains(seen, dependency)) continue;
+    seen.push_back(dependency);
+    if (!service.name.empty() && dependency == service.name) {
+      problems.push_back(who + " depends on itself");
+    } else if (dependency.empty() || !contains(defined, dependency)) {
+      problems.push_back(who + " depends on " + quoted(dependency) +
+                         ", which is not defined; defined: " + sorted_list(defined) +
+                         did_you_mean(dependency, others));
+    }
+  }
+}
+
+// Host ports already published in the group ("8080/tcp"), and by whom.
+using Published = std::map<std::string, std::string>;
+
+void check_ports(const ServiceDef& service, const std::string& who, Published& published,
+                 Problems& problems) {
+  for (const auto& port : service.ports) {
+    auto parsed = parse_container_port(port.container_port);
+    if (!parsed) {
+      problems.push_back(who + ": port " + quoted(port.container_port) +
+                         " must be a number 1-65535 optionally followed by /tcp or /udp");
+      continue;
+    }
+    const std::string canonical = canonical_port(port.container_port);
+    if (!is_host_port(port.host_port)) {
+      problems.push_back(who + ": host port " + std::to_string(port.host_port) + " for " +
+                         quoted(canonical) + " is out of range (1-65535)");
+      continue;
+    }
+    if (port.host_port == 0) continue;  // the engine picks a free one
+    const std::string host = std::to_string(port.host_port) + "/" + parsed->protocol;
+    auto [it, inserted] = published.emplace(host, service.name);
+    if (inserted) continue;
+    if (it->second == service.name) {
+      problems.push_back("host port " + host + " is published twice by " + quoted(service.name));
+    } else {
+      problems.push_back("host port " + host + " is published by both " + quoted(it->second) +
+                         " and " + quoted(service.name));
+    }
+  }
+}
+
+void check_env(const ServiceDef& service, const std::string& who, Problems& problems) {
+  std::map<std::string, int> count;
+  for (const auto& entry : service.env) ++count[entry.first];
+  std::set<std::string> reported;
+  for (const auto& [name, value] : service.env) {
+    if (name.empty()) {
+      if (reported.insert(name).second) problems.push_back(who + ": env name '' is empty");
+    } else if (name.find('=') != std::string::npos) {
+      if (reported.insert(name).second) {
+        problems.push_back(who + ": env name " + quoted(name) + " contains '='");
+      }
+    } else if (count[name] > 1 && reported.insert(name).second) {
+      problems.push_back(who + ": env name " + quoted(name) + " is set " +
+                         std::to_string(count[name]) + " times");
+    }
+  }
+}
+
+void check_volumes(const ServiceDef& service, const std::string& who, Problems& problems) {
+  std::map<std::string, std::string> targets;  // container path -> volume text
+  for (const auto& volume : service.volumes) {
+    std::string problem = volume_problem(volume);
+    if (!problem.empty()) {
+      problems.push_back(who + ": " + problem);
+      continue;
+    }
+    VolumeSpec parts;
+    split_volume(volume, &parts);
+    const std::string target = resolve_path(parts.container, "/");
+    auto [it, inserted] = targets.emplace(target, volume_text(volume));
+    if (!inserted) {
+      problems.push_back(who + ": volumes " + quoted(it->second) + " and " +
+                         quoted(volume_text(volume)) + " both mount on " + quoted(target));
+    }
+  }
+}
+
+void check_stop_signal(const ServiceDef& service, const std::string& who, Problems& problems) {
+  if (!canonical_signal(service.stop_signal).empty()) return;
+  std::string accepted;
+  for (const auto& signal : supported_signals()) {
+    accepted += accepted.empty() ? signal : ", " + signal;
+  }
+  problems.push_back(who + ": stop_signal " + quoted(service.stop_signal) +
+                     " is not supported; use one of " + accepted);
+}
+
+void check_build(const ServiceDef& service, const std::string& who, Problems& problems) {
+  if (!service.dockerfile.empty() && service.build_context.empty()) {
+    problems.push_back(who + ": dockerfile " + quoted(service.dockerfile) +
+                       " is set but build_from is not");
+  }
+}
+
+void check_timeout(const ServiceDef& service, const std::string& who, Problems& problems) {
+  if (std::isfinite(service.timeout)) return;
+  std::string value = std::isnan(service.timeout) ? "nan" : service.timeout > 0 ? "inf" : "-inf";
+  problems.push_back(who + ": timeout must be a finite number of seconds, not " + value);
+}
+
+void check_cycles(const GroupDef& group, Problems& problems) {
+  for (const auto& cycle : Graph(group).find_cycles()) {
+    if (cycle.size() <= 2) continue;  // "depends on itself", reported with the service
+    std::string text;
+    for (const auto& name : cycle) text += text.empty() ? name : " -> " + name;
+    problems.push_back("dependency cycle: " + text);
+  }
+}
+
+void check_exclusions(const GroupDef& group, const std::vector<std::string>& exclude,
+                      const std::vector<std::string>& defined, Problems& problems) {
+  std::vector<std::string> seen;
+  for (const auto& name : exclude) {
+    if (contains(seen, name)) continue;
+    seen.push_back(name);
+    if (!contains(defined, name)) {
+      problems.push_back("cannot exclude " + quoted(name) + ": no such service; defined: " +
+                         sorted_list(defined) + did_you_mean(name, defined));
+    }
+  }
+  for (const auto& service : group.services) {
+    if (service.name.empty() || contains(exclude, service.name)) continue;
+    std::vector<std::string> reported;
+    for (const auto& dependency : service.dependencies) {
+      if (!contains(exclude, dependency) || !contains(defined, dependency) ||
+          contains(reported, dependency) || dependency == service.name) {
+        continue;
+      }
+      reported.push_back(dependency);
+      problems.push_back("service " + quoted(service.name) + " needs " + quoted(dependency) +
+                         ", which is excluded; exclude " + quoted(service.name) + " too or keep " +
+                         quoted(dependency));
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> validate(const GroupDef& group, const std::vector<std::string>& exclude) {
+  Problems problems;
+  check_group(group, problems);
+  const std::vector<std::string> defined = defined_names(group);
+  Published published;
+  for (size_t i = 0; i < group.services.size(); ++i) {
+    const ServiceDef& service = group.services[i];
+    const std::string name = who(service, i);
+    check_name(group, i, problems);
+    check_image(service, name, problems);
+    check_dependencies(service, name, defined, problems);
+    check_ports(service, name, published, problems);
+    check_env(service, name, problems);
+    check_volumes(service, name, problems);
+    check_stop_signal(service, name, problems);
+    check_build(service, name, problems);
+    check_timeout(service, name, problems);
+  }
+  check_cycles(group, problems);
+  check_exclusions(group, exclude, defined, problems);
+  return problems;
+}
+
+void check(const GroupDef& group, const std::vector<std::string>& exclude) {
+  Problems problems = validate(group, exclude);
+  if (problems.empty()) return;
+  std::string message;
+  for (const auto& problem : problems) {
+    if (!message.empty()) message += "\n";
+    message += problem;
+  }
+  throw Error(DM_EINVALID, message);
+}
+
+}  // namespace dm::model

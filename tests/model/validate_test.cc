@@ -1,0 +1,418 @@
+// validate(): every problem of a group definition, one sentence each, naming
+// the service, the field and the value, and what would be accepted.
+#include "model/validate.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "common/error.h"
+#include "model/groups.h"
+
+namespace dm::model {
+namespace {
+
+using testing::group;
+using testing::service;
+using Problems = std::vector<std::string>;
+
+Problems problems(const GroupDef& g, const std::vector<std::string>& exclude = {}) {
+  return validate(g, exclude);
+}
+
+// The problems of a group whose only service is `s`.
+Problems problems(const ServiceDef& s) { return validate(group({s}), {}); }
+
+ServiceDef with_image(const std::string& image) {
+  ServiceDef s = service("app");
+  s.image = image;
+  return s;
+}
+
+ServiceDef with_port(const std::string& container_port, int host_port,
+                     const std::string& name = "web") {
+  ServiceDef s = service(name);
+  s.ports.push_back({container_port, host_port});
+  return s;
+}
+
+ServiceDef with_volume(const std::string& spec) {
+  ServiceDef s = service("app");
+  s.volumes.push_back({spec, "", "", ""});
+  return s;
+}
+
+// ---- valid definitions ----
+
+TEST(Validate, ValidGroupHasNoProblems) {
+  ServiceDef db = service("db");
+  db.image = "postgres:16";
+  db.ports.push_back({"5432", 5432});
+  db.env = {{"POSTGRES_PASSWORD", "secret"}, {"PGDATA", "/var/lib/postgresql/data/pg"}};
+  db.volumes.push_back({"pgdata:/var/lib/postgresql/data", "", "", ""});
+  db.stop_signal = "SIGINT";
+  ServiceDef app = service("app", {"db"});
+  app.image = "Registry.example.com:5000/team/app:Latest";
+  app.build_context = "./app";
+  app.dockerfile = "Dockerfile.dev";
+  app.ports.push_back({"8080/tcp", 8080});
+  app.ports.push_back({"8080/udp", 8080});
+  app.ports.push_back({"9090", 0});
+  app.ports.push_back({"9091", 0});
+  app.volumes.push_back({"./src:/src:ro", "", "", ""});
+  app.volumes.push_back({"", "~/.cache", "/root/.cache", "rw"});
+  app.timeout = 30;
+  GroupDef g = group({db, app, service("web", {"app", "db"})});
+  g.network = "demo_net.1";
+  EXPECT_EQ(problems(g), Problems{});
+  EXPECT_NO_THROW(check(g, {}));
+}
+
+TEST(Validate, EmptyGroupIsValid) { EXPECT_EQ(problems(group({})), Problems{}); }
+
+// ---- group ----
+
+TEST(ValidateGroup, NameMustBeADockerName) {
+  GroupDef g = group({service("a")});
+  g.name = "a b";
+  EXPECT_EQ(problems(g), (Problems{"group name 'a b' is not a valid Docker name: use letters, "
+                                   "digits, '_', '.' and '-', starting with a letter or digit"}));
+  g.name = "";
+  EXPECT_EQ(problems(g).size(), 1u);
+}
+
+TEST(ValidateGroup, NetworkNameMustBeADockerNameWhenSet) {
+  GroupDef g = group({service("a")});
+  g.network = "-net";
+  EXPECT_EQ(problems(g), (Problems{"network name '-net' is not a valid Docker name: use letters, "
+                                   "digits, '_', '.' and '-', starting with a letter or digit"}));
+}
+
+TEST(ValidateGroup, DirectoryMustBeAbsoluteWhenSet) {
+  GroupDef g = group({service("a")});
+  g.directory = "srv/demo";
+  EXPECT_EQ(problems(g), (Problems{"group directory 'srv/demo' must be an absolute path (relative "
+                                   "paths resolve against it)"}));
+}
+
+// ---- names ----
+
+TEST(ValidateName, EmptyNameIsNamedByPosition) {
+  ServiceDef unnamed = service("");
+  EXPECT_EQ(problems(group({service("a"), service("b"), unnamed})),
+            (Problems{"service #3 has no name"}));
+}
+
+TEST(ValidateName, MustBeADnsLabelAndSuggestsOne) {
+  EXPECT_EQ(problems(service("My_DB")),
+            (Problems{"service 'My_DB': name must be a DNS label (lower-case letters, digits and "
+                      "'-', at most 63 characters, not starting or ending with '-'); "
+                      "try 'my-db'"}));
+}
+
+TEST(ValidateName, RejectsEdgeDashesAndLongNames) {
+  EXPECT_EQ(problems(service("-db")).size(), 1u);
+  EXPECT_EQ(problems(service("db-")).size(), 1u);
+  EXPECT_EQ(problems(service(std::string(64, 'a'))).size(), 1u);
+  EXPECT_EQ(problems(service(std::string(63, 'a'))), Problems{});
+}
+
+TEST(ValidateName, NoSuggestionWhenNothingIsLeft) {
+  EXPECT_EQ(problems(service("__")),
+            (Problems{"service '__': name must be a DNS label (lower-case letters, digits and "
+                      "'-', at most 63 characters, not starting or ending with '-')"}));
+}
+
+TEST(ValidateName, DuplicateIsReportedOnceWithTheCount) {
+  EXPECT_EQ(problems(group({service("db"), service("app"), service("db"), service("db")})),
+            (Problems{"service 'db' is defined 3 times; service names must be unique"}));
+  EXPECT_EQ(problems(group({service("db"), service("db")})),
+            (Problems{"service 'db' is defined 2 times; service names must be unique"}));
+}
+
+// ---- image ----
+
+TEST(ValidateImage, MustNotBeEmpty) {
+  EXPECT_EQ(problems(with_image("")), (Problems{"service 'app': image is empty"}));
+}
+
+TEST(ValidateImage, MustNotContainWhiteSpace) {
+  EXPECT_EQ(problems(with_image("foo bar")),
+            (Problems{"service 'app': image 'foo bar' contains white space"}));
+  EXPECT_EQ(problems(with_image("foo\t")).size(), 1u);
+}
+
+TEST(ValidateImage, RepositoryMustBeLowerCase) {
+  EXPECT_EQ(problems(with_image("MyImage")),
+            (Problems{"service 'app': image 'MyImage' must be lower-case "
+                      "(Docker image names are)"}));
+  EXPECT_EQ(problems(with_image("team/MyImage:1")).size(), 1u);
+}
+
+TEST(ValidateImage, TagAndRegistryMayHaveUpperCase) {
+  EXPECT_EQ(problems(with_image("app:Latest")), Problems{});
+  EXPECT_EQ(problems(with_image("Registry.Example.com/team/app:V1")), Problems{});
+  EXPECT_EQ(problems(with_image("localhost:5000/app")), Problems{});
+  EXPECT_EQ(problems(with_image("busybox@sha256:ABCDEF")), Problems{});
+}
+
+// ---- dependencies ----
+
+TEST(ValidateDependencies, UnknownNameListsTheDefinedOnesSorted) {
+  GroupDef g = group({service("cache"), service("appdb"), service("app", {"dbb"})});
+  EXPECT_EQ(problems(g), (Problems{"service 'app' depends on 'dbb', which is not defined; "
+                                   "defined: app, appdb, cache"}));
+}
+
+TEST(ValidateDependencies, UnknownNameSuggestsACloseOne) {
+  GroupDef g = group({service("appdb"), service("cache"), service("app", {"apdb"})});
+  EXPECT_EQ(problems(g), (Problems{"service 'app' depends on 'apdb', which is not defined; "
+                                   "defined: app, appdb, cache (did you mean 'appdb'?)"}));
+}
+
+TEST(ValidateDependencies, NeverSuggestsTheServiceItself) {
+  GroupDef g = group({service("app", {"ap"}), service("zzz")});
+  EXPECT_EQ(problems(g), (Problems{"service 'app' depends on 'ap', which is not defined; "
+                                   "defined: app, zzz"}));
+}
+
+TEST(ValidateDependencies, UnknownNameIsReportedOncePerService) {
+  GroupDef g = group({service("a", {"x", "x"}), service("b", {"x"})});
+  EXPECT_EQ(problems(g).size(), 2u);
+}
+
+TEST(ValidateDependencies, Self) {
+  EXPECT_EQ(problems(service("a", {"a"})), (Problems{"service 'a' depends on itself"}));
+}
+
+TEST(ValidateDependencies, CycleOfTwo) {
+  EXPECT_EQ(problems(group({service("a", {"b"}), service("b", {"a"})})),
+            (Problems{"dependency cycle: a -> b -> a"}));
+}
+
+TEST(ValidateDependencies, CycleOfThreeStartsAtTheServiceDefinedFirst) {
+  GroupDef g = group({service("c", {"a"}), service("a", {"b"}), service("b", {"c"})});
+  EXPECT_EQ(problems(g), (Problems{"dependency cycle: c -> a -> b -> c"}));
+}
+
+TEST(ValidateDependencies, EachDistinctCycleOnce) {
+  GroupDef g = group({service("a", {"b"}), service("b", {"a"}), service("x", {"y"}),
+                      service("y", {"z"}), service("z", {"x"})});
+  EXPECT_EQ(problems(g),
+            (Problems{"dependency cycle: a -> b -> a", "dependency cycle: x -> y -> z -> x"}));
+}
+
+TEST(ValidateDependencies, CycleAmongDefinedServicesBesideAnUnknownName) {
+  GroupDef g = group({service("a", {"b", "ghost"}), service("b", {"a"})});
+  EXPECT_EQ(problems(g), (Problems{"service 'a' depends on 'ghost', which is not defined; "
+                                   "defined: a, b",
+                                   "dependency cycle: a -> b -> a"}));
+}
+
+TEST(ValidateDependencies, UnknownNamesAloneMakeNoCycle) {
+  GroupDef g = group({service("a", {"ghost"}), service("b", {"ghost", "a"})});
+  EXPECT_EQ(problems(g).size(), 2u);
+  for (const auto& p : problems(g)) EXPECT_EQ(p.find("cycle"), std::string::npos) << p;
+}
+
+// ---- ports ----
+
+TEST(ValidatePorts, ContainerPortMustBeANumberWithTcpOrUdp) {
+  const std::string rule = " must be a number 1-65535 optionally followed by /tcp or /udp";
+  EXPECT_EQ(problems(with_port("80/sctp", 80)), (Problems{"service 'web': port '80/sctp'" + rule}));
+  EXPECT_EQ(problems(with_port("0", 80)), (Problems{"service 'web': port '0'" + rule}));
+  EXPECT_EQ(problems(with_port("65536", 80)), (Problems{"service 'web': port '65536'" + rule}));
+  EXPECT_EQ(problems(with_port("", 80)), (Problems{"service 'web': port ''" + rule}));
+  EXPECT_EQ(problems(with_port("http", 80)), (Problems{"service 'web': port 'http'" + rule}));
+  EXPECT_EQ(problems(with_port("80/TCP", 80)), (Problems{"service 'web': port '80/TCP'" + rule}));
+  EXPECT_EQ(problems(with_port("65535/udp", 53)), Problems{});
+}
+
+TEST(ValidatePorts, HostPortMustBeInRange) {
+  EXPECT_EQ(problems(with_port("80/tcp", 70000)),
+            (Problems{"service 'web': host port 70000 for '80/tcp' is out of range (1-65535)"}));
+  EXPECT_EQ(problems(with_port("80", -1)),
+            (Problems{"service 'web': host port -1 for '80/tcp' is out of range (1-65535)"}));
+}
+
+TEST(ValidatePorts, HostPortZeroLetsTheEnginePick) {
+  ServiceDef web = with_port("80", 0);
+  web.ports.push_back({"81", 0});
+  EXPECT_EQ(problems(group({web, with_port("80", 0, "api")})), Problems{});
+}
+
+TEST(ValidatePorts, HostPortPublishedByTwoServices) {
+  EXPECT_EQ(problems(group({with_port("80", 8080, "a"), with_port("8080/tcp", 8080, "b")})),
+            (Problems{"host port 8080/tcp is published by both 'a' and 'b'"}));
+}
+
+TEST(ValidatePorts, HostPortPublishedTwiceByOneService) {
+  ServiceDef a = with_port("80", 8080, "a");
+  a.ports.push_back({"81", 8080});
+  EXPECT_EQ(problems(a), (Problems{"host port 8080/tcp is published twice by 'a'"}));
+}
+
+TEST(ValidatePorts, SameHostPortWithEachProtocolIsFine) {
+  EXPECT_EQ(problems(group({with_port("53/udp", 53, "a"), with_port("53", 53, "b")})), Problems{});
+}
+
+// ---- env ----
+
+TEST(ValidateEnv, NameMustNotBeEmpty) {
+  ServiceDef s = service("app");
+  s.env = {{"", "x"}};
+  EXPECT_EQ(problems(s), (Problems{"service 'app': env name '' is empty"}));
+}
+
+TEST(ValidateEnv, NameMustNotContainEquals) {
+  ServiceDef s = service("app");
+  s.env = {{"A=B", "x"}};
+  EXPECT_EQ(problems(s), (Problems{"service 'app': env name 'A=B' contains '='"}));
+}
+
+TEST(ValidateEnv, NameMustBeUnique) {
+  ServiceDef s = service("app");
+  s.env = {{"A", "1"}, {"B", "2"}, {"A", "3"}};
+  EXPECT_EQ(problems(s), (Problems{"service 'app': env name 'A' is set 2 times"}));
+}
+
+TEST(ValidateEnv, EmptyValueIsFine) {
+  ServiceDef s = service("app");
+  s.env = {{"A", ""}};
+  EXPECT_EQ(problems(s), Problems{});
+}
+
+// ---- volumes ----
+
+TEST(ValidateVolumes, MustHaveTwoOrThreeParts) {
+  const std::string rule = " must be host:container[:ro|rw]";
+  EXPECT_EQ(problems(with_volume("foo")), (Problems{"service 'app': volume 'foo'" + rule}));
+  EXPECT_EQ(problems(with_volume("/a:/b:ro:x")),
+            (Problems{"service 'app': volume '/a:/b:ro:x'" + rule}));
+  EXPECT_EQ(problems(with_volume(":/data")), (Problems{"service 'app': volume ':/data'" + rule}));
+  EXPECT_EQ(problems(with_volume("/data:")), (Problems{"service 'app': volume '/data:'" + rule}));
+}
+
+TEST(ValidateVolumes, ContainerPathMustBeAbsolute) {
+  EXPECT_EQ(problems(with_volume("./data:data")),
+            (Problems{"service 'app': volume './data:data' has container path 'data', which is not "
+                      "absolute; use a path starting with '/'"}));
+}
+
+TEST(ValidateVolumes, ModeMustBeRoOrRw) {
+  EXPECT_EQ(problems(with_volume("./data:/data:rx")),
+            (Problems{"service 'app': volume './data:/data:rx' has mode 'rx'; use 'ro' or 'rw'"}));
+}
+
+TEST(ValidateVolumes, HostPartIsAPathOrAVolumeName) {
+  EXPECT_EQ(problems(with_volume("/abs:/a")), Problems{});
+  EXPECT_EQ(problems(with_volume("./rel:/a")), Problems{});
+  EXPECT_EQ(problems(with_volume("../up:/a")), Problems{});
+  EXPECT_EQ(problems(with_volume("sub/dir:/a")), Problems{});
+  EXPECT_EQ(problems(with_volume("~/home:/a")), Problems{});
+  EXPECT_EQ(problems(with_volume("named_vol-1.x:/a")), Problems{});
+  EXPECT_EQ(problems(with_volume("bad name:/a")),
+            (Problems{"service 'app': volume 'bad name:/a' has host part 'bad name', which is "
+                      "neither a path (starting with '/', '.' or '~') nor a volume name (letters, "
+                      "digits, '_', '.' and '-', starting with a letter or digit)"}));
+}
+
+TEST(ValidateVolumes, OnlyTheCurrentUsersHomeIsExpanded) {
+  EXPECT_EQ(problems(with_volume("~bob/data:/a")),
+            (Problems{"service 'app': volume '~bob/data:/a' has host path '~bob/data'; only '~' "
+                      "and '~/...' are expanded"}));
+}
+
+TEST(ValidateVolumes, PartsFormIsCheckedAlike) {
+  ServiceDef s = service("app");
+  s.volumes.push_back({"", "./data", "/data", "rx"});
+  s.volumes.push_back({"", "./data", "", ""});
+  EXPECT_EQ(problems(s),
+            (Problems{"service 'app': volume './data:/data:rx' has mode 'rx'; use 'ro' or 'rw'",
+                      "service 'app': volume './data:' must be host:container[:ro|rw]"}));
+}
+
+TEST(ValidateVolumes, TwoVolumesMayNotMountOnOnePath) {
+  ServiceDef s = service("app");
+  s.volumes.push_back({"./a:/data", "", "", ""});
+  s.volumes.push_back({"./b:/data/", "", "", ""});
+  EXPECT_EQ(problems(s), (Problems{"service 'app': volumes './a:/data' and './b:/data/' both "
+                                   "mount on '/data'"}));
+}
+
+// ---- stop signal, build, timeout ----
+
+TEST(ValidateStopSignal, AcceptsTheSupportedSignalsInAnyForm) {
+  for (const char* signal : {"SIGTERM", "SIGINT", "SIGQUIT", "SIGKILL", "SIGHUP", "SIGUSR1",
+                             "SIGUSR2", "TERM", "kill", "sigint"}) {
+    ServiceDef s = service("app");
+    s.stop_signal = signal;
+    EXPECT_EQ(problems(s), Problems{}) << signal;
+  }
+}
+
+TEST(ValidateStopSignal, RejectsOthers) {
+  ServiceDef s = service("app");
+  s.stop_signal = "SIGFOO";
+  EXPECT_EQ(problems(s),
+            (Problems{"service 'app': stop_signal 'SIGFOO' is not supported; use one of "
+                      "SIGTERM, SIGINT, SIGQUIT, SIGKILL, SIGHUP, SIGUSR1, SIGUSR2"}));
+}
+
+TEST(ValidateBuild, DockerfileNeedsABuildContext) {
+  ServiceDef s = service("app");
+  s.dockerfile = "x";
+  EXPECT_EQ(problems(s), (Problems{"service 'app': dockerfile 'x' is set but build_from is not"}));
+  s.build_context = ".";
+  EXPECT_EQ(problems(s), Problems{});
+}
+
+TEST(ValidateTimeout, MustBeFinite) {
+  ServiceDef s = service("app");
+  s.timeout = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_EQ(problems(s),
+            (Problems{"service 'app': timeout must be a finite number of seconds, not nan"}));
+  s.timeout = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(problems(s),
+            (Problems{"service 'app': timeout must be a finite number of seconds, not inf"}));
+  s.timeout = -1;  // the operation's timeout
+  EXPECT_EQ(problems(s), Problems{});
+}
+
+// ---- everything at once ----
+
+TEST(Validate, ReportsEveryProblemGroupFirstThenServicesThenGraphThenExclusions) {
+  ServiceDef a = service("a", {"b"});
+  a.image = "";
+  ServiceDef b = service("b", {"a"});
+  b.stop_signal = "SIGFOO";
+  b.env = {{"", "1"}};
+  GroupDef g = group({a, b, service("Bad")});
+  g.name = "a b";
+  Problems found = problems(g, {"nope"});
+  ASSERT_EQ(found.size(), 7u);
+  EXPECT_EQ(found[0].rfind("group name 'a b'", 0), 0u) << found[0];
+  EXPECT_EQ(found[1], "service 'a': image is empty");
+  EXPECT_EQ(found[2], "service 'b': env name '' is empty");
+  EXPECT_EQ(found[3].rfind("service 'b': stop_signal 'SIGFOO'", 0), 0u) << found[3];
+  EXPECT_EQ(found[4].rfind("service 'Bad': name must be a DNS label", 0), 0u) << found[4];
+  EXPECT_EQ(found[5], "dependency cycle: a -> b -> a");
+  EXPECT_EQ(found[6], "cannot exclude 'nope': no such service; defined: Bad, a, b");
+}
+
+TEST(Check, ThrowsInvalidWithOneProblemPerLine) {
+  GroupDef g = group({with_image(""), service("b", {"c"})});
+  try {
+    check(g, {});
+    FAIL() << "check() accepted an invalid group";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.status(), DM_EINVALID);
+    EXPECT_STREQ(e.what(),
+                 "service 'app': image is empty\n"
+                 "service 'b' depends on 'c', which is not defined; defined: app, b");
+  }
+}
+
+}  // namespace
+}  // namespace dm::model
