@@ -1,0 +1,79 @@
+#include "orchestrator/hooks.h"
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "common/error.h"
+#include "common/last_error.h"
+
+namespace dm::orchestrator {
+namespace {
+
+// Shared between the caller and the hook's thread, which may outlive the wait.
+struct Call {
+  HookTarget target;
+  int (*fn)(const dm_hook_info*, void*);
+  void* user_data;
+  std::mutex mutex;
+  std::condition_variable done_cv;
+  bool done = false;
+  int rc = 0;
+  std::string reason;
+};
+
+void run(std::shared_ptr<Call> call) {
+  dm_hook_info info;
+  info.version = DM_HOOK_INFO_VERSION;
+  info.group = call->target.group.c_str();
+  info.service = call->target.service.c_str();
+  info.network = call->target.network.c_str();
+  info.container_id = call->target.container_id.empty() ? nullptr : call->target.container_id.c_str();
+  info.container_name =
+      call->target.container_name.empty() ? nullptr : call->target.container_name.c_str();
+  dm::clear_last_error();
+  int rc;
+  std::string reason;
+  try {
+    rc = call->fn(&info, call->user_data);
+    if (rc != 0 && rc != DM_PING_READY) reason = dm::last_error_message();
+  } catch (...) {
+    // A C++ callback that throws: treat as a failure rather than crash.
+    rc = -1;
+    reason = "the hook threw an exception";
+  }
+  std::lock_guard<std::mutex> lock(call->mutex);
+  call->rc = rc;
+  call->reason = std::move(reason);
+  call->done = true;
+  call->done_cv.notify_all();
+}
+
+}  // namespace
+
+int call_hook(const char* hook_name, int (*fn)(const dm_hook_info*, void*), void* user_data,
+              const HookTarget& target, Clock::time_point deadline, const std::atomic<bool>* cancel,
+              std::string* reason) {
+  auto call = std::make_shared<Call>();
+  call->target = target;
+  call->fn = fn;
+  call->user_data = user_data;
+  std::thread(run, call).detach();
+
+  std::unique_lock<std::mutex> lock(call->mutex);
+  while (!call->done) {
+    if (cancel != nullptr && cancel->load())
+      throw Error(DM_ECANCELLED, std::string("cancelled while the ") + hook_name + " hook ran");
+    auto now = Clock::now();
+    if (now >= deadline)
+      throw Error(DM_ETIMEOUT, std::string("the ") + hook_name +
+                                   " hook did not return before the service's timeout");
+    auto slice = std::min<Clock::duration>(deadline - now, std::chrono::milliseconds(50));
+    call->done_cv.wait_for(lock, slice);
+  }
+  if (reason) *reason = call->reason;
+  return call->rc;
+}
+
+}  // namespace dm::orchestrator

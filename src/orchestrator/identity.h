@@ -1,0 +1,37 @@
+// How drillmaster recognises what it made: the labels on every container and
+// network, container names, and the configuration hash that tells whether an
+// existing container still matches its service's definition.
+#ifndef DM_ORCHESTRATOR_IDENTITY_H
+#define DM_ORCHESTRATOR_IDENTITY_H
+
+#include <string>
+
+#include "engine/client.h"
+#include "model/service.h"
+
+namespace dm::orchestrator {
+
+inline constexpr const char* kGroupLabel = "io.drillmaster.group";
+inline constexpr const char* kServiceLabel = "io.drillmaster.service";
+inline constexpr const char* kConfigHashLabel = "io.drillmaster.config-hash";
+inline constexpr const char* kVersionLabel = "io.drillmaster.version";
+
+// "<group>-<service>-1": readable, and unique per group on the engine.
+std::string container_name(const model::GroupDef& group, const model::ServiceDef& service);
+
+// The labels every network of the group carries.
+engine::Labels network_labels(const model::GroupDef& group);
+
+// The filter that finds everything of the group: {kGroupLabel: group name}.
+engine::Labels group_filter(const model::GroupDef& group);
+
+// What to create for `service`, labels included (the config hash among them).
+engine::ContainerSpec container_spec(const model::GroupDef& group, const model::ServiceDef& service);
+
+// A digest of everything in `spec` that shapes the container, labels aside;
+// stored in kConfigHashLabel at creation and compared on later starts.
+std::string config_hash(const engine::ContainerSpec& spec);
+
+}  // namespace dm::orchestrator
+
+#endif

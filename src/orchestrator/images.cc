@@ -1,0 +1,89 @@
+#include "orchestrator/images.h"
+
+#include "common/error.h"
+#include "model/validate.h"
+#include "orchestrator/identity.h"
+
+namespace dm::orchestrator {
+
+std::string Images::ensure(const model::ServiceDef& service) {
+  std::promise<std::string> promise;
+  std::shared_future<std::string> future;
+  bool mine = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = images_.find(service.image);
+    if (it == images_.end()) {
+      future = promise.get_future().share();
+      images_.emplace(service.image, future);
+      mine = true;
+    } else {
+      future = it->second;
+    }
+  }
+  if (mine) {
+    try {
+      promise.set_value(prepare(service));
+    } catch (...) {
+      promise.set_exception(std::current_exception());
+    }
+  }
+  try {
+    return future.get();
+  } catch (const Error& e) {
+    if (mine) throw;
+    // Another service's build or pull of the same image failed: say so here too.
+    throw Error(e.status(), "image '" + service.image + "' is not available: " + e.what());
+  }
+}
+
+std::map<std::string, std::string> Images::replaced() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return replaced_;
+}
+
+std::string Images::prepare(const model::ServiceDef& service) {
+  std::optional<engine::ImageInfo> existing = engine_.image_inspect(service.image);
+  bool has_context = !service.build_context.empty();
+  if (has_context && (!existing || rebuild_.count(service.name))) {
+    std::string id = build(service);
+    if (existing && existing->id != id) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      replaced_[existing->id] = service.image;
+    }
+    return id;
+  }
+  if (existing) return existing->id;
+  events_.emit(service.name, DM_PHASE_PULLING, service.image);
+  try {
+    engine_.image_pull(service.image, [&](const std::string& line) {
+      events_.emit(service.name, DM_PHASE_DETAIL, line);
+    });
+  } catch (const Error& e) {
+    throw Error(e.status(), "pulling image '" + service.image + "' failed: " + e.what() +
+                                "; check the name, or build it locally and give the service a "
+                                "build context");
+  }
+  std::optional<engine::ImageInfo> pulled = engine_.image_inspect(service.image);
+  if (!pulled)
+    throw Error(DM_EENGINE, "image '" + service.image + "' is still missing after pulling it");
+  return pulled->id;
+}
+
+std::string Images::build(const model::ServiceDef& service) {
+  engine::BuildOptions options;
+  options.context_dir = model::resolve_build_context(service, group_.directory);
+  if (!service.dockerfile.empty()) options.dockerfile = service.dockerfile;
+  options.tag = service.image;
+  options.labels = {{kGroupLabel, group_.name}, {kServiceLabel, service.name}};
+  events_.emit(service.name, DM_PHASE_BUILDING, service.image + " from " + options.context_dir);
+  try {
+    return engine_.image_build(options, [&](const std::string& line) {
+      events_.emit(service.name, DM_PHASE_DETAIL, line);
+    });
+  } catch (const Error& e) {
+    throw Error(e.status(), std::string("building image '") + service.image + "' failed: " + e.what());
+  }
+}
+
+}  // namespace dm::orchestrator

@@ -1,0 +1,51 @@
+// Makes sure each service's image exists before its container is created:
+// builds it when the service has a build context (and the image is missing or
+// a rebuild was asked for), pulls it when it has none and is missing. Each
+// image is inspected, built or pulled once per operation however many
+// services use it, and services waiting for the same image share the answer.
+#ifndef DM_ORCHESTRATOR_IMAGES_H
+#define DM_ORCHESTRATOR_IMAGES_H
+
+#include <future>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "engine/client.h"
+#include "model/service.h"
+#include "orchestrator/events.h"
+
+namespace dm::orchestrator {
+
+class Images {
+ public:
+  // `rebuild`: services whose images are rebuilt even when present.
+  Images(engine::Client& engine, Events& events, const model::GroupDef& group,
+         std::set<std::string> rebuild)
+      : engine_(engine), events_(events), group_(group), rebuild_(std::move(rebuild)) {}
+
+  // The id of `service`'s image, built or pulled first when needed.
+  // Thread-safe. Throws dm::Error naming the service when that fails.
+  std::string ensure(const model::ServiceDef& service);
+
+  // Images that this operation replaced by a build: old id -> tag. They can be
+  // removed once no container uses them.
+  std::map<std::string, std::string> replaced() const;
+
+ private:
+  std::string prepare(const model::ServiceDef& service);
+  std::string build(const model::ServiceDef& service);
+
+  engine::Client& engine_;
+  Events& events_;
+  const model::GroupDef& group_;
+  std::set<std::string> rebuild_;
+  mutable std::mutex mutex_;
+  std::map<std::string, std::shared_future<std::string>> images_;  // by image name
+  std::map<std::string, std::string> replaced_;
+};
+
+}  // namespace dm::orchestrator
+
+#endif

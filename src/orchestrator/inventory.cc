@@ -1,0 +1,50 @@
+#include "orchestrator/inventory.h"
+
+#include <algorithm>
+
+#include "common/error.h"
+#include "orchestrator/identity.h"
+
+namespace dm::orchestrator {
+
+const std::vector<engine::ContainerSummary>& Inventory::of(const std::string& service) const {
+  static const std::vector<engine::ContainerSummary> none;
+  auto it = by_service.find(service);
+  return it == by_service.end() ? none : it->second;
+}
+
+Inventory take_inventory(engine::Client& engine, const model::GroupDef& group) {
+  Inventory inventory;
+  for (auto& c : engine.container_list(group_filter(group), /*all=*/true)) {
+    auto label = c.labels.find(kServiceLabel);
+    bool defined = label != c.labels.end() &&
+                   std::any_of(group.services.begin(), group.services.end(),
+                               [&](const model::ServiceDef& s) { return s.name == label->second; });
+    if (defined) {
+      inventory.by_service[label->second].push_back(std::move(c));
+    } else {
+      inventory.orphans.push_back(std::move(c));
+    }
+  }
+  for (auto& [name, containers] : inventory.by_service)
+    std::stable_partition(containers.begin(), containers.end(),
+                          [](const engine::ContainerSummary& c) { return c.state == "running"; });
+  return inventory;
+}
+
+void ensure_network(engine::Client& engine, const model::GroupDef& group) {
+  try {
+    engine.network_inspect(group.network);
+    return;
+  } catch (const Error& e) {
+    if (e.status() != DM_ENOTFOUND) throw;
+  }
+  try {
+    engine.network_create(group.network, network_labels(group));
+  } catch (const Error& e) {
+    // Made meanwhile by someone else: fine, it exists now.
+    if (e.status() != DM_ECONFLICT) throw;
+  }
+}
+
+}  // namespace dm::orchestrator

@@ -1,0 +1,33 @@
+// What the engine has of a group, from one label-filtered list call: each
+// service's containers (running ones first) and the containers labelled for
+// the group whose service is no longer defined.
+#ifndef DM_ORCHESTRATOR_INVENTORY_H
+#define DM_ORCHESTRATOR_INVENTORY_H
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/client.h"
+#include "model/service.h"
+
+namespace dm::orchestrator {
+
+struct Inventory {
+  std::map<std::string, std::vector<engine::ContainerSummary>> by_service;
+  std::vector<engine::ContainerSummary> orphans;
+
+  // The service's containers, running ones first; empty when it has none.
+  const std::vector<engine::ContainerSummary>& of(const std::string& service) const;
+};
+
+Inventory take_inventory(engine::Client& engine, const model::GroupDef& group);
+
+// Makes sure the group's network exists, creating it with the group's labels
+// when missing. A network of that name that drillmaster did not make is used
+// as it is (and never removed by stop).
+void ensure_network(engine::Client& engine, const model::GroupDef& group);
+
+}  // namespace dm::orchestrator
+
+#endif

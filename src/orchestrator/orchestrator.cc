@@ -1,0 +1,137 @@
+// The public operations: each takes the group lock, then runs the machinery
+// of runs.h (start.cc, stop.cc) on the services it concerns.
+#include "orchestrator/orchestrator.h"
+
+#include <algorithm>
+
+#include "common/error.h"
+#include "model/graph.h"
+#include "orchestrator/events.h"
+#include "orchestrator/identity.h"
+#include "orchestrator/images.h"
+#include "orchestrator/lock.h"
+#include "orchestrator/runs.h"
+
+namespace dm::orchestrator {
+namespace {
+
+std::set<size_t> all_but(const model::GroupDef& group, const std::vector<std::string>& exclude) {
+  std::set<size_t> out;
+  for (size_t i = 0; i < group.services.size(); i++)
+    if (std::find(exclude.begin(), exclude.end(), group.services[i].name) == exclude.end())
+      out.insert(i);
+  return out;
+}
+
+std::string defined_names(const model::GroupDef& group) {
+  std::vector<std::string> names;
+  for (const auto& s : group.services) names.push_back(s.name);
+  std::sort(names.begin(), names.end());
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+}  // namespace
+
+Result start(engine::Client& engine, const model::GroupDef& group, const StartOptions& options,
+             const std::atomic<bool>& cancel) {
+  Events events(options.on_event);
+  GroupLock lock(group.name, events, cancel);
+  std::set<std::string> rebuild;
+  if (options.build)
+    for (const auto& s : group.services)
+      if (!s.build_context.empty()) rebuild.insert(s.name);
+  Images images(engine, events, group, rebuild);
+  StartScope scope;
+  scope.include = all_but(group, options.exclude);
+  scope.left_out_reason = "excluded";
+  Result result = run_start(engine, group, options, scope, images, events, cancel);
+  // Images a forced rebuild replaced, unless a container still uses them.
+  for (const auto& [old_id, tag] : images.replaced()) {
+    try {
+      engine.image_remove(old_id, /*force=*/false);
+    } catch (const Error&) {
+    }
+  }
+  return result;
+}
+
+Result stop(engine::Client& engine, const model::GroupDef& group, const StopOptions& options,
+            const std::atomic<bool>& cancel) {
+  Events events(options.on_event);
+  GroupLock lock(group.name, events, cancel);
+  StopScope scope;
+  scope.include = all_but(group, options.exclude);
+  if (options.remove) {
+    scope.remove = scope.include;
+    scope.remove_orphans = options.exclude.empty();
+    scope.remove_network = true;
+  }
+  return run_stop(engine, group, options.timeout, scope, events, cancel);
+}
+
+Result reload(engine::Client& engine, const model::GroupDef& group, const ReloadOptions& options,
+              const std::atomic<bool>& cancel) {
+  model::Graph graph(group);
+  std::optional<size_t> target = graph.find(options.service);
+  if (!target)
+    throw Error(DM_ENOTFOUND, "cannot reload '" + options.service + "': no such service; defined: " +
+                                  defined_names(group));
+  const model::ServiceDef& def = group.services[*target];
+  if (def.build_context.empty())
+    throw Error(DM_EINVALID, "cannot reload '" + def.name +
+                                 "': it has no build context (build_from), and reload rebuilds the "
+                                 "service's image from it; use stop and start to restart it");
+
+  Events events(options.on_event);
+  GroupLock lock(group.name, events, cancel);
+  Images images(engine, events, group, {def.name});
+  std::string why_untouched = "not affected by reloading '" + def.name + "'";
+
+  // Build first: when the build fails, everything keeps running as it was.
+  try {
+    images.ensure(def);
+  } catch (const Error& e) {
+    Result result;
+    for (const auto& s : group.services) {
+      Outcome o{s.name, DM_OUTCOME_EXCLUDED, why_untouched, "", 0};
+      if (s.name == def.name) o = {s.name, DM_OUTCOME_FAILED, e.what(), "", 0};
+      result.services.push_back(o);
+    }
+    events.emit(def.name, DM_PHASE_FAILED, e.what());
+    return result;
+  }
+
+  std::vector<size_t> dependants = graph.transitive_dependants(*target);
+  StopScope stop_scope;
+  stop_scope.include.insert(*target);
+  stop_scope.remove.insert(*target);  // recreated: its old container must go
+  for (size_t d : dependants) {
+    stop_scope.include.insert(d);
+    if (options.remove) stop_scope.remove.insert(d);
+  }
+  Result stopped = run_stop(engine, group, 10, stop_scope, events, cancel);
+  if (stopped.cancelled || stopped.failures() > 0) return stopped;
+
+  StartOptions start_options;
+  start_options.timeout = options.timeout;
+  start_options.on_event = options.on_event;
+  StartScope scope;
+  scope.include = stop_scope.include;
+  for (size_t d : graph.transitive_dependencies(*target)) scope.include.insert(d);
+  scope.left_out_reason = why_untouched;
+  scope.recreate.insert(*target);
+  scope.recreated_outcome = DM_OUTCOME_RELOADED;
+  Result result = run_start(engine, group, start_options, scope, images, events, cancel);
+  for (const auto& [old_id, tag] : images.replaced()) {
+    try {
+      engine.image_remove(old_id, /*force=*/false);
+    } catch (const Error&) {
+      // Still used by another container: it stays.
+    }
+  }
+  return result;
+}
+
+}  // namespace dm::orchestrator

@@ -1,0 +1,45 @@
+// The shared machinery behind start, stop and reload. The public entry points
+// (orchestrator.h) take the group lock and then call these; reload combines
+// them under one lock.
+#ifndef DM_ORCHESTRATOR_RUNS_H
+#define DM_ORCHESTRATOR_RUNS_H
+
+#include <atomic>
+#include <set>
+#include <string>
+
+#include "engine/client.h"
+#include "model/service.h"
+#include "orchestrator/events.h"
+#include "orchestrator/images.h"
+#include "orchestrator/operation.h"
+
+namespace dm::orchestrator {
+
+// Which services a start works on, beyond the options.
+struct StartScope {
+  std::set<size_t> include;      // services worked on; the others get `left_out` with...
+  dm_outcome left_out = DM_OUTCOME_EXCLUDED;
+  std::string left_out_reason;   // ...this reason
+  std::set<size_t> recreate;     // always get a new container (reload's service)
+  dm_outcome recreated_outcome = DM_OUTCOME_STARTED;
+};
+
+Result run_start(engine::Client& engine, const model::GroupDef& group, const StartOptions& options,
+                 const StartScope& scope, Images& images, Events& events,
+                 const std::atomic<bool>& cancel);
+
+// Which services a stop works on.
+struct StopScope {
+  std::set<size_t> include;
+  std::set<size_t> remove;       // their containers are removed after stopping
+  bool remove_orphans = false;   // containers of services no longer defined
+  bool remove_network = false;
+};
+
+Result run_stop(engine::Client& engine, const model::GroupDef& group, double grace_seconds,
+                const StopScope& scope, Events& events, const std::atomic<bool>& cancel);
+
+}  // namespace dm::orchestrator
+
+#endif

@@ -1,0 +1,385 @@
+// Bringing services up. Every service gets a worker thread that walks it
+// through its lifecycle and waits only for its own dependencies:
+//
+//   image (build / pull) -> create -> [wait for dependencies] -> start -> ping
+//   -> post_start_init -> ready
+//
+// A container is created while its dependencies are still starting (only its
+// start has to wait), unless the service has a pre_start hook, which must run
+// before creation and after the dependencies. The reuse rules of a service:
+//   running container            -> untouched, no hooks
+//   exited, same config + image  -> started again, pinged (no pre_start/init)
+//   otherwise                    -> pre_start, create, start, ping, init;
+//                                   outdated containers removed
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "common/error.h"
+#include "model/graph.h"
+#include "orchestrator/exit_watch.h"
+#include "orchestrator/hooks.h"
+#include "orchestrator/identity.h"
+#include "orchestrator/inventory.h"
+#include "orchestrator/runs.h"
+#include "orchestrator/slots.h"
+
+namespace dm::orchestrator {
+namespace {
+
+// Thrown when a dependency failed: the service is skipped, not failed.
+struct DependencyFailed : Error {
+  explicit DependencyFailed(const std::string& name)
+      : Error(DM_EFAILED, "dependency '" + name + "' failed") {}
+};
+
+constexpr auto kPingInterval = std::chrono::milliseconds(100);
+constexpr int kLogLinesOnFailure = 20;
+
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", s);
+  return buf;
+}
+
+class StartRun {
+ public:
+  StartRun(engine::Client& engine, const model::GroupDef& group, const StartOptions& options,
+           const StartScope& scope, Images& images, Events& events, const std::atomic<bool>& cancel)
+      : engine_(engine), group_(group), options_(options), scope_(scope), images_(images),
+        events_(events), cancel_(cancel), graph_(group), slots_(options.parallelism),
+        tasks_(group.services.size()) {}
+
+  Result run();
+
+ private:
+  enum class Readiness { Pending, Ready, Failed };
+
+  struct Task {
+    const model::ServiceDef* def = nullptr;
+    engine::ContainerSpec spec;
+    std::vector<engine::ContainerSummary> existing;  // running first
+    Outcome outcome;
+    Readiness readiness = Readiness::Pending;
+    std::string created_id;  // a container this run made: removed if the service fails
+  };
+
+  bool recreate(size_t i) const {
+    const Task& t = tasks_[i];
+    return options_.run_new_containers || t.def->always_start_new || scope_.recreate.count(i);
+  }
+  bool untouched(size_t i) const {
+    const Task& t = tasks_[i];
+    return !recreate(i) && !t.existing.empty() && t.existing.front().state == "running";
+  }
+
+  void work(size_t i);
+  void bring_up_new(size_t i);
+  void bring_up_again(size_t i, const engine::ContainerSummary& container);
+  std::string create(size_t i);
+  void remove_outdated(size_t i);
+  void start_container(size_t i, const std::string& id);
+  void await_ready(size_t i, const std::string& id, Clock::time_point deadline);
+  void fail(size_t i, const Error& error, dm_outcome outcome);
+  void settle(size_t i, Readiness readiness);
+  // Blocks until every dependency is ready; returns a failed one's name, or "".
+  std::string wait_for_dependencies(size_t i);
+
+  HookTarget target(size_t i, const std::string& container_id) const {
+    const Task& t = tasks_[i];
+    return {group_.name, t.def->name, group_.network, container_id,
+            container_id.empty() ? "" : t.spec.name};
+  }
+  Clock::time_point deadline(size_t i) const {
+    double s = tasks_[i].def->timeout > 0 ? tasks_[i].def->timeout : options_.timeout;
+    return Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
+  }
+  double timeout_of(size_t i) const {
+    return tasks_[i].def->timeout > 0 ? tasks_[i].def->timeout : options_.timeout;
+  }
+
+  engine::Client& engine_;
+  const model::GroupDef& group_;
+  const StartOptions& options_;
+  const StartScope& scope_;
+  Images& images_;
+  Events& events_;
+  const std::atomic<bool>& cancel_;
+  model::Graph graph_;
+  Slots slots_;
+  std::vector<Task> tasks_;
+
+  std::mutex mutex_;  // guards readiness
+  std::condition_variable ready_cv_;
+  // The engine can hand one host port to two containers started at once.
+  std::mutex port_start_mutex_;
+  ExitWatches watches_;
+};
+
+Result StartRun::run() {
+  Inventory inventory = take_inventory(engine_, group_);
+  bool all_running = true;
+  for (size_t i = 0; i < tasks_.size(); i++) {
+    Task& t = tasks_[i];
+    t.def = &group_.services[i];
+    t.outcome.service = t.def->name;
+    if (!scope_.include.count(i)) {
+      t.outcome.outcome = scope_.left_out;
+      t.outcome.reason = scope_.left_out_reason;
+      t.readiness = Readiness::Ready;
+      continue;
+    }
+    t.spec = container_spec(group_, *t.def);
+    t.existing = inventory.of(t.def->name);
+    if (!untouched(i)) all_running = false;
+  }
+  // The warm path: everything already runs, so one list call was all it took.
+  if (!all_running) ensure_network(engine_, group_);
+
+  std::vector<std::thread> workers;
+  for (size_t i = 0; i < tasks_.size(); i++)
+    if (scope_.include.count(i)) workers.emplace_back([this, i] { work(i); });
+  for (auto& w : workers) w.join();
+  watches_.join_all();
+
+  Result result;
+  for (auto& t : tasks_) result.services.push_back(t.outcome);
+  result.cancelled = cancel_.load();
+  return result;
+}
+
+void StartRun::work(size_t i) {
+  Task& t = tasks_[i];
+  auto began = Clock::now();
+  try {
+    if (untouched(i)) {
+      t.outcome.outcome = DM_OUTCOME_ALREADY_RUNNING;
+      t.outcome.container_id = t.existing.front().id;
+      events_.emit(t.def->name, DM_PHASE_RUNNING, "already running");
+      settle(i, Readiness::Ready);
+      return;
+    }
+    std::string image_id;
+    {
+      SlotHold hold(slots_);
+      image_id = images_.ensure(*t.def);
+    }
+    const engine::ContainerSummary* reusable = nullptr;
+    if (!recreate(i)) {
+      for (const auto& c : t.existing) {
+        auto hash = c.labels.find(kConfigHashLabel);
+        if (hash != c.labels.end() && hash->second == t.spec.labels[kConfigHashLabel] &&
+            c.image_id == image_id) {
+          reusable = &c;
+          break;
+        }
+      }
+    }
+    if (reusable) {
+      bring_up_again(i, *reusable);
+    } else {
+      bring_up_new(i);
+    }
+    events_.emit(t.def->name, DM_PHASE_RUNNING);
+    settle(i, Readiness::Ready);
+  } catch (const DependencyFailed& e) {
+    fail(i, e, DM_OUTCOME_SKIPPED);
+  } catch (const Error& e) {
+    fail(i, e, e.status() == DM_ECANCELLED ? DM_OUTCOME_CANCELLED : DM_OUTCOME_FAILED);
+  } catch (const std::exception& e) {
+    fail(i, Error(DM_EINTERNAL, std::string("internal error: ") + e.what()), DM_OUTCOME_FAILED);
+  }
+  t.outcome.seconds = std::chrono::duration<double>(Clock::now() - began).count();
+}
+
+void StartRun::bring_up_new(size_t i) {
+  Task& t = tasks_[i];
+  bool pre_start = t.def->hooks.pre_start != nullptr;
+  if (!pre_start) {
+    SlotHold hold(slots_);
+    remove_outdated(i);
+    t.created_id = create(i);
+  }
+  std::string failed = wait_for_dependencies(i);
+  if (!failed.empty()) throw DependencyFailed(failed);
+  if (cancel_.load()) throw Error(DM_ECANCELLED, "cancelled before it started");
+
+  SlotHold hold(slots_);
+  if (pre_start) {
+    events_.emit(t.def->name, DM_PHASE_PRE_START);
+    std::string reason;
+    int rc = call_hook("pre_start", t.def->hooks.pre_start, t.def->hooks.pre_start_data,
+                       target(i, ""), deadline(i), nullptr, &reason);
+    if (rc != 0)
+      throw Error(DM_EHOOK, "pre_start failed: " + (reason.empty() ? "it returned " + std::to_string(rc) : reason));
+    remove_outdated(i);
+    t.created_id = create(i);
+  }
+  start_container(i, t.created_id);
+  await_ready(i, t.created_id, deadline(i));
+  if (t.def->hooks.post_start_init) {
+    events_.emit(t.def->name, DM_PHASE_INITIALISING);
+    std::string reason;
+    int rc = call_hook("post_start_init", t.def->hooks.post_start_init,
+                       t.def->hooks.post_start_init_data, target(i, t.created_id), deadline(i),
+                       nullptr, &reason);
+    if (rc != 0)
+      throw Error(DM_EHOOK, "post_start_init failed: " +
+                                (reason.empty() ? "it returned " + std::to_string(rc) : reason));
+  }
+  t.outcome.outcome = scope_.recreate.count(i) ? scope_.recreated_outcome : DM_OUTCOME_STARTED;
+  t.outcome.container_id = t.created_id;
+  t.created_id.clear();  // it made it: no longer ours to clean up
+}
+
+void StartRun::bring_up_again(size_t i, const engine::ContainerSummary& container) {
+  Task& t = tasks_[i];
+  std::string failed = wait_for_dependencies(i);
+  if (!failed.empty()) throw DependencyFailed(failed);
+  if (cancel_.load()) throw Error(DM_ECANCELLED, "cancelled before it started");
+  SlotHold hold(slots_);
+  start_container(i, container.id);
+  await_ready(i, container.id, deadline(i));
+  t.outcome.outcome = DM_OUTCOME_RESTARTED;
+  t.outcome.container_id = container.id;
+}
+
+std::string StartRun::create(size_t i) {
+  Task& t = tasks_[i];
+  events_.emit(t.def->name, DM_PHASE_CREATING, t.spec.name);
+  try {
+    return engine_.container_create(t.spec);
+  } catch (const Error& e) {
+    if (e.status() == DM_ECONFLICT)
+      throw Error(e.status(), "container name '" + t.spec.name +
+                                  "' is taken by a container drillmaster did not make for this "
+                                  "group; remove it (docker rm -f " + t.spec.name +
+                                  ") or choose another group name");
+    throw;
+  }
+}
+
+void StartRun::remove_outdated(size_t i) {
+  Task& t = tasks_[i];
+  for (const auto& c : t.existing) {
+    if (c.state == "running") engine_.container_stop(c.id, 10);
+    engine_.container_remove(c.id, /*force=*/true, /*volumes=*/false);
+    events_.emit(t.def->name, DM_PHASE_REMOVED, "outdated container " + c.id.substr(0, 12));
+  }
+  t.existing.clear();
+}
+
+void StartRun::start_container(size_t i, const std::string& id) {
+  Task& t = tasks_[i];
+  events_.emit(t.def->name, DM_PHASE_STARTING);
+  if (t.spec.ports.empty()) {
+    engine_.container_start(id);
+  } else {
+    std::lock_guard<std::mutex> lock(port_start_mutex_);
+    engine_.container_start(id);
+  }
+}
+
+void StartRun::await_ready(size_t i, const std::string& id, Clock::time_point deadline) {
+  Task& t = tasks_[i];
+  if (t.def->hooks.ping == nullptr) return;
+  events_.emit(t.def->name, DM_PHASE_PINGING);
+  ExitWatch& watch = watches_.watch(engine_, id);
+  // The documented contract: first ping right after start, then every 0.1 s.
+  for (unsigned attempt = 1;; attempt++) {
+    if (auto code = watch.exit_code()) {
+      std::string tail = engine_.logs_tail(id, kLogLinesOnFailure);
+      throw Error(DM_EFAILED, "container exited with code " + std::to_string(*code) +
+                                  " while waiting for it to be ready" +
+                                  (tail.empty() ? std::string(" (it wrote no logs)")
+                                                : "; its last log lines:\n" + tail));
+    }
+    std::string reason;
+    int rc = call_hook("ping", t.def->hooks.ping, t.def->hooks.ping_data, target(i, id), deadline,
+                       &cancel_, &reason);
+    if (rc == DM_PING_READY) {
+      watch.stop();
+      return;
+    }
+    if (rc < 0) {
+      watch.stop();
+      throw Error(DM_EHOOK, "ping failed: " + (reason.empty() ? "it returned " + std::to_string(rc) : reason));
+    }
+    if (Clock::now() + kPingInterval > deadline) {
+      watch.stop();
+      throw Error(DM_ETIMEOUT, "not ready after " + seconds_text(timeout_of(i)) + " s: ping returned " +
+                                   "not-ready " + std::to_string(attempt) + " times" +
+                                   (reason.empty() ? "" : " (last: " + reason + ")") +
+                                   "; raise the service's timeout if it needs longer");
+    }
+    watch.wait_for(kPingInterval);
+    if (cancel_.load()) {
+      watch.stop();
+      throw Error(DM_ECANCELLED, "cancelled while waiting for it to be ready");
+    }
+  }
+}
+
+void StartRun::fail(size_t i, const Error& error, dm_outcome outcome) {
+  Task& t = tasks_[i];
+  t.outcome.outcome = outcome;
+  t.outcome.reason = error.what();
+  // A container made in this run that did not come up is never left behind:
+  // a later start would take it for an initialised one.
+  if (!t.created_id.empty()) {
+    try {
+      engine_.container_remove(t.created_id, /*force=*/true, /*volumes=*/false);
+      events_.emit(t.def->name, DM_PHASE_REMOVED, "container of the failed start removed");
+    } catch (const Error& e) {
+      t.outcome.reason += " (removing its container failed too: " + std::string(e.what()) + ")";
+    }
+    t.created_id.clear();
+  }
+  events_.emit(t.def->name, outcome == DM_OUTCOME_FAILED ? DM_PHASE_FAILED : DM_PHASE_SKIPPED,
+               t.outcome.reason);
+  settle(i, Readiness::Failed);
+}
+
+void StartRun::settle(size_t i, Readiness readiness) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  tasks_[i].readiness = readiness;
+  ready_cv_.notify_all();
+}
+
+std::string StartRun::wait_for_dependencies(size_t i) {
+  const auto& deps = graph_.dependencies(i);
+  std::unique_lock<std::mutex> lock(mutex_);
+  bool announced = false;
+  while (true) {
+    std::string pending;
+    for (size_t d : deps) {
+      if (tasks_[d].readiness == Readiness::Failed) return tasks_[d].def->name;
+      if (tasks_[d].readiness == Readiness::Pending && pending.empty()) pending = tasks_[d].def->name;
+    }
+    if (pending.empty()) return "";
+    if (cancel_.load()) return "";  // the caller checks cancel next
+    if (!announced) {
+      lock.unlock();
+      events_.emit(tasks_[i].def->name, DM_PHASE_WAITING, "waiting for " + pending);
+      lock.lock();
+      announced = true;
+      continue;
+    }
+    // dm_group_cancel() cannot notify (it must be signal-safe), so look again
+    // now and then.
+    ready_cv_.wait_for(lock, std::chrono::milliseconds(50));
+  }
+}
+
+}  // namespace
+
+Result run_start(engine::Client& engine, const model::GroupDef& group, const StartOptions& options,
+                 const StartScope& scope, Images& images, Events& events,
+                 const std::atomic<bool>& cancel) {
+  StartRun run(engine, group, options, scope, images, events, cancel);
+  return run.run();
+}
+
+}  // namespace dm::orchestrator

@@ -1,0 +1,62 @@
+// What runs now: one list call, compared with the definitions.
+#include <set>
+
+#include "orchestrator/identity.h"
+#include "orchestrator/inventory.h"
+#include "orchestrator/orchestrator.h"
+
+namespace dm::orchestrator {
+namespace {
+
+// "Up 3 minutes (healthy)" -> "healthy".
+std::string health_of(const std::string& status) {
+  if (status.find("(healthy)") != std::string::npos) return "healthy";
+  if (status.find("(unhealthy)") != std::string::npos) return "unhealthy";
+  if (status.find("(health: starting)") != std::string::npos) return "starting";
+  return "";
+}
+
+// "0.0.0.0:5433->5433/tcp, 53/udp", each binding once (the engine lists the
+// IPv4 and IPv6 sides of one binding separately).
+std::string ports_text(const std::vector<engine::PortBinding>& ports) {
+  std::set<std::string> seen;
+  std::string out;
+  for (const auto& p : ports) {
+    std::string text = p.host_port > 0
+                           ? (p.host_ip.empty() || p.host_ip == "::" ? "0.0.0.0" : p.host_ip) + ":" +
+                                 std::to_string(p.host_port) + "->" + p.container_port
+                           : p.container_port;
+    if (!seen.insert(text).second) continue;
+    out += (out.empty() ? "" : ", ") + text;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<ServiceState> status(engine::Client& engine, const model::GroupDef& group) {
+  Inventory inventory = take_inventory(engine, group);
+  std::vector<ServiceState> states;
+  for (const auto& def : group.services) {
+    ServiceState s;
+    s.service = def.name;
+    const auto& containers = inventory.of(def.name);
+    if (!containers.empty()) {
+      const engine::ContainerSummary& c = containers.front();
+      s.state = c.state;
+      s.status_text = c.status;
+      s.health = health_of(c.status);
+      s.container_id = c.id;
+      s.container_name = c.names.empty() ? "" : c.names.front();
+      s.image = c.image;
+      s.ports = ports_text(c.ports);
+      auto hash = c.labels.find(kConfigHashLabel);
+      engine::ContainerSpec spec = container_spec(group, def);
+      s.outdated = hash == c.labels.end() || hash->second != spec.labels[kConfigHashLabel];
+    }
+    states.push_back(std::move(s));
+  }
+  return states;
+}
+
+}  // namespace dm::orchestrator

@@ -1,0 +1,184 @@
+// Taking services down, dependants first: a service's containers are stopped
+// once every dependant in the stop has finished stopping, each service on its
+// own thread, so independent branches stop in parallel. The engine sends each
+// container the stop signal it was created with and kills it after the grace
+// period.
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "common/error.h"
+#include "model/graph.h"
+#include "orchestrator/identity.h"
+#include "orchestrator/inventory.h"
+#include "orchestrator/runs.h"
+
+namespace dm::orchestrator {
+namespace {
+
+class StopRun {
+ public:
+  StopRun(engine::Client& engine, const model::GroupDef& group, double grace,
+          const StopScope& scope, Events& events, const std::atomic<bool>& cancel)
+      : engine_(engine), group_(group), grace_(grace), scope_(scope), events_(events),
+        cancel_(cancel), graph_(group), done_(group.services.size(), false) {}
+
+  Result run();
+
+ private:
+  void work(size_t i, const std::vector<engine::ContainerSummary>& containers, Outcome& outcome);
+  // Stops (and maybe removes) one container; returns whether it was running.
+  bool take_down(const std::string& service, const engine::ContainerSummary& c, bool remove);
+  void wait_for_dependants(size_t i);
+  void finish(size_t i);
+  void remove_network();
+
+  engine::Client& engine_;
+  const model::GroupDef& group_;
+  int grace_;
+  const StopScope& scope_;
+  Events& events_;
+  const std::atomic<bool>& cancel_;
+  model::Graph graph_;
+  std::mutex mutex_;
+  std::condition_variable done_cv_;
+  std::vector<bool> done_;
+};
+
+Result StopRun::run() {
+  Inventory inventory = take_inventory(engine_, group_);
+  Result result;
+  result.services.resize(group_.services.size());
+  std::vector<std::thread> workers;
+  for (size_t i = 0; i < group_.services.size(); i++) {
+    Outcome& o = result.services[i];
+    o.service = group_.services[i].name;
+    if (!scope_.include.count(i)) {
+      o.outcome = DM_OUTCOME_EXCLUDED;
+      done_[i] = true;
+      continue;
+    }
+    workers.emplace_back([this, i, &inventory, &o] { work(i, inventory.of(o.service), o); });
+  }
+  // Containers of services no longer in the definition: nothing depends on
+  // them that we know of, so they go in parallel with the rest.
+  if (scope_.remove_orphans) {
+    for (const auto& c : inventory.orphans) {
+      workers.emplace_back([this, &c] {
+        try {
+          auto label = c.labels.find(kServiceLabel);
+          take_down(label == c.labels.end() ? c.names.at(0) : label->second, c, true);
+        } catch (const Error& e) {
+          events_.emit("", DM_PHASE_FAILED, e.what());
+        }
+      });
+    }
+  }
+  for (auto& w : workers) w.join();
+  result.cancelled = cancel_.load();
+  if (scope_.remove_network && !result.cancelled) remove_network();
+  return result;
+}
+
+void StopRun::work(size_t i, const std::vector<engine::ContainerSummary>& containers,
+                   Outcome& outcome) {
+  auto began = std::chrono::steady_clock::now();
+  const std::string& name = group_.services[i].name;
+  bool remove = scope_.remove.count(i) > 0;
+  try {
+    wait_for_dependants(i);
+    if (cancel_.load()) {
+      outcome.outcome = DM_OUTCOME_CANCELLED;
+      outcome.reason = "cancelled before it was stopped";
+    } else {
+      bool any_running = false;
+      for (const auto& c : containers) any_running |= take_down(name, c, remove);
+      if (!containers.empty()) outcome.container_id = containers.front().id;
+      if (containers.empty() || (!any_running && !remove)) {
+        outcome.outcome = DM_OUTCOME_NOT_RUNNING;
+      } else {
+        outcome.outcome = remove ? DM_OUTCOME_REMOVED : DM_OUTCOME_STOPPED;
+      }
+    }
+  } catch (const Error& e) {
+    outcome.outcome = DM_OUTCOME_FAILED;
+    outcome.reason = e.what();
+    events_.emit(name, DM_PHASE_FAILED, e.what());
+  }
+  outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  finish(i);
+}
+
+bool StopRun::take_down(const std::string& service, const engine::ContainerSummary& c, bool remove) {
+  bool running = c.state == "running" || c.state == "restarting" || c.state == "paused";
+  if (running) {
+    events_.emit(service, DM_PHASE_STOPPING, c.names.empty() ? c.id : c.names.front());
+    engine_.container_stop(c.id, grace_);
+    events_.emit(service, DM_PHASE_STOPPED);
+  }
+  if (remove) {
+    try {
+      engine_.container_remove(c.id, /*force=*/true, /*volumes=*/false);
+    } catch (const Error& e) {
+      if (e.status() != DM_ENOTFOUND) throw;  // gone already is what we wanted
+    }
+    events_.emit(service, DM_PHASE_REMOVED);
+  }
+  return running;
+}
+
+void StopRun::wait_for_dependants(size_t i) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (true) {
+    bool all = true;
+    for (size_t d : graph_.dependants(i)) all = all && done_[d];
+    if (all || cancel_.load()) return;
+    done_cv_.wait_for(lock, std::chrono::milliseconds(50));
+  }
+}
+
+void StopRun::finish(size_t i) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  done_[i] = true;
+  done_cv_.notify_all();
+}
+
+void StopRun::remove_network() {
+  engine::NetworkSummary network;
+  try {
+    network = engine_.network_inspect(group_.network);
+  } catch (const Error& e) {
+    if (e.status() == DM_ENOTFOUND) return;
+    throw;
+  }
+  auto label = network.labels.find(kGroupLabel);
+  if (label == network.labels.end() || label->second != group_.name) {
+    events_.emit("", DM_PHASE_DETAIL,
+                 "network '" + group_.network + "' was not made by drillmaster for this group; left in place");
+    return;
+  }
+  if (!network.container_ids.empty()) {
+    events_.emit("", DM_PHASE_DETAIL,
+                 "network '" + group_.network + "' is still used by " +
+                     std::to_string(network.container_ids.size()) + " container(s); left in place");
+    return;
+  }
+  try {
+    engine_.network_remove(network.id);
+    events_.emit("", DM_PHASE_REMOVED, "network " + group_.network);
+  } catch (const Error& e) {
+    // Something attached meanwhile (409) or it went away (404): not our failure.
+    if (e.status() != DM_ECONFLICT && e.status() != DM_ENOTFOUND) throw;
+  }
+}
+
+}  // namespace
+
+Result run_stop(engine::Client& engine, const model::GroupDef& group, double grace_seconds,
+                const StopScope& scope, Events& events, const std::atomic<bool>& cancel) {
+  StopRun run(engine, group, grace_seconds, scope, events, cancel);
+  return run.run();
+}
+
+}  // namespace dm::orchestrator
