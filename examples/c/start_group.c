@@ -46,7 +46,7 @@ static void print_result(const dm_result *result) {
 
 int main(int argc, char **argv) {
 	const char *image = argc > 1 ? argv[1] : "drillmaster-test/busybox:latest";
-	const char *sleep_cmd[] = {"sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"};
+	const char *sleep_cmd[] = {"sh", "-c", "trap 'exit 0' TERM; sleep 2147483647 & wait"};
 	dm_client *client = NULL;
 	dm_group *group = NULL;
 	dm_service *db = NULL, *app = NULL;

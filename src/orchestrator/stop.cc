@@ -28,8 +28,9 @@ class StopRun {
 
  private:
   void work(size_t i, const std::vector<engine::ContainerSummary>& containers, Outcome& outcome);
-  // Stops (and maybe removes) one container; returns whether it was running.
-  bool take_down(const std::string& service, const engine::ContainerSummary& c, bool remove);
+  // Stops one container; returns whether it was running.
+  bool stop_container(const std::string& service, const engine::ContainerSummary& c);
+  void remove_container(const std::string& service, const engine::ContainerSummary& c);
   void wait_for_dependants(size_t i);
   void finish(size_t i);
   void remove_network();
@@ -68,7 +69,9 @@ Result StopRun::run() {
       workers.emplace_back([this, &c] {
         try {
           auto label = c.labels.find(kServiceLabel);
-          take_down(label == c.labels.end() ? c.names.at(0) : label->second, c, true);
+          std::string name = label == c.labels.end() ? c.names.at(0) : label->second;
+          stop_container(name, c);
+          remove_container(name, c);
         } catch (const Error& e) {
           events_.emit("", DM_PHASE_FAILED, e.what());
         }
@@ -86,6 +89,7 @@ void StopRun::work(size_t i, const std::vector<engine::ContainerSummary>& contai
   auto began = std::chrono::steady_clock::now();
   const std::string& name = group_.services[i].name;
   bool remove = scope_.remove.count(i) > 0;
+  bool finished = false;
   try {
     wait_for_dependants(i);
     if (cancel_.load()) {
@@ -93,7 +97,12 @@ void StopRun::work(size_t i, const std::vector<engine::ContainerSummary>& contai
       outcome.reason = "cancelled before it was stopped";
     } else {
       bool any_running = false;
-      for (const auto& c : containers) any_running |= take_down(name, c, remove);
+      for (const auto& c : containers) any_running |= stop_container(name, c);
+      // Dependencies wait for this service to stop, not for its removal.
+      finish(i);
+      finished = true;
+      if (remove)
+        for (const auto& c : containers) remove_container(name, c);
       if (!containers.empty()) outcome.container_id = containers.front().id;
       if (containers.empty() || (!any_running && !remove)) {
         outcome.outcome = DM_OUTCOME_NOT_RUNNING;
@@ -107,25 +116,26 @@ void StopRun::work(size_t i, const std::vector<engine::ContainerSummary>& contai
     events_.emit(name, DM_PHASE_FAILED, e.what());
   }
   outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
-  finish(i);
+  if (!finished) finish(i);
 }
 
-bool StopRun::take_down(const std::string& service, const engine::ContainerSummary& c, bool remove) {
+bool StopRun::stop_container(const std::string& service, const engine::ContainerSummary& c) {
   bool running = c.state == "running" || c.state == "restarting" || c.state == "paused";
   if (running) {
     events_.emit(service, DM_PHASE_STOPPING, c.names.empty() ? c.id : c.names.front());
     engine_.container_stop(c.id, grace_);
     events_.emit(service, DM_PHASE_STOPPED);
   }
-  if (remove) {
-    try {
-      engine_.container_remove(c.id, /*force=*/true, /*volumes=*/false);
-    } catch (const Error& e) {
-      if (e.status() != DM_ENOTFOUND) throw;  // gone already is what we wanted
-    }
-    events_.emit(service, DM_PHASE_REMOVED);
-  }
   return running;
+}
+
+void StopRun::remove_container(const std::string& service, const engine::ContainerSummary& c) {
+  try {
+    engine_.container_remove(c.id, /*force=*/true, /*volumes=*/false);
+  } catch (const Error& e) {
+    if (e.status() != DM_ENOTFOUND) throw;  // gone already is what we wanted
+  }
+  events_.emit(service, DM_PHASE_REMOVED);
 }
 
 void StopRun::wait_for_dependants(size_t i) {
