@@ -1,0 +1,187 @@
+// Client::open (options, environment, version negotiation), ping, version,
+// and the request helpers every other call goes through.
+#include <cstdlib>
+#include <filesystem>
+#include <utility>
+
+#include "engine/engine_client.h"
+
+namespace dm::engine {
+
+namespace {
+
+std::string env(const char* name) {
+  const char* value = std::getenv(name);
+  return value ? value : "";
+}
+
+bool valid_api_version(const std::string& text) {
+  size_t dot = text.find('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == text.size() || text.size() > 9)
+    return false;
+  for (size_t i = 0; i < text.size(); ++i)
+    if (i != dot && (text[i] < '0' || text[i] > '9')) return false;
+  return true;
+}
+
+// "1.41" -> 41; -1 when `text` is not of the form 1.NN.
+int api_minor(const std::string& text) {
+  if (!valid_api_version(text) || text.rfind("1.", 0) != 0) return -1;
+  return std::stoi(text.substr(2));
+}
+
+TlsFiles tls_files(bool enabled, const std::string& cert_path) {
+  TlsFiles tls;
+  tls.enabled = enabled;
+  if (!enabled) return tls;
+  namespace fs = std::filesystem;
+  tls.ca = (fs::path(cert_path) / "ca.pem").string();
+  tls.cert = (fs::path(cert_path) / "cert.pem").string();
+  tls.key = (fs::path(cert_path) / "key.pem").string();
+  for (const std::string* file : {&tls.ca, &tls.cert, &tls.key}) {
+    std::error_code ec;
+    if (!fs::is_regular_file(*file, ec))
+      throw Error(DM_EINVALID, "TLS is on but '" + *file +
+                                   "' does not exist: set DOCKER_CERT_PATH to the directory "
+                                   "holding ca.pem, cert.pem and key.pem");
+  }
+  return tls;
+}
+
+}  // namespace
+
+Client::~Client() = default;
+
+std::unique_ptr<Client> Client::open(const ClientOptions& options) {
+  return guarded("open a Docker engine client", [&]() -> std::unique_ptr<Client> {
+    std::string host = !options.host.empty() ? options.host : env("DOCKER_HOST");
+    if (host.empty()) host = "unix:///var/run/docker.sock";
+    std::string api_version =
+        !options.api_version.empty() ? options.api_version : env("DOCKER_API_VERSION");
+    if (!api_version.empty() && !valid_api_version(api_version))
+      throw Error(DM_EINVALID, "DOCKER_API_VERSION '" + api_version +
+                                   "' is not an API version: use the form 1.41");
+    bool tls;
+    if (options.tls_verify >= 0) {
+      tls = options.tls_verify == 1;
+    } else {
+      std::string verify = env("DOCKER_TLS_VERIFY");
+      tls = !verify.empty() && verify != "0" && verify != "false";
+    }
+    std::string cert_path =
+        !options.cert_path.empty() ? options.cert_path : env("DOCKER_CERT_PATH");
+    if (cert_path.empty()) cert_path = env("HOME") + "/.docker";
+
+    Address address = parse_address(host, tls);
+    if (address.kind == Address::Kind::Unix) tls = false;  // TLS is for TCP only
+    auto client = std::make_unique<EngineClient>(address, tls_files(tls, cert_path),
+                                                 options.timeout);
+    client->negotiate(api_version);
+    return client;
+  });
+}
+
+EngineClient::EngineClient(Address address, TlsFiles tls, double timeout)
+    : transport_(std::move(address), std::move(tls)), timeout_(timeout) {}
+
+void EngineClient::negotiate(const std::string& forced) {
+  Request ping = request("GET", "/_ping", "ping the engine");
+  Response answer = send(ping);
+  if (!forced.empty()) {
+    api_version_ = forced;
+    return;
+  }
+  std::string engine = answer.headers["api-version"];
+  if (engine.empty()) {  // an old or unusual engine: ask /version instead
+    Json json = send_json(request("GET", "/version", "read the engine's version"));
+    engine = json.view()["ApiVersion"].str();
+  }
+  int minor = api_minor(engine);
+  if (minor < 0)
+    throw Error(DM_EENGINE, "the engine at " + address().text + " reports API version '" +
+                                engine + "', which drillmaster does not understand");
+  if (minor < kMinApiMinor)
+    throw Error(DM_EENGINE, "engine speaks API " + engine + ", drillmaster needs at least 1." +
+                                std::to_string(kMinApiMinor));
+  api_version_ = minor > kMaxApiMinor ? "1." + std::to_string(kMaxApiMinor) : engine;
+}
+
+void EngineClient::ping() {
+  guarded("ping the engine", [&] { send(request("GET", versioned("/_ping"), "ping the engine")); });
+}
+
+VersionInfo EngineClient::version() {
+  return guarded("read the engine's version", [&] {
+    Json json = send_json(request("GET", versioned("/version"), "read the engine's version"));
+    JsonView v = json.view();
+    VersionInfo info;
+    info.version = v["Version"].str();
+    info.api_version = v["ApiVersion"].str();
+    info.min_api_version = v["MinAPIVersion"].str();
+    info.os = v["Os"].str();
+    info.arch = v["Arch"].str();
+    return info;
+  });
+}
+
+// ---- helpers ----
+
+Request EngineClient::request(const char* method, const std::string& path, std::string what) const {
+  Request r;
+  r.method = method;
+  r.path = path;
+  r.timeout = timeout_ > 0 ? timeout_ : 0;
+  r.what = std::move(what);
+  return r;
+}
+
+Response EngineClient::send(const Request& request, std::initializer_list<long> also_ok) {
+  Response response = transport_.perform(request);
+  if (response.cancelled || (response.status >= 200 && response.status < 300)) return response;
+  for (long ok : also_ok)
+    if (response.status == ok) return response;
+  throw status_error(response, request.what);
+}
+
+Json EngineClient::send_json(const Request& request) {
+  Response response = send(request);
+  try {
+    return Json::parse(response.body);
+  } catch (const Error& e) {
+    throw Error(DM_EENGINE, std::string("cannot ") + request.what + ": " + e.what(),
+                response.status);
+  }
+}
+
+Error status_error(const Response& response, const std::string& what) {
+  std::string message;
+  try {
+    message = Json::parse(response.body).view()["message"].str();
+  } catch (const Error&) {
+  }
+  if (message.empty()) {  // not JSON: a proxy or an old engine; show the text
+    message = response.body.substr(0, 500);
+    while (!message.empty() && (message.back() == '\n' || message.back() == '\r'))
+      message.pop_back();
+  }
+  if (message.empty()) message = "no message";
+  dm_status status = response.status == 404   ? DM_ENOTFOUND
+                     : response.status == 409 ? DM_ECONFLICT
+                                              : DM_EENGINE;
+  return Error(status,
+               "engine refused to " + what + " (" + std::to_string(response.status) +
+                   "): " + message,
+               response.status);
+}
+
+std::string label_filters_query(const Labels& label_filters) {
+  if (label_filters.empty()) return "";
+  Json labels = Json::array();
+  for (const auto& [key, value] : label_filters)
+    labels.push(value.empty() ? key : key + "=" + value);
+  Json filters = Json::object();
+  filters.set("label", std::move(labels));
+  return "filters=" + url_encode(filters.dump());
+}
+
+}  // namespace dm::engine

@@ -1,0 +1,225 @@
+// Docker Engine API client: the only code that talks to the daemon.
+//
+// Client is thread-safe: every call may come from any thread; each call
+// borrows a libcurl handle from a pool so connections stay open between calls
+// (keep-alive) and parallel calls do not wait for each other.
+//
+// Every failure is a dm::Error: DM_EUNREACHABLE when nothing answers at the
+// address (the message names it and says how to start an engine),
+// DM_ENOTFOUND for 404, DM_ECONFLICT for 409, DM_EENGINE for any other
+// non-2xx answer or an error inside a streamed answer (the message carries the
+// daemon's own words), DM_ETIMEOUT when a request's deadline passes. 304 on
+// start/stop is success. Every request has a deadline except wait and log
+// follow, which end when the container does or when `cancel` says so.
+#ifndef DM_ENGINE_CLIENT_H
+#define DM_ENGINE_CLIENT_H
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dm::engine {
+
+// Where the engine is, parsed from DOCKER_HOST or an explicit address.
+struct Address {
+  enum class Kind { Unix, Tcp };
+  Kind kind = Kind::Unix;
+  std::string socket_path;  // Kind::Unix
+  std::string host;         // Kind::Tcp
+  int port = 0;             // Kind::Tcp
+  std::string text;         // as given, normalised: "unix:///var/run/docker.sock"
+};
+
+// Parses "unix:///path" or "tcp://host:port" (also "host:port" and
+// "tcp://host", port 2375 / 2376 with TLS). Throws DM_EINVALID naming the
+// value and the accepted forms.
+Address parse_address(const std::string& text, bool tls);
+
+struct ClientOptions {
+  std::string host;         // "" : DOCKER_HOST, else unix:///var/run/docker.sock
+  std::string api_version;  // "" : DOCKER_API_VERSION, else negotiated
+  int tls_verify = -1;      // -1: DOCKER_TLS_VERIFY; 0 off; 1 on
+  std::string cert_path;    // "" : DOCKER_CERT_PATH, else ~/.docker
+  double timeout = 60;      // seconds for an ordinary request
+};
+
+struct VersionInfo {
+  std::string version;          // engine version, "20.10.24"
+  std::string api_version;      // highest API version it speaks, "1.41"
+  std::string min_api_version;  // lowest, "1.12"
+  std::string os, arch;
+};
+
+using Labels = std::map<std::string, std::string>;
+
+struct NetworkSummary {
+  std::string id;
+  std::string name;
+  Labels labels;
+  std::vector<std::string> container_ids;  // attached containers (inspect only)
+};
+
+struct PortBinding {
+  std::string container_port;  // "80/tcp", "53/udp"
+  std::string host_ip;         // "" : every address
+  int host_port = 0;           // 0 : the engine picks one
+};
+
+struct Mount {
+  std::string source;  // absolute host path, or a volume name
+  std::string target;  // path in the container
+  bool read_only = false;
+};
+
+struct ContainerSpec {
+  std::string name;
+  std::string image;
+  std::vector<std::string> env;  // "NAME=value"
+  std::vector<PortBinding> ports;
+  std::vector<Mount> mounts;
+  Labels labels;
+  std::optional<std::vector<std::string>> entrypoint;  // unset: the image's
+  std::optional<std::vector<std::string>> cmd;         // unset: the image's
+  std::string user;
+  std::string stop_signal;                             // "" : the image's
+  std::string network;                                 // attach to this network...
+  std::vector<std::string> network_aliases;            // ...under these names
+  bool tty = false;  // give it a terminal: its logs are then raw, not framed
+};
+
+struct ContainerSummary {  // from GET /containers/json
+  std::string id;
+  std::vector<std::string> names;  // without the leading '/'
+  std::string image;
+  std::string image_id;
+  std::string state;   // "running", "exited", "created", ...
+  std::string status;  // "Up 3 minutes"
+  std::string command;  // "/bin/sh -c 'exit 3'", as the engine shows it
+  Labels labels;
+  std::vector<PortBinding> ports;  // published ones
+};
+
+struct ContainerInfo {  // from GET /containers/{id}/json
+  std::string id;
+  std::string name;  // without the leading '/'
+  std::string image_id;
+  std::string state;  // "running", "exited", ...
+  bool running = false;
+  int exit_code = 0;
+  std::string error;   // the engine's State.Error
+  std::string health;  // "" without a health check
+  Labels labels;
+  std::vector<PortBinding> ports;  // NetworkSettings.Ports, with the host ports given
+  std::map<std::string, std::string> network_ips;  // network name -> IP address
+  // What it was created with (Config, HostConfig), for checks and reuse decisions.
+  std::string image;  // Config.Image, the name given at create
+  bool tty = false;
+  std::vector<std::string> env;
+  std::vector<std::string> entrypoint;
+  std::vector<std::string> cmd;
+  std::string user;
+  std::string stop_signal;
+  std::vector<Mount> mounts;
+  std::map<std::string, std::vector<std::string>> network_aliases;  // network name -> aliases
+};
+
+struct ImageInfo {
+  std::string id;
+  std::vector<std::string> tags;
+  Labels labels;
+};
+
+// A line of a streamed answer (build output, pull progress), for progress display.
+using LineFn = std::function<void(const std::string& line)>;
+
+struct BuildOptions {
+  std::string context_dir;  // a directory; sent as a tar (.dockerignore honoured)
+  std::string dockerfile = "Dockerfile";  // relative to the context
+  std::string tag;
+  Labels labels;
+  bool no_cache = false;
+  // Checked every 0.1 s; when it becomes true the build stops with DM_ECANCELLED.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+enum class LogStream { Stdout = 1, Stderr = 2 };
+
+struct LogOptions {
+  bool stdout_ = true;
+  bool stderr_ = true;
+  bool follow = false;
+  int tail = -1;  // negative: all
+  bool timestamps = false;
+  int tty = -1;  // whether the container has a TTY; -1: ask the engine (one inspect)
+};
+
+// A chunk of demultiplexed log output. Return false to stop reading.
+using LogFn = std::function<bool(LogStream stream, const std::string& data)>;
+
+class Client {
+ public:
+  // Opens a client and negotiates the API version (GET /_ping, header
+  // Api-Version; GET /version when absent); at least 1.40. Throws on an
+  // unreachable engine.
+  static std::unique_ptr<Client> open(const ClientOptions& options);
+  virtual ~Client();
+
+  virtual const Address& address() const = 0;
+  virtual const std::string& api_version() const = 0;
+
+  virtual void ping() = 0;
+  virtual VersionInfo version() = 0;
+
+  // Networks. `filters` are label filters: {"io.drillmaster.group", "x"} or
+  // {"key", ""} for "has the label".
+  virtual std::string network_create(const std::string& name, const Labels& labels) = 0;
+  virtual NetworkSummary network_inspect(const std::string& id_or_name) = 0;
+  virtual std::vector<NetworkSummary> network_list(const Labels& label_filters) = 0;
+  virtual void network_remove(const std::string& id_or_name) = 0;
+
+  // Containers.
+  virtual std::string container_create(const ContainerSpec& spec) = 0;  // returns id
+  virtual void container_start(const std::string& id) = 0;             // 304 is fine
+  virtual void container_stop(const std::string& id, int grace_seconds) = 0;  // 304 is fine
+  virtual void container_kill(const std::string& id, const std::string& signal) = 0;
+  // Blocks until the container is no longer running ("not-running") and returns
+  // its exit code. Returns std::nullopt when `cancel` becomes true first (it is
+  // checked at least every 0.2 s).
+  virtual std::optional<int64_t> container_wait(const std::string& id,
+                                                const std::atomic<bool>* cancel = nullptr) = 0;
+  virtual void container_remove(const std::string& id, bool force, bool volumes) = 0;
+  virtual ContainerInfo container_inspect(const std::string& id) = 0;
+  virtual std::vector<ContainerSummary> container_list(const Labels& label_filters,
+                                                       bool all) = 0;
+
+  // Images. image_inspect returns nullopt for a missing image.
+  virtual std::optional<ImageInfo> image_inspect(const std::string& name) = 0;
+  // Pulls `reference` ("name", "name:tag", "registry:port/name:tag",
+  // "name@sha256:..."; no tag means "latest"). Forwards each progress line;
+  // an error inside the stream throws DM_EENGINE. No overall deadline, but a
+  // connection silent for 120 s fails; `cancel` stops it with DM_ECANCELLED.
+  virtual void image_pull(const std::string& reference, const LineFn& on_progress,
+                          const std::atomic<bool>* cancel = nullptr) = 0;
+  // Builds with the classic builder (forcerm, so a failed step leaves no
+  // container behind) and returns the image id. An error line in the stream
+  // throws DM_EENGINE with the builder's message.
+  virtual std::string image_build(const BuildOptions& options, const LineFn& on_output) = 0;
+  virtual void image_remove(const std::string& name, bool force) = 0;
+
+  // Logs, demultiplexed from the 8-byte frame headers (raw when the container
+  // has a TTY). With follow, returns when the container stops, `fn` returns
+  // false, or `cancel` becomes true.
+  virtual void container_logs(const std::string& id, const LogOptions& options, const LogFn& fn,
+                              const std::atomic<bool>* cancel = nullptr) = 0;
+  // Convenience: the last `lines` lines of stdout and stderr, interleaved.
+  virtual std::string logs_tail(const std::string& id, int lines) = 0;
+};
+
+}  // namespace dm::engine
+
+#endif

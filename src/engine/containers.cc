@@ -1,0 +1,235 @@
+// Container calls: create, start, stop, kill, wait, remove, inspect, list.
+#include "engine/engine_client.h"
+
+namespace dm::engine {
+
+namespace {
+
+std::string quoted(const std::string& name) { return "'" + name + "'"; }
+
+// "80" means "80/tcp", as on the docker command line.
+std::string port_key(const std::string& port) {
+  return port.find('/') == std::string::npos ? port + "/tcp" : port;
+}
+
+Json create_body(const ContainerSpec& spec) {
+  Json body = Json::object();
+  body.set("Image", spec.image);
+  if (!spec.env.empty()) body.set("Env", spec.env);
+  if (!spec.labels.empty()) body.set("Labels", spec.labels);
+  if (spec.entrypoint) body.set("Entrypoint", *spec.entrypoint);
+  if (spec.cmd) body.set("Cmd", *spec.cmd);
+  if (!spec.user.empty()) body.set("User", spec.user);
+  if (!spec.stop_signal.empty()) body.set("StopSignal", spec.stop_signal);
+  if (spec.tty) body.set("Tty", true);
+
+  Json host = Json::object();
+  if (!spec.ports.empty()) {
+    Json exposed = Json::object();
+    std::map<std::string, Json> bindings;  // one list per container port
+    for (const PortBinding& port : spec.ports) {
+      std::string key = port_key(port.container_port);
+      exposed.set(key.c_str(), Json::object());
+      Json binding = Json::object();
+      binding.set("HostIp", port.host_ip);
+      // "" lets the engine pick a free port.
+      binding.set("HostPort", port.host_port > 0 ? std::to_string(port.host_port) : "");
+      auto it = bindings.find(key);
+      if (it == bindings.end()) it = bindings.emplace(key, Json::array()).first;
+      it->second.push(std::move(binding));
+    }
+    body.set("ExposedPorts", std::move(exposed));
+    Json port_bindings = Json::object();
+    for (auto& [key, list] : bindings) port_bindings.set(key.c_str(), std::move(list));
+    host.set("PortBindings", std::move(port_bindings));
+  }
+  if (!spec.mounts.empty()) {
+    // Binds take both host paths and volume names: "src:dst[:ro]".
+    std::vector<std::string> binds;
+    for (const Mount& mount : spec.mounts)
+      binds.push_back(mount.source + ":" + mount.target + (mount.read_only ? ":ro" : ""));
+    host.set("Binds", binds);
+  }
+  if (!spec.network.empty()) {
+    // Only this network: not also the default bridge.
+    host.set("NetworkMode", spec.network);
+    Json endpoint = Json::object();
+    if (!spec.network_aliases.empty()) endpoint.set("Aliases", spec.network_aliases);
+    Json endpoints = Json::object();
+    endpoints.set(spec.network.c_str(), std::move(endpoint));
+    Json networking = Json::object();
+    networking.set("EndpointsConfig", std::move(endpoints));
+    body.set("NetworkingConfig", std::move(networking));
+  }
+  body.set("HostConfig", std::move(host));
+  return body;
+}
+
+// NetworkSettings.Ports: {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "49153"}], "81/tcp": null}
+std::vector<PortBinding> published_ports(JsonView ports) {
+  std::vector<PortBinding> out;
+  for (const JsonView& port : ports.items())
+    for (const JsonView& binding : port.items()) {
+      PortBinding b;
+      b.container_port = port.key();
+      b.host_ip = binding["HostIp"].str();
+      std::string host_port = binding["HostPort"].str();
+      b.host_port = host_port.empty() ? 0 : std::atoi(host_port.c_str());
+      out.push_back(b);
+    }
+  return out;
+}
+
+ContainerInfo parse_inspect(JsonView c) {
+  ContainerInfo info;
+  info.id = c["Id"].str();
+  info.name = c["Name"].str();
+  if (!info.name.empty() && info.name[0] == '/') info.name.erase(0, 1);
+  info.image_id = c["Image"].str();
+  JsonView state = c["State"];
+  info.state = state["Status"].str();
+  info.running = state["Running"].boolean();
+  info.exit_code = static_cast<int>(state["ExitCode"].integer());
+  info.error = state["Error"].str();
+  info.health = state["Health"]["Status"].str();
+  JsonView config = c["Config"];
+  info.labels = config["Labels"].string_map();
+  info.image = config["Image"].str();
+  info.tty = config["Tty"].boolean();
+  info.env = config["Env"].string_list();
+  info.entrypoint = config["Entrypoint"].string_list();
+  info.cmd = config["Cmd"].string_list();
+  info.user = config["User"].str();
+  info.stop_signal = config["StopSignal"].str();
+  for (const JsonView& m : c["Mounts"].items())
+    info.mounts.push_back(Mount{m["Type"].str() == "volume" ? m["Name"].str() : m["Source"].str(),
+                                m["Destination"].str(), !m["RW"].boolean(true)});
+  JsonView settings = c["NetworkSettings"];
+  info.ports = published_ports(settings["Ports"]);
+  for (const JsonView& network : settings["Networks"].items()) {
+    info.network_ips[network.key()] = network["IPAddress"].str();
+    info.network_aliases[network.key()] = network["Aliases"].string_list();
+  }
+  return info;
+}
+
+ContainerSummary parse_summary(JsonView c) {
+  ContainerSummary s;
+  s.id = c["Id"].str();
+  for (std::string name : c["Names"].string_list()) {
+    if (!name.empty() && name[0] == '/') name.erase(0, 1);
+    s.names.push_back(name);
+  }
+  s.image = c["Image"].str();
+  s.image_id = c["ImageID"].str();
+  s.state = c["State"].str();
+  s.status = c["Status"].str();
+  s.command = c["Command"].str();
+  s.labels = c["Labels"].string_map();
+  for (const JsonView& p : c["Ports"].items()) {
+    if (!p["PublicPort"].valid()) continue;  // exposed but not published
+    PortBinding b;
+    b.container_port = std::to_string(p["PrivatePort"].integer()) + "/" + p["Type"].str("tcp");
+    b.host_ip = p["IP"].str();
+    b.host_port = static_cast<int>(p["PublicPort"].integer());
+    s.ports.push_back(b);
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string EngineClient::container_create(const ContainerSpec& spec) {
+  std::string what = "create container " + quoted(spec.name);
+  return guarded(what, [&] {
+    std::string path = versioned("/containers/create");
+    if (!spec.name.empty()) path += "?name=" + url_encode(spec.name);
+    Request r = request("POST", path, what);
+    r.body = create_body(spec).dump();
+    r.content_type = "application/json";
+    Json answer = send_json(r);
+    std::string id = answer.view()["Id"].str();
+    if (id.empty())
+      throw Error(DM_EENGINE, "the engine did not say the id of container " + quoted(spec.name));
+    return id;
+  });
+}
+
+void EngineClient::container_start(const std::string& id) {
+  std::string what = "start container " + quoted(id);
+  guarded(what, [&] {
+    send(request("POST", versioned("/containers/" + path_encode(id) + "/start"), what), {304});
+  });
+}
+
+void EngineClient::container_stop(const std::string& id, int grace_seconds) {
+  std::string what = "stop container " + quoted(id);
+  guarded(what, [&] {
+    Request r = request("POST",
+                        versioned("/containers/" + path_encode(id) + "/stop?t=" +
+                                  std::to_string(grace_seconds < 0 ? 0 : grace_seconds)),
+                        what);
+    // The engine answers only after the grace period and the kill.
+    if (r.timeout > 0) r.timeout += grace_seconds > 0 ? grace_seconds : 0;
+    send(r, {304});
+  });
+}
+
+void EngineClient::container_kill(const std::string& id, const std::string& signal) {
+  std::string what = "kill container " + quoted(id);
+  guarded(what, [&] {
+    std::string path = versioned("/containers/" + path_encode(id) + "/kill");
+    if (!signal.empty()) path += "?signal=" + url_encode(signal);
+    send(request("POST", path, what));
+  });
+}
+
+std::optional<int64_t> EngineClient::container_wait(const std::string& id,
+                                                    const std::atomic<bool>* cancel) {
+  std::string what = "wait for container " + quoted(id);
+  return guarded(what, [&]() -> std::optional<int64_t> {
+    Request r = request(
+        "POST", versioned("/containers/" + path_encode(id) + "/wait?condition=not-running"), what);
+    r.timeout = 0;  // ends when the container does
+    r.cancel = cancel;
+    Response answer = send(r);
+    if (answer.cancelled) return std::nullopt;
+    Json json = Json::parse(answer.body);
+    std::string error = json.view()["Error"]["Message"].str();
+    if (!error.empty()) throw Error(DM_EENGINE, "cannot " + what + ": " + error, answer.status);
+    return json.view()["StatusCode"].integer();
+  });
+}
+
+void EngineClient::container_remove(const std::string& id, bool force, bool volumes) {
+  std::string what = "remove container " + quoted(id);
+  guarded(what, [&] {
+    std::string path = versioned("/containers/" + path_encode(id)) +
+                       "?force=" + (force ? "1" : "0") + "&v=" + (volumes ? "1" : "0");
+    send(request("DELETE", path, what));
+  });
+}
+
+ContainerInfo EngineClient::container_inspect(const std::string& id) {
+  std::string what = "inspect container " + quoted(id);
+  return guarded(what, [&] {
+    std::string path = versioned("/containers/" + path_encode(id) + "/json");
+    Json json = send_json(request("GET", path, what));
+    return parse_inspect(json.view());
+  });
+}
+
+std::vector<ContainerSummary> EngineClient::container_list(const Labels& label_filters, bool all) {
+  std::string what = "list containers";
+  return guarded(what, [&] {
+    std::string path = versioned("/containers/json?all=") + (all ? "1" : "0");
+    std::string filters = label_filters_query(label_filters);
+    if (!filters.empty()) path += "&" + filters;
+    Json json = send_json(request("GET", path, what));
+    std::vector<ContainerSummary> out;
+    for (const JsonView& c : json.view().items()) out.push_back(parse_summary(c));
+    return out;
+  });
+}
+
+}  // namespace dm::engine

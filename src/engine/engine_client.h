@@ -1,0 +1,104 @@
+// The Client implementation shared by client.cc, containers.cc, networks.cc,
+// images.cc and logs.cc. Not a public header: the rest of the library sees
+// only engine/client.h.
+#ifndef DM_ENGINE_ENGINE_CLIENT_H
+#define DM_ENGINE_ENGINE_CLIENT_H
+
+#include <initializer_list>
+#include <new>
+#include <string>
+
+#include "common/error.h"
+#include "engine/client.h"
+#include "engine/json.h"
+#include "engine/transport.h"
+
+namespace dm::engine {
+
+// The highest API version whose reference we checked our requests against.
+// 1.47 (Docker 27) rather than older: Docker 29 refuses anything below 1.44.
+// Nothing we send or read changed meaning between 1.40 and 1.47.
+constexpr int kMaxApiMinor = 47;
+constexpr int kMinApiMinor = 40;
+
+class EngineClient final : public Client {
+ public:
+  EngineClient(Address address, TlsFiles tls, double timeout);
+
+  // GET /_ping (proves the engine answers) and settles the API version:
+  // `forced` as given, else min(engine's, 1.47), refusing below 1.40.
+  void negotiate(const std::string& forced);
+
+  const Address& address() const override { return transport_.address(); }
+  const std::string& api_version() const override { return api_version_; }
+
+  void ping() override;
+  VersionInfo version() override;
+
+  std::string network_create(const std::string& name, const Labels& labels) override;
+  NetworkSummary network_inspect(const std::string& id_or_name) override;
+  std::vector<NetworkSummary> network_list(const Labels& label_filters) override;
+  void network_remove(const std::string& id_or_name) override;
+
+  std::string container_create(const ContainerSpec& spec) override;
+  void container_start(const std::string& id) override;
+  void container_stop(const std::string& id, int grace_seconds) override;
+  void container_kill(const std::string& id, const std::string& signal) override;
+  std::optional<int64_t> container_wait(const std::string& id,
+                                        const std::atomic<bool>* cancel) override;
+  void container_remove(const std::string& id, bool force, bool volumes) override;
+  ContainerInfo container_inspect(const std::string& id) override;
+  std::vector<ContainerSummary> container_list(const Labels& label_filters, bool all) override;
+
+  std::optional<ImageInfo> image_inspect(const std::string& name) override;
+  void image_pull(const std::string& reference, const LineFn& on_progress,
+                  const std::atomic<bool>* cancel) override;
+  std::string image_build(const BuildOptions& options, const LineFn& on_output) override;
+  void image_remove(const std::string& name, bool force) override;
+
+  void container_logs(const std::string& id, const LogOptions& options, const LogFn& fn,
+                      const std::atomic<bool>* cancel) override;
+  std::string logs_tail(const std::string& id, int lines) override;
+
+ private:
+  // "/v1.41" + path.
+  std::string versioned(const std::string& path) const { return "/v" + api_version_ + path; }
+  // A request with the client's timeout; `what` names it in errors.
+  Request request(const char* method, const std::string& path, std::string what) const;
+  // Sends and throws the mapped dm::Error for a non-2xx status not in `also_ok`.
+  Response send(const Request& request, std::initializer_list<long> also_ok = {});
+  // send() and parse the JSON answer.
+  Json send_json(const Request& request);
+
+  Transport transport_;
+  std::string api_version_;
+  double timeout_;
+};
+
+// The dm::Error for an engine answer with a failure status:
+// "engine refused to <what> (<status>): <daemon's message>".
+Error status_error(const Response& response, const std::string& what);
+
+// ?filters={"label":["k=v","k"]}, url-encoded; "" when there are no filters.
+std::string label_filters_query(const Labels& label_filters);
+
+// Runs `body`, letting dm::Error through and turning anything else into one,
+// so no other exception ever leaves a Client method.
+template <typename F>
+auto guarded(const std::string& what, F&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const Error&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw Error(DM_ENOMEM, "out of memory while trying to " + what);
+  } catch (const std::exception& e) {
+    throw Error(DM_EINTERNAL, "unexpected failure while trying to " + what + ": " + e.what());
+  } catch (...) {
+    throw Error(DM_EINTERNAL, "unexpected failure while trying to " + what);
+  }
+}
+
+}  // namespace dm::engine
+
+#endif

@@ -1,0 +1,16 @@
+#include "engine/image_ref.h"
+
+namespace dm::engine {
+
+ImageRef split_image_reference(const std::string& reference) {
+  size_t at = reference.find('@');
+  if (at != std::string::npos) return {reference.substr(0, at), reference.substr(at + 1)};
+  // A ':' before the last '/' belongs to a registry's port, not to a tag.
+  size_t slash = reference.rfind('/');
+  size_t colon = reference.rfind(':');
+  if (colon != std::string::npos && (slash == std::string::npos || colon > slash))
+    return {reference.substr(0, colon), reference.substr(colon + 1)};
+  return {reference, "latest"};
+}
+
+}  // namespace dm::engine

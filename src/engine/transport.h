@@ -1,0 +1,88 @@
+// HTTP to the engine with libcurl: Unix socket, TCP or TCP+TLS.
+//
+// A Transport keeps a pool of curl handles (each with its own connection
+// cache) guarded by a mutex: a request borrows one, so connections stay open
+// between requests and parallel requests never wait for each other. Requests
+// run a curl multi loop that wakes every 0.1 s, which is how a cancel flag is
+// noticed quickly even while the engine sends nothing.
+//
+// Transport failures come out as dm::Error naming `what` and the address:
+// DM_EUNREACHABLE when no connection could be made, DM_ETIMEOUT when the
+// deadline passed, DM_EENGINE when an open connection broke. An HTTP status is
+// not a failure here: the caller reads it from the Response.
+#ifndef DM_ENGINE_TRANSPORT_H
+#define DM_ENGINE_TRANSPORT_H
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "engine/client.h"
+
+namespace dm::engine {
+
+struct TlsFiles {
+  bool enabled = false;
+  std::string ca, cert, key;  // PEM files
+};
+
+struct Request {
+  std::string method = "GET";
+  std::string path;          // with the query, e.g. "/v1.41/containers/json?all=1"
+  std::string body;          // sent when non-empty, or for POST/PUT
+  std::string content_type;  // "" : none
+  double timeout = 0;        // seconds; 0: none
+  // For streamed answers that may be long but must not hang on a dead
+  // connection: fail when less than 1 byte arrives in this many seconds.
+  double stall_timeout = 0;
+  // Receives the body of a 2xx answer as it arrives, instead of
+  // Response::body; returns false to stop reading. Error answers are always
+  // collected in Response::body.
+  std::function<bool(const char* data, size_t size)> on_data;
+  const std::atomic<bool>* cancel = nullptr;  // checked every 0.1 s
+  std::string what;  // "create container 'x'": for error messages
+};
+
+struct Response {
+  long status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // names in lower case
+  bool cancelled = false;  // `cancel` became true
+  bool stopped = false;    // on_data returned false
+};
+
+class Transport {
+ public:
+  Transport(Address address, TlsFiles tls);
+  ~Transport();
+  Transport(const Transport&) = delete;
+  Transport& operator=(const Transport&) = delete;
+
+  Response perform(const Request& request);
+
+  const Address& address() const { return address_; }
+
+ private:
+  struct Handle;
+  std::unique_ptr<Handle> acquire();
+  void release(std::unique_ptr<Handle> handle);
+
+  Address address_;
+  TlsFiles tls_;
+  std::string base_url_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Handle>> idle_;
+};
+
+// Percent-encodes everything but RFC 3986's unreserved characters.
+std::string url_encode(const std::string& text);
+// Same, but keeps '/' and ':' so image names stay readable in paths.
+std::string path_encode(const std::string& text);
+
+}  // namespace dm::engine
+
+#endif
