@@ -37,7 +37,11 @@ void run(std::shared_ptr<Call> call) {
   std::string reason;
   try {
     rc = call->fn(&info, call->user_data);
-    if (rc != 0 && rc != DM_PING_READY) reason = dm::last_error_message();
+    // Whatever the hook said with dm_error_set(): the reason of a failing
+    // hook (any non-zero return: 1 is a failure for pre_start and init even
+    // though it is DM_PING_READY for a ping), or the last word of a ping that
+    // is not ready yet. The caller decides what the return value means.
+    reason = dm::last_error_message();
   } catch (...) {
     // A C++ callback that throws: treat as a failure rather than crash.
     rc = -1;

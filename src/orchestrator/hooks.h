@@ -27,8 +27,8 @@ struct HookTarget {
 // returned. Throws DM_ETIMEOUT when it has not returned by `deadline` (the
 // call is then abandoned: it goes on on its own thread, its answer ignored),
 // DM_ECANCELLED when `cancel` (may be NULL: the call is waited for) becomes
-// true first. When it returns non-zero
-// (negative for a ping), `*reason` is the message it set with dm_error_set().
+// true first. `*reason` is the message it set with dm_error_set() ("" when
+// none), whatever it returned: the caller knows which values mean failure.
 int call_hook(const char* hook_name, int (*fn)(const dm_hook_info*, void*), void* user_data,
               const HookTarget& target, Clock::time_point deadline, const std::atomic<bool>* cancel,
               std::string* reason);
