@@ -35,6 +35,21 @@ orch::EventSink event_sink(dm_event_fn fn, void* user_data) {
   };
 }
 
+// Validation for stop: the definitions, and every excluded name must be
+// defined. Not the start rule "a service that is started may not need an
+// excluded one": `stop --exclude db` (stop the others, keep the database) is
+// what users do. Unknown names passed alone give exactly the "cannot exclude"
+// problems, since the "needs" rule only concerns defined services.
+void check_stop_exclusions(const dm::model::GroupDef& def, const std::vector<std::string>& exclude) {
+  std::vector<std::string> unknown;
+  for (const auto& name : exclude) {
+    bool defined = false;
+    for (const auto& s : def.services) defined = defined || s.name == name;
+    if (!defined) unknown.push_back(name);
+  }
+  dm::model::check(def, unknown);
+}
+
 // Runs one operation on the group: one at a time, with the cancel flag reset.
 template <typename Body>
 int run_operation(dm_group* group, dm_client* client, Body&& body) {
@@ -106,7 +121,7 @@ int dm_group_stop(dm_result** out, dm_group* group, dm_client* client, const dm_
       options.remove = opts->remove != 0;
       options.on_event = event_sink(opts->on_event, opts->event_user_data);
       dm::model::GroupDef def = group->snapshot();
-      dm::model::check(def, options.exclude);
+      check_stop_exclusions(def, options.exclude);
       return finish(out, orch::stop(*client->engine, def, options, group->cancel));
     });
   });
