@@ -6,8 +6,11 @@
 //
 // A container is created while its dependencies are still starting (only its
 // start has to wait), unless the service has a pre_start hook, which must run
-// before creation and after the dependencies. The reuse rules of a service:
-//   running container            -> untouched, no hooks
+// before creation and after the dependencies. Creation does wait until the
+// dependencies' containers exist, so the engine creates along the critical
+// path first instead of creating the whole graph at once while the root is
+// still being created. The reuse rules of a service:
+//   running, same config         -> untouched, no hooks
 //   exited, same config + image  -> started again, pinged (no pre_start/init)
 //   otherwise                    -> pre_start, create, start, ping, init;
 //                                   outdated containers removed
@@ -55,7 +58,8 @@ class StartRun {
   Result run();
 
  private:
-  enum class Readiness { Pending, Ready, Failed };
+  // How far a service got; dependants create at Created and start at Ready.
+  enum class Readiness { Pending, Created, Ready, Failed };
 
   struct Task {
     const model::ServiceDef* def = nullptr;
@@ -70,9 +74,16 @@ class StartRun {
     const Task& t = tasks_[i];
     return options_.run_new_containers || t.def->always_start_new || scope_.recreate.count(i);
   }
+  // A running container made from the current definition is left alone. One
+  // made from an older definition (its config-hash label differs) is outdated:
+  // the service gets a new container, like an exited outdated one.
   bool untouched(size_t i) const {
     const Task& t = tasks_[i];
-    return !recreate(i) && !t.existing.empty() && t.existing.front().state == "running";
+    if (recreate(i) || t.existing.empty() || t.existing.front().state != "running") return false;
+    auto hash = t.existing.front().labels.find(kConfigHashLabel);
+    auto wanted = t.spec.labels.find(kConfigHashLabel);
+    return hash != t.existing.front().labels.end() && wanted != t.spec.labels.end() &&
+           hash->second == wanted->second;
   }
 
   void work(size_t i);
@@ -84,8 +95,9 @@ class StartRun {
   void await_ready(size_t i, const std::string& id, Clock::time_point deadline);
   void fail(size_t i, const Error& error, dm_outcome outcome);
   void settle(size_t i, Readiness readiness);
-  // Blocks until every dependency is ready; returns a failed one's name, or "".
-  std::string wait_for_dependencies(size_t i);
+  // Blocks until every dependency got at least to `stage` (Created or Ready);
+  // returns a failed one's name, or "".
+  std::string wait_for_dependencies(size_t i, Readiness stage);
 
   HookTarget target(size_t i, const std::string& container_id) const {
     const Task& t = tasks_[i];
@@ -198,11 +210,15 @@ void StartRun::bring_up_new(size_t i) {
   Task& t = tasks_[i];
   bool pre_start = t.def->hooks.pre_start != nullptr;
   if (!pre_start) {
+    std::string failed = wait_for_dependencies(i, Readiness::Created);
+    if (!failed.empty()) throw DependencyFailed(failed);
+    if (cancel_.load()) throw Error(DM_ECANCELLED, "cancelled before it started");
     SlotHold hold(slots_);
     remove_outdated(i);
     t.created_id = create(i);
+    settle(i, Readiness::Created);
   }
-  std::string failed = wait_for_dependencies(i);
+  std::string failed = wait_for_dependencies(i, Readiness::Ready);
   if (!failed.empty()) throw DependencyFailed(failed);
   if (cancel_.load()) throw Error(DM_ECANCELLED, "cancelled before it started");
 
@@ -216,6 +232,7 @@ void StartRun::bring_up_new(size_t i) {
       throw Error(DM_EHOOK, "pre_start failed: " + (reason.empty() ? "it returned " + std::to_string(rc) : reason));
     remove_outdated(i);
     t.created_id = create(i);
+    settle(i, Readiness::Created);
   }
   start_container(i, t.created_id);
   await_ready(i, t.created_id, deadline(i));
@@ -236,7 +253,8 @@ void StartRun::bring_up_new(size_t i) {
 
 void StartRun::bring_up_again(size_t i, const engine::ContainerSummary& container) {
   Task& t = tasks_[i];
-  std::string failed = wait_for_dependencies(i);
+  settle(i, Readiness::Created);
+  std::string failed = wait_for_dependencies(i, Readiness::Ready);
   if (!failed.empty()) throw DependencyFailed(failed);
   if (cancel_.load()) throw Error(DM_ECANCELLED, "cancelled before it started");
   SlotHold hold(slots_);
@@ -348,15 +366,16 @@ void StartRun::settle(size_t i, Readiness readiness) {
   ready_cv_.notify_all();
 }
 
-std::string StartRun::wait_for_dependencies(size_t i) {
+std::string StartRun::wait_for_dependencies(size_t i, Readiness stage) {
   const auto& deps = graph_.dependencies(i);
   std::unique_lock<std::mutex> lock(mutex_);
-  bool announced = false;
+  bool announced = stage != Readiness::Ready;  // only the wait to start is news
   while (true) {
     std::string pending;
     for (size_t d : deps) {
-      if (tasks_[d].readiness == Readiness::Failed) return tasks_[d].def->name;
-      if (tasks_[d].readiness == Readiness::Pending && pending.empty()) pending = tasks_[d].def->name;
+      Readiness r = tasks_[d].readiness;
+      if (r == Readiness::Failed) return tasks_[d].def->name;
+      if (r < stage && pending.empty()) pending = tasks_[d].def->name;
     }
     if (pending.empty()) return "";
     if (cancel_.load()) return "";  // the caller checks cancel next
