@@ -139,7 +139,9 @@ void check_dependencies(const ServiceDef& service, const std::string& who,
       problems.push_back(who + " depends on itself");
     } else if (dependency.empty() || !contains(defined, dependency)) {
       problems.push_back(who + " depends on " + quoted(dependency) +
-                         ", which is not defined; defined: " + sorted_list(defined) +
+                         ", which is not defined; " +
+                         (others.empty() ? std::string("no other service is defined")
+                                         : "defined: " + sorted_list(others)) +
                          did_you_mean(dependency, others));
     }
   }

@@ -159,22 +159,27 @@ TEST(ValidateImage, TagAndRegistryMayHaveUpperCase) {
 
 // ---- dependencies ----
 
+TEST(ValidateDependencies, AloneItSaysNoOtherServiceIsDefined) {
+  EXPECT_EQ(problems(group({service("app", {"db"})})),
+            (Problems{"service 'app' depends on 'db', which is not defined; no other service is defined"}));
+}
+
 TEST(ValidateDependencies, UnknownNameListsTheDefinedOnesSorted) {
   GroupDef g = group({service("cache"), service("appdb"), service("app", {"dbb"})});
   EXPECT_EQ(problems(g), (Problems{"service 'app' depends on 'dbb', which is not defined; "
-                                   "defined: app, appdb, cache"}));
+                                   "defined: appdb, cache"}));
 }
 
 TEST(ValidateDependencies, UnknownNameSuggestsACloseOne) {
   GroupDef g = group({service("appdb"), service("cache"), service("app", {"apdb"})});
   EXPECT_EQ(problems(g), (Problems{"service 'app' depends on 'apdb', which is not defined; "
-                                   "defined: app, appdb, cache (did you mean 'appdb'?)"}));
+                                   "defined: appdb, cache (did you mean 'appdb'?)"}));
 }
 
 TEST(ValidateDependencies, NeverSuggestsTheServiceItself) {
   GroupDef g = group({service("app", {"ap"}), service("zzz")});
   EXPECT_EQ(problems(g), (Problems{"service 'app' depends on 'ap', which is not defined; "
-                                   "defined: app, zzz"}));
+                                   "defined: zzz"}));
 }
 
 TEST(ValidateDependencies, UnknownNameIsReportedOncePerService) {
@@ -206,7 +211,7 @@ TEST(ValidateDependencies, EachDistinctCycleOnce) {
 TEST(ValidateDependencies, CycleAmongDefinedServicesBesideAnUnknownName) {
   GroupDef g = group({service("a", {"b", "ghost"}), service("b", {"a"})});
   EXPECT_EQ(problems(g), (Problems{"service 'a' depends on 'ghost', which is not defined; "
-                                   "defined: a, b",
+                                   "defined: b",
                                    "dependency cycle: a -> b -> a"}));
 }
 
@@ -410,7 +415,7 @@ TEST(Check, ThrowsInvalidWithOneProblemPerLine) {
     EXPECT_EQ(e.status(), DM_EINVALID);
     EXPECT_STREQ(e.what(),
                  "service 'app': image is empty\n"
-                 "service 'b' depends on 'c', which is not defined; defined: app, b");
+                 "service 'b' depends on 'c', which is not defined; defined: app");
   }
 }
 

@@ -1,0 +1,82 @@
+// Images built from a context: a failed build fails its service at once (no
+// hang), names the build in the reason, skips the dependants, and leaves no
+// intermediate container behind.
+#include "support/lifecycle.h"
+
+namespace dm::testing {
+namespace {
+
+using Build = LifecycleTest;
+
+// Containers anywhere on the engine that ran the broken fixture's RUN step.
+std::string broken_step_containers() {
+  return shell("docker ps -a --no-trunc --filter status=exited --filter status=created "
+               "--format '{{.ID}} {{.Command}}' | grep dm-broken-fixture | cut -d' ' -f1 | sort");
+}
+
+TEST_F(Build, AFailedBuildFailsTheServiceWithoutHangingAndSkipsItsDependants) {
+  TempContext context("broken");
+  dm_group* g = new_group("broken");
+  std::string image = group_name(g) + "/broken:latest";
+  own_image(image);
+  dm_service* broken = nullptr;
+  ASSERT_EQ(dm_group_add_service(&broken, g, "broken", image.c_str()), DM_OK);
+  dm_service_set_build(broken, context.path().c_str(), nullptr);
+  add_sleeper(g, "needs-broken", {"broken"});
+  add_sleeper(g, "fine");
+  std::string before = broken_step_containers();
+
+  EventRecorder events;
+  ResultPtr r;
+  double began = monotonic_seconds();
+  ASSERT_EQ(start(g, r.out(), &events, /*timeout=*/60), DM_EFAILED) << dm_error_last();
+  EXPECT_LT(monotonic_seconds() - began, 60.0);
+
+  EXPECT_EQ(outcome_of(r, "broken"), DM_OUTCOME_FAILED);
+  std::string reason = reason_of(r, "broken");
+  EXPECT_NE(reason.find("building image '" + image + "' failed"), std::string::npos) << reason;
+  EXPECT_EQ(outcome_of(r, "needs-broken"), DM_OUTCOME_SKIPPED);
+  EXPECT_EQ(outcome_of(r, "fine"), DM_OUTCOME_STARTED);
+  EXPECT_GE(events.first("broken", DM_PHASE_BUILDING), 0) << events.dump();
+  EXPECT_EQ(broken_step_containers(), before) << "the failed step's container was left behind";
+  EXPECT_FALSE(engine_->client().image_inspect(image).has_value());
+}
+
+TEST_F(Build, AMissingImageWithAContextIsBuiltAndForcedRebuildsReplaceTheOldImage) {
+  TempContext context("reload");
+  dm_group* g = new_group("build");
+  std::string image = group_name(g) + "/built:latest";
+  own_image(image);
+  dm_service* s = nullptr;
+  ASSERT_EQ(dm_group_add_service(&s, g, "built", image.c_str()), DM_OK);
+  dm_service_set_build(s, context.path().c_str(), nullptr);
+  EventRecorder events;
+  ResultPtr r;
+  ASSERT_EQ(start(g, r.out(), &events), DM_OK) << dm_error_last() << events.dump();
+  ASSERT_GE(events.first("built", DM_PHASE_BUILDING), 0) << events.dump();
+  auto first = engine_->client().image_inspect(image);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->labels["io.drillmaster.group"], group_name(g));
+
+  // Present: not built again.
+  events.clear();
+  ASSERT_EQ(stop(g, r.out(), true), DM_OK);
+  ASSERT_EQ(start(g, r.out(), &events), DM_OK) << dm_error_last();
+  EXPECT_EQ(events.first("built", DM_PHASE_BUILDING), -1) << events.dump();
+
+  // Forced: built again; the container is recreated from the new image and
+  // the old image does not stay behind.
+  context.write("version.txt", "v2\n");
+  ASSERT_EQ(stop(g, r.out(), true), DM_OK);
+  dm_start_options opts = DM_START_OPTIONS_INIT;
+  opts.timeout = 30;
+  opts.build = 1;
+  ASSERT_EQ(dm_group_start(r.out(), g, client_, &opts), DM_OK) << dm_error_last();
+  auto second = engine_->client().image_inspect(image);
+  ASSERT_TRUE(second.has_value());
+  EXPECT_NE(second->id, first->id);
+  EXPECT_FALSE(engine_->client().image_inspect(first->id).has_value());
+}
+
+}  // namespace
+}  // namespace dm::testing
