@@ -1,0 +1,66 @@
+"""drillmaster: start graphs of dependent Docker services, with hooks in Python.
+
+A spec is a Python script::
+
+    import drillmaster
+
+    class Database(drillmaster.Service):
+        name = "appdb"
+        image = "postgres:16"
+        ports = {5433: 5433}
+
+    if __name__ == "__main__":
+        drillmaster.main()
+
+``drillmaster.main()`` gives it a command line (``start``, ``stop``,
+``reload``, ``status``, ``logs``). The work is done by libdrillmaster, a C
+library; this package is a thin layer over its C API.
+"""
+
+from __future__ import annotations
+
+# The build tree keeps the compiled _core apart from these sources: with both
+# directories on sys.path, the package spans them (see tests/python/conftest.py).
+from pkgutil import extend_path
+
+__path__ = extend_path(__path__, __name__)
+
+from . import _core  # noqa: E402
+from ._cli import main  # noqa: E402
+from ._context import Context, ContextDict  # noqa: E402
+from ._errors import (  # noqa: E402
+    Cancelled,
+    Conflict,
+    EngineError,
+    EngineUnreachable,
+    Error,
+    HookFailed,
+    InternalError,
+    InvalidArgument,
+    NotFound,
+    OutOfMemory,
+    ServiceDefinitionError,
+    ServiceLoadError,
+    ServicesFailed,
+    Timeout,
+)
+from . import _exit  # noqa: E402,F401  (guards the exit while a hook runs)
+from ._excepthook import install as _install_excepthook  # noqa: E402
+from ._group import group_name, on_reload_service, on_start_services, on_stop_services  # noqa: E402
+from ._service import Service, services  # noqa: E402
+from ._session import Session  # noqa: E402
+from ._types import Outcome, Phase, Report, ServiceOutcome  # noqa: E402
+
+#: The version of the loaded libdrillmaster (the package's version too).
+__version__: str = _core.version()
+
+__all__ = [
+    "Service", "services", "main", "Context", "ContextDict", "group_name",
+    "on_start_services", "on_stop_services", "on_reload_service", "Session",
+    "Report", "ServiceOutcome", "Outcome", "Phase",
+    "Error", "InvalidArgument", "ServiceDefinitionError", "ServiceLoadError", "NotFound",
+    "Conflict", "EngineUnreachable", "EngineError", "Timeout", "HookFailed", "Cancelled",
+    "ServicesFailed", "OutOfMemory", "InternalError", "__version__",
+]
+
+_install_excepthook()

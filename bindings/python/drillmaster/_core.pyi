@@ -1,0 +1,150 @@
+"""Type stubs of drillmaster._core, the pybind11 module over the C API."""
+
+from typing import Callable, List, Optional, Sequence, Tuple
+
+HEADER_VERSION: str
+OK: int
+EINVALID: int
+ENOTFOUND: int
+ECONFLICT: int
+EUNREACHABLE: int
+EENGINE: int
+ETIMEOUT: int
+EHOOK: int
+ECANCELLED: int
+EFAILED: int
+ENOMEM: int
+EINTERNAL: int
+PHASE_BUILDING: int
+PHASE_PULLING: int
+PHASE_PRE_START: int
+PHASE_CREATING: int
+PHASE_STARTING: int
+PHASE_PINGING: int
+PHASE_INITIALISING: int
+PHASE_RUNNING: int
+PHASE_STOPPING: int
+PHASE_STOPPED: int
+PHASE_REMOVED: int
+PHASE_FAILED: int
+PHASE_SKIPPED: int
+PHASE_DETAIL: int
+PHASE_WAITING: int
+OUTCOME_STARTED: int
+OUTCOME_ALREADY_RUNNING: int
+OUTCOME_RESTARTED: int
+OUTCOME_RELOADED: int
+OUTCOME_FAILED: int
+OUTCOME_SKIPPED: int
+OUTCOME_EXCLUDED: int
+OUTCOME_CANCELLED: int
+OUTCOME_STOPPED: int
+OUTCOME_REMOVED: int
+OUTCOME_NOT_RUNNING: int
+
+def version() -> str: ...
+def version_numbers() -> Tuple[int, int, int]: ...
+def status_name(status: int) -> str: ...
+def phase_name(phase: int) -> str: ...
+def outcome_name(outcome: int) -> str: ...
+def hooks_running() -> int: ...
+
+class Client:
+    def __init__(self, *, host: Optional[str] = ..., api_version: Optional[str] = ...,
+                 tls_verify: Optional[bool] = ..., cert_path: Optional[str] = ...,
+                 timeout: float = ...) -> None: ...
+    def ping(self) -> None: ...
+    @property
+    def host(self) -> str: ...
+    @property
+    def api_version(self) -> str: ...
+    def engine_version(self) -> Tuple[str, str]: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> "Client": ...
+    def __exit__(self, *args: object) -> None: ...
+
+class HookInfo:
+    group: str
+    service: str
+    network: str
+    container_id: Optional[str]
+    container_name: Optional[str]
+
+class Service:
+    @property
+    def name(self) -> str: ...
+    def set_image(self, image: str) -> None: ...
+    def add_dependency(self, name: str) -> None: ...
+    def add_port(self, container_port: str, host_port: int) -> None: ...
+    def set_env(self, name: str, value: str) -> None: ...
+    def add_volume(self, spec: str) -> None: ...
+    def add_bind(self, host_path: str, container_path: str, mode: Optional[str] = ...) -> None: ...
+    def set_always_start_new(self, on: bool) -> None: ...
+    def set_stop_signal(self, signal: str) -> None: ...
+    def set_build(self, context_dir: str, dockerfile: Optional[str] = ...) -> None: ...
+    def set_entrypoint(self, argv: Sequence[str]) -> None: ...
+    def set_cmd(self, argv: Sequence[str]) -> None: ...
+    def set_user(self, user: str) -> None: ...
+    def set_timeout(self, seconds: float) -> None: ...
+    def set_pre_start(self, fn: Callable[[HookInfo], object]) -> None: ...
+    def set_ping(self, fn: Callable[[HookInfo], object]) -> None: ...
+    def set_post_start_init(self, fn: Callable[[HookInfo], object]) -> None: ...
+
+class ServiceResult:
+    service: str
+    outcome: int
+    outcome_name: str
+    reason: str
+    container_id: str
+    seconds: float
+
+class Result:
+    status: int
+    status_name: str
+    message: str
+    cancelled: bool
+    failures: int
+    services: List[ServiceResult]
+
+class ServiceStatus:
+    service: str
+    state: str
+    status_text: str
+    health: str
+    container_id: str
+    container_name: str
+    image: str
+    ports: str
+    outdated: bool
+
+class Event:
+    service: Optional[str]
+    phase: int
+    phase_name: str
+    message: str
+    timestamp: float
+
+EventCallback = Callable[[Event], object]
+
+class Group:
+    def __init__(self, name: str) -> None: ...
+    @property
+    def name(self) -> str: ...
+    network_name: str
+    directory: str
+    def add_service(self, name: str, image: str) -> Service: ...
+    @property
+    def services(self) -> List[Service]: ...
+    def find_service(self, name: str) -> Optional[Service]: ...
+    def validate(self, exclude: Optional[Sequence[str]] = ...) -> None: ...
+    def start(self, client: Client, *, exclude: Optional[Sequence[str]] = ..., timeout: float = ...,
+              run_new_containers: bool = ..., build: bool = ..., parallelism: int = ...,
+              on_event: Optional[EventCallback] = ...) -> Result: ...
+    def stop(self, client: Client, *, exclude: Optional[Sequence[str]] = ..., timeout: float = ...,
+             remove: bool = ..., on_event: Optional[EventCallback] = ...) -> Result: ...
+    def reload(self, client: Client, service: str, *, timeout: float = ..., remove: bool = ...,
+               on_event: Optional[EventCallback] = ...) -> Result: ...
+    def cancel(self) -> None: ...
+    def status(self, client: Client) -> List[ServiceStatus]: ...
+    def logs(self, client: Client, *, services: Optional[Sequence[str]] = ..., follow: bool = ...,
+             tail: int = ..., callback: Callable[[str, int, str], object]) -> bool: ...

@@ -1,0 +1,66 @@
+"""Group-level settings of a spec: its name and the hooks around commands."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Callable, List, Optional, TypeVar
+
+from ._errors import ServiceDefinitionError
+
+__all__ = ["group_name", "on_start_services", "on_stop_services", "on_reload_service"]
+
+_DOCKER_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
+
+
+class _Settings:
+    name: Optional[str] = None
+    on_start: Optional[Callable[[List[str]], object]] = None
+    on_stop: Optional[Callable[[List[str]], object]] = None
+    on_reload: Optional[Callable[[str], object]] = None
+
+
+settings = _Settings()
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def group_name(name: str) -> None:
+    """Sets the group's name: it labels every container and network the spec
+    makes, and names them (``<group>-<service>-1``, ``drillmaster-<group>``).
+    Default: the spec directory's name, made a valid Docker name."""
+    if not isinstance(name, str) or not _DOCKER_NAME.match(name):
+        raise ServiceDefinitionError(
+            f"group_name: {name!r} is not a valid Docker name "
+            "(letters, digits, '_', '.', '-', starting with a letter or digit)")
+    settings.name = name
+
+
+def default_group_name(directory: str) -> str:
+    """The spec directory's name made a valid Docker name: lower-cased, other
+    characters replaced by '-', leading punctuation dropped."""
+    base = os.path.basename(os.path.abspath(directory)).lower()
+    base = re.sub(r"[^a-z0-9_.-]+", "-", base)
+    base = re.sub(r"^[^a-z0-9]+", "", base)
+    return base or "drillmaster"
+
+
+def on_start_services(fn: F) -> F:
+    """Registers ``fn(service_names)``, called after ``start`` has every
+    service it was asked for running. Usable as a decorator."""
+    settings.on_start = fn
+    return fn
+
+
+def on_stop_services(fn: F) -> F:
+    """Registers ``fn(service_names)``, called after ``stop`` has stopped
+    every service it was asked to. Usable as a decorator."""
+    settings.on_stop = fn
+    return fn
+
+
+def on_reload_service(fn: F) -> F:
+    """Registers ``fn(service_name)``, called after ``reload`` has the
+    service and its dependants running again. Usable as a decorator."""
+    settings.on_reload = fn
+    return fn

@@ -1,0 +1,395 @@
+"""A spec's services turned into a C group, and the operations on it.
+
+A :class:`Session` is what one command works with: the registered Service
+classes, the group's name and directory, and one instance per class on which
+the hooks run. Every operation builds a fresh ``_core.Group`` from the
+definitions (cheap: no engine traffic), so the environment can be filled from
+the :data:`~drillmaster.Context` as it is at that moment.
+
+Context placeholders and dependencies: a service whose ``env`` needs a value
+that a dependency's hook will only store during this start cannot be defined
+up front. ``start`` therefore runs in passes: each pass starts every service
+whose placeholders can be filled (and whose dependencies are running or in the
+same pass); when a pass made new values available, the next one starts the
+services that were waiting for them. A spec without such placeholders takes
+one pass.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import traceback
+from pathlib import Path
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Type
+
+from . import _core
+from ._context import Context
+from ._errors import HookFailed, InvalidArgument, NotReady, ServiceLoadError
+from ._group import default_group_name, settings
+from ._service import Definition, Service, definition, services
+from ._types import Event, Outcome, Report, ServiceOutcome, ServiceStatus
+
+__all__ = ["Session"]
+
+EventCallback = Callable[[Event], None]
+
+_STARTED = {Outcome.STARTED, Outcome.ALREADY_RUNNING, Outcome.RESTARTED}
+
+
+def _user_traceback(exc: BaseException) -> str:
+    """The exception's traceback without drillmaster's own frames."""
+    tb = exc.__traceback__
+    here = os.path.dirname(os.path.abspath(__file__))
+    while tb is not None and os.path.dirname(os.path.abspath(tb.tb_frame.f_code.co_filename)) == here:
+        tb = tb.tb_next
+    return "".join(traceback.format_exception(type(exc), exc, tb)).rstrip("\n")
+
+
+class Session:
+    """The services of a spec, ready to be started, stopped, reloaded.
+
+    ``classes`` defaults to every registered Service subclass; ``directory``
+    is where relative build contexts and volumes are resolved, the context
+    file and the lock file live (default: the current directory).
+    """
+
+    def __init__(self, classes: Optional[Sequence[Type[Service]]] = None, *,
+                 directory: Optional[os.PathLike[str] | str] = None,
+                 group: Optional[str] = None,
+                 network_name: Optional[str] = None,
+                 engine: Optional[str] = None) -> None:
+        self.directory = Path(directory if directory is not None else os.getcwd()).resolve()
+        self.group_name = group or settings.name or default_group_name(str(self.directory))
+        self.network_name = network_name
+        self.engine = engine
+        self.definitions: List[Definition] = [definition(c) for c in (classes if classes is not None
+                                                                     else services())]
+        self.instances: Dict[str, Service] = {}
+        for d in self.definitions:
+            self.instances.setdefault(d.name, d.cls())
+        self._current: Optional[_core.Group] = None
+        self._lock = threading.Lock()
+        self._cancelled = False
+
+    # ---- names ----
+
+    @property
+    def names(self) -> List[str]:
+        return [d.name for d in self.definitions]
+
+    def _definition(self, name: str) -> Definition:
+        for d in self.definitions:
+            if d.name == name:
+                return d
+        raise ServiceLoadError(f"no service named {name!r} (defined: {', '.join(self.names)})")
+
+    def dependants(self, name: str) -> List[str]:
+        """The services that depend on ``name``, directly or not."""
+        found: List[str] = []
+        todo = [name]
+        while todo:
+            current = todo.pop()
+            for d in self.definitions:
+                if current in d.dependencies and d.name not in found and d.name != name:
+                    found.append(d.name)
+                    todo.append(d.name)
+        return found
+
+    # ---- the C group ----
+
+    def _image(self, d: Definition) -> str:
+        if d.image:
+            return d.image
+        if d.build_from is not None:
+            return f"drillmaster-{self.group_name}-{d.name}:latest".lower()
+        return "drillmaster-missing-image:latest"  # reported by check(); never started
+
+    def _build(self, env: Callable[[Definition], Dict[str, str]]) -> _core.Group:
+        group = _core.Group(self.group_name)
+        group.directory = str(self.directory)
+        if self.network_name:
+            group.network_name = self.network_name
+        for d in self.definitions:
+            s = group.add_service(d.name, self._image(d))
+            for dep in d.dependencies:
+                s.add_dependency(dep)
+            for container_port, host_port in d.ports:
+                s.add_port(container_port, host_port)
+            for key, value in env(d).items():
+                s.set_env(key, value)
+            for spec in d.volumes:
+                s.add_volume(spec)
+            for host, container, mode in d.binds:
+                s.add_bind(host, container, mode)
+            if d.always_start_new:
+                s.set_always_start_new(True)
+            s.set_stop_signal(d.stop_signal)
+            if d.build_from is not None:
+                s.set_build(d.build_from, d.dockerfile)
+            if d.entrypoint is not None:
+                s.set_entrypoint(d.entrypoint)
+            if d.cmd is not None:
+                s.set_cmd(d.cmd)
+            if d.user is not None:
+                s.set_user(d.user)
+            if d.timeout is not None:
+                s.set_timeout(d.timeout)
+            instance = self.instances.get(d.name)
+            if instance is None or type(instance) is not d.cls:
+                continue  # a duplicate name: check() reports it
+            for hook, method in d.hooks.items():
+                if hook == "ping":
+                    s.set_ping(self._ping_hook(d.name, instance, method))
+                elif hook == "pre_start":
+                    s.set_pre_start(self._hook(instance, method))
+                else:
+                    s.set_post_start_init(self._hook(instance, method))
+        return group
+
+    @staticmethod
+    def _bind(instance: Service, info: "_core.HookInfo") -> None:
+        instance.group = info.group
+        instance.network = info.network
+        instance.container_id = info.container_id
+        instance.container_name = info.container_name
+
+    def _hook(self, instance: Service, method: str) -> Callable[["_core.HookInfo"], None]:
+        fn = getattr(instance, method)
+
+        def hook(info: "_core.HookInfo") -> None:
+            self._bind(instance, info)
+            try:
+                fn()
+            except HookFailed:
+                raise
+            except BaseException as exc:  # noqa: B902 - any failure fails the service
+                raise HookFailed(f"{type(instance).__name__}.{method} raised:\n"
+                                 + _user_traceback(exc)) from None
+        return hook
+
+    def _ping_hook(self, name: str, instance: Service, method: str) -> Callable[["_core.HookInfo"], bool]:
+        fn = getattr(instance, method)
+
+        def ping(info: "_core.HookInfo") -> bool:
+            self._bind(instance, info)
+            try:
+                return bool(fn())
+            except HookFailed:
+                raise
+            except OSError as exc:  # not listening yet: not ready
+                raise NotReady(f"{type(exc).__name__}: {exc}") from None
+            except BaseException as exc:  # noqa: B902
+                raise HookFailed(f"{type(instance).__name__}.{method} raised:\n"
+                                 + _user_traceback(exc)) from None
+        return ping
+
+    def _env_now(self, d: Definition) -> Dict[str, str]:
+        """``d``'s env filled from the context where possible, raw elsewhere."""
+        out = {}
+        for key, value in d.env.items():
+            out[key] = value if Context.missing(value) else Context.interpolate(value)
+        return out
+
+    def _missing(self, d: Definition) -> List[str]:
+        return [f"env {key}: no value for {{{k}}} in drillmaster.Context"
+                for key, value in d.env.items() for k in Context.missing(value)]
+
+    def check(self, exclude: Iterable[str] = (), *, images: bool = True) -> None:
+        """Raises ServiceLoadError listing every problem of the definitions
+        and the graph (the C library's messages), before anything starts.
+        ``images``: also require an image for every service not excluded."""
+        exclude = list(exclude)
+        problems: List[str] = []
+        if images:
+            for d in self.definitions:
+                if d.name not in exclude and not d.image and d.build_from is None:
+                    problems.append(f"service '{d.name}' (class {d.cls.__name__}): no image; "
+                                    f"set image = \"...\" or build_from = \"<directory>\"")
+        if not self.definitions:
+            problems.append("no services are defined: subclass drillmaster.Service")
+        try:
+            self._build(lambda d: d.env).validate(exclude)
+        except InvalidArgument as exc:
+            problems.extend(line for line in str(exc).splitlines() if line.strip())
+        if problems:
+            raise ServiceLoadError("\n".join(problems))
+
+    def client(self) -> _core.Client:
+        """Opens a client for the engine (DOCKER_HOST, or the local socket)."""
+        return _core.Client(host=self.engine)
+
+    def cancel(self) -> None:
+        """Asks the operation in progress to stop; safe from any thread."""
+        self._cancelled = True
+        with self._lock:
+            group = self._current
+        if group is not None:
+            group.cancel()
+
+    def _run(self, group: _core.Group, op: Callable[[_core.Group], "_core.Result"]) -> "_core.Result":
+        with self._lock:
+            self._current = group
+        try:
+            return op(group)
+        finally:
+            with self._lock:
+                self._current = None
+
+    # ---- operations ----
+
+    def start(self, *, exclude: Sequence[str] = (), timeout: float = 300.0,
+              run_new_containers: bool = False, build: bool = False, parallelism: int = 0,
+              on_event: Optional[EventCallback] = None) -> Report:
+        """Starts every service not excluded, dependencies first; see the
+        module's docstring for how context placeholders are filled."""
+        began = time.monotonic()
+        self.check(exclude)
+        Context.load(self.directory)
+        client = self.client()
+        excluded = set(exclude)
+        wanted = [d for d in self.definitions if d.name not in excluded]
+        deps = {d.name: d.dependencies for d in self.definitions}
+        outcomes: Dict[str, ServiceOutcome] = {}
+        envs: Dict[str, Dict[str, str]] = {}  # the env each started service got
+        running: Set[str] = set()
+        cancelled = False
+        while not self._cancelled:
+            batch = {d.name for d in wanted
+                     if d.name not in outcomes and not any(Context.missing(v) for v in d.env.values())}
+            changed = True
+            while changed:
+                changed = False
+                for name in sorted(batch):
+                    if any(dep not in running and dep not in batch and dep not in excluded
+                           for dep in deps[name]):
+                        batch.discard(name)
+                        changed = True
+            if not batch:
+                break
+            for d in wanted:
+                if d.name in batch:
+                    envs[d.name] = Context.interpolate_env(d.env)
+            members = batch | running
+            group = self._build(lambda d: envs[d.name] if d.name in members else d.env)
+            result = self._run(group, lambda g: g.start(
+                client, exclude=[n for n in self.names if n not in members], timeout=timeout,
+                run_new_containers=run_new_containers, build=build, parallelism=parallelism,
+                on_event=self._events_of(batch, on_event)))
+            for r in result.services:
+                outcome = ServiceOutcome.from_core(r)
+                if r.service in batch or (r.service in running and outcome.outcome.is_failure):
+                    outcomes[r.service] = outcome
+                    if outcome.outcome in _STARTED:
+                        running.add(r.service)
+                    else:
+                        running.discard(r.service)
+            Context.save(self.directory)
+            if result.cancelled:
+                cancelled = True
+                break
+        cancelled = cancelled or self._cancelled
+        report = Report("start", cancelled=cancelled)
+        for d in self.definitions:
+            report.services.append(outcomes.get(d.name) or self._not_started(
+                d, excluded, outcomes, cancelled))
+        report.seconds = time.monotonic() - began
+        return report
+
+    @staticmethod
+    def _events_of(batch: Set[str], on_event: Optional[EventCallback]) -> Optional[EventCallback]:
+        """``on_event`` without the events of services an earlier pass started
+        (they are in this pass only because the batch depends on them)."""
+        if on_event is None:
+            return None
+        callback = on_event
+
+        def forward(event: Event) -> None:
+            if event.service is None or event.service in batch:
+                callback(event)
+        return forward
+
+    def _not_started(self, d: Definition, excluded: Set[str], outcomes: Dict[str, ServiceOutcome],
+                     cancelled: bool) -> ServiceOutcome:
+        """The outcome of a service no pass started."""
+        if d.name in excluded:
+            return ServiceOutcome(d.name, Outcome.EXCLUDED)
+        if cancelled:
+            return ServiceOutcome(d.name, Outcome.CANCELLED, "cancelled before it started")
+        for dep in d.dependencies:
+            dep_outcome = outcomes.get(dep)
+            if dep_outcome is None:
+                dep_outcome = self._not_started(self._definition(dep), excluded, outcomes, cancelled)
+                outcomes[dep] = dep_outcome
+            if dep_outcome.outcome.is_failure:
+                return ServiceOutcome(d.name, Outcome.SKIPPED, f"dependency '{dep}' failed")
+        missing = self._missing(d)
+        reason = "; ".join(missing) if missing else "not started"
+        if missing:
+            keys = ", ".join(sorted(Context)) or "none"
+            reason += f" (context keys: {keys})"
+        return ServiceOutcome(d.name, Outcome.FAILED, reason)
+
+    def stop(self, *, exclude: Sequence[str] = (), timeout: float = 50.0, remove: bool = False,
+             on_event: Optional[EventCallback] = None) -> Report:
+        """Stops the services, dependants first; ``remove`` also removes the
+        containers, the network and (when nothing is excluded) the saved
+        context."""
+        began = time.monotonic()
+        self.check(exclude, images=False)
+        Context.load(self.directory)
+        client = self.client()
+        group = self._build(self._env_now)
+        result = self._run(group, lambda g: g.stop(client, exclude=list(exclude), timeout=timeout,
+                                                   remove=remove, on_event=on_event))
+        report = Report("stop", [ServiceOutcome.from_core(r) for r in result.services],
+                        result.cancelled, time.monotonic() - began)
+        if remove and report.ok and not exclude:
+            Context.remove_file(self.directory)
+        return report
+
+    def reload(self, service: str, *, timeout: float = 300.0, remove: bool = False,
+               on_event: Optional[EventCallback] = None) -> Report:
+        """Rebuilds ``service``'s image and recreates it, restarting its
+        dependants; its dependencies keep running."""
+        began = time.monotonic()
+        self._definition(service)
+        self.check()
+        Context.load(self.directory)
+        problems = [f"service '{n}': {m}" for n in [service, *self.dependants(service)]
+                    for m in self._missing(self._definition(n))]
+        if problems:
+            raise ServiceLoadError("\n".join(problems))
+        client = self.client()
+        group = self._build(self._env_now)
+        result = self._run(group, lambda g: g.reload(client, service, timeout=timeout, remove=remove,
+                                                     on_event=on_event))
+        Context.save(self.directory)
+        return Report("reload", [ServiceOutcome.from_core(r) for r in result.services],
+                      result.cancelled, time.monotonic() - began)
+
+    def status(self) -> List[ServiceStatus]:
+        """What runs now, one entry per service in definition order."""
+        self.check(images=False)
+        Context.load(self.directory)
+        client = self.client()
+        return self._build(self._env_now).status(client)
+
+    def logs(self, callback: Callable[[str, int, str], object], *, services: Sequence[str] = (),
+             follow: bool = False, tail: int = -1) -> bool:
+        """Streams log lines to ``callback(service, stream, line)`` (stream 1
+        is stdout, 2 stderr; a true return stops). Returns True if cancelled."""
+        for name in services:
+            self._definition(name)
+        self.check(images=False)
+        client = self.client()
+        group = self._build(lambda d: d.env)
+        with self._lock:
+            self._current = group
+        try:
+            return group.logs(client, services=list(services), follow=follow, tail=tail,
+                              callback=callback)
+        finally:
+            with self._lock:
+                self._current = None

@@ -1,0 +1,33 @@
+"""examples/python/spec.py works as its docstring says (in a copy, under a
+group of the test's own, on a free port)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+import urllib.request
+
+from conftest import REPO, Spec, free_port
+
+
+def test_example_spec(spec: Spec):
+    shutil.copytree(REPO / "examples" / "python", spec.directory, dirs_exist_ok=True)
+    port = free_port()
+    spec.extra_env = {"DRILLMASTER_EXAMPLE_GROUP": spec.group, "DRILLMASTER_EXAMPLE_PORT": str(port)}
+    run = spec.run
+
+    started = run("start", "-v")
+    assert started.returncode == 0, started.stdout + started.stderr
+    assert re.search(r"^web +\| ", started.stdout, re.M)  # -v: the build's own output
+    assert f"on_start_services: store, web, app running; web on http://127.0.0.1:{port}/" in \
+        started.stdout
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as answer:
+        assert b"hello from the web service" in answer.read()
+    expected = f"app | app sees STORE_TOKEN=token-of-{spec.group}-store-1"
+    deadline = time.monotonic() + 10
+    while expected not in (logs := run("logs", "app").stdout) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert expected in logs
+    stopped = run("stop", "--remove")
+    assert stopped.returncode == 0, stopped.stdout + stopped.stderr

@@ -1,0 +1,195 @@
+"""A Service subclass is checked when its class statement runs: every
+attribute of the wrong type is a ServiceDefinitionError naming the class and
+the attribute."""
+
+from __future__ import annotations
+
+import signal
+
+import pytest
+
+import drillmaster
+from drillmaster import ServiceDefinitionError
+
+pytestmark = pytest.mark.usefixtures("registry")
+
+
+def define(**attrs):
+    """Defines `class Application(drillmaster.Service)` with the attributes."""
+    return type("Application", (drillmaster.Service,), dict(attrs))
+
+
+def error_of(**attrs) -> str:
+    with pytest.raises(ServiceDefinitionError) as info:
+        define(**attrs)
+    return str(info.value)
+
+
+def test_the_seed_classes_are_valid_and_registered_in_order():
+    DB_PORT = 5433
+
+    class Database(drillmaster.Service):
+        image = "postgres:10.6"
+        name = "appdb"
+        env = {"POSTGRES_PASSWORD": "dbpwd", "POSTGRES_USER": "dbuser", "POSTGRES_DB": "appdb",
+               "PGPORT": DB_PORT}
+        ports = {DB_PORT: DB_PORT}
+
+    class Application(drillmaster.Service):
+        dependencies = ["appdb"]
+        pass
+
+    assert drillmaster.services() == [Database, Application]
+    assert Application.name == "application"  # default: the class name, lower-cased
+    assert Application.image is None  # an error only when it is started
+
+
+def test_name_must_be_a_str():
+    assert error_of(name=5) == "Application.name: expected a str, got int"
+
+
+def test_name_must_not_be_empty():
+    assert error_of(name="") == "Application.name: expected a non-empty str, got ''"
+
+
+def test_image_must_be_a_str():
+    assert error_of(image=["busybox"]) == "Application.image: expected a str, got list"
+
+
+def test_dependencies_must_be_a_list():
+    assert error_of(dependencies="appdb") == "Application.dependencies: expected a list of str, got str"
+
+
+def test_dependencies_must_hold_str():
+    assert error_of(dependencies=["appdb", 3]) == \
+        "Application.dependencies: expected a list of str, got list containing int 3"
+
+
+def test_ports_must_be_a_dict():
+    assert error_of(ports=[80]) == "Application.ports: expected a dict of int to int, got list"
+
+
+def test_ports_keys_must_be_ports():
+    assert error_of(ports={"http": 80}) == \
+        "Application.ports: expected a dict of int to int, got key 'http' (str)"
+
+
+def test_ports_values_must_be_int():
+    assert error_of(ports={80: "8080"}) == \
+        "Application.ports: expected a dict of int to int, got value '8080' (str) for key 80"
+
+
+def test_ports_accept_protocols():
+    define(ports={80: 8080, "53/udp": 5353, "443/tcp": 8443})
+
+
+def test_env_must_be_a_dict():
+    assert error_of(env=["A=1"]) == "Application.env: expected a dict of str to str, got list"
+
+
+def test_env_keys_must_be_str():
+    assert error_of(env={1: "a"}) == "Application.env: expected a dict of str to str, got key 1 (int)"
+
+
+def test_env_values_must_be_str_or_numbers():
+    assert error_of(env={"A": None}) == \
+        "Application.env: expected a dict of str to str, got value None (NoneType) for 'A'"
+    define(env={"A": "x", "PORT": 5433, "RATIO": 0.5})
+
+
+def test_volumes_must_be_a_list_or_dict():
+    assert error_of(volumes="./data:/data") == (
+        "Application.volumes: expected a list of str or a dict of host path to "
+        "{'bind': path, 'mode': 'ro'}, got str")
+
+
+def test_volumes_mapping_form():
+    define(volumes={"./data": {"bind": "/data", "mode": "ro"}})
+    assert "got {'mode': 'ro'} for './data'" in error_of(volumes={"./data": {"mode": "ro"}})
+
+
+def test_always_start_new_must_be_a_bool():
+    assert error_of(always_start_new=1) == "Application.always_start_new: expected a bool, got int"
+
+
+def test_stop_signal_must_be_a_name():
+    assert error_of(stop_signal=15) == \
+        "Application.stop_signal: expected a signal name such as 'SIGTERM', got int"
+    define(stop_signal=signal.SIGKILL)
+
+
+def test_build_from_must_be_a_path():
+    assert error_of(build_from=1) == "Application.build_from: expected a directory path (str), got int"
+
+
+def test_dockerfile_must_be_a_str():
+    assert error_of(dockerfile=None) == "Application.dockerfile: expected a str, got NoneType"
+
+
+def test_entrypoint_must_be_a_str_or_list():
+    assert error_of(entrypoint=1) == "Application.entrypoint: expected a str or a list of str, got int"
+
+
+def test_cmd_must_be_a_str_or_list_of_str():
+    assert error_of(cmd=["sleep", 1]) == \
+        "Application.cmd: expected a str or a list of str, got list containing int 1"
+
+
+def test_user_must_be_a_str_or_int():
+    assert error_of(user=1.5) == "Application.user: expected a str or an int, got float"
+    define(user=1000)
+
+
+def test_timeout_must_be_a_number():
+    assert error_of(timeout="5") == "Application.timeout: expected a number of seconds, got str"
+    assert error_of(timeout=True) == "Application.timeout: expected a number of seconds, got bool"
+
+
+def test_hooks_must_be_methods():
+    assert error_of(ping=True) == "Application.ping: expected a method, got bool"
+    assert error_of(pre_start="x") == "Application.pre_start: expected a method, got str"
+    assert error_of(post_start_init=1) == "Application.post_start_init: expected a method, got int"
+
+
+def test_post_start_and_post_start_init_are_one_hook():
+    assert "define post_start_init or post_start" in error_of(
+        post_start=lambda self: None, post_start_init=lambda self: None)
+
+
+def test_post_start_is_another_name_for_post_start_init():
+    from drillmaster._service import definition
+    cls = define(image="x", post_start=lambda self: None)
+    assert definition(cls).hooks == {"post_start_init": "post_start"}
+
+
+def test_a_failed_class_is_not_registered():
+    error_of(ports=[80])
+    assert drillmaster.services() == []
+
+
+def test_abstract_base_classes_are_not_services():
+    class Busybox(drillmaster.Service):
+        abstract = True
+        image = "busybox"
+
+    class Web(Busybox):
+        pass
+
+    assert drillmaster.services() == [Web]
+    assert Web.image == "busybox" and Web.name == "web"
+
+
+def test_subclasses_are_checked_with_inherited_values():
+    class Base(drillmaster.Service):
+        abstract = True
+        ports = {80: 80}
+
+    with pytest.raises(ServiceDefinitionError, match=r"^Child\.env:"):
+        class Child(Base):
+            env = [1]
+
+
+def test_commands_given_as_strings_are_split_like_a_shell():
+    from drillmaster._service import definition
+    cls = define(image="x", cmd="sh -c 'echo hi; sleep 1'")
+    assert definition(cls).cmd == ["sh", "-c", "echo hi; sleep 1"]
