@@ -8,9 +8,17 @@
  * the engine. Setters return DM_EINVALID only for NULL arguments.
  *
  * Threading: define services from one thread, before any operation runs on
- * the group. Hooks run on the operation's worker threads, never on the thread
- * that called dm_group_start(); hooks of different services may run at the
- * same time, the hooks of one service never overlap.
+ * the group. Hooks run on threads of their own, never on the thread that
+ * called dm_group_start(); hooks of different services may run at the same
+ * time, the hooks of one service never overlap.
+ *
+ * Deadlines: a hook still running when its service's timeout passes (or, for
+ * ping, when the operation is cancelled) is abandoned: the service fails and
+ * the operation goes on without waiting for it. The abandoned call keeps
+ * running on its own thread until it returns, possibly after the operation
+ * and even dm_group_free(): its user_data must stay valid until then (keep it
+ * for the life of the process, or make the hook check that it is still
+ * wanted).
  */
 #ifndef DRILLMASTER_SERVICE_H
 #define DRILLMASTER_SERVICE_H
@@ -82,11 +90,15 @@ typedef struct dm_hook_info {
 	const char *group;          /* the group's name */
 	const char *service;        /* the service's name */
 	const char *network;        /* the group's network */
-	const char *container_id;   /* NULL in pre_start: no container yet */
-	const char *container_name; /* NULL in pre_start */
+	const char *container_id;   /* NULL in prepare and pre_start: no container yet */
+	const char *container_name; /* NULL in prepare and pre_start */
+	/* Since version 2. In prepare: this operation's copy of the service's
+	 * definition, on which dm_service_set_env() may be called (other changes
+	 * are ignored). NULL in every other hook. */
+	dm_service *definition;
 } dm_hook_info;
 
-#define DM_HOOK_INFO_VERSION 1
+#define DM_HOOK_INFO_VERSION 2
 
 /* A lifecycle hook. Return 0 on success; non-zero fails the service (call
  * dm_error_set() first to give the reason). */
@@ -98,6 +110,14 @@ typedef int (*dm_ping_fn)(const dm_hook_info *info, void *user_data);
 
 #define DM_PING_NOT_READY 0
 #define DM_PING_READY 1
+
+/* Runs once the service's dependencies are ready and before anything is
+ * decided about its container, in start and reload (also in status, on the
+ * calling thread, to tell whether a container is outdated). It may fill in
+ * environment values known only now, e.g. ones a dependency's
+ * post_start_init produced, with dm_service_set_env(info->definition, ...).
+ * A service with a prepare hook is created only after it has run. */
+DM_EXTERN(int) dm_service_set_prepare(dm_service *service, dm_hook_fn fn, void *user_data);
 
 /* Runs before a new container is created (never when one is reused). */
 DM_EXTERN(int) dm_service_set_pre_start(dm_service *service, dm_hook_fn fn, void *user_data);

@@ -16,10 +16,6 @@ struct dm_client {
   std::unique_ptr<dm::engine::Client> engine;
 };
 
-struct dm_service {
-  dm::model::ServiceDef def;
-};
-
 struct dm_group {
   std::string name;
   std::string network;

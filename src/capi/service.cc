@@ -160,6 +160,15 @@ int dm_service_set_timeout(dm_service* service, double seconds) {
   });
 }
 
+int dm_service_set_prepare(dm_service* service, dm_hook_fn fn, void* user_data) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    service->def.hooks.prepare = fn;
+    service->def.hooks.prepare_data = user_data;
+    return DM_OK;
+  });
+}
+
 int dm_service_set_pre_start(dm_service* service, dm_hook_fn fn, void* user_data) {
   return guard([&] {
     DM_REQUIRE(service, "service");

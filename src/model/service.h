@@ -39,6 +39,8 @@ struct Volume {
 
 // The C callbacks of a service with their user data (see drillmaster/service.h).
 struct Hooks {
+  dm_hook_fn prepare = nullptr;
+  void* prepare_data = nullptr;
   dm_hook_fn pre_start = nullptr;
   void* pre_start_data = nullptr;
   dm_ping_fn ping = nullptr;
@@ -73,5 +75,12 @@ struct GroupDef {
 };
 
 }  // namespace dm::model
+
+// The C API's handle of a service (drillmaster/service.h): a definition.
+// Defined here, beside what it holds, because the orchestrator hands the
+// prepare hook a working copy as a handle of this type.
+struct dm_service {
+  dm::model::ServiceDef def;
+};
 
 #endif

@@ -32,6 +32,7 @@ void run(std::shared_ptr<Call> call) {
   info.container_id = call->target.container_id.empty() ? nullptr : call->target.container_id.c_str();
   info.container_name =
       call->target.container_name.empty() ? nullptr : call->target.container_name.c_str();
+  info.definition = call->target.definition.get();
   dm::clear_last_error();
   int rc;
   std::string reason;
@@ -78,6 +79,24 @@ int call_hook(const char* hook_name, int (*fn)(const dm_hook_info*, void*), void
   }
   if (reason) *reason = call->reason;
   return call->rc;
+}
+
+model::ServiceDef prepare(const model::GroupDef& group, const model::ServiceDef& service,
+                          Clock::time_point deadline) {
+  if (service.hooks.prepare == nullptr) return service;
+  HookTarget target{group.name, service.name, group.network, "", "", nullptr};
+  target.definition = std::make_shared<dm_service>(dm_service{service});
+  std::string reason;
+  int rc = call_hook("prepare", service.hooks.prepare, service.hooks.prepare_data, target, deadline,
+                     nullptr, &reason);
+  if (rc != 0)
+    throw Error(DM_EHOOK, "prepare failed: " + (reason.empty() ? "it returned " + std::to_string(rc) : reason));
+  model::ServiceDef prepared = service;
+  prepared.env = target.definition->def.env;
+  for (const auto& [name, value] : prepared.env)
+    if (name.empty() || name.find('=') != std::string::npos)
+      throw Error(DM_EHOOK, "prepare set env name '" + name + "', which is empty or contains '='");
+  return prepared;
 }
 
 }  // namespace dm::orchestrator

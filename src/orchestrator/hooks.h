@@ -6,9 +6,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "drillmaster/service.h"
+#include "model/service.h"
 
 namespace dm::orchestrator {
 
@@ -21,7 +23,17 @@ struct HookTarget {
   std::string network;
   std::string container_id;  // "" before the container exists
   std::string container_name;
+  // prepare only: the working copy the hook may change. Shared, so that an
+  // abandoned call never writes to freed memory.
+  std::shared_ptr<dm_service> definition;
 };
+
+// Runs `service`'s prepare hook, if it has one, on a working copy of its
+// definition, and returns the definition with the environment the hook set.
+// Throws DM_EHOOK when it fails or sets an invalid name, DM_ETIMEOUT past
+// `deadline`.
+model::ServiceDef prepare(const model::GroupDef& group, const model::ServiceDef& service,
+                          Clock::time_point deadline);
 
 // Calls `fn(info, user_data)` (a dm_hook_fn or dm_ping_fn) and returns what it
 // returned. Throws DM_ETIMEOUT when it has not returned by `deadline` (the

@@ -65,6 +65,7 @@ class StartRun {
     const model::ServiceDef* def = nullptr;
     engine::ContainerSpec spec;
     std::vector<engine::ContainerSummary> existing;  // running first
+    model::ServiceDef prepared;  // the definition after its prepare hook
     Outcome outcome;
     Readiness readiness = Readiness::Pending;
     std::string created_id;  // a container this run made: removed if the service fails
@@ -102,7 +103,7 @@ class StartRun {
   HookTarget target(size_t i, const std::string& container_id) const {
     const Task& t = tasks_[i];
     return {group_.name, t.def->name, group_.network, container_id,
-            container_id.empty() ? "" : t.spec.name};
+            container_id.empty() ? "" : t.spec.name, nullptr};
   }
   Clock::time_point deadline(size_t i) const {
     double s = tasks_[i].def->timeout > 0 ? tasks_[i].def->timeout : options_.timeout;
@@ -166,6 +167,17 @@ void StartRun::work(size_t i) {
   Task& t = tasks_[i];
   auto began = Clock::now();
   try {
+    if (t.def->hooks.prepare) {
+      // Its definition is complete only now: nothing about its container
+      // can be decided before.
+      std::string failed = wait_for_dependencies(i, Readiness::Ready);
+      if (!failed.empty()) throw DependencyFailed(failed);
+      if (cancel_.load()) throw Error(DM_ECANCELLED, "cancelled before it started");
+      t.prepared = prepare(group_, *t.def, deadline(i));
+      t.spec = container_spec(group_, t.prepared);
+      std::lock_guard<std::mutex> lock(mutex_);  // others read def->name
+      t.def = &t.prepared;
+    }
     if (untouched(i)) {
       t.outcome.outcome = DM_OUTCOME_ALREADY_RUNNING;
       t.outcome.container_id = t.existing.front().id;
@@ -306,6 +318,14 @@ void StartRun::await_ready(size_t i, const std::string& id, Clock::time_point de
   events_.emit(t.def->name, DM_PHASE_PINGING);
   ExitWatch& watch = watches_.watch(engine_, id);
   // The documented contract: first ping right after start, then every 0.1 s.
+  std::string reason;  // the hook's last word, for the timeout message
+  auto not_ready = [&](unsigned attempts) {
+    watch.stop();
+    return Error(DM_ETIMEOUT, "not ready after " + seconds_text(timeout_of(i)) + " s: ping returned " +
+                                  "not-ready " + std::to_string(attempts) + " times" +
+                                  (reason.empty() ? "" : " (last: " + reason + ")") +
+                                  "; raise the service's timeout if it needs longer");
+  };
   for (unsigned attempt = 1;; attempt++) {
     if (auto code = watch.exit_code()) {
       std::string tail = engine_.logs_tail(id, kLogLinesOnFailure);
@@ -314,9 +334,17 @@ void StartRun::await_ready(size_t i, const std::string& id, Clock::time_point de
                                   (tail.empty() ? std::string(" (it wrote no logs)")
                                                 : "; its last log lines:\n" + tail));
     }
-    std::string reason;
-    int rc = call_hook("ping", t.def->hooks.ping, t.def->hooks.ping_data, target(i, id), deadline,
-                       &cancel_, &reason);
+    int rc;
+    try {
+      rc = call_hook("ping", t.def->hooks.ping, t.def->hooks.ping_data, target(i, id), deadline,
+                     &cancel_, &reason);
+    } catch (const Error& e) {
+      watch.stop();
+      // A ping that answered before and ran into the deadline now is a
+      // service that never became ready, not a hook that hung.
+      if (e.status() == DM_ETIMEOUT && attempt > 1) throw not_ready(attempt - 1);
+      throw;
+    }
     if (rc == DM_PING_READY) {
       watch.stop();
       return;
@@ -325,13 +353,7 @@ void StartRun::await_ready(size_t i, const std::string& id, Clock::time_point de
       watch.stop();
       throw Error(DM_EHOOK, "ping failed: " + (reason.empty() ? "it returned " + std::to_string(rc) : reason));
     }
-    if (Clock::now() + kPingInterval > deadline) {
-      watch.stop();
-      throw Error(DM_ETIMEOUT, "not ready after " + seconds_text(timeout_of(i)) + " s: ping returned " +
-                                   "not-ready " + std::to_string(attempt) + " times" +
-                                   (reason.empty() ? "" : " (last: " + reason + ")") +
-                                   "; raise the service's timeout if it needs longer");
-    }
+    if (Clock::now() + kPingInterval > deadline) throw not_ready(attempt);
     watch.wait_for(kPingInterval);
     if (cancel_.load()) {
       watch.stop();

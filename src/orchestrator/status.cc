@@ -1,6 +1,9 @@
 // What runs now: one list call, compared with the definitions.
 #include <set>
 
+#include "common/error.h"
+
+#include "orchestrator/hooks.h"
 #include "orchestrator/identity.h"
 #include "orchestrator/inventory.h"
 #include "orchestrator/orchestrator.h"
@@ -51,7 +54,15 @@ std::vector<ServiceState> status(engine::Client& engine, const model::GroupDef& 
       s.image = c.image;
       s.ports = ports_text(c.ports);
       auto hash = c.labels.find(kConfigHashLabel);
-      engine::ContainerSpec spec = container_spec(group, def);
+      // The hash of what start would create, prepare hook included.
+      auto deadline = Clock::now() + std::chrono::seconds(def.timeout > 0 ? int(def.timeout) : 30);
+      model::ServiceDef current = def;
+      try {
+        current = prepare(group, def, deadline);
+      } catch (const Error&) {
+        // Status still reports; only the outdated flag may be off.
+      }
+      engine::ContainerSpec spec = container_spec(group, current);
       s.outdated = hash == c.labels.end() || hash->second != spec.labels[kConfigHashLabel];
     }
     states.push_back(std::move(s));

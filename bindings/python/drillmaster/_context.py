@@ -36,6 +36,11 @@ class ContextDict(Dict[str, Any]):
     their ``str()``).
     """
 
+    @staticmethod
+    def has_placeholders(text: str) -> bool:
+        """Whether interpolation would change ``text``."""
+        return _PLACEHOLDER.search(text) is not None
+
     def missing(self, text: str) -> List[str]:
         """The placeholders of ``text`` that have no value, in order."""
         found = []

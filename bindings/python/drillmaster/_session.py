@@ -6,13 +6,11 @@ the hooks run. Every operation builds a fresh ``_core.Group`` from the
 definitions (cheap: no engine traffic), so the environment can be filled from
 the :data:`~drillmaster.Context` as it is at that moment.
 
-Context placeholders and dependencies: a service whose ``env`` needs a value
-that a dependency's hook will only store during this start cannot be defined
-up front. ``start`` therefore runs in passes: each pass starts every service
-whose placeholders can be filled (and whose dependencies are running or in the
-same pass); when a pass made new values available, the next one starts the
-services that were waiting for them. A spec without such placeholders takes
-one pass.
+Context placeholders: a service whose ``env`` has ``{key}`` placeholders gets
+a prepare hook, which the library runs once the service's dependencies are
+ready and before it decides anything about the container. It fills the
+placeholders from the Context as it is then, so a value a dependency's
+``post_start_init`` stored during the same start is there for its dependants.
 """
 
 from __future__ import annotations
@@ -22,20 +20,19 @@ import threading
 import time
 import traceback
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Type
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Type
 
 from . import _core
 from ._context import Context
 from ._errors import HookFailed, InvalidArgument, NotReady, ServiceLoadError
 from ._group import default_group_name, settings
 from ._service import Definition, Service, definition, services
-from ._types import Event, Outcome, Report, ServiceOutcome, ServiceStatus
+from ._types import Event, Report, ServiceOutcome, ServiceStatus
 
 __all__ = ["Session"]
 
 EventCallback = Callable[[Event], None]
 
-_STARTED = {Outcome.STARTED, Outcome.ALREADY_RUNNING, Outcome.RESTARTED}
 
 
 def _user_traceback(exc: BaseException) -> str:
@@ -106,7 +103,7 @@ class Session:
             return f"drillmaster-{self.group_name}-{d.name}:latest".lower()
         return "drillmaster-missing-image:latest"  # reported by check(); never started
 
-    def _build(self, env: Callable[[Definition], Dict[str, str]]) -> _core.Group:
+    def _build(self) -> _core.Group:
         group = _core.Group(self.group_name)
         group.directory = str(self.directory)
         if self.network_name:
@@ -117,7 +114,7 @@ class Session:
                 s.add_dependency(dep)
             for container_port, host_port in d.ports:
                 s.add_port(container_port, host_port)
-            for key, value in env(d).items():
+            for key, value in d.env.items():
                 s.set_env(key, value)
             for spec in d.volumes:
                 s.add_volume(spec)
@@ -136,6 +133,8 @@ class Session:
                 s.set_user(d.user)
             if d.timeout is not None:
                 s.set_timeout(d.timeout)
+            if any(Context.has_placeholders(v) for v in d.env.values()):
+                s.set_prepare(self._fill_env(d))
             instance = self.instances.get(d.name)
             if instance is None or type(instance) is not d.cls:
                 continue  # a duplicate name: check() reports it
@@ -185,12 +184,15 @@ class Session:
                                  + _user_traceback(exc)) from None
         return ping
 
-    def _env_now(self, d: Definition) -> Dict[str, str]:
-        """``d``'s env filled from the context where possible, raw elsewhere."""
-        out = {}
-        for key, value in d.env.items():
-            out[key] = value if Context.missing(value) else Context.interpolate(value)
-        return out
+    def _fill_env(self, d: Definition) -> Callable[["_core.HookInfo"], Dict[str, str]]:
+        """The prepare hook of ``d``: its env with the Context's values."""
+        def prepare(info: "_core.HookInfo") -> Dict[str, str]:
+            missing = self._missing(d)
+            if missing:
+                keys = ", ".join(sorted(Context)) or "none"
+                raise HookFailed("; ".join(missing) + f" (context keys: {keys})")
+            return Context.interpolate_env(d.env)
+        return prepare
 
     def _missing(self, d: Definition) -> List[str]:
         return [f"env {key}: no value for {{{k}}} in drillmaster.Context"
@@ -210,7 +212,7 @@ class Session:
         if not self.definitions:
             problems.append("no services are defined: subclass drillmaster.Service")
         try:
-            self._build(lambda d: d.env).validate(exclude)
+            self._build().validate(exclude)
         except InvalidArgument as exc:
             problems.extend(line for line in str(exc).splitlines() if line.strip())
         if problems:
@@ -248,88 +250,16 @@ class Session:
         self.check(exclude)
         Context.load(self.directory)
         client = self.client()
-        excluded = set(exclude)
-        wanted = [d for d in self.definitions if d.name not in excluded]
-        deps = {d.name: d.dependencies for d in self.definitions}
-        outcomes: Dict[str, ServiceOutcome] = {}
-        envs: Dict[str, Dict[str, str]] = {}  # the env each started service got
-        running: Set[str] = set()
-        cancelled = False
-        while not self._cancelled:
-            batch = {d.name for d in wanted
-                     if d.name not in outcomes and not any(Context.missing(v) for v in d.env.values())}
-            changed = True
-            while changed:
-                changed = False
-                for name in sorted(batch):
-                    if any(dep not in running and dep not in batch and dep not in excluded
-                           for dep in deps[name]):
-                        batch.discard(name)
-                        changed = True
-            if not batch:
-                break
-            for d in wanted:
-                if d.name in batch:
-                    envs[d.name] = Context.interpolate_env(d.env)
-            members = batch | running
-            group = self._build(lambda d: envs[d.name] if d.name in members else d.env)
+        group = self._build()
+        try:
             result = self._run(group, lambda g: g.start(
-                client, exclude=[n for n in self.names if n not in members], timeout=timeout,
+                client, exclude=list(exclude), timeout=timeout,
                 run_new_containers=run_new_containers, build=build, parallelism=parallelism,
-                on_event=self._events_of(batch, on_event)))
-            for r in result.services:
-                outcome = ServiceOutcome.from_core(r)
-                if r.service in batch or (r.service in running and outcome.outcome.is_failure):
-                    outcomes[r.service] = outcome
-                    if outcome.outcome in _STARTED:
-                        running.add(r.service)
-                    else:
-                        running.discard(r.service)
+                on_event=on_event))
+        finally:
             Context.save(self.directory)
-            if result.cancelled:
-                cancelled = True
-                break
-        cancelled = cancelled or self._cancelled
-        report = Report("start", cancelled=cancelled)
-        for d in self.definitions:
-            report.services.append(outcomes.get(d.name) or self._not_started(
-                d, excluded, outcomes, cancelled))
-        report.seconds = time.monotonic() - began
-        return report
-
-    @staticmethod
-    def _events_of(batch: Set[str], on_event: Optional[EventCallback]) -> Optional[EventCallback]:
-        """``on_event`` without the events of services an earlier pass started
-        (they are in this pass only because the batch depends on them)."""
-        if on_event is None:
-            return None
-        callback = on_event
-
-        def forward(event: Event) -> None:
-            if event.service is None or event.service in batch:
-                callback(event)
-        return forward
-
-    def _not_started(self, d: Definition, excluded: Set[str], outcomes: Dict[str, ServiceOutcome],
-                     cancelled: bool) -> ServiceOutcome:
-        """The outcome of a service no pass started."""
-        if d.name in excluded:
-            return ServiceOutcome(d.name, Outcome.EXCLUDED)
-        if cancelled:
-            return ServiceOutcome(d.name, Outcome.CANCELLED, "cancelled before it started")
-        for dep in d.dependencies:
-            dep_outcome = outcomes.get(dep)
-            if dep_outcome is None:
-                dep_outcome = self._not_started(self._definition(dep), excluded, outcomes, cancelled)
-                outcomes[dep] = dep_outcome
-            if dep_outcome.outcome.is_failure:
-                return ServiceOutcome(d.name, Outcome.SKIPPED, f"dependency '{dep}' failed")
-        missing = self._missing(d)
-        reason = "; ".join(missing) if missing else "not started"
-        if missing:
-            keys = ", ".join(sorted(Context)) or "none"
-            reason += f" (context keys: {keys})"
-        return ServiceOutcome(d.name, Outcome.FAILED, reason)
+        return Report("start", [ServiceOutcome.from_core(r) for r in result.services],
+                      result.cancelled or self._cancelled, time.monotonic() - began)
 
     def stop(self, *, exclude: Sequence[str] = (), timeout: float = 50.0, remove: bool = False,
              on_event: Optional[EventCallback] = None) -> Report:
@@ -340,7 +270,7 @@ class Session:
         self.check(exclude, images=False)
         Context.load(self.directory)
         client = self.client()
-        group = self._build(self._env_now)
+        group = self._build()
         result = self._run(group, lambda g: g.stop(client, exclude=list(exclude), timeout=timeout,
                                                    remove=remove, on_event=on_event))
         report = Report("stop", [ServiceOutcome.from_core(r) for r in result.services],
@@ -362,7 +292,7 @@ class Session:
         if problems:
             raise ServiceLoadError("\n".join(problems))
         client = self.client()
-        group = self._build(self._env_now)
+        group = self._build()
         result = self._run(group, lambda g: g.reload(client, service, timeout=timeout, remove=remove,
                                                      on_event=on_event))
         Context.save(self.directory)
@@ -374,7 +304,7 @@ class Session:
         self.check(images=False)
         Context.load(self.directory)
         client = self.client()
-        return self._build(self._env_now).status(client)
+        return self._build().status(client)
 
     def logs(self, callback: Callable[[str, int, str], object], *, services: Sequence[str] = (),
              follow: bool = False, tail: int = -1) -> bool:
@@ -384,7 +314,7 @@ class Session:
             self._definition(name)
         self.check(images=False)
         client = self.client()
-        group = self._build(lambda d: d.env)
+        group = self._build()
         with self._lock:
             self._current = group
         try:

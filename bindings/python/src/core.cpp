@@ -280,6 +280,34 @@ int ping_trampoline(const dm_hook_info *info, void *user_data) {
 	return truth ? DM_PING_READY : DM_PING_NOT_READY;
 }
 
+// prepare: the callable returns the environment values to set (a dict of
+// str to str, or None); they go into the operation's copy of the definition.
+int prepare_trampoline(const dm_hook_info *info, void *user_data) {
+	InFlight counted;
+	auto result = call_hook(info, user_data);
+	if (!result)
+		return 1;
+	py::gil_scoped_acquire gil;
+	py::object env = std::move(*result);
+	if (env.is_none())
+		return 0;
+	try {
+		for (auto item : env.cast<py::dict>()) {
+			std::string name = py::str(item.first), value = py::str(item.second);
+			if (dm_service_set_env(info->definition, name.c_str(), value.c_str()) != DM_OK)
+				return 1;  // dm_error_last() already says why
+		}
+	} catch (py::error_already_set &e) {
+		std::string reason = describe_exception(e);
+		dm_error_set(reason.c_str());
+		return 1;
+	} catch (const py::cast_error &) {
+		dm_error_set("prepare must return a dict of environment values or None");
+		return 1;
+	}
+	return 0;
+}
+
 struct Service {
 	std::shared_ptr<GroupState> group;
 	dm_service *handle;
@@ -744,6 +772,13 @@ PYBIND11_MODULE(_core, m) {
 	    .def("set_timeout", [](Service &s, double seconds) {
 		    check(dm_service_set_timeout(s.handle, seconds));
 	    })
+	    .def(
+	        "set_prepare",
+	        [](Service &s, py::object fn) {
+		        check(dm_service_set_prepare(s.handle, prepare_trampoline, s.slot(std::move(fn))));
+	        },
+	        "fn(HookInfo) -> dict | None runs once the dependencies are ready, before the "
+	        "container is chosen; the environment values it returns are set.")
 	    .def(
 	        "set_pre_start",
 	        [](Service &s, py::object fn) {
