@@ -243,8 +243,9 @@ Response Transport::perform(const Request& request) {
   if (request_bytes == 0 && response.status == 0)
     throw Error(DM_EUNREACHABLE, "cannot reach the Docker engine at " + address_.text + ": " +
                                      reason +
-                                     ". Is dockerd running? Start one with scripts/engine, or "
-                                     "set DOCKER_HOST to an engine's address.");
+                                     ". Is dockerd running? Start it (`sudo dockerd &`, or "
+                                     "scripts/engine in a drillmaster checkout), or set "
+                                     "DOCKER_HOST to a running engine's address.");
   if (result == CURLE_OPERATION_TIMEDOUT) {
     if (request.timeout > 0)
       throw Error(DM_ETIMEOUT, "the engine at " + address_.text + " did not answer within " +

@@ -32,6 +32,17 @@ std::string defined_names(const model::GroupDef& group) {
   return out;
 }
 
+// Images a rebuild replaced do not pile up: each is removed unless something
+// still uses it (a container, a child image), in which case it stays.
+void remove_replaced(engine::Client& engine, const Images& images) {
+  for (const auto& [old_id, tag] : images.replaced()) {
+    try {
+      engine.image_remove(old_id, /*force=*/false);
+    } catch (const Error&) {
+    }
+  }
+}
+
 }  // namespace
 
 Result start(engine::Client& engine, const model::GroupDef& group, const StartOptions& options,
@@ -47,13 +58,7 @@ Result start(engine::Client& engine, const model::GroupDef& group, const StartOp
   scope.include = all_but(group, options.exclude);
   scope.left_out_reason = "excluded";
   Result result = run_start(engine, group, options, scope, images, events, cancel);
-  // Images a forced rebuild replaced, unless a container still uses them.
-  for (const auto& [old_id, tag] : images.replaced()) {
-    try {
-      engine.image_remove(old_id, /*force=*/false);
-    } catch (const Error&) {
-    }
-  }
+  remove_replaced(engine, images);
   return result;
 }
 
@@ -124,13 +129,7 @@ Result reload(engine::Client& engine, const model::GroupDef& group, const Reload
   scope.recreate.insert(*target);
   scope.recreated_outcome = DM_OUTCOME_RELOADED;
   Result result = run_start(engine, group, start_options, scope, images, events, cancel);
-  for (const auto& [old_id, tag] : images.replaced()) {
-    try {
-      engine.image_remove(old_id, /*force=*/false);
-    } catch (const Error&) {
-      // Still used by another container: it stays.
-    }
-  }
+  remove_replaced(engine, images);
   return result;
 }
 
