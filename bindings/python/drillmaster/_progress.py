@@ -55,7 +55,10 @@ class Progress:
         self.verbose = verbose
         self.quiet = quiet
         self.width = max([len(n) for n in services] + [len("network")])
-        self.lines: Dict[str, str] = {}  # service -> rendered line, in first-event order
+        self.lines: Dict[str, str] = {}  # service -> rendered line
+        # Lines are drawn in definition order, the network last, whatever
+        # order the events come in.
+        self.order = {name: i for i, name in enumerate(services)}
         self.phase_text: Dict[str, str] = {}  # service -> its phase, without detail
         self.drawn = 0
         self.first_seen: Dict[str, float] = {}
@@ -108,7 +111,8 @@ class Progress:
         out = []
         if self.drawn:
             out.append(f"\x1b[{self.drawn}F")
-        for name, text in self.lines.items():
+        for name in sorted(self.lines, key=lambda n: self.order.get(n, len(self.order))):
+            text = self.lines[name]
             out.append("\x1b[2K" + self._fit(f"{name:<{self.width}}  {text}") + "\n")
         out.append("\x1b[J")
         self.drawn = len(self.lines)
