@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 from . import _core
@@ -12,7 +11,6 @@ from ._errors import Error
 def run() -> int:
     library = _core.version()
     print(f"drillmaster {library} (libdrillmaster {library}, headers {_core.HEADER_VERSION})")
-    address = os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
     try:
         with _core.Client() as client:
             engine, api = client.engine_version()
@@ -20,7 +18,8 @@ def run() -> int:
                   f"engine speaks up to {api})")
     except Error as exc:
         message = "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
-        print(f"engine: {address}: not usable: {message}")
+        # The library's message names the address it tried.
+        print(f"engine: not usable: {message}")
     return 0
 
 
