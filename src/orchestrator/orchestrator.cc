@@ -3,6 +3,7 @@
 #include "orchestrator/orchestrator.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "common/error.h"
 #include "model/graph.h"
@@ -43,12 +44,35 @@ void remove_replaced(engine::Client& engine, const Images& images) {
   }
 }
 
+// Holds the group lock for an operation. An operation cancelled while another
+// process still held the lock did nothing: its result says so per service.
+class LockOrCancelled {
+ public:
+  LockOrCancelled(const model::GroupDef& group, Events& events, const std::atomic<bool>& cancel) {
+    try {
+      lock_.emplace(group.name, events, cancel);
+    } catch (const Error& e) {
+      if (e.status() != DM_ECANCELLED) throw;
+      cancelled_.cancelled = true;
+      for (const auto& s : group.services)
+        cancelled_.services.push_back({s.name, DM_OUTCOME_CANCELLED, e.what(), "", 0});
+    }
+  }
+  // The result to return at once, when cancelled.
+  const Result* cancelled() const { return lock_ ? nullptr : &cancelled_; }
+
+ private:
+  std::optional<GroupLock> lock_;
+  Result cancelled_;
+};
+
 }  // namespace
 
 Result start(engine::Client& engine, const model::GroupDef& group, const StartOptions& options,
              const std::atomic<bool>& cancel) {
   Events events(options.on_event);
-  GroupLock lock(group.name, events, cancel);
+  LockOrCancelled lock(group, events, cancel);
+  if (lock.cancelled()) return *lock.cancelled();
   std::set<std::string> rebuild;
   if (options.build)
     for (const auto& s : group.services)
@@ -65,7 +89,8 @@ Result start(engine::Client& engine, const model::GroupDef& group, const StartOp
 Result stop(engine::Client& engine, const model::GroupDef& group, const StopOptions& options,
             const std::atomic<bool>& cancel) {
   Events events(options.on_event);
-  GroupLock lock(group.name, events, cancel);
+  LockOrCancelled lock(group, events, cancel);
+  if (lock.cancelled()) return *lock.cancelled();
   StopScope scope;
   scope.include = all_but(group, options.exclude);
   if (options.remove) {
@@ -90,7 +115,8 @@ Result reload(engine::Client& engine, const model::GroupDef& group, const Reload
                                  "service's image from it; use stop and start to restart it");
 
   Events events(options.on_event);
-  GroupLock lock(group.name, events, cancel);
+  LockOrCancelled lock(group, events, cancel);
+  if (lock.cancelled()) return *lock.cancelled();
   Images images(engine, events, group, {def.name});
   std::string why_untouched = "not affected by reloading '" + def.name + "'";
 

@@ -110,6 +110,40 @@ TEST_F(Scope, TwoConcurrentStartsOfOneGroupMakeOneContainerPerService) {
   dm_group_free(second);
 }
 
+TEST_F(Scope, AStartWaitingForAnotherProcessCanBeCancelledAndSaysSo) {
+  std::string name = unique_group("waiting");
+  dm_group* first = new_group_named(name);
+  dm_group* second = nullptr;
+  ASSERT_EQ(dm_group_new(&second, name.c_str()), DM_OK);
+  HookProbe slow;
+  slow.ping_delay = 2.0;  // holds the group lock for a while
+  slow.attach(add_sleeper(first, "db"));
+  add_sleeper(second, "db");
+
+  EventRecorder waiting;
+  dm_result* r1 = nullptr;
+  int rc1 = 0;
+  std::thread t1([&] { rc1 = start(first, &r1); });
+  while (slow.ping.load() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    dm_group_cancel(second);
+  });
+  ResultPtr r2;
+  EXPECT_EQ(start(second, r2.out(), &waiting), DM_ECANCELLED);
+  canceller.join();
+  ASSERT_NE(r2.p, nullptr) << "a cancelled operation still returns a result";
+  EXPECT_TRUE(dm_result_cancelled(r2));
+  EXPECT_EQ(outcome_of(r2, "db"), DM_OUTCOME_CANCELLED);
+  EXPECT_GE(waiting.first("", DM_PHASE_WAITING), 0) << waiting.dump();
+
+  t1.join();
+  EXPECT_EQ(rc1, DM_OK) << describe(r1);
+  dm_result_free(r1);
+  dm_group_free(second);
+}
+
 TEST_F(Scope, GroupsAndServicesAreFoundByLabelNotByNameSubstring) {
   // "appdb..." contains "db..." as a substring, in group and service names
   // and in the container names made from them.
