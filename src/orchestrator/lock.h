@@ -1,7 +1,8 @@
 // Serialises operations on one group across processes, so two `start`s of the
 // same group never both create its containers. The lock is a file,
 // ${TMPDIR:-/tmp}/drillmaster-<group>.lock, held with flock() for the length
-// of an operation; the kernel releases it if the process dies.
+// of an operation and removed at its end; the kernel releases it if the
+// process dies.
 #ifndef DM_ORCHESTRATOR_LOCK_H
 #define DM_ORCHESTRATOR_LOCK_H
 
@@ -24,6 +25,7 @@ class GroupLock {
   static std::string path_for(const std::string& group);
 
  private:
+  std::string path_;
   int fd_ = -1;
 };
 
