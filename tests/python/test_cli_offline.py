@@ -149,4 +149,5 @@ def test_python_m_drillmaster_prints_version_and_engine(offline_spec):
     assert result.returncode == 0
     lines = result.stdout.splitlines()
     assert lines[0].startswith("drillmaster 0.")
-    assert lines[1].startswith("engine: unix:///nonexistent/docker.sock")
+    assert lines[1].startswith("engine: not usable: ")
+    assert "unix:///nonexistent/docker.sock" in lines[1]
