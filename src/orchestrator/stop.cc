@@ -90,6 +90,7 @@ void StopRun::work(size_t i, const std::vector<engine::ContainerSummary>& contai
   const std::string& name = group_.services[i].name;
   bool remove = scope_.remove.count(i) > 0;
   bool finished = false;
+  if (!containers.empty()) outcome.container_id = containers.front().id;
   try {
     wait_for_dependants(i);
     if (cancel_.load()) {
@@ -103,7 +104,6 @@ void StopRun::work(size_t i, const std::vector<engine::ContainerSummary>& contai
       finished = true;
       if (remove)
         for (const auto& c : containers) remove_container(name, c);
-      if (!containers.empty()) outcome.container_id = containers.front().id;
       if (containers.empty() || (!any_running && !remove)) {
         outcome.outcome = DM_OUTCOME_NOT_RUNNING;
       } else {

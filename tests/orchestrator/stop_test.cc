@@ -132,5 +132,32 @@ TEST_F(Stop, StopWithAnUnknownExcludeIsAClearInvalidArgument) {
   for (const auto& c : engine_->containers(group_name(g))) EXPECT_EQ(c.state, "running");
 }
 
+TEST_F(Stop, CancelMidStopFinishesTheStopUnderWayAndLeavesTheRestRunning) {
+  dm_group* g = new_group("cancel-stop");
+  // Each container takes a second to stop after SIGTERM.
+  for (auto [name, deps] : {std::pair<const char*, std::vector<std::string>>{"db", {}},
+                            {"app", {"db"}}, {"front", {"app"}}}) {
+    dm_service* s = add_sleeper(g, name, deps);
+    set_script(s, "trap 'sleep 1; exit 0' TERM; sleep 2147483647 & wait");
+  }
+  ResultPtr r;
+  ASSERT_EQ(start(g, r.out()), DM_OK) << dm_error_last();
+
+  EventRecorder events;
+  std::thread canceller([&] {
+    while (events.first("front", DM_PHASE_STOPPING) < 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    dm_group_cancel(g);
+  });
+  EXPECT_EQ(stop(g, r.out(), /*remove=*/false, &events, /*timeout=*/10), DM_ECANCELLED);
+  canceller.join();
+  EXPECT_TRUE(dm_result_cancelled(r));
+  EXPECT_EQ(outcome_of(r, "front"), DM_OUTCOME_STOPPED) << events.dump();
+  EXPECT_EQ(outcome_of(r, "app"), DM_OUTCOME_CANCELLED);
+  EXPECT_EQ(outcome_of(r, "db"), DM_OUTCOME_CANCELLED);
+  EXPECT_EQ(events.first("db", DM_PHASE_STOPPING), -1) << events.dump();
+  EXPECT_TRUE(engine_->inspect(container_of(r, "db")).running);
+}
+
 }  // namespace
 }  // namespace dm::testing
