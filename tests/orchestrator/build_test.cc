@@ -45,6 +45,9 @@ TEST_F(Build, AFailedBuildFailsTheServiceWithoutHangingAndSkipsItsDependants) {
 TEST_F(Build, AMissingImageWithAContextIsBuiltAndForcedRebuildsReplaceTheOldImage) {
   TempContext context("reload");
   dm_group* g = new_group("build");
+  // Content of its own, so no other test's build shares its cached layers
+  // (an image with children cannot be removed, and the test checks removal).
+  context.write("version.txt", group_name(g) + "\n");
   std::string image = group_name(g) + "/built:latest";
   own_image(image);
   dm_service* s = nullptr;
@@ -66,7 +69,7 @@ TEST_F(Build, AMissingImageWithAContextIsBuiltAndForcedRebuildsReplaceTheOldImag
 
   // Forced: built again; the container is recreated from the new image and
   // the old image does not stay behind.
-  context.write("version.txt", "v2\n");
+  context.write("version.txt", group_name(g) + " v2\n");
   ASSERT_EQ(stop(g, r.out(), true), DM_OK);
   dm_start_options opts = DM_START_OPTIONS_INIT;
   opts.timeout = 30;

@@ -10,6 +10,9 @@ class Reload : public LifecycleTest {
   // base <- web (built from a copy of tests/data/reload) <- client
   void define(const TempContext& context) {
     g_ = new_group("reload");
+    // Content of its own, so no other test's build shares its cached layers
+    // (an image with children cannot be removed, and the tests count images).
+    context.write("version.txt", group_name(g_) + " v1\n");
     image_ = group_name(g_) + "/web:latest";
     own_image(image_);
     add_sleeper(g_, "base");
@@ -50,7 +53,7 @@ class Reload : public LifecycleTest {
     std::string old_image = image_of(web);
     std::string network = dm_group_network_name(g_);
 
-    context.write("version.txt", "v2\n");
+    context.write("version.txt", group_name(g_) + " v2\n");
     web_probe_.reset();
     client_probe_.reset();
     EventRecorder events;
@@ -109,7 +112,7 @@ TEST_F(Reload, StartsTheServicesDependenciesWhenTheyAreNotRunning) {
   // Stop only the dependency (stop may leave out the services that need it).
   ASSERT_EQ(stop(g_, r.out(), false, nullptr, 10, {"web", "client"}), DM_OK) << dm_error_last();
   ASSERT_EQ(outcome_of(r, "base"), DM_OUTCOME_STOPPED);
-  context.write("version.txt", "v2\n");
+  context.write("version.txt", group_name(g_) + " v2\n");
   ASSERT_EQ(reload("web", r.out(), false), DM_OK) << dm_error_last() << describe(r);
   EXPECT_EQ(outcome_of(r, "base"), DM_OUTCOME_RESTARTED);
   EXPECT_EQ(container_of(r, "base"), base);
@@ -125,7 +128,7 @@ TEST_F(Reload, RepeatedReloadsDoNotPileUpContainersOrImages) {
   size_t images = group_images();
   ASSERT_GE(images, 1u);
   for (int i = 2; i <= 4; i++) {
-    context.write("version.txt", "v" + std::to_string(i) + "\n");
+    context.write("version.txt", group_name(g_) + " v" + std::to_string(i) + "\n");
     ASSERT_EQ(reload("web", r.out(), i % 2 == 0), DM_OK) << dm_error_last() << describe(r);
   }
   EXPECT_EQ(group_images(), images) << shell("docker images -a --filter label=io.drillmaster.group=" + group_name(g_));
