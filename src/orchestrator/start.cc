@@ -75,16 +75,23 @@ class StartRun {
     const Task& t = tasks_[i];
     return options_.run_new_containers || t.def->always_start_new || scope_.recreate.count(i);
   }
-  // A running container made from the current definition is left alone. One
-  // made from an older definition (its config-hash label differs) is outdated:
-  // the service gets a new container, like an exited outdated one.
+  // Whether container `c` was made from the current definition (and, when
+  // known, from the current image).
+  bool matches(size_t i, const engine::ContainerSummary& c, const std::string& image_id = "") const {
+    auto hash = c.labels.find(kConfigHashLabel);
+    auto wanted = tasks_[i].spec.labels.find(kConfigHashLabel);
+    return hash != c.labels.end() && wanted != tasks_[i].spec.labels.end() &&
+           hash->second == wanted->second && (image_id.empty() || c.image_id == image_id);
+  }
+  // A running container made from the current definition is left alone,
+  // without even looking at its image, unless a rebuild was asked for. One
+  // made from an older definition is outdated: the service gets a new
+  // container, like an exited outdated one.
   bool untouched(size_t i) const {
     const Task& t = tasks_[i];
     if (recreate(i) || t.existing.empty() || t.existing.front().state != "running") return false;
-    auto hash = t.existing.front().labels.find(kConfigHashLabel);
-    auto wanted = t.spec.labels.find(kConfigHashLabel);
-    return hash != t.existing.front().labels.end() && wanted != t.spec.labels.end() &&
-           hash->second == wanted->second;
+    if (options_.build && !t.def->build_context.empty()) return false;
+    return matches(i, t.existing.front());
   }
 
   void work(size_t i);
@@ -178,35 +185,32 @@ void StartRun::work(size_t i) {
       std::lock_guard<std::mutex> lock(mutex_);  // others read def->name
       t.def = &t.prepared;
     }
-    if (untouched(i)) {
-      t.outcome.outcome = DM_OUTCOME_ALREADY_RUNNING;
-      t.outcome.container_id = t.existing.front().id;
-      events_.emit(t.def->name, DM_PHASE_RUNNING, "already running");
-      settle(i, Readiness::Ready);
-      return;
-    }
     std::string image_id;
-    {
+    if (!untouched(i)) {
       SlotHold hold(slots_);
       image_id = images_.ensure(*t.def);
     }
     const engine::ContainerSummary* reusable = nullptr;
     if (!recreate(i)) {
       for (const auto& c : t.existing) {
-        auto hash = c.labels.find(kConfigHashLabel);
-        if (hash != c.labels.end() && hash->second == t.spec.labels[kConfigHashLabel] &&
-            c.image_id == image_id) {
+        if (matches(i, c, image_id)) {
           reusable = &c;
           break;
         }
       }
     }
-    if (reusable) {
+    if (reusable && reusable->state == "running") {
+      // Running, same definition, same image (a rebuild changed nothing).
+      t.outcome.outcome = DM_OUTCOME_ALREADY_RUNNING;
+      t.outcome.container_id = reusable->id;
+      events_.emit(t.def->name, DM_PHASE_RUNNING, "already running");
+    } else if (reusable) {
       bring_up_again(i, *reusable);
+      events_.emit(t.def->name, DM_PHASE_RUNNING);
     } else {
       bring_up_new(i);
+      events_.emit(t.def->name, DM_PHASE_RUNNING);
     }
-    events_.emit(t.def->name, DM_PHASE_RUNNING);
     settle(i, Readiness::Ready);
   } catch (const DependencyFailed& e) {
     fail(i, e, DM_OUTCOME_SKIPPED);

@@ -81,5 +81,43 @@ TEST_F(Build, AMissingImageWithAContextIsBuiltAndForcedRebuildsReplaceTheOldImag
   EXPECT_FALSE(engine_->client().image_inspect(first->id).has_value());
 }
 
+TEST_F(Build, ARebuildWhileRunningRecreatesOnlyWhenTheImageChanged) {
+  TempContext context("reload");
+  dm_group* g = new_group("rebuild");
+  context.write("version.txt", group_name(g) + "\n");
+  std::string image = group_name(g) + "/built:latest";
+  own_image(image);
+  dm_service* s = nullptr;
+  ASSERT_EQ(dm_group_add_service(&s, g, "built", image.c_str()), DM_OK);
+  dm_service_set_build(s, context.path().c_str(), nullptr);
+  HookProbe probe;
+  probe.attach(s);
+  add_sleeper(g, "other");
+  ResultPtr r;
+  ASSERT_EQ(start(g, r.out()), DM_OK) << dm_error_last();
+  std::string first = container_of(r, "built");
+
+  dm_start_options opts = DM_START_OPTIONS_INIT;
+  opts.timeout = 30;
+  opts.build = 1;
+  // Nothing changed: the build hits the cache, the running container stays.
+  probe.reset();
+  ASSERT_EQ(dm_group_start(r.out(), g, client_, &opts), DM_OK) << dm_error_last();
+  EXPECT_EQ(outcome_of(r, "built"), DM_OUTCOME_ALREADY_RUNNING);
+  EXPECT_EQ(container_of(r, "built"), first);
+  EXPECT_TRUE(probe.calls().empty());
+  EXPECT_EQ(outcome_of(r, "other"), DM_OUTCOME_ALREADY_RUNNING);
+
+  // The context changed: the running container is replaced by one from the
+  // new image, with every hook.
+  context.write("version.txt", group_name(g) + " v2\n");
+  ASSERT_EQ(dm_group_start(r.out(), g, client_, &opts), DM_OK) << dm_error_last();
+  EXPECT_EQ(outcome_of(r, "built"), DM_OUTCOME_STARTED);
+  EXPECT_NE(container_of(r, "built"), first);
+  EXPECT_EQ(probe.calls(), (std::vector<std::string>{"pre_start", "ping", "init"}));
+  EXPECT_FALSE(engine_->container_exists(first));
+  EXPECT_EQ(outcome_of(r, "other"), DM_OUTCOME_ALREADY_RUNNING);
+}
+
 }  // namespace
 }  // namespace dm::testing
