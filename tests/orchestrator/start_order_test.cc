@@ -124,5 +124,25 @@ TEST_F(StartOrder, PingIsPolledUntilItAnswersReadyThenInitRunsOnce) {
       << events.dump();
 }
 
+TEST_F(StartOrder, AParallelismOfOneWorksOnOneServiceAtATime) {
+  dm_group* g = new_group("one-at-a-time");
+  HookProbe one, two;
+  one.ping_delay = two.ping_delay = 0.5;
+  one.attach(add_sleeper(g, "one"), false, true, false);
+  two.attach(add_sleeper(g, "two"), false, true, false);
+  dm_start_options opts = DM_START_OPTIONS_INIT;
+  opts.timeout = 30;
+  opts.parallelism = 1;
+  ResultPtr r;
+  ASSERT_EQ(dm_group_start(r.out(), g, client_, &opts), DM_OK) << dm_error_last();
+  EXPECT_EQ(outcome_of(r, "one"), DM_OUTCOME_STARTED);
+  EXPECT_EQ(outcome_of(r, "two"), DM_OUTCOME_STARTED);
+  // The pings never overlap: one service's ended before the other's began.
+  std::lock_guard<std::mutex> l1(one.mutex), l2(two.mutex);
+  ASSERT_EQ(one.ping_times.size(), 1u);
+  ASSERT_EQ(two.ping_times.size(), 1u);
+  EXPECT_TRUE(one.ping_end_times[0] <= two.ping_times[0] || two.ping_end_times[0] <= one.ping_times[0]);
+}
+
 }  // namespace
 }  // namespace dm::testing
