@@ -396,6 +396,9 @@ std::string StartRun::wait_for_dependencies(size_t i, Readiness stage) {
   const auto& deps = graph_.dependencies(i);
   std::unique_lock<std::mutex> lock(mutex_);
   bool announced = stage != Readiness::Ready;  // only the wait to start is news
+  // Announced only once the wait lasts: dependencies that are running
+  // already settle within a moment, and "waiting" would be noise then.
+  auto announce_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);
   while (true) {
     std::string pending;
     for (size_t d : deps) {
@@ -405,7 +408,7 @@ std::string StartRun::wait_for_dependencies(size_t i, Readiness stage) {
     }
     if (pending.empty()) return "";
     if (cancel_.load()) return "";  // the caller checks cancel next
-    if (!announced) {
+    if (!announced && std::chrono::steady_clock::now() >= announce_at) {
       lock.unlock();
       events_.emit(tasks_[i].def->name, DM_PHASE_WAITING, "waiting for " + pending);
       lock.lock();
@@ -414,7 +417,7 @@ std::string StartRun::wait_for_dependencies(size_t i, Readiness stage) {
     }
     // dm_group_cancel() cannot notify (it must be signal-safe), so look again
     // now and then.
-    ready_cv_.wait_for(lock, std::chrono::milliseconds(50));
+    ready_cv_.wait_for(lock, std::chrono::milliseconds(announced ? 50 : 25));
   }
 }
 
