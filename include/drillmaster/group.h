@@ -159,7 +159,8 @@ typedef struct dm_start_options {
 	size_t exclude_count;
 	double timeout;             /* seconds a service may take to be ready */
 	int run_new_containers;     /* non-zero: never reuse a container */
-	int build;                  /* non-zero: rebuild images that have a context */
+	int build;                  /* non-zero: rebuild images that have a context; a running
+	                               container whose image changed is replaced */
 	unsigned int parallelism;   /* services worked on at once; 0: all */
 	dm_event_fn on_event;       /* may be NULL */
 	void *event_user_data;
@@ -170,10 +171,12 @@ typedef struct dm_start_options {
 
 /* Starts the group: creates the network when missing, builds or pulls missing
  * images, then brings every service up as soon as its dependencies are ready,
- * in parallel. A running container is left alone (no hooks); an exited one
- * with the same configuration is started again and pinged (no pre_start, no
- * post_start_init); otherwise pre_start, create, start, ping, post_start_init,
- * and an outdated container is removed. A failure fails every dependant
+ * in parallel. A running container made from the same definition is left
+ * alone (no hooks); an exited one with the same definition and image is
+ * started again and pinged (no pre_start, no post_start_init); otherwise
+ * pre_start, create, start, ping, post_start_init, and an outdated container
+ * is removed. A service with a prepare hook runs it first, once its
+ * dependencies are ready. A failure fails every dependant
  * (SKIPPED) while independent services go on. A container that exits while
  * being pinged fails at once, with its exit code and the end of its logs. */
 DM_EXTERN(int) dm_group_start(dm_result **out, dm_group *group, dm_client *client,
