@@ -6,7 +6,19 @@
 namespace dm::testing {
 namespace {
 
-using Build = LifecycleTest;
+class Build : public LifecycleTest {
+ protected:
+  // A service "built" with its image built from `context`. The context gets
+  // content of its own, so no other test's build shares its cached layers
+  // (an image with children cannot be removed, and the tests check removal).
+  void add_built(dm_group* g, const TempContext& context, std::string* image, dm_service** s) {
+    context.write("version.txt", group_name(g) + "\n");
+    *image = group_name(g) + "/built:latest";
+    own_image(*image);
+    ASSERT_EQ(dm_group_add_service(s, g, "built", image->c_str()), DM_OK);
+    dm_service_set_build(*s, context.path().c_str(), nullptr);
+  }
+};
 
 // Containers anywhere on the engine that ran the broken fixture's RUN step.
 std::string broken_step_containers() {
@@ -45,14 +57,9 @@ TEST_F(Build, AFailedBuildFailsTheServiceWithoutHangingAndSkipsItsDependants) {
 TEST_F(Build, AMissingImageWithAContextIsBuiltAndForcedRebuildsReplaceTheOldImage) {
   TempContext context("reload");
   dm_group* g = new_group("build");
-  // Content of its own, so no other test's build shares its cached layers
-  // (an image with children cannot be removed, and the test checks removal).
-  context.write("version.txt", group_name(g) + "\n");
-  std::string image = group_name(g) + "/built:latest";
-  own_image(image);
+  std::string image;
   dm_service* s = nullptr;
-  ASSERT_EQ(dm_group_add_service(&s, g, "built", image.c_str()), DM_OK);
-  dm_service_set_build(s, context.path().c_str(), nullptr);
+  ASSERT_NO_FATAL_FAILURE(add_built(g, context, &image, &s));
   EventRecorder events;
   ResultPtr r;
   ASSERT_EQ(start(g, r.out(), &events), DM_OK) << dm_error_last() << events.dump();
@@ -84,12 +91,9 @@ TEST_F(Build, AMissingImageWithAContextIsBuiltAndForcedRebuildsReplaceTheOldImag
 TEST_F(Build, ARebuildWhileRunningRecreatesOnlyWhenTheImageChanged) {
   TempContext context("reload");
   dm_group* g = new_group("rebuild");
-  context.write("version.txt", group_name(g) + "\n");
-  std::string image = group_name(g) + "/built:latest";
-  own_image(image);
+  std::string image;
   dm_service* s = nullptr;
-  ASSERT_EQ(dm_group_add_service(&s, g, "built", image.c_str()), DM_OK);
-  dm_service_set_build(s, context.path().c_str(), nullptr);
+  ASSERT_NO_FATAL_FAILURE(add_built(g, context, &image, &s));
   HookProbe probe;
   probe.attach(s);
   add_sleeper(g, "other");
