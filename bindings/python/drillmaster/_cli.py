@@ -19,7 +19,7 @@ from typing import Any, Callable, Dict, Iterator, List, NoReturn, Optional, Sequ
 
 import click
 
-from ._errors import EngineUnreachable, Error, ServiceLoadError
+from ._errors import EngineUnreachable, Error, InvalidArgument
 from ._exit import exit as _exit
 from ._group import settings
 from ._progress import Progress, print_summary
@@ -76,7 +76,7 @@ def _reported_errors() -> Iterator[None]:
     """Turns drillmaster errors into one clear message and an exit status."""
     try:
         yield
-    except ServiceLoadError as exc:
+    except InvalidArgument as exc:  # definitions, graph, or an operation's arguments
         lines = str(exc).splitlines() or ["invalid services"]
         if len(lines) == 1:
             _fail(lines[0], EXIT_USAGE)
@@ -213,7 +213,7 @@ def stop(spec: _Spec, exclude: Tuple[str, ...], network_name: Optional[str], rem
     """Stop the services, dependants first."""
     with _reported_errors():
         session = spec.session(network_name)
-        session.check(exclude, images=False)
+        session.check_stop(exclude)
         names = [n for n in session.names if n not in exclude]
         report = _operate(session, names, verbose, quiet, lambda progress: session.stop(
             exclude=exclude, timeout=timeout, remove=remove, on_event=progress))

@@ -218,6 +218,12 @@ class Session:
         if problems:
             raise ServiceLoadError("\n".join(problems))
 
+    def check_stop(self, exclude: Iterable[str] = ()) -> None:
+        """check() for stop: only unknown excluded names are wrong, since
+        keeping a service others need running while they stop
+        (``stop --exclude db``) is what users do."""
+        self.check([name for name in exclude if name not in self.names], images=False)
+
     def client(self) -> _core.Client:
         """Opens a client for the engine (DOCKER_HOST, or the local socket)."""
         return _core.Client(host=self.engine)
@@ -267,7 +273,7 @@ class Session:
         containers, the network and (when nothing is excluded) the saved
         context."""
         began = time.monotonic()
-        self.check(exclude, images=False)
+        self.check_stop(exclude)
         Context.load(self.directory)
         client = self.client()
         group = self._build()
