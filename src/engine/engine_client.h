@@ -67,8 +67,6 @@ class EngineClient final : public Client {
   Request request(const char* method, const std::string& path, std::string what) const;
   // Sends and throws the mapped dm::Error for a non-2xx status not in `also_ok`.
   Response send(const Request& request, std::initializer_list<long> also_ok = {});
-  // send() and parse the JSON answer.
-  Json send_json(const Request& request);
 
   Transport transport_;
   std::string api_version_;
@@ -76,7 +74,8 @@ class EngineClient final : public Client {
 };
 
 // The dm::Error for an engine answer with a failure status:
-// "engine refused to <what> (<status>): <daemon's message>".
+// "engine refused to <what> (<status>): <daemon's message>", the message
+// quoted short (engine/excerpt.h).
 Error status_error(const Response& response, const std::string& what);
 
 // ?filters={"label":["k=v","k"]}, url-encoded; "" when there are no filters.

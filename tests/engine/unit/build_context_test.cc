@@ -9,7 +9,7 @@
 #include <set>
 
 #include "common/error.h"
-#include "engine_fixture.h"
+#include "engine/engine_fixture.h"
 
 namespace fs = std::filesystem;
 
