@@ -169,7 +169,9 @@ TEST(ContainerWaitAnswer, OnlyAStatusCodeTheEngineSaidIsAnExitCode) {
                            R"({"StatusCode":1e300})", R"({"StatusCode":true})", "0"}) {
     std::string m = engine_error([&] { parse_container_wait(body, request); });
     EXPECT_HAS(m, request);
-    if (std::string(body) != "[]" && std::string(body) != "0") EXPECT_HAS(m, "'StatusCode'");
+    if (std::string(body) != "[]" && std::string(body) != "0") {
+      EXPECT_HAS(m, "'StatusCode'");
+    }
   }
 }
 
