@@ -52,6 +52,19 @@ TlsFiles tls_files(bool enabled, const std::string& cert_path) {
 
 }  // namespace
 
+const char* const kTlsVerifyValues =
+    "-1 (follow DOCKER_TLS_VERIFY), 0 (plain TCP, no TLS) or 1 (TLS, verifying the engine's "
+    "certificate)";
+
+bool valid_tls_verify(int value) { return value >= -1 && value <= 1; }
+
+std::string describe_transport(const Address& address, bool tls) {
+  if (address.kind == Address::Kind::Unix) return "unix socket";
+  // curl verifies the engine's certificate against ca.pem whenever TLS is
+  // on: there is no TLS without verification.
+  return tls ? "tcp, TLS with verification" : "tcp, plain (no TLS)";
+}
+
 Client::~Client() = default;
 
 std::unique_ptr<Client> Client::open(const ClientOptions& options) {
@@ -63,6 +76,9 @@ std::unique_ptr<Client> Client::open(const ClientOptions& options) {
     if (!api_version.empty() && !valid_api_version(api_version))
       throw Error(DM_EINVALID, "DOCKER_API_VERSION '" + api_version +
                                    "' is not an API version: use the form 1.41");
+    if (!valid_tls_verify(options.tls_verify))
+      throw Error(DM_EINVALID, "tls_verify " + std::to_string(options.tls_verify) +
+                                   " is not a TLS setting: use " + kTlsVerifyValues);
     bool tls;
     if (options.tls_verify >= 0) {
       tls = options.tls_verify == 1;
@@ -84,7 +100,9 @@ std::unique_ptr<Client> Client::open(const ClientOptions& options) {
 }
 
 EngineClient::EngineClient(Address address, TlsFiles tls, double timeout)
-    : transport_(std::move(address), std::move(tls)), timeout_(timeout) {}
+    : transport_(address, tls),
+      transport_description_(describe_transport(address, tls.enabled)),
+      timeout_(timeout) {}
 
 void EngineClient::negotiate(const std::string& forced) {
   Request ping = request("GET", "/_ping", "ping the engine");

@@ -43,10 +43,19 @@ Address parse_address(const std::string& text, bool tls);
 struct ClientOptions {
   std::string host;         // "" : DOCKER_HOST, else unix:///var/run/docker.sock
   std::string api_version;  // "" : DOCKER_API_VERSION, else negotiated
-  int tls_verify = -1;      // -1: DOCKER_TLS_VERIFY; 0 off; 1 on
+  int tls_verify = -1;      // -1: DOCKER_TLS_VERIFY; 0 off; 1 on; anything else: DM_EINVALID
   std::string cert_path;    // "" : DOCKER_CERT_PATH, else ~/.docker
   double timeout = 60;      // seconds for an ordinary request
 };
+
+// Whether `value` is one of tls_verify's values, and those values in words
+// for the message when it is not.
+bool valid_tls_verify(int value);
+extern const char* const kTlsVerifyValues;
+
+// How a client with this address talks to the engine, in words:
+// "unix socket", "tcp, plain (no TLS)" or "tcp, TLS with verification".
+std::string describe_transport(const Address& address, bool tls);
 
 struct VersionInfo {
   std::string version;          // engine version, "20.10.24"
@@ -171,6 +180,8 @@ class Client {
 
   virtual const Address& address() const = 0;
   virtual const std::string& api_version() const = 0;
+  // describe_transport() of this client: how it reaches the engine.
+  virtual const std::string& transport() const = 0;
 
   virtual void ping() = 0;
   virtual VersionInfo version() = 0;

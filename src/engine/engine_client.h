@@ -31,6 +31,7 @@ class EngineClient final : public Client {
 
   const Address& address() const override { return transport_.address(); }
   const std::string& api_version() const override { return api_version_; }
+  const std::string& transport() const override { return transport_description_; }
 
   void ping() override;
   VersionInfo version() override;
@@ -69,6 +70,7 @@ class EngineClient final : public Client {
   Response send(const Request& request, std::initializer_list<long> also_ok = {});
 
   Transport transport_;
+  std::string transport_description_;
   std::string api_version_;
   double timeout_;
 };
