@@ -33,7 +33,7 @@ struct Transfer {
   Response* response;
   CURL* easy;
   std::exception_ptr error;  // thrown by on_data; rethrown after the loop
-  bool too_large = false;    // a 2xx body passed kMaxAnswerBody
+  bool too_large = false;    // a 2xx body passed request->max_body
 };
 
 size_t on_write(char* data, size_t size, size_t count, void* user) {
@@ -56,7 +56,7 @@ size_t on_write(char* data, size_t size, size_t count, void* user) {
   t->response->body_size += length;
   std::string& body = t->response->body;
   if (status >= 200 && status < 300) {
-    if (body.size() + length > kMaxAnswerBody) {
+    if (body.size() + length > t->request->max_body) {
       t->too_large = true;
       return 0;
     }
@@ -244,8 +244,8 @@ Response Transport::perform(const Request& request) {
 
   if (transfer.error) std::rethrow_exception(transfer.error);
   if (transfer.too_large)
-    throw Error(DM_EENGINE, "the engine at " + address_.text + " sent an answer larger than " +
-                                std::to_string(kMaxAnswerBody >> 20) + " MiB while trying to " +
+    throw Error(DM_EENGINE, "the engine at " + address_.text + " sent an answer of more than " +
+                                std::to_string(request.max_body) + " bytes while trying to " +
                                 request.what + "; gave up reading it");
   if (response.cancelled || response.stopped || result == CURLE_OK) return response;
 

@@ -30,6 +30,13 @@ struct TlsFiles {
   std::string ca, cert, key;  // PEM files
 };
 
+// The most of a non-2xx answer's body kept: enough for any message the
+// engine writes, bounded whatever a broken engine or a proxy sends.
+constexpr size_t kMaxErrorBody = 64 << 10;
+// The most of a 2xx answer's body collected (not streamed): far more than
+// any real answer; past it the request fails instead of filling memory.
+constexpr size_t kMaxAnswerBody = 256 << 20;
+
 struct Request {
   std::string method = "GET";
   std::string path;          // with the query, e.g. "/v1.41/containers/json?all=1"
@@ -44,15 +51,10 @@ struct Request {
   // collected in Response::body (their first kMaxErrorBody bytes).
   std::function<bool(const char* data, size_t size)> on_data;
   const std::atomic<bool>* cancel = nullptr;  // checked every 0.1 s
+  // The most of a 2xx body collected in Response::body (not on_data's).
+  size_t max_body = kMaxAnswerBody;
   std::string what;  // "create container 'x'": for error messages
 };
-
-// The most of a non-2xx answer's body kept: enough for any message the
-// engine writes, bounded whatever a broken engine or a proxy sends.
-constexpr size_t kMaxErrorBody = 64 << 10;
-// The most of a 2xx answer's body collected (not streamed): far more than
-// any real answer; past it the request fails instead of filling memory.
-constexpr size_t kMaxAnswerBody = 256 << 20;
 
 struct Response {
   long status = 0;
