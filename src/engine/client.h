@@ -4,12 +4,15 @@
 // borrows a libcurl handle from a pool so connections stay open between calls
 // (keep-alive) and parallel calls do not wait for each other.
 //
-// Every failure is a dm::Error: DM_EUNREACHABLE when nothing answers at the
-// address (the message names it and says how to start an engine),
-// DM_ENOTFOUND for 404, DM_ECONFLICT for 409, DM_EENGINE for any other
-// non-2xx answer or an error inside a streamed answer (the message carries the
-// daemon's own words), DM_ETIMEOUT when a request's deadline passes. 304 on
-// start/stop is success. Every request has a deadline except wait and log
+// Every failure is a dm::Error, and nothing else leaves a method (not even an
+// exception thrown by the caller's own callback: that is DM_EINTERNAL):
+// DM_EUNREACHABLE when nothing answers at the address (the message names it
+// and says how to start an engine), DM_ENOTFOUND for 404, DM_ECONFLICT for
+// 409, DM_EENGINE for any other non-2xx answer, an error inside a streamed
+// answer, or an answer whose required fields are missing or of the wrong type
+// (engine/answers.h: the message names the request and the field),
+// DM_ETIMEOUT when a request's deadline passes. Engine text in a message is
+// cut to a few hundred bytes (engine/excerpt.h). 304 on start/stop is success. Every request has a deadline except wait and log
 // follow, which end when the container does or when `cancel` says so.
 #ifndef DM_ENGINE_CLIENT_H
 #define DM_ENGINE_CLIENT_H
