@@ -87,8 +87,13 @@ FakeEngine::FakeEngine(FakeScript script) : script_(std::move(script)) {
   addr.sun_family = AF_UNIX;
   std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", socket_path_.c_str());
   if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::listen(listener_, 64) != 0 || ::pipe2(wake_, O_CLOEXEC) != 0)
+      ::listen(listener_, 64) != 0 || ::pipe2(wake_, O_CLOEXEC) != 0) {
+    // No destructor runs for a constructor that throws: leave nothing behind.
+    if (listener_ >= 0) ::close(listener_);
+    ::unlink(socket_path_.c_str());
+    ::rmdir(dir_.c_str());
     throw std::runtime_error("the fake engine cannot listen on " + socket_path_);
+  }
   acceptor_ = std::thread([this] { accept_loop(); });
 }
 

@@ -11,6 +11,7 @@
 // quotes at most a few hundred bytes of engine text, and no crash: no other
 // exception type, no abort, nothing for the sanitizers.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -21,6 +22,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -77,15 +79,23 @@ struct Endpoint {
   bool waits = false;  // no deadline of its own: ends with the container or `cancel`
 };
 
+// A build context for the build rows, made on first use and removed when
+// the test program ends.
 std::string build_context_dir() {
-  static const std::string dir = [] {
-    auto path = std::filesystem::temp_directory_path() /
-                ("dm-fault-ctx-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(path);
-    std::ofstream(path / "Dockerfile") << "FROM scratch\n";
-    return path.string();
-  }();
-  return dir;
+  struct Dir {
+    std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                 ("dm-fault-ctx-" + std::to_string(::getpid()));
+    Dir() {
+      std::filesystem::create_directories(path);
+      std::ofstream(path / "Dockerfile") << "FROM scratch\n";
+    }
+    ~Dir() {
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+    }
+  };
+  static const Dir dir;
+  return dir.path.string();
 }
 
 std::string frame(int stream, const std::string& payload) {
