@@ -22,7 +22,12 @@ typedef struct dm_client dm_client;
  *                Accepted: "unix:///path", "tcp://host:port".
  *   api_version  DOCKER_API_VERSION, else negotiated with the engine
  *                (the highest both speak, at least "1.40").
- *   tls_verify   -1: DOCKER_TLS_VERIFY set and non-empty; 0: off; 1: on.
+ *   tls_verify   -1: TLS when DOCKER_TLS_VERIFY is set, non-empty and not
+ *                "0" or "false"; 0: no TLS; 1: TLS. With TLS the engine's
+ *                certificate is always verified against ca.pem. Any other
+ *                value is DM_EINVALID. TLS applies to tcp:// addresses only;
+ *                a tcp:// address without TLS is plain text, as with the
+ *                docker command (dm_client_transport() says which).
  *   cert_path    DOCKER_CERT_PATH, else "~/.docker" (ca.pem, cert.pem, key.pem).
  *   timeout      seconds allowed for an ordinary request (not for waits, log
  *                follows, builds or pulls); 0 means 60. */
@@ -41,7 +46,8 @@ typedef struct dm_client_options {
 /* Opens a client and negotiates the API version with the engine, so an
  * unreachable engine is reported here. `opts` may be NULL (all from the
  * environment).
- * Returns DM_OK; DM_EINVALID for a malformed address (the message names it);
+ * Returns DM_OK; DM_EINVALID for a malformed address (the message names it)
+ * or a tls_verify other than -1, 0 or 1;
  * DM_EUNREACHABLE when nothing answers (the message names the address tried
  * and how to start an engine); DM_EENGINE when the engine is older than API
  * 1.40. On failure *out is NULL. */
@@ -66,6 +72,16 @@ DM_EXTERN(const char *) dm_client_api_version(const dm_client *client);
  * caller-owned strings, released with dm_free(). Either pointer may be NULL. */
 DM_EXTERN(int) dm_client_engine_version(dm_client *client, char **engine_version,
                                         char **api_version);
+
+/* How the client reaches the engine, in words a front end can show (say, in
+ * verbose output), one of:
+ *   "unix socket"                 a local socket: no network involved;
+ *   "tcp, plain (no TLS)"         TCP without encryption or authentication;
+ *   "tcp, TLS with verification"  TCP with TLS, the engine's certificate
+ *                                 checked against ca.pem.
+ * Later versions may add values. Borrowed: lives as long as the client. ""
+ * for NULL. */
+DM_EXTERN(const char *) dm_client_transport(const dm_client *client);
 
 #ifdef __cplusplus
 }

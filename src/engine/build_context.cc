@@ -34,19 +34,32 @@ std::vector<std::string> split_path(const std::string& path) {
   return out;
 }
 
-// Whether pattern segments p[i..] match a leading part of path segments
-// s[j..]: matching a directory also matches everything below it.
-bool match_from(const std::vector<std::string>& p, size_t i, const std::vector<std::string>& s,
-                size_t j) {
-  if (i == p.size()) return j > 0 || s.empty();
-  if (p[i] == "**") {
-    for (size_t k = j; k <= s.size(); ++k)
-      if (match_from(p, i + 1, s, k)) return true;
-    return false;
+// Whether the pattern segments `p` match a leading part of the path segments
+// `s` ("**" matches any number of segments; matching a directory also
+// matches everything below it, so the pattern may stop before the path
+// does, once it has matched at least one segment).
+//
+// Dynamic programming over (pattern position, path position), one row at a
+// time: each pair is decided once, so patterns full of "**" cost
+// |p| x |s| segment matches. (A recursive matcher that retried every split
+// for every "**" took exponential time: a hostile .dockerignore could hang a
+// build.)
+bool matches(const std::vector<std::string>& p, const std::vector<std::string>& s) {
+  size_t n = s.size();
+  // next[j]: do p[i+1..] match from s[j]? Starting past the pattern's end.
+  std::vector<char> next(n + 1), row(n + 1);
+  for (size_t j = 0; j <= n; ++j) next[j] = j > 0 || n == 0;
+  for (size_t i = p.size(); i-- > 0;) {
+    bool any = p[i] == "**";
+    for (size_t j = n + 1; j-- > 0;) {
+      if (any)
+        row[j] = next[j] || (j < n && row[j + 1]);
+      else
+        row[j] = j < n && next[j + 1] && fnmatch(p[i].c_str(), s[j].c_str(), 0) == 0;
+    }
+    next.swap(row);
   }
-  if (j == s.size()) return false;
-  if (fnmatch(p[i].c_str(), s[j].c_str(), 0) != 0) return false;
-  return match_from(p, i + 1, s, j + 1);
+  return next[0];
 }
 
 std::string trim(const std::string& text) {
@@ -143,7 +156,7 @@ bool DockerIgnore::excluded(const std::string& path) const {
   std::vector<std::string> segments = split_path(path);
   bool out = false;
   for (const Pattern& pattern : patterns_)  // the last matching pattern decides
-    if (match_from(pattern.segments, 0, segments, 0)) out = !pattern.negate;
+    if (matches(pattern.segments, segments)) out = !pattern.negate;
   return out;
 }
 

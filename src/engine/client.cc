@@ -4,7 +4,9 @@
 #include <filesystem>
 #include <utility>
 
+#include "engine/answers.h"
 #include "engine/engine_client.h"
+#include "engine/excerpt.h"
 
 namespace dm::engine {
 
@@ -50,6 +52,19 @@ TlsFiles tls_files(bool enabled, const std::string& cert_path) {
 
 }  // namespace
 
+const char* const kTlsVerifyValues =
+    "-1 (follow DOCKER_TLS_VERIFY), 0 (plain TCP, no TLS) or 1 (TLS, verifying the engine's "
+    "certificate)";
+
+bool valid_tls_verify(int value) { return value >= -1 && value <= 1; }
+
+std::string describe_transport(const Address& address, bool tls) {
+  if (address.kind == Address::Kind::Unix) return "unix socket";
+  // curl verifies the engine's certificate against ca.pem whenever TLS is
+  // on: there is no TLS without verification.
+  return tls ? "tcp, TLS with verification" : "tcp, plain (no TLS)";
+}
+
 Client::~Client() = default;
 
 std::unique_ptr<Client> Client::open(const ClientOptions& options) {
@@ -61,6 +76,9 @@ std::unique_ptr<Client> Client::open(const ClientOptions& options) {
     if (!api_version.empty() && !valid_api_version(api_version))
       throw Error(DM_EINVALID, "DOCKER_API_VERSION '" + api_version +
                                    "' is not an API version: use the form 1.41");
+    if (!valid_tls_verify(options.tls_verify))
+      throw Error(DM_EINVALID, "tls_verify " + std::to_string(options.tls_verify) +
+                                   " is not a TLS setting: use " + kTlsVerifyValues);
     bool tls;
     if (options.tls_verify >= 0) {
       tls = options.tls_verify == 1;
@@ -82,7 +100,9 @@ std::unique_ptr<Client> Client::open(const ClientOptions& options) {
 }
 
 EngineClient::EngineClient(Address address, TlsFiles tls, double timeout)
-    : transport_(std::move(address), std::move(tls)), timeout_(timeout) {}
+    : transport_(address, tls),
+      transport_description_(describe_transport(address, tls.enabled)),
+      timeout_(timeout) {}
 
 void EngineClient::negotiate(const std::string& forced) {
   Request ping = request("GET", "/_ping", "ping the engine");
@@ -93,13 +113,13 @@ void EngineClient::negotiate(const std::string& forced) {
   }
   std::string engine = answer.headers["api-version"];
   if (engine.empty()) {  // an old or unusual engine: ask /version instead
-    Json json = send_json(request("GET", "/version", "read the engine's version"));
-    engine = json.view()["ApiVersion"].str();
+    Response version = send(request("GET", "/version", "read the engine's version"));
+    engine = parse_version(version.body).api_version;
   }
   int minor = api_minor(engine);
   if (minor < 0)
     throw Error(DM_EENGINE, "the engine at " + address().text + " reports API version '" +
-                                engine + "', which drillmaster does not understand");
+                                excerpt(engine) + "', which drillmaster does not understand");
   if (minor < kMinApiMinor)
     throw Error(DM_EENGINE, "engine speaks API " + engine + ", drillmaster needs at least 1." +
                                 std::to_string(kMinApiMinor));
@@ -112,15 +132,8 @@ void EngineClient::ping() {
 
 VersionInfo EngineClient::version() {
   return guarded("read the engine's version", [&] {
-    Json json = send_json(request("GET", versioned("/version"), "read the engine's version"));
-    JsonView v = json.view();
-    VersionInfo info;
-    info.version = v["Version"].str();
-    info.api_version = v["ApiVersion"].str();
-    info.min_api_version = v["MinAPIVersion"].str();
-    info.os = v["Os"].str();
-    info.arch = v["Arch"].str();
-    return info;
+    Response answer = send(request("GET", versioned("/version"), "read the engine's version"));
+    return parse_version(answer.body);
   });
 }
 
@@ -143,27 +156,8 @@ Response EngineClient::send(const Request& request, std::initializer_list<long> 
   throw status_error(response, request.what);
 }
 
-Json EngineClient::send_json(const Request& request) {
-  Response response = send(request);
-  try {
-    return Json::parse(response.body);
-  } catch (const Error& e) {
-    throw Error(DM_EENGINE, std::string("cannot ") + request.what + ": " + e.what(),
-                response.status);
-  }
-}
-
 Error status_error(const Response& response, const std::string& what) {
-  std::string message;
-  try {
-    message = Json::parse(response.body).view()["message"].str();
-  } catch (const Error&) {
-  }
-  if (message.empty()) {  // not JSON: a proxy or an old engine; show the text
-    message = response.body.substr(0, 500);
-    while (!message.empty() && (message.back() == '\n' || message.back() == '\r'))
-      message.pop_back();
-  }
+  std::string message = error_message(response.body, response.body_size);
   if (message.empty()) message = "no message";
   dm_status status = response.status == 404   ? DM_ENOTFOUND
                      : response.status == 409 ? DM_ECONFLICT

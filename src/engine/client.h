@@ -4,12 +4,15 @@
 // borrows a libcurl handle from a pool so connections stay open between calls
 // (keep-alive) and parallel calls do not wait for each other.
 //
-// Every failure is a dm::Error: DM_EUNREACHABLE when nothing answers at the
-// address (the message names it and says how to start an engine),
-// DM_ENOTFOUND for 404, DM_ECONFLICT for 409, DM_EENGINE for any other
-// non-2xx answer or an error inside a streamed answer (the message carries the
-// daemon's own words), DM_ETIMEOUT when a request's deadline passes. 304 on
-// start/stop is success. Every request has a deadline except wait and log
+// Every failure is a dm::Error, and nothing else leaves a method (not even an
+// exception thrown by the caller's own callback: that is DM_EINTERNAL):
+// DM_EUNREACHABLE when nothing answers at the address (the message names it
+// and says how to start an engine), DM_ENOTFOUND for 404, DM_ECONFLICT for
+// 409, DM_EENGINE for any other non-2xx answer, an error inside a streamed
+// answer, or an answer whose required fields are missing or of the wrong type
+// (engine/answers.h: the message names the request and the field),
+// DM_ETIMEOUT when a request's deadline passes. Engine text in a message is
+// cut to a few hundred bytes (engine/excerpt.h). 304 on start/stop is success. Every request has a deadline except wait and log
 // follow, which end when the container does or when `cancel` says so.
 #ifndef DM_ENGINE_CLIENT_H
 #define DM_ENGINE_CLIENT_H
@@ -43,10 +46,19 @@ Address parse_address(const std::string& text, bool tls);
 struct ClientOptions {
   std::string host;         // "" : DOCKER_HOST, else unix:///var/run/docker.sock
   std::string api_version;  // "" : DOCKER_API_VERSION, else negotiated
-  int tls_verify = -1;      // -1: DOCKER_TLS_VERIFY; 0 off; 1 on
+  int tls_verify = -1;      // -1: DOCKER_TLS_VERIFY; 0 off; 1 on; anything else: DM_EINVALID
   std::string cert_path;    // "" : DOCKER_CERT_PATH, else ~/.docker
   double timeout = 60;      // seconds for an ordinary request
 };
+
+// Whether `value` is one of tls_verify's values, and those values in words
+// for the message when it is not.
+bool valid_tls_verify(int value);
+extern const char* const kTlsVerifyValues;
+
+// How a client with this address talks to the engine, in words:
+// "unix socket", "tcp, plain (no TLS)" or "tcp, TLS with verification".
+std::string describe_transport(const Address& address, bool tls);
 
 struct VersionInfo {
   std::string version;          // engine version, "20.10.24"
@@ -171,6 +183,8 @@ class Client {
 
   virtual const Address& address() const = 0;
   virtual const std::string& api_version() const = 0;
+  // describe_transport() of this client: how it reaches the engine.
+  virtual const std::string& transport() const = 0;
 
   virtual void ping() = 0;
   virtual VersionInfo version() = 0;

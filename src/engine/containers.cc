@@ -1,4 +1,5 @@
 // Container calls: create, start, stop, kill, wait, remove, inspect, list.
+#include "engine/answers.h"
 #include "engine/engine_client.h"
 
 namespace dm::engine {
@@ -65,78 +66,6 @@ Json create_body(const ContainerSpec& spec) {
   return body;
 }
 
-// NetworkSettings.Ports: {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "49153"}], "81/tcp": null}
-std::vector<PortBinding> published_ports(JsonView ports) {
-  std::vector<PortBinding> out;
-  for (const JsonView& port : ports.items())
-    for (const JsonView& binding : port.items()) {
-      PortBinding b;
-      b.container_port = port.key();
-      b.host_ip = binding["HostIp"].str();
-      std::string host_port = binding["HostPort"].str();
-      b.host_port = host_port.empty() ? 0 : std::atoi(host_port.c_str());
-      out.push_back(b);
-    }
-  return out;
-}
-
-ContainerInfo parse_inspect(JsonView c) {
-  ContainerInfo info;
-  info.id = c["Id"].str();
-  info.name = c["Name"].str();
-  if (!info.name.empty() && info.name[0] == '/') info.name.erase(0, 1);
-  info.image_id = c["Image"].str();
-  JsonView state = c["State"];
-  info.state = state["Status"].str();
-  info.running = state["Running"].boolean();
-  info.exit_code = static_cast<int>(state["ExitCode"].integer());
-  info.error = state["Error"].str();
-  info.health = state["Health"]["Status"].str();
-  JsonView config = c["Config"];
-  info.labels = config["Labels"].string_map();
-  info.image = config["Image"].str();
-  info.tty = config["Tty"].boolean();
-  info.env = config["Env"].string_list();
-  info.entrypoint = config["Entrypoint"].string_list();
-  info.cmd = config["Cmd"].string_list();
-  info.user = config["User"].str();
-  info.stop_signal = config["StopSignal"].str();
-  for (const JsonView& m : c["Mounts"].items())
-    info.mounts.push_back(Mount{m["Type"].str() == "volume" ? m["Name"].str() : m["Source"].str(),
-                                m["Destination"].str(), !m["RW"].boolean(true)});
-  JsonView settings = c["NetworkSettings"];
-  info.ports = published_ports(settings["Ports"]);
-  for (const JsonView& network : settings["Networks"].items()) {
-    info.network_ips[network.key()] = network["IPAddress"].str();
-    info.network_aliases[network.key()] = network["Aliases"].string_list();
-  }
-  return info;
-}
-
-ContainerSummary parse_summary(JsonView c) {
-  ContainerSummary s;
-  s.id = c["Id"].str();
-  for (std::string name : c["Names"].string_list()) {
-    if (!name.empty() && name[0] == '/') name.erase(0, 1);
-    s.names.push_back(name);
-  }
-  s.image = c["Image"].str();
-  s.image_id = c["ImageID"].str();
-  s.state = c["State"].str();
-  s.status = c["Status"].str();
-  s.command = c["Command"].str();
-  s.labels = c["Labels"].string_map();
-  for (const JsonView& p : c["Ports"].items()) {
-    if (!p["PublicPort"].valid()) continue;  // exposed but not published
-    PortBinding b;
-    b.container_port = std::to_string(p["PrivatePort"].integer()) + "/" + p["Type"].str("tcp");
-    b.host_ip = p["IP"].str();
-    b.host_port = static_cast<int>(p["PublicPort"].integer());
-    s.ports.push_back(b);
-  }
-  return s;
-}
-
 }  // namespace
 
 std::string EngineClient::container_create(const ContainerSpec& spec) {
@@ -147,11 +76,7 @@ std::string EngineClient::container_create(const ContainerSpec& spec) {
     Request r = request("POST", path, what);
     r.body = create_body(spec).dump();
     r.content_type = "application/json";
-    Json answer = send_json(r);
-    std::string id = answer.view()["Id"].str();
-    if (id.empty())
-      throw Error(DM_EENGINE, "the engine did not say the id of container " + quoted(spec.name));
-    return id;
+    return parse_created_id(send(r).body, "POST /containers/create");
   });
 }
 
@@ -194,10 +119,8 @@ std::optional<int64_t> EngineClient::container_wait(const std::string& id,
     r.cancel = cancel;
     Response answer = send(r);
     if (answer.cancelled) return std::nullopt;
-    Json json = Json::parse(answer.body);
-    std::string error = json.view()["Error"]["Message"].str();
-    if (!error.empty()) throw Error(DM_EENGINE, "cannot " + what + ": " + error, answer.status);
-    return json.view()["StatusCode"].integer();
+    // Never "exited with 0" unless the engine said so: StatusCode is required.
+    return parse_container_wait(answer.body, "POST /containers/" + id + "/wait");
   });
 }
 
@@ -214,8 +137,8 @@ ContainerInfo EngineClient::container_inspect(const std::string& id) {
   std::string what = "inspect container " + quoted(id);
   return guarded(what, [&] {
     std::string path = versioned("/containers/" + path_encode(id) + "/json");
-    Json json = send_json(request("GET", path, what));
-    return parse_inspect(json.view());
+    return parse_container_inspect(send(request("GET", path, what)).body,
+                                   "GET /containers/" + id + "/json");
   });
 }
 
@@ -225,10 +148,7 @@ std::vector<ContainerSummary> EngineClient::container_list(const Labels& label_f
     std::string path = versioned("/containers/json?all=") + (all ? "1" : "0");
     std::string filters = label_filters_query(label_filters);
     if (!filters.empty()) path += "&" + filters;
-    Json json = send_json(request("GET", path, what));
-    std::vector<ContainerSummary> out;
-    for (const JsonView& c : json.view().items()) out.push_back(parse_summary(c));
-    return out;
+    return parse_container_list(send(request("GET", path, what)).body);
   });
 }
 

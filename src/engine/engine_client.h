@@ -31,6 +31,7 @@ class EngineClient final : public Client {
 
   const Address& address() const override { return transport_.address(); }
   const std::string& api_version() const override { return api_version_; }
+  const std::string& transport() const override { return transport_description_; }
 
   void ping() override;
   VersionInfo version() override;
@@ -67,16 +68,16 @@ class EngineClient final : public Client {
   Request request(const char* method, const std::string& path, std::string what) const;
   // Sends and throws the mapped dm::Error for a non-2xx status not in `also_ok`.
   Response send(const Request& request, std::initializer_list<long> also_ok = {});
-  // send() and parse the JSON answer.
-  Json send_json(const Request& request);
 
   Transport transport_;
+  std::string transport_description_;
   std::string api_version_;
   double timeout_;
 };
 
 // The dm::Error for an engine answer with a failure status:
-// "engine refused to <what> (<status>): <daemon's message>".
+// "engine refused to <what> (<status>): <daemon's message>", the message
+// quoted short (engine/excerpt.h).
 Error status_error(const Response& response, const std::string& what);
 
 // ?filters={"label":["k=v","k"]}, url-encoded; "" when there are no filters.

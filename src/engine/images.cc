@@ -1,78 +1,12 @@
 // Image calls: inspect, remove, pull and build. Pull and build answer 200 and
-// then stream NDJSON; a failure arrives as an "error"/"errorDetail" line
-// inside that stream, never as a status, so every line is checked.
+// then stream NDJSON, read by engine/streams.h.
+#include "engine/answers.h"
 #include "engine/build_context.h"
 #include "engine/engine_client.h"
 #include "engine/image_ref.h"
-#include "engine/log_frames.h"
+#include "engine/streams.h"
 
 namespace dm::engine {
-
-namespace {
-
-// A stream line's error message, or "" when the line reports no error.
-std::string stream_error(JsonView line) {
-  std::string message = line["errorDetail"]["message"].str();
-  if (message.empty()) message = line["error"].str();
-  if (message.empty() && (line["error"].valid() || line["errorDetail"].valid()))
-    message = "unknown error";
-  return message;
-}
-
-// Turns the builder's NDJSON into output lines and finds the image id.
-class BuildStream {
- public:
-  BuildStream(std::string tag, const LineFn& on_output) : tag_(std::move(tag)), out_(on_output) {}
-
-  void line(const std::string& text) {
-    Json json = parse_line(text);
-    JsonView v = json.view();
-    std::string error = stream_error(v);
-    if (!error.empty()) {
-      flush();
-      throw Error(DM_EENGINE, "build of '" + tag_ + "' failed: " + error);
-    }
-    std::string aux_id = v["aux"]["ID"].str();
-    if (!aux_id.empty()) id_ = aux_id;
-    // "stream" carries console text in arbitrary pieces; emit whole lines.
-    pending_ += v["stream"].str();
-    for (size_t nl; (nl = pending_.find('\n')) != std::string::npos;) {
-      emit(pending_.substr(0, nl));
-      pending_.erase(0, nl + 1);
-    }
-  }
-
-  void flush() {
-    if (!pending_.empty()) emit(pending_);
-    pending_.clear();
-  }
-
-  const std::string& id() const { return id_; }
-
- private:
-  static Json parse_line(const std::string& text) {
-    try {
-      return Json::parse(text);
-    } catch (const Error&) {
-      Json wrapped = Json::object();  // not JSON: show it as output
-      wrapped.set("stream", text + "\n");
-      return wrapped;
-    }
-  }
-
-  void emit(const std::string& line) {
-    static const std::string kBuilt = "Successfully built ";
-    if (line.rfind(kBuilt, 0) == 0 && id_.empty()) id_ = line.substr(kBuilt.size());
-    if (out_) out_(line);
-  }
-
-  std::string tag_;
-  const LineFn& out_;
-  std::string pending_;
-  std::string id_;
-};
-
-}  // namespace
 
 std::optional<ImageInfo> EngineClient::image_inspect(const std::string& name) {
   std::string what = "inspect image '" + name + "'";
@@ -80,13 +14,7 @@ std::optional<ImageInfo> EngineClient::image_inspect(const std::string& name) {
     Response answer =
         send(request("GET", versioned("/images/" + path_encode(name) + "/json"), what), {404});
     if (answer.status == 404) return std::nullopt;
-    Json json = Json::parse(answer.body);
-    JsonView v = json.view();
-    ImageInfo info;
-    info.id = v["Id"].str();
-    info.tags = v["RepoTags"].string_list();
-    info.labels = v["Config"]["Labels"].string_map();
-    return info;
+    return parse_image_inspect(answer.body, "GET /images/" + name + "/json");
   });
 }
 
@@ -110,30 +38,14 @@ void EngineClient::image_pull(const std::string& reference, const LineFn& on_pro
     r.timeout = 0;          // big images take as long as they take...
     r.stall_timeout = 120;  // ...but a connection silent this long is dead
     r.cancel = cancel;
-    LineSplitter lines;
-    auto on_line = [&](const std::string& text) {
-      Json json = Json::object();
-      try {
-        json = Json::parse(text);
-      } catch (const Error&) {  // not JSON: pass it on as it is
-        if (on_progress) on_progress(text);
-        return;
-      }
-      JsonView v = json.view();
-      std::string error = stream_error(v);
-      if (!error.empty()) throw Error(DM_EENGINE, "pull of '" + reference + "' failed: " + error);
-      std::string line = v["status"].str();
-      if (!v["id"].str().empty()) line = v["id"].str() + ": " + line;
-      if (!v["progress"].str().empty()) line += " " + v["progress"].str();
-      if (on_progress && !line.empty()) on_progress(line);
-    };
+    PullStream stream(reference, on_progress);
     r.on_data = [&](const char* data, size_t size) {
-      lines.feed(data, size, on_line);
+      stream.feed(data, size);
       return true;
     };
     Response answer = send(r);
     if (answer.cancelled) throw Error(DM_ECANCELLED, "pull of '" + reference + "' cancelled");
-    lines.finish(on_line);
+    stream.finish();
   });
 }
 
@@ -157,16 +69,13 @@ std::string EngineClient::image_build(const BuildOptions& options, const LineFn&
     r.body = std::move(context);
     r.content_type = "application/x-tar";
     BuildStream stream(options.tag, on_output);
-    LineSplitter lines;
-    auto on_line = [&](const std::string& text) { stream.line(text); };
     r.on_data = [&](const char* data, size_t size) {
-      lines.feed(data, size, on_line);
+      stream.feed(data, size);
       return true;
     };
     Response answer = send(r);
     if (answer.cancelled) throw Error(DM_ECANCELLED, "build of '" + options.tag + "' cancelled");
-    lines.finish(on_line);
-    stream.flush();
+    stream.finish();
     if (!stream.id().empty()) return stream.id();
     std::optional<ImageInfo> built;
     if (!options.tag.empty()) built = image_inspect(options.tag);

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "common/error.h"
+#include "engine/excerpt.h"
 
 namespace dm::engine {
 
@@ -15,6 +16,8 @@ namespace dm::engine {
 bool JsonView::is_object() const { return node_ && cJSON_IsObject(node_); }
 bool JsonView::is_array() const { return node_ && cJSON_IsArray(node_); }
 bool JsonView::is_string() const { return node_ && cJSON_IsString(node_); }
+bool JsonView::is_number() const { return node_ && cJSON_IsNumber(node_); }
+bool JsonView::is_bool() const { return node_ && cJSON_IsBool(node_); }
 
 JsonView JsonView::operator[](const char* key) const {
   if (!is_object()) return JsonView();
@@ -26,9 +29,21 @@ std::string JsonView::str(const std::string& fallback) const {
   return fallback;
 }
 
+bool JsonView::is_integer() const {
+  if (!is_number()) return false;
+  double value = node_->valuedouble;
+  // Converting a double that int64_t cannot hold is undefined behaviour;
+  // 2^63 is exact as a double, so the bounds are too.
+  return std::isfinite(value) && std::floor(value) == value &&
+         value >= -9223372036854775808.0 && value < 9223372036854775808.0;
+}
+
 int64_t JsonView::integer(int64_t fallback) const {
-  if (!node_ || !cJSON_IsNumber(node_) || !std::isfinite(node_->valuedouble)) return fallback;
-  return static_cast<int64_t>(node_->valuedouble);
+  return is_integer() ? static_cast<int64_t>(node_->valuedouble) : fallback;
+}
+
+double JsonView::number(double fallback) const {
+  return is_number() ? node_->valuedouble : fallback;
 }
 
 bool JsonView::boolean(bool fallback) const {
@@ -87,10 +102,8 @@ cJSON* Json::release() { return std::exchange(root_, nullptr); }
 
 Json Json::parse(const std::string& text) {
   cJSON* root = cJSON_ParseWithLength(text.data(), text.size());
-  if (!root) {
-    std::string excerpt = text.substr(0, 200);
-    throw Error(DM_EENGINE, "the engine's answer is not valid JSON: '" + excerpt + "'");
-  }
+  if (!root)
+    throw Error(DM_EENGINE, "the engine's answer is not valid JSON: '" + excerpt(text) + "'");
   return Json(root);
 }
 

@@ -2,7 +2,9 @@
 //
 // JsonView reads: every accessor tolerates a missing or mistyped node and
 // returns the fallback, because the engine adds fields between API versions
-// and leaves others null. Json owns a tree and builds request bodies.
+// and leaves others null; that suits optional fields. Required fields are
+// read through engine/answer.h, which checks them. Json owns a tree and
+// builds request bodies.
 #ifndef DM_ENGINE_JSON_H
 #define DM_ENGINE_JSON_H
 
@@ -23,13 +25,19 @@ class JsonView {
   bool is_object() const;
   bool is_array() const;
   bool is_string() const;
+  bool is_number() const;
+  bool is_bool() const;
+  // A number without a fraction that int64_t holds.
+  bool is_integer() const;
 
   // Member of an object (case-sensitive); an invalid view when absent.
   JsonView operator[](const char* key) const;
   JsonView operator[](const std::string& key) const { return (*this)[key.c_str()]; }
 
   std::string str(const std::string& fallback = "") const;
+  // The value when is_integer(), else the fallback.
   int64_t integer(int64_t fallback = 0) const;
+  double number(double fallback = 0) const;
   bool boolean(bool fallback = false) const;
 
   // The member name of this node when it sits in an object.

@@ -18,24 +18,27 @@ void EngineClient::container_logs(const std::string& id, const LogOptions& optio
     Request r = request("GET", versioned("/containers/" + path_encode(id) + "/logs" + query), what);
     if (options.follow) r.timeout = 0;  // ends with the container or `cancel`
     r.cancel = cancel;
-    LogDemuxer demuxer(tty);
+    LogDemuxer demuxer(tty, "GET /containers/" + id + "/logs");
     r.on_data = [&](const char* data, size_t size) { return demuxer.feed(data, size, fn); };
-    send(r);
+    Response answer = send(r);
+    if (!answer.cancelled && !answer.stopped) demuxer.finish();
   });
 }
 
 std::string EngineClient::logs_tail(const std::string& id, int lines) {
-  std::string text;
-  LogOptions options;
-  options.tail = lines < 0 ? 0 : lines;
-  container_logs(
-      id, options,
-      [&](LogStream, const std::string& data) {
-        text += data;
-        return true;
-      },
-      nullptr);
-  return text;
+  return guarded("read the logs of container '" + id + "'", [&] {
+    std::string text;
+    LogOptions options;
+    options.tail = lines < 0 ? 0 : lines;
+    container_logs(
+        id, options,
+        [&](LogStream, const std::string& data) {
+          text += data;
+          return true;
+        },
+        nullptr);
+    return text;
+  });
 }
 
 }  // namespace dm::engine

@@ -1,21 +1,8 @@
 // Network calls: create, inspect, list, remove.
+#include "engine/answers.h"
 #include "engine/engine_client.h"
 
 namespace dm::engine {
-
-namespace {
-
-NetworkSummary parse_network(JsonView n) {
-  NetworkSummary s;
-  s.id = n["Id"].str();
-  s.name = n["Name"].str();
-  s.labels = n["Labels"].string_map();
-  // Keys are container ids; only inspect fills this map.
-  for (const JsonView& c : n["Containers"].items()) s.container_ids.push_back(c.key());
-  return s;
-}
-
-}  // namespace
 
 std::string EngineClient::network_create(const std::string& name, const Labels& labels) {
   std::string what = "create network '" + name + "'";
@@ -30,19 +17,15 @@ std::string EngineClient::network_create(const std::string& name, const Labels& 
     Request r = request("POST", versioned("/networks/create"), what);
     r.body = body.dump();
     r.content_type = "application/json";
-    Json answer = send_json(r);
-    std::string id = answer.view()["Id"].str();
-    if (id.empty())
-      throw Error(DM_EENGINE, "the engine did not say the id of network '" + name + "'");
-    return id;
+    return parse_created_id(send(r).body, "POST /networks/create");
   });
 }
 
 NetworkSummary EngineClient::network_inspect(const std::string& id_or_name) {
   std::string what = "inspect network '" + id_or_name + "'";
   return guarded(what, [&] {
-    Json json = send_json(request("GET", versioned("/networks/" + path_encode(id_or_name)), what));
-    return parse_network(json.view());
+    Response answer = send(request("GET", versioned("/networks/" + path_encode(id_or_name)), what));
+    return parse_network_inspect(answer.body, "GET /networks/" + id_or_name);
   });
 }
 
@@ -52,10 +35,7 @@ std::vector<NetworkSummary> EngineClient::network_list(const Labels& label_filte
     std::string path = versioned("/networks");
     std::string filters = label_filters_query(label_filters);
     if (!filters.empty()) path += "?" + filters;
-    Json json = send_json(request("GET", path, what));
-    std::vector<NetworkSummary> out;
-    for (const JsonView& n : json.view().items()) out.push_back(parse_network(n));
-    return out;
+    return parse_network_list(send(request("GET", path, what)).body);
   });
 }
 

@@ -33,6 +33,7 @@ struct Transfer {
   Response* response;
   CURL* easy;
   std::exception_ptr error;  // thrown by on_data; rethrown after the loop
+  bool too_large = false;    // a 2xx body passed request->max_body
 };
 
 size_t on_write(char* data, size_t size, size_t count, void* user) {
@@ -52,7 +53,17 @@ size_t on_write(char* data, size_t size, size_t count, void* user) {
     }
     return length;
   }
-  t->response->body.append(data, length);
+  t->response->body_size += length;
+  std::string& body = t->response->body;
+  if (status >= 200 && status < 300) {
+    if (body.size() + length > t->request->max_body) {
+      t->too_large = true;
+      return 0;
+    }
+    body.append(data, length);
+  } else if (body.size() < kMaxErrorBody) {  // an error body: keep its start, count the rest
+    body.append(data, std::min(length, kMaxErrorBody - body.size()));
+  }
   return length;
 }
 
@@ -152,7 +163,7 @@ Response Transport::perform(const Request& request) {
   CURL* easy = handle->easy;
   CURLM* multi = handle->multi;
   Response response;
-  Transfer transfer{&request, &response, easy, nullptr};
+  Transfer transfer{&request, &response, easy, nullptr, false};
   char error_text[CURL_ERROR_SIZE] = "";
 
   // Reset keeps the connection cache, so keep-alive survives between requests.
@@ -232,6 +243,10 @@ Response Transport::perform(const Request& request) {
   release(std::move(handle));
 
   if (transfer.error) std::rethrow_exception(transfer.error);
+  if (transfer.too_large)
+    throw Error(DM_EENGINE, "the engine at " + address_.text + " sent an answer of more than " +
+                                std::to_string(request.max_body) + " bytes while trying to " +
+                                request.what + "; gave up reading it");
   if (response.cancelled || response.stopped || result == CURLE_OK) return response;
 
   std::string reason = error_text[0] ? error_text : curl_easy_strerror(result);

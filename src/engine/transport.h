@@ -30,6 +30,13 @@ struct TlsFiles {
   std::string ca, cert, key;  // PEM files
 };
 
+// The most of a non-2xx answer's body kept: enough for any message the
+// engine writes, bounded whatever a broken engine or a proxy sends.
+constexpr size_t kMaxErrorBody = 64 << 10;
+// The most of a 2xx answer's body collected (not streamed): far more than
+// any real answer; past it the request fails instead of filling memory.
+constexpr size_t kMaxAnswerBody = 256 << 20;
+
 struct Request {
   std::string method = "GET";
   std::string path;          // with the query, e.g. "/v1.41/containers/json?all=1"
@@ -41,15 +48,18 @@ struct Request {
   double stall_timeout = 0;
   // Receives the body of a 2xx answer as it arrives, instead of
   // Response::body; returns false to stop reading. Error answers are always
-  // collected in Response::body.
+  // collected in Response::body (their first kMaxErrorBody bytes).
   std::function<bool(const char* data, size_t size)> on_data;
   const std::atomic<bool>* cancel = nullptr;  // checked every 0.1 s
+  // The most of a 2xx body collected in Response::body (not on_data's).
+  size_t max_body = kMaxAnswerBody;
   std::string what;  // "create container 'x'": for error messages
 };
 
 struct Response {
   long status = 0;
-  std::string body;
+  std::string body;        // of an error answer: its first kMaxErrorBody bytes
+  size_t body_size = 0;    // the whole body's size, kept or not
   std::map<std::string, std::string> headers;  // names in lower case
   bool cancelled = false;  // `cancel` became true
   bool stopped = false;    // on_data returned false

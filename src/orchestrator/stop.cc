@@ -69,7 +69,9 @@ Result StopRun::run() {
       workers.emplace_back([this, &c] {
         try {
           auto label = c.labels.find(kServiceLabel);
-          std::string name = label == c.labels.end() ? c.names.at(0) : label->second;
+          std::string name = label != c.labels.end() ? label->second
+                             : c.names.empty()         ? c.id
+                                                       : c.names.front();
           stop_container(name, c);
           remove_container(name, c);
         } catch (const Error& e) {

@@ -1,15 +1,22 @@
 /*
  * The C ABI seen from C: opening a client, asking the engine, errors and the
- * thread-local error text, NULL-safe frees, and what an unreachable or
- * malformed engine address gives.
+ * thread-local error text, NULL-safe frees, what an unreachable or malformed
+ * engine address or TLS setting gives, and how the client says it reaches
+ * the engine.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -158,6 +165,106 @@ static void an_options_struct_of_an_unknown_version_is_refused(void **state) {
 	assert_non_null(strstr(dm_error_last(), "version"));
 }
 
+static void a_tls_setting_other_than_minus_one_zero_or_one_is_invalid(void **state) {
+	(void)state;
+	const int values[] = {2, -2, 100};
+	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+		dm_client_options opts = DM_CLIENT_OPTIONS_INIT;
+		opts.host = "tcp://127.0.0.1:1";
+		opts.tls_verify = values[i];
+		dm_client *client = (dm_client *)1;
+		assert_int_equal(dm_client_open(&client, &opts), DM_EINVALID);
+		assert_null(client);
+		char wanted[64];
+		snprintf(wanted, sizeof wanted, "dm_client_options.tls_verify is %d", values[i]);
+		assert_non_null(strstr(dm_error_last(), wanted));
+		/* The accepted values, so the user knows what to write. */
+		assert_non_null(strstr(dm_error_last(), "-1 (follow DOCKER_TLS_VERIFY)"));
+	}
+}
+
+/* A one-request engine on a loopback TCP port: answers the /_ping of
+ * dm_client_open with API 1.41, then closes. */
+struct tcp_engine {
+	int listener;
+	int port;
+	pthread_t thread;
+};
+
+static void *tcp_engine_serve(void *arg) {
+	struct tcp_engine *engine = arg;
+	int fd = accept(engine->listener, NULL, NULL);
+	if (fd < 0)
+		return NULL;
+	char request[4096];
+	size_t got = 0;
+	while (got < sizeof request - 1) { /* up to the end of the head */
+		ssize_t n = read(fd, request + got, sizeof request - 1 - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		request[got] = '\0';
+		if (strstr(request, "\r\n\r\n"))
+			break;
+	}
+	const char *answer = "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Length: 2\r\n"
+	                     "Connection: close\r\n\r\nOK";
+	(void)!write(fd, answer, strlen(answer));
+	close(fd);
+	return NULL;
+}
+
+static void tcp_engine_start(struct tcp_engine *engine) {
+	struct sockaddr_in addr;
+	memset(&addr, 0, sizeof addr);
+	addr.sin_family = AF_INET;
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	engine->listener = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(engine->listener >= 0);
+	assert_int_equal(bind(engine->listener, (struct sockaddr *)&addr, sizeof addr), 0);
+	assert_int_equal(listen(engine->listener, 4), 0);
+	socklen_t len = sizeof addr;
+	getsockname(engine->listener, (struct sockaddr *)&addr, &len);
+	engine->port = ntohs(addr.sin_port);
+	assert_int_equal(pthread_create(&engine->thread, NULL, tcp_engine_serve, engine), 0);
+}
+
+static void tcp_engine_stop(struct tcp_engine *engine) {
+	pthread_join(engine->thread, NULL);
+	close(engine->listener);
+}
+
+static void the_client_says_how_it_reaches_the_engine(void **state) {
+	(void)state;
+	dm_client *client = NULL;
+	assert_int_equal(dm_client_open(&client, NULL), DM_OK);
+	assert_string_equal(dm_client_transport(client), "unix socket");
+	dm_client_free(client);
+	assert_string_equal(dm_client_transport(NULL), "");
+
+	/* tcp:// without TLS variables stays plain, as with the docker command,
+	 * and says so. */
+	const char *old = getenv("DOCKER_TLS_VERIFY");
+	char *saved = old ? strdup(old) : NULL;
+	unsetenv("DOCKER_TLS_VERIFY");
+	struct tcp_engine engine;
+	tcp_engine_start(&engine);
+	char host[64];
+	snprintf(host, sizeof host, "tcp://127.0.0.1:%d", engine.port);
+	dm_client_options opts = DM_CLIENT_OPTIONS_INIT;
+	opts.host = host;
+	client = NULL;
+	assert_int_equal(dm_client_open(&client, &opts), DM_OK);
+	assert_string_equal(dm_client_transport(client), "tcp, plain (no TLS)");
+	assert_string_equal(dm_client_host(client), host);
+	dm_client_free(client);
+	tcp_engine_stop(&engine);
+	if (saved) {
+		setenv("DOCKER_TLS_VERIFY", saved, 1);
+		free(saved);
+	}
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(opens_pings_and_reports_versions),
@@ -168,6 +275,8 @@ int main(void) {
 		cmocka_unit_test(docker_host_from_the_environment_is_used),
 		cmocka_unit_test(a_malformed_address_is_invalid_and_named),
 		cmocka_unit_test(an_options_struct_of_an_unknown_version_is_refused),
+		cmocka_unit_test(a_tls_setting_other_than_minus_one_zero_or_one_is_invalid),
+		cmocka_unit_test(the_client_says_how_it_reaches_the_engine),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,147 +1,57 @@
-// Faults a real engine does not produce on demand: an engine that stops
-// answering in the middle of a start. A small fake engine on a Unix socket
-// answers the calls a start makes first, then goes silent; the start must end
-// with the service failed and a message that says so, not hang.
+// Faults a real engine does not produce on demand, seen through the C API as a
+// host program sees them: an engine that stops answering in the middle of a
+// start, container lists with entries a real engine never sends, a 20 MB error
+// body. Each must end in a status and a message, in bounded time: never a
+// hang, never an abort of the host program (an exception escaping a worker
+// thread or the C boundary would kill this test binary).
 #include <gtest/gtest.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <chrono>
-#include <cstdio>
-#include <mutex>
-#include <stdexcept>
 #include <string>
-#include <thread>
-#include <vector>
 
 #include "drillmaster/drillmaster.h"
+#include "support/fake_engine.h"
 
 namespace {
 
-class FakeEngine {
- public:
-  // `silent_on`: requests whose path contains it get no answer at all.
-  explicit FakeEngine(std::string silent_on) : silent_on_(std::move(silent_on)) {
-    path_ = "/tmp/dm-fake-engine-" + std::to_string(::getpid()) + ".sock";
-    ::unlink(path_.c_str());
-    listener_ = ::socket(AF_UNIX, SOCK_STREAM, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path_.c_str());
-    if (::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::listen(listener_, 16) != 0)
-      throw std::runtime_error("cannot listen on " + path_);
-    acceptor_ = std::thread([this] { accept_loop(); });
-  }
+using dm::testing::FakeAnswer;
+using dm::testing::FakeEngine;
+using dm::testing::FakeRequest;
 
-  ~FakeEngine() {
-    stop_ = true;
-    ::shutdown(listener_, SHUT_RDWR);
-    ::close(listener_);
-    acceptor_.join();
-    for (int fd : connections_) ::shutdown(fd, SHUT_RDWR);
-    for (auto& t : handlers_) t.join();
-    for (int fd : connections_) ::close(fd);
-    ::unlink(path_.c_str());
-  }
+// What the calls before the fault get: no containers, no network yet (created
+// on request), the image present.
+FakeAnswer empty_engine(const FakeRequest& r) {
+  if (r.path == "/containers/json") return FakeAnswer::json(200, "[]");
+  if (r.method == "GET" && r.path.rfind("/networks/", 0) == 0)
+    return FakeAnswer::json(404, R"({"message":"network not found"})");
+  if (r.path == "/networks/create") return FakeAnswer::json(201, R"({"Id":"fake-network"})");
+  if (r.path.rfind("/images/", 0) == 0)
+    return FakeAnswer::json(200, R"({"Id":"sha256:fake","RepoTags":["fake:latest"]})");
+  if (r.method == "DELETE") return FakeAnswer::json(204, "");
+  return FakeAnswer::standard(r);
+}
 
-  std::string address() const { return "unix://" + path_; }
-  std::vector<std::string> requests() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return requests_;
-  }
-
- private:
-  void accept_loop() {
-    while (!stop_) {
-      int fd = ::accept(listener_, nullptr, nullptr);
-      if (fd < 0) return;
-      std::lock_guard<std::mutex> lock(mutex_);
-      connections_.push_back(fd);
-      handlers_.emplace_back([this, fd] { serve(fd); });
-    }
-  }
-
-  // One connection, several requests (the client keeps connections alive).
-  void serve(int fd) {
-    std::string buffer;
-    char chunk[4096];
-    while (!stop_) {
-      size_t end;
-      while ((end = buffer.find("\r\n\r\n")) == std::string::npos) {
-        ssize_t n = ::read(fd, chunk, sizeof chunk);
-        if (n <= 0) return;
-        buffer.append(chunk, n);
-      }
-      std::string head = buffer.substr(0, end);
-      size_t length = 0;
-      auto cl = head.find("Content-Length: ");
-      if (cl != std::string::npos) length = std::stoul(head.substr(cl + 16));
-      while (buffer.size() < end + 4 + length) {
-        ssize_t n = ::read(fd, chunk, sizeof chunk);
-        if (n <= 0) return;
-        buffer.append(chunk, n);
-      }
-      buffer.erase(0, end + 4 + length);
-      std::string line = head.substr(0, head.find("\r\n"));
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        requests_.push_back(line);
-      }
-      if (line.find(silent_on_) != std::string::npos) {
-        while (!stop_) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        return;
-      }
-      answer(fd, line);
-    }
-  }
-
-  static void answer(int fd, const std::string& line) {
-    int status = 200;
-    std::string body;
-    if (line.find("/_ping") != std::string::npos) {
-      body = "OK";
-    } else if (line.find("/containers/json") != std::string::npos) {
-      body = "[]";
-    } else if (line.find("/networks/") != std::string::npos && line.rfind("GET", 0) == 0) {
-      status = 404;
-      body = "{\"message\":\"network not found\"}";
-    } else if (line.find("/networks/create") != std::string::npos) {
-      status = 201;
-      body = "{\"Id\":\"fake-network\"}";
-    } else if (line.find("/images/") != std::string::npos) {
-      body = "{\"Id\":\"sha256:fake\",\"RepoTags\":[\"fake:latest\"]}";
-    } else {
-      status = 500;
-      body = "{\"message\":\"the fake engine does not know this call\"}";
-    }
-    std::string reply = "HTTP/1.1 " + std::to_string(status) + " X\r\nApi-Version: 1.41\r\n" +
-                        "Content-Type: application/json\r\nContent-Length: " +
-                        std::to_string(body.size()) + "\r\n\r\n" + body;
-    (void)!::write(fd, reply.data(), reply.size());
-  }
-
-  std::string silent_on_;
-  std::string path_;
-  int listener_ = -1;
-  std::atomic<bool> stop_{false};
-  std::thread acceptor_;
-  std::mutex mutex_;
-  std::vector<int> connections_;
-  std::vector<std::thread> handlers_;
-  std::vector<std::string> requests_;
-};
-
-TEST(EngineFaults, AnEngineThatGoesSilentMidStartFailsTheServiceInsteadOfHanging) {
-  FakeEngine fake("/containers/create");
+dm_client* open_client(const FakeEngine& fake) {
   dm_client_options options = DM_CLIENT_OPTIONS_INIT;
   std::string address = fake.address();
   options.host = address.c_str();
   options.timeout = 1;
   dm_client* client = nullptr;
-  ASSERT_EQ(dm_client_open(&client, &options), DM_OK) << dm_error_last();
+  EXPECT_EQ(dm_client_open(&client, &options), DM_OK) << dm_error_last();
+  return client;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point began) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+}
+
+TEST(EngineFaults, AnEngineThatGoesSilentMidStartFailsTheServiceInsteadOfHanging) {
+  FakeEngine fake([](const FakeRequest& r) {
+    if (r.path == "/containers/create") return FakeAnswer::silent();
+    return empty_engine(r);
+  });
+  dm_client* client = open_client(fake);
+  ASSERT_NE(client, nullptr);
 
   dm_group* group = nullptr;
   ASSERT_EQ(dm_group_new(&group, "fault"), DM_OK);
@@ -153,17 +63,98 @@ TEST(EngineFaults, AnEngineThatGoesSilentMidStartFailsTheServiceInsteadOfHanging
   dm_result* result = nullptr;
   auto began = std::chrono::steady_clock::now();
   EXPECT_EQ(dm_group_start(&result, group, client, nullptr), DM_EFAILED) << dm_error_last();
-  double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
-  EXPECT_LT(took, 30.0) << "the start waited far past the client's 1 s timeout";
+  EXPECT_LT(seconds_since(began), 30.0) << "the start waited far past the client's 1 s timeout";
   ASSERT_NE(result, nullptr);
   EXPECT_EQ(dm_result_outcome(result, 0), DM_OUTCOME_FAILED);
   std::string reason = dm_result_reason(result, 0);
   EXPECT_NE(reason.find("did not answer"), std::string::npos) << reason;
   EXPECT_EQ(dm_result_outcome(result, 1), DM_OUTCOME_SKIPPED);
-  bool asked = false;
-  for (const auto& r : fake.requests()) asked = asked || r.find("/containers/create") != std::string::npos;
-  EXPECT_TRUE(asked) << "the fake engine never saw the create call";
+  EXPECT_GE(fake.count("POST", "/containers/create"), 1u) << "the fake never saw the create call";
 
+  dm_result_free(result);
+  dm_group_free(group);
+  dm_client_free(client);
+}
+
+// `stop --remove` over a container list the engine should never send.
+struct StopOutcome {
+  int status;
+  std::string message;
+};
+
+StopOutcome stop_remove_with_list(const std::string& group_name, const std::string& list) {
+  FakeEngine fake([&](const FakeRequest& r) {
+    if (r.path == "/containers/json") return FakeAnswer::json(200, list);
+    return empty_engine(r);
+  });
+  dm_client* client = open_client(fake);
+  dm_group* group = nullptr;
+  EXPECT_EQ(dm_group_new(&group, group_name.c_str()), DM_OK);
+  dm_service* db = nullptr;
+  dm_group_add_service(&db, group, "db", "fake:latest");
+  dm_stop_options options = DM_STOP_OPTIONS_INIT;
+  options.remove = 1;
+  options.timeout = 0;
+  dm_result* result = nullptr;
+  auto began = std::chrono::steady_clock::now();
+  int status = dm_group_stop(&result, group, client, &options);
+  EXPECT_LT(seconds_since(began), 30.0);
+  StopOutcome out{status, dm_error_last()};
+  // What the fake saw, checked here while it still exists.
+  if (status == DM_OK) {
+    bool removed = fake.count("DELETE", "/containers/0123456789ab") == 1;
+    if (!removed) out.message = "the nameless container was not removed";
+  }
+  dm_result_free(result);
+  dm_group_free(group);
+  dm_client_free(client);
+  return out;
+}
+
+TEST(EngineFaults, StopRemoveWithAListEntryWithoutNamesIsAnEngineErrorNotAnAbort) {
+  // Seen in the field: `stop --remove` died with std::out_of_range, exit 134.
+  StopOutcome out = stop_remove_with_list(
+      "fault-nonames", R"([{"Id":"0123456789ab","State":"running","Labels":{}}])");
+  EXPECT_EQ(out.status, DM_EENGINE) << out.message;
+  EXPECT_NE(out.message.find("GET /containers/json"), std::string::npos) << out.message;
+  EXPECT_NE(out.message.find("'Names'"), std::string::npos) << out.message;
+}
+
+TEST(EngineFaults, StopRemoveWithNamesAsAnObjectIsAnEngineErrorNotAnAbort) {
+  StopOutcome out = stop_remove_with_list(
+      "fault-namesobj",
+      R"([{"Id":"0123456789ab","Names":{"0":"/x"},"State":"running","Labels":{}}])");
+  EXPECT_EQ(out.status, DM_EENGINE) << out.message;
+  EXPECT_NE(out.message.find("'Names' is an object, not a list"), std::string::npos)
+      << out.message;
+}
+
+TEST(EngineFaults, StopRemoveOfAContainerWithNoNameAtAllRemovesItByItsId) {
+  // Names is a list, but empty; no service label: an orphan known by id only.
+  StopOutcome out = stop_remove_with_list(
+      "fault-orphan",
+      R"([{"Id":"0123456789ab","Names":[],"State":"exited",
+           "Labels":{"io.drillmaster.group":"fault-orphan"}}])");
+  EXPECT_EQ(out.status, DM_OK) << out.message;
+}
+
+TEST(EngineFaults, AHugeErrorBodyGivesAShortMessage) {
+  // A 500 whose body is 20 MB printed 20 MB to stderr.
+  FakeEngine fake([](const FakeRequest& r) {
+    if (r.path == "/containers/json")
+      return FakeAnswer::text(500, std::string(20 << 20, 'z'));
+    return empty_engine(r);
+  });
+  dm_client* client = open_client(fake);
+  dm_group* group = nullptr;
+  ASSERT_EQ(dm_group_new(&group, "fault-huge"), DM_OK);
+  dm_service* db = nullptr;
+  dm_group_add_service(&db, group, "db", "fake:latest");
+  dm_result* result = nullptr;
+  EXPECT_EQ(dm_group_start(&result, group, client, nullptr), DM_EENGINE);
+  std::string message = dm_error_last();
+  EXPECT_LT(message.size(), 1000u) << message.substr(0, 2000);
+  EXPECT_NE(message.find("(cut: 20971520 bytes in all)"), std::string::npos) << message;
   dm_result_free(result);
   dm_group_free(group);
   dm_client_free(client);

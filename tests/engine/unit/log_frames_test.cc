@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/error.h"
+
 namespace dm::engine {
 namespace {
 
@@ -23,7 +25,7 @@ using Pieces = std::vector<std::pair<LogStream, std::string>>;
 
 LogFn collect(Pieces* pieces) {
   return [pieces](LogStream s, const std::string& data) {
-    pieces->emplace_back(s, data);
+    if (pieces) pieces->emplace_back(s, data);
     return true;
   };
 }
@@ -90,15 +92,65 @@ TEST(LogDemuxer, StopsWhenTheCallbackSaysSo) {
   EXPECT_EQ(calls, 1);
 }
 
-TEST(LineSplitter, JoinsLinesAcrossChunks) {
-  std::vector<std::string> got;
-  LineSplitter s;
-  auto add = [&](const std::string& line) { got.push_back(line); };
-  std::string text = "{\"a\":1}\r\n{\"b\":\n2}\n\n{\"c\":3}";
-  s.feed(text.data(), 5, add);
-  s.feed(text.data() + 5, text.size() - 5, add);
-  s.finish(add);
-  EXPECT_EQ(got, (std::vector<std::string>{"{\"a\":1}", "{\"b\":", "2}", "{\"c\":3}"}));
+TEST(LogDemuxer, AHeaderOfAnUnknownStreamMeansTheBytesAreNotFramed) {
+  std::string text = "{\"Id\": \"not a log\"}";  // '{' is no stream
+  LogDemuxer d(false, "GET /containers/abc/logs");
+  try {
+    d.feed(text.data(), text.size(), collect(nullptr));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.status(), DM_EENGINE);
+    EXPECT_NE(std::string(e.what()).find("GET /containers/abc/logs"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("not a framed log"), std::string::npos);
+  }
+}
+
+TEST(LogDemuxer, AnErrorTheEngineSendsInTheStreamIsAnEngineError) {
+  Pieces got;
+  std::string chunk = frame(1, "before\n") + frame(3, "error from daemon in stream: oops");
+  LogDemuxer d(false);
+  try {
+    d.feed(chunk.data(), chunk.size(), collect(&got));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.status(), DM_EENGINE);
+    EXPECT_NE(std::string(e.what()).find("error from daemon in stream: oops"), std::string::npos);
+  }
+  EXPECT_EQ(got.size(), 1u);
+}
+
+TEST(LogDemuxer, AFrameOfAHugeDeclaredSizeIsPassedOnAsItComesNotHeld) {
+  // A header claiming 4 GiB, then 3 MiB of payload: never 4 GiB in memory.
+  std::string header = frame(2, "");
+  header[4] = header[5] = header[6] = header[7] = '\xFF';
+  Pieces got;
+  LogDemuxer d(false);
+  d.feed(header.data(), header.size(), collect(&got));
+  std::string chunk(65536, 'p');
+  size_t delivered = 0;
+  for (int i = 0; i < 48; ++i) {
+    d.feed(chunk.data(), chunk.size(), collect(&got));
+    EXPECT_LE(d.pending(), kMaxHeldFrame + chunk.size());
+  }
+  for (const auto& piece : got) {
+    EXPECT_EQ(piece.first, LogStream::Stderr);
+    delivered += piece.second.size();
+  }
+  EXPECT_GT(delivered, 0u);
+  EXPECT_THROW(d.finish(), Error);  // the stream ended inside that frame
+}
+
+TEST(LogDemuxer, AStreamCutInsideAFrameIsAnEngineErrorAtTheEnd) {
+  std::string text = frame(1, "whole\n") + frame(1, "cut short").substr(0, 11);
+  Pieces got;
+  LogDemuxer d(false);
+  d.feed(text.data(), text.size(), collect(&got));
+  EXPECT_EQ(got.size(), 1u);
+  EXPECT_THROW(d.finish(), Error);
+  LogDemuxer whole(false);
+  std::string fine = frame(1, "a");
+  whole.feed(fine.data(), fine.size(), collect(&got));
+  EXPECT_NO_THROW(whole.finish());
 }
 
 }  // namespace

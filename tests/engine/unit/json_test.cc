@@ -22,6 +22,20 @@ TEST(Json, ReadsWhatIsThereAndFallsBackForTheRest) {
   EXPECT_EQ(v["Labels"].items()[0].key(), "a");
 }
 
+TEST(Json, IntegersOutOfRangeOrWithAFractionAreNotIntegers) {
+  // Converting 1e300 to int64_t is undefined behaviour: it must never happen.
+  Json json = Json::parse(R"([1e300,-1e300,9223372036854775808,-9223372036854775808,2.5,-0.0,7])");
+  std::vector<JsonView> v = json.view().items();
+  EXPECT_EQ(v[0].integer(-1), -1);
+  EXPECT_EQ(v[1].integer(-1), -1);
+  EXPECT_EQ(v[2].integer(-1), -1);
+  EXPECT_EQ(v[3].integer(-1), INT64_MIN);
+  EXPECT_FALSE(v[4].is_integer());
+  EXPECT_EQ(v[4].number(), 2.5);
+  EXPECT_EQ(v[5].integer(-1), 0);
+  EXPECT_EQ(v[6].integer(-1), 7);
+}
+
 TEST(Json, BuildsBodies) {
   Json inner = Json::object();
   inner.set("Aliases", std::vector<std::string>{"db"});

@@ -9,7 +9,7 @@
 #include <set>
 
 #include "common/error.h"
-#include "engine_fixture.h"
+#include "engine/engine_fixture.h"
 
 namespace fs = std::filesystem;
 
@@ -33,6 +33,21 @@ TEST(DockerIgnore, PatternsAndNegation) {
   EXPECT_FALSE(ignore.excluded("src/main.c"));
   EXPECT_TRUE(ignore.has_negations());
   EXPECT_FALSE(DockerIgnore({"*.log"}).has_negations());
+}
+
+TEST(DockerIgnore, PatternsFullOfDoubleStarsAreMatchedInLinearSteps) {
+  // Found by fuzzing: "**/**/.../x" against a deep path that does not match
+  // tried every way of splitting the path among the "**"s (exponential).
+  std::string pattern, path;
+  for (int i = 0; i < 40; ++i) pattern += "**/";
+  for (int i = 0; i < 60; ++i) path += "d/";
+  DockerIgnore ignore({pattern + "nomatch", "!" + pattern + "keep"});
+  EXPECT_FALSE(ignore.excluded(path + "file"));
+  EXPECT_TRUE(DockerIgnore({pattern + "file"}).excluded(path + "file"));
+  EXPECT_TRUE(DockerIgnore({"**"}).excluded("a/b"));
+  EXPECT_TRUE(DockerIgnore({"a/**/b"}).excluded("a/b"));
+  EXPECT_TRUE(DockerIgnore({"a/**/b"}).excluded("a/x/y/b/c"));
+  EXPECT_FALSE(DockerIgnore({"a/**/b"}).excluded("a/x/y/c"));
 }
 
 class BuildContextTest : public ::testing::Test {

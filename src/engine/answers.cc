@@ -1,0 +1,192 @@
+#include "engine/answers.h"
+
+#include "common/error.h"
+#include "engine/answer.h"
+#include "engine/excerpt.h"
+
+namespace dm::engine {
+
+namespace {
+
+std::string entry(size_t index) { return "entry #" + std::to_string(index + 1); }
+
+// "49153" -> 49153; 0 (the engine's pick, or unreadable) for anything that
+// is not a port number.
+int port_number(const std::string& text) {
+  if (text.empty() || text.size() > 5) return 0;
+  int value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return 0;
+    value = value * 10 + (c - '0');
+  }
+  return value <= 65535 ? value : 0;
+}
+
+// NetworkSettings.Ports: {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "49153"}], "81/tcp": null}
+std::vector<PortBinding> published_ports(JsonView ports) {
+  std::vector<PortBinding> out;
+  for (const JsonView& port : ports.items())
+    for (const JsonView& binding : port.items()) {
+      PortBinding b;
+      b.container_port = port.key();
+      b.host_ip = binding["HostIp"].str();
+      b.host_port = port_number(binding["HostPort"].str());
+      out.push_back(b);
+    }
+  return out;
+}
+
+ContainerSummary summary(const Answer& answer, JsonView c, const std::string& subject) {
+  ContainerSummary s;
+  s.id = answer.nonempty_string(c, "Id", subject);
+  for (std::string name : answer.string_list(c, "Names", subject)) {
+    if (!name.empty() && name[0] == '/') name.erase(0, 1);
+    s.names.push_back(name);
+  }
+  s.state = answer.string(c, "State", subject);
+  s.image = c["Image"].str();
+  s.image_id = c["ImageID"].str();
+  s.status = c["Status"].str();
+  s.command = c["Command"].str();
+  s.labels = c["Labels"].string_map();
+  for (const JsonView& p : c["Ports"].items()) {
+    int64_t public_port = p["PublicPort"].integer(-1);
+    int64_t private_port = p["PrivatePort"].integer(-1);
+    // Exposed but not published, or not a port at all.
+    if (public_port < 0 || public_port > 65535 || private_port < 0 || private_port > 65535)
+      continue;
+    PortBinding b;
+    b.container_port = std::to_string(private_port) + "/" + p["Type"].str("tcp");
+    b.host_ip = p["IP"].str();
+    b.host_port = static_cast<int>(public_port);
+    s.ports.push_back(b);
+  }
+  return s;
+}
+
+NetworkSummary network(const Answer& answer, JsonView n, const std::string& subject) {
+  NetworkSummary s;
+  s.id = answer.nonempty_string(n, "Id", subject);
+  s.name = answer.string(n, "Name", subject);
+  s.labels = n["Labels"].string_map();
+  // Keys are container ids; only inspect fills this map.
+  for (const JsonView& c : n["Containers"].items()) s.container_ids.push_back(c.key());
+  return s;
+}
+
+}  // namespace
+
+VersionInfo parse_version(const std::string& body, const std::string& request) {
+  Answer answer(request, body);
+  JsonView v = answer.object(answer.root());
+  VersionInfo info;
+  info.version = answer.string(v, "Version");
+  info.api_version = answer.string(v, "ApiVersion");
+  info.min_api_version = v["MinAPIVersion"].str();
+  info.os = v["Os"].str();
+  info.arch = v["Arch"].str();
+  return info;
+}
+
+std::vector<ContainerSummary> parse_container_list(const std::string& body,
+                                                   const std::string& request) {
+  Answer answer(request, body);
+  std::vector<ContainerSummary> out;
+  size_t index = 0;
+  for (const JsonView& c : answer.list(answer.root()).items()) {
+    out.push_back(summary(answer, c, entry(index)));
+    ++index;
+  }
+  return out;
+}
+
+ContainerInfo parse_container_inspect(const std::string& body, const std::string& request) {
+  Answer answer(request, body);
+  JsonView c = answer.object(answer.root());
+  ContainerInfo info;
+  info.id = answer.nonempty_string(c, "Id");
+  info.name = answer.string(c, "Name");
+  if (!info.name.empty() && info.name[0] == '/') info.name.erase(0, 1);
+  info.state = answer.string(c, "State.Status");
+  info.running = answer.boolean(c, "State.Running");
+  int64_t exit_code = answer.integer(c, "State.ExitCode");
+  if (exit_code < INT32_MIN || exit_code > INT32_MAX)
+    answer.wrong("", "State.ExitCode", std::to_string(exit_code), "an exit code");
+  info.exit_code = static_cast<int>(exit_code);
+  JsonView config = answer.object_member(c, "Config");
+  JsonView state = c["State"];
+  info.image_id = c["Image"].str();
+  info.error = state["Error"].str();
+  info.health = state["Health"]["Status"].str();
+  info.labels = config["Labels"].string_map();
+  info.image = config["Image"].str();
+  info.tty = config["Tty"].boolean();
+  info.env = config["Env"].string_list();
+  info.entrypoint = config["Entrypoint"].string_list();
+  info.cmd = config["Cmd"].string_list();
+  info.user = config["User"].str();
+  info.stop_signal = config["StopSignal"].str();
+  for (const JsonView& m : c["Mounts"].items())
+    info.mounts.push_back(Mount{m["Type"].str() == "volume" ? m["Name"].str() : m["Source"].str(),
+                                m["Destination"].str(), !m["RW"].boolean(true)});
+  JsonView settings = c["NetworkSettings"];
+  info.ports = published_ports(settings["Ports"]);
+  for (const JsonView& network : settings["Networks"].items()) {
+    info.network_ips[network.key()] = network["IPAddress"].str();
+    info.network_aliases[network.key()] = network["Aliases"].string_list();
+  }
+  return info;
+}
+
+int64_t parse_container_wait(const std::string& body, const std::string& request) {
+  Answer answer(request, body);
+  JsonView v = answer.object(answer.root());
+  // {"Error": {"Message": "..."}}: the wait itself failed; no exit code to read.
+  std::string error = v["Error"]["Message"].str();
+  if (!error.empty()) throw Error(DM_EENGINE, "engine answered " + request + ": " + excerpt(error));
+  return answer.integer(v, "StatusCode");
+}
+
+std::string parse_created_id(const std::string& body, const std::string& request) {
+  Answer answer(request, body);
+  return answer.nonempty_string(answer.root(), "Id");
+}
+
+std::vector<NetworkSummary> parse_network_list(const std::string& body,
+                                               const std::string& request) {
+  Answer answer(request, body);
+  std::vector<NetworkSummary> out;
+  size_t index = 0;
+  for (const JsonView& n : answer.list(answer.root()).items()) {
+    out.push_back(network(answer, n, entry(index)));
+    ++index;
+  }
+  return out;
+}
+
+NetworkSummary parse_network_inspect(const std::string& body, const std::string& request) {
+  Answer answer(request, body);
+  return network(answer, answer.root(), "");
+}
+
+ImageInfo parse_image_inspect(const std::string& body, const std::string& request) {
+  Answer answer(request, body);
+  JsonView v = answer.object(answer.root());
+  ImageInfo info;
+  info.id = answer.nonempty_string(v, "Id");
+  info.tags = v["RepoTags"].string_list();
+  info.labels = v["Config"]["Labels"].string_map();
+  return info;
+}
+
+std::string error_message(const std::string& body, size_t total) {
+  std::string message;
+  try {
+    message = Json::parse(body).view()["message"].str();
+  } catch (const Error&) {  // not JSON: a proxy, an old engine, or a cut body
+  }
+  if (!message.empty()) return excerpt(message);
+  return excerpt(body, total);
+}
+
+}  // namespace dm::engine

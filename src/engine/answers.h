@@ -1,0 +1,62 @@
+// The engine's JSON answers turned into the client's structs.
+//
+// One free function per kind of answer, apart from the socket, so each can be
+// unit-tested and fuzzed on its own. `body` is the answer's text; `request`
+// ("GET /containers/json", "POST /containers/abc/wait") names it in errors.
+//
+// Fields the library relies on are required: missing, null or of the wrong
+// type, they are dm::Error(DM_EENGINE) naming the request and the field
+// (engine/answer.h). Every other field is optional and read tolerantly,
+// because the engine adds and drops fields between versions.
+#ifndef DM_ENGINE_ANSWERS_H
+#define DM_ENGINE_ANSWERS_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/client.h"
+
+namespace dm::engine {
+
+// GET /version. Required: Version, ApiVersion.
+VersionInfo parse_version(const std::string& body, const std::string& request = "GET /version");
+
+// GET /containers/json: a list. Required per entry: Id, Names (a list of
+// strings, possibly empty), State.
+std::vector<ContainerSummary> parse_container_list(
+    const std::string& body, const std::string& request = "GET /containers/json");
+
+// GET /containers/{id}/json. Required: Id, Name, State.Status,
+// State.Running, State.ExitCode, Config (an object).
+ContainerInfo parse_container_inspect(const std::string& body,
+                                      const std::string& request = "GET /containers/{id}/json");
+
+// POST /containers/{id}/wait: the exit code (StatusCode, required). An
+// Error.Message the engine reports instead is DM_EENGINE quoting it.
+int64_t parse_container_wait(const std::string& body,
+                             const std::string& request = "POST /containers/{id}/wait");
+
+// POST /containers/create and /networks/create: the new object's Id.
+std::string parse_created_id(const std::string& body, const std::string& request);
+
+// GET /networks: a list. Required per entry: Id, Name.
+std::vector<NetworkSummary> parse_network_list(const std::string& body,
+                                               const std::string& request = "GET /networks");
+
+// GET /networks/{id}. Required: Id, Name.
+NetworkSummary parse_network_inspect(const std::string& body,
+                                     const std::string& request = "GET /networks/{id}");
+
+// GET /images/{name}/json. Required: Id.
+ImageInfo parse_image_inspect(const std::string& body,
+                              const std::string& request = "GET /images/{name}/json");
+
+// The engine's own words in an error answer: {"message": "..."} when it is
+// JSON, else the text itself; "" when there is nothing. Quoted short and on
+// one line (engine/excerpt.h); `total` as in excerpt().
+std::string error_message(const std::string& body, size_t total = 0);
+
+}  // namespace dm::engine
+
+#endif

@@ -1,0 +1,29 @@
+// The body of an error answer (any status the engine or a proxy sends), as
+// quoted in messages: short, one line, no raw control bytes.
+#include "engine/answers.h"
+#include "engine/excerpt.h"
+#include "fuzz.h"
+
+namespace {
+
+void check_quote(const std::string& quote) {
+  if (quote.size() > dm::engine::kQuoteLimit + 64) {
+    std::fprintf(stderr, "a quote of %zu bytes\n", quote.size());
+    std::abort();
+  }
+  for (unsigned char c : quote)
+    if (c < 0x20 || c == 0x7F) {
+      std::fprintf(stderr, "a raw control byte 0x%02x in a quote\n", c);
+      std::abort();
+    }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string body = dm::fuzz::text(data, size);
+  check_quote(dm::engine::error_message(body));
+  check_quote(dm::engine::error_message(body, body.size() + 52428800));
+  check_quote(dm::engine::excerpt(body));
+  return 0;
+}
