@@ -10,7 +10,8 @@
 // non-2xx answer or an error inside a streamed answer (the message carries the
 // daemon's own words), DM_ETIMEOUT when a request's deadline passes. 304 on
 // start/stop is success. Every request has a deadline except wait and log
-// follow, which end when the container does or when `cancel` says so.
+// follow, which end when the container does or when `cancel` says so; a
+// ScopedDeadline (engine/deadline.h) on the calling thread shortens it.
 #ifndef DM_ENGINE_CLIENT_H
 #define DM_ENGINE_CLIENT_H
 
@@ -193,6 +194,8 @@ class Client {
   virtual std::optional<int64_t> container_wait(const std::string& id,
                                                 const std::atomic<bool>* cancel = nullptr) = 0;
   virtual void container_remove(const std::string& id, bool force, bool volumes) = 0;
+  // Gives the container a new name; DM_ECONFLICT when another container has it.
+  virtual void container_rename(const std::string& id, const std::string& name) = 0;
   virtual ContainerInfo container_inspect(const std::string& id) = 0;
   virtual std::vector<ContainerSummary> container_list(const Labels& label_filters,
                                                        bool all) = 0;
