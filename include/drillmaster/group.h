@@ -155,10 +155,10 @@ DM_EXTERN(void) dm_result_free(dm_result *result);
  * fails: DM_EINVALID, *out NULL). Otherwise it writes a result to *out and
  * returns DM_OK when every service asked for reached its goal, DM_EFAILED
  * when some failed, DM_ECANCELLED when dm_group_cancel() interrupted it, or
- * DM_EUNREACHABLE / DM_EENGINE when the engine failed before any service was
- * attempted (then *out may be NULL). The caller frees the result. They block
- * the calling thread until done; event and hook callbacks run on worker
- * threads meanwhile. */
+ * DM_EUNREACHABLE / DM_EENGINE / DM_ETIMEOUT when the engine failed (or did
+ * not answer in time) before any service was attempted (then *out may be
+ * NULL). The caller frees the result. They block the calling thread until
+ * done; event and hook callbacks run on worker threads meanwhile. */
 
 typedef struct dm_start_options {
 	unsigned int version;
