@@ -5,15 +5,16 @@
  * and network drillmaster makes carries the labels io.drillmaster.group,
  * io.drillmaster.service, io.drillmaster.config-hash and
  * io.drillmaster.version, and is found again by those labels, never by name.
- * A container is named <group>-<service>-1 once it is set up: started,
- * pinged and initialised (post_start_init). Until then it is named
- * <group>-<service>-1.setup. The engine keeps that name, so a container whose
- * setup was interrupted (the process was killed, the machine rebooted) is
- * never taken for a set-up one: the next start removes it and gives the
+ * Containers are named <group>-<service>-1 once set up. A new container of a
+ * service with a ping or a post_start_init hook is created as
+ * <group>-<service>-1.setup and gets its final name only once it was
+ * started, pinged and initialised. The engine keeps that name, so a container
+ * whose setup was interrupted (the process was killed, the machine rebooted)
+ * is never taken for a set-up one: the next start removes it and gives the
  * service a new container, and post_start_init runs exactly once per
- * container. Containers made by drillmaster 0.1 carry their final name and
- * are reused as before. Services are reachable on the network under the
- * service's name.
+ * container. A container that was never started is never reused either.
+ * Containers made by drillmaster 0.1 carry their final name and are reused as
+ * before. Services are reachable on the network under the service's name.
  *
  * Threading: a group is used by one operation at a time (a second operation
  * on the same group waits for the first); dm_group_cancel() may be called
@@ -191,9 +192,9 @@ typedef struct dm_start_options {
  * being pinged fails at once, with its exit code and the end of its logs. A
  * service without a ping is ready when its container still runs once
  * started; one that has exited by then fails the same way. Its container is
- * watched until the start returns: one that exits meanwhile (its dependants
- * may have started already) is reported FAILED too, with its code and logs,
- * and removed when this start made it. */
+ * looked at again when the start ends: one that has exited meanwhile (its
+ * dependants may have started already) is reported FAILED too, with its code
+ * and logs, and removed when this start made it. */
 DM_EXTERN(int) dm_group_start(dm_result **out, dm_group *group, dm_client *client,
                               const dm_start_options *opts);
 

@@ -21,9 +21,10 @@ inline constexpr const char* kVersionLabel = "io.drillmaster.version";
 // initialised); until then it carries its setup name.
 std::string container_name(const model::GroupDef& group, const model::ServiceDef& service);
 
-// "<group>-<service>-1.setup": the name a new container is created under. The
-// engine keeps it, so a container whose setup was interrupted (a kill, a
-// crash, a reboot) is known for what it is by whoever starts the group next.
+// "<group>-<service>-1.setup": the name a new container with setup steps (a
+// ping, an init) is created under. The engine keeps it, so a container whose
+// setup was interrupted (a kill, a crash, a reboot) is known for what it is
+// by whoever starts the group next.
 std::string setup_name(const std::string& final_name);
 
 // Whether `c` may be taken for a set-up container named `final_name`: it

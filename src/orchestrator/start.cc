@@ -14,10 +14,11 @@
 //   exited, same config + image  -> started again, pinged (no pre_start/init)
 //   otherwise                    -> pre_start, create, start, ping, init;
 //                                   outdated containers removed
-// Only a set-up container is reused (identity.h, set_up()): a new one is
-// created under its setup name and renamed to its final name once start, ping
-// and init have all succeeded, so one whose setup was interrupted (a kill, a
-// crash) is recognised by the next start, removed and made again.
+// Only a set-up container is reused (identity.h, set_up()): a new one with a
+// ping or an init is created under its setup name and renamed to its final
+// name once start, ping and init have all succeeded, so one whose setup was
+// interrupted (a kill, a crash) is recognised by the next start, removed and
+// made again.
 //
 // Every engine request a worker makes is bounded (engine/deadline.h): by the
 // service's timeout, at least kEngineMarginSeconds, counted afresh for each
@@ -26,6 +27,7 @@
 // exception leaves its thread, each becomes that service's failure.
 #include <algorithm>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -84,11 +86,10 @@ class StartRun {
     Outcome outcome;
     Readiness readiness = Readiness::Pending;
     std::string created_id;  // a container this run made: removed if the service fails
-    // A service without a ping: the watch on its container, kept until the
-    // operation ends, and whether this run made that container.
-    ExitWatch* watch = nullptr;
-    std::string watched_id;
-    bool watched_new = false;
+    // A service without a ping: its container, looked at again when the
+    // operation ends, and whether this run made it.
+    std::string unpinged_id;
+    bool unpinged_new = false;
   };
 
   bool recreate(size_t i) const {
@@ -112,6 +113,14 @@ class StartRun {
     if (recreate(i) || t.existing.empty() || t.existing.front().state != "running") return false;
     if (options_.build && !t.def->build_context.empty()) return false;
     return reusable(i, t.existing.front());
+  }
+  // Whether a new container of the service has steps after its start (a
+  // ping, an init) that a kill could interrupt unseen. Only then is it
+  // created under its setup name: without them, a container is set up once
+  // started, which the engine shows by itself (a "created" one is not).
+  bool has_setup_steps(size_t i) const {
+    const model::Hooks& hooks = tasks_[i].def->hooks;
+    return hooks.ping != nullptr || hooks.post_start_init != nullptr;
   }
   // Whether container `c` may serve the service again: set up, and made from
   // the current definition (and image, when known).
@@ -345,7 +354,7 @@ void StartRun::bring_up_again(size_t i, const engine::ContainerSummary& containe
 std::string StartRun::create(size_t i) {
   Task& t = tasks_[i];
   engine::ContainerSpec spec = t.spec;
-  spec.name = setup_name(t.spec.name);
+  if (has_setup_steps(i)) spec.name = setup_name(t.spec.name);
   events_.emit(t.def->name, DM_PHASE_CREATING, t.spec.name);
   engine::ScopedDeadline step(step_seconds(i), step_budget(i));
   try {
@@ -360,18 +369,18 @@ std::string StartRun::create(size_t i) {
 // finished: each stopped (with the default grace period) and removed.
 void StartRun::remove_outdated(size_t i) {
   Task& t = tasks_[i];
+  const double stop_seconds = kOutdatedGraceSeconds + kEngineMarginSeconds;
   for (const auto& c : t.existing) {
     if (c.state == "running") {
-      engine::ScopedDeadline step(kOutdatedGraceSeconds + kEngineMarginSeconds,
-                                  "the " + seconds_text(kOutdatedGraceSeconds + kEngineMarginSeconds) +
-                                      " s allowed for stopping an outdated container");
+      engine::ScopedDeadline step(stop_seconds, "the " + seconds_text(stop_seconds) +
+                                                    " s allowed for stopping an outdated container");
       engine_.container_stop(c.id, kOutdatedGraceSeconds);
     }
     engine::ScopedDeadline step(step_seconds(i), step_budget(i));
     engine_.container_remove(c.id, /*force=*/true, /*volumes=*/false);
-    events_.emit(t.def->name, DM_PHASE_REMOVED,
-                 (set_up(c, t.spec.name) ? "outdated container " : "container whose setup did not finish ") +
-                     c.id.substr(0, 12));
+    std::string what = set_up(c, t.spec.name) ? "outdated container "
+                                              : "container whose setup did not finish ";
+    events_.emit(t.def->name, DM_PHASE_REMOVED, what + c.id.substr(0, 12));
   }
   t.existing.clear();
 }
@@ -405,13 +414,12 @@ void StartRun::await_ready(size_t i, const std::string& id, bool made_here,
   Task& t = tasks_[i];
   if (t.def->hooks.ping == nullptr) {
     // Without a ping, ready means still running once started. An exit after
-    // this look is caught by the watch, which lasts as long as the operation.
+    // this look is found when the operation ends (report_late_exits).
     engine::ScopedDeadline step(step_seconds(i), step_budget(i));
     engine::ContainerInfo info = engine_.container_inspect(id);
     if (!info.running) throw exited(id, info.exit_code, "right after it started");
-    t.watch = &watches_.watch(engine_, id);
-    t.watched_id = id;
-    t.watched_new = made_here;
+    t.unpinged_id = id;
+    t.unpinged_new = made_here;
     return;
   }
   events_.emit(t.def->name, DM_PHASE_PINGING);
@@ -464,6 +472,7 @@ void StartRun::await_ready(size_t i, const std::string& id, bool made_here,
 // alone and the service fails, saying so.
 void StartRun::finish_setup(size_t i) {
   Task& t = tasks_[i];
+  if (!has_setup_steps(i)) return;  // created under its final name
   engine::ScopedDeadline step(step_seconds(i), step_budget(i));
   try {
     engine_.container_rename(t.created_id, t.spec.name);
@@ -486,25 +495,51 @@ void StartRun::finish_setup(size_t i) {
   engine_.container_rename(t.created_id, t.spec.name);
 }
 
+// One list call for all of them, when any: cheaper than a watch each, and it
+// sees every exit up to the end of the operation.
 void StartRun::report_late_exits() {
+  auto ready_unpinged = [&](const Task& t) {
+    dm_outcome o = t.outcome.outcome;
+    return !t.unpinged_id.empty() &&
+           (o == DM_OUTCOME_STARTED || o == DM_OUTCOME_RESTARTED || o == DM_OUTCOME_RELOADED);
+  };
+  if (std::none_of(tasks_.begin(), tasks_.end(), ready_unpinged)) return;
+  std::map<std::string, std::string> states;  // container id -> state
+  try {
+    engine::ScopedDeadline step(kEngineMarginSeconds,
+                                "the start's " + seconds_text(kEngineMarginSeconds) +
+                                    " s limit for its last look at the containers");
+    for (const auto& c : engine_.container_list(group_filter(group_), /*all=*/true))
+      states[c.id] = c.state;
+  } catch (const Error& e) {
+    events_.emit("", DM_PHASE_DETAIL,
+                 std::string("could not look again at the services without a ping: ") + e.what());
+    return;
+  }
   for (size_t i = 0; i < tasks_.size(); i++) {
     Task& t = tasks_[i];
-    dm_outcome o = t.outcome.outcome;
-    bool ready = o == DM_OUTCOME_STARTED || o == DM_OUTCOME_RESTARTED || o == DM_OUTCOME_RELOADED;
-    if (t.watch == nullptr || !ready) continue;
-    std::optional<int64_t> code = t.watch->exit_code();
-    if (!code) continue;
+    if (!ready_unpinged(t)) continue;
+    auto state = states.find(t.unpinged_id);
+    bool stopped = state == states.end() || state->second == "exited" || state->second == "dead";
+    if (!stopped) continue;
+    t.outcome.outcome = DM_OUTCOME_FAILED;
     try {
       engine::ScopedDeadline step(step_seconds(i), step_budget(i));
-      t.outcome.outcome = DM_OUTCOME_FAILED;
-      t.outcome.reason = exited(t.watched_id, *code, "after it started, while the start went on").what();
-      // Made by this run, it did not stay up: removed, as when it fails at once.
-      if (t.watched_new) remove_failed(i, t.watched_id);
+      if (state == states.end()) {
+        t.outcome.reason = "its container was removed while the start went on";
+      } else {
+        int64_t code = engine_.container_inspect(t.unpinged_id).exit_code;
+        t.outcome.reason =
+            exited(t.unpinged_id, code, "after it started, while the start went on").what();
+        // Made by this run, it did not stay up: removed, as when it fails at once.
+        if (t.unpinged_new) remove_failed(i, t.unpinged_id);
+      }
       events_.emit(t.def->name, DM_PHASE_FAILED, t.outcome.reason);
+    } catch (const Error& e) {
+      t.outcome.reason = std::string("its container stopped running while the start went on (") +
+                         e.what() + ")";
     } catch (...) {
-      t.outcome.outcome = DM_OUTCOME_FAILED;
-      if (t.outcome.reason.empty())
-        t.outcome.reason = "container exited with code " + std::to_string(*code) + " after it started";
+      t.outcome.reason = "its container stopped running while the start went on";
     }
   }
 }
@@ -514,9 +549,9 @@ void StartRun::fail(size_t i, const std::string& reason, dm_outcome outcome) noe
   t.outcome.outcome = outcome;
   try {
     t.outcome.reason = reason;
-    // A container made in this run that did not come up is never left behind.
-    // (Were it left, its setup name would still keep a later start from
-    // taking it for a set-up one.)
+    // A container made in this run that did not come up is never left
+    // behind (should its removal fail, its setup name still keeps the next
+    // start from taking it for a set-up one).
     if (!t.created_id.empty()) {
       std::string id;
       id.swap(t.created_id);

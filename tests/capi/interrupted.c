@@ -157,11 +157,14 @@ static void a_start_killed_during_ping_is_finished_by_the_next_start(void **stat
 	assert_int_equal(n, 1);
 	assert_true(WIFSIGNALED(status));
 
-	/* Left by the kill: containers under their setup names only. */
+	/* Left by the kill: db, being pinged, under its setup name; app, which
+	 * has no hook after its start, under its final name but never started
+	 * ("created"), which is not taken for set up either. */
 	snprintf(command, sizeof command,
-	         "docker ps -a --filter label=io.drillmaster.group=%s --format '{{.Names}}' | sort", f->name);
+	         "docker ps -a --filter label=io.drillmaster.group=%s --format '{{.Names}} {{.State}}' | sort",
+	         f->name);
 	output_of(command, names, sizeof names);
-	snprintf(expected, sizeof expected, "%s-app-1.setup\n%s-db-1.setup", f->name, f->name);
+	snprintf(expected, sizeof expected, "%s-app-1 created\n%s-db-1.setup running", f->name, f->name);
 	assert_string_equal(names, expected);
 
 	{

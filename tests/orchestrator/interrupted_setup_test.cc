@@ -178,11 +178,16 @@ TEST_F(InterruptedSetup, AStartKilledDuringPingIsFinishedByTheNextStartWithOneIn
   start_and_kill_at(group, BlockAt::Ping);
   if (HasFatalFailure()) return;
 
-  // What the kill left: db running under its setup name, app created under its own.
+  // What the kill left: db running under its setup name; app, which has no
+  // hook after its start, under its final name but never started.
   auto db_left = engine_->containers(group, "db");
   ASSERT_EQ(db_left.size(), 1u);
   EXPECT_EQ(db_left.front().names.front(), group + "-db-1.setup");
   EXPECT_EQ(db_left.front().state, "running");
+  auto app_left = engine_->containers(group, "app");
+  ASSERT_EQ(app_left.size(), 1u);
+  EXPECT_EQ(app_left.front().names.front(), group + "-app-1");
+  EXPECT_EQ(app_left.front().state, "created");
   EXPECT_TRUE(init_log().empty());
 
   SetupProbe probe;
