@@ -549,9 +549,7 @@ void StartRun::fail(size_t i, const std::string& reason, dm_outcome outcome) noe
   t.outcome.outcome = outcome;
   try {
     t.outcome.reason = reason;
-    // A container made in this run that did not come up is never left
-    // behind (should its removal fail, its setup name still keeps the next
-    // start from taking it for a set-up one).
+    // A container made in this run that did not come up is never left behind.
     if (!t.created_id.empty()) {
       std::string id;
       id.swap(t.created_id);
