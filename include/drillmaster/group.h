@@ -5,8 +5,16 @@
  * and network drillmaster makes carries the labels io.drillmaster.group,
  * io.drillmaster.service, io.drillmaster.config-hash and
  * io.drillmaster.version, and is found again by those labels, never by name.
- * Containers are named <group>-<service>-1 and reachable on the network under
- * the service's name.
+ * Containers are named <group>-<service>-1 once set up. A new container of a
+ * service with a ping or a post_start_init hook is created as
+ * <group>-<service>-1.setup and gets its final name only once it was
+ * started, pinged and initialised. The engine keeps that name, so a container
+ * whose setup was interrupted (the process was killed, the machine rebooted)
+ * is never taken for a set-up one: the next start removes it and gives the
+ * service a new container, and post_start_init runs exactly once per
+ * container. A container that was never started is never reused either.
+ * Containers made by drillmaster 0.1 carry their final name and are reused as
+ * before. Services are reachable on the network under the service's name.
  *
  * Threading: a group is used by one operation at a time (a second operation
  * on the same group waits for the first); dm_group_cancel() may be called
@@ -148,16 +156,19 @@ DM_EXTERN(void) dm_result_free(dm_result *result);
  * fails: DM_EINVALID, *out NULL). Otherwise it writes a result to *out and
  * returns DM_OK when every service asked for reached its goal, DM_EFAILED
  * when some failed, DM_ECANCELLED when dm_group_cancel() interrupted it, or
- * DM_EUNREACHABLE / DM_EENGINE when the engine failed before any service was
- * attempted (then *out may be NULL). The caller frees the result. They block
- * the calling thread until done; event and hook callbacks run on worker
- * threads meanwhile. */
+ * DM_EUNREACHABLE / DM_EENGINE / DM_ETIMEOUT when the engine failed (or did
+ * not answer in time) before any service was attempted (then *out may be
+ * NULL). The caller frees the result. They block the calling thread until
+ * done; event and hook callbacks run on worker threads meanwhile. */
 
 typedef struct dm_start_options {
 	unsigned int version;
 	const char *const *exclude; /* services to leave out */
 	size_t exclude_count;
-	double timeout;             /* seconds a service may take to be ready */
+	double timeout;             /* seconds a service may take to be ready; it also bounds
+	                               each engine request (at least 10 s each): an engine
+	                               that stops answering fails the start within about
+	                               that long, plus 10 s to remove what did not come up */
 	int run_new_containers;     /* non-zero: never reuse a container */
 	int build;                  /* non-zero: rebuild images that have a context; a running
 	                               container whose image changed is replaced */
@@ -178,7 +189,12 @@ typedef struct dm_start_options {
  * is removed. A service with a prepare hook runs it first, once its
  * dependencies are ready. A failure fails every dependant
  * (SKIPPED) while independent services go on. A container that exits while
- * being pinged fails at once, with its exit code and the end of its logs. */
+ * being pinged fails at once, with its exit code and the end of its logs. A
+ * service without a ping is ready when its container still runs once
+ * started; one that has exited by then fails the same way. Its container is
+ * looked at again when the start ends: one that has exited meanwhile (its
+ * dependants may have started already) is reported FAILED too, with its code
+ * and logs, and removed when this start made it. */
 DM_EXTERN(int) dm_group_start(dm_result **out, dm_group *group, dm_client *client,
                               const dm_start_options *opts);
 
@@ -186,7 +202,9 @@ typedef struct dm_stop_options {
 	unsigned int version;
 	const char *const *exclude;
 	size_t exclude_count;
-	double timeout;             /* grace seconds before the engine kills */
+	double timeout;             /* grace seconds before the engine kills; a container's
+	                               stop fails when the engine has not answered 10 s
+	                               after that, any other request after 10 s */
 	int remove;                 /* non-zero: remove containers, then the network */
 	dm_event_fn on_event;
 	void *event_user_data;

@@ -81,7 +81,8 @@ DM_EXTERN(int) dm_service_set_cmd(dm_service *service, const char *const *argv, 
 DM_EXTERN(int) dm_service_set_user(dm_service *service, const char *user);
 
 /* Seconds this service may take to become ready (its ping loop and init);
- * overrides the timeout of the start options. 0 or less: use those. */
+ * overrides the timeout of the start options. 0 or less: use those. It also
+ * bounds each engine request made for the service (at least 10 s each). */
 DM_EXTERN(int) dm_service_set_timeout(dm_service *service, double seconds);
 
 /* What a hook knows about the service it runs for. Borrowed for the call. */
@@ -91,7 +92,12 @@ typedef struct dm_hook_info {
 	const char *service;        /* the service's name */
 	const char *network;        /* the group's network */
 	const char *container_id;   /* NULL in prepare and pre_start: no container yet */
-	const char *container_name; /* NULL in prepare and pre_start */
+	/* NULL in prepare and pre_start. The container's final name,
+	 * <group>-<service>-1, the one status shows and values derived from it
+	 * (stored in a context) stay true of. While a new container is pinged
+	 * and initialised the engine still knows it by its setup name (see
+	 * group.h): address it through container_id then. */
+	const char *container_name;
 	/* Since version 2. In prepare: this operation's copy of the service's
 	 * definition, on which dm_service_set_env() may be called (other changes
 	 * are ignored). NULL in every other hook. */
@@ -124,8 +130,8 @@ DM_EXTERN(int) dm_service_set_pre_start(dm_service *service, dm_hook_fn fn, void
 
 /* Polled right after the container starts, then every 0.1 s until it returns
  * DM_PING_READY or the service's timeout passes. Without it a service is ready
- * as soon as its container runs. Also runs when an exited container is
- * started again. */
+ * when its container still runs once started (see dm_group_start()). Also
+ * runs when an exited container is started again. */
 DM_EXTERN(int) dm_service_set_ping(dm_service *service, dm_ping_fn fn, void *user_data);
 
 /* Runs once after a new container's first successful ping: initialise state

@@ -12,8 +12,10 @@
 // answer, or an answer whose required fields are missing or of the wrong type
 // (engine/answers.h: the message names the request and the field),
 // DM_ETIMEOUT when a request's deadline passes. Engine text in a message is
-// cut to a few hundred bytes (engine/excerpt.h). 304 on start/stop is success. Every request has a deadline except wait and log
-// follow, which end when the container does or when `cancel` says so.
+// cut to a few hundred bytes (engine/excerpt.h). 304 on start/stop is
+// success. Every request has a deadline except wait and log follow, which end
+// when the container does or when `cancel` says so; a ScopedDeadline
+// (engine/deadline.h) on the calling thread shortens it.
 #ifndef DM_ENGINE_CLIENT_H
 #define DM_ENGINE_CLIENT_H
 
@@ -207,6 +209,8 @@ class Client {
   virtual std::optional<int64_t> container_wait(const std::string& id,
                                                 const std::atomic<bool>* cancel = nullptr) = 0;
   virtual void container_remove(const std::string& id, bool force, bool volumes) = 0;
+  // Gives the container a new name; DM_ECONFLICT when another container has it.
+  virtual void container_rename(const std::string& id, const std::string& name) = 0;
   virtual ContainerInfo container_inspect(const std::string& id) = 0;
   virtual std::vector<ContainerSummary> container_list(const Labels& label_filters,
                                                        bool all) = 0;

@@ -1,4 +1,4 @@
-// Container calls: create, start, stop, kill, wait, remove, inspect, list.
+// Container calls: create, start, stop, kill, wait, remove, rename, inspect, list.
 #include "engine/answers.h"
 #include "engine/engine_client.h"
 
@@ -130,6 +130,15 @@ void EngineClient::container_remove(const std::string& id, bool force, bool volu
     std::string path = versioned("/containers/" + path_encode(id)) +
                        "?force=" + (force ? "1" : "0") + "&v=" + (volumes ? "1" : "0");
     send(request("DELETE", path, what));
+  });
+}
+
+void EngineClient::container_rename(const std::string& id, const std::string& name) {
+  std::string what = "rename container " + quoted(id) + " to " + quoted(name);
+  guarded(what, [&] {
+    send(request("POST", versioned("/containers/" + path_encode(id) + "/rename?name=" +
+                                   url_encode(name)),
+                 what));
   });
 }
 

@@ -48,6 +48,7 @@ class EngineClient final : public Client {
   std::optional<int64_t> container_wait(const std::string& id,
                                         const std::atomic<bool>* cancel) override;
   void container_remove(const std::string& id, bool force, bool volumes) override;
+  void container_rename(const std::string& id, const std::string& name) override;
   ContainerInfo container_inspect(const std::string& id) override;
   std::vector<ContainerSummary> container_list(const Labels& label_filters, bool all) override;
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -12,6 +13,7 @@
 #include <utility>
 
 #include "common/error.h"
+#include "engine/deadline.h"
 
 namespace dm::engine {
 
@@ -108,6 +110,23 @@ std::string encode(const std::string& text, const char* keep) {
   return out;
 }
 
+// The seconds `request` may take: its own timeout, capped by the thread's
+// deadline (engine/deadline.h). `*limit` is that deadline when it is what
+// limits the request. A request whose deadline already passed fails here.
+double time_allowed(const Request& request, const std::string& address, const Deadline** limit) {
+  *limit = nullptr;
+  const Deadline* deadline = request.timeout > 0 ? ScopedDeadline::current() : nullptr;
+  if (deadline == nullptr) return request.timeout;
+  double left =
+      std::chrono::duration<double>(deadline->at - std::chrono::steady_clock::now()).count();
+  if (left <= 0)
+    throw Error(DM_ETIMEOUT, "no time was left to " + request.what + " (the engine at " + address +
+                                 "): " + deadline->budget + " had run out");
+  if (left >= request.timeout) return request.timeout;
+  *limit = deadline;
+  return left;
+}
+
 }  // namespace
 
 std::string url_encode(const std::string& text) { return encode(text, ""); }
@@ -159,6 +178,8 @@ void Transport::release(std::unique_ptr<Handle> handle) {
 }
 
 Response Transport::perform(const Request& request) {
+  const Deadline* limit = nullptr;
+  double timeout = time_allowed(request, address_.text, &limit);
   std::unique_ptr<Handle> handle = acquire();
   CURL* easy = handle->easy;
   CURLM* multi = handle->multi;
@@ -180,8 +201,8 @@ Response Transport::perform(const Request& request) {
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);  // we run on many threads
   curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, kConnectTimeoutMs);
-  if (request.timeout > 0)
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout * 1000));
+  if (timeout > 0)
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, std::max(1L, static_cast<long>(timeout * 1000)));
   if (request.stall_timeout > 0) {
     curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, static_cast<long>(request.stall_timeout));
@@ -262,10 +283,11 @@ Response Transport::perform(const Request& request) {
                                      "scripts/engine in a drillmaster checkout), or set "
                                      "DOCKER_HOST to a running engine's address.");
   if (result == CURLE_OPERATION_TIMEDOUT) {
-    if (request.timeout > 0)
+    if (timeout > 0)
       throw Error(DM_ETIMEOUT, "the engine at " + address_.text + " did not answer within " +
-                                   seconds_text(request.timeout) + " s while trying to " +
-                                   request.what);
+                                   seconds_text(std::round(timeout * 10) / 10) +
+                                   " s while trying to " + request.what +
+                                   (limit ? " (" + limit->budget + " ran out)" : ""));
     throw Error(DM_ETIMEOUT, "the engine at " + address_.text + " sent nothing for " +
                                  seconds_text(request.stall_timeout) + " s while trying to " +
                                  request.what);

@@ -9,9 +9,9 @@ ExitWatch::ExitWatch(engine::Client& engine, const std::string& id) {
     std::optional<int64_t> code;
     try {
       code = engine.container_wait(id, &stop_);
-    } catch (const Error&) {
+    } catch (...) {
       // The engine could not say (removed meanwhile?): the ping loop's
-      // timeout still bounds the wait.
+      // timeout still bounds the wait. Nothing may leave this thread.
     }
     std::lock_guard<std::mutex> lock(mutex_);
     exit_code_ = code;

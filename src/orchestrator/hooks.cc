@@ -23,28 +23,34 @@ struct Call {
   std::string reason;
 };
 
-void run(std::shared_ptr<Call> call) {
-  dm_hook_info info;
-  info.version = DM_HOOK_INFO_VERSION;
-  info.group = call->target.group.c_str();
-  info.service = call->target.service.c_str();
-  info.network = call->target.network.c_str();
-  info.container_id = call->target.container_id.empty() ? nullptr : call->target.container_id.c_str();
-  info.container_name =
-      call->target.container_name.empty() ? nullptr : call->target.container_name.c_str();
-  info.definition = call->target.definition.get();
-  dm::clear_last_error();
-  int rc;
+// The body of a hook's thread. Nothing may leave it: a hook that throws (a
+// C++ callback) is a failing hook.
+void run(std::shared_ptr<Call> call) noexcept {
+  int rc = -1;
   std::string reason;
   try {
+    dm_hook_info info;
+    info.version = DM_HOOK_INFO_VERSION;
+    info.group = call->target.group.c_str();
+    info.service = call->target.service.c_str();
+    info.network = call->target.network.c_str();
+    info.container_id =
+        call->target.container_id.empty() ? nullptr : call->target.container_id.c_str();
+    info.container_name =
+        call->target.container_name.empty() ? nullptr : call->target.container_name.c_str();
+    info.definition = call->target.definition.get();
+    dm::clear_last_error();
     rc = call->fn(&info, call->user_data);
     // Whatever the hook said with dm_error_set(): the reason of a failing
     // hook (any non-zero return: 1 is a failure for pre_start and init even
     // though it is DM_PING_READY for a ping), or the last word of a ping that
     // is not ready yet. The caller decides what the return value means.
     reason = dm::last_error_message();
+  } catch (const std::exception& e) {
+    // A C++ callback that throws fails, whatever it threw.
+    rc = -1;
+    reason = std::string("the hook threw an exception: ") + e.what();
   } catch (...) {
-    // A C++ callback that throws: treat as a failure rather than crash.
     rc = -1;
     reason = "the hook threw an exception";
   }

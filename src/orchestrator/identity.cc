@@ -1,5 +1,6 @@
 #include "orchestrator/identity.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 
@@ -10,6 +11,13 @@ namespace dm::orchestrator {
 
 std::string container_name(const model::GroupDef& group, const model::ServiceDef& service) {
   return group.name + "-" + service.name + "-1";
+}
+
+std::string setup_name(const std::string& final_name) { return final_name + ".setup"; }
+
+bool set_up(const engine::ContainerSummary& c, const std::string& final_name) {
+  return c.state != "created" &&
+         std::find(c.names.begin(), c.names.end(), final_name) != c.names.end();
 }
 
 engine::Labels network_labels(const model::GroupDef& group) {

@@ -16,8 +16,21 @@ inline constexpr const char* kServiceLabel = "io.drillmaster.service";
 inline constexpr const char* kConfigHashLabel = "io.drillmaster.config-hash";
 inline constexpr const char* kVersionLabel = "io.drillmaster.version";
 
-// "<group>-<service>-1": readable, and unique per group on the engine.
+// "<group>-<service>-1": readable, and unique per group on the engine. A
+// container gets this name only once it is set up (started, pinged and
+// initialised); until then it carries its setup name.
 std::string container_name(const model::GroupDef& group, const model::ServiceDef& service);
+
+// "<group>-<service>-1.setup": the name a new container with setup steps (a
+// ping, an init) is created under. The engine keeps it, so a container whose
+// setup was interrupted (a kill, a crash, a reboot) is known for what it is
+// by whoever starts the group next.
+std::string setup_name(const std::string& final_name);
+
+// Whether `c` may be taken for a set-up container named `final_name`: it
+// carries that name (containers made before setup names existed do too) and
+// was started at least once ("created" ones never were).
+bool set_up(const engine::ContainerSummary& c, const std::string& final_name);
 
 // The labels every network of the group carries.
 engine::Labels network_labels(const model::GroupDef& group);

@@ -1,6 +1,7 @@
 #include "orchestrator/images.h"
 
 #include "common/error.h"
+#include "engine/deadline.h"
 #include "model/validate.h"
 #include "orchestrator/identity.h"
 
@@ -47,6 +48,8 @@ std::string Images::prepare(const model::ServiceDef& service) {
   bool has_context = !service.build_context.empty();
   if (has_context && (!existing || rebuild_.count(service.name))) {
     std::string id = build(service);
+    // A build may outlast the step's deadline, which does not bound it.
+    engine::ScopedDeadline::restart();
     if (existing && existing->id != id) {
       std::lock_guard<std::mutex> lock(mutex_);
       replaced_[existing->id] = service.image;
@@ -64,6 +67,7 @@ std::string Images::prepare(const model::ServiceDef& service) {
                                 "; check the name, or build it locally and give the service a "
                                 "build context");
   }
+  engine::ScopedDeadline::restart();  // as after a build
   std::optional<engine::ImageInfo> pulled = engine_.image_inspect(service.image);
   if (!pulled)
     throw Error(DM_EENGINE, "image '" + service.image + "' is still missing after pulling it");

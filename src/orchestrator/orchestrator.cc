@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "common/error.h"
+#include "engine/deadline.h"
 #include "model/graph.h"
 #include "orchestrator/events.h"
 #include "orchestrator/identity.h"
@@ -36,6 +37,9 @@ std::string defined_names(const model::GroupDef& group) {
 // Images a rebuild replaced do not pile up: each is removed unless something
 // still uses it (a container, a child image), in which case it stays.
 void remove_replaced(engine::Client& engine, const Images& images) {
+  engine::ScopedDeadline step(kEngineMarginSeconds,
+                              "the " + seconds_text(kEngineMarginSeconds) +
+                                  " s limit for removing a replaced image");
   for (const auto& [old_id, tag] : images.replaced()) {
     try {
       engine.image_remove(old_id, /*force=*/false);
@@ -122,6 +126,9 @@ Result reload(engine::Client& engine, const model::GroupDef& group, const Reload
 
   // Build first: when the build fails, everything keeps running as it was.
   try {
+    double seconds = std::max(options.timeout, kEngineMarginSeconds);
+    engine::ScopedDeadline step(seconds, "the reload's " + seconds_text(seconds) +
+                                             " s limit for each engine step");
     images.ensure(def);
   } catch (const Error& e) {
     Result result;

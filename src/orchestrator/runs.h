@@ -5,6 +5,7 @@
 #define DM_ORCHESTRATOR_RUNS_H
 
 #include <atomic>
+#include <cstdio>
 #include <set>
 #include <string>
 
@@ -15,6 +16,19 @@
 #include "orchestrator/operation.h"
 
 namespace dm::orchestrator {
+
+// What an engine step may take on top of the time it legitimately needs (a
+// stop's grace period), and the least any engine step is given: an engine
+// that stops answering fails the step after that long, and a busy one is not
+// taken for a frozen one.
+inline constexpr double kEngineMarginSeconds = 10;
+
+// Seconds as messages show them: "3", "2.5".
+inline std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", s);
+  return buf;
+}
 
 // Which services a start works on, beyond the options.
 struct StartScope {

@@ -14,13 +14,27 @@
 //   exited, same config + image  -> started again, pinged (no pre_start/init)
 //   otherwise                    -> pre_start, create, start, ping, init;
 //                                   outdated containers removed
+// Only a set-up container is reused (identity.h, set_up()): a new one with a
+// ping or an init is created under its setup name and renamed to its final
+// name once start, ping and init have all succeeded, so one whose setup was
+// interrupted (a kill, a crash) is recognised by the next start, removed and
+// made again.
+//
+// Every engine request a worker makes is bounded (engine/deadline.h): by the
+// service's timeout, at least kEngineMarginSeconds, counted afresh for each
+// step, so an engine that stops answering fails the service instead of
+// holding the start for minutes. Every worker catches everything: no
+// exception leaves its thread, each becomes that service's failure.
 #include <algorithm>
 #include <condition_variable>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include "common/error.h"
+#include "engine/deadline.h"
 #include "model/graph.h"
 #include "orchestrator/exit_watch.h"
 #include "orchestrator/hooks.h"
@@ -40,11 +54,14 @@ struct DependencyFailed : Error {
 
 constexpr auto kPingInterval = std::chrono::milliseconds(100);
 constexpr int kLogLinesOnFailure = 20;
+// The grace period an outdated running container gets before it is removed.
+constexpr int kOutdatedGraceSeconds = 10;
 
-std::string seconds_text(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", s);
-  return buf;
+Error name_taken(const std::string& name) {
+  return Error(DM_ECONFLICT, "container name '" + name +
+                                 "' is taken by a container drillmaster did not make for this "
+                                 "group; remove it (docker rm -f " + name +
+                                 ") or choose another group name");
 }
 
 class StartRun {
@@ -69,6 +86,10 @@ class StartRun {
     Outcome outcome;
     Readiness readiness = Readiness::Pending;
     std::string created_id;  // a container this run made: removed if the service fails
+    // A service without a ping: its container, looked at again when the
+    // operation ends, and whether this run made it.
+    std::string unpinged_id;
+    bool unpinged_new = false;
   };
 
   bool recreate(size_t i) const {
@@ -91,17 +112,40 @@ class StartRun {
     const Task& t = tasks_[i];
     if (recreate(i) || t.existing.empty() || t.existing.front().state != "running") return false;
     if (options_.build && !t.def->build_context.empty()) return false;
-    return matches(i, t.existing.front());
+    return reusable(i, t.existing.front());
+  }
+  // Whether a new container of the service has steps after its start (a
+  // ping, an init) that a kill could interrupt unseen. Only then is it
+  // created under its setup name: without them, a container is set up once
+  // started, which the engine shows by itself (a "created" one is not).
+  bool has_setup_steps(size_t i) const {
+    const model::Hooks& hooks = tasks_[i].def->hooks;
+    return hooks.ping != nullptr || hooks.post_start_init != nullptr;
+  }
+  // Whether container `c` may serve the service again: set up, and made from
+  // the current definition (and image, when known).
+  bool reusable(size_t i, const engine::ContainerSummary& c, const std::string& image_id = "") const {
+    return set_up(c, tasks_[i].spec.name) && matches(i, c, image_id);
   }
 
-  void work(size_t i);
+  void work(size_t i) noexcept;
+  void work_on(size_t i);
   void bring_up_new(size_t i);
   void bring_up_again(size_t i, const engine::ContainerSummary& container);
   std::string create(size_t i);
   void remove_outdated(size_t i);
   void start_container(size_t i, const std::string& id);
-  void await_ready(size_t i, const std::string& id, Clock::time_point deadline);
-  void fail(size_t i, const Error& error, dm_outcome outcome);
+  void await_ready(size_t i, const std::string& id, bool made_here, Clock::time_point deadline);
+  // The container exited before it was ready: its code and last log lines.
+  Error exited(const std::string& id, int64_t code, const std::string& when);
+  void finish_setup(size_t i);
+  // Services without a ping whose container exited after they were reported
+  // ready, while the operation went on: failed after all.
+  void report_late_exits();
+  // Marks the service failed (or skipped, cancelled) and removes the
+  // container this run made for it. Never throws.
+  void fail(size_t i, const std::string& reason, dm_outcome outcome) noexcept;
+  void remove_failed(size_t i, const std::string& id);
   void settle(size_t i, Readiness readiness);
   // Blocks until every dependency got at least to `stage` (Created or Ready);
   // returns a failed one's name, or "".
@@ -118,6 +162,13 @@ class StartRun {
   }
   double timeout_of(size_t i) const {
     return tasks_[i].def->timeout > 0 ? tasks_[i].def->timeout : options_.timeout;
+  }
+  // The bound on each engine step of a service: its timeout, but never so
+  // short that a busy engine fails a service whose readiness timeout is small.
+  double step_seconds(size_t i) const { return std::max(timeout_of(i), kEngineMarginSeconds); }
+  std::string step_budget(size_t i) const {
+    return "the " + seconds_text(step_seconds(i)) + " s limit for each engine step of service '" +
+           tasks_[i].def->name + "'";
   }
 
   engine::Client& engine_;
@@ -139,6 +190,11 @@ class StartRun {
 };
 
 Result StartRun::run() {
+  // The group's own steps (inventory, network) are bounded like a service's.
+  double setup_seconds = std::max(options_.timeout, kEngineMarginSeconds);
+  std::optional<engine::ScopedDeadline> setup;
+  setup.emplace(setup_seconds, "the start's " + seconds_text(setup_seconds) +
+                                   " s limit for each engine step");
   Inventory inventory = take_inventory(engine_, group_);
   bool all_running = true;
   for (size_t i = 0; i < tasks_.size(); i++) {
@@ -157,11 +213,13 @@ Result StartRun::run() {
   }
   // The warm path: everything already runs, so one list call was all it took.
   if (!all_running) ensure_network(engine_, group_);
+  setup.reset();
 
   std::vector<std::thread> workers;
   for (size_t i = 0; i < tasks_.size(); i++)
     if (scope_.include.count(i)) workers.emplace_back([this, i] { work(i); });
   for (auto& w : workers) w.join();
+  report_late_exits();
   watches_.join_all();
 
   Result result;
@@ -170,56 +228,68 @@ Result StartRun::run() {
   return result;
 }
 
-void StartRun::work(size_t i) {
+void StartRun::work(size_t i) noexcept {
   Task& t = tasks_[i];
   auto began = Clock::now();
   try {
-    if (t.def->hooks.prepare) {
-      // Its definition is complete only now: nothing about its container
-      // can be decided before.
-      std::string failed = wait_for_dependencies(i, Readiness::Ready);
-      if (!failed.empty()) throw DependencyFailed(failed);
-      if (cancel_.load()) throw Error(DM_ECANCELLED, "cancelled before it started");
-      t.prepared = prepare(group_, *t.def, deadline(i));
-      t.spec = container_spec(group_, t.prepared);
-      std::lock_guard<std::mutex> lock(mutex_);  // others read def->name
-      t.def = &t.prepared;
-    }
-    std::string image_id;
-    if (!untouched(i)) {
-      SlotHold hold(slots_);
-      image_id = images_.ensure(*t.def);
-    }
-    const engine::ContainerSummary* reusable = nullptr;
-    if (!recreate(i)) {
-      for (const auto& c : t.existing) {
-        if (matches(i, c, image_id)) {
-          reusable = &c;
-          break;
-        }
-      }
-    }
-    if (reusable && reusable->state == "running") {
-      // Running, same definition, same image (a rebuild changed nothing).
-      t.outcome.outcome = DM_OUTCOME_ALREADY_RUNNING;
-      t.outcome.container_id = reusable->id;
-      events_.emit(t.def->name, DM_PHASE_RUNNING, "already running");
-    } else if (reusable) {
-      bring_up_again(i, *reusable);
-      events_.emit(t.def->name, DM_PHASE_RUNNING);
-    } else {
-      bring_up_new(i);
-      events_.emit(t.def->name, DM_PHASE_RUNNING);
-    }
-    settle(i, Readiness::Ready);
+    work_on(i);
   } catch (const DependencyFailed& e) {
-    fail(i, e, DM_OUTCOME_SKIPPED);
+    fail(i, e.what(), DM_OUTCOME_SKIPPED);
   } catch (const Error& e) {
-    fail(i, e, e.status() == DM_ECANCELLED ? DM_OUTCOME_CANCELLED : DM_OUTCOME_FAILED);
+    fail(i, e.what(), e.status() == DM_ECANCELLED ? DM_OUTCOME_CANCELLED : DM_OUTCOME_FAILED);
+  } catch (const std::bad_alloc&) {
+    fail(i, "out of memory", DM_OUTCOME_FAILED);
   } catch (const std::exception& e) {
-    fail(i, Error(DM_EINTERNAL, std::string("internal error: ") + e.what()), DM_OUTCOME_FAILED);
+    fail(i, std::string("internal error: ") + e.what() + " (please report this as a drillmaster bug)",
+         DM_OUTCOME_FAILED);
+  } catch (...) {
+    fail(i, "internal error: unknown exception (please report this as a drillmaster bug)",
+         DM_OUTCOME_FAILED);
   }
   t.outcome.seconds = std::chrono::duration<double>(Clock::now() - began).count();
+}
+
+void StartRun::work_on(size_t i) {
+  Task& t = tasks_[i];
+  if (t.def->hooks.prepare) {
+    // Its definition is complete only now: nothing about its container
+    // can be decided before.
+    std::string failed = wait_for_dependencies(i, Readiness::Ready);
+    if (!failed.empty()) throw DependencyFailed(failed);
+    if (cancel_.load()) throw Error(DM_ECANCELLED, "cancelled before it started");
+    t.prepared = prepare(group_, *t.def, deadline(i));
+    t.spec = container_spec(group_, t.prepared);
+    std::lock_guard<std::mutex> lock(mutex_);  // others read def->name
+    t.def = &t.prepared;
+  }
+  std::string image_id;
+  if (!untouched(i)) {
+    SlotHold hold(slots_);
+    engine::ScopedDeadline step(step_seconds(i), step_budget(i));
+    image_id = images_.ensure(*t.def);
+  }
+  const engine::ContainerSummary* reused = nullptr;
+  if (!recreate(i)) {
+    for (const auto& c : t.existing) {
+      if (reusable(i, c, image_id)) {
+        reused = &c;
+        break;
+      }
+    }
+  }
+  if (reused && reused->state == "running") {
+    // Running, same definition, same image (a rebuild changed nothing).
+    t.outcome.outcome = DM_OUTCOME_ALREADY_RUNNING;
+    t.outcome.container_id = reused->id;
+    events_.emit(t.def->name, DM_PHASE_RUNNING, "already running");
+  } else if (reused) {
+    bring_up_again(i, *reused);
+    events_.emit(t.def->name, DM_PHASE_RUNNING);
+  } else {
+    bring_up_new(i);
+    events_.emit(t.def->name, DM_PHASE_RUNNING);
+  }
+  settle(i, Readiness::Ready);
 }
 
 void StartRun::bring_up_new(size_t i) {
@@ -251,7 +321,7 @@ void StartRun::bring_up_new(size_t i) {
     settle(i, Readiness::Created);
   }
   start_container(i, t.created_id);
-  await_ready(i, t.created_id, deadline(i));
+  await_ready(i, t.created_id, /*made_here=*/true, deadline(i));
   if (t.def->hooks.post_start_init) {
     events_.emit(t.def->name, DM_PHASE_INITIALISING);
     std::string reason;
@@ -262,6 +332,7 @@ void StartRun::bring_up_new(size_t i) {
       throw Error(DM_EHOOK, "post_start_init failed: " +
                                 (reason.empty() ? "it returned " + std::to_string(rc) : reason));
   }
+  finish_setup(i);
   t.outcome.outcome = scope_.recreate.count(i) ? scope_.recreated_outcome : DM_OUTCOME_STARTED;
   t.outcome.container_id = t.created_id;
   t.created_id.clear();  // it made it: no longer ours to clean up
@@ -275,32 +346,41 @@ void StartRun::bring_up_again(size_t i, const engine::ContainerSummary& containe
   if (cancel_.load()) throw Error(DM_ECANCELLED, "cancelled before it started");
   SlotHold hold(slots_);
   start_container(i, container.id);
-  await_ready(i, container.id, deadline(i));
+  await_ready(i, container.id, /*made_here=*/false, deadline(i));
   t.outcome.outcome = DM_OUTCOME_RESTARTED;
   t.outcome.container_id = container.id;
 }
 
 std::string StartRun::create(size_t i) {
   Task& t = tasks_[i];
+  engine::ContainerSpec spec = t.spec;
+  if (has_setup_steps(i)) spec.name = setup_name(t.spec.name);
   events_.emit(t.def->name, DM_PHASE_CREATING, t.spec.name);
+  engine::ScopedDeadline step(step_seconds(i), step_budget(i));
   try {
-    return engine_.container_create(t.spec);
+    return engine_.container_create(spec);
   } catch (const Error& e) {
-    if (e.status() == DM_ECONFLICT)
-      throw Error(e.status(), "container name '" + t.spec.name +
-                                  "' is taken by a container drillmaster did not make for this "
-                                  "group; remove it (docker rm -f " + t.spec.name +
-                                  ") or choose another group name");
+    if (e.status() == DM_ECONFLICT) throw name_taken(spec.name);
     throw;
   }
 }
 
+// Containers made from an older definition, and ones whose setup never
+// finished: each stopped (with the default grace period) and removed.
 void StartRun::remove_outdated(size_t i) {
   Task& t = tasks_[i];
+  const double stop_seconds = kOutdatedGraceSeconds + kEngineMarginSeconds;
   for (const auto& c : t.existing) {
-    if (c.state == "running") engine_.container_stop(c.id, 10);
+    if (c.state == "running") {
+      engine::ScopedDeadline step(stop_seconds, "the " + seconds_text(stop_seconds) +
+                                                    " s allowed for stopping an outdated container");
+      engine_.container_stop(c.id, kOutdatedGraceSeconds);
+    }
+    engine::ScopedDeadline step(step_seconds(i), step_budget(i));
     engine_.container_remove(c.id, /*force=*/true, /*volumes=*/false);
-    events_.emit(t.def->name, DM_PHASE_REMOVED, "outdated container " + c.id.substr(0, 12));
+    std::string what = set_up(c, t.spec.name) ? "outdated container "
+                                              : "container whose setup did not finish ";
+    events_.emit(t.def->name, DM_PHASE_REMOVED, what + c.id.substr(0, 12));
   }
   t.existing.clear();
 }
@@ -308,6 +388,7 @@ void StartRun::remove_outdated(size_t i) {
 void StartRun::start_container(size_t i, const std::string& id) {
   Task& t = tasks_[i];
   events_.emit(t.def->name, DM_PHASE_STARTING);
+  engine::ScopedDeadline step(step_seconds(i), step_budget(i));
   if (t.spec.ports.empty()) {
     engine_.container_start(id);
   } else {
@@ -316,9 +397,31 @@ void StartRun::start_container(size_t i, const std::string& id) {
   }
 }
 
-void StartRun::await_ready(size_t i, const std::string& id, Clock::time_point deadline) {
+Error StartRun::exited(const std::string& id, int64_t code, const std::string& when) {
+  std::string tail;
+  try {
+    tail = engine_.logs_tail(id, kLogLinesOnFailure);
+  } catch (const Error& e) {
+    tail = "(its logs could not be read: " + std::string(e.what()) + ")";
+  }
+  return Error(DM_EFAILED, "container exited with code " + std::to_string(code) + " " + when +
+                               (tail.empty() ? std::string(" (it wrote no logs)")
+                                             : "; its last log lines:\n" + tail));
+}
+
+void StartRun::await_ready(size_t i, const std::string& id, bool made_here,
+                           Clock::time_point deadline) {
   Task& t = tasks_[i];
-  if (t.def->hooks.ping == nullptr) return;
+  if (t.def->hooks.ping == nullptr) {
+    // Without a ping, ready means still running once started. An exit after
+    // this look is found when the operation ends (report_late_exits).
+    engine::ScopedDeadline step(step_seconds(i), step_budget(i));
+    engine::ContainerInfo info = engine_.container_inspect(id);
+    if (!info.running) throw exited(id, info.exit_code, "right after it started");
+    t.unpinged_id = id;
+    t.unpinged_new = made_here;
+    return;
+  }
   events_.emit(t.def->name, DM_PHASE_PINGING);
   ExitWatch& watch = watches_.watch(engine_, id);
   // The documented contract: first ping right after start, then every 0.1 s.
@@ -332,11 +435,8 @@ void StartRun::await_ready(size_t i, const std::string& id, Clock::time_point de
   };
   for (unsigned attempt = 1;; attempt++) {
     if (auto code = watch.exit_code()) {
-      std::string tail = engine_.logs_tail(id, kLogLinesOnFailure);
-      throw Error(DM_EFAILED, "container exited with code " + std::to_string(*code) +
-                                  " while waiting for it to be ready" +
-                                  (tail.empty() ? std::string(" (it wrote no logs)")
-                                                : "; its last log lines:\n" + tail));
+      engine::ScopedDeadline step(step_seconds(i), step_budget(i));
+      throw exited(id, *code, "while waiting for it to be ready");
     }
     int rc;
     try {
@@ -366,24 +466,115 @@ void StartRun::await_ready(size_t i, const std::string& id, Clock::time_point de
   }
 }
 
-void StartRun::fail(size_t i, const Error& error, dm_outcome outcome) {
+// The container is set up: it gets its final name. An outdated container of
+// the service still holding that name (made meanwhile by a drillmaster that
+// did not take the lock) gives way; one that is not the service's is left
+// alone and the service fails, saying so.
+void StartRun::finish_setup(size_t i) {
+  Task& t = tasks_[i];
+  if (!has_setup_steps(i)) return;  // created under its final name
+  engine::ScopedDeadline step(step_seconds(i), step_budget(i));
+  try {
+    engine_.container_rename(t.created_id, t.spec.name);
+    return;
+  } catch (const Error& e) {
+    if (e.status() != DM_ECONFLICT) throw;
+  }
+  try {
+    engine::ContainerInfo holder = engine_.container_inspect(t.spec.name);
+    auto group = holder.labels.find(kGroupLabel);
+    auto service = holder.labels.find(kServiceLabel);
+    bool ours = group != holder.labels.end() && group->second == group_.name &&
+                service != holder.labels.end() && service->second == t.def->name;
+    if (!ours) throw name_taken(t.spec.name);
+    engine_.container_remove(holder.id, /*force=*/true, /*volumes=*/false);
+    events_.emit(t.def->name, DM_PHASE_REMOVED, "outdated container " + holder.id.substr(0, 12));
+  } catch (const Error& e) {
+    if (e.status() != DM_ENOTFOUND) throw;  // gone meanwhile: the name is free
+  }
+  engine_.container_rename(t.created_id, t.spec.name);
+}
+
+// One list call for all of them, when any: cheaper than a watch each, and it
+// sees every exit up to the end of the operation.
+void StartRun::report_late_exits() {
+  auto ready_unpinged = [&](const Task& t) {
+    dm_outcome o = t.outcome.outcome;
+    return !t.unpinged_id.empty() &&
+           (o == DM_OUTCOME_STARTED || o == DM_OUTCOME_RESTARTED || o == DM_OUTCOME_RELOADED);
+  };
+  if (std::none_of(tasks_.begin(), tasks_.end(), ready_unpinged)) return;
+  std::map<std::string, std::string> states;  // container id -> state
+  try {
+    engine::ScopedDeadline step(kEngineMarginSeconds,
+                                "the start's " + seconds_text(kEngineMarginSeconds) +
+                                    " s limit for its last look at the containers");
+    for (const auto& c : engine_.container_list(group_filter(group_), /*all=*/true))
+      states[c.id] = c.state;
+  } catch (const Error& e) {
+    events_.emit("", DM_PHASE_DETAIL,
+                 std::string("could not look again at the services without a ping: ") + e.what());
+    return;
+  }
+  for (size_t i = 0; i < tasks_.size(); i++) {
+    Task& t = tasks_[i];
+    if (!ready_unpinged(t)) continue;
+    auto state = states.find(t.unpinged_id);
+    bool stopped = state == states.end() || state->second == "exited" || state->second == "dead";
+    if (!stopped) continue;
+    t.outcome.outcome = DM_OUTCOME_FAILED;
+    try {
+      engine::ScopedDeadline step(step_seconds(i), step_budget(i));
+      if (state == states.end()) {
+        t.outcome.reason = "its container was removed while the start went on";
+      } else {
+        int64_t code = engine_.container_inspect(t.unpinged_id).exit_code;
+        t.outcome.reason =
+            exited(t.unpinged_id, code, "after it started, while the start went on").what();
+        // Made by this run, it did not stay up: removed, as when it fails at once.
+        if (t.unpinged_new) remove_failed(i, t.unpinged_id);
+      }
+      events_.emit(t.def->name, DM_PHASE_FAILED, t.outcome.reason);
+    } catch (const Error& e) {
+      t.outcome.reason = std::string("its container stopped running while the start went on (") +
+                         e.what() + ")";
+    } catch (...) {
+      t.outcome.reason = "its container stopped running while the start went on";
+    }
+  }
+}
+
+void StartRun::fail(size_t i, const std::string& reason, dm_outcome outcome) noexcept {
   Task& t = tasks_[i];
   t.outcome.outcome = outcome;
-  t.outcome.reason = error.what();
-  // A container made in this run that did not come up is never left behind:
-  // a later start would take it for an initialised one.
-  if (!t.created_id.empty()) {
-    try {
-      engine_.container_remove(t.created_id, /*force=*/true, /*volumes=*/false);
-      events_.emit(t.def->name, DM_PHASE_REMOVED, "container of the failed start removed");
-    } catch (const Error& e) {
-      t.outcome.reason += " (removing its container failed too: " + std::string(e.what()) + ")";
+  try {
+    t.outcome.reason = reason;
+    // A container made in this run that did not come up is never left behind.
+    if (!t.created_id.empty()) {
+      std::string id;
+      id.swap(t.created_id);
+      remove_failed(i, id);
     }
-    t.created_id.clear();
+    events_.emit(t.def->name, outcome == DM_OUTCOME_FAILED ? DM_PHASE_FAILED : DM_PHASE_SKIPPED,
+                 t.outcome.reason);
+  } catch (...) {
+    // Out of memory at worst; the outcome is set, and dependants must learn it.
   }
-  events_.emit(t.def->name, outcome == DM_OUTCOME_FAILED ? DM_PHASE_FAILED : DM_PHASE_SKIPPED,
-               t.outcome.reason);
   settle(i, Readiness::Failed);
+}
+
+// Appends to the outcome's reason when the removal fails.
+void StartRun::remove_failed(size_t i, const std::string& id) {
+  Task& t = tasks_[i];
+  try {
+    engine::ScopedDeadline step(kEngineMarginSeconds,
+                                "the " + seconds_text(kEngineMarginSeconds) +
+                                    " s allowed for removing the container of a failed start");
+    engine_.container_remove(id, /*force=*/true, /*volumes=*/false);
+    events_.emit(t.def->name, DM_PHASE_REMOVED, "container of the failed start removed");
+  } catch (const Error& e) {
+    t.outcome.reason += " (removing its container failed too: " + std::string(e.what()) + ")";
+  }
 }
 
 void StartRun::settle(size_t i, Readiness readiness) {

@@ -3,12 +3,19 @@
 // own thread, so independent branches stop in parallel. The engine sends each
 // container the stop signal it was created with and kills it after the grace
 // period.
+//
+// Every engine request is bounded (engine/deadline.h): a container's stop by
+// its grace period plus kEngineMarginSeconds, any other request by the
+// margin, so an engine that stops answering fails the service instead of
+// holding the stop for minutes. Every thread catches everything: no
+// exception leaves it, each becomes that service's failure.
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "common/error.h"
+#include "engine/deadline.h"
 #include "model/graph.h"
 #include "orchestrator/identity.h"
 #include "orchestrator/inventory.h"
@@ -16,6 +23,18 @@
 
 namespace dm::orchestrator {
 namespace {
+
+// The bound on a stop's requests other than the stops themselves.
+const std::string& step_budget() {
+  static const std::string text =
+      "the stop's " + seconds_text(kEngineMarginSeconds) + " s limit for each engine step";
+  return text;
+}
+
+// The reason for an exception that is not a dm::Error.
+std::string unexpected(const char* what) {
+  return std::string("internal error: ") + what + " (please report this as a drillmaster bug)";
+}
 
 class StopRun {
  public:
@@ -27,9 +46,12 @@ class StopRun {
   Result run();
 
  private:
-  void work(size_t i, const std::vector<engine::ContainerSummary>& containers, Outcome& outcome);
+  void work(size_t i, const std::vector<engine::ContainerSummary>& containers,
+            Outcome& outcome) noexcept;
+  void remove_orphan(const engine::ContainerSummary& c) noexcept;
   // Stops one container; returns whether it was running.
   bool stop_container(const std::string& service, const engine::ContainerSummary& c);
+  void failed(const std::string& service, Outcome& outcome, const std::string& reason) noexcept;
   void remove_container(const std::string& service, const engine::ContainerSummary& c);
   void wait_for_dependants(size_t i);
   void finish(size_t i);
@@ -48,46 +70,67 @@ class StopRun {
 };
 
 Result StopRun::run() {
-  Inventory inventory = take_inventory(engine_, group_);
+  Inventory inventory;
+  {
+    engine::ScopedDeadline step(kEngineMarginSeconds, step_budget());
+    inventory = take_inventory(engine_, group_);
+  }
   Result result;
   result.services.resize(group_.services.size());
   std::vector<std::thread> workers;
+  // Every excluded service counts as stopped before any worker looks at
+  // done_ (a vector<bool>: its bits share words, so no writes once they run).
   for (size_t i = 0; i < group_.services.size(); i++) {
     Outcome& o = result.services[i];
     o.service = group_.services[i].name;
     if (!scope_.include.count(i)) {
       o.outcome = DM_OUTCOME_EXCLUDED;
       done_[i] = true;
-      continue;
     }
+  }
+  for (size_t i = 0; i < group_.services.size(); i++) {
+    if (!scope_.include.count(i)) continue;
+    Outcome& o = result.services[i];
     workers.emplace_back([this, i, &inventory, &o] { work(i, inventory.of(o.service), o); });
   }
   // Containers of services no longer in the definition: nothing depends on
   // them that we know of, so they go in parallel with the rest.
   if (scope_.remove_orphans) {
-    for (const auto& c : inventory.orphans) {
-      workers.emplace_back([this, &c] {
-        try {
-          auto label = c.labels.find(kServiceLabel);
-          std::string name = label != c.labels.end() ? label->second
-                             : c.names.empty()         ? c.id
-                                                       : c.names.front();
-          stop_container(name, c);
-          remove_container(name, c);
-        } catch (const Error& e) {
-          events_.emit("", DM_PHASE_FAILED, e.what());
-        }
-      });
-    }
+    for (const auto& c : inventory.orphans)
+      workers.emplace_back([this, &c] { remove_orphan(c); });
   }
   for (auto& w : workers) w.join();
   result.cancelled = cancel_.load();
-  if (scope_.remove_network && !result.cancelled) remove_network();
+  if (scope_.remove_network && !result.cancelled) {
+    engine::ScopedDeadline step(kEngineMarginSeconds, step_budget());
+    remove_network();
+  }
   return result;
 }
 
+// A container of a service that is no longer defined. Its failure is no
+// service's: it is reported as an event of the group.
+void StopRun::remove_orphan(const engine::ContainerSummary& c) noexcept {
+  try {
+    auto label = c.labels.find(kServiceLabel);
+    std::string name = label != c.labels.end() ? label->second
+                       : c.names.empty()       ? c.id
+                                               : c.names.front();
+    try {
+      stop_container(name, c);
+      remove_container(name, c);
+    } catch (const Error& e) {
+      events_.emit("", DM_PHASE_FAILED, "container '" + name + "': " + e.what());
+    } catch (const std::exception& e) {
+      events_.emit("", DM_PHASE_FAILED, "container '" + name + "': " + unexpected(e.what()));
+    }
+  } catch (...) {
+    events_.emit("", DM_PHASE_FAILED, unexpected("unknown exception while removing a container"));
+  }
+}
+
 void StopRun::work(size_t i, const std::vector<engine::ContainerSummary>& containers,
-                   Outcome& outcome) {
+                   Outcome& outcome) noexcept {
   auto began = std::chrono::steady_clock::now();
   const std::string& name = group_.services[i].name;
   bool remove = scope_.remove.count(i) > 0;
@@ -113,18 +156,34 @@ void StopRun::work(size_t i, const std::vector<engine::ContainerSummary>& contai
       }
     }
   } catch (const Error& e) {
-    outcome.outcome = DM_OUTCOME_FAILED;
-    outcome.reason = e.what();
-    events_.emit(name, DM_PHASE_FAILED, e.what());
+    failed(name, outcome, e.what());
+  } catch (const std::exception& e) {
+    failed(name, outcome, unexpected(e.what()));
+  } catch (...) {
+    failed(name, outcome, unexpected("unknown exception"));
   }
   outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   if (!finished) finish(i);
+}
+
+void StopRun::failed(const std::string& service, Outcome& outcome, const std::string& reason) noexcept {
+  outcome.outcome = DM_OUTCOME_FAILED;
+  try {
+    outcome.reason = reason;
+    events_.emit(service, DM_PHASE_FAILED, reason);
+  } catch (...) {
+    // Out of memory at worst: the outcome says failed.
+  }
 }
 
 bool StopRun::stop_container(const std::string& service, const engine::ContainerSummary& c) {
   bool running = c.state == "running" || c.state == "restarting" || c.state == "paused";
   if (running) {
     events_.emit(service, DM_PHASE_STOPPING, c.names.empty() ? c.id : c.names.front());
+    double allowed = grace_ + kEngineMarginSeconds;
+    engine::ScopedDeadline step(allowed, "the " + seconds_text(allowed) +
+                                             " s allowed for a stop with a grace period of " +
+                                             seconds_text(grace_) + " s");
     engine_.container_stop(c.id, grace_);
     events_.emit(service, DM_PHASE_STOPPED);
   }
@@ -132,6 +191,7 @@ bool StopRun::stop_container(const std::string& service, const engine::Container
 }
 
 void StopRun::remove_container(const std::string& service, const engine::ContainerSummary& c) {
+  engine::ScopedDeadline step(kEngineMarginSeconds, step_budget());
   try {
     engine_.container_remove(c.id, /*force=*/true, /*volumes=*/false);
   } catch (const Error& e) {
