@@ -27,9 +27,18 @@ extern "C" {
 
 typedef struct dm_group dm_group;
 
+/* The longest group name, in characters. The name becomes part of the
+ * container names (<group>-<service>-1), of the network name
+ * (drillmaster-<group>) and of the lock file's name (<group>.lock), which all
+ * have length limits of their own; 63, as for a service name (a DNS label),
+ * keeps each of them well inside its limit. */
+#define DM_GROUP_NAME_MAX 63
+
 /* Creates an empty group. `name` must be a valid Docker name
- * ([a-zA-Z0-9][a-zA-Z0-9_.-]*): it is checked here. The network name defaults
- * to "drillmaster-<name>" and the directory to the current one. */
+ * ([a-zA-Z0-9][a-zA-Z0-9_.-]*) of at most DM_GROUP_NAME_MAX characters: it is
+ * checked here (DM_EINVALID), and again by dm_group_validate(). The network
+ * name defaults to "drillmaster-<name>" and the directory to the current
+ * one. */
 DM_EXTERN(int) dm_group_new(dm_group **out, const char *name);
 
 /* Frees the group and its services. NULL is a no-op. No operation may be in

@@ -8,6 +8,7 @@
 #include "capi/boundary.h"
 #include "capi/handles.h"
 #include "drillmaster/group.h"
+#include "model/names.h"
 #include "model/validate.h"
 
 using dm::capi::guard;
@@ -45,10 +46,8 @@ int dm_group_new(dm_group** out, const char* name) {
   return guard([&] {
     DM_REQUIRE(out, "out");
     DM_REQUIRE(name, "name");
-    if (!dm::model::is_docker_name(name))
-      throw dm::Error(DM_EINVALID, std::string("group name '") + name +
-                                       "' is not a valid Docker name: use letters, digits, '_', '.' "
-                                       "and '-', starting with a letter or digit");
+    std::string problem = dm::model::group_name_problem(name);
+    if (!problem.empty()) throw dm::Error(DM_EINVALID, problem);
     auto group = std::make_unique<dm_group>();
     group->name = name;
     group->network = std::string("drillmaster-") + name;
