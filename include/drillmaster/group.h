@@ -41,8 +41,14 @@ typedef struct dm_group dm_group;
  * one. */
 DM_EXTERN(int) dm_group_new(dm_group **out, const char *name);
 
-/* Frees the group and its services. NULL is a no-op. No operation may be in
- * progress on it. */
+/* Frees the group and its services. NULL is a no-op. Safe while an
+ * operation runs on the group in another thread (or in one of its hooks):
+ * the group is then released when the last operation that had begun, or was
+ * waiting for its turn, returns; that operation returns normally, and
+ * dm_group_cancel() may be called on the group until it has returned. Those
+ * operations still waiting for their turn return DM_EINVALID without doing
+ * anything. After dm_group_free() returns the caller must not use the handle
+ * (nor its services' handles) in any other call. */
 DM_EXTERN(void) dm_group_free(dm_group *group);
 
 /* Borrowed, live as long as the group (or until the next set call). */
