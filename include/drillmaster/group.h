@@ -11,8 +11,30 @@
  * Threading: a group is used by one operation at a time (a second operation
  * on the same group waits for the first); dm_group_cancel() may be called
  * from any thread or a signal handler. Different groups are independent.
- * Operations on the same group from different processes of one machine are
- * serialised by a lock file, ${TMPDIR:-/tmp}/drillmaster-<group>.lock.
+ *
+ * The group lock: start, stop and reload of the same group from different
+ * processes of one user are serialised by a lock file, <group>.lock, held
+ * with flock() for the length of the operation and removed at its end (the
+ * kernel releases it when a process dies). It lives in a directory that only
+ * the invoking user can write: $XDG_RUNTIME_DIR/drillmaster/ when
+ * XDG_RUNTIME_DIR is set, absolute, owned by the user and not writable by
+ * group or others; otherwise ${TMPDIR:-/tmp}/drillmaster-<uid>/. That
+ * directory is created mode 0700 and checked (a real directory, not a
+ * symbolic link, owned by the effective user, without group or other write
+ * permission); the lock file is opened without following symbolic links and
+ * must belong to the user. Anything else fails with DM_EINVALID and a
+ * message naming the path and what to do (remove it, or set XDG_RUNTIME_DIR
+ * or TMPDIR). Processes that should exclude each other must therefore see
+ * the same XDG_RUNTIME_DIR and TMPDIR, as they would for any runtime file.
+ * The holder writes its PID and command line into the file; an operation
+ * that finds the group locked emits a DM_PHASE_WAITING event naming that
+ * process ("group 'x' is locked by process 4242 (python3 spec.py start);
+ * waiting up to 300 s"), and gives up with DM_ETIMEOUT naming the process
+ * and the lock file after its time: the start or reload timeout, and for
+ * stop DM_STOP_LOCK_WAIT_SECONDS. dm_group_cancel() ends the wait at once
+ * (DM_ECANCELLED, every service DM_OUTCOME_CANCELLED). Status and logs take
+ * no lock: they read what the engine has at that moment, even while another
+ * process works on the group.
  */
 #ifndef DRILLMASTER_GROUP_H
 #define DRILLMASTER_GROUP_H
@@ -193,7 +215,9 @@ typedef struct dm_start_options {
  * is removed. A service with a prepare hook runs it first, once its
  * dependencies are ready. A failure fails every dependant
  * (SKIPPED) while independent services go on. A container that exits while
- * being pinged fails at once, with its exit code and the end of its logs. */
+ * being pinged fails at once, with its exit code and the end of its logs.
+ * While another process holds the group lock it waits up to the options'
+ * timeout, then returns DM_ETIMEOUT (*out NULL) naming that process. */
 DM_EXTERN(int) dm_group_start(dm_result **out, dm_group *group, dm_client *client,
                               const dm_start_options *opts);
 
@@ -210,10 +234,17 @@ typedef struct dm_stop_options {
 #define DM_STOP_OPTIONS_VERSION 1
 #define DM_STOP_OPTIONS_INIT { DM_STOP_OPTIONS_VERSION, NULL, 0, 10.0, 0, NULL, NULL }
 
+/* How long dm_group_stop() waits for another process's operation on the
+ * group (see the group lock above) before it gives up with DM_ETIMEOUT: as
+ * long as a start with the default timeout may take to give up on a service.
+ * The stop options' timeout is the grace period of each container, not this. */
+#define DM_STOP_LOCK_WAIT_SECONDS 300.0
+
 /* Stops the group in reverse dependency order (dependants first), in parallel
  * where possible, with each service's stop signal. With `remove`, containers
  * are removed and then the network, unless something else still uses it.
- * Stopping a group that is not running is not an error. */
+ * Stopping a group that is not running is not an error. While another
+ * process holds the group lock it waits up to DM_STOP_LOCK_WAIT_SECONDS. */
 DM_EXTERN(int) dm_group_stop(dm_result **out, dm_group *group, dm_client *client,
                              const dm_stop_options *opts);
 
@@ -231,7 +262,7 @@ typedef struct dm_reload_options {
 /* Rebuilds `service`'s image (it must have a build context), stops it and its
  * transitive dependants (dependants first), recreates it, and starts the
  * dependants again by the reuse rules. Its dependencies keep running (they
- * are started if they are not). */
+ * are started if they are not). Waits for the group lock as start does. */
 DM_EXTERN(int) dm_group_reload(dm_result **out, dm_group *group, dm_client *client,
                                const char *service, const dm_reload_options *opts);
 
@@ -245,7 +276,8 @@ DM_EXTERN(void) dm_group_cancel(dm_group *group);
 
 typedef struct dm_report dm_report;
 
-/* What runs now: one entry per service of the group, in order. */
+/* What runs now: one entry per service of the group, in order. Takes no group
+ * lock: it answers at once, even while another process starts the group. */
 DM_EXTERN(int) dm_group_status(dm_report **out, dm_group *group, dm_client *client);
 
 /* Strings are borrowed and live as long as the report; "" when unknown. */
@@ -286,7 +318,7 @@ typedef struct dm_logs_options {
 #define DM_LOGS_OPTIONS_INIT { DM_LOGS_OPTIONS_VERSION, NULL, 0, 0, -1 }
 
 /* Streams the logs of the group's containers. Services without a container
- * are skipped. A follow ends when every followed container stops, the callback
+ * are skipped. Takes no group lock (a follow may run beside a start). A follow ends when every followed container stops, the callback
  * returns non-zero, or dm_group_cancel() is called (then DM_ECANCELLED). */
 DM_EXTERN(int) dm_group_logs(dm_group *group, dm_client *client, const dm_logs_options *opts,
                              dm_log_fn fn, void *user_data);
