@@ -269,7 +269,45 @@ DM_EXTERN(int) dm_group_reload(dm_result **out, dm_group *group, dm_client *clie
 /* Asks the operation in progress on the group (start, stop, reload, logs) to
  * stop scheduling new work; steps under way finish or time out, and the
  * operation returns DM_ECANCELLED with a result that says what was not done.
- * Async-signal-safe and thread-safe; a no-op when nothing runs. */
+ * A no-op when nothing runs. Each operation clears the request when it
+ * begins, so a cancel that comes before an operation does not cancel it.
+ *
+ * Thread-safe and async-signal-safe: it does one lock-free atomic store and
+ * nothing else (no allocation, no lock, no system call), so it may be called
+ * from a signal handler on any thread.
+ *
+ * Handling SIGINT, SIGTERM and SIGHUP as the drillmaster command line does
+ * (the first signal cancels, the program says what was left and exits
+ * 128 + the signal number; examples/c/start_group.c does exactly this):
+ *
+ *     static dm_group *running;            // set before the operation
+ *     static volatile sig_atomic_t caught; // the signal, for the exit status
+ *
+ *     static void on_signal(int sig) {
+ *         caught = sig;
+ *         dm_group_cancel(running);         // async-signal-safe
+ *     }
+ *
+ *     struct sigaction sa;
+ *     memset(&sa, 0, sizeof sa);
+ *     sa.sa_handler = on_signal;
+ *     sa.sa_flags = SA_RESTART;
+ *     sigemptyset(&sa.sa_mask);
+ *     sigaction(SIGINT, &sa, NULL);
+ *     sigaction(SIGTERM, &sa, NULL);
+ *     sigaction(SIGHUP, &sa, NULL);
+ *
+ *     rc = dm_group_start(&result, running, client, &opts);
+ *     if (rc == DM_ECANCELLED || caught) {
+ *         // the result lists each service: DM_OUTCOME_CANCELLED ones were
+ *         // not attempted; started ones are left running
+ *         exit(128 + caught);
+ *     }
+ *
+ * Check `caught` after every operation and before starting the next one: a
+ * signal that arrives just before an operation begins is cleared by it, as
+ * above. The handler may run on any thread, including the library's worker
+ * threads; SA_RESTART keeps their system calls from failing with EINTR. */
 DM_EXTERN(void) dm_group_cancel(dm_group *group);
 
 /* ---- status ---- */
