@@ -19,8 +19,30 @@
  * Threading: a group is used by one operation at a time (a second operation
  * on the same group waits for the first); dm_group_cancel() may be called
  * from any thread or a signal handler. Different groups are independent.
- * Operations on the same group from different processes of one machine are
- * serialised by a lock file, ${TMPDIR:-/tmp}/drillmaster-<group>.lock.
+ *
+ * The group lock: start, stop and reload of the same group from different
+ * processes of one user are serialised by a lock file, <group>.lock, held
+ * with flock() for the length of the operation and removed at its end (the
+ * kernel releases it when a process dies). It lives in a directory that only
+ * the invoking user can write: $XDG_RUNTIME_DIR/drillmaster/ when
+ * XDG_RUNTIME_DIR is set, absolute, owned by the user and not writable by
+ * group or others; otherwise ${TMPDIR:-/tmp}/drillmaster-<uid>/. That
+ * directory is created mode 0700 and checked (a real directory, not a
+ * symbolic link, owned by the effective user, without group or other write
+ * permission); the lock file is opened without following symbolic links and
+ * must belong to the user. Anything else fails with DM_EINVALID and a
+ * message naming the path and what to do (remove it, or set XDG_RUNTIME_DIR
+ * or TMPDIR). Processes that should exclude each other must therefore see
+ * the same XDG_RUNTIME_DIR and TMPDIR, as they would for any runtime file.
+ * The holder writes its PID and command line into the file; an operation
+ * that finds the group locked emits a DM_PHASE_WAITING event naming that
+ * process ("group 'x' is locked by process 4242 (python3 spec.py start);
+ * waiting up to 300 s"), and gives up with DM_ETIMEOUT naming the process
+ * and the lock file after its time: the start or reload timeout, and for
+ * stop DM_STOP_LOCK_WAIT_SECONDS. dm_group_cancel() ends the wait at once
+ * (DM_ECANCELLED, every service DM_OUTCOME_CANCELLED). Status and logs take
+ * no lock: they read what the engine has at that moment, even while another
+ * process works on the group.
  */
 #ifndef DRILLMASTER_GROUP_H
 #define DRILLMASTER_GROUP_H
@@ -35,13 +57,28 @@ extern "C" {
 
 typedef struct dm_group dm_group;
 
+/* The longest group name, in characters. The name becomes part of the
+ * container names (<group>-<service>-1), of the network name
+ * (drillmaster-<group>) and of the lock file's name (<group>.lock), which all
+ * have length limits of their own; 63, as for a service name (a DNS label),
+ * keeps each of them well inside its limit. */
+#define DM_GROUP_NAME_MAX 63
+
 /* Creates an empty group. `name` must be a valid Docker name
- * ([a-zA-Z0-9][a-zA-Z0-9_.-]*): it is checked here. The network name defaults
- * to "drillmaster-<name>" and the directory to the current one. */
+ * ([a-zA-Z0-9][a-zA-Z0-9_.-]*) of at most DM_GROUP_NAME_MAX characters: it is
+ * checked here (DM_EINVALID), and again by dm_group_validate(). The network
+ * name defaults to "drillmaster-<name>" and the directory to the current
+ * one. */
 DM_EXTERN(int) dm_group_new(dm_group **out, const char *name);
 
-/* Frees the group and its services. NULL is a no-op. No operation may be in
- * progress on it. */
+/* Frees the group and its services. NULL is a no-op. Safe while an
+ * operation runs on the group in another thread (or in one of its hooks):
+ * the group is then released when the last operation that had begun, or was
+ * waiting for its turn, returns; that operation returns normally, and
+ * dm_group_cancel() may be called on the group until it has returned. Those
+ * operations still waiting for their turn return DM_EINVALID without doing
+ * anything. After dm_group_free() returns the caller must not use the handle
+ * (nor its services' handles) in any other call. */
 DM_EXTERN(void) dm_group_free(dm_group *group);
 
 /* Borrowed, live as long as the group (or until the next set call). */
@@ -194,7 +231,9 @@ typedef struct dm_start_options {
  * started; one that has exited by then fails the same way. Its container is
  * looked at again when the start ends: one that has exited meanwhile (its
  * dependants may have started already) is reported FAILED too, with its code
- * and logs, and removed when this start made it. */
+ * and logs, and removed when this start made it. While another process holds
+ * the group lock it waits up to the options' timeout, then returns
+ * DM_ETIMEOUT (*out NULL) naming that process. */
 DM_EXTERN(int) dm_group_start(dm_result **out, dm_group *group, dm_client *client,
                               const dm_start_options *opts);
 
@@ -213,10 +252,17 @@ typedef struct dm_stop_options {
 #define DM_STOP_OPTIONS_VERSION 1
 #define DM_STOP_OPTIONS_INIT { DM_STOP_OPTIONS_VERSION, NULL, 0, 10.0, 0, NULL, NULL }
 
+/* How long dm_group_stop() waits for another process's operation on the
+ * group (see the group lock above) before it gives up with DM_ETIMEOUT: as
+ * long as a start with the default timeout may take to give up on a service.
+ * The stop options' timeout is the grace period of each container, not this. */
+#define DM_STOP_LOCK_WAIT_SECONDS 300.0
+
 /* Stops the group in reverse dependency order (dependants first), in parallel
  * where possible, with each service's stop signal. With `remove`, containers
  * are removed and then the network, unless something else still uses it.
- * Stopping a group that is not running is not an error. */
+ * Stopping a group that is not running is not an error. While another
+ * process holds the group lock it waits up to DM_STOP_LOCK_WAIT_SECONDS. */
 DM_EXTERN(int) dm_group_stop(dm_result **out, dm_group *group, dm_client *client,
                              const dm_stop_options *opts);
 
@@ -234,21 +280,60 @@ typedef struct dm_reload_options {
 /* Rebuilds `service`'s image (it must have a build context), stops it and its
  * transitive dependants (dependants first), recreates it, and starts the
  * dependants again by the reuse rules. Its dependencies keep running (they
- * are started if they are not). */
+ * are started if they are not). Waits for the group lock as start does. */
 DM_EXTERN(int) dm_group_reload(dm_result **out, dm_group *group, dm_client *client,
                                const char *service, const dm_reload_options *opts);
 
 /* Asks the operation in progress on the group (start, stop, reload, logs) to
  * stop scheduling new work; steps under way finish or time out, and the
  * operation returns DM_ECANCELLED with a result that says what was not done.
- * Async-signal-safe and thread-safe; a no-op when nothing runs. */
+ * A no-op when nothing runs. Each operation clears the request when it
+ * begins, so a cancel that comes before an operation does not cancel it.
+ *
+ * Thread-safe and async-signal-safe: it does one lock-free atomic store and
+ * nothing else (no allocation, no lock, no system call), so it may be called
+ * from a signal handler on any thread.
+ *
+ * Handling SIGINT, SIGTERM and SIGHUP as the drillmaster command line does
+ * (the first signal cancels, the program says what was left and exits
+ * 128 + the signal number; examples/c/start_group.c does exactly this):
+ *
+ *     static dm_group *running;            // set before the operation
+ *     static volatile sig_atomic_t caught; // the signal, for the exit status
+ *
+ *     static void on_signal(int sig) {
+ *         caught = sig;
+ *         dm_group_cancel(running);         // async-signal-safe
+ *     }
+ *
+ *     struct sigaction sa;
+ *     memset(&sa, 0, sizeof sa);
+ *     sa.sa_handler = on_signal;
+ *     sa.sa_flags = SA_RESTART;
+ *     sigemptyset(&sa.sa_mask);
+ *     sigaction(SIGINT, &sa, NULL);
+ *     sigaction(SIGTERM, &sa, NULL);
+ *     sigaction(SIGHUP, &sa, NULL);
+ *
+ *     rc = dm_group_start(&result, running, client, &opts);
+ *     if (rc == DM_ECANCELLED || caught) {
+ *         // the result lists each service: DM_OUTCOME_CANCELLED ones were
+ *         // not attempted; started ones are left running
+ *         exit(128 + caught);
+ *     }
+ *
+ * Check `caught` after every operation and before starting the next one: a
+ * signal that arrives just before an operation begins is cleared by it, as
+ * above. The handler may run on any thread, including the library's worker
+ * threads; SA_RESTART keeps their system calls from failing with EINTR. */
 DM_EXTERN(void) dm_group_cancel(dm_group *group);
 
 /* ---- status ---- */
 
 typedef struct dm_report dm_report;
 
-/* What runs now: one entry per service of the group, in order. */
+/* What runs now: one entry per service of the group, in order. Takes no group
+ * lock: it answers at once, even while another process starts the group. */
 DM_EXTERN(int) dm_group_status(dm_report **out, dm_group *group, dm_client *client);
 
 /* Strings are borrowed and live as long as the report; "" when unknown. */
@@ -289,7 +374,7 @@ typedef struct dm_logs_options {
 #define DM_LOGS_OPTIONS_INIT { DM_LOGS_OPTIONS_VERSION, NULL, 0, 0, -1 }
 
 /* Streams the logs of the group's containers. Services without a container
- * are skipped. A follow ends when every followed container stops, the callback
+ * are skipped. Takes no group lock (a follow may run beside a start). A follow ends when every followed container stops, the callback
  * returns non-zero, or dm_group_cancel() is called (then DM_ECANCELLED). */
 DM_EXTERN(int) dm_group_logs(dm_group *group, dm_client *client, const dm_logs_options *opts,
                              dm_log_fn fn, void *user_data);

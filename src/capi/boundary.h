@@ -1,6 +1,8 @@
 // The C boundary: every exported function runs its body through guard(), so
 // no C++ exception crosses into C and every failure leaves its message in the
-// calling thread's dm_error_last().
+// calling thread's dm_error_last(). A mistake in the arguments (a NULL handle)
+// is reported under the name of the public function that was called:
+// "dm_group_start: group is NULL".
 #ifndef DM_CAPI_BOUNDARY_H
 #define DM_CAPI_BOUNDARY_H
 
@@ -19,12 +21,26 @@ int fail(int status, const std::string& message);
 // Clears the thread's error; called on entry of every guarded function.
 void clear_error();
 
+// A wrong argument of the public function being called (a NULL handle, a NULL
+// entry in an array): guard() puts that function's name before the message.
+class ArgumentError : public dm::Error {
+ public:
+  explicit ArgumentError(const std::string& message) : dm::Error(DM_EINVALID, message) {}
+};
+
 // Runs `body` (which returns a dm_status), mapping exceptions to statuses.
+// `function` names the public function in argument errors. It defaults to the
+// name of the function that calls guard(), which is always the exported one
+// (its body is a lambda, whose own __func__ would be "operator()"), so no
+// call site has to spell its own name. GCC and Clang provide
+// __builtin_FUNCTION(); it is std::source_location's C++17 forerunner.
 template <typename Body>
-int guard(Body&& body) noexcept {
+int guard(Body&& body, const char* function = __builtin_FUNCTION()) noexcept {
   try {
     clear_error();
     return body();
+  } catch (const ArgumentError& e) {
+    return fail(e.status(), std::string(function) + ": " + e.what());
   } catch (const dm::Error& e) {
     return fail(e.status(), e.what());
   } catch (const std::bad_alloc&) {
@@ -37,14 +53,16 @@ int guard(Body&& body) noexcept {
   }
 }
 
-// Fails with DM_EINVALID naming `what` when `pointer` is NULL.
-#define DM_REQUIRE(pointer, what)                                                  \
-  do {                                                                             \
-    if ((pointer) == nullptr)                                                      \
-      throw dm::Error(DM_EINVALID, std::string(__func__) + ": " what " is NULL");  \
+// Fails with DM_EINVALID, "<public function>: <what> is NULL", when `pointer`
+// is NULL. Usable anywhere under guard(), in lambdas and helpers alike.
+#define DM_REQUIRE(pointer, what)                                           \
+  do {                                                                      \
+    if ((pointer) == nullptr)                                               \
+      throw dm::capi::ArgumentError(std::string(what) + " is NULL");        \
   } while (0)
 
-// The C string array as strings; DM_EINVALID naming `what` for NULL entries.
+// The C string array as strings; an ArgumentError naming `what` for NULL
+// entries.
 std::vector<std::string> strings(const char* const* items, size_t count, const char* what);
 
 // A copy of `s` in memory the caller releases with dm_free().

@@ -6,8 +6,10 @@
 #include <vector>
 
 #include "capi/boundary.h"
+#include "capi/group_lifetime.h"
 #include "capi/handles.h"
 #include "drillmaster/group.h"
+#include "model/names.h"
 #include "model/validate.h"
 
 using dm::capi::guard;
@@ -26,11 +28,11 @@ namespace dm::capi {
 
 std::vector<std::string> strings(const char* const* items, size_t count, const char* what) {
   if (count > 0 && items == nullptr)
-    throw dm::Error(DM_EINVALID, std::string(what) + " is NULL but its count is " + std::to_string(count));
+    throw ArgumentError(std::string(what) + " is NULL but its count is " + std::to_string(count));
   std::vector<std::string> out;
   for (size_t i = 0; i < count; i++) {
     if (items[i] == nullptr)
-      throw dm::Error(DM_EINVALID, std::string(what) + "[" + std::to_string(i) + "] is NULL");
+      throw ArgumentError(std::string(what) + "[" + std::to_string(i) + "] is NULL");
     out.emplace_back(items[i]);
   }
   return out;
@@ -45,10 +47,8 @@ int dm_group_new(dm_group** out, const char* name) {
   return guard([&] {
     DM_REQUIRE(out, "out");
     DM_REQUIRE(name, "name");
-    if (!dm::model::is_docker_name(name))
-      throw dm::Error(DM_EINVALID, std::string("group name '") + name +
-                                       "' is not a valid Docker name: use letters, digits, '_', '.' "
-                                       "and '-', starting with a letter or digit");
+    std::string problem = dm::model::group_name_problem(name);
+    if (!problem.empty()) throw dm::Error(DM_EINVALID, problem);
     auto group = std::make_unique<dm_group>();
     group->name = name;
     group->network = std::string("drillmaster-") + name;
@@ -58,7 +58,7 @@ int dm_group_new(dm_group** out, const char* name) {
   });
 }
 
-void dm_group_free(dm_group* group) { delete group; }
+void dm_group_free(dm_group* group) { dm::capi::free_group(group); }
 
 const char* dm_group_name(const dm_group* group) { return group ? group->name.c_str() : ""; }
 

@@ -24,8 +24,15 @@ struct dm_group {
   std::vector<std::unique_ptr<dm_service>> services;
   // One operation at a time on a group.
   std::mutex operation;
-  // Set by dm_group_cancel(), possibly from a signal handler: lock-free.
+  // Set by dm_group_cancel(), possibly from a signal handler: a lock-free
+  // atomic store, nothing else (see the static_assert below).
   std::atomic<bool> cancel{false};
+  // Operations running or waiting for their turn, and whether dm_group_free()
+  // was called meanwhile (see group_lifetime.h). The mutex guards these two
+  // fields only and is never held while anything else runs.
+  std::mutex lifetime;
+  size_t uses = 0;
+  bool freed = false;
 
   // A snapshot of the definition for one operation: the operation works on its
   // own copy, so the caller's handles are never touched from worker threads.

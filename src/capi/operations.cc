@@ -3,8 +3,10 @@
 // validates, and hands over to src/orchestrator.
 #include <mutex>
 #include <string>
+#include <unordered_set>
 
 #include "capi/boundary.h"
+#include "capi/group_lifetime.h"
 #include "capi/handles.h"
 #include "drillmaster/group.h"
 #include "model/validate.h"
@@ -41,21 +43,25 @@ orch::EventSink event_sink(dm_event_fn fn, void* user_data) {
 // what users do. Unknown names passed alone give exactly the "cannot exclude"
 // problems, since the "needs" rule only concerns defined services.
 void check_stop_exclusions(const dm::model::GroupDef& def, const std::vector<std::string>& exclude) {
+  std::unordered_set<std::string> defined;
+  for (const auto& s : def.services) defined.insert(s.name);
   std::vector<std::string> unknown;
-  for (const auto& name : exclude) {
-    bool defined = false;
-    for (const auto& s : def.services) defined = defined || s.name == name;
-    if (!defined) unknown.push_back(name);
-  }
+  for (const auto& name : exclude)
+    if (!defined.count(name)) unknown.push_back(name);
   dm::model::check(def, unknown);
 }
 
 // Runs one operation on the group: one at a time, with the cancel flag reset.
+// The GroupUse keeps the group alive until the operation returns, even when
+// dm_group_free() is called meanwhile; it is released after the lock.
 template <typename Body>
 int run_operation(dm_group* group, dm_client* client, Body&& body) {
   DM_REQUIRE(group, "group");
   DM_REQUIRE(client, "client");
+  dm::capi::GroupUse use(group);
   std::lock_guard<std::mutex> lock(group->operation);
+  if (use.freed())
+    throw dm::Error(DM_EINVALID, "the group was freed (dm_group_free) before this operation began");
   group->cancel.store(false);
   return body();
 }

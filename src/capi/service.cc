@@ -13,11 +13,12 @@ using dm::capi::guard;
 namespace {
 
 std::vector<std::string> argv_vector(const char* const* argv, size_t argc) {
-  if (argc > 0 && argv == nullptr) throw dm::Error(DM_EINVALID, "argv is NULL but argc is " + std::to_string(argc));
+  if (argc > 0 && argv == nullptr)
+    throw dm::capi::ArgumentError("argv is NULL but argc is " + std::to_string(argc));
   std::vector<std::string> out;
   for (size_t i = 0; i < argc; i++) {
     if (argv[i] == nullptr)
-      throw dm::Error(DM_EINVALID, "argument " + std::to_string(i) + " is NULL");
+      throw dm::capi::ArgumentError("argv[" + std::to_string(i) + "] is NULL");
     out.emplace_back(argv[i]);
   }
   return out;

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "model/service.h"
@@ -51,11 +52,15 @@ class Graph {
   // Every elementary cycle once, in the same form, each starting at its
   // service defined first; ordered by that service, then by the order of the
   // dependencies. A self-dependency is the cycle {"a", "a"}. At most `limit`
-  // cycles (their number can grow exponentially with the graph).
+  // cycles (their number can grow exponentially with the graph); on a large
+  // graph the search is bounded to stay linear (see model/cycles.h), and
+  // every knot of services that depend on each other still shows at least
+  // one of its cycles, within `limit`.
   std::vector<std::vector<std::string>> find_cycles(size_t limit = 32) const;
 
  private:
   std::vector<std::string> names_;
+  std::unordered_map<std::string, size_t> index_;  // name -> first service of that name
   std::vector<std::vector<size_t>> dependencies_;
   std::vector<std::vector<size_t>> dependants_;
 };

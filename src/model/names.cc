@@ -42,6 +42,24 @@ bool is_docker_name(const std::string& name) {
                      [](char c) { return is_alnum(c) || c == '_' || c == '.' || c == '-'; });
 }
 
+std::string docker_name_problem(const std::string& what, const std::string& name) {
+  if (is_docker_name(name)) return "";
+  return what + " '" + name +
+         "' is not a valid Docker name: use letters, digits, '_', '.' and '-', starting with a "
+         "letter or digit";
+}
+
+std::string group_name_problem(const std::string& name) {
+  if (name.size() > kMaxGroupName) {
+    // Quoting all of a name this long would bury the point.
+    return "group name '" + name.substr(0, 20) + "...' is " + std::to_string(name.size()) +
+           " characters long; at most " + std::to_string(kMaxGroupName) +
+           " are allowed, because it becomes part of the container names, the network name and "
+           "the lock file's name";
+  }
+  return docker_name_problem("group name", name);
+}
+
 size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<size_t> row(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -58,11 +76,16 @@ size_t edit_distance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
-std::string closest_name(const std::string& typed, const std::vector<std::string>& candidates) {
+std::string closest_name(const std::string& typed, const std::vector<std::string>& candidates,
+                         const std::string& skip) {
   std::string best;
   size_t best_distance = 3;  // farther than this is not a typo
   for (const auto& candidate : candidates) {
-    if (candidate.empty()) continue;
+    if (candidate.empty() || candidate == skip) continue;
+    // The distance is at least the difference in length: skip the names
+    // that cannot win without computing it.
+    size_t longer = std::max(typed.size(), candidate.size());
+    if (longer - std::min(typed.size(), candidate.size()) >= best_distance) continue;
     size_t d = edit_distance(typed, candidate);
     // Two edits turn "a" into "db": only suggest when most of the name stays.
     if (d < best_distance && 2 * d <= std::max(typed.size(), candidate.size())) {

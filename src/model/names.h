@@ -3,10 +3,25 @@
 #ifndef DM_MODEL_NAMES_H
 #define DM_MODEL_NAMES_H
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
+#include "drillmaster/group.h"
+
 namespace dm::model {
+
+// The longest group name; drillmaster/group.h says why.
+constexpr size_t kMaxGroupName = DM_GROUP_NAME_MAX;
+
+// What is wrong with `name` as the name of a Docker object, as a sentence
+// about `what` ("group name 'a b' is not a valid Docker name: use ..."); ""
+// when nothing is.
+std::string docker_name_problem(const std::string& what, const std::string& name);
+
+// What is wrong with `name` as a group's name: a Docker name of at most
+// kMaxGroupName characters. "" when nothing is.
+std::string group_name_problem(const std::string& name);
 
 // Is `name` a DNS label: 1-63 of [a-z0-9-], not starting or ending with '-'?
 bool is_dns_label(const std::string& name);
@@ -20,8 +35,9 @@ size_t edit_distance(const std::string& a, const std::string& b);
 
 // The name of `candidates` closest to `typed` when it is close enough to be a
 // likely typo (at most 2 edits, and not most of the name); "" otherwise. Ties
-// go to the earlier candidate.
-std::string closest_name(const std::string& typed, const std::vector<std::string>& candidates);
+// go to the earlier candidate. Candidates equal to `skip` are not considered.
+std::string closest_name(const std::string& typed, const std::vector<std::string>& candidates,
+                         const std::string& skip = std::string());
 
 // `names` sorted, without duplicates or empty names, joined by ", ".
 std::string sorted_list(std::vector<std::string> names);

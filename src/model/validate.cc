@@ -8,6 +8,8 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "common/error.h"
 #include "model/graph.h"
@@ -31,36 +33,88 @@ std::string who(const ServiceDef& service, size_t index) {
   return "service " + quoted(service.name);
 }
 
-std::string did_you_mean(const std::string& typed, const std::vector<std::string>& candidates) {
-  std::string guess = closest_name(typed, candidates);
-  return guess.empty() ? "" : " (did you mean " + quoted(guess) + "?)";
-}
-
-// The defined names, sorted, without duplicates or empty ones.
-std::vector<std::string> defined_names(const GroupDef& group) {
-  std::vector<std::string> names;
-  for (const auto& service : group.services) {
-    if (!service.name.empty()) names.push_back(service.name);
+// The defined names, sorted, without duplicates or empty ones, with what the
+// checks ask of them. Every look-up is a binary search or a hash, so that no
+// check walks every service once per service.
+class Defined {
+ public:
+  explicit Defined(const GroupDef& group) {
+    for (size_t i = 0; i < group.services.size(); ++i) {
+      const std::string& name = group.services[i].name;
+      if (name.empty()) continue;
+      names_.push_back(name);
+      auto [it, inserted] = uses_.emplace(name, Uses{i, 0});
+      ++it->second.count;
+    }
+    std::sort(names_.begin(), names_.end());
+    names_.erase(std::unique(names_.begin(), names_.end()), names_.end());
   }
-  std::sort(names.begin(), names.end());
-  names.erase(std::unique(names.begin(), names.end()), names.end());
-  return names;
-}
 
-bool contains(const std::vector<std::string>& names, const std::string& name) {
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
+  bool has(const std::string& name) const {
+    return std::binary_search(names_.begin(), names_.end(), name);
+  }
 
-const char kDockerNameRule[] =
-    "is not a valid Docker name: use letters, digits, '_', '.' and '-', starting with a letter or "
-    "digit";
+  // The first service of that name and how many services have it.
+  size_t first(const std::string& name) const { return uses_.at(name).first; }
+  size_t count(const std::string& name) const { return uses_.at(name).count; }
+
+  bool only(const std::string& name) const { return names_.size() == 1 && names_[0] == name; }
+
+  // "a, b, c": the names but `except`, sorted; a long list ends with how many
+  // more there are.
+  std::string listed(const std::string& except = std::string()) const {
+    std::string out;
+    size_t shown = 0, left = 0;
+    for (const auto& name : names_) {
+      if (name == except) continue;
+      if (shown == kListed) {
+        left = names_.size() - shown - (has(except) ? 1 : 0);
+        break;
+      }
+      out += (out.empty() ? "" : ", ") + name;
+      ++shown;
+    }
+    if (left > 0) out += ", and " + std::to_string(left) + " more";
+    return out;
+  }
+
+  // " (did you mean 'appdb'?)" or "". Remembered per typed name, and only
+  // worked out for the first few distinct ones: a generated spec with
+  // thousands of wrong names must not cost thousands of passes over the
+  // defined ones.
+  std::string did_you_mean(const std::string& typed, const std::string& except = std::string()) {
+    auto it = guesses_.find(typed);
+    if (it == guesses_.end()) {
+      if (guesses_.size() >= kGuessed) return "";
+      it = guesses_.emplace(typed, closest_name(typed, names_)).first;
+    }
+    std::string guess = it->second;
+    if (!except.empty() && guess == except) guess = closest_name(typed, names_, except);
+    return guess.empty() ? "" : " (did you mean " + quoted(guess) + "?)";
+  }
+
+  const std::vector<std::string>& sorted() const { return names_; }
+
+ private:
+  static constexpr size_t kListed = 30;
+  static constexpr size_t kGuessed = 64;
+
+  struct Uses {
+    size_t first;
+    size_t count;
+  };
+
+  std::vector<std::string> names_;
+  std::unordered_map<std::string, Uses> uses_;
+  std::unordered_map<std::string, std::string> guesses_;
+};
 
 void check_group(const GroupDef& group, Problems& problems) {
-  if (!is_docker_name(group.name)) {
-    problems.push_back("group name " + quoted(group.name) + " " + kDockerNameRule);
-  }
-  if (!group.network.empty() && !is_docker_name(group.network)) {
-    problems.push_back("network name " + quoted(group.network) + " " + kDockerNameRule);
+  std::string problem = group_name_problem(group.name);
+  if (!problem.empty()) problems.push_back(problem);
+  if (!group.network.empty()) {
+    problem = docker_name_problem("network name", group.network);
+    if (!problem.empty()) problems.push_back(problem);
   }
   if (!group.directory.empty() && group.directory.front() != '/') {
     problems.push_back("group directory " + quoted(group.directory) +
@@ -68,7 +122,7 @@ void check_group(const GroupDef& group, Problems& problems) {
   }
 }
 
-void check_name(const GroupDef& group, size_t index, Problems& problems) {
+void check_name(const GroupDef& group, size_t index, const Defined& defined, Problems& problems) {
   const std::string& name = group.services[index].name;
   if (name.empty()) {
     problems.push_back("service #" + std::to_string(index + 1) + " has no name");
@@ -82,14 +136,8 @@ void check_name(const GroupDef& group, size_t index, Problems& problems) {
     if (!suggestion.empty()) message += "; try " + quoted(suggestion);
     problems.push_back(message);
   }
-  size_t first = group.services.size();
-  size_t count = 0;
-  for (size_t i = 0; i < group.services.size(); ++i) {
-    if (group.services[i].name != name) continue;
-    first = std::min(first, i);
-    ++count;
-  }
-  if (count > 1 && first == index) {
+  size_t count = defined.count(name);
+  if (count > 1 && defined.first(name) == index) {
     problems.push_back("service " + quoted(name) + " is defined " + std::to_string(count) +
                        " times; service names must be unique");
   }
@@ -125,24 +173,20 @@ void check_image(const ServiceDef& service, const std::string& who, Problems& pr
   }
 }
 
-void check_dependencies(const ServiceDef& service, const std::string& who,
-                        const std::vector<std::string>& defined, Problems& problems) {
-  std::vector<std::string> others;
-  for (const auto& name : defined) {
-    if (name != service.name) others.push_back(name);
-  }
-  std::vector<std::string> seen;
+void check_dependencies(const ServiceDef& service, const std::string& who, Defined& defined,
+                        Problems& problems) {
+  std::unordered_set<std::string> seen;
   for (const auto& dependency : service.dependencies) {
-    if (contains(seen, dependency)) continue;
-    seen.push_back(dependency);
+    if (!seen.insert(dependency).second) continue;
     if (!service.name.empty() && dependency == service.name) {
       problems.push_back(who + " depends on itself");
-    } else if (dependency.empty() || !contains(defined, dependency)) {
+    } else if (dependency.empty() || !defined.has(dependency)) {
+      bool none = defined.sorted().empty() || defined.only(service.name);
       problems.push_back(who + " depends on " + quoted(dependency) +
                          ", which is not defined; " +
-                         (others.empty() ? std::string("no other service is defined")
-                                         : "defined: " + sorted_list(others)) +
-                         did_you_mean(dependency, others));
+                         (none ? std::string("no other service is defined")
+                               : "defined: " + defined.listed(service.name)) +
+                         defined.did_you_mean(dependency, service.name));
     }
   }
 }
@@ -248,25 +292,24 @@ void check_cycles(const GroupDef& group, Problems& problems) {
 }
 
 void check_exclusions(const GroupDef& group, const std::vector<std::string>& exclude,
-                      const std::vector<std::string>& defined, Problems& problems) {
-  std::vector<std::string> seen;
+                      Defined& defined, Problems& problems) {
+  const std::unordered_set<std::string> excluded(exclude.begin(), exclude.end());
+  std::unordered_set<std::string> seen;
   for (const auto& name : exclude) {
-    if (contains(seen, name)) continue;
-    seen.push_back(name);
-    if (!contains(defined, name)) {
+    if (!seen.insert(name).second) continue;
+    if (!defined.has(name)) {
       problems.push_back("cannot exclude " + quoted(name) + ": no such service; defined: " +
-                         sorted_list(defined) + did_you_mean(name, defined));
+                         defined.listed() + defined.did_you_mean(name));
     }
   }
   for (const auto& service : group.services) {
-    if (service.name.empty() || contains(exclude, service.name)) continue;
-    std::vector<std::string> reported;
+    if (service.name.empty() || excluded.count(service.name)) continue;
+    std::unordered_set<std::string> reported;
     for (const auto& dependency : service.dependencies) {
-      if (!contains(exclude, dependency) || !contains(defined, dependency) ||
-          contains(reported, dependency) || dependency == service.name) {
+      if (!excluded.count(dependency) || !defined.has(dependency) ||
+          dependency == service.name || !reported.insert(dependency).second) {
         continue;
       }
-      reported.push_back(dependency);
       problems.push_back("service " + quoted(service.name) + " needs " + quoted(dependency) +
                          ", which is excluded; exclude " + quoted(service.name) + " too or keep " +
                          quoted(dependency));
@@ -279,12 +322,12 @@ void check_exclusions(const GroupDef& group, const std::vector<std::string>& exc
 std::vector<std::string> validate(const GroupDef& group, const std::vector<std::string>& exclude) {
   Problems problems;
   check_group(group, problems);
-  const std::vector<std::string> defined = defined_names(group);
+  Defined defined(group);
   Published published;
   for (size_t i = 0; i < group.services.size(); ++i) {
     const ServiceDef& service = group.services[i];
     const std::string name = who(service, i);
-    check_name(group, i, problems);
+    check_name(group, i, defined, problems);
     check_image(service, name, problems);
     check_dependencies(service, name, defined, problems);
     check_ports(service, name, published, problems);

@@ -52,9 +52,10 @@ void remove_replaced(engine::Client& engine, const Images& images) {
 // process still held the lock did nothing: its result says so per service.
 class LockOrCancelled {
  public:
-  LockOrCancelled(const model::GroupDef& group, Events& events, const std::atomic<bool>& cancel) {
+  LockOrCancelled(const model::GroupDef& group, Events& events, const std::atomic<bool>& cancel,
+                  double wait_seconds) {
     try {
-      lock_.emplace(group.name, events, cancel);
+      lock_.emplace(group.name, events, cancel, wait_seconds);
     } catch (const Error& e) {
       if (e.status() != DM_ECANCELLED) throw;
       cancelled_.cancelled = true;
@@ -75,7 +76,7 @@ class LockOrCancelled {
 Result start(engine::Client& engine, const model::GroupDef& group, const StartOptions& options,
              const std::atomic<bool>& cancel) {
   Events events(options.on_event);
-  LockOrCancelled lock(group, events, cancel);
+  LockOrCancelled lock(group, events, cancel, options.timeout);
   if (lock.cancelled()) return *lock.cancelled();
   std::set<std::string> rebuild;
   if (options.build)
@@ -93,7 +94,7 @@ Result start(engine::Client& engine, const model::GroupDef& group, const StartOp
 Result stop(engine::Client& engine, const model::GroupDef& group, const StopOptions& options,
             const std::atomic<bool>& cancel) {
   Events events(options.on_event);
-  LockOrCancelled lock(group, events, cancel);
+  LockOrCancelled lock(group, events, cancel, GroupLock::kStopWaitSeconds);
   if (lock.cancelled()) return *lock.cancelled();
   StopScope scope;
   scope.include = all_but(group, options.exclude);
@@ -119,7 +120,7 @@ Result reload(engine::Client& engine, const model::GroupDef& group, const Reload
                                  "service's image from it; use stop and start to restart it");
 
   Events events(options.on_event);
-  LockOrCancelled lock(group, events, cancel);
+  LockOrCancelled lock(group, events, cancel, options.timeout);
   if (lock.cancelled()) return *lock.cancelled();
   Images images(engine, events, group, {def.name});
   std::string why_untouched = "not affected by reloading '" + def.name + "'";

@@ -127,8 +127,15 @@ static int teardown(void **state) {
 	snprintf(command, sizeof command, "docker rm -f $(docker ps -aq --filter label=io.drillmaster.group=%s) "
 	         ">/dev/null 2>&1; docker network rm drillmaster-%s >/dev/null 2>&1", f->name, f->name);
 	if (containers || networks) (void)!system(command);
-	snprintf(command, sizeof command, "%s/drillmaster-%s.lock",
-	         getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", f->name);
+	/* A crashed operation's lock file, wherever group.h says it may be. */
+	if (getenv("XDG_RUNTIME_DIR")) {
+		snprintf(command, sizeof command, "%s/drillmaster/%s.lock", getenv("XDG_RUNTIME_DIR"),
+		         f->name);
+		unlink(command);
+	}
+	snprintf(command, sizeof command, "%s/drillmaster-%d/%s.lock",
+	         getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)geteuid(),
+	         f->name);
 	unlink(command);
 	dm_group_free(f->group);
 	dm_client_free(f->client);

@@ -82,6 +82,19 @@ TEST(ValidateGroup, NameMustBeADockerName) {
   EXPECT_EQ(problems(g).size(), 1u);
 }
 
+TEST(ValidateGroup, NameIsAtMostSixtyThreeCharactersAndSaysWhy) {
+  GroupDef g = group({service("a")});
+  g.name = std::string(63, 'g');
+  EXPECT_EQ(problems(g), Problems{});
+  g.name = std::string(300, 'g');
+  EXPECT_EQ(problems(g),
+            (Problems{"group name 'gggggggggggggggggggg...' is 300 characters long; at most 63 are "
+                      "allowed, because it becomes part of the container names, the network "
+                      "name and the lock file's name"}));
+  g.name = std::string(64, 'g');
+  EXPECT_EQ(problems(g).size(), 1u);
+}
+
 TEST(ValidateGroup, NetworkNameMustBeADockerNameWhenSet) {
   GroupDef g = group({service("a")});
   g.network = "-net";

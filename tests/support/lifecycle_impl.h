@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "common/error.h"
+#include "orchestrator/lock.h"
 
 namespace dm::testing {
 
@@ -313,9 +314,10 @@ inline void LifecycleTest::TearDown() {
       } catch (const Error&) {
       }
     }
-    const char* tmp = std::getenv("TMPDIR");
-    std::string lock = std::string(tmp && *tmp ? tmp : "/tmp") + "/drillmaster-" + g.name + ".lock";
-    ::unlink(lock.c_str());
+    try {  // a crashed operation's lock file; a finished one removes its own
+      ::unlink(orchestrator::GroupLock::path_for(g.name).c_str());
+    } catch (const Error&) {
+    }
     dm_group_free(g.handle);
   }
   groups_.clear();
