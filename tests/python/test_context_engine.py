@@ -101,3 +101,30 @@ def test_a_placeholder_nobody_fills_fails_that_service(spec):
     assert "started" in summary["db"]
     assert "failed" in summary["app"]
     assert "skipped" in summary["web"] and "app" in summary["web"]
+
+
+def test_a_context_value_with_a_nul_fails_the_service_that_uses_it(spec):
+    spec.write('''
+        class Db(drillmaster.Service):
+            name = "db"
+            image = IMAGE
+            cmd = LOOP
+
+            def post_start_init(self):
+                drillmaster.Context["pw"] = "cut\\0here"
+
+        class App(drillmaster.Service):
+            name = "app"
+            image = IMAGE
+            cmd = LOOP
+            dependencies = ["db"]
+            env = {"OK": "fine", "PW": "{pw}"}
+        ''')
+    result = spec.run("start")
+    assert result.returncode == 1, result.stdout + result.stderr
+    summary = {line.split()[0]: line for line in result.stdout.splitlines() if line.startswith("  ")}
+    assert "started" in summary["db"]
+    assert "failed" in summary["app"]
+    assert "env PW of service 'app': drillmaster.Context['pw'] contains a NUL character" \
+        in summary["app"]
+    assert spec.status()["app"]["state"] == "missing"  # never created with a cut value
