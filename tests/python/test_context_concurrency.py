@@ -8,7 +8,7 @@ import json
 import os
 import stat
 
-from test_context_engine import env_of
+from processes import env_of
 
 PASSWORD = '''
 import secrets

@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 import os
 import stat
-import subprocess
+
+from processes import env_of
 
 CONTEXT = '''
 drillmaster.Context["greeting"] = "hello"  # set by the spec itself
@@ -34,12 +35,6 @@ class Unrelated(drillmaster.Service):
     cmd = LOOP
     env = {"GREETING": "{greeting}"}
 '''
-
-
-def env_of(container: str) -> dict:
-    out = subprocess.run(["docker", "inspect", "--format", "{{json .Config.Env}}", container],
-                         capture_output=True, text=True, check=True).stdout
-    return dict(item.split("=", 1) for item in json.loads(out))
 
 
 def test_context_fills_env_and_persists(spec):

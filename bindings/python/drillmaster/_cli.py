@@ -15,7 +15,6 @@ import os
 import signal
 import sys
 import threading
-import time
 import traceback
 from typing import Any, Callable, Dict, Iterator, List, NoReturn, Optional, Sequence, Tuple, TypeVar
 
