@@ -93,7 +93,10 @@ def test_only_keys_this_process_changed_are_written(tmp_path):
     mine["mine"] = "x"  # "shared" is unchanged here since the last save
     mine.save(tmp_path)
     assert saved(tmp_path) == {"shared": "new", "mine": "x"}
-    assert mine["shared"] == "new"
+    assert mine == {"shared": "new", "mine": "x"}
+    other["shared"] = "newest"
+    other.save(tmp_path)
+    assert other == {"shared": "newest", "mine": "x"}  # its own value, not the one it replaced
 
 
 def test_a_deletion_is_merged_too(tmp_path):

@@ -181,11 +181,11 @@ class ContextDict(Dict[str, Any]):
                     merged.pop(key, None)
                 for key in self._changed:
                     merged[key] = dict.__getitem__(self, key)
-                if merged != saved:
+                if merged != (saved or {}):
                     _context_file.write(directory, merged)
                 self._changed.clear()
                 self._deleted.clear()
-                self._take(saved or {})
+                self._take(merged)
 
     def remove_file(self, directory: PathLike) -> None:
         """Deletes the saved context, if there is one (what ``stop --remove``
