@@ -144,17 +144,23 @@ def test_the_save_lock_leaves_nothing_behind(tmp_path, monkeypatch):
     assert list(lock_dir.iterdir()) == []  # the holder unlinks it before letting go
 
 
-def test_a_lock_directory_others_can_write_is_refused(tmp_path, monkeypatch):
+@pytest.mark.parametrize("planted, problem", [
+    ("writable", "has mode 0777: others can write in it"),
+    ("symlink", "is a symbolic link, not a directory"),
+])
+def test_a_lock_directory_others_could_swap_is_refused(tmp_path, monkeypatch, planted, problem):
     monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
     monkeypatch.setenv("TMPDIR", str(tmp_path))
-    import tempfile
-    monkeypatch.setattr(tempfile, "tempdir", None)  # gettempdir() reads TMPDIR again
-    planted = tmp_path / f"drillmaster-{os.geteuid()}"
-    planted.mkdir(mode=0o755)
-    planted.chmod(0o777)  # anyone could replace the lock file in it
+    where = tmp_path / f"drillmaster-{os.geteuid()}"
+    if planted == "writable":
+        where.mkdir()
+        where.chmod(0o777)  # anyone could put their own lock file there
+    else:
+        (tmp_path / "elsewhere").mkdir(mode=0o700)
+        where.symlink_to(tmp_path / "elsewhere")
     spec_dir = tmp_path / "spec"
     spec_dir.mkdir()
-    with pytest.raises(ContextFileError, match="mode 0777, not 0700"):
+    with pytest.raises(ContextFileError, match=f"{where}: {problem}, so the context's lock"):
         ContextDict(a=1).save(spec_dir)
     assert not (spec_dir / ".drillmaster-context").exists()
 

@@ -170,45 +170,57 @@ def write(directory: PathLike, values: Dict[str, Any]) -> None:
 
 # ---- the lock ------------------------------------------------------------------------
 #
-# Where it lives: in a directory only this user can enter (0700, owned by the
-# user, not a link): $XDG_RUNTIME_DIR/drillmaster, else
-# ${TMPDIR:-/tmp}/drillmaster-<uid>. Not in the spec's directory (no
-# clutter there) and not a flock on the spec directory itself: anyone who can
-# read that directory could take such a lock and stall every save. The lock
-# file is named by the spec directory's device and inode, so every spelling
-# of its path agrees, and its holder unlinks it before letting go (a waiter
-# that then gets the unlinked file notices and takes the new one), so none
-# pile up.
+# Where it lives: in drillmaster's per-user runtime directory, the one the C
+# library keeps its group locks in: $XDG_RUNTIME_DIR/drillmaster when
+# XDG_RUNTIME_DIR is a directory of this user that nobody else can write, else
+# ${TMPDIR:-/tmp}/drillmaster-<uid>; created 0700, and used only when it is a
+# real directory (not a link) of this user that nobody else can write. Not in
+# the spec's directory (no clutter there) and not a flock on the spec
+# directory itself: anyone who can read that directory could take such a lock
+# and stall every save. The lock file is named by the spec directory's device
+# and inode, so every spelling of its path agrees, and its holder unlinks it
+# before letting go (a waiter that then gets the unlinked file notices and
+# takes the new one), so none pile up.
+
+
+def _only_mine(info: os.stat_result, uid: int) -> bool:
+    return info.st_uid == uid and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _runtime_directory(uid: int) -> Path:
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+    if os.path.isabs(runtime):
+        try:
+            info = os.stat(runtime)
+            if stat.S_ISDIR(info.st_mode) and _only_mine(info, uid):
+                return Path(runtime) / "drillmaster"
+        except OSError:
+            pass  # sudo and su often keep another user's value: use the fallback
+    return Path(os.environ.get("TMPDIR") or "/tmp") / f"drillmaster-{uid}"
 
 
 def _private_directory() -> Path:
     uid = os.geteuid()
-    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
-    candidates = []
-    if os.path.isabs(runtime):
-        candidates.append(Path(runtime) / "drillmaster")
-    candidates.append(Path(tempfile.gettempdir()) / f"drillmaster-{uid}")
-    problems = []
-    for candidate in candidates:
-        try:
-            os.mkdir(candidate, 0o700)
-        except FileExistsError:
-            pass
-        except OSError as exc:
-            problems.append(f"{candidate}: {exc.strerror}")
-            continue
-        info = os.lstat(candidate)
-        if not stat.S_ISDIR(info.st_mode):
-            problems.append(f"{candidate} is {_kind(info.st_mode)}")
-        elif info.st_uid != uid:
-            problems.append(f"{candidate} belongs to uid {info.st_uid}, not to you ({uid})")
-        elif stat.S_IMODE(info.st_mode) & 0o077:
-            problems.append(f"{candidate} has mode {stat.S_IMODE(info.st_mode):04o}, not 0700")
-        else:
-            return candidate
-    raise ContextFileError(candidates[-1], "no private directory for the context's lock: "
-                           + "; ".join(problems),
-                           "remove the one in the way or set TMPDIR to a directory of yours")
+    where = _runtime_directory(uid)
+    try:
+        os.mkdir(where, 0o700)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise ContextFileError(where, f"cannot be made for the context's lock: {exc.strerror}",
+                               "set TMPDIR to a directory of yours") from None
+    info = os.lstat(where)
+    problem = ""
+    if not stat.S_ISDIR(info.st_mode):
+        problem = f"is {_kind(info.st_mode)}, not a directory"
+    elif info.st_uid != uid:
+        problem = f"belongs to uid {info.st_uid}, not to you ({uid})"
+    elif not _only_mine(info, uid):
+        problem = f"has mode {stat.S_IMODE(info.st_mode):04o}: others can write in it"
+    if problem:
+        raise ContextFileError(where, f"{problem}, so the context's lock cannot live there",
+                               "remove it, or set TMPDIR to a directory of yours")
+    return where
 
 
 def _holder(fd: int) -> str:
