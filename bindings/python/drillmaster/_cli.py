@@ -117,20 +117,27 @@ def _run_cancellable(session: Session, fn: Callable[[], T]) -> Tuple[T, Optional
             for signum in received[handled:]:
                 handled += 1
                 if cancelled_by is not None:
-                    click.echo(f"\n{_signals.describe(signum)} again: exiting now; containers may "
-                               "be left half-started (run stop to clean up).", err=True)
+                    _say(f"\n{_signals.describe(signum)} again: exiting now; containers may be "
+                         "left half-started (run stop to clean up).")
                     _flush_and_exit_now(_signals.exit_status(signum))
                 cancelled_by = signum
+                session.cancel()
                 again = "Ctrl-C again" if signum == signal.SIGINT else "a second signal"
                 how = "" if signum == signal.SIGINT else f" ({_signals.describe(signum)})"
-                click.echo(f"\nCancelling{how}: waiting for the steps under way "
-                           f"({again} to quit now)...", err=True)
+                _say(f"\nCancelling{how}: waiting for the steps under way ({again} to quit now)...")
             if cancelled_by is not None:
                 session.cancel()  # again each time: covers a pass that began meanwhile
     worker.join()
     if "error" in box:
         raise box["error"]
     return box["value"], cancelled_by
+
+
+def _say(message: str) -> None:
+    """A line on stderr, which may be a terminal that is gone (SIGHUP):
+    the cancelling must go on regardless."""
+    with contextlib.suppress(OSError, ValueError):
+        click.echo(message, err=True)
 
 
 def _flush_and_exit_now(code: int) -> NoReturn:
