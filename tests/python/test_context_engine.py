@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 import os
 import stat
-import subprocess
+
+from processes import env_of
 
 CONTEXT = '''
 drillmaster.Context["greeting"] = "hello"  # set by the spec itself
@@ -34,12 +35,6 @@ class Unrelated(drillmaster.Service):
     cmd = LOOP
     env = {"GREETING": "{greeting}"}
 '''
-
-
-def env_of(container: str) -> dict:
-    out = subprocess.run(["docker", "inspect", "--format", "{{json .Config.Env}}", container],
-                         capture_output=True, text=True, check=True).stdout
-    return dict(item.split("=", 1) for item in json.loads(out))
 
 
 def test_context_fills_env_and_persists(spec):
@@ -101,3 +96,30 @@ def test_a_placeholder_nobody_fills_fails_that_service(spec):
     assert "started" in summary["db"]
     assert "failed" in summary["app"]
     assert "skipped" in summary["web"] and "app" in summary["web"]
+
+
+def test_a_context_value_with_a_nul_fails_the_service_that_uses_it(spec):
+    spec.write('''
+        class Db(drillmaster.Service):
+            name = "db"
+            image = IMAGE
+            cmd = LOOP
+
+            def post_start_init(self):
+                drillmaster.Context["pw"] = "cut\\0here"
+
+        class App(drillmaster.Service):
+            name = "app"
+            image = IMAGE
+            cmd = LOOP
+            dependencies = ["db"]
+            env = {"OK": "fine", "PW": "{pw}"}
+        ''')
+    result = spec.run("start")
+    assert result.returncode == 1, result.stdout + result.stderr
+    summary = {line.split()[0]: line for line in result.stdout.splitlines() if line.startswith("  ")}
+    assert "started" in summary["db"]
+    assert "failed" in summary["app"]
+    assert "env PW of service 'app': drillmaster.Context['pw'] contains a NUL character" \
+        in summary["app"]
+    assert spec.status()["app"]["state"] == "missing"  # never created with a cut value

@@ -193,3 +193,44 @@ def test_commands_given_as_strings_are_split_like_a_shell():
     from drillmaster._service import definition
     cls = define(image="x", cmd="sh -c 'echo hi; sleep 1'")
     assert definition(cls).cmd == ["sh", "-c", "echo hi; sleep 1"]
+
+
+# ---- NUL characters ----------------------------------------------------------------
+#
+# The C library takes NUL-terminated strings: a NUL would cut a value there,
+# silently. Every string attribute is checked by the same walk.
+
+NUL_TAIL = "contains a NUL character (\\x00), which cannot be passed to Docker " \
+           "(it would cut the text there); remove it"
+
+
+@pytest.mark.parametrize("attrs, where", [
+    (dict(env={"PW": "sec\0ret"}), "env: the value of 'PW' "),
+    (dict(env={"P\0W": "x"}), "env: the key 'P\\x00W' "),
+    (dict(image="busybox\0:evil"), "image: 'busybox\\x00:evil' "),
+    (dict(name="a\0b"), "name: 'a\\x00b' "),
+    (dict(cmd=["sh", "-c", "echo\0 hi"]), "cmd: item 2 ('echo\\x00 hi') "),
+    (dict(entrypoint="sh -c x\0y"), "entrypoint: 'sh -c x\\x00y' "),
+    (dict(volumes=["/a:/b\0"]), "volumes: item 0 ('/a:/b\\x00') "),
+    (dict(volumes={"/a": {"bind": "/b\0", "mode": "ro"}}),
+     "volumes: the value of 'bind' in the value of '/a' "),
+    (dict(user="root\0"), "user: 'root\\x00' "),
+    (dict(dependencies=["db\0"]), "dependencies: item 0 ('db\\x00') "),
+    (dict(stop_signal="SIGTERM\0"), "stop_signal: 'SIGTERM\\x00' "),
+    (dict(build_from="ctx\0"), "build_from: 'ctx\\x00' "),
+])
+def test_a_nul_in_any_string_attribute_is_an_error(attrs, where):
+    assert error_of(**{"image": "busybox", **attrs}) == f"Application.{where}{NUL_TAIL}"
+
+
+def test_a_nul_set_after_the_class_is_caught_before_the_library_sees_it(tmp_path):
+    App = define(image="busybox", env={"PW": "ok"})
+    App.env = {"PW": "not\0ok"}
+    with pytest.raises(ServiceDefinitionError, match="Application.env: the value of 'PW' "):
+        drillmaster.Session([App], directory=tmp_path)
+
+
+def test_a_nul_in_the_group_name_is_an_error(tmp_path):
+    define(image="busybox")
+    with pytest.raises(ServiceDefinitionError, match="Session.group: 'g\\\\x00' contains a NUL"):
+        drillmaster.Session(directory=tmp_path, group="g\0")

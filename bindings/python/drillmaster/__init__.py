@@ -31,6 +31,7 @@ from ._context import Context, ContextDict  # noqa: E402
 from ._errors import (  # noqa: E402
     Cancelled,
     Conflict,
+    ContextFileError,
     EngineError,
     EngineUnreachable,
     Error,
@@ -58,7 +59,8 @@ __all__ = [
     "Service", "services", "main", "Context", "ContextDict", "group_name",
     "on_start_services", "on_stop_services", "on_reload_service", "Session",
     "Report", "ServiceOutcome", "Outcome", "Phase",
-    "Error", "InvalidArgument", "ServiceDefinitionError", "ServiceLoadError", "NotFound",
+    "Error", "InvalidArgument", "ServiceDefinitionError", "ServiceLoadError", "ContextFileError",
+    "NotFound",
     "Conflict", "EngineUnreachable", "EngineError", "Timeout", "HookFailed", "Cancelled",
     "ServicesFailed", "OutOfMemory", "InternalError", "__version__",
 ]

@@ -2,7 +2,9 @@
 
 Exit status: 0 when everything asked for is running (or stopped), 1 when a
 service failed or the engine could not be used, 2 for usage and definition
-errors, 130 when Ctrl-C cancelled the command.
+errors (a context file that cannot be read is one), 128 + the signal's
+number when Ctrl-C (130), SIGTERM (143) or SIGHUP (129) cancelled the
+command.
 """
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ import os
 import signal
 import sys
 import threading
-import time
 import traceback
 from typing import Any, Callable, Dict, Iterator, List, NoReturn, Optional, Sequence, Tuple, TypeVar
 
 import click
 
+from . import _signals
 from ._errors import EngineUnreachable, Error, InvalidArgument
 from ._exit import exit as _exit
 from ._group import settings
@@ -88,18 +90,17 @@ def _reported_errors() -> Iterator[None]:
         _fail(str(exc), EXIT_FAILED)
 
 
-def _run_cancellable(session: Session, fn: Callable[[], T]) -> Tuple[T, bool]:
+def _run_cancellable(session: Session, fn: Callable[[], T]) -> Tuple[T, Optional[int]]:
     """Runs ``fn`` on a worker thread while this (main) thread waits, so
-    Ctrl-C arrives here: the first one cancels the operation through the C
-    library and waits for it to wind down; a second one exits at once."""
+    Ctrl-C, SIGTERM and SIGHUP arrive here: the first one cancels the
+    operation through the C library and waits for it to wind down; a second
+    one exits at once. Returns ``fn``'s value and the signal that cancelled
+    it, if one did."""
     box: Dict[str, Any] = {}
     done = threading.Event()
 
     def target() -> None:
-        # Threads the C library starts inherit this mask: SIGINT goes to the
-        # main thread only, never interrupting a worker's engine call.
-        if hasattr(signal, "pthread_sigmask"):
-            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        _signals.block_in_this_thread()  # and in the library's threads
         try:
             box["value"] = fn()
         except BaseException as exc:  # noqa: B902 - handed to the main thread
@@ -108,39 +109,55 @@ def _run_cancellable(session: Session, fn: Callable[[], T]) -> Tuple[T, bool]:
             done.set()
 
     worker = threading.Thread(target=target, name="drillmaster-operation", daemon=True)
-    worker.start()
-    interrupted = False
-    # Poll with sleep: a KeyboardInterrupt landing inside Thread.join() can
-    # leave the thread marked as finished while it still runs.
-    while not done.is_set():
-        try:
-            time.sleep(0.05)
-            if interrupted:
-                session.cancel()  # again: covers a pass that began meanwhile
-        except KeyboardInterrupt:
-            if interrupted:
-                click.echo("\nInterrupted again: exiting now; containers may be left half-started "
-                           "(run stop to clean up).", err=True)
-                os._exit(EXIT_CANCELLED)
-            interrupted = True
-            click.echo("\nCancelling: waiting for the steps under way (Ctrl-C again to quit now)...",
-                       err=True)
-            session.cancel()
+    cancelled_by: Optional[int] = None
+    with _signals.recorded() as received:
+        worker.start()
+        handled = 0
+        while not done.wait(0.05):
+            for signum in received[handled:]:
+                handled += 1
+                if cancelled_by is not None:
+                    _say(f"\n{_signals.describe(signum)} again: exiting now; containers may be "
+                         "left half-started (run stop to clean up).")
+                    _flush_and_exit_now(_signals.exit_status(signum))
+                cancelled_by = signum
+                session.cancel()
+                again = "Ctrl-C again" if signum == signal.SIGINT else "a second signal"
+                how = "" if signum == signal.SIGINT else f" ({_signals.describe(signum)})"
+                _say(f"\nCancelling{how}: waiting for the steps under way ({again} to quit now)...")
+            if cancelled_by is not None:
+                session.cancel()  # again each time: covers a pass that began meanwhile
     worker.join()
     if "error" in box:
         raise box["error"]
-    return box["value"], interrupted
+    return box["value"], cancelled_by
+
+
+def _say(message: str) -> None:
+    """A line on stderr, which may be a terminal that is gone (SIGHUP):
+    the cancelling must go on regardless."""
+    with contextlib.suppress(OSError, ValueError):
+        click.echo(message, err=True)
+
+
+def _flush_and_exit_now(code: int) -> NoReturn:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 def _operate(session: Session, services: List[str], verbose: bool, quiet: bool,
-             op: Callable[[Progress], Report]) -> Report:
+             op: Callable[[Progress], Report]) -> Tuple[Report, Optional[int]]:
+    """Runs ``op`` with live progress, then prints its summary. Returns the
+    report and the signal that cancelled it, if one did."""
     progress = Progress(services, verbose=verbose, quiet=quiet)
     with progress:
-        report, interrupted = _run_cancellable(session, lambda: op(progress))
-    if interrupted:
+        report, cancelled_by = _run_cancellable(session, lambda: op(progress))
+    if cancelled_by is not None:
         report.cancelled = True
     print_summary(report, quiet=quiet)
-    return report
+    return report, cancelled_by
 
 
 def _call_group_hook(kind: str, fn: Optional[Callable[..., object]], arg: object) -> None:
@@ -153,7 +170,9 @@ def _call_group_hook(kind: str, fn: Optional[Callable[..., object]], arg: object
         _exit(EXIT_FAILED)
 
 
-def _exit_for(report: Report) -> int:
+def _exit_for(report: Report, cancelled_by: Optional[int]) -> int:
+    if cancelled_by is not None:
+        return _signals.exit_status(cancelled_by)
     if report.cancelled:
         return EXIT_CANCELLED
     return EXIT_FAILED if report.failures else EXIT_OK
@@ -190,11 +209,13 @@ def start(spec: _Spec, exclude: Tuple[str, ...], network_name: Optional[str], ti
     with _reported_errors():
         session = spec.session(network_name)
         session.check(exclude)
+        session.check_context()
         names = [n for n in session.names if n not in exclude]
-        report = _operate(session, names, verbose, quiet, lambda progress: session.start(
-            exclude=exclude, timeout=timeout, run_new_containers=run_new_containers, build=build,
-            on_event=progress))
-    code = _exit_for(report)
+        report, cancelled_by = _operate(
+            session, names, verbose, quiet, lambda progress: session.start(
+                exclude=exclude, timeout=timeout, run_new_containers=run_new_containers,
+                build=build, on_event=progress))
+    code = _exit_for(report, cancelled_by)
     if code == EXIT_OK:
         _call_group_hook("on_start_services", settings.on_start, report.succeeded)
     _exit(code)
@@ -215,9 +236,10 @@ def stop(spec: _Spec, exclude: Tuple[str, ...], network_name: Optional[str], rem
         session = spec.session(network_name)
         session.check_stop(exclude)
         names = [n for n in session.names if n not in exclude]
-        report = _operate(session, names, verbose, quiet, lambda progress: session.stop(
-            exclude=exclude, timeout=timeout, remove=remove, on_event=progress))
-    code = _exit_for(report)
+        report, cancelled_by = _operate(
+            session, names, verbose, quiet, lambda progress: session.stop(
+                exclude=exclude, timeout=timeout, remove=remove, on_event=progress))
+    code = _exit_for(report, cancelled_by)
     if code == EXIT_OK:
         _call_group_hook("on_stop_services", settings.on_stop, report.succeeded)
     _exit(code)
@@ -240,10 +262,12 @@ def reload(spec: _Spec, service: str, remove: bool, timeout: float, network_name
             raise click.BadParameter(f"no service named {service!r} (defined: "
                                      f"{', '.join(session.names)})", param_hint="SERVICE")
         session.check()
+        session.check_context()
         names = [service, *session.dependants(service)]
-        report = _operate(session, names, verbose, quiet, lambda progress: session.reload(
-            service, timeout=timeout, remove=remove, on_event=progress))
-    code = _exit_for(report)
+        report, cancelled_by = _operate(
+            session, names, verbose, quiet, lambda progress: session.reload(
+                service, timeout=timeout, remove=remove, on_event=progress))
+    code = _exit_for(report, cancelled_by)
     if code == EXIT_OK:
         _call_group_hook("on_reload_service", settings.on_reload, service)
     _exit(code)
@@ -319,9 +343,11 @@ def logs(spec: _Spec, services: Tuple[str, ...], follow: bool, tail: int) -> Non
             click.echo(f"{prefix} {text}", err=stream == 2)
             return False
 
-        cancelled, interrupted = _run_cancellable(session, lambda: session.logs(
+        cancelled, cancelled_by = _run_cancellable(session, lambda: session.logs(
             line, services=services, follow=follow, tail=tail))
-    _exit(EXIT_CANCELLED if interrupted or cancelled else EXIT_OK)
+    if cancelled_by is not None:
+        _exit(_signals.exit_status(cancelled_by))
+    _exit(EXIT_CANCELLED if cancelled else EXIT_OK)
 
 
 # ---- entry point ---------------------------------------------------------------------
@@ -343,5 +369,11 @@ def main(directory: Optional[str] = None, *, args: Optional[Sequence[str]] = Non
     group by default and holds ``.drillmaster-context``.
     """
     spec = _Spec(directory or _spec_directory())
-    return cli.main(args=list(args) if args is not None else None, prog_name=prog_name,
-                    obj=spec, standalone_mode=standalone_mode)
+    with _signals.handled():
+        try:
+            return cli.main(args=list(args) if args is not None else None, prog_name=prog_name,
+                            obj=spec, standalone_mode=standalone_mode)
+        except _signals.Interrupted as exc:
+            # Outside an operation (loading, a group hook): nothing to wind
+            # down, so the process ends as the signal would have ended it.
+            _exit(_signals.exit_status(exc.signum))

@@ -7,13 +7,15 @@ names the service, the field and the value involved.
 
 from __future__ import annotations
 
-from typing import Dict, Type
+import os
+from typing import Dict, Type, Union
 
 __all__ = [
     "Error",
     "InvalidArgument",
     "ServiceDefinitionError",
     "ServiceLoadError",
+    "ContextFileError",
     "NotFound",
     "Conflict",
     "EngineUnreachable",
@@ -61,6 +63,20 @@ class ServiceLoadError(InvalidArgument):
     """The services do not form a valid group (unknown dependency, cycle,
     duplicate name, missing image...). Raised before anything is started; the
     message lists every problem, one per line."""
+
+
+class ContextFileError(InvalidArgument, ValueError):
+    """``.drillmaster-context`` cannot be used as it is: not a JSON object,
+    not UTF-8, a symbolic link or not a regular file. The file is left as it
+    was; the message names it, the problem and what to do.
+
+    ``path`` is the file, ``problem`` what is wrong with it.
+    """
+
+    def __init__(self, path: Union[str, "os.PathLike[str]"], problem: str, hint: str = "") -> None:
+        self.path = os.fspath(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}" + (f"; {hint}" if hint else ""))
 
 
 class NotFound(Error):

@@ -184,7 +184,7 @@ class _LineProxy(io.TextIOBase):
 
 # ---- summary ----
 
-_DONE_WORDS = {"start": "running", "stop": "stopped", "reload": "reloaded"}
+_UNDONE_WORDS = {"start": "not started", "stop": "not stopped", "reload": "not restarted"}
 
 
 def print_summary(report: Report, *, stream: Optional[TextIO] = None, quiet: bool = False) -> None:
@@ -217,10 +217,15 @@ def print_summary(report: Report, *, stream: Optional[TextIO] = None, quiet: boo
     tally = ", ".join(f"{n} {label}" for label, n in counts.items())
     if report.cancelled:
         out.append(f"{report.operation} cancelled after {report.seconds:.1f}s: {tally}")
+        if report.left_undone:
+            words = _UNDONE_WORDS.get(report.operation, "not done")
+            out.append(f"{words}: {', '.join(report.left_undone)} "
+                       f"(run {report.operation} again to finish)")
     elif report.failures:
         out.append(f"{report.operation} failed after {report.seconds:.1f}s: {tally}")
     elif not quiet:
         out.append(f"{report.operation}: {tally} in {report.seconds:.1f}s")
+    out.extend(report.notes)
     if out:
         stream.write("\n".join(out) + "\n")
         stream.flush()

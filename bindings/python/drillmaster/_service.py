@@ -18,7 +18,7 @@ from typing import Any, Callable, ClassVar, Dict, List, Mapping, Optional, Seque
 
 from ._errors import ServiceDefinitionError
 
-__all__ = ["Service", "services"]
+__all__ = ["Service", "services", "check_text"]
 
 #: Every registered Service subclass, in definition order.
 _registry: List[Type["Service"]] = []
@@ -283,9 +283,52 @@ _CHECKS: Dict[str, Callable[[type, Any], None]] = {
 }
 
 
+# ---- text the C library gets ---------------------------------------------------
+#
+# The C library takes NUL-terminated strings: a NUL inside a value would cut
+# it there, silently. One walk over every attribute's strings, whatever its
+# shape, rejects them all, and says where the NUL is.
+
+
+def _nul_at(value: Any) -> Optional[str]:
+    """Where a NUL is in ``value`` (a str, path, sequence or mapping of
+    them): "" for the value itself, "the value of 'PW' " etc.; None if none."""
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if isinstance(value, (str, bytes)):
+        return "" if ("\0" if isinstance(value, str) else b"\0") in value else None
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if _nul_at(key) is not None:
+                return f"the key {key!r} "
+            inner = _nul_at(item)
+            if inner is not None:
+                return f"{inner}in the value of {key!r} " if inner else f"the value of {key!r} "
+        return None
+    if isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            inner = _nul_at(item)
+            if inner is not None:
+                return f"{inner}in item {index} " if inner else f"item {index} ({item!r}) "
+    return None
+
+
+def check_text(owner: str, attr: str, value: Any) -> None:
+    """Raises ServiceDefinitionError naming ``owner.attr`` and the place
+    when a string in ``value`` holds a NUL character."""
+    where = _nul_at(value)
+    if where is not None:
+        shown = f"{value!r} " if where == "" else where
+        raise ServiceDefinitionError(
+            f"{owner}.{attr}: {shown}contains a NUL character (\\x00), which cannot be passed "
+            f"to Docker (it would cut the text there); remove it")
+
+
 def _validate(cls: Type[Service]) -> None:
     for attr, check in _CHECKS.items():
-        check(cls, getattr(cls, attr))
+        value = getattr(cls, attr)
+        check(cls, value)
+        check_text(cls.__name__, attr, value)
     for hook in (*_HOOKS, *_ALIASES):
         value = getattr(cls, hook, None)
         if value is not None and not callable(value):
@@ -340,7 +383,9 @@ def _command(value: Optional[Command]) -> Optional[List[str]]:
 
 
 def definition(cls: Type[Service]) -> Definition:
-    """The normalised definition of a registered Service subclass."""
+    """The normalised definition of a registered Service subclass, checked
+    again (its attributes may have been changed since it was defined)."""
+    _validate(cls)
     volumes: List[str] = []
     binds: List[Tuple[str, str, Optional[str]]] = []
     if isinstance(cls.volumes, Mapping):

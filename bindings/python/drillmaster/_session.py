@@ -11,27 +11,37 @@ a prepare hook, which the library runs once the service's dependencies are
 ready and before it decides anything about the container. It fills the
 placeholders from the Context as it is then, so a value a dependency's
 ``post_start_init`` stored during the same start is there for its dependants.
+
+The Context and its file: the library holds the group's lock for a whole
+start or reload, and every hook runs inside it. So each hook (prepare
+included) first takes what the file holds now, which may be newer than what
+this process saw (another process's start finished while this one waited for
+the lock), and after it the keys it changed are merged into the file, before
+the library goes on: a value an init hook stored is on disk before its
+service counts as ready, whatever happens to this process afterwards.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
 import traceback
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Type
+from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Type, TypeVar
 
-from . import _core
+from . import _context_file, _core
 from ._context import Context
-from ._errors import HookFailed, InvalidArgument, NotReady, ServiceLoadError
+from ._errors import ContextFileError, HookFailed, InvalidArgument, NotReady, ServiceLoadError
 from ._group import default_group_name, settings
-from ._service import Definition, Service, definition, services
+from ._service import Definition, Service, check_text, definition, services
 from ._types import Event, Report, ServiceOutcome, ServiceStatus
 
 __all__ = ["Session"]
 
 EventCallback = Callable[[Event], None]
+T = TypeVar("T")
 
 
 
@@ -60,6 +70,8 @@ class Session:
         self.directory = Path(directory if directory is not None else os.getcwd()).resolve()
         self.group_name = group or settings.name or default_group_name(str(self.directory))
         self.network_name = network_name
+        check_text("Session", "group", self.group_name)
+        check_text("Session", "network_name", network_name)
         self.engine = engine
         self.definitions: List[Definition] = [definition(c) for c in (classes if classes is not None
                                                                      else services())]
@@ -103,7 +115,10 @@ class Session:
             return f"drillmaster-{self.group_name}-{d.name}:latest".lower()
         return "drillmaster-missing-image:latest"  # reported by check(); never started
 
-    def _build(self) -> _core.Group:
+    def _build(self, *, saving: bool = False) -> _core.Group:
+        """The C group; ``saving``: its hooks save what they change in the
+        Context (start and reload, which hold the group's lock; status runs
+        the prepare hooks without it, and only reads)."""
         group = _core.Group(self.group_name)
         group.directory = str(self.directory)
         if self.network_name:
@@ -134,18 +149,45 @@ class Session:
             if d.timeout is not None:
                 s.set_timeout(d.timeout)
             if any(Context.has_placeholders(v) for v in d.env.values()):
-                s.set_prepare(self._fill_env(d))
+                s.set_prepare(self._with_context(self._fill_env(d), saving))
             instance = self.instances.get(d.name)
             if instance is None or type(instance) is not d.cls:
                 continue  # a duplicate name: check() reports it
             for hook, method in d.hooks.items():
                 if hook == "ping":
-                    s.set_ping(self._ping_hook(d.name, instance, method))
+                    s.set_ping(self._with_context(self._ping_hook(instance, method), saving))
                 elif hook == "pre_start":
-                    s.set_pre_start(self._hook(instance, method))
+                    s.set_pre_start(self._with_context(self._hook(instance, method), saving))
                 else:
-                    s.set_post_start_init(self._hook(instance, method))
+                    s.set_post_start_init(self._with_context(self._hook(instance, method), saving))
         return group
+
+    def _with_context(self, fn: Callable[["_core.HookInfo"], T], saving: bool
+                      ) -> Callable[["_core.HookInfo"], T]:
+        """``fn`` between a load of the Context from its file and, when
+        ``saving``, a save of what ``fn`` changed in it (see the module's
+        docstring)."""
+        directory = self.directory
+
+        def hook(info: "_core.HookInfo") -> T:
+            try:
+                Context.load(directory)
+            except ContextFileError as exc:
+                raise HookFailed(str(exc)) from None
+            try:
+                result = fn(info)
+            except BaseException:
+                if saving:
+                    with contextlib.suppress(Exception):  # the hook's own failure comes first
+                        Context.save(directory)
+                raise
+            if saving:
+                try:
+                    Context.save(directory)
+                except (ContextFileError, OSError) as exc:
+                    raise HookFailed(f"cannot save drillmaster.Context: {exc}") from None
+            return result
+        return hook
 
     @staticmethod
     def _bind(instance: Service, info: "_core.HookInfo") -> None:
@@ -168,7 +210,7 @@ class Session:
                                  + _user_traceback(exc)) from None
         return hook
 
-    def _ping_hook(self, name: str, instance: Service, method: str) -> Callable[["_core.HookInfo"], bool]:
+    def _ping_hook(self, instance: Service, method: str) -> Callable[["_core.HookInfo"], bool]:
         fn = getattr(instance, method)
 
         def ping(info: "_core.HookInfo") -> bool:
@@ -187,16 +229,27 @@ class Session:
     def _fill_env(self, d: Definition) -> Callable[["_core.HookInfo"], Dict[str, str]]:
         """The prepare hook of ``d``: its env with the Context's values."""
         def prepare(info: "_core.HookInfo") -> Dict[str, str]:
-            missing = self._missing(d)
-            if missing:
+            problems = self._missing(d, Context) + self._unpassable(d)
+            if problems:
                 keys = ", ".join(sorted(Context)) or "none"
-                raise HookFailed("; ".join(missing) + f" (context keys: {keys})")
+                raise HookFailed("; ".join(problems) + f" (context keys: {keys})")
             return Context.interpolate_env(d.env)
         return prepare
 
-    def _missing(self, d: Definition) -> List[str]:
+    @staticmethod
+    def _missing(d: Definition, values: Mapping[str, object]) -> List[str]:
         return [f"env {key}: no value for {{{k}}} in drillmaster.Context"
-                for key, value in d.env.items() for k in Context.missing(value)]
+                for key, value in d.env.items() for k in Context.placeholders(value)
+                if k not in values]
+
+    @staticmethod
+    def _unpassable(d: Definition) -> List[str]:
+        """Placeholders whose value holds a NUL, which a C string (and so an
+        environment variable) cannot carry: cut silently otherwise."""
+        return [f"env {key} of service '{d.name}': drillmaster.Context[{k!r}] contains a NUL "
+                f"character (\\x00), which an environment variable cannot hold; store it without"
+                for key, value in d.env.items() for k in Context.placeholders(value)
+                if k in Context and "\0" in str(Context[k])]
 
     def check(self, exclude: Iterable[str] = (), *, images: bool = True) -> None:
         """Raises ServiceLoadError listing every problem of the definitions
@@ -223,6 +276,18 @@ class Session:
         keeping a service others need running while they stop
         (``stop --exclude db``) is what users do."""
         self.check([name for name in exclude if name not in self.names], images=False)
+
+    def check_context(self) -> Optional[Dict[str, object]]:
+        """The values saved in the context file (None without one); raises
+        ContextFileError, before anything starts, when the file cannot be
+        used (not a JSON object, not UTF-8, a link...). Reads only."""
+        return _context_file.read(self.directory)
+
+    def _catch_up(self) -> None:
+        """After an operation: the Context takes what the file holds, for
+        the group hooks (on_start_services...) and callers to read."""
+        with contextlib.suppress(ContextFileError, OSError):
+            Context.load(self.directory)
 
     def client(self) -> _core.Client:
         """Opens a client for the engine (DOCKER_HOST, or the local socket)."""
@@ -254,16 +319,14 @@ class Session:
         module's docstring for how context placeholders are filled."""
         began = time.monotonic()
         self.check(exclude)
-        Context.load(self.directory)
+        self.check_context()
         client = self.client()
-        group = self._build()
-        try:
-            result = self._run(group, lambda g: g.start(
-                client, exclude=list(exclude), timeout=timeout,
-                run_new_containers=run_new_containers, build=build, parallelism=parallelism,
-                on_event=on_event))
-        finally:
-            Context.save(self.directory)
+        group = self._build(saving=True)
+        result = self._run(group, lambda g: g.start(
+            client, exclude=list(exclude), timeout=timeout,
+            run_new_containers=run_new_containers, build=build, parallelism=parallelism,
+            on_event=on_event))
+        self._catch_up()
         return Report("start", [ServiceOutcome.from_core(r) for r in result.services],
                       result.cancelled or self._cancelled, time.monotonic() - began)
 
@@ -271,19 +334,34 @@ class Session:
              on_event: Optional[EventCallback] = None) -> Report:
         """Stops the services, dependants first; ``remove`` also removes the
         containers, the network and (when nothing is excluded) the saved
-        context."""
+        context. Stopping needs no context: an unreadable file is moved
+        aside by ``remove`` (the report's notes say where)."""
         began = time.monotonic()
         self.check_stop(exclude)
-        Context.load(self.directory)
+        forget = remove and not exclude
+        before = self._context_bytes() if forget else None
         client = self.client()
         group = self._build()
         result = self._run(group, lambda g: g.stop(client, exclude=list(exclude), timeout=timeout,
                                                    remove=remove, on_event=on_event))
         report = Report("stop", [ServiceOutcome.from_core(r) for r in result.services],
                         result.cancelled, time.monotonic() - began)
-        if remove and report.ok and not exclude:
-            Context.remove_file(self.directory)
+        if forget and report.ok:
+            try:
+                note = _context_file.discard(self.directory, before)
+            except ContextFileError as exc:  # a link or not a file: never touched
+                note = f"{exc}; left in place"
+            if note:
+                report.notes.append(note)
         return report
+
+    def _context_bytes(self) -> Optional[bytes]:
+        """The context file as it is, before a stop --remove: values a start
+        in another process saves meanwhile are not forgotten by it."""
+        try:
+            return _context_file.read_raw(self.directory)
+        except ContextFileError:
+            return None  # a link or not a file: discard() refuses it
 
     def reload(self, service: str, *, timeout: float = 300.0, remove: bool = False,
                on_event: Optional[EventCallback] = None) -> Report:
@@ -292,23 +370,25 @@ class Session:
         began = time.monotonic()
         self._definition(service)
         self.check()
-        Context.load(self.directory)
+        # Before anything is stopped: a placeholder no value can fill. Only
+        # a look at the file; the hooks take its values under the lock.
+        known = {**(self.check_context() or {}), **Context}
         problems = [f"service '{n}': {m}" for n in [service, *self.dependants(service)]
-                    for m in self._missing(self._definition(n))]
+                    for m in self._missing(self._definition(n), known)]
         if problems:
             raise ServiceLoadError("\n".join(problems))
         client = self.client()
-        group = self._build()
+        group = self._build(saving=True)
         result = self._run(group, lambda g: g.reload(client, service, timeout=timeout, remove=remove,
                                                      on_event=on_event))
-        Context.save(self.directory)
+        self._catch_up()
         return Report("reload", [ServiceOutcome.from_core(r) for r in result.services],
                       result.cancelled, time.monotonic() - began)
 
     def status(self) -> List[ServiceStatus]:
         """What runs now, one entry per service in definition order."""
         self.check(images=False)
-        Context.load(self.directory)
+        self.check_context()
         client = self.client()
         return self._build().status(client)
 

@@ -97,11 +97,21 @@ class Report:
     services: List[ServiceOutcome] = field(default_factory=list)
     cancelled: bool = False
     seconds: float = 0.0
+    #: Lines for the user about things besides the services, e.g. where
+    #: ``stop --remove`` moved an unreadable context file.
+    notes: List[str] = field(default_factory=list)
 
     @property
     def failures(self) -> List[ServiceOutcome]:
         """The services that failed or were skipped because a dependency failed."""
         return [s for s in self.services if s.outcome.is_failure]
+
+    @property
+    def left_undone(self) -> List[str]:
+        """Names of the services the operation did not get to: cancelled,
+        or skipped because a dependency did not get there."""
+        return [s.service for s in self.services
+                if s.outcome in (Outcome.CANCELLED, Outcome.SKIPPED)]
 
     @property
     def succeeded(self) -> List[str]:
