@@ -57,6 +57,15 @@ extern "C" {
 
 typedef struct dm_group dm_group;
 
+/* The per-user directory that holds drillmaster's runtime files (the group
+ * locks), found, created and checked as the paragraph on the group lock
+ * says. A front end that keeps runtime files of its own (the Python
+ * package's context lock) asks for it here, so the rule lives once. Writes
+ * the absolute path to *out, owned by the caller (dm_free()). Returns
+ * DM_EINVALID, with a message naming the path and what to do, when no safe
+ * directory can be had. Thread-safe. Since 0.2. */
+DM_EXTERN(int) dm_runtime_directory(char **out);
+
 /* The longest group name, in characters. The name becomes part of the
  * container names (<group>-<service>-1), of the network name
  * (drillmaster-<group>) and of the lock file's name (<group>.lock), which all

@@ -11,6 +11,7 @@
 #include "drillmaster/group.h"
 #include "model/names.h"
 #include "model/validate.h"
+#include "orchestrator/runtime_dir.h"
 
 using dm::capi::guard;
 
@@ -41,6 +42,16 @@ std::vector<std::string> strings(const char* const* items, size_t count, const c
 }  // namespace dm::capi
 
 extern "C" {
+
+int dm_runtime_directory(char** out) {
+  if (out != nullptr) *out = nullptr;
+  return guard([&] {
+    DM_REQUIRE(out, "out");
+    dm::orchestrator::RuntimeDir dir;
+    *out = dm::capi::copy_for_caller(dir.path());
+    return DM_OK;
+  });
+}
 
 int dm_group_new(dm_group** out, const char* name) {
   if (out != nullptr) *out = nullptr;

@@ -103,10 +103,23 @@ static void group_names_are_limited_and_say_why(void **state) {
 	assert_non_null(strstr(dm_error_last(), "is 64 characters long; at most 63"));
 }
 
+/* The runtime directory comes from the library: absolute, private, ours. */
+static void the_runtime_directory_is_the_librarys(void **state) {
+	(void)state;
+	char *path = (char *)1;
+	assert_refused(dm_runtime_directory(NULL), "dm_runtime_directory: out is NULL");
+	assert_int_equal(dm_runtime_directory(&path), DM_OK);
+	assert_non_null(path);
+	assert_int_equal(path[0], '/');
+	assert_non_null(strstr(path, "drillmaster"));
+	dm_free(path);
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(null_arguments_are_named_with_the_public_function),
 		cmocka_unit_test(group_names_are_limited_and_say_why),
+		cmocka_unit_test(the_runtime_directory_is_the_librarys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

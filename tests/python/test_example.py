@@ -20,6 +20,8 @@ def test_example_spec(spec: Spec):
     started = run("start", "-v")
     assert started.returncode == 0, started.stdout + started.stderr
     assert re.search(r"^web +\| ", started.stdout, re.M)  # -v: the build's own output
+    # -v: which engine, how it is reached, and the API version in use
+    assert re.search(r"^engine: unix://\S+ \(unix socket\), API 1\.\d+$", started.stdout, re.M)
     assert f"on_start_services: store, web, app running; web on http://127.0.0.1:{port}/" in \
         started.stdout
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as answer:

@@ -152,6 +152,8 @@ def _operate(session: Session, services: List[str], verbose: bool, quiet: bool,
     """Runs ``op`` with live progress, then prints its summary. Returns the
     report and the signal that cancelled it, if one did."""
     progress = Progress(services, verbose=verbose, quiet=quiet)
+    if verbose:
+        session.on_connect = progress.engine
     with progress:
         report, cancelled_by = _run_cancellable(session, lambda: op(progress))
     if cancelled_by is not None:

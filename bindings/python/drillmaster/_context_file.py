@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 from typing import Any, Dict, Iterator, Optional, Union
 
+from . import _core
 from ._errors import ContextFileError
 
 __all__ = ["CONTEXT_FILE", "path", "read", "read_raw", "write", "locked", "discard"]
@@ -171,10 +172,8 @@ def write(directory: PathLike, values: Dict[str, Any]) -> None:
 # ---- the lock ------------------------------------------------------------------------
 #
 # Where it lives: in drillmaster's per-user runtime directory, the one the C
-# library keeps its group locks in: $XDG_RUNTIME_DIR/drillmaster when
-# XDG_RUNTIME_DIR is a directory of this user that nobody else can write, else
-# ${TMPDIR:-/tmp}/drillmaster-<uid>; created 0700, and used only when it is a
-# real directory (not a link) of this user that nobody else can write. Not in
+# library keeps its group locks in (dm_runtime_directory: the library finds,
+# creates and checks it, so the rule lives once). Not in
 # the spec's directory (no clutter there) and not a flock on the spec
 # directory itself: anyone who can read that directory could take such a lock
 # and stall every save. The lock file is named by the spec directory's device
@@ -183,44 +182,10 @@ def write(directory: PathLike, values: Dict[str, Any]) -> None:
 # takes the new one), so none pile up.
 
 
-def _only_mine(info: os.stat_result, uid: int) -> bool:
-    return info.st_uid == uid and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-
-
-def _runtime_directory(uid: int) -> Path:
-    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
-    if os.path.isabs(runtime):
-        try:
-            info = os.stat(runtime)
-            if stat.S_ISDIR(info.st_mode) and _only_mine(info, uid):
-                return Path(runtime) / "drillmaster"
-        except OSError:
-            pass  # sudo and su often keep another user's value: use the fallback
-    return Path(os.environ.get("TMPDIR") or "/tmp") / f"drillmaster-{uid}"
-
-
 def _private_directory() -> Path:
-    uid = os.geteuid()
-    where = _runtime_directory(uid)
-    try:
-        os.mkdir(where, 0o700)
-    except FileExistsError:
-        pass
-    except OSError as exc:
-        raise ContextFileError(where, f"cannot be made for the context's lock: {exc.strerror}",
-                               "set TMPDIR to a directory of yours") from None
-    info = os.lstat(where)
-    problem = ""
-    if not stat.S_ISDIR(info.st_mode):
-        problem = f"is {_kind(info.st_mode)}, not a directory"
-    elif info.st_uid != uid:
-        problem = f"belongs to uid {info.st_uid}, not to you ({uid})"
-    elif not _only_mine(info, uid):
-        problem = f"has mode {stat.S_IMODE(info.st_mode):04o}: others can write in it"
-    if problem:
-        raise ContextFileError(where, f"{problem}, so the context's lock cannot live there",
-                               "remove it, or set TMPDIR to a directory of yours")
-    return where
+    """The library's per-user runtime directory, found, created and checked
+    there; InvalidArgument (naming the path and what to do) when unsafe."""
+    return Path(_core.runtime_directory())
 
 
 def _holder(fd: int) -> str:

@@ -15,6 +15,7 @@ import sys
 import threading
 from typing import Dict, List, Optional, TextIO, Tuple
 
+from . import _core
 from ._types import Event, Outcome, Phase, Report
 
 __all__ = ["Progress", "print_summary"]
@@ -93,6 +94,11 @@ class Progress:
                 self._set(name, text)
             else:
                 self._write(f"{name:<{self.width}}  {text}\n")
+
+    def engine(self, client: "_core.Client") -> None:
+        """Says which engine the command talks to, and how (``-v``)."""
+        with self.lock:
+            self._above(f"engine: {client.host} ({client.transport}), API {client.api_version}")
 
     # ---- live block ----
 

@@ -81,6 +81,8 @@ class Session:
         self._current: Optional[_core.Group] = None
         self._lock = threading.Lock()
         self._cancelled = False
+        #: Called with each client the session opens (the CLI's -v names the engine).
+        self.on_connect: Optional[Callable[[_core.Client], None]] = None
 
     # ---- names ----
 
@@ -291,7 +293,10 @@ class Session:
 
     def client(self) -> _core.Client:
         """Opens a client for the engine (DOCKER_HOST, or the local socket)."""
-        return _core.Client(host=self.engine)
+        client = _core.Client(host=self.engine)
+        if self.on_connect is not None:
+            self.on_connect(client)
+        return client
 
     def cancel(self) -> None:
         """Asks the operation in progress to stop; safe from any thread."""

@@ -57,6 +57,9 @@ void bind_client(py::module_ &m) {
 	        },
 	        "Asks the engine whether it is alive.")
 	    .def_property_readonly("host", [](const Client &c) { return dm_client_host(c.get()); })
+	    .def_property_readonly("transport",
+	                           [](const Client &c) { return dm_client_transport(c.get()); },
+	                           "How it connects: 'unix socket', 'tcp, plain (no TLS)', ...")
 	    .def_property_readonly("api_version",
 	                           [](const Client &c) { return dm_client_api_version(c.get()); })
 	    .def(

@@ -20,6 +20,16 @@ PYBIND11_MODULE(_core, m) {
 	m.attr("HEADER_VERSION") = DM_VERSION_STRING;
 	m.def("hooks_running", &hooks_running,
 	      "How many hook calls are under way, including ones an operation stopped waiting for.");
+	m.def(
+	    "runtime_directory",
+	    []() {
+		    char *path = nullptr;
+		    check(dm_runtime_directory(&path));
+		    std::string out(path);
+		    dm_free(path);
+		    return out;
+	    },
+	    "drillmaster's per-user runtime directory (created and checked by the library).");
 	m.def("status_name", &dm_status_name, py::arg("status"));
 	m.def("phase_name", &dm_phase_name, py::arg("phase"));
 	m.def("outcome_name", &dm_outcome_name, py::arg("outcome"));
