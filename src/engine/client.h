@@ -14,12 +14,11 @@
 // DM_ETIMEOUT when a request's deadline passes. Engine text in a message is
 // cut to a few hundred bytes (engine/excerpt.h). 304 on start/stop is
 // success. Every request has a deadline except wait and log follow, which end
-// when the container does or when `cancel` says so; a ScopedDeadline
+// when the container does or when `cancel` is cancelled; a ScopedDeadline
 // (engine/deadline.h) on the calling thread shortens it.
 #ifndef DM_ENGINE_CLIENT_H
 #define DM_ENGINE_CLIENT_H
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -27,6 +26,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "common/cancel.h"
 
 namespace dm::engine {
 
@@ -157,8 +158,8 @@ struct BuildOptions {
   std::string tag;
   Labels labels;
   bool no_cache = false;
-  // Checked every 0.1 s; when it becomes true the build stops with DM_ECANCELLED.
-  const std::atomic<bool>* cancel = nullptr;
+  // Once cancelled, the build stops at once with DM_ECANCELLED.
+  const CancelToken* cancel = nullptr;
 };
 
 enum class LogStream { Stdout = 1, Stderr = 2 };
@@ -204,10 +205,9 @@ class Client {
   virtual void container_stop(const std::string& id, int grace_seconds) = 0;  // 304 is fine
   virtual void container_kill(const std::string& id, const std::string& signal) = 0;
   // Blocks until the container is no longer running ("not-running") and returns
-  // its exit code. Returns std::nullopt when `cancel` becomes true first (it is
-  // checked at least every 0.2 s).
+  // its exit code. Returns std::nullopt at once when `cancel` is cancelled first.
   virtual std::optional<int64_t> container_wait(const std::string& id,
-                                                const std::atomic<bool>* cancel = nullptr) = 0;
+                                                const CancelToken* cancel = nullptr) = 0;
   virtual void container_remove(const std::string& id, bool force, bool volumes) = 0;
   // Gives the container a new name; DM_ECONFLICT when another container has it.
   virtual void container_rename(const std::string& id, const std::string& name) = 0;
@@ -222,7 +222,7 @@ class Client {
   // an error inside the stream throws DM_EENGINE. No overall deadline, but a
   // connection silent for 120 s fails; `cancel` stops it with DM_ECANCELLED.
   virtual void image_pull(const std::string& reference, const LineFn& on_progress,
-                          const std::atomic<bool>* cancel = nullptr) = 0;
+                          const CancelToken* cancel = nullptr) = 0;
   // Builds with the classic builder (forcerm, so a failed step leaves no
   // container behind) and returns the image id. An error line in the stream
   // throws DM_EENGINE with the builder's message.
@@ -231,9 +231,9 @@ class Client {
 
   // Logs, demultiplexed from the 8-byte frame headers (raw when the container
   // has a TTY). With follow, returns when the container stops, `fn` returns
-  // false, or `cancel` becomes true.
+  // false, or `cancel` is cancelled.
   virtual void container_logs(const std::string& id, const LogOptions& options, const LogFn& fn,
-                              const std::atomic<bool>* cancel = nullptr) = 0;
+                              const CancelToken* cancel = nullptr) = 0;
   // Convenience: the last `lines` lines of stdout and stderr, interleaved.
   virtual std::string logs_tail(const std::string& id, int lines) = 0;
 };

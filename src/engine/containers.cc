@@ -110,7 +110,7 @@ void EngineClient::container_kill(const std::string& id, const std::string& sign
 }
 
 std::optional<int64_t> EngineClient::container_wait(const std::string& id,
-                                                    const std::atomic<bool>* cancel) {
+                                                    const CancelToken* cancel) {
   std::string what = "wait for container " + quoted(id);
   return guarded(what, [&]() -> std::optional<int64_t> {
     Request r = request(

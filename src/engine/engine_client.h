@@ -46,7 +46,7 @@ class EngineClient final : public Client {
   void container_stop(const std::string& id, int grace_seconds) override;
   void container_kill(const std::string& id, const std::string& signal) override;
   std::optional<int64_t> container_wait(const std::string& id,
-                                        const std::atomic<bool>* cancel) override;
+                                        const CancelToken* cancel) override;
   void container_remove(const std::string& id, bool force, bool volumes) override;
   void container_rename(const std::string& id, const std::string& name) override;
   ContainerInfo container_inspect(const std::string& id) override;
@@ -54,12 +54,12 @@ class EngineClient final : public Client {
 
   std::optional<ImageInfo> image_inspect(const std::string& name) override;
   void image_pull(const std::string& reference, const LineFn& on_progress,
-                  const std::atomic<bool>* cancel) override;
+                  const CancelToken* cancel) override;
   std::string image_build(const BuildOptions& options, const LineFn& on_output) override;
   void image_remove(const std::string& name, bool force) override;
 
   void container_logs(const std::string& id, const LogOptions& options, const LogFn& fn,
-                      const std::atomic<bool>* cancel) override;
+                      const CancelToken* cancel) override;
   std::string logs_tail(const std::string& id, int lines) override;
 
  private:

@@ -27,7 +27,7 @@ void EngineClient::image_remove(const std::string& name, bool force) {
 }
 
 void EngineClient::image_pull(const std::string& reference, const LineFn& on_progress,
-                              const std::atomic<bool>* cancel) {
+                              const CancelToken* cancel) {
   std::string what = "pull image '" + reference + "'";
   guarded(what, [&] {
     ImageRef ref = split_image_reference(reference);

@@ -25,7 +25,9 @@ constexpr long kConnectTimeoutMs = 3000;
 // Handles kept for reuse; more parallel requests than this still work, their
 // extra handles are just closed afterwards.
 constexpr size_t kMaxIdleHandles = 32;
-constexpr long kPollMs = 100;
+// The longest a transfer loop waits for its sockets or its cancellation token;
+// libcurl wakes it sooner for its own timeouts.
+constexpr int kLongestWaitMs = 60 * 60 * 1000;
 
 std::once_flag g_curl_init;
 
@@ -229,9 +231,12 @@ Response Transport::perform(const Request& request) {
   if (request.method != "GET" && request.method != "POST" && request.method != "HEAD")
     curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
 
-  // Drive the transfer ourselves so `cancel` is checked every kPollMs even
-  // while the engine sends nothing (a wait, a quiet log follow).
+  // Drive the transfer ourselves, waiting on the cancellation token's fd too,
+  // so a cancel ends it at once even while the engine sends nothing (a wait,
+  // a quiet log follow).
   CURLcode result = CURLE_OK;
+  curl_waitfd cancel_fd{request.cancel ? request.cancel->fd() : -1, CURL_WAIT_POLLIN, 0};
+  unsigned int extra_fds = request.cancel ? 1 : 0;
   curl_multi_add_handle(multi, easy);
   for (;;) {
     int running = 0;
@@ -247,11 +252,15 @@ Response Transport::perform(const Request& request) {
         if (message->msg == CURLMSG_DONE) result = message->data.result;
       break;
     }
-    if (request.cancel && request.cancel->load()) {
+    if (request.cancel && request.cancel->cancelled()) {
       response.cancelled = true;
       break;
     }
-    curl_multi_poll(multi, nullptr, 0, kPollMs, nullptr);
+    cancel_fd.revents = 0;
+    curl_multi_poll(multi, extra_fds ? &cancel_fd : nullptr, extra_fds, kLongestWaitMs, nullptr);
+    // Readable but not cancelled: a cancel the token's reset() undid. Stop
+    // watching it rather than spin on it.
+    if (cancel_fd.revents != 0 && !request.cancel->cancelled()) extra_fds = 0;
   }
   curl_multi_remove_handle(multi, easy);
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &response.status);

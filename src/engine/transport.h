@@ -3,8 +3,9 @@
 // A Transport keeps a pool of curl handles (each with its own connection
 // cache) guarded by a mutex: a request borrows one, so connections stay open
 // between requests and parallel requests never wait for each other. Requests
-// run a curl multi loop that wakes every 0.1 s, which is how a cancel flag is
-// noticed quickly even while the engine sends nothing.
+// run a curl multi loop that also waits on the request's cancellation token
+// (common/cancel.h), so a cancel ends a request at once, even while the engine
+// sends nothing.
 //
 // Transport failures come out as dm::Error naming `what` and the address:
 // DM_EUNREACHABLE when no connection could be made, DM_ETIMEOUT when the
@@ -13,7 +14,6 @@
 #ifndef DM_ENGINE_TRANSPORT_H
 #define DM_ENGINE_TRANSPORT_H
 
-#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "common/cancel.h"
 #include "engine/client.h"
 
 namespace dm::engine {
@@ -50,7 +51,7 @@ struct Request {
   // Response::body; returns false to stop reading. Error answers are always
   // collected in Response::body (their first kMaxErrorBody bytes).
   std::function<bool(const char* data, size_t size)> on_data;
-  const std::atomic<bool>* cancel = nullptr;  // checked every 0.1 s
+  const CancelToken* cancel = nullptr;  // ends the request once cancelled
   // The most of a 2xx body collected in Response::body (not on_data's).
   size_t max_body = kMaxAnswerBody;
   std::string what;  // "create container 'x'": for error messages

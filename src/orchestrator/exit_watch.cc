@@ -30,7 +30,7 @@ void ExitWatch::wait_for(std::chrono::milliseconds d) {
 }
 
 void ExitWatch::join() {
-  stop_.store(true);
+  stop_.cancel();
   if (thread_.joinable()) thread_.join();
 }
 

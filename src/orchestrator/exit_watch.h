@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "common/cancel.h"
 #include "engine/client.h"
 
 namespace dm::orchestrator {
@@ -28,12 +29,12 @@ class ExitWatch {
   std::optional<int64_t> exit_code();
   // Sleeps for `d`, or less when the container exits.
   void wait_for(std::chrono::milliseconds d);
-  // Stops watching; the thread ends shortly after (join()).
-  void stop() { stop_.store(true); }
+  // Stops watching; the thread ends at once (join()).
+  void stop() { stop_.cancel(); }
   void join();
 
  private:
-  std::atomic<bool> stop_{false};
+  CancelToken stop_;
   std::mutex mutex_;
   std::condition_variable cv_;
   std::optional<int64_t> exit_code_;

@@ -70,20 +70,20 @@ bool logs(engine::Client& engine, const model::GroupDef& group, const LogsOption
   log_options.tail = options.tail;
 
   std::mutex mutex;
-  std::atomic<bool> stop{false};
+  CancelToken stop;  // every reader ends once one's fn says "enough" (or on cancel)
   auto read = [&](const std::string& service, const std::string& id) {
     LineSplitter lines(service, fn);
     engine.container_logs(
         id, log_options,
         [&](engine::LogStream stream, const std::string& data) {
           std::lock_guard<std::mutex> lock(mutex);
-          if (stop.load()) return false;
-          if (!lines.feed(static_cast<int>(stream), data)) stop.store(true);
-          return !stop.load();
+          if (stop.cancelled()) return false;
+          if (!lines.feed(static_cast<int>(stream), data)) stop.cancel();
+          return !stop.cancelled();
         },
         &stop);
     std::lock_guard<std::mutex> lock(mutex);
-    if (!stop.load() && !lines.flush()) stop.store(true);
+    if (!stop.cancelled() && !lines.flush()) stop.cancel();
   };
 
   std::vector<std::pair<std::string, std::string>> targets;
@@ -93,7 +93,7 @@ bool logs(engine::Client& engine, const model::GroupDef& group, const LogsOption
   }
   if (!options.follow) {
     for (const auto& [service, id] : targets) {
-      if (stop.load() || cancel.load()) break;
+      if (stop.cancelled() || cancel.load()) break;
       read(service, id);
     }
     return !cancel.load();
@@ -115,7 +115,7 @@ bool logs(engine::Client& engine, const model::GroupDef& group, const LogsOption
   }
   // dm_group_cancel() only sets a flag: pass it on to the readers.
   while (running.load() > 0) {
-    if (cancel.load()) stop.store(true);
+    if (cancel.load()) stop.cancel();
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   for (auto& r : readers) r.join();

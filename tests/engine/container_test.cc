@@ -129,10 +129,10 @@ TEST_F(ContainerTest, WaitReturnsTheExitCode) {
 TEST_F(ContainerTest, WaitCanBeCancelled) {
   std::string id = client_->container_create(sh_spec(kSleeper));
   client_->container_start(id);
-  std::atomic<bool> cancel{false};
+  CancelToken cancel;
   std::thread canceller([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    cancel = true;
+    cancel.cancel();
   });
   auto start = std::chrono::steady_clock::now();
   std::optional<int64_t> code = client_->container_wait(id, &cancel);

@@ -148,7 +148,7 @@ TEST_F(ImageTest, MissingContextOrDockerfileIsInvalid) {
 TEST_F(ImageTest, BuildCanBeCancelled) {
   std::string marker = "cancelled-" + run_;
   dockerfile(std::string("FROM ") + DM_TEST_IMAGE + "\nRUN sleep 30 # " + marker + "\n");
-  std::atomic<bool> cancel{false};
+  CancelToken cancel;
   BuildOptions options;
   options.context_dir = dir_.string();
   options.tag = tag();
@@ -156,7 +156,7 @@ TEST_F(ImageTest, BuildCanBeCancelled) {
   auto start = std::chrono::steady_clock::now();
   try {
     client_->image_build(options, [&](const std::string& line) {
-      if (line.find("Running in") != std::string::npos) cancel = true;
+      if (line.find("Running in") != std::string::npos) cancel.cancel();
     });
     FAIL();
   } catch (const Error& e) {

@@ -79,10 +79,10 @@ TEST_F(LogsTest, FollowStopsOnCancelOrWhenTheCallbackSaysSo) {
   });
   EXPECT_EQ(seen, "first\n");
 
-  std::atomic<bool> cancel{false};
+  CancelToken cancel;
   std::thread canceller([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    cancel = true;
+    cancel.cancel();
   });
   auto start = std::chrono::steady_clock::now();
   client_->container_logs(id, follow, [](LogStream, const std::string&) { return true; }, &cancel);

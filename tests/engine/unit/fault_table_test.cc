@@ -63,7 +63,7 @@ struct Outcome {
   std::string message;
 };
 
-using Call = std::function<Outcome(Client&, const std::atomic<bool>* cancel)>;
+using Call = std::function<Outcome(Client&, const CancelToken* cancel)>;
 
 struct Endpoint {
   const char* name;    // for the row name
@@ -180,7 +180,7 @@ std::vector<Endpoint> endpoints() {
   Endpoint wait{"containers_wait", "POST", "/containers/8dfafdbc3a40/wait", Reads::Json, 200,
                 R"({"Error":null,"StatusCode":137})", R"({"Id":12345})",
                 {"POST /containers/8dfafdbc3a40/wait", "wait for container"},
-                [id](Client& c, const std::atomic<bool>* cancel) {
+                [id](Client& c, const CancelToken* cancel) {
                   Outcome out = run([&] {
                     if (!c.container_wait(id, cancel)) throw Error(DM_ECANCELLED, "cancelled");
                   });
@@ -218,7 +218,7 @@ std::vector<Endpoint> endpoints() {
                [](Client& c, auto) { return run([&] { c.image_inspect("busybox:latest"); }); }});
   Endpoint build{"build_stream", "POST", "/build", Reads::Ndjson, 200, kBuild, "[1,2]\n",
                  {"POST /build", "image 'dm-fault:1'"},
-                 [](Client& c, const std::atomic<bool>* cancel) {
+                 [](Client& c, const CancelToken* cancel) {
                    BuildOptions options;
                    options.context_dir = build_context_dir();
                    options.tag = "dm-fault:1";
@@ -229,7 +229,7 @@ std::vector<Endpoint> endpoints() {
   e.push_back(build);
   Endpoint pull{"pull_stream", "POST", "/images/create", Reads::Ndjson, 200, kPull,
                 "\"just a string\"\n", {"POST /images/create", "'busybox:1'"},
-                [](Client& c, const std::atomic<bool>* cancel) {
+                [](Client& c, const CancelToken* cancel) {
                   return run([&] { c.image_pull("busybox:1", nullptr, cancel); });
                 }};
   pull.waits = true;
@@ -373,7 +373,7 @@ class Canceller {
     thread_ = std::thread([this, seconds] {
       std::unique_lock<std::mutex> lock(mutex_);
       if (!cv_.wait_for(lock, std::chrono::duration<double>(seconds), [this] { return done_; }))
-        flag_ = true;
+        token_.cancel();
     });
   }
   ~Canceller() {
@@ -384,10 +384,10 @@ class Canceller {
     cv_.notify_all();
     thread_.join();
   }
-  const std::atomic<bool>* flag() const { return &flag_; }
+  const CancelToken* token() const { return &token_; }
 
  private:
-  std::atomic<bool> flag_{false};
+  CancelToken token_;
   std::mutex mutex_;
   std::condition_variable cv_;
   bool done_ = false;
@@ -436,7 +436,7 @@ TEST_P(FaultTable, EndsInTimeWithAClearErrorAndAShortMessage) {
   std::optional<Canceller> canceller;
   if (want.cancelled) canceller.emplace(kClientTimeout);
   auto began = std::chrono::steady_clock::now();
-  Outcome got = e.call(*client, canceller ? canceller->flag() : nullptr);
+  Outcome got = e.call(*client, canceller ? canceller->token() : nullptr);
   double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
 
   EXPECT_LT(took, kBound) << "the call took far longer than the client's " << kClientTimeout
