@@ -19,8 +19,6 @@
 
 #include "drillmaster/drillmaster.h"
 #include "engine/client.h"
-#include "model/graph.h"
-#include "model/service.h"
 
 namespace {
 
@@ -57,15 +55,13 @@ void parallel(const std::vector<std::function<void()>>& jobs) {
   for (auto& t : threads) t.join();
 }
 
+// The floor's levels: 0 without dependencies, else one more than the highest
+// of its dependencies (which come first: a shape's dependencies have lower
+// indices).
 std::vector<std::vector<int>> levels_of(const Shape& shape, int n) {
-  dm::model::GroupDef def;
-  for (int i = 0; i < n; i++) {
-    dm::model::ServiceDef s;
-    s.name = "s" + std::to_string(i);
-    for (int d : shape.deps(i)) s.dependencies.push_back("s" + std::to_string(d));
-    def.services.push_back(s);
-  }
-  std::vector<int> level = dm::model::Graph(def).levels();
+  std::vector<int> level(n, 0);
+  for (int i = 0; i < n; i++)
+    for (int d : shape.deps(i)) level[i] = std::max(level[i], level[d] + 1);
   std::vector<std::vector<int>> out(*std::max_element(level.begin(), level.end()) + 1);
   for (int i = 0; i < n; i++) out[level[i]].push_back(i);
   return out;

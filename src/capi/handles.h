@@ -2,12 +2,12 @@
 #ifndef DM_CAPI_HANDLES_H
 #define DM_CAPI_HANDLES_H
 
-#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "common/cancel.h"
 #include "engine/client.h"
 #include "model/service.h"
 #include "orchestrator/operation.h"
@@ -24,9 +24,9 @@ struct dm_group {
   std::vector<std::unique_ptr<dm_service>> services;
   // One operation at a time on a group.
   std::mutex operation;
-  // Set by dm_group_cancel(), possibly from a signal handler: a lock-free
-  // atomic store, nothing else (see the static_assert below).
-  std::atomic<bool> cancel{false};
+  // Cancelled by dm_group_cancel(), possibly from a signal handler (the
+  // token's cancel() is async-signal-safe); reset when an operation begins.
+  dm::CancelToken cancel;
   // Operations running or waiting for their turn, and whether dm_group_free()
   // was called meanwhile (see group_lifetime.h). The mutex guards these two
   // fields only and is never held while anything else runs.
@@ -46,7 +46,5 @@ struct dm_result {
 struct dm_report {
   std::vector<dm::orchestrator::ServiceState> services;
 };
-
-static_assert(std::atomic<bool>::is_always_lock_free, "dm_group_cancel must be signal-safe");
 
 #endif

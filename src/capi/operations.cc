@@ -51,7 +51,7 @@ void check_stop_exclusions(const dm::model::GroupDef& def, const std::vector<std
   dm::model::check(def, unknown);
 }
 
-// Runs one operation on the group: one at a time, with the cancel flag reset.
+// Runs one operation on the group: one at a time, with the cancel token reset.
 // The GroupUse keeps the group alive until the operation returns, even when
 // dm_group_free() is called meanwhile; it is released after the lock.
 template <typename Body>
@@ -62,7 +62,7 @@ int run_operation(dm_group* group, dm_client* client, Body&& body) {
   std::lock_guard<std::mutex> lock(group->operation);
   if (use.freed())
     throw dm::Error(DM_EINVALID, "the group was freed (dm_group_free) before this operation began");
-  group->cancel.store(false);
+  group->cancel.reset();
   return body();
 }
 
@@ -156,7 +156,7 @@ int dm_group_reload(dm_result** out, dm_group* group, dm_client* client, const c
 }
 
 void dm_group_cancel(dm_group* group) {
-  if (group != nullptr) group->cancel.store(true);
+  if (group != nullptr) group->cancel.cancel();
 }
 
 int dm_group_status(dm_report** out, dm_group* group, dm_client* client) {

@@ -1,8 +1,6 @@
 #include "model/graph.h"
 
 #include <algorithm>
-#include <functional>
-#include <queue>
 
 #include "model/cycles.h"
 
@@ -73,47 +71,6 @@ std::vector<size_t> Graph::transitive_dependencies(size_t service) const {
 
 std::vector<size_t> Graph::transitive_dependants(size_t service) const {
   return indices_of(reachable(dependants_, service), service);
-}
-
-std::vector<size_t> Graph::start_order() const {
-  const size_t n = size();
-  std::vector<size_t> waiting_for(n);
-  std::priority_queue<size_t, std::vector<size_t>, std::greater<size_t>> ready;
-  for (size_t i = 0; i < n; ++i) {
-    waiting_for[i] = dependencies_[i].size();
-    if (waiting_for[i] == 0) ready.push(i);
-  }
-  std::vector<size_t> order;
-  std::vector<bool> placed(n, false);
-  while (!ready.empty()) {
-    size_t v = ready.top();
-    ready.pop();
-    order.push_back(v);
-    placed[v] = true;
-    for (size_t dependant : dependants_[v]) {
-      if (--waiting_for[dependant] == 0) ready.push(dependant);
-    }
-  }
-  // Services on a cycle never become ready; keep them, in definition order,
-  // so the order still names every service.
-  for (size_t i = 0; i < n; ++i) {
-    if (!placed[i]) order.push_back(i);
-  }
-  return order;
-}
-
-std::vector<size_t> Graph::stop_order() const {
-  std::vector<size_t> order = start_order();
-  std::reverse(order.begin(), order.end());
-  return order;
-}
-
-std::vector<int> Graph::levels() const {
-  std::vector<int> level(size(), 0);
-  for (size_t v : start_order()) {
-    for (size_t dependency : dependencies_[v]) level[v] = std::max(level[v], level[dependency] + 1);
-  }
-  return level;
 }
 
 std::optional<std::vector<std::string>> Graph::find_cycle() const {

@@ -1,6 +1,7 @@
 // The dependency graph of a valid group: who needs whom, in both directions,
-// and the orders start and stop walk it in. Services are named by their index
-// in GroupDef::services.
+// and its cycles. Services are named by their index in GroupDef::services.
+// The orders start and stop walk it in are the plan's
+// (orchestrator/plan.h).
 #ifndef DM_MODEL_GRAPH_H
 #define DM_MODEL_GRAPH_H
 
@@ -33,17 +34,6 @@ class Graph {
   // itself), in definition order.
   std::vector<size_t> transitive_dependencies(size_t service) const;
   std::vector<size_t> transitive_dependants(size_t service) const;
-
-  // Dependencies before dependants; ties keep definition order. Assumes no
-  // cycle.
-  std::vector<size_t> start_order() const;
-  // start_order() reversed: dependants before their dependencies.
-  std::vector<size_t> stop_order() const;
-
-  // The level of each service, by index: 0 with no dependencies, otherwise
-  // one more than the highest level among its dependencies. Services of one
-  // level never depend on each other. Assumes no cycle.
-  std::vector<int> levels() const;
 
   // A cycle as names ending where it began: {"a", "b", "c", "a"}; nullopt
   // when there is none.

@@ -26,9 +26,9 @@ struct HookPool::Shared {
   bool closing = false;
 };
 
-HookPool::HookPool(size_t size, CancelWatcher& watcher)
+HookPool::HookPool(size_t size, CancelWatcher* watcher)
     : size_(size == 0 ? 1 : size), watcher_(watcher), shared_(std::make_shared<Shared>()) {
-  wake_on_cancel_ = watcher_.wake(shared_->mutex, shared_->done_cv);
+  if (watcher_) wake_on_cancel_ = watcher_->wake(shared_->mutex, shared_->done_cv);
 }
 
 HookPool::~HookPool() {
@@ -79,7 +79,7 @@ void HookPool::run(const std::string& hook, std::function<void()> task,
                    Clock::time_point deadline, OnCancel on_cancel) {
   auto call = std::make_shared<Call>();
   call->task = std::move(task);
-  const CancelToken& token = watcher_.token();
+  const CancelToken* token = watcher_ ? &watcher_->token() : nullptr;
   std::unique_lock<std::mutex> lock(shared_->mutex);
   shared_->queue.push_back(call);
   try {
@@ -92,15 +92,15 @@ void HookPool::run(const std::string& hook, std::function<void()> task,
     }
   }
   shared_->work_cv.notify_one();
-  bool cancellable = on_cancel == OnCancel::Abandon;
+  bool cancellable = on_cancel == OnCancel::Abandon && token != nullptr;
   shared_->done_cv.wait_until(lock, deadline,
-                              [&] { return call->done || (cancellable && token.cancelled()); });
+                              [&] { return call->done || (cancellable && token->cancelled()); });
   if (call->done) {
     if (call->error) std::rethrow_exception(call->error);
     return;
   }
   abandon(call);
-  if (cancellable && token.cancelled())
+  if (cancellable && token->cancelled())
     throw Error(DM_ECANCELLED, "cancelled while the " + hook + " hook ran");
   throw Error(DM_ETIMEOUT, "the " + hook + " hook did not return before the service's timeout");
 }

@@ -34,8 +34,9 @@ class HookPool {
   using Clock = std::chrono::steady_clock;
 
   // `size`: how many calls may run at once before one waits for a worker
-  // (at least 1). `watcher` wakes callers on cancel; it outlives the pool.
-  HookPool(size_t size, CancelWatcher& watcher);
+  // (at least 1). `watcher` wakes callers on cancel and outlives the pool;
+  // nullptr: nothing cancels the calls.
+  HookPool(size_t size, CancelWatcher* watcher);
   // Joins the workers; abandoned ones finish on their own.
   ~HookPool();
   HookPool(const HookPool&) = delete;
@@ -65,7 +66,7 @@ class HookPool {
   void abandon(const std::shared_ptr<Call>& call);  // with shared_->mutex held
 
   size_t size_;
-  CancelWatcher& watcher_;
+  CancelWatcher* watcher_;
   // Shared with the workers: an abandoned worker may outlive the pool.
   std::shared_ptr<Shared> shared_;
   std::map<size_t, std::thread> threads_;  // by worker number; guarded by shared_->mutex

@@ -1,49 +1,51 @@
-// Calling the user's hooks: each call runs on a thread of its own so that a
-// hook which never returns cannot hold the operation past its deadline, and a
-// failing hook's dm_error_set() message becomes the service's failure reason.
+// Calling the user's hooks: each call runs on the operation's HookPool, so
+// that a hook which never returns cannot hold the operation past its
+// deadline, and a failing hook's dm_error_set() message becomes the
+// service's failure reason. The sentence that says a hook failed is built
+// here, once.
 #ifndef DM_ORCHESTRATOR_HOOKS_H
 #define DM_ORCHESTRATOR_HOOKS_H
 
-#include <atomic>
 #include <chrono>
-#include <memory>
 #include <string>
 
-#include "drillmaster/service.h"
+#include "common/error.h"
 #include "model/service.h"
+#include "orchestrator/hook_pool.h"
 
 namespace dm::orchestrator {
 
 using Clock = std::chrono::steady_clock;
 
-// What a hook sees (the strings of dm_hook_info).
-struct HookTarget {
-  std::string group;
-  std::string service;
-  std::string network;
-  std::string container_id;  // "" before the container exists
-  std::string container_name;
-  // prepare only: the working copy the hook may change. Shared, so that an
-  // abandoned call never writes to freed memory.
-  std::shared_ptr<dm_service> definition;
+// "pre_start failed: <what the hook said>", or "...: it returned <rc>" when it
+// said nothing; DM_EHOOK.
+Error hook_failed(const std::string& hook, int rc, const std::string& reason);
+
+// The hooks of one operation's services.
+class HookRunner {
+ public:
+  HookRunner(HookPool& pool, const model::GroupDef& group) : pool_(pool), group_(group) {}
+
+  // Runs `service`'s prepare hook, if it has one, on a working copy of its
+  // definition, and returns the definition with the environment the hook
+  // set. Throws DM_EHOOK when it fails or sets an invalid name, DM_ETIMEOUT
+  // past `deadline`.
+  model::ServiceDef prepare(const model::ServiceDef& service, Clock::time_point deadline);
+  // Throw DM_EHOOK when the hook fails, DM_ETIMEOUT past `deadline`. A
+  // cancel waits for them: they run to their end.
+  void pre_start(const model::ServiceDef& service, Clock::time_point deadline);
+  void post_start_init(const model::ServiceDef& service, const std::string& container_id,
+                       const std::string& container_name, Clock::time_point deadline);
+  // Whether the service answers ready. `*last_word`: what a not-ready ping
+  // said. Throws DM_EHOOK when it fails, DM_ETIMEOUT past `deadline`, and
+  // DM_ECANCELLED at once on a cancel (the call is abandoned).
+  bool ping(const model::ServiceDef& service, const std::string& container_id,
+            const std::string& container_name, Clock::time_point deadline, std::string* last_word);
+
+ private:
+  HookPool& pool_;
+  const model::GroupDef& group_;
 };
-
-// Runs `service`'s prepare hook, if it has one, on a working copy of its
-// definition, and returns the definition with the environment the hook set.
-// Throws DM_EHOOK when it fails or sets an invalid name, DM_ETIMEOUT past
-// `deadline`.
-model::ServiceDef prepare(const model::GroupDef& group, const model::ServiceDef& service,
-                          Clock::time_point deadline);
-
-// Calls `fn(info, user_data)` (a dm_hook_fn or dm_ping_fn) and returns what it
-// returned. Throws DM_ETIMEOUT when it has not returned by `deadline` (the
-// call is then abandoned: it goes on on its own thread, its answer ignored),
-// DM_ECANCELLED when `cancel` (may be NULL: the call is waited for) becomes
-// true first. `*reason` is the message it set with dm_error_set() ("" when
-// none), whatever it returned: the caller knows which values mean failure.
-int call_hook(const char* hook_name, int (*fn)(const dm_hook_info*, void*), void* user_data,
-              const HookTarget& target, Clock::time_point deadline, const std::atomic<bool>* cancel,
-              std::string* reason);
 
 }  // namespace dm::orchestrator
 

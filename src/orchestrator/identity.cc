@@ -104,4 +104,8 @@ std::string config_hash(const engine::ContainerSpec& spec) {
   return d.hex();
 }
 
+std::string definition_hash(const model::GroupDef& group, const model::ServiceDef& service) {
+  return container_spec(group, service).labels.at(kConfigHashLabel);
+}
+
 }  // namespace dm::orchestrator

@@ -45,6 +45,9 @@ engine::ContainerSpec container_spec(const model::GroupDef& group, const model::
 // stored in kConfigHashLabel at creation and compared on later starts.
 std::string config_hash(const engine::ContainerSpec& spec);
 
+// The config hash of the container `service` would get now.
+std::string definition_hash(const model::GroupDef& group, const model::ServiceDef& service);
+
 }  // namespace dm::orchestrator
 
 #endif

@@ -2,15 +2,18 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <thread>
+#include <optional>
 
 #include "common/error.h"
 
@@ -20,11 +23,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr auto kPoll = std::chrono::milliseconds(20);
 // A holder writes who it is right after taking the lock; a waiter that finds
-// the file still empty gives it this many polls before saying "another
-// process" without a PID.
-constexpr int kPollsForHolderInfo = 25;
+// the file still empty gives it this long before saying "another process"
+// without a PID.
+constexpr auto kHolderInfoGrace = std::chrono::milliseconds(500);
+// Only when the kernel refuses an inotify watch (out of watches): how often
+// the lock is tried again.
+constexpr auto kFallbackRetry = std::chrono::milliseconds(20);
 constexpr size_t kMaxCommandLine = 200;
 
 // What a holder writes into the lock file is shown to other processes:
@@ -89,6 +94,50 @@ std::string seconds_text(double seconds) {
 
 }  // namespace
 
+// Wakes a waiter when the lock file changes: its holder closed it (which
+// releases the lock, also when the holder dies), removed it, or wrote who it
+// is. An inotify watch, so nothing polls; other waiters opening and closing
+// the file wake it too, which costs one more try.
+class LockFileWatch {
+ public:
+  explicit LockFileWatch(const std::string& path) {
+    fd_ = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+    if (fd_ < 0) return;
+    uint32_t mask = IN_CLOSE_WRITE | IN_CLOSE_NOWRITE | IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF |
+                    IN_MOVE_SELF | IN_DONT_FOLLOW;
+    if (::inotify_add_watch(fd_, path.c_str(), mask) < 0) {
+      ::close(fd_);
+      fd_ = -1;
+    }
+  }
+  ~LockFileWatch() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  LockFileWatch(const LockFileWatch&) = delete;
+  LockFileWatch& operator=(const LockFileWatch&) = delete;
+
+  // Blocks until the file changes, `cancel` is cancelled, or `until` passes.
+  void wait(const CancelToken& cancel, std::optional<Clock::time_point> until) const {
+    int timeout_ms = -1;
+    if (until)
+      timeout_ms = static_cast<int>(std::max<int64_t>(
+          0, std::chrono::ceil<std::chrono::milliseconds>(*until - Clock::now()).count()));
+    if (fd_ < 0) {
+      int retry = static_cast<int>(kFallbackRetry.count());
+      timeout_ms = timeout_ms < 0 ? retry : std::min(timeout_ms, retry);
+    }
+    pollfd fds[2] = {{cancel.fd(), POLLIN, 0}, {fd_, POLLIN, 0}};
+    if (::poll(fds, fd_ >= 0 ? 2 : 1, timeout_ms) > 0 && fd_ >= 0 && fds[1].revents) {
+      char events[4096];
+      while (::read(fd_, events, sizeof events) > 0) {
+      }
+    }
+  }
+
+ private:
+  int fd_ = -1;
+};
+
 std::string GroupLock::path_for(const std::string& group) {
   RuntimeDir dir;
   return dir.path() + "/" + group + ".lock";
@@ -131,56 +180,70 @@ bool GroupLock::still_named() const {
          held.st_dev == named.st_dev && held.st_ino == named.st_ino;
 }
 
-GroupLock::GroupLock(const std::string& group, Events& events, const std::atomic<bool>& cancel,
+GroupLock::GroupLock(const std::string& group, Events& events, const CancelToken& cancel,
                      double wait_seconds)
     : group_(group), name_(group + ".lock"), path_(dir_.path() + "/" + name_) {
   const bool unlimited = std::isinf(wait_seconds) && wait_seconds > 0;
   const double wait = (std::isnan(wait_seconds) || wait_seconds < 0) ? 0 : wait_seconds;
-  const Clock::time_point began = Clock::now();
-  bool announced = false;
-  int polls = 0;
+  Turn turn{events, cancel, Clock::now(), wait, unlimited, false};
   while (true) {
     fd_ = open_file();
-    while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-      if (errno == EINTR) continue;
-      if (errno != EWOULDBLOCK) {
-        int err = errno;
-        ::close(fd_);
-        throw Error(DM_EINTERNAL, "cannot lock " + path_ + ": " + std::strerror(err));
-      }
-      if (!announced) {
-        std::string holder = read_holder(fd_);
-        if (!holder.empty() || ++polls >= kPollsForHolderInfo) {
-          events.emit("", DM_PHASE_WAITING,
-                      "group '" + group + "' is locked by " +
-                          (holder.empty() ? "another process" : holder) + "; waiting" +
-                          (unlimited ? "" : " up to " + seconds_text(wait) + " s"));
-          announced = true;
-        }
-      }
-      if (cancel.load()) {
-        ::close(fd_);
-        throw Error(DM_ECANCELLED, "cancelled while waiting for another drillmaster process");
-      }
-      double waited = std::chrono::duration<double>(Clock::now() - began).count();
-      if (!unlimited && waited >= wait) {
-        std::string holder = read_holder(fd_);
-        ::close(fd_);
-        throw Error(DM_ETIMEOUT,
-                    "group '" + group + "' is still locked by " +
-                        (holder.empty() ? "another process" : holder) + " after " +
-                        seconds_text(wait) + " s (lock file " + path_ +
-                        "): another drillmaster operation on the group is under way; wait for "
-                        "it to finish, or stop that process");
-      }
-      std::this_thread::sleep_for(kPoll);
+    LockFileWatch watch(path_);
+    // The watch is on the file at the path: when that is no longer the one
+    // opened, a release of ours would go unseen.
+    if (!still_named()) {
+      ::close(fd_);
+      continue;
     }
+    while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) wait_turn(turn, watch);
     if (still_named()) {
       write_holder(fd_);
       return;
     }
     ::close(fd_);  // locked a file that is gone: take the one there now
   }
+}
+
+// One failed try: says who holds the lock (once), gives up when cancelled
+// or out of time, else waits for the file to change.
+void GroupLock::wait_turn(Turn& turn, const LockFileWatch& watch) {
+  if (errno == EINTR) return;
+  if (errno != EWOULDBLOCK) {
+    int err = errno;
+    ::close(fd_);
+    throw Error(DM_EINTERNAL, "cannot lock " + path_ + ": " + std::strerror(err));
+  }
+  const Clock::time_point now = Clock::now();
+  if (!turn.announced) {
+    std::string holder = read_holder(fd_);
+    if (!holder.empty() || now >= turn.began + kHolderInfoGrace) {
+      turn.events.emit("", DM_PHASE_WAITING,
+                       "group '" + group_ + "' is locked by " +
+                           (holder.empty() ? "another process" : holder) + "; waiting" +
+                           (turn.unlimited ? "" : " up to " + seconds_text(turn.wait) + " s"));
+      turn.announced = true;
+    }
+  }
+  if (turn.cancel.cancelled()) {
+    ::close(fd_);
+    throw Error(DM_ECANCELLED, "cancelled while waiting for another drillmaster process");
+  }
+  const Clock::time_point give_up =
+      turn.began + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(turn.wait));
+  if (!turn.unlimited && now >= give_up) {
+    std::string holder = read_holder(fd_);
+    ::close(fd_);
+    throw Error(DM_ETIMEOUT,
+                "group '" + group_ + "' is still locked by " +
+                    (holder.empty() ? "another process" : holder) + " after " +
+                    seconds_text(turn.wait) + " s (lock file " + path_ +
+                    "): another drillmaster operation on the group is under way; wait for "
+                    "it to finish, or stop that process");
+  }
+  std::optional<Clock::time_point> until;
+  if (!turn.unlimited) until = give_up;
+  if (!turn.announced) until = std::min(until.value_or(Clock::time_point::max()), turn.began + kHolderInfoGrace);
+  watch.wait(turn.cancel, until);
 }
 
 GroupLock::~GroupLock() {

@@ -8,14 +8,17 @@
 #ifndef DM_ORCHESTRATOR_LOCK_H
 #define DM_ORCHESTRATOR_LOCK_H
 
-#include <atomic>
+#include <chrono>
 #include <string>
 
+#include "common/cancel.h"
 #include "drillmaster/group.h"
 #include "orchestrator/events.h"
 #include "orchestrator/runtime_dir.h"
 
 namespace dm::orchestrator {
+
+class LockFileWatch;
 
 class GroupLock {
  public:
@@ -26,12 +29,13 @@ class GroupLock {
 
   // Blocks until the lock is held. While another process holds it, emits one
   // DM_PHASE_WAITING event naming that process ("group 'x' is locked by
-  // process 4242 (python3 spec.py start); waiting up to 300 s"). Throws
-  // DM_ECANCELLED when `cancel` becomes true first, DM_ETIMEOUT naming the
+  // process 4242 (python3 spec.py start); waiting up to 300 s"). The wait
+  // ends as soon as the holder lets go (an inotify watch on the file, not a
+  // poll). Throws DM_ECANCELLED when `cancel` is cancelled first, DM_ETIMEOUT naming the
   // holder and the lock file when `wait_seconds` pass (0 or less: no wait;
   // infinity: no limit), and DM_EINVALID when the lock file or its directory
   // is not safe to use.
-  GroupLock(const std::string& group, Events& events, const std::atomic<bool>& cancel,
+  GroupLock(const std::string& group, Events& events, const CancelToken& cancel,
             double wait_seconds);
   ~GroupLock();
   GroupLock(const GroupLock&) = delete;
@@ -41,6 +45,16 @@ class GroupLock {
   static std::string path_for(const std::string& group);
 
  private:
+  // A wait for the lock, for wait_turn().
+  struct Turn {
+    Events& events;
+    const CancelToken& cancel;
+    std::chrono::steady_clock::time_point began;
+    double wait;
+    bool unlimited;
+    bool announced;
+  };
+  void wait_turn(Turn& turn, const LockFileWatch& watch);
   int open_file() const;
   // Whether fd_ is still the file at the lock's path: the holder before us
   // may have removed it (and a third process made a new one) while we waited.

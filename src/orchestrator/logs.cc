@@ -2,10 +2,12 @@
 // the services are read one after the other, so each one's lines stay
 // together; with follow they are read in parallel and interleave as they come.
 #include <algorithm>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <thread>
 
+#include "common/cancel.h"
 #include "common/error.h"
 #include "orchestrator/inventory.h"
 #include "orchestrator/orchestrator.h"
@@ -50,7 +52,7 @@ class LineSplitter {
 }  // namespace
 
 bool logs(engine::Client& engine, const model::GroupDef& group, const LogsOptions& options,
-          const LogLineFn& fn, const std::atomic<bool>& cancel) {
+          const LogLineFn& fn, const CancelToken& cancel) {
   std::vector<std::string> names = options.services;
   for (const auto& name : names) {
     bool defined = std::any_of(group.services.begin(), group.services.end(),
@@ -93,13 +95,19 @@ bool logs(engine::Client& engine, const model::GroupDef& group, const LogsOption
   }
   if (!options.follow) {
     for (const auto& [service, id] : targets) {
-      if (stop.cancelled() || cancel.load()) break;
+      if (stop.cancelled() || cancel.cancelled()) break;
       read(service, id);
     }
-    return !cancel.load();
+    return !cancel.cancelled();
   }
 
-  std::atomic<size_t> running{targets.size()};
+  // The readers end when their containers stop, when one's fn says
+  // "enough", or when the operation is cancelled: the watcher passes the
+  // cancel on to them.
+  CancelWatcher watcher(cancel);
+  CancelWatcher::Subscription pass_on = watcher.on_cancel([&stop] { stop.cancel(); });
+  std::condition_variable finished_cv;
+  size_t running = targets.size();
   std::vector<std::thread> readers;
   std::vector<std::string> errors;
   for (const auto& [service, id] : targets) {
@@ -110,17 +118,20 @@ bool logs(engine::Client& engine, const model::GroupDef& group, const LogsOption
         std::lock_guard<std::mutex> lock(mutex);
         errors.push_back(service + ": " + e.what());
       }
+      std::lock_guard<std::mutex> lock(mutex);
       running--;
+      finished_cv.notify_all();
     });
   }
-  // dm_group_cancel() only sets a flag: pass it on to the readers.
-  while (running.load() > 0) {
-    if (cancel.load()) stop.cancel();
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    finished_cv.wait(lock, [&] { return running == 0; });
   }
   for (auto& r : readers) r.join();
-  if (!errors.empty() && !cancel.load()) throw Error(DM_EENGINE, "reading logs failed: " + errors.front());
-  return !cancel.load();
+  pass_on.reset();
+  if (!errors.empty() && !cancel.cancelled())
+    throw Error(DM_EENGINE, "reading logs failed: " + errors.front());
+  return !cancel.cancelled();
 }
 
 }  // namespace dm::orchestrator

@@ -1,5 +1,6 @@
 // The public operations: each takes the group lock, then runs the machinery
-// of runs.h (start.cc, stop.cc) on the services it concerns.
+// of runs.h (start.cc, stop.cc) on the services it concerns, over the local
+// engine (local_target.h).
 #include "orchestrator/orchestrator.h"
 
 #include <algorithm>
@@ -10,7 +11,7 @@
 #include "model/graph.h"
 #include "orchestrator/events.h"
 #include "orchestrator/identity.h"
-#include "orchestrator/images.h"
+#include "orchestrator/local_target.h"
 #include "orchestrator/lock.h"
 #include "orchestrator/runs.h"
 
@@ -34,25 +35,11 @@ std::string defined_names(const model::GroupDef& group) {
   return out;
 }
 
-// Images a rebuild replaced do not pile up: each is removed unless something
-// still uses it (a container, a child image), in which case it stays.
-void remove_replaced(engine::Client& engine, const Images& images) {
-  engine::ScopedDeadline step(kEngineMarginSeconds,
-                              "the " + seconds_text(kEngineMarginSeconds) +
-                                  " s limit for removing a replaced image");
-  for (const auto& [old_id, tag] : images.replaced()) {
-    try {
-      engine.image_remove(old_id, /*force=*/false);
-    } catch (const Error&) {
-    }
-  }
-}
-
 // Holds the group lock for an operation. An operation cancelled while another
 // process still held the lock did nothing: its result says so per service.
 class LockOrCancelled {
  public:
-  LockOrCancelled(const model::GroupDef& group, Events& events, const std::atomic<bool>& cancel,
+  LockOrCancelled(const model::GroupDef& group, Events& events, const CancelToken& cancel,
                   double wait_seconds) {
     try {
       lock_.emplace(group.name, events, cancel, wait_seconds);
@@ -74,7 +61,7 @@ class LockOrCancelled {
 }  // namespace
 
 Result start(engine::Client& engine, const model::GroupDef& group, const StartOptions& options,
-             const std::atomic<bool>& cancel) {
+             const CancelToken& cancel) {
   Events events(options.on_event);
   LockOrCancelled lock(group, events, cancel, options.timeout);
   if (lock.cancelled()) return *lock.cancelled();
@@ -82,20 +69,23 @@ Result start(engine::Client& engine, const model::GroupDef& group, const StartOp
   if (options.build)
     for (const auto& s : group.services)
       if (!s.build_context.empty()) rebuild.insert(s.name);
-  Images images(engine, events, group, rebuild);
+  LocalTarget target(engine, group, events, rebuild);
+  CancelWatcher watcher(cancel);
   StartScope scope;
   scope.include = all_but(group, options.exclude);
   scope.left_out_reason = "excluded";
-  Result result = run_start(engine, group, options, scope, images, events, cancel);
-  remove_replaced(engine, images);
+  Result result = run_start({group, target, events, watcher}, options, scope);
+  target.remove_replaced_images();
   return result;
 }
 
 Result stop(engine::Client& engine, const model::GroupDef& group, const StopOptions& options,
-            const std::atomic<bool>& cancel) {
+            const CancelToken& cancel) {
   Events events(options.on_event);
   LockOrCancelled lock(group, events, cancel, GroupLock::kStopWaitSeconds);
   if (lock.cancelled()) return *lock.cancelled();
+  LocalTarget target(engine, group, events);
+  CancelWatcher watcher(cancel);
   StopScope scope;
   scope.include = all_but(group, options.exclude);
   if (options.remove) {
@@ -103,11 +93,11 @@ Result stop(engine::Client& engine, const model::GroupDef& group, const StopOpti
     scope.remove_orphans = options.exclude.empty();
     scope.remove_network = true;
   }
-  return run_stop(engine, group, options.timeout, scope, events, cancel);
+  return run_stop({group, target, events, watcher}, options.timeout, scope);
 }
 
 Result reload(engine::Client& engine, const model::GroupDef& group, const ReloadOptions& options,
-              const std::atomic<bool>& cancel) {
+              const CancelToken& cancel) {
   model::Graph graph(group);
   std::optional<size_t> target = graph.find(options.service);
   if (!target)
@@ -122,7 +112,9 @@ Result reload(engine::Client& engine, const model::GroupDef& group, const Reload
   Events events(options.on_event);
   LockOrCancelled lock(group, events, cancel, options.timeout);
   if (lock.cancelled()) return *lock.cancelled();
-  Images images(engine, events, group, {def.name});
+  LocalTarget local(engine, group, events, {def.name});
+  CancelWatcher watcher(cancel);
+  Operation operation{group, local, events, watcher};
   std::string why_untouched = "not affected by reloading '" + def.name + "'";
 
   // Build first: when the build fails, everything keeps running as it was.
@@ -130,7 +122,7 @@ Result reload(engine::Client& engine, const model::GroupDef& group, const Reload
     double seconds = std::max(options.timeout, kEngineMarginSeconds);
     engine::ScopedDeadline step(seconds, "the reload's " + seconds_text(seconds) +
                                              " s limit for each engine step");
-    images.ensure(def);
+    local.ensure_image(def);
   } catch (const Error& e) {
     Result result;
     for (const auto& s : group.services) {
@@ -150,7 +142,7 @@ Result reload(engine::Client& engine, const model::GroupDef& group, const Reload
     stop_scope.include.insert(d);
     if (options.remove) stop_scope.remove.insert(d);
   }
-  Result stopped = run_stop(engine, group, 10, stop_scope, events, cancel);
+  Result stopped = run_stop(operation, 10, stop_scope);
   if (stopped.cancelled || stopped.failures() > 0) return stopped;
 
   StartOptions start_options;
@@ -162,8 +154,8 @@ Result reload(engine::Client& engine, const model::GroupDef& group, const Reload
   scope.left_out_reason = why_untouched;
   scope.recreate.insert(*target);
   scope.recreated_outcome = DM_OUTCOME_RELOADED;
-  Result result = run_start(engine, group, start_options, scope, images, events, cancel);
-  remove_replaced(engine, images);
+  Result result = run_start(operation, start_options, scope);
+  local.remove_replaced_images();
   return result;
 }
 

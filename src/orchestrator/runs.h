@@ -1,19 +1,19 @@
-// The shared machinery behind start, stop and reload. The public entry points
-// (orchestrator.h) take the group lock and then call these; reload combines
-// them under one lock.
+// The shared machinery behind start, stop and reload: each a plan (plan.h)
+// run by an executor (executor.h) whose jobs' steps call a Target
+// (target.h). The public entry points (orchestrator.h) take the group lock
+// and then call these; reload combines them under one lock.
 #ifndef DM_ORCHESTRATOR_RUNS_H
 #define DM_ORCHESTRATOR_RUNS_H
 
-#include <atomic>
 #include <cstdio>
 #include <set>
 #include <string>
 
-#include "engine/client.h"
+#include "common/cancel.h"
 #include "model/service.h"
 #include "orchestrator/events.h"
-#include "orchestrator/images.h"
 #include "orchestrator/operation.h"
+#include "orchestrator/target.h"
 
 namespace dm::orchestrator {
 
@@ -30,6 +30,14 @@ inline std::string seconds_text(double s) {
   return buf;
 }
 
+// What the runs of one operation share.
+struct Operation {
+  const model::GroupDef& group;
+  Target& target;
+  Events& events;
+  CancelWatcher& watcher;  // of the operation's cancellation token
+};
+
 // Which services a start works on, beyond the options.
 struct StartScope {
   std::set<size_t> include;      // services worked on; the others get `left_out` with...
@@ -39,9 +47,7 @@ struct StartScope {
   dm_outcome recreated_outcome = DM_OUTCOME_STARTED;
 };
 
-Result run_start(engine::Client& engine, const model::GroupDef& group, const StartOptions& options,
-                 const StartScope& scope, Images& images, Events& events,
-                 const std::atomic<bool>& cancel);
+Result run_start(const Operation& operation, const StartOptions& options, const StartScope& scope);
 
 // Which services a stop works on.
 struct StopScope {
@@ -51,8 +57,7 @@ struct StopScope {
   bool remove_network = false;
 };
 
-Result run_stop(engine::Client& engine, const model::GroupDef& group, double grace_seconds,
-                const StopScope& scope, Events& events, const std::atomic<bool>& cancel);
+Result run_stop(const Operation& operation, double grace_seconds, const StopScope& scope);
 
 }  // namespace dm::orchestrator
 

@@ -1,90 +1,74 @@
-// Bringing services up. Every service gets a worker thread that walks it
-// through its lifecycle and waits only for its own dependencies:
+// Bringing services up: a plan going up (dependencies first), and for each
+// service a job of steps:
 //
-//   image (build / pull) -> create -> [wait for dependencies] -> start -> ping
-//   -> post_start_init -> ready
+//   [prepare] -> image (build / pull) -> create -> start -> ping -> init -> ready
 //
-// A container is created while its dependencies are still starting (only its
-// start has to wait), unless the service has a pre_start hook, which must run
-// before creation and after the dependencies. Creation does wait until the
-// dependencies' containers exist, so the engine creates along the critical
-// path first instead of creating the whole graph at once while the root is
-// still being created. The reuse rules of a service:
-//   running, same config         -> untouched, no hooks
-//   exited, same config + image  -> started again, pinged (no pre_start/init)
-//   otherwise                    -> pre_start, create, start, ping, init;
-//                                   outdated containers removed
-// Only a set-up container is reused (identity.h, set_up()): a new one with a
-// ping or an init is created under its setup name and renamed to its final
-// name once start, ping and init have all succeeded, so one whose setup was
-// interrupted (a kill, a crash) is recognised by the next start, removed and
-// made again.
+// The plan (plan.h) lets a container be created while its dependencies are
+// still starting, and started once they are ready; a service with a
+// pre_start or prepare hook creates only then, as the hook runs first. The
+// reuse rules (reuse.h) decide between leaving a running container alone,
+// starting an exited one again, and a new one. A new container with a ping
+// or an init is created under its setup name and marked set up (renamed)
+// once start, ping and init have all succeeded, so one whose setup was
+// interrupted is recognised by the next start, removed and made again.
 //
-// Every engine request a worker makes is bounded (engine/deadline.h): by the
+// Every engine request a step makes is bounded (engine/deadline.h): by the
 // service's timeout, at least kEngineMarginSeconds, counted afresh for each
 // step, so an engine that stops answering fails the service instead of
-// holding the start for minutes. Every worker catches everything: no
-// exception leaves its thread, each becomes that service's failure.
+// holding the start for minutes.
 #include <algorithm>
-#include <condition_variable>
 #include <map>
-#include <mutex>
 #include <optional>
-#include <thread>
 #include <vector>
 
 #include "common/error.h"
 #include "engine/deadline.h"
 #include "model/graph.h"
+#include "orchestrator/executor.h"
 #include "orchestrator/exit_watch.h"
+#include "orchestrator/hook_pool.h"
 #include "orchestrator/hooks.h"
 #include "orchestrator/identity.h"
-#include "orchestrator/inventory.h"
+#include "orchestrator/reuse.h"
 #include "orchestrator/runs.h"
-#include "orchestrator/slots.h"
 
 namespace dm::orchestrator {
 namespace {
 
-// Thrown when a dependency failed: the service is skipped, not failed.
-struct DependencyFailed : Error {
-  explicit DependencyFailed(const std::string& name)
-      : Error(DM_EFAILED, "dependency '" + name + "' failed") {}
-};
-
+// The documented contract: the first ping right after the start, then every 0.1 s.
 constexpr auto kPingInterval = std::chrono::milliseconds(100);
 constexpr int kLogLinesOnFailure = 20;
 // The grace period an outdated running container gets before it is removed.
 constexpr int kOutdatedGraceSeconds = 10;
 
-Error name_taken(const std::string& name) {
-  return Error(DM_ECONFLICT, "container name '" + name +
-                                 "' is taken by a container drillmaster did not make for this "
-                                 "group; remove it (docker rm -f " + name +
-                                 ") or choose another group name");
+std::vector<Plan::Service> plan_services(const model::GroupDef& group, const StartScope& scope) {
+  std::vector<Plan::Service> out(group.services.size());
+  for (size_t i = 0; i < out.size(); i++) {
+    const model::Hooks& hooks = group.services[i].hooks;
+    out[i].included = scope.include.count(i) > 0;
+    out[i].create_needs_ready = hooks.pre_start != nullptr || hooks.prepare != nullptr;
+  }
+  return out;
 }
 
 class StartRun {
  public:
-  StartRun(engine::Client& engine, const model::GroupDef& group, const StartOptions& options,
-           const StartScope& scope, Images& images, Events& events, const std::atomic<bool>& cancel)
-      : engine_(engine), group_(group), options_(options), scope_(scope), images_(images),
-        events_(events), cancel_(cancel), graph_(group), slots_(options.parallelism),
-        tasks_(group.services.size()) {}
+  StartRun(const Operation& operation, const StartOptions& options, const StartScope& scope)
+      : op_(operation), options_(options), scope_(scope), graph_(operation.group),
+        plan_(graph_, Plan::Direction::Up, plan_services(operation.group, scope), options.parallelism),
+        executor_(plan_, operation.watcher),
+        pool_(std::max<size_t>(scope.include.size(), 1), &operation.watcher),
+        hooks_(pool_, operation.group), tasks_(operation.group.services.size()) {}
 
   Result run();
 
  private:
-  // How far a service got; dependants create at Created and start at Ready.
-  enum class Readiness { Pending, Created, Ready, Failed };
-
   struct Task {
     const model::ServiceDef* def = nullptr;
-    engine::ContainerSpec spec;
-    std::vector<engine::ContainerSummary> existing;  // running first
     model::ServiceDef prepared;  // the definition after its prepare hook
+    std::string hash;            // of the definition, as containers carry it
+    std::vector<Instance> existing;  // running first
     Outcome outcome;
-    Readiness readiness = Readiness::Pending;
     std::string created_id;  // a container this run made: removed if the service fails
     // A service without a ping: its container, looked at again when the
     // operation ends, and whether this run made it.
@@ -93,276 +77,196 @@ class StartRun {
   };
 
   bool recreate(size_t i) const {
-    const Task& t = tasks_[i];
-    return options_.run_new_containers || t.def->always_start_new || scope_.recreate.count(i);
+    return options_.run_new_containers || tasks_[i].def->always_start_new || scope_.recreate.count(i);
   }
-  // Whether container `c` was made from the current definition (and, when
-  // known, from the current image).
-  bool matches(size_t i, const engine::ContainerSummary& c, const std::string& image_id = "") const {
-    auto hash = c.labels.find(kConfigHashLabel);
-    auto wanted = tasks_[i].spec.labels.find(kConfigHashLabel);
-    return hash != c.labels.end() && wanted != tasks_[i].spec.labels.end() &&
-           hash->second == wanted->second && (image_id.empty() || c.image_id == image_id);
-  }
-  // A running container made from the current definition is left alone,
-  // without even looking at its image, unless a rebuild was asked for. One
-  // made from an older definition is outdated: the service gets a new
-  // container, like an exited outdated one.
-  bool untouched(size_t i) const {
-    const Task& t = tasks_[i];
-    if (recreate(i) || t.existing.empty() || t.existing.front().state != "running") return false;
-    if (options_.build && !t.def->build_context.empty()) return false;
-    return reusable(i, t.existing.front());
-  }
+  bool rebuild(size_t i) const { return options_.build && !tasks_[i].def->build_context.empty(); }
   // Whether a new container of the service has steps after its start (a
-  // ping, an init) that a kill could interrupt unseen. Only then is it
-  // created under its setup name: without them, a container is set up once
-  // started, which the engine shows by itself (a "created" one is not).
+  // ping, an init) that a kill could interrupt unseen. Only then is it made
+  // not set up: without them, a container is set up once started.
   bool has_setup_steps(size_t i) const {
     const model::Hooks& hooks = tasks_[i].def->hooks;
     return hooks.ping != nullptr || hooks.post_start_init != nullptr;
   }
-  // Whether container `c` may serve the service again: set up, and made from
-  // the current definition (and image, when known).
-  bool reusable(size_t i, const engine::ContainerSummary& c, const std::string& image_id = "") const {
-    return set_up(c, tasks_[i].spec.name) && matches(i, c, image_id);
-  }
-
-  void work(size_t i) noexcept;
-  void work_on(size_t i);
-  void bring_up_new(size_t i);
-  void bring_up_again(size_t i, const engine::ContainerSummary& container);
-  std::string create(size_t i);
-  void remove_outdated(size_t i);
-  void start_container(size_t i, const std::string& id);
-  void await_ready(size_t i, const std::string& id, bool made_here, Clock::time_point deadline);
-  // The container exited before it was ready: its code and last log lines.
-  Error exited(const std::string& id, int64_t code, const std::string& when);
-  void finish_setup(size_t i);
-  // Services without a ping whose container exited after they were reported
-  // ready, while the operation went on: failed after all.
-  void report_late_exits();
-  // Marks the service failed (or skipped, cancelled) and removes the
-  // container this run made for it. Never throws.
-  void fail(size_t i, const std::string& reason, dm_outcome outcome) noexcept;
-  void remove_failed(size_t i, const std::string& id);
-  void settle(size_t i, Readiness readiness);
-  // Blocks until every dependency got at least to `stage` (Created or Ready);
-  // returns a failed one's name, or "".
-  std::string wait_for_dependencies(size_t i, Readiness stage);
-
-  HookTarget target(size_t i, const std::string& container_id) const {
-    const Task& t = tasks_[i];
-    return {group_.name, t.def->name, group_.network, container_id,
-            container_id.empty() ? "" : t.spec.name, nullptr};
-  }
-  Clock::time_point deadline(size_t i) const {
-    double s = tasks_[i].def->timeout > 0 ? tasks_[i].def->timeout : options_.timeout;
-    return Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
-  }
   double timeout_of(size_t i) const {
     return tasks_[i].def->timeout > 0 ? tasks_[i].def->timeout : options_.timeout;
+  }
+  Clock::time_point deadline(size_t i) const {
+    return Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                              std::chrono::duration<double>(timeout_of(i)));
   }
   // The bound on each engine step of a service: its timeout, but never so
   // short that a busy engine fails a service whose readiness timeout is small.
   double step_seconds(size_t i) const { return std::max(timeout_of(i), kEngineMarginSeconds); }
   std::string step_budget(size_t i) const {
     return "the " + seconds_text(step_seconds(i)) + " s limit for each engine step of service '" +
-           tasks_[i].def->name + "'";
+           graph_.name(i) + "'";
+  }
+  const std::string& name(size_t i) const { return graph_.name(i); }
+  // Announces a wait for a dependency that lasts.
+  std::function<void(size_t)> waiting(size_t i) {
+    return [this, i](size_t by) { op_.events.emit(name(i), DM_PHASE_WAITING, "waiting for " + name(by)); };
   }
 
-  engine::Client& engine_;
-  const model::GroupDef& group_;
+  void look();
+  void job(size_t i) noexcept;
+  void bring_up(size_t i);
+  void prepare(size_t i);
+  std::string ensure_image(size_t i);
+  void bring_up_new(size_t i);
+  void bring_up_again(size_t i, const Instance& instance);
+  void make_container(size_t i);
+  void remove_outdated(size_t i);
+  void start(size_t i, const std::string& id);
+  void await_ready(size_t i, const std::string& id, bool made_here);
+  void ping_until_ready(size_t i, const std::string& id, Clock::time_point deadline);
+  Error not_ready(size_t i, unsigned attempts, const std::string& last_word) const;
+  // The container exited before it was ready: its code and last log lines.
+  Error exited(const std::string& id, int64_t code, const std::string& when);
+  void init(size_t i);
+  void finish_setup(size_t i);
+  // How the service ended when its steps did not all succeed; never throws.
+  void end(size_t i, const JobEnd& end) noexcept;
+  void remove_failed(size_t i, const std::string& id);
+  // Services without a ping whose container exited after they were reported
+  // ready, while the operation went on: failed after all.
+  void report_late_exits();
+  void report_late_exit(size_t i, const std::map<std::string, std::string>& states);
+
+  const Operation& op_;
   const StartOptions& options_;
   const StartScope& scope_;
-  Images& images_;
-  Events& events_;
-  const std::atomic<bool>& cancel_;
   model::Graph graph_;
-  Slots slots_;
+  Plan plan_;
+  Executor executor_;
+  HookPool pool_;
+  HookRunner hooks_;
   std::vector<Task> tasks_;
-
-  std::mutex mutex_;  // guards readiness
-  std::condition_variable ready_cv_;
-  // The engine can hand one host port to two containers started at once.
-  std::mutex port_start_mutex_;
-  ExitWatches watches_;
 };
 
 Result StartRun::run() {
-  // The group's own steps (inventory, network) are bounded like a service's.
-  double setup_seconds = std::max(options_.timeout, kEngineMarginSeconds);
-  std::optional<engine::ScopedDeadline> setup;
-  setup.emplace(setup_seconds, "the start's " + seconds_text(setup_seconds) +
-                                   " s limit for each engine step");
-  Inventory inventory = take_inventory(engine_, group_);
+  look();
+  executor_.run([this](size_t i) { job(i); });
+  report_late_exits();
+  Result result;
+  for (auto& t : tasks_) result.services.push_back(t.outcome);
+  result.cancelled = executor_.cancelled();
+  return result;
+}
+
+// What the target has of the group: one list call; and the network, unless
+// everything runs already (the warm path).
+void StartRun::look() {
+  double seconds = std::max(options_.timeout, kEngineMarginSeconds);
+  engine::ScopedDeadline step(seconds, "the start's " + seconds_text(seconds) +
+                                           " s limit for each engine step");
+  Instances instances = op_.target.inventory();
   bool all_running = true;
   for (size_t i = 0; i < tasks_.size(); i++) {
     Task& t = tasks_[i];
-    t.def = &group_.services[i];
+    t.def = &op_.group.services[i];
     t.outcome.service = t.def->name;
     if (!scope_.include.count(i)) {
       t.outcome.outcome = scope_.left_out;
       t.outcome.reason = scope_.left_out_reason;
-      t.readiness = Readiness::Ready;
       continue;
     }
-    t.spec = container_spec(group_, *t.def);
-    t.existing = inventory.of(t.def->name);
-    if (!untouched(i)) all_running = false;
+    t.hash = definition_hash(op_.group, *t.def);
+    t.existing = instances.of(t.def->name);
+    if (!untouched(t.existing, t.hash, recreate(i), rebuild(i))) all_running = false;
   }
-  // The warm path: everything already runs, so one list call was all it took.
-  if (!all_running) ensure_network(engine_, group_);
-  setup.reset();
-
-  std::vector<std::thread> workers;
-  for (size_t i = 0; i < tasks_.size(); i++)
-    if (scope_.include.count(i)) workers.emplace_back([this, i] { work(i); });
-  for (auto& w : workers) w.join();
-  report_late_exits();
-  watches_.join_all();
-
-  Result result;
-  for (auto& t : tasks_) result.services.push_back(t.outcome);
-  result.cancelled = cancel_.load();
-  return result;
+  if (!all_running) op_.target.ensure_network();
 }
 
-void StartRun::work(size_t i) noexcept {
-  Task& t = tasks_[i];
+void StartRun::job(size_t i) noexcept {
   auto began = Clock::now();
-  try {
-    work_on(i);
-  } catch (const DependencyFailed& e) {
-    fail(i, e.what(), DM_OUTCOME_SKIPPED);
-  } catch (const Error& e) {
-    fail(i, e.what(), e.status() == DM_ECANCELLED ? DM_OUTCOME_CANCELLED : DM_OUTCOME_FAILED);
-  } catch (const std::bad_alloc&) {
-    fail(i, "out of memory", DM_OUTCOME_FAILED);
-  } catch (const std::exception& e) {
-    fail(i, std::string("internal error: ") + e.what() + " (please report this as a drillmaster bug)",
-         DM_OUTCOME_FAILED);
-  } catch (...) {
-    fail(i, "internal error: unknown exception (please report this as a drillmaster bug)",
-         DM_OUTCOME_FAILED);
-  }
-  t.outcome.seconds = std::chrono::duration<double>(Clock::now() - began).count();
+  if (std::optional<JobEnd> ended = attempt([&] { bring_up(i); })) end(i, *ended);
+  tasks_[i].outcome.seconds = std::chrono::duration<double>(Clock::now() - began).count();
 }
 
-void StartRun::work_on(size_t i) {
+void StartRun::bring_up(size_t i) {
   Task& t = tasks_[i];
-  if (t.def->hooks.prepare) {
-    // Its definition is complete only now: nothing about its container
-    // can be decided before.
-    std::string failed = wait_for_dependencies(i, Readiness::Ready);
-    if (!failed.empty()) throw DependencyFailed(failed);
-    if (cancel_.load()) throw Error(DM_ECANCELLED, "cancelled before it started");
-    t.prepared = prepare(group_, *t.def, deadline(i));
-    t.spec = container_spec(group_, t.prepared);
-    std::lock_guard<std::mutex> lock(mutex_);  // others read def->name
-    t.def = &t.prepared;
-  }
+  if (t.def->hooks.prepare) prepare(i);
   std::string image_id;
-  if (!untouched(i)) {
-    SlotHold hold(slots_);
-    engine::ScopedDeadline step(step_seconds(i), step_budget(i));
-    image_id = images_.ensure(*t.def);
-  }
-  const engine::ContainerSummary* reused = nullptr;
-  if (!recreate(i)) {
-    for (const auto& c : t.existing) {
-      if (reusable(i, c, image_id)) {
-        reused = &c;
-        break;
-      }
-    }
-  }
-  if (reused && reused->state == "running") {
+  if (!untouched(t.existing, t.hash, recreate(i), rebuild(i))) image_id = ensure_image(i);
+  Reuse reuse = choose_reuse(t.existing, t.hash, image_id, recreate(i));
+  if (reuse.kind == Reuse::Kind::KeepRunning) {
     // Running, same definition, same image (a rebuild changed nothing).
     t.outcome.outcome = DM_OUTCOME_ALREADY_RUNNING;
-    t.outcome.container_id = reused->id;
-    events_.emit(t.def->name, DM_PHASE_RUNNING, "already running");
-  } else if (reused) {
-    bring_up_again(i, *reused);
-    events_.emit(t.def->name, DM_PHASE_RUNNING);
+    t.outcome.container_id = reuse.instance->id;
+    op_.events.emit(name(i), DM_PHASE_RUNNING, "already running");
   } else {
-    bring_up_new(i);
-    events_.emit(t.def->name, DM_PHASE_RUNNING);
+    if (reuse.kind == Reuse::Kind::StartAgain) {
+      Instance again = *reuse.instance;
+      bring_up_again(i, again);
+    } else {
+      bring_up_new(i);
+    }
+    op_.events.emit(name(i), DM_PHASE_RUNNING);
   }
-  settle(i, Readiness::Ready);
+  executor_.finish(i);
+}
+
+// Its definition is complete only now: nothing about its container can be
+// decided before.
+void StartRun::prepare(size_t i) {
+  Task& t = tasks_[i];
+  executor_.await(i, Plan::Step::Prepare, false, waiting(i));
+  t.prepared = hooks_.prepare(*t.def, deadline(i));
+  t.hash = definition_hash(op_.group, t.prepared);
+  t.def = &t.prepared;
+}
+
+std::string StartRun::ensure_image(size_t i) {
+  Executor::Slot slot = executor_.await(i, Plan::Step::Image, true);
+  engine::ScopedDeadline step(step_seconds(i), step_budget(i));
+  return op_.target.ensure_image(*tasks_[i].def);
 }
 
 void StartRun::bring_up_new(size_t i) {
   Task& t = tasks_[i];
-  bool pre_start = t.def->hooks.pre_start != nullptr;
-  if (!pre_start) {
-    std::string failed = wait_for_dependencies(i, Readiness::Created);
-    if (!failed.empty()) throw DependencyFailed(failed);
-    if (cancel_.load()) throw Error(DM_ECANCELLED, "cancelled before it started");
-    SlotHold hold(slots_);
-    remove_outdated(i);
-    t.created_id = create(i);
-    settle(i, Readiness::Created);
+  Executor::Slot slot;
+  if (t.def->hooks.pre_start == nullptr) {
+    {
+      Executor::Slot creating = executor_.await(i, Plan::Step::Create, true);
+      make_container(i);
+    }
+    slot = executor_.await(i, Plan::Step::Start, true, waiting(i));
+  } else {
+    slot = executor_.await(i, Plan::Step::Create, true, waiting(i));
+    op_.events.emit(name(i), DM_PHASE_PRE_START);
+    hooks_.pre_start(*t.def, deadline(i));
+    make_container(i);
+    executor_.await(i, Plan::Step::Start, false);
   }
-  std::string failed = wait_for_dependencies(i, Readiness::Ready);
-  if (!failed.empty()) throw DependencyFailed(failed);
-  if (cancel_.load()) throw Error(DM_ECANCELLED, "cancelled before it started");
-
-  SlotHold hold(slots_);
-  if (pre_start) {
-    events_.emit(t.def->name, DM_PHASE_PRE_START);
-    std::string reason;
-    int rc = call_hook("pre_start", t.def->hooks.pre_start, t.def->hooks.pre_start_data,
-                       target(i, ""), deadline(i), nullptr, &reason);
-    if (rc != 0)
-      throw Error(DM_EHOOK, "pre_start failed: " + (reason.empty() ? "it returned " + std::to_string(rc) : reason));
-    remove_outdated(i);
-    t.created_id = create(i);
-    settle(i, Readiness::Created);
-  }
-  start_container(i, t.created_id);
-  await_ready(i, t.created_id, /*made_here=*/true, deadline(i));
-  if (t.def->hooks.post_start_init) {
-    events_.emit(t.def->name, DM_PHASE_INITIALISING);
-    std::string reason;
-    int rc = call_hook("post_start_init", t.def->hooks.post_start_init,
-                       t.def->hooks.post_start_init_data, target(i, t.created_id), deadline(i),
-                       nullptr, &reason);
-    if (rc != 0)
-      throw Error(DM_EHOOK, "post_start_init failed: " +
-                                (reason.empty() ? "it returned " + std::to_string(rc) : reason));
-  }
+  start(i, t.created_id);
+  await_ready(i, t.created_id, /*made_here=*/true);
+  init(i);
   finish_setup(i);
   t.outcome.outcome = scope_.recreate.count(i) ? scope_.recreated_outcome : DM_OUTCOME_STARTED;
   t.outcome.container_id = t.created_id;
   t.created_id.clear();  // it made it: no longer ours to clean up
 }
 
-void StartRun::bring_up_again(size_t i, const engine::ContainerSummary& container) {
+void StartRun::bring_up_again(size_t i, const Instance& instance) {
   Task& t = tasks_[i];
-  settle(i, Readiness::Created);
-  std::string failed = wait_for_dependencies(i, Readiness::Ready);
-  if (!failed.empty()) throw DependencyFailed(failed);
-  if (cancel_.load()) throw Error(DM_ECANCELLED, "cancelled before it started");
-  SlotHold hold(slots_);
-  start_container(i, container.id);
-  await_ready(i, container.id, /*made_here=*/false, deadline(i));
+  executor_.reach(i, Plan::Stage::Created);
+  Executor::Slot slot = executor_.await(i, Plan::Step::Start, true, waiting(i));
+  start(i, instance.id);
+  await_ready(i, instance.id, /*made_here=*/false);
   t.outcome.outcome = DM_OUTCOME_RESTARTED;
-  t.outcome.container_id = container.id;
+  t.outcome.container_id = instance.id;
 }
 
-std::string StartRun::create(size_t i) {
+// Outdated containers go, the new one is created, and dependants may create theirs.
+void StartRun::make_container(size_t i) {
   Task& t = tasks_[i];
-  engine::ContainerSpec spec = t.spec;
-  if (has_setup_steps(i)) spec.name = setup_name(t.spec.name);
-  events_.emit(t.def->name, DM_PHASE_CREATING, t.spec.name);
-  engine::ScopedDeadline step(step_seconds(i), step_budget(i));
-  try {
-    return engine_.container_create(spec);
-  } catch (const Error& e) {
-    if (e.status() == DM_ECONFLICT) throw name_taken(spec.name);
-    throw;
+  remove_outdated(i);
+  op_.events.emit(name(i), DM_PHASE_CREATING, op_.target.instance_name(*t.def));
+  {
+    engine::ScopedDeadline step(step_seconds(i), step_budget(i));
+    t.created_id = op_.target.create(*t.def, has_setup_steps(i));
   }
+  executor_.reach(i, Plan::Stage::Created);
 }
 
 // Containers made from an older definition, and ones whose setup never
@@ -370,37 +274,78 @@ std::string StartRun::create(size_t i) {
 void StartRun::remove_outdated(size_t i) {
   Task& t = tasks_[i];
   const double stop_seconds = kOutdatedGraceSeconds + kEngineMarginSeconds;
-  for (const auto& c : t.existing) {
-    if (c.state == "running") {
+  for (const Instance& c : t.existing) {
+    if (c.running()) {
       engine::ScopedDeadline step(stop_seconds, "the " + seconds_text(stop_seconds) +
                                                     " s allowed for stopping an outdated container");
-      engine_.container_stop(c.id, kOutdatedGraceSeconds);
+      op_.target.stop(c.id, kOutdatedGraceSeconds);
     }
     engine::ScopedDeadline step(step_seconds(i), step_budget(i));
-    engine_.container_remove(c.id, /*force=*/true, /*volumes=*/false);
-    std::string what = set_up(c, t.spec.name) ? "outdated container "
-                                              : "container whose setup did not finish ";
-    events_.emit(t.def->name, DM_PHASE_REMOVED, what + c.id.substr(0, 12));
+    op_.target.remove(c.id);
+    std::string what = c.set_up ? "outdated container " : "container whose setup did not finish ";
+    op_.events.emit(name(i), DM_PHASE_REMOVED, what + c.id.substr(0, 12));
   }
   t.existing.clear();
 }
 
-void StartRun::start_container(size_t i, const std::string& id) {
-  Task& t = tasks_[i];
-  events_.emit(t.def->name, DM_PHASE_STARTING);
+void StartRun::start(size_t i, const std::string& id) {
+  op_.events.emit(name(i), DM_PHASE_STARTING);
   engine::ScopedDeadline step(step_seconds(i), step_budget(i));
-  if (t.spec.ports.empty()) {
-    engine_.container_start(id);
-  } else {
-    std::lock_guard<std::mutex> lock(port_start_mutex_);
-    engine_.container_start(id);
+  op_.target.start(*tasks_[i].def, id);
+}
+
+void StartRun::await_ready(size_t i, const std::string& id, bool made_here) {
+  Task& t = tasks_[i];
+  if (t.def->hooks.ping != nullptr) {
+    ping_until_ready(i, id, deadline(i));
+    return;
   }
+  // Without a ping, ready means still running once started. An exit after
+  // this look is found when the operation ends (report_late_exits).
+  engine::ScopedDeadline step(step_seconds(i), step_budget(i));
+  Target::Status status = op_.target.inspect(id);
+  if (!status.running) throw exited(id, status.exit_code, "right after it started");
+  t.unpinged_id = id;
+  t.unpinged_new = made_here;
+}
+
+void StartRun::ping_until_ready(size_t i, const std::string& id, Clock::time_point deadline) {
+  const model::ServiceDef& def = *tasks_[i].def;
+  op_.events.emit(name(i), DM_PHASE_PINGING);
+  ExitWatch watch(op_.target, id, [this] { executor_.notify(); });
+  std::string last_word;  // what a not-ready ping said last, for the timeout message
+  for (unsigned attempt = 1;; attempt++) {
+    if (std::optional<int64_t> code = watch.exit_code()) {
+      engine::ScopedDeadline step(step_seconds(i), step_budget(i));
+      throw exited(id, *code, "while waiting for it to be ready");
+    }
+    try {
+      if (hooks_.ping(def, id, op_.target.instance_name(def), deadline, &last_word)) return;
+    } catch (const Error& e) {
+      // A ping that answered before and ran into the deadline now is a
+      // service that never became ready, not a hook that hung.
+      if (e.status() == DM_ETIMEOUT && attempt > 1) throw not_ready(i, attempt - 1, last_word);
+      throw;
+    }
+    Clock::time_point next = Clock::now() + kPingInterval;
+    if (next > deadline) throw not_ready(i, attempt, last_word);
+    executor_.wait_until(next, [&] { return watch.exit_code().has_value(); });
+    if (executor_.cancelled())
+      throw Error(DM_ECANCELLED, "cancelled while waiting for it to be ready");
+  }
+}
+
+Error StartRun::not_ready(size_t i, unsigned attempts, const std::string& last_word) const {
+  return Error(DM_ETIMEOUT, "not ready after " + seconds_text(timeout_of(i)) + " s: ping returned " +
+                                "not-ready " + std::to_string(attempts) + " times" +
+                                (last_word.empty() ? "" : " (last: " + last_word + ")") +
+                                "; raise the service's timeout if it needs longer");
 }
 
 Error StartRun::exited(const std::string& id, int64_t code, const std::string& when) {
   std::string tail;
   try {
-    tail = engine_.logs_tail(id, kLogLinesOnFailure);
+    tail = op_.target.logs_tail(id, kLogLinesOnFailure);
   } catch (const Error& e) {
     tail = "(its logs could not be read: " + std::string(e.what()) + ")";
   }
@@ -409,158 +354,48 @@ Error StartRun::exited(const std::string& id, int64_t code, const std::string& w
                                              : "; its last log lines:\n" + tail));
 }
 
-void StartRun::await_ready(size_t i, const std::string& id, bool made_here,
-                           Clock::time_point deadline) {
+void StartRun::init(size_t i) {
   Task& t = tasks_[i];
-  if (t.def->hooks.ping == nullptr) {
-    // Without a ping, ready means still running once started. An exit after
-    // this look is found when the operation ends (report_late_exits).
-    engine::ScopedDeadline step(step_seconds(i), step_budget(i));
-    engine::ContainerInfo info = engine_.container_inspect(id);
-    if (!info.running) throw exited(id, info.exit_code, "right after it started");
-    t.unpinged_id = id;
-    t.unpinged_new = made_here;
-    return;
-  }
-  events_.emit(t.def->name, DM_PHASE_PINGING);
-  ExitWatch& watch = watches_.watch(engine_, id);
-  // The documented contract: first ping right after start, then every 0.1 s.
-  std::string reason;  // the hook's last word, for the timeout message
-  auto not_ready = [&](unsigned attempts) {
-    watch.stop();
-    return Error(DM_ETIMEOUT, "not ready after " + seconds_text(timeout_of(i)) + " s: ping returned " +
-                                  "not-ready " + std::to_string(attempts) + " times" +
-                                  (reason.empty() ? "" : " (last: " + reason + ")") +
-                                  "; raise the service's timeout if it needs longer");
-  };
-  for (unsigned attempt = 1;; attempt++) {
-    if (auto code = watch.exit_code()) {
-      engine::ScopedDeadline step(step_seconds(i), step_budget(i));
-      throw exited(id, *code, "while waiting for it to be ready");
-    }
-    int rc;
-    try {
-      rc = call_hook("ping", t.def->hooks.ping, t.def->hooks.ping_data, target(i, id), deadline,
-                     &cancel_, &reason);
-    } catch (const Error& e) {
-      watch.stop();
-      // A ping that answered before and ran into the deadline now is a
-      // service that never became ready, not a hook that hung.
-      if (e.status() == DM_ETIMEOUT && attempt > 1) throw not_ready(attempt - 1);
-      throw;
-    }
-    if (rc == DM_PING_READY) {
-      watch.stop();
-      return;
-    }
-    if (rc < 0) {
-      watch.stop();
-      throw Error(DM_EHOOK, "ping failed: " + (reason.empty() ? "it returned " + std::to_string(rc) : reason));
-    }
-    if (Clock::now() + kPingInterval > deadline) throw not_ready(attempt);
-    watch.wait_for(kPingInterval);
-    if (cancel_.load()) {
-      watch.stop();
-      throw Error(DM_ECANCELLED, "cancelled while waiting for it to be ready");
-    }
-  }
+  if (t.def->hooks.post_start_init == nullptr) return;
+  op_.events.emit(name(i), DM_PHASE_INITIALISING);
+  hooks_.post_start_init(*t.def, t.created_id, op_.target.instance_name(*t.def), deadline(i));
 }
 
-// The container is set up: it gets its final name. An outdated container of
-// the service still holding that name (made meanwhile by a drillmaster that
-// did not take the lock) gives way; one that is not the service's is left
-// alone and the service fails, saying so.
 void StartRun::finish_setup(size_t i) {
-  Task& t = tasks_[i];
-  if (!has_setup_steps(i)) return;  // created under its final name
+  if (!has_setup_steps(i)) return;  // created set up
   engine::ScopedDeadline step(step_seconds(i), step_budget(i));
-  try {
-    engine_.container_rename(t.created_id, t.spec.name);
-    return;
-  } catch (const Error& e) {
-    if (e.status() != DM_ECONFLICT) throw;
-  }
-  try {
-    engine::ContainerInfo holder = engine_.container_inspect(t.spec.name);
-    auto group = holder.labels.find(kGroupLabel);
-    auto service = holder.labels.find(kServiceLabel);
-    bool ours = group != holder.labels.end() && group->second == group_.name &&
-                service != holder.labels.end() && service->second == t.def->name;
-    if (!ours) throw name_taken(t.spec.name);
-    engine_.container_remove(holder.id, /*force=*/true, /*volumes=*/false);
-    events_.emit(t.def->name, DM_PHASE_REMOVED, "outdated container " + holder.id.substr(0, 12));
-  } catch (const Error& e) {
-    if (e.status() != DM_ENOTFOUND) throw;  // gone meanwhile: the name is free
-  }
-  engine_.container_rename(t.created_id, t.spec.name);
+  op_.target.mark_set_up(tasks_[i].created_id, *tasks_[i].def);
 }
 
-// One list call for all of them, when any: cheaper than a watch each, and it
-// sees every exit up to the end of the operation.
-void StartRun::report_late_exits() {
-  auto ready_unpinged = [&](const Task& t) {
-    dm_outcome o = t.outcome.outcome;
-    return !t.unpinged_id.empty() &&
-           (o == DM_OUTCOME_STARTED || o == DM_OUTCOME_RESTARTED || o == DM_OUTCOME_RELOADED);
-  };
-  if (std::none_of(tasks_.begin(), tasks_.end(), ready_unpinged)) return;
-  std::map<std::string, std::string> states;  // container id -> state
-  try {
-    engine::ScopedDeadline step(kEngineMarginSeconds,
-                                "the start's " + seconds_text(kEngineMarginSeconds) +
-                                    " s limit for its last look at the containers");
-    for (const auto& c : engine_.container_list(group_filter(group_), /*all=*/true))
-      states[c.id] = c.state;
-  } catch (const Error& e) {
-    events_.emit("", DM_PHASE_DETAIL,
-                 std::string("could not look again at the services without a ping: ") + e.what());
-    return;
-  }
-  for (size_t i = 0; i < tasks_.size(); i++) {
-    Task& t = tasks_[i];
-    if (!ready_unpinged(t)) continue;
-    auto state = states.find(t.unpinged_id);
-    bool stopped = state == states.end() || state->second == "exited" || state->second == "dead";
-    if (!stopped) continue;
-    t.outcome.outcome = DM_OUTCOME_FAILED;
-    try {
-      engine::ScopedDeadline step(step_seconds(i), step_budget(i));
-      if (state == states.end()) {
-        t.outcome.reason = "its container was removed while the start went on";
-      } else {
-        int64_t code = engine_.container_inspect(t.unpinged_id).exit_code;
-        t.outcome.reason =
-            exited(t.unpinged_id, code, "after it started, while the start went on").what();
-        // Made by this run, it did not stay up: removed, as when it fails at once.
-        if (t.unpinged_new) remove_failed(i, t.unpinged_id);
-      }
-      events_.emit(t.def->name, DM_PHASE_FAILED, t.outcome.reason);
-    } catch (const Error& e) {
-      t.outcome.reason = std::string("its container stopped running while the start went on (") +
-                         e.what() + ")";
-    } catch (...) {
-      t.outcome.reason = "its container stopped running while the start went on";
-    }
-  }
-}
-
-void StartRun::fail(size_t i, const std::string& reason, dm_outcome outcome) noexcept {
+void StartRun::end(size_t i, const JobEnd& ended) noexcept {
   Task& t = tasks_[i];
-  t.outcome.outcome = outcome;
+  switch (ended.kind) {
+    case JobEnd::Kind::Skipped: t.outcome.outcome = DM_OUTCOME_SKIPPED; break;
+    case JobEnd::Kind::Cancelled: t.outcome.outcome = DM_OUTCOME_CANCELLED; break;
+    case JobEnd::Kind::Failed: t.outcome.outcome = DM_OUTCOME_FAILED; break;
+  }
   try {
-    t.outcome.reason = reason;
+    if (ended.kind == JobEnd::Kind::Skipped)
+      t.outcome.reason = "dependency '" + name(ended.by) + "' failed";
+    else if (ended.kind == JobEnd::Kind::Cancelled && ended.reason.empty())
+      t.outcome.reason = "cancelled before it started";
+    else
+      t.outcome.reason = ended.reason;
     // A container made in this run that did not come up is never left behind.
     if (!t.created_id.empty()) {
       std::string id;
       id.swap(t.created_id);
       remove_failed(i, id);
     }
-    events_.emit(t.def->name, outcome == DM_OUTCOME_FAILED ? DM_PHASE_FAILED : DM_PHASE_SKIPPED,
-                 t.outcome.reason);
+    op_.events.emit(name(i),
+                    ended.kind == JobEnd::Kind::Failed ? DM_PHASE_FAILED : DM_PHASE_SKIPPED,
+                    t.outcome.reason);
   } catch (...) {
     // Out of memory at worst; the outcome is set, and dependants must learn it.
   }
-  settle(i, Readiness::Failed);
+  // Told last: dependants learn of it after its container is gone.
+  if (ended.kind == JobEnd::Kind::Failed) executor_.fail(i);
+  if (ended.kind == JobEnd::Kind::Cancelled) executor_.cancelled(i);
 }
 
 // Appends to the outcome's reason when the removal fails.
@@ -570,54 +405,72 @@ void StartRun::remove_failed(size_t i, const std::string& id) {
     engine::ScopedDeadline step(kEngineMarginSeconds,
                                 "the " + seconds_text(kEngineMarginSeconds) +
                                     " s allowed for removing the container of a failed start");
-    engine_.container_remove(id, /*force=*/true, /*volumes=*/false);
-    events_.emit(t.def->name, DM_PHASE_REMOVED, "container of the failed start removed");
+    op_.target.remove(id);
+    op_.events.emit(name(i), DM_PHASE_REMOVED, "container of the failed start removed");
   } catch (const Error& e) {
     t.outcome.reason += " (removing its container failed too: " + std::string(e.what()) + ")";
   }
 }
 
-void StartRun::settle(size_t i, Readiness readiness) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  tasks_[i].readiness = readiness;
-  ready_cv_.notify_all();
+bool ready_unpinged(const Outcome& outcome, const std::string& unpinged_id) {
+  dm_outcome o = outcome.outcome;
+  return !unpinged_id.empty() &&
+         (o == DM_OUTCOME_STARTED || o == DM_OUTCOME_RESTARTED || o == DM_OUTCOME_RELOADED);
 }
 
-std::string StartRun::wait_for_dependencies(size_t i, Readiness stage) {
-  const auto& deps = graph_.dependencies(i);
-  std::unique_lock<std::mutex> lock(mutex_);
-  bool announced = stage != Readiness::Ready;  // only the wait to start is news
-  // Announced only once the wait lasts: dependencies that are running
-  // already settle within a moment, and "waiting" would be noise then.
-  auto announce_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);
-  while (true) {
-    std::string pending;
-    for (size_t d : deps) {
-      Readiness r = tasks_[d].readiness;
-      if (r == Readiness::Failed) return tasks_[d].def->name;
-      if (r < stage && pending.empty()) pending = tasks_[d].def->name;
+// One look for all of them, when any: cheaper than a watch each, and it sees
+// every exit up to the end of the operation.
+void StartRun::report_late_exits() {
+  if (std::none_of(tasks_.begin(), tasks_.end(),
+                   [](const Task& t) { return ready_unpinged(t.outcome, t.unpinged_id); }))
+    return;
+  std::map<std::string, std::string> states;  // container id -> state
+  try {
+    engine::ScopedDeadline step(kEngineMarginSeconds,
+                                "the start's " + seconds_text(kEngineMarginSeconds) +
+                                    " s limit for its last look at the containers");
+    Instances instances = op_.target.inventory();
+    for (const auto& [service, list] : instances.by_service)
+      for (const Instance& c : list) states[c.id] = c.state;
+  } catch (const Error& e) {
+    op_.events.emit("", DM_PHASE_DETAIL,
+                    std::string("could not look again at the services without a ping: ") + e.what());
+    return;
+  }
+  for (size_t i = 0; i < tasks_.size(); i++)
+    if (ready_unpinged(tasks_[i].outcome, tasks_[i].unpinged_id)) report_late_exit(i, states);
+}
+
+void StartRun::report_late_exit(size_t i, const std::map<std::string, std::string>& states) {
+  Task& t = tasks_[i];
+  auto state = states.find(t.unpinged_id);
+  bool stopped = state == states.end() || state->second == "exited" || state->second == "dead";
+  if (!stopped) return;
+  t.outcome.outcome = DM_OUTCOME_FAILED;
+  try {
+    engine::ScopedDeadline step(step_seconds(i), step_budget(i));
+    if (state == states.end()) {
+      t.outcome.reason = "its container was removed while the start went on";
+    } else {
+      int64_t code = op_.target.inspect(t.unpinged_id).exit_code;
+      t.outcome.reason =
+          exited(t.unpinged_id, code, "after it started, while the start went on").what();
+      // Made by this run, it did not stay up: removed, as when it fails at once.
+      if (t.unpinged_new) remove_failed(i, t.unpinged_id);
     }
-    if (pending.empty()) return "";
-    if (cancel_.load()) return "";  // the caller checks cancel next
-    if (!announced && std::chrono::steady_clock::now() >= announce_at) {
-      lock.unlock();
-      events_.emit(tasks_[i].def->name, DM_PHASE_WAITING, "waiting for " + pending);
-      lock.lock();
-      announced = true;
-      continue;
-    }
-    // dm_group_cancel() cannot notify (it must be signal-safe), so look again
-    // now and then.
-    ready_cv_.wait_for(lock, std::chrono::milliseconds(announced ? 50 : 25));
+    op_.events.emit(name(i), DM_PHASE_FAILED, t.outcome.reason);
+  } catch (const Error& e) {
+    t.outcome.reason = std::string("its container stopped running while the start went on (") +
+                       e.what() + ")";
+  } catch (...) {
+    t.outcome.reason = "its container stopped running while the start went on";
   }
 }
 
 }  // namespace
 
-Result run_start(engine::Client& engine, const model::GroupDef& group, const StartOptions& options,
-                 const StartScope& scope, Images& images, Events& events,
-                 const std::atomic<bool>& cancel) {
-  StartRun run(engine, group, options, scope, images, events, cancel);
+Result run_start(const Operation& operation, const StartOptions& options, const StartScope& scope) {
+  StartRun run(operation, options, scope);
   return run.run();
 }
 

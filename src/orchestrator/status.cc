@@ -39,6 +39,8 @@ std::string ports_text(const std::vector<engine::PortBinding>& ports) {
 
 std::vector<ServiceState> status(engine::Client& engine, const model::GroupDef& group) {
   Inventory inventory = take_inventory(engine, group);
+  HookPool pool(1, nullptr);  // prepare hooks, one at a time; nothing cancels a status
+  HookRunner hooks(pool, group);
   std::vector<ServiceState> states;
   for (const auto& def : group.services) {
     ServiceState s;
@@ -58,7 +60,7 @@ std::vector<ServiceState> status(engine::Client& engine, const model::GroupDef& 
       auto deadline = Clock::now() + std::chrono::seconds(def.timeout > 0 ? int(def.timeout) : 30);
       model::ServiceDef current = def;
       try {
-        current = prepare(group, def, deadline);
+        current = hooks.prepare(def, deadline);
       } catch (const Error&) {
         // Status still reports; only the outdated flag may be off.
       }

@@ -1,24 +1,20 @@
-// Taking services down, dependants first: a service's containers are stopped
-// once every dependant in the stop has finished stopping, each service on its
-// own thread, so independent branches stop in parallel. The engine sends each
-// container the stop signal it was created with and kills it after the grace
-// period.
+// Taking services down: a plan going down (dependants first), and for each
+// service a job that stops its containers once every dependant in the stop
+// has stopped, so independent branches stop in parallel. The engine sends
+// each container the stop signal it was created with and kills it after the
+// grace period.
 //
 // Every engine request is bounded (engine/deadline.h): a container's stop by
 // its grace period plus kEngineMarginSeconds, any other request by the
 // margin, so an engine that stops answering fails the service instead of
-// holding the stop for minutes. Every thread catches everything: no
-// exception leaves it, each becomes that service's failure.
-#include <condition_variable>
-#include <mutex>
+// holding the stop for minutes.
 #include <thread>
 #include <vector>
 
 #include "common/error.h"
 #include "engine/deadline.h"
 #include "model/graph.h"
-#include "orchestrator/identity.h"
-#include "orchestrator/inventory.h"
+#include "orchestrator/executor.h"
 #include "orchestrator/runs.h"
 
 namespace dm::orchestrator {
@@ -31,225 +27,152 @@ const std::string& step_budget() {
   return text;
 }
 
-// The reason for an exception that is not a dm::Error.
-std::string unexpected(const char* what) {
-  return std::string("internal error: ") + what + " (please report this as a drillmaster bug)";
+std::vector<Plan::Service> plan_services(const model::GroupDef& group, const StopScope& scope) {
+  std::vector<Plan::Service> out(group.services.size());
+  for (size_t i = 0; i < out.size(); i++) out[i].included = scope.include.count(i) > 0;
+  return out;
+}
+
+bool is_running(const Instance& c) {
+  return c.state == "running" || c.state == "restarting" || c.state == "paused";
 }
 
 class StopRun {
  public:
-  StopRun(engine::Client& engine, const model::GroupDef& group, double grace,
-          const StopScope& scope, Events& events, const std::atomic<bool>& cancel)
-      : engine_(engine), group_(group), grace_(grace), scope_(scope), events_(events),
-        cancel_(cancel), graph_(group), done_(group.services.size(), false) {}
+  StopRun(const Operation& operation, double grace, const StopScope& scope)
+      : op_(operation), grace_(static_cast<int>(grace)), scope_(scope), graph_(operation.group),
+        plan_(graph_, Plan::Direction::Down, plan_services(operation.group, scope), 0),
+        executor_(plan_, operation.watcher) {}
 
   Result run();
 
  private:
-  void work(size_t i, const std::vector<engine::ContainerSummary>& containers,
-            Outcome& outcome) noexcept;
-  void remove_orphan(const engine::ContainerSummary& c) noexcept;
+  void job(size_t i, const std::vector<Instance>& containers, Outcome& outcome) noexcept;
+  void take_down(size_t i, const std::vector<Instance>& containers, Outcome& outcome);
+  void remove_orphan(const Instance& c) noexcept;
   // Stops one container; returns whether it was running.
-  bool stop_container(const std::string& service, const engine::ContainerSummary& c);
-  void failed(const std::string& service, Outcome& outcome, const std::string& reason) noexcept;
-  void remove_container(const std::string& service, const engine::ContainerSummary& c);
-  void wait_for_dependants(size_t i);
-  void finish(size_t i);
-  void remove_network();
+  bool stop_container(const std::string& service, const Instance& c);
+  void remove_container(const std::string& service, const Instance& c);
 
-  engine::Client& engine_;
-  const model::GroupDef& group_;
+  const Operation& op_;
   int grace_;
   const StopScope& scope_;
-  Events& events_;
-  const std::atomic<bool>& cancel_;
   model::Graph graph_;
-  std::mutex mutex_;
-  std::condition_variable done_cv_;
-  std::vector<bool> done_;
+  Plan plan_;
+  Executor executor_;
 };
 
 Result StopRun::run() {
-  Inventory inventory;
+  Instances instances;
   {
     engine::ScopedDeadline step(kEngineMarginSeconds, step_budget());
-    inventory = take_inventory(engine_, group_);
+    instances = op_.target.inventory();
   }
   Result result;
-  result.services.resize(group_.services.size());
-  std::vector<std::thread> workers;
-  // Every excluded service counts as stopped before any worker looks at
-  // done_ (a vector<bool>: its bits share words, so no writes once they run).
-  for (size_t i = 0; i < group_.services.size(); i++) {
-    Outcome& o = result.services[i];
-    o.service = group_.services[i].name;
-    if (!scope_.include.count(i)) {
-      o.outcome = DM_OUTCOME_EXCLUDED;
-      done_[i] = true;
-    }
-  }
-  for (size_t i = 0; i < group_.services.size(); i++) {
-    if (!scope_.include.count(i)) continue;
-    Outcome& o = result.services[i];
-    workers.emplace_back([this, i, &inventory, &o] { work(i, inventory.of(o.service), o); });
+  result.services.resize(op_.group.services.size());
+  for (size_t i = 0; i < op_.group.services.size(); i++) {
+    result.services[i].service = op_.group.services[i].name;
+    if (!scope_.include.count(i)) result.services[i].outcome = DM_OUTCOME_EXCLUDED;
   }
   // Containers of services no longer in the definition: nothing depends on
   // them that we know of, so they go in parallel with the rest.
-  if (scope_.remove_orphans) {
-    for (const auto& c : inventory.orphans)
-      workers.emplace_back([this, &c] { remove_orphan(c); });
-  }
-  for (auto& w : workers) w.join();
-  result.cancelled = cancel_.load();
+  std::vector<std::thread> orphans;
+  if (scope_.remove_orphans)
+    for (const Instance& c : instances.orphans) orphans.emplace_back([this, &c] { remove_orphan(c); });
+  executor_.run([&](size_t i) {
+    Outcome& o = result.services[i];
+    job(i, instances.of(o.service), o);
+  });
+  for (auto& t : orphans) t.join();
+  result.cancelled = executor_.cancelled();
   if (scope_.remove_network && !result.cancelled) {
     engine::ScopedDeadline step(kEngineMarginSeconds, step_budget());
-    remove_network();
+    op_.target.remove_network();
   }
   return result;
 }
 
 // A container of a service that is no longer defined. Its failure is no
 // service's: it is reported as an event of the group.
-void StopRun::remove_orphan(const engine::ContainerSummary& c) noexcept {
-  try {
-    auto label = c.labels.find(kServiceLabel);
-    std::string name = label != c.labels.end() ? label->second
-                       : c.names.empty()       ? c.id
-                                               : c.names.front();
+void StopRun::remove_orphan(const Instance& c) noexcept {
+  std::string name = !c.service.empty() ? c.service : c.name;
+  if (std::optional<JobEnd> ended = attempt([&] {
+        stop_container(name, c);
+        remove_container(name, c);
+      })) {
     try {
-      stop_container(name, c);
-      remove_container(name, c);
-    } catch (const Error& e) {
-      events_.emit("", DM_PHASE_FAILED, "container '" + name + "': " + e.what());
-    } catch (const std::exception& e) {
-      events_.emit("", DM_PHASE_FAILED, "container '" + name + "': " + unexpected(e.what()));
+      op_.events.emit("", DM_PHASE_FAILED, "container '" + name + "': " + ended->reason);
+    } catch (...) {
     }
-  } catch (...) {
-    events_.emit("", DM_PHASE_FAILED, unexpected("unknown exception while removing a container"));
   }
 }
 
-void StopRun::work(size_t i, const std::vector<engine::ContainerSummary>& containers,
-                   Outcome& outcome) noexcept {
-  auto began = std::chrono::steady_clock::now();
-  const std::string& name = group_.services[i].name;
-  bool remove = scope_.remove.count(i) > 0;
-  bool finished = false;
+void StopRun::job(size_t i, const std::vector<Instance>& containers, Outcome& outcome) noexcept {
+  auto began = Executor::Clock::now();
   if (!containers.empty()) outcome.container_id = containers.front().id;
-  try {
-    wait_for_dependants(i);
-    if (cancel_.load()) {
-      outcome.outcome = DM_OUTCOME_CANCELLED;
-      outcome.reason = "cancelled before it was stopped";
-    } else {
-      bool any_running = false;
-      for (const auto& c : containers) any_running |= stop_container(name, c);
-      // Dependencies wait for this service to stop, not for its removal.
-      finish(i);
-      finished = true;
-      if (remove)
-        for (const auto& c : containers) remove_container(name, c);
-      if (containers.empty() || (!any_running && !remove)) {
-        outcome.outcome = DM_OUTCOME_NOT_RUNNING;
+  if (std::optional<JobEnd> ended = attempt([&] { take_down(i, containers, outcome); })) {
+    try {
+      if (ended->kind == JobEnd::Kind::Failed) {
+        outcome.outcome = DM_OUTCOME_FAILED;
+        outcome.reason = ended->reason;
+        op_.events.emit(graph_.name(i), DM_PHASE_FAILED, ended->reason);
       } else {
-        outcome.outcome = remove ? DM_OUTCOME_REMOVED : DM_OUTCOME_STOPPED;
+        outcome.outcome = DM_OUTCOME_CANCELLED;
+        outcome.reason = ended->reason.empty() ? "cancelled before it was stopped" : ended->reason;
       }
+    } catch (...) {
+      outcome.outcome = DM_OUTCOME_FAILED;  // out of memory at worst
     }
-  } catch (const Error& e) {
-    failed(name, outcome, e.what());
-  } catch (const std::exception& e) {
-    failed(name, outcome, unexpected(e.what()));
-  } catch (...) {
-    failed(name, outcome, unexpected("unknown exception"));
+    // A dependant whose stop failed still releases its dependencies.
+    if (ended->kind == JobEnd::Kind::Failed) executor_.fail(i);
+    else executor_.cancelled(i);
   }
-  outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
-  if (!finished) finish(i);
+  outcome.seconds = std::chrono::duration<double>(Executor::Clock::now() - began).count();
 }
 
-void StopRun::failed(const std::string& service, Outcome& outcome, const std::string& reason) noexcept {
-  outcome.outcome = DM_OUTCOME_FAILED;
-  try {
-    outcome.reason = reason;
-    events_.emit(service, DM_PHASE_FAILED, reason);
-  } catch (...) {
-    // Out of memory at worst: the outcome says failed.
+void StopRun::take_down(size_t i, const std::vector<Instance>& containers, Outcome& outcome) {
+  const std::string& name = graph_.name(i);
+  bool remove = scope_.remove.count(i) > 0;
+  executor_.await(i, Plan::Step::Stop, false);
+  bool any_running = false;
+  for (const Instance& c : containers) any_running |= stop_container(name, c);
+  // Dependencies wait for this service to stop, not for its removal.
+  executor_.finish(i);
+  if (remove)
+    for (const Instance& c : containers) remove_container(name, c);
+  if (containers.empty() || (!any_running && !remove)) {
+    outcome.outcome = DM_OUTCOME_NOT_RUNNING;
+  } else {
+    outcome.outcome = remove ? DM_OUTCOME_REMOVED : DM_OUTCOME_STOPPED;
   }
 }
 
-bool StopRun::stop_container(const std::string& service, const engine::ContainerSummary& c) {
-  bool running = c.state == "running" || c.state == "restarting" || c.state == "paused";
-  if (running) {
-    events_.emit(service, DM_PHASE_STOPPING, c.names.empty() ? c.id : c.names.front());
-    double allowed = grace_ + kEngineMarginSeconds;
-    engine::ScopedDeadline step(allowed, "the " + seconds_text(allowed) +
-                                             " s allowed for a stop with a grace period of " +
-                                             seconds_text(grace_) + " s");
-    engine_.container_stop(c.id, grace_);
-    events_.emit(service, DM_PHASE_STOPPED);
-  }
-  return running;
+bool StopRun::stop_container(const std::string& service, const Instance& c) {
+  if (!is_running(c)) return false;
+  op_.events.emit(service, DM_PHASE_STOPPING, c.name);
+  double allowed = grace_ + kEngineMarginSeconds;
+  engine::ScopedDeadline step(allowed, "the " + seconds_text(allowed) +
+                                           " s allowed for a stop with a grace period of " +
+                                           seconds_text(grace_) + " s");
+  op_.target.stop(c.id, grace_);
+  op_.events.emit(service, DM_PHASE_STOPPED);
+  return true;
 }
 
-void StopRun::remove_container(const std::string& service, const engine::ContainerSummary& c) {
+void StopRun::remove_container(const std::string& service, const Instance& c) {
   engine::ScopedDeadline step(kEngineMarginSeconds, step_budget());
   try {
-    engine_.container_remove(c.id, /*force=*/true, /*volumes=*/false);
+    op_.target.remove(c.id);
   } catch (const Error& e) {
     if (e.status() != DM_ENOTFOUND) throw;  // gone already is what we wanted
   }
-  events_.emit(service, DM_PHASE_REMOVED);
-}
-
-void StopRun::wait_for_dependants(size_t i) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  while (true) {
-    bool all = true;
-    for (size_t d : graph_.dependants(i)) all = all && done_[d];
-    if (all || cancel_.load()) return;
-    done_cv_.wait_for(lock, std::chrono::milliseconds(50));
-  }
-}
-
-void StopRun::finish(size_t i) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  done_[i] = true;
-  done_cv_.notify_all();
-}
-
-void StopRun::remove_network() {
-  engine::NetworkSummary network;
-  try {
-    network = engine_.network_inspect(group_.network);
-  } catch (const Error& e) {
-    if (e.status() == DM_ENOTFOUND) return;
-    throw;
-  }
-  auto label = network.labels.find(kGroupLabel);
-  if (label == network.labels.end() || label->second != group_.name) {
-    events_.emit("", DM_PHASE_DETAIL,
-                 "network '" + group_.network + "' was not made by drillmaster for this group; left in place");
-    return;
-  }
-  if (!network.container_ids.empty()) {
-    events_.emit("", DM_PHASE_DETAIL,
-                 "network '" + group_.network + "' is still used by " +
-                     std::to_string(network.container_ids.size()) + " container(s); left in place");
-    return;
-  }
-  try {
-    engine_.network_remove(network.id);
-    events_.emit("", DM_PHASE_REMOVED, "network " + group_.network);
-  } catch (const Error& e) {
-    // Something attached meanwhile (409) or it went away (404): not our failure.
-    if (e.status() != DM_ECONFLICT && e.status() != DM_ENOTFOUND) throw;
-  }
+  op_.events.emit(service, DM_PHASE_REMOVED);
 }
 
 }  // namespace
 
-Result run_stop(engine::Client& engine, const model::GroupDef& group, double grace_seconds,
-                const StopScope& scope, Events& events, const std::atomic<bool>& cancel) {
-  StopRun run(engine, group, grace_seconds, scope, events, cancel);
+Result run_stop(const Operation& operation, double grace_seconds, const StopScope& scope) {
+  StopRun run(operation, grace_seconds, scope);
   return run.run();
 }
 

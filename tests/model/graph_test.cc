@@ -1,5 +1,5 @@
-// The dependency graph: edges both ways, the start and stop orders, levels,
-// and cycles.
+// The dependency graph: edges both ways and cycles. The orders a start and a
+// stop walk it in are the plan's (tests/orchestrator/unit/plan_test.cc).
 #include "model/graph.h"
 
 #include <gtest/gtest.h>
@@ -40,31 +40,11 @@ TEST(Graph, DirectEdgesInDefinitionOrderWithoutDuplicates) {
 TEST(Graph, IgnoresUnknownDependencies) {
   Graph graph(group({service("app", {"nowhere"})}));
   EXPECT_TRUE(graph.dependencies(0).empty());
-  EXPECT_EQ(graph.start_order(), (std::vector<size_t>{0}));
 }
 
-TEST(Graph, ChainStartsFromItsRootWhateverTheDefinitionOrder) {
-  Graph graph(group({service("web", {"app"}), service("app", {"db"}), service("db")}));
-  EXPECT_EQ(names(graph, graph.start_order()), (Names{"db", "app", "web"}));
-  EXPECT_EQ(names(graph, graph.stop_order()), (Names{"web", "app", "db"}));
-}
-
-TEST(Graph, DiamondStartsEachServiceAfterAllItsDependencies) {
-  // top needs left and right; both need bottom.
-  Graph graph(group({service("top", {"left", "right"}), service("right", {"bottom"}),
-                     service("left", {"bottom"}), service("bottom")}));
-  EXPECT_EQ(names(graph, graph.start_order()), (Names{"bottom", "right", "left", "top"}));
-}
-
-TEST(Graph, IndependentServicesKeepDefinitionOrder) {
-  Graph graph(group({service("c"), service("a"), service("b")}));
-  EXPECT_EQ(names(graph, graph.start_order()), (Names{"c", "a", "b"}));
-}
-
-TEST(Graph, FanOutStartsTheRootThenTheLeavesInDefinitionOrder) {
+TEST(Graph, AFanOutsRootHasEveryLeafAsADependantInDefinitionOrder) {
   Graph graph(group({service("leaf1", {"root"}), service("leaf2", {"root"}), service("root"),
                      service("leaf3", {"root"})}));
-  EXPECT_EQ(names(graph, graph.start_order()), (Names{"root", "leaf1", "leaf2", "leaf3"}));
   EXPECT_EQ(names(graph, graph.dependants(2)), (Names{"leaf1", "leaf2", "leaf3"}));
 }
 
@@ -83,21 +63,6 @@ TEST(Graph, TransitiveDependantsInDefinitionOrder) {
   EXPECT_EQ(names(graph, graph.transitive_dependants(1)), (Names{"web", "app"}));
   EXPECT_TRUE(graph.transitive_dependants(0).empty());
   EXPECT_TRUE(graph.transitive_dependants(4).empty());
-}
-
-TEST(Graph, LevelsCountTheLongestPathToARoot) {
-  Graph graph(group({service("web", {"app", "db"}), service("app", {"db"}), service("db"),
-                     service("other")}));
-  EXPECT_EQ(graph.levels(), (std::vector<int>{2, 1, 0, 0}));
-}
-
-TEST(Graph, FanOutHasTwoLevels) {
-  std::vector<ServiceDef> services = {service("root")};
-  for (int i = 0; i < 20; ++i) services.push_back(service("leaf" + std::to_string(i), {"root"}));
-  Graph graph(group(services));
-  std::vector<int> expected(21, 1);
-  expected[0] = 0;
-  EXPECT_EQ(graph.levels(), expected);
 }
 
 TEST(Graph, NoCycleInAValidGraph) {
@@ -132,11 +97,6 @@ TEST(Graph, FindsEveryDistinctCycleOnce) {
 TEST(Graph, FindCyclesStopsAtTheLimit) {
   Graph graph(group({service("a", {"b", "c"}), service("b", {"a"}), service("c", {"a"})}));
   EXPECT_EQ(graph.find_cycles(1).size(), 1u);
-}
-
-TEST(Graph, StartOrderStillNamesEveryServiceWhenThereIsACycle) {
-  Graph graph(group({service("a", {"b"}), service("b", {"a"}), service("c")}));
-  EXPECT_EQ(names(graph, graph.start_order()), (Names{"c", "a", "b"}));
 }
 
 }  // namespace

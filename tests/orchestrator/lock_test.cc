@@ -130,7 +130,7 @@ class LockHolder {
       int status = 0;
       try {
         orchestrator::Events events(nullptr);
-        std::atomic<bool> cancel{false};
+        CancelToken cancel;
         orchestrator::GroupLock lock(group, events, cancel, 0);
         char c = 'x';
         if (::write(ready[1], &c, 1) != 1) status = 2;

@@ -67,14 +67,14 @@ Error error_of(const std::function<void()>& f) {
 }
 
 TEST_F(HookPoolTest, RunsACallAndReturnsOnceItReturned) {
-  HookPool pool(2, watcher);
+  HookPool pool(2, &watcher);
   int value = 0;
   pool.run("ping", [&] { value = 42; }, Clock::now() + kFar, HookPool::OnCancel::Abandon);
   EXPECT_EQ(value, 42);
 }
 
 TEST_F(HookPoolTest, RethrowsWhatTheHookThrew) {
-  HookPool pool(1, watcher);
+  HookPool pool(1, &watcher);
   EXPECT_THROW(pool.run("init", [] { throw std::runtime_error("boom"); }, Clock::now() + kFar,
                         HookPool::OnCancel::Wait),
                std::runtime_error);
@@ -84,14 +84,14 @@ TEST_F(HookPoolTest, RethrowsWhatTheHookThrew) {
 }
 
 TEST_F(HookPoolTest, KeepsItsWorkersBetweenCalls) {
-  HookPool pool(4, watcher);
+  HookPool pool(4, &watcher);
   for (int i = 0; i < 100; i++)
     pool.run("ping", [] {}, Clock::now() + kFar, HookPool::OnCancel::Abandon);
   EXPECT_EQ(pool.workers(), 1u) << "one call at a time needs one worker";
 }
 
 TEST_F(HookPoolTest, CallsOfDifferentServicesRunAtOnce) {
-  HookPool pool(3, watcher);
+  HookPool pool(3, &watcher);
   auto latch = std::make_shared<Latch>();
   std::atomic<int> met{0};
   std::vector<std::thread> services;
@@ -108,7 +108,7 @@ TEST_F(HookPoolTest, CallsOfDifferentServicesRunAtOnce) {
 }
 
 TEST_F(HookPoolTest, AHookPastItsDeadlineIsAbandonedAndItsWorkerReplaced) {
-  HookPool pool(1, watcher);
+  HookPool pool(1, &watcher);
   auto hung = std::make_shared<Latch>();
   auto began = Clock::now();
   Error e = error_of([&] {
@@ -127,7 +127,7 @@ TEST_F(HookPoolTest, AHookPastItsDeadlineIsAbandonedAndItsWorkerReplaced) {
 }
 
 TEST_F(HookPoolTest, ACallThatWaitedForABusyWorkerTimesOutWithoutAbandoningIt) {
-  HookPool pool(1, watcher);
+  HookPool pool(1, &watcher);
   auto busy = std::make_shared<Latch>();
   std::thread first([&] {
     pool.run("ping", [busy] { busy->wait(); }, Clock::now() + kFar, HookPool::OnCancel::Abandon);
@@ -144,7 +144,7 @@ TEST_F(HookPoolTest, ACallThatWaitedForABusyWorkerTimesOutWithoutAbandoningIt) {
 }
 
 TEST_F(HookPoolTest, ACancelAbandonsAPingAtOnce) {
-  HookPool pool(1, watcher);
+  HookPool pool(1, &watcher);
   auto hung = std::make_shared<Latch>();
   std::thread canceller([&] { token.cancel(); });
   auto began = Clock::now();
@@ -159,7 +159,7 @@ TEST_F(HookPoolTest, ACancelAbandonsAPingAtOnce) {
 }
 
 TEST_F(HookPoolTest, ACancelLetsAnInitHookRunToItsEnd) {
-  HookPool pool(1, watcher);
+  HookPool pool(1, &watcher);
   // Released by the watcher after it woke the pool's waiting caller (its
   // callbacks run in the order they subscribed).
   auto woken = std::make_shared<Latch>();
@@ -185,7 +185,7 @@ TEST_F(HookPoolTest, ACancelFromASignalHandlerEndsAPing) {
   action.sa_handler = cancel_on_signal;
   sigemptyset(&action.sa_mask);
   ASSERT_EQ(::sigaction(SIGUSR2, &action, &previous), 0);
-  HookPool pool(1, watcher);
+  HookPool pool(1, &watcher);
   auto hung = std::make_shared<Latch>();
   auto running = std::make_shared<Latch>();
   std::thread signaller([&] {

@@ -98,6 +98,13 @@ TEST(Plan, AFanOutStartsTheRootThenEveryLeafAtOnce) {
              service("leaf3", {"root"})});
   EXPECT_EQ(f.rounds(Step::Start),
             (std::vector<Names>{{"root"}, {"leaf1", "leaf2", "leaf3"}}));
+
+  std::vector<model::ServiceDef> wide = {service("root")};
+  for (int i = 0; i < 20; ++i) wide.push_back(service("leaf" + std::to_string(i), {"root"}));
+  Fixture g(wide);
+  std::vector<Names> rounds = g.rounds(Step::Start);
+  ASSERT_EQ(rounds.size(), 2u);
+  EXPECT_EQ(rounds[1].size(), 20u);
 }
 
 TEST(Plan, RoundsFollowTheLongestPathToARoot) {

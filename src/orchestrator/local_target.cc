@@ -1,0 +1,179 @@
+#include "orchestrator/local_target.h"
+
+#include "common/error.h"
+#include "engine/deadline.h"
+#include "orchestrator/identity.h"
+#include "orchestrator/inventory.h"
+#include "orchestrator/runs.h"
+
+namespace dm::orchestrator {
+namespace {
+
+Error name_taken(const std::string& name) {
+  return Error(DM_ECONFLICT, "container name '" + name +
+                                 "' is taken by a container drillmaster did not make for this "
+                                 "group; remove it (docker rm -f " + name +
+                                 ") or choose another group name");
+}
+
+std::string label(const engine::Labels& labels, const char* key) {
+  auto it = labels.find(key);
+  return it == labels.end() ? "" : it->second;
+}
+
+Instance instance_of(const engine::ContainerSummary& c, const std::string& final_name) {
+  Instance out;
+  out.id = c.id;
+  out.name = c.names.empty() ? c.id : c.names.front();
+  out.service = label(c.labels, kServiceLabel);
+  out.state = c.state;
+  out.set_up = !final_name.empty() && set_up(c, final_name);
+  out.definition_hash = label(c.labels, kConfigHashLabel);
+  out.image_id = c.image_id;
+  return out;
+}
+
+}  // namespace
+
+const std::vector<Instance>& Instances::of(const std::string& service) const {
+  static const std::vector<Instance> none;
+  auto it = by_service.find(service);
+  return it == by_service.end() ? none : it->second;
+}
+
+LocalTarget::LocalTarget(engine::Client& engine, const model::GroupDef& group, Events& events,
+                         std::set<std::string> rebuild)
+    : engine_(engine), group_(group), events_(events),
+      images_(engine, events, group, std::move(rebuild)) {}
+
+Instances LocalTarget::inventory() {
+  Inventory found = take_inventory(engine_, group_);
+  Instances out;
+  for (const auto& service : group_.services) {
+    std::string final_name = container_name(group_, service);
+    for (const auto& c : found.of(service.name))
+      out.by_service[service.name].push_back(instance_of(c, final_name));
+  }
+  for (const auto& c : found.orphans) out.orphans.push_back(instance_of(c, ""));
+  return out;
+}
+
+void LocalTarget::ensure_network() { orchestrator::ensure_network(engine_, group_); }
+
+void LocalTarget::remove_network() {
+  engine::NetworkSummary network;
+  try {
+    network = engine_.network_inspect(group_.network);
+  } catch (const Error& e) {
+    if (e.status() == DM_ENOTFOUND) return;
+    throw;
+  }
+  if (label(network.labels, kGroupLabel) != group_.name) {
+    events_.emit("", DM_PHASE_DETAIL,
+                 "network '" + group_.network + "' was not made by drillmaster for this group; left in place");
+    return;
+  }
+  if (!network.container_ids.empty()) {
+    events_.emit("", DM_PHASE_DETAIL,
+                 "network '" + group_.network + "' is still used by " +
+                     std::to_string(network.container_ids.size()) + " container(s); left in place");
+    return;
+  }
+  try {
+    engine_.network_remove(network.id);
+    events_.emit("", DM_PHASE_REMOVED, "network " + group_.network);
+  } catch (const Error& e) {
+    // Something attached meanwhile (409) or it went away (404): not our failure.
+    if (e.status() != DM_ECONFLICT && e.status() != DM_ENOTFOUND) throw;
+  }
+}
+
+std::string LocalTarget::ensure_image(const model::ServiceDef& service) {
+  return images_.ensure(service);
+}
+
+// Images a rebuild replaced do not pile up: each is removed unless something
+// still uses it (a container, a child image), in which case it stays.
+void LocalTarget::remove_replaced_images() {
+  engine::ScopedDeadline step(kEngineMarginSeconds,
+                              "the " + seconds_text(kEngineMarginSeconds) +
+                                  " s limit for removing a replaced image");
+  for (const auto& [old_id, tag] : images_.replaced()) {
+    try {
+      engine_.image_remove(old_id, /*force=*/false);
+    } catch (const Error&) {
+    }
+  }
+}
+
+std::string LocalTarget::create(const model::ServiceDef& service, bool with_setup) {
+  engine::ContainerSpec spec = container_spec(group_, service);
+  if (with_setup) spec.name = setup_name(spec.name);
+  try {
+    return engine_.container_create(spec);
+  } catch (const Error& e) {
+    if (e.status() == DM_ECONFLICT) throw name_taken(spec.name);
+    throw;
+  }
+}
+
+std::string LocalTarget::instance_name(const model::ServiceDef& service) const {
+  return container_name(group_, service);
+}
+
+void LocalTarget::start(const model::ServiceDef& service, const std::string& id) {
+  if (service.ports.empty()) {
+    engine_.container_start(id);
+    return;
+  }
+  std::lock_guard<std::mutex> lock(port_start_mutex_);
+  engine_.container_start(id);
+}
+
+Target::Status LocalTarget::inspect(const std::string& id) {
+  engine::ContainerInfo info = engine_.container_inspect(id);
+  return {info.running, info.exit_code};
+}
+
+std::optional<int64_t> LocalTarget::wait_exit(const std::string& id, const CancelToken& stop) {
+  return engine_.container_wait(id, &stop);
+}
+
+// The container gets its final name. An outdated container of the service
+// still holding that name (made meanwhile by a drillmaster that did not take
+// the lock) gives way; one that is not the service's is left alone and the
+// service fails, saying so.
+void LocalTarget::mark_set_up(const std::string& id, const model::ServiceDef& service) {
+  std::string final_name = container_name(group_, service);
+  try {
+    engine_.container_rename(id, final_name);
+    return;
+  } catch (const Error& e) {
+    if (e.status() != DM_ECONFLICT) throw;
+  }
+  try {
+    engine::ContainerInfo holder = engine_.container_inspect(final_name);
+    bool ours = label(holder.labels, kGroupLabel) == group_.name &&
+                label(holder.labels, kServiceLabel) == service.name;
+    if (!ours) throw name_taken(final_name);
+    engine_.container_remove(holder.id, /*force=*/true, /*volumes=*/false);
+    events_.emit(service.name, DM_PHASE_REMOVED, "outdated container " + holder.id.substr(0, 12));
+  } catch (const Error& e) {
+    if (e.status() != DM_ENOTFOUND) throw;  // gone meanwhile: the name is free
+  }
+  engine_.container_rename(id, final_name);
+}
+
+void LocalTarget::stop(const std::string& id, int grace_seconds) {
+  engine_.container_stop(id, grace_seconds);
+}
+
+void LocalTarget::remove(const std::string& id) {
+  engine_.container_remove(id, /*force=*/true, /*volumes=*/false);
+}
+
+std::string LocalTarget::logs_tail(const std::string& id, int lines) {
+  return engine_.logs_tail(id, lines);
+}
+
+}  // namespace dm::orchestrator

@@ -1,0 +1,95 @@
+// Where a group's services run, as the executor's steps see it: the narrow
+// set of calls start, stop and reload make (ninja's CommandRunner). A local
+// Docker engine is one implementation (local_target.h); a Swarm is meant to
+// be another, where an instance is a task and "set up" a label instead of a
+// name; the unit tests drive the local one over an in-process fake engine.
+//
+// Every call may throw dm::Error. Calls that talk to the engine are bounded
+// by the calling thread's engine deadline (engine/deadline.h), which the
+// steps set; none retries.
+#ifndef DM_ORCHESTRATOR_TARGET_H
+#define DM_ORCHESTRATOR_TARGET_H
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/cancel.h"
+#include "model/service.h"
+
+namespace dm::orchestrator {
+
+// One container of a service (a task, on Swarm) as the target has it.
+struct Instance {
+  std::string id;
+  std::string name;     // as people know it, for messages
+  std::string service;  // the service it was made for ("" when unknown)
+  std::string state;    // "running", "exited", "created", "restarting", ...
+  // Its setup (start, ping, init) finished: only such an instance is ever
+  // reused. One whose setup a kill interrupted is not.
+  bool set_up = false;
+  std::string definition_hash;  // of the definition it was made from; "" unknown
+  std::string image_id;
+
+  bool running() const { return state == "running"; }
+};
+
+// What the target has of a group, from one look.
+struct Instances {
+  // Each defined service's instances, running ones first.
+  std::map<std::string, std::vector<Instance>> by_service;
+  // Instances labelled for the group whose service is no longer defined.
+  std::vector<Instance> orphans;
+
+  const std::vector<Instance>& of(const std::string& service) const;
+};
+
+class Target {
+ public:
+  virtual ~Target() = default;
+
+  // One look at everything of the group (one list call on an engine).
+  virtual Instances inventory() = 0;
+  // The network the group's services share, made when missing.
+  virtual void ensure_network() = 0;
+  // Removes the group's network when drillmaster made it and nothing uses
+  // it any more; says so (an event) when it stays.
+  virtual void remove_network() = 0;
+
+  // The id of `service`'s image, built or pulled first when needed; each
+  // image once per operation, however many services use it. Thread-safe.
+  virtual std::string ensure_image(const model::ServiceDef& service) = 0;
+  // Removes the images a build of this operation replaced, unless in use.
+  virtual void remove_replaced_images() = 0;
+
+  // Makes a new instance of `service`; returns its id. `with_setup`: it has
+  // setup steps after its start (a ping, an init), so it is made marked as
+  // not set up until mark_set_up().
+  virtual std::string create(const model::ServiceDef& service, bool with_setup) = 0;
+  // The name `service`'s set-up instance goes by, as hooks and events show it.
+  virtual std::string instance_name(const model::ServiceDef& service) const = 0;
+  virtual void start(const model::ServiceDef& service, const std::string& id) = 0;
+  // Whether it is running now, and its exit code when not.
+  struct Status {
+    bool running = false;
+    int64_t exit_code = 0;
+  };
+  virtual Status inspect(const std::string& id) = 0;
+  // Blocks until the instance stops running and returns its exit code;
+  // nullopt when `stop` is cancelled first or the target cannot say.
+  virtual std::optional<int64_t> wait_exit(const std::string& id, const CancelToken& stop) = 0;
+  // The instance's setup finished: from now on it may be reused.
+  virtual void mark_set_up(const std::string& id, const model::ServiceDef& service) = 0;
+  // Stops it, killing it after `grace_seconds`.
+  virtual void stop(const std::string& id, int grace_seconds) = 0;
+  // Removes it, running or not.
+  virtual void remove(const std::string& id) = 0;
+  // Its last `lines` lines of output, for a failure's message.
+  virtual std::string logs_tail(const std::string& id, int lines) = 0;
+};
+
+}  // namespace dm::orchestrator
+
+#endif

@@ -1,0 +1,502 @@
+// The executor running start, stop and reload over the in-process fake
+// engine: the order steps happen in, how a failure spreads, the parallelism
+// cap, the deadlines that bound a frozen engine, and what a cancel does at
+// each phase. No Docker engine: each test takes milliseconds (the frozen
+// engine ones take its 10 s step limit).
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <thread>
+
+#include "orchestrator/unit/fake_group.h"
+
+namespace dm::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A script whose `before` returns only once `n` calls are inside at once:
+// a call that is never joined by the others gives up after kBoundSeconds,
+// and the test sees too few at once.
+struct Meeting {
+  std::mutex mutex;
+  std::condition_variable cv;
+  int inside = 0;
+  Script script(int n) {
+    Script s;
+    s.before = [this, n] {
+      std::unique_lock<std::mutex> lock(mutex);
+      inside++;
+      cv.notify_all();
+      cv.wait_until(lock, Clock::now() + std::chrono::seconds(30), [&] { return inside >= n; });
+    };
+    return s;
+  }
+};
+
+Script cancel_first(CancelToken& token) {
+  Script s;
+  s.before = [&token] { token.cancel(); };
+  s.times = 1;
+  return s;
+}
+
+// ---- order ----
+
+TEST(Executor, StartsAChainInDependencyOrderWhateverTheDefinitionOrder) {
+  FakeGroup g;
+  g.add("web", {"app"});
+  g.add("app", {"db"});
+  g.add("db");
+  Result r = g.start();
+  for (const char* s : {"db", "app", "web"}) EXPECT_EQ(g.outcome(r, s), DM_OUTCOME_STARTED) << s;
+  EXPECT_EQ(g.fake.subjects("container_start"), (std::vector<std::string>{"db", "app", "web"}));
+  EXPECT_LT(g.first("db", DM_PHASE_RUNNING), g.first("app", DM_PHASE_STARTING)) << g.dump();
+  EXPECT_LT(g.first("app", DM_PHASE_RUNNING), g.first("web", DM_PHASE_STARTING)) << g.dump();
+  // Results in definition order.
+  ASSERT_EQ(r.services.size(), 3u);
+  EXPECT_EQ(r.services[0].service, "web");
+  EXPECT_EQ(r.cancelled, false);
+  EXPECT_TRUE(g.fake.has_network(g.def().network));
+}
+
+TEST(Executor, CreatesAContainerWhileItsDependencyIsStillStarting) {
+  FakeGroup g;
+  g.add("db");
+  g.add("app", {"db"});
+  Probe db;
+  db.attach(g.service("db"), false, true, false);
+  // db's ping answers only once app's container exists.
+  db.ready_after = 0;
+  db.on_ping = [&] {
+    if (g.fake.count("container_create", "app") > 0) db.ready_after = db.ping.load();
+  };
+  Result r = g.start();
+  EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_STARTED) << g.reason(r, "db");
+  EXPECT_LT(g.fake.first("container_create", "app"), g.fake.first("container_start", "app"));
+  EXPECT_LT(g.first("app", DM_PHASE_CREATING), g.first("db", DM_PHASE_RUNNING)) << g.dump();
+}
+
+TEST(Executor, APreStartHookMakesTheCreateWaitForReadyDependencies) {
+  FakeGroup g;
+  g.add("db");
+  g.add("app", {"db"});
+  Probe db, app;
+  db.attach(g.service("db"), false, true, false);
+  app.attach(g.service("app"), true, false, false);
+  Result r = g.start();
+  EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_STARTED);
+  EXPECT_EQ(app.pre_start.load(), 1);
+  EXPECT_LT(g.first("db", DM_PHASE_RUNNING), g.first("app", DM_PHASE_PRE_START)) << g.dump();
+  EXPECT_LT(g.first("app", DM_PHASE_PRE_START), g.first("app", DM_PHASE_CREATING)) << g.dump();
+}
+
+TEST(Executor, EachServiceGoesThroughItsPhasesInOrderAndIsRenamedOnceSetUp) {
+  FakeGroup g;
+  g.add("db");
+  Probe probe;
+  probe.ready_after = 3;
+  probe.attach(g.service("db"));
+  Result r = g.start();
+  ASSERT_EQ(g.outcome(r, "db"), DM_OUTCOME_STARTED) << g.reason(r, "db");
+  EXPECT_EQ(probe.ping.load(), 3);
+  EXPECT_EQ(probe.init.load(), 1);
+  long pre = g.first("db", DM_PHASE_PRE_START), create = g.first("db", DM_PHASE_CREATING),
+       starting = g.first("db", DM_PHASE_STARTING), pinging = g.first("db", DM_PHASE_PINGING),
+       init = g.first("db", DM_PHASE_INITIALISING), running = g.first("db", DM_PHASE_RUNNING);
+  EXPECT_TRUE(pre >= 0 && pre < create && create < starting && starting < pinging &&
+              pinging < init && init < running)
+      << g.dump();
+  // Created under its setup name, renamed once ping and init succeeded.
+  std::vector<FakeContainer> left = g.containers_of("db");
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].name, g.final_name("db"));
+  EXPECT_EQ(left[0].spec.name, g.final_name("db") + ".setup");
+  EXPECT_EQ(g.fake.count("container_rename", "db"), 1u);
+  EXPECT_EQ(probe.container_ids, std::vector<std::string>{left[0].id});
+}
+
+TEST(Executor, IndependentServicesAreCreatedAtOnce) {
+  FakeGroup g;
+  for (const char* s : {"a", "b", "c"}) g.add(s);
+  Meeting meeting;
+  g.fake.script("container_create", "", meeting.script(3));
+  Result r = g.start();
+  for (const char* s : {"a", "b", "c"}) EXPECT_EQ(g.outcome(r, s), DM_OUTCOME_STARTED) << s;
+  EXPECT_EQ(g.fake.max_concurrent("container_create"), 3u);
+}
+
+// ---- the parallelism cap ----
+
+TEST(Executor, TheParallelismCapBoundsTheCreatesAndStartsUnderWay) {
+  FakeGroup g;
+  g.add("root");
+  for (int i = 0; i < 6; i++) g.add("leaf" + std::to_string(i), {"root"});
+  g.fake.script("container_create", "", delay(0.02));
+  g.fake.script("container_start", "", delay(0.02));
+  orchestrator::StartOptions options;
+  options.parallelism = 2;
+  Result r = g.start(options);
+  EXPECT_EQ(r.failures(), 0u);
+  EXPECT_LE(g.fake.max_concurrent("container_create"), 2u);
+  EXPECT_LE(g.fake.max_concurrent("container_start"), 2u);
+  EXPECT_EQ(g.fake.count("container_start"), 7u);
+}
+
+TEST(Executor, ACapOfOneWorksOnOneServiceAtATime) {
+  FakeGroup g;
+  for (const char* s : {"a", "b", "c"}) g.add(s);
+  Probe a, b, c;
+  a.attach(g.service("a"), false, true, true);
+  b.attach(g.service("b"), false, true, true);
+  c.attach(g.service("c"), false, true, true);
+  std::atomic<int> inside{0}, most{0};
+  auto track = [&] {
+    int now = ++inside;
+    most = std::max(most.load(), now);
+    --inside;
+  };
+  a.on_ping = b.on_ping = c.on_ping = track;
+  orchestrator::StartOptions options;
+  options.parallelism = 1;
+  Result r = g.start(options);
+  EXPECT_EQ(r.failures(), 0u);
+  EXPECT_EQ(most.load(), 1);
+  EXPECT_EQ(g.fake.max_concurrent("container_create"), 1u);
+  EXPECT_EQ(g.fake.max_concurrent("container_start"), 1u);
+}
+
+TEST(Executor, StartsOfContainersThatPublishPortsAreSerialised) {
+  FakeGroup g;
+  g.add("a").ports = {{"80", 8080}};
+  g.add("b").ports = {{"80", 8081}};
+  g.fake.script("container_start", "", delay(0.05));
+  Result r = g.start();
+  EXPECT_EQ(r.failures(), 0u);
+  EXPECT_EQ(g.fake.max_concurrent("container_start"), 1u);
+}
+
+// ---- failure ----
+
+TEST(Executor, AFailureSkipsEveryDependantAndLeavesIndependentServicesGoing) {
+  FakeGroup g;
+  g.add("db");
+  g.add("app", {"db"});
+  g.add("web", {"app"});
+  g.add("cache");
+  g.fake.script("container_start", "db", fail(DM_EENGINE, "engine refused to start container (500): boom"));
+  Result r = g.start();
+  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_FAILED);
+  EXPECT_EQ(g.reason(r, "db"), "engine refused to start container (500): boom");
+  EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_SKIPPED);
+  EXPECT_EQ(g.reason(r, "app"), "dependency 'db' failed");
+  EXPECT_EQ(g.outcome(r, "web"), DM_OUTCOME_SKIPPED);
+  EXPECT_EQ(g.reason(r, "web"), "dependency 'app' failed");
+  EXPECT_EQ(g.outcome(r, "cache"), DM_OUTCOME_STARTED);
+  EXPECT_EQ(r.failures(), 3u);
+  // Nothing of the failed branch is left: db's container and app's (made
+  // while db was starting) are removed; web's was never started.
+  EXPECT_TRUE(g.containers_of("db").empty());
+  EXPECT_TRUE(g.containers_of("app").empty());
+  EXPECT_TRUE(g.containers_of("web").empty());
+  EXPECT_EQ(g.fake.count("container_start", "app"), 0u);
+  EXPECT_LT(g.first("db", DM_PHASE_FAILED), g.first("app", DM_PHASE_SKIPPED)) << g.dump();
+}
+
+TEST(Executor, AFailingHookSaysWhichHookFailedAndWhatItSaid) {
+  FakeGroup g;
+  g.add("db");
+  Probe probe;
+  probe.init_result = 3;
+  probe.attach(g.service("db"), false, true, true);
+  Result r = g.start();
+  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_FAILED);
+  EXPECT_EQ(g.reason(r, "db"), "post_start_init failed: it returned 3");
+  EXPECT_TRUE(g.containers_of("db").empty()) << "a container that did not come up is removed";
+}
+
+TEST(Executor, AServiceWithoutAPingWhoseContainerExitsAtOnceFailsWithItsLogs) {
+  FakeGroup g;
+  g.add("db");
+  g.add("app", {"db"});
+  g.fake.exits_on_start("db", 1, "starting\nbad config\n");
+  Result r = g.start();
+  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_FAILED);
+  std::string reason = g.reason(r, "db");
+  EXPECT_NE(reason.find("container exited with code 1 right after it started"), std::string::npos)
+      << reason;
+  EXPECT_NE(reason.find("bad config"), std::string::npos) << reason;
+  EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_SKIPPED);
+  EXPECT_TRUE(g.containers_of("db").empty());
+}
+
+TEST(Executor, AContainerThatExitsWhilePingedFailsAtOnceNotAtTheTimeout) {
+  FakeGroup g;
+  g.add("db").timeout = 600;
+  Probe probe;
+  probe.ready_after = 0;  // never ready
+  probe.attach(g.service("db"), false, true, false);
+  probe.on_ping = [&] {
+    if (probe.ping.load() == 2) g.fake.exit("db", 3);
+  };
+  auto began = Clock::now();
+  Result r = g.start();
+  EXPECT_LT(seconds_since(began), kBoundSeconds);
+  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_FAILED);
+  EXPECT_NE(g.reason(r, "db").find("exited with code 3 while waiting for it to be ready"),
+            std::string::npos)
+      << g.reason(r, "db");
+}
+
+TEST(Executor, APingThatNeverAnswersReadyFailsAtTheServicesTimeout) {
+  FakeGroup g;
+  g.add("db").timeout = 0.3;
+  Probe probe;
+  probe.ready_after = 0;
+  probe.attach(g.service("db"), false, true, false);
+  Result r = g.start();
+  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_FAILED);
+  EXPECT_NE(g.reason(r, "db").find("not ready after 0.3 s: ping returned not-ready"),
+            std::string::npos)
+      << g.reason(r, "db");
+  EXPECT_GE(probe.ping.load(), 2) << "pinged again every 0.1 s";
+}
+
+// ---- deadlines from the operation's timeout ----
+
+TEST(Executor, AFrozenEngineFailsTheServiceWithinItsStepLimit) {
+  FakeGroup g;
+  g.add("db").timeout = 1;  // each engine step: at least 10 s
+  g.add("cache");
+  g.fake.script("container_start", "db", hang());
+  auto began = Clock::now();
+  Result r = g.start();
+  double took = seconds_since(began);
+  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_FAILED);
+  EXPECT_NE(g.reason(r, "db").find("the 10 s limit for each engine step of service 'db' ran out"),
+            std::string::npos)
+      << g.reason(r, "db");
+  EXPECT_EQ(g.outcome(r, "cache"), DM_OUTCOME_STARTED);
+  EXPECT_GE(took, 9.0);
+  EXPECT_LT(took, 10 + kBoundSeconds);
+}
+
+// ---- cancel at each phase ----
+
+TEST(Executor, ACancelDuringTheImageStepCreatesNothing) {
+  FakeGroup g;
+  g.add("db");
+  g.fake.script("image_inspect", "", cancel_first(g.token));
+  Result r = g.start();
+  EXPECT_TRUE(r.cancelled);
+  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_CANCELLED);
+  EXPECT_EQ(g.reason(r, "db"), "cancelled before it started");
+  EXPECT_EQ(g.fake.count("container_create"), 0u);
+}
+
+TEST(Executor, ACancelDuringACreateRemovesTheNewContainer) {
+  FakeGroup g;
+  g.add("db");
+  g.add("app", {"db"});
+  g.fake.script("container_create", "db", cancel_first(g.token));
+  Result r = g.start();
+  EXPECT_TRUE(r.cancelled);
+  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_CANCELLED);
+  EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_CANCELLED);
+  EXPECT_EQ(g.fake.count("container_start"), 0u);
+  EXPECT_TRUE(g.fake.containers().empty());
+}
+
+TEST(Executor, ACancelDuringAStartEndsThePingAndRemovesTheContainer) {
+  FakeGroup g;
+  g.add("db").timeout = 600;
+  g.add("app", {"db"});
+  Probe probe;
+  probe.ready_after = 0;
+  probe.attach(g.service("db"), false, true, true);
+  g.fake.script("container_start", "db", cancel_first(g.token));
+  auto began = Clock::now();
+  Result r = g.start();
+  EXPECT_LT(seconds_since(began), kBoundSeconds);
+  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_CANCELLED);
+  EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_CANCELLED);
+  EXPECT_EQ(probe.init.load(), 0);
+  EXPECT_TRUE(g.fake.containers().empty());
+}
+
+TEST(Executor, ACancelDuringAPingEndsItAtOnce) {
+  FakeGroup g;
+  g.add("db").timeout = 600;
+  g.add("quick");
+  Probe probe;
+  probe.ready_after = 0;
+  probe.attach(g.service("db"), false, true, true);
+  probe.on_ping = [&] {
+    if (probe.ping.load() == 3) g.token.cancel();
+  };
+  auto began = Clock::now();
+  Result r = g.start();
+  EXPECT_LT(seconds_since(began), kBoundSeconds);
+  EXPECT_TRUE(r.cancelled);
+  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_CANCELLED);
+  // Cancelled in the ping's wait, or in the ping itself when the cancel is
+  // seen before the hook returns.
+  EXPECT_EQ(g.reason(r, "db").rfind("cancelled while ", 0), 0u) << g.reason(r, "db");
+  EXPECT_EQ(g.outcome(r, "quick"), DM_OUTCOME_STARTED) << "work finished before the cancel stands";
+  EXPECT_TRUE(g.containers_of("db").empty());
+}
+
+TEST(Executor, ACancelDuringAnInitLetsItFinishAndStopsTheDependants) {
+  FakeGroup g;
+  g.add("db");
+  g.add("app", {"db"});
+  Probe probe;
+  probe.attach(g.service("db"), false, true, true);
+  probe.on_init = [&] { g.token.cancel(); };
+  Result r = g.start();
+  EXPECT_TRUE(r.cancelled);
+  EXPECT_EQ(probe.init.load(), 1);
+  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_STARTED) << g.reason(r, "db");
+  EXPECT_EQ(g.containers_of("db").at(0).name, g.final_name("db"));
+  EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_CANCELLED);
+  EXPECT_EQ(g.fake.count("container_start", "app"), 0u);
+}
+
+TEST(Executor, ACancelDuringAStopFinishesThatStopAndLeavesTheRestRunning) {
+  FakeGroup g;
+  g.add("db");
+  g.add("app", {"db"});
+  g.add("front", {"app"});
+  ASSERT_EQ(g.start().failures(), 0u);
+  g.fake.script("container_stop", "front", cancel_first(g.token));
+  Result r = g.stop();
+  EXPECT_TRUE(r.cancelled);
+  EXPECT_EQ(g.outcome(r, "front"), DM_OUTCOME_STOPPED);
+  EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_CANCELLED);
+  EXPECT_EQ(g.reason(r, "app"), "cancelled before it was stopped");
+  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_CANCELLED);
+  EXPECT_EQ(g.containers_of("db").at(0).state, "running");
+  EXPECT_EQ(g.first("db", DM_PHASE_STOPPING), -1) << g.dump();
+}
+
+CancelToken* g_sigterm_token = nullptr;
+extern "C" void cancel_on_sigterm(int) { g_sigterm_token->cancel(); }
+
+TEST(Executor, ASigtermHandlerCancelsTheStartThroughTheToken) {
+  FakeGroup g;
+  g.add("db").timeout = 600;
+  g.add("app", {"db"});
+  Probe probe;
+  probe.ready_after = 0;
+  probe.attach(g.service("db"), false, true, false);
+  g_sigterm_token = &g.token;
+  struct sigaction action {}, previous{};
+  action.sa_handler = cancel_on_sigterm;
+  sigemptyset(&action.sa_mask);
+  ASSERT_EQ(::sigaction(SIGTERM, &action, &previous), 0);
+  probe.on_ping = [&] {
+    if (probe.ping.load() == 2) ::kill(::getpid(), SIGTERM);
+  };
+  auto began = Clock::now();
+  Result r = g.start();
+  ::sigaction(SIGTERM, &previous, nullptr);
+  g_sigterm_token = nullptr;
+  EXPECT_LT(seconds_since(began), kBoundSeconds);
+  EXPECT_TRUE(r.cancelled);
+  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_CANCELLED);
+  EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_CANCELLED);
+  EXPECT_TRUE(g.fake.containers().empty());
+}
+
+TEST(Executor, TheCancelIsNotStickyTheNextOperationRuns) {
+  FakeGroup g;
+  g.add("db");
+  g.token.cancel();
+  g.token.reset();  // as the C API does when an operation begins
+  Result r = g.start();
+  EXPECT_FALSE(r.cancelled);
+  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_STARTED);
+}
+
+// ---- stop and reload ----
+
+TEST(Executor, AStopTakesDependantsDownFirstAndAFailedOneStillReleasesTheRest) {
+  FakeGroup g;
+  g.add("db");
+  g.add("app", {"db"});
+  g.add("web", {"db"});
+  ASSERT_EQ(g.start().failures(), 0u);
+  g.fake.script("container_stop", "web", fail(DM_EENGINE, "engine refused to stop (500)"));
+  orchestrator::StopOptions options;
+  options.timeout = 7;
+  Result r = g.stop(options);
+  EXPECT_EQ(g.outcome(r, "web"), DM_OUTCOME_FAILED);
+  EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_STOPPED);
+  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_STOPPED);
+  std::vector<std::string> stops = g.fake.subjects("container_stop");
+  ASSERT_EQ(stops.size(), 3u);
+  EXPECT_EQ(stops.back(), "db");
+  EXPECT_EQ(g.containers_of("db").at(0).last_grace, 7);
+}
+
+TEST(Executor, AStopWithRemoveTakesContainersOrphansAndTheNetwork) {
+  FakeGroup g;
+  g.add("db");
+  ASSERT_EQ(g.start().failures(), 0u);
+  engine::ContainerSpec orphan = g.spec_of("db");
+  orphan.name = g.def().name + "-gone-1";
+  orphan.labels[orchestrator::kServiceLabel] = "gone";
+  g.fake.add_container(orphan, "running");
+  orchestrator::StopOptions options;
+  options.remove = true;
+  Result r = g.stop(options);
+  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_REMOVED);
+  EXPECT_TRUE(g.fake.containers().empty());
+  EXPECT_FALSE(g.fake.has_network(g.def().network));
+}
+
+TEST(Executor, AReloadBuildsFirstThenRestartsTheServiceAndItsDependants) {
+  FakeGroup g;
+  g.add("db");
+  model::ServiceDef& app = g.add("app", {"db"});
+  app.image = "app:dev";
+  app.build_context = "/srv/app";
+  g.add("web", {"app"});
+  ASSERT_EQ(g.start().failures(), 0u) << g.dump();
+  std::string db_id = g.containers_of("db").at(0).id;
+  std::string old_image = g.fake.container("app")->image_id;
+  Result r = g.reload("app");
+  EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_RELOADED) << g.reason(r, "app");
+  EXPECT_EQ(g.outcome(r, "web"), DM_OUTCOME_RESTARTED) << "stopped, then started again";
+  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_ALREADY_RUNNING);
+  EXPECT_EQ(g.containers_of("db").at(0).id, db_id) << "its dependency kept running";
+  EXPECT_NE(g.fake.container("app")->image_id, old_image);
+  // Built before anything was stopped; the replaced image removed.
+  std::vector<FakeClient::Call> calls = g.fake.calls();
+  long built = -1, stopped = -1;
+  for (size_t i = 0; i < calls.size(); i++) {
+    if (calls[i].call == "image_build" && built < 0) built = static_cast<long>(i);
+    if (calls[i].call == "container_stop" && stopped < 0 && built >= 0) stopped = static_cast<long>(i);
+  }
+  EXPECT_GE(built, 0);
+  EXPECT_LT(built, stopped);
+  EXPECT_EQ(g.fake.count("image_remove", old_image), 1u);
+}
+
+TEST(Executor, AFailedReloadBuildLeavesEverythingRunning) {
+  FakeGroup g;
+  model::ServiceDef& app = g.add("app");
+  app.image = "app:dev";
+  app.build_context = "/srv/app";
+  ASSERT_EQ(g.start().failures(), 0u);
+  g.fake.script("image_build", "app:dev", fail(DM_EENGINE, "The command '/bin/sh -c false' returned 1"));
+  Result r = g.reload("app");
+  EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_FAILED);
+  EXPECT_EQ(g.fake.count("container_stop"), 0u);
+  EXPECT_EQ(g.containers_of("app").at(0).state, "running");
+}
+
+}  // namespace
+}  // namespace dm::testing
