@@ -300,7 +300,8 @@ DM_EXTERN(int) dm_group_reload(dm_result **out, dm_group *group, dm_client *clie
  * begins, so a cancel that comes before an operation does not cancel it.
  *
  * Thread-safe and async-signal-safe: it does one lock-free atomic store and
- * nothing else (no allocation, no lock, no system call), so it may be called
+ * one write() to an eventfd, which wakes every wait of the operation at once
+ * (no allocation, no lock; errno is left as it was), so it may be called
  * from a signal handler on any thread.
  *
  * Handling SIGINT, SIGTERM and SIGHUP as the drillmaster command line does

@@ -5,7 +5,9 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <vector>
 
 #include "common/cancel.h"
 #include "common/error.h"
@@ -49,10 +51,8 @@ class LineSplitter {
   std::map<int, std::string> buffers_;
 };
 
-}  // namespace
-
-bool logs(engine::Client& engine, const model::GroupDef& group, const LogsOptions& options,
-          const LogLineFn& fn, const CancelToken& cancel) {
+// The services asked for (all when none), each checked to be defined.
+std::vector<std::string> services_to_read(const model::GroupDef& group, const LogsOptions& options) {
   std::vector<std::string> names = options.services;
   for (const auto& name : names) {
     bool defined = std::any_of(group.services.begin(), group.services.end(),
@@ -65,72 +65,104 @@ bool logs(engine::Client& engine, const model::GroupDef& group, const LogsOption
   }
   if (names.empty())
     for (const auto& s : group.services) names.push_back(s.name);
+  return names;
+}
 
-  Inventory inventory = take_inventory(engine, group);
-  engine::LogOptions log_options;
-  log_options.follow = options.follow;
-  log_options.tail = options.tail;
+// Reads the logs of several containers, handing their lines to one callback
+// one at a time. Every reader ends once the callback says "enough".
+class LogReaders {
+ public:
+  LogReaders(engine::Client& engine, const LogsOptions& options, const LogLineFn& fn)
+      : engine_(engine), fn_(fn) {
+    options_.follow = options.follow;
+    options_.tail = options.tail;
+  }
 
-  std::mutex mutex;
-  CancelToken stop;  // every reader ends once one's fn says "enough" (or on cancel)
-  auto read = [&](const std::string& service, const std::string& id) {
-    LineSplitter lines(service, fn);
-    engine.container_logs(
-        id, log_options,
+  // Returns when the container's log ends (with follow: when it stops), the
+  // callback says "enough", or stop() is called.
+  void read(const std::string& service, const std::string& id) {
+    LineSplitter lines(service, fn_);
+    engine_.container_logs(
+        id, options_,
         [&](engine::LogStream stream, const std::string& data) {
-          std::lock_guard<std::mutex> lock(mutex);
-          if (stop.cancelled()) return false;
-          if (!lines.feed(static_cast<int>(stream), data)) stop.cancel();
-          return !stop.cancelled();
+          std::lock_guard<std::mutex> lock(mutex_);
+          if (enough_.cancelled()) return false;
+          if (!lines.feed(static_cast<int>(stream), data)) enough_.cancel();
+          return !enough_.cancelled();
         },
-        &stop);
-    std::lock_guard<std::mutex> lock(mutex);
-    if (!stop.cancelled() && !lines.flush()) stop.cancel();
-  };
+        &enough_);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!enough_.cancelled() && !lines.flush()) enough_.cancel();
+  }
+  // Each container after the other, so each one's lines stay together.
+  void read_in_turn(const std::vector<std::pair<std::string, std::string>>& targets,
+                    const CancelToken& cancel) {
+    for (const auto& [service, id] : targets) {
+      if (enough_.cancelled() || cancel.cancelled()) break;
+      read(service, id);
+    }
+  }
+  // All at once until every one has ended; the first error, if any.
+  std::optional<std::string> follow_all(const std::vector<std::pair<std::string, std::string>>& targets,
+                                        const CancelToken& cancel);
 
-  std::vector<std::pair<std::string, std::string>> targets;
+ private:
+  engine::Client& engine_;
+  const LogLineFn& fn_;
+  engine::LogOptions options_;
+  std::mutex mutex_;   // serialises the callback, guards the fields below
+  CancelToken enough_;  // ends every reader
+  std::condition_variable finished_cv_;
+  size_t running_ = 0;
+  std::vector<std::string> errors_;
+};
+
+std::optional<std::string> LogReaders::follow_all(
+    const std::vector<std::pair<std::string, std::string>>& targets, const CancelToken& cancel) {
+  // The operation's cancel ends the readers too: the watcher passes it on.
+  CancelWatcher watcher(cancel);
+  CancelWatcher::Subscription pass_on = watcher.on_cancel([this] { enough_.cancel(); });
+  running_ = targets.size();
+  std::vector<std::thread> readers;
+  for (const auto& [service, id] : targets) {
+    readers.emplace_back([this, service = service, id = id] {
+      try {
+        read(service, id);
+      } catch (const Error& e) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        errors_.push_back(service + ": " + e.what());
+      }
+      std::lock_guard<std::mutex> lock(mutex_);
+      running_--;
+      finished_cv_.notify_all();
+    });
+  }
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    finished_cv_.wait(lock, [&] { return running_ == 0; });
+  }
+  for (auto& r : readers) r.join();
+  if (errors_.empty()) return std::nullopt;
+  return errors_.front();
+}
+
+}  // namespace
+
+bool logs(engine::Client& engine, const model::GroupDef& group, const LogsOptions& options,
+          const LogLineFn& fn, const CancelToken& cancel) {
+  std::vector<std::string> names = services_to_read(group, options);
+  Inventory inventory = take_inventory(engine, group);
+  std::vector<std::pair<std::string, std::string>> targets;  // service, container id
   for (const auto& name : names) {
     const auto& containers = inventory.of(name);
     if (!containers.empty()) targets.emplace_back(name, containers.front().id);
   }
+  LogReaders readers(engine, options, fn);
   if (!options.follow) {
-    for (const auto& [service, id] : targets) {
-      if (stop.cancelled() || cancel.cancelled()) break;
-      read(service, id);
-    }
-    return !cancel.cancelled();
+    readers.read_in_turn(targets, cancel);
+  } else if (std::optional<std::string> error = readers.follow_all(targets, cancel)) {
+    if (!cancel.cancelled()) throw Error(DM_EENGINE, "reading logs failed: " + *error);
   }
-
-  // The readers end when their containers stop, when one's fn says
-  // "enough", or when the operation is cancelled: the watcher passes the
-  // cancel on to them.
-  CancelWatcher watcher(cancel);
-  CancelWatcher::Subscription pass_on = watcher.on_cancel([&stop] { stop.cancel(); });
-  std::condition_variable finished_cv;
-  size_t running = targets.size();
-  std::vector<std::thread> readers;
-  std::vector<std::string> errors;
-  for (const auto& [service, id] : targets) {
-    readers.emplace_back([&, service = service, id = id] {
-      try {
-        read(service, id);
-      } catch (const Error& e) {
-        std::lock_guard<std::mutex> lock(mutex);
-        errors.push_back(service + ": " + e.what());
-      }
-      std::lock_guard<std::mutex> lock(mutex);
-      running--;
-      finished_cv.notify_all();
-    });
-  }
-  {
-    std::unique_lock<std::mutex> lock(mutex);
-    finished_cv.wait(lock, [&] { return running == 0; });
-  }
-  for (auto& r : readers) r.join();
-  pass_on.reset();
-  if (!errors.empty() && !cancel.cancelled())
-    throw Error(DM_EENGINE, "reading logs failed: " + errors.front());
   return !cancel.cancelled();
 }
 

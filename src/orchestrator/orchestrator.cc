@@ -96,33 +96,34 @@ Result stop(engine::Client& engine, const model::GroupDef& group, const StopOpti
   return run_stop({group, target, events, watcher}, options.timeout, scope);
 }
 
-Result reload(engine::Client& engine, const model::GroupDef& group, const ReloadOptions& options,
-              const CancelToken& cancel) {
-  model::Graph graph(group);
-  std::optional<size_t> target = graph.find(options.service);
-  if (!target)
-    throw Error(DM_ENOTFOUND, "cannot reload '" + options.service + "': no such service; defined: " +
+namespace {
+
+// The service to reload; refused when there is none of that name, or when it
+// has no build context to rebuild its image from.
+size_t reloadable(const model::Graph& graph, const model::GroupDef& group, const std::string& name) {
+  std::optional<size_t> found = graph.find(name);
+  if (!found)
+    throw Error(DM_ENOTFOUND, "cannot reload '" + name + "': no such service; defined: " +
                                   defined_names(group));
-  const model::ServiceDef& def = group.services[*target];
+  const model::ServiceDef& def = group.services[*found];
   if (def.build_context.empty())
     throw Error(DM_EINVALID, "cannot reload '" + def.name +
                                  "': it has no build context (build_from), and reload rebuilds the "
                                  "service's image from it; use stop and start to restart it");
+  return *found;
+}
 
-  Events events(options.on_event);
-  LockOrCancelled lock(group, events, cancel, options.timeout);
-  if (lock.cancelled()) return *lock.cancelled();
-  LocalTarget local(engine, group, events, {def.name});
-  CancelWatcher watcher(cancel);
-  Operation operation{group, local, events, watcher};
-  std::string why_untouched = "not affected by reloading '" + def.name + "'";
-
-  // Build first: when the build fails, everything keeps running as it was.
+// Builds the image first: when the build fails, everything keeps running as
+// it was, and the result says so.
+std::optional<Result> build_first(Target& target, const model::GroupDef& group,
+                                  const model::ServiceDef& def, double timeout, Events& events,
+                                  const std::string& why_untouched) {
   try {
-    double seconds = std::max(options.timeout, kEngineMarginSeconds);
+    double seconds = std::max(timeout, kEngineMarginSeconds);
     engine::ScopedDeadline step(seconds, "the reload's " + seconds_text(seconds) +
                                              " s limit for each engine step");
-    local.ensure_image(def);
+    target.ensure_image(def);
+    return std::nullopt;
   } catch (const Error& e) {
     Result result;
     for (const auto& s : group.services) {
@@ -133,29 +134,61 @@ Result reload(engine::Client& engine, const model::GroupDef& group, const Reload
     events.emit(def.name, DM_PHASE_FAILED, e.what());
     return result;
   }
+}
 
-  std::vector<size_t> dependants = graph.transitive_dependants(*target);
-  StopScope stop_scope;
-  stop_scope.include.insert(*target);
-  stop_scope.remove.insert(*target);  // recreated: its old container must go
-  for (size_t d : dependants) {
-    stop_scope.include.insert(d);
-    if (options.remove) stop_scope.remove.insert(d);
+// The service and its dependants stop; its old container goes (it is
+// recreated), theirs too with `remove`.
+StopScope reload_stop_scope(const model::Graph& graph, size_t service, bool remove) {
+  StopScope scope;
+  scope.include.insert(service);
+  scope.remove.insert(service);
+  for (size_t d : graph.transitive_dependants(service)) {
+    scope.include.insert(d);
+    if (remove) scope.remove.insert(d);
   }
+  return scope;
+}
+
+// They start again, with the service's dependencies (running already, most
+// likely); the service gets a new container.
+StartScope reload_start_scope(const model::Graph& graph, size_t service, const StopScope& stopped,
+                              const std::string& why_untouched) {
+  StartScope scope;
+  scope.include = stopped.include;
+  for (size_t d : graph.transitive_dependencies(service)) scope.include.insert(d);
+  scope.left_out_reason = why_untouched;
+  scope.recreate.insert(service);
+  scope.recreated_outcome = DM_OUTCOME_RELOADED;
+  return scope;
+}
+
+}  // namespace
+
+Result reload(engine::Client& engine, const model::GroupDef& group, const ReloadOptions& options,
+              const CancelToken& cancel) {
+  model::Graph graph(group);
+  size_t service = reloadable(graph, group, options.service);
+  const model::ServiceDef& def = group.services[service];
+  Events events(options.on_event);
+  LockOrCancelled lock(group, events, cancel, options.timeout);
+  if (lock.cancelled()) return *lock.cancelled();
+  LocalTarget target(engine, group, events, {def.name});
+  CancelWatcher watcher(cancel);
+  Operation operation{group, target, events, watcher};
+  std::string why_untouched = "not affected by reloading '" + def.name + "'";
+  if (auto failed = build_first(target, group, def, options.timeout, events, why_untouched))
+    return *failed;
+
+  StopScope stop_scope = reload_stop_scope(graph, service, options.remove);
   Result stopped = run_stop(operation, 10, stop_scope);
   if (stopped.cancelled || stopped.failures() > 0) return stopped;
 
   StartOptions start_options;
   start_options.timeout = options.timeout;
   start_options.on_event = options.on_event;
-  StartScope scope;
-  scope.include = stop_scope.include;
-  for (size_t d : graph.transitive_dependencies(*target)) scope.include.insert(d);
-  scope.left_out_reason = why_untouched;
-  scope.recreate.insert(*target);
-  scope.recreated_outcome = DM_OUTCOME_RELOADED;
-  Result result = run_start(operation, start_options, scope);
-  local.remove_replaced_images();
+  Result result = run_start(operation, start_options,
+                            reload_start_scope(graph, service, stop_scope, why_untouched));
+  target.remove_replaced_images();
   return result;
 }
 
