@@ -35,12 +35,6 @@ Instance instance_of(const engine::ContainerSummary& c, const std::string& final
 
 }  // namespace
 
-const std::vector<Instance>& Instances::of(const std::string& service) const {
-  static const std::vector<Instance> none;
-  auto it = by_service.find(service);
-  return it == by_service.end() ? none : it->second;
-}
-
 LocalTarget::LocalTarget(engine::Client& engine, const model::GroupDef& group, Events& events,
                          std::set<std::string> rebuild)
     : engine_(engine), group_(group), events_(events),
