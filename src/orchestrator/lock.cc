@@ -117,7 +117,7 @@ class LockFileWatch {
   LockFileWatch& operator=(const LockFileWatch&) = delete;
 
   // Blocks until the file changes, `cancel` is cancelled, or `until` passes.
-  void wait(const CancelToken& cancel, std::optional<Clock::time_point> until) const {
+  void wait(const CancelToken& cancel, std::optional<Clock::time_point> until) {
     int timeout_ms = -1;
     if (until)
       timeout_ms = static_cast<int>(std::max<int64_t>(
@@ -126,8 +126,12 @@ class LockFileWatch {
       int retry = static_cast<int>(kFallbackRetry.count());
       timeout_ms = timeout_ms < 0 ? retry : std::min(timeout_ms, retry);
     }
-    pollfd fds[2] = {{cancel.fd(), POLLIN, 0}, {fd_, POLLIN, 0}};
-    if (::poll(fds, fd_ >= 0 ? 2 : 1, timeout_ms) > 0 && fd_ >= 0 && fds[1].revents) {
+    // A readable token that is not cancelled is a cancel its reset() undid:
+    // no longer watched, so it cannot make this a busy loop.
+    pollfd fds[2] = {{fd_, POLLIN, 0}, {stale_cancel_ ? -1 : cancel.fd(), POLLIN, 0}};
+    if (::poll(fds, 2, timeout_ms) <= 0) return;
+    if (fds[1].revents && !cancel.cancelled()) stale_cancel_ = true;
+    if (fds[0].revents) {
       char events[4096];
       while (::read(fd_, events, sizeof events) > 0) {
       }
@@ -136,6 +140,7 @@ class LockFileWatch {
 
  private:
   int fd_ = -1;
+  bool stale_cancel_ = false;
 };
 
 std::string GroupLock::path_for(const std::string& group) {
@@ -206,7 +211,7 @@ GroupLock::GroupLock(const std::string& group, Events& events, const CancelToken
 
 // One failed try: says who holds the lock (once), gives up when cancelled
 // or out of time, else waits for the file to change.
-void GroupLock::wait_turn(Turn& turn, const LockFileWatch& watch) {
+void GroupLock::wait_turn(Turn& turn, LockFileWatch& watch) {
   if (errno == EINTR) return;
   if (errno != EWOULDBLOCK) {
     int err = errno;

@@ -54,7 +54,7 @@ class GroupLock {
     bool unlimited;
     bool announced;
   };
-  void wait_turn(Turn& turn, const LockFileWatch& watch);
+  void wait_turn(Turn& turn, LockFileWatch& watch);
   int open_file() const;
   // Whether fd_ is still the file at the lock's path: the holder before us
   // may have removed it (and a third process made a new one) while we waited.
