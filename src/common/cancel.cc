@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <thread>
 
 #include "common/error.h"
 
@@ -40,12 +41,19 @@ void drain_fd(int fd) noexcept {
 
 CancelToken::CancelToken() : fd_(new_eventfd("a cancellation token")) {}
 
-CancelToken::~CancelToken() { ::close(fd_); }
+CancelToken::~CancelToken() {
+  // A cancel() on another thread is two steps; the flag it stored first may
+  // be what let the destroying thread get here. Its write comes next.
+  while (cancelling_.load() != 0) std::this_thread::yield();
+  ::close(fd_);
+}
 
 void CancelToken::cancel() noexcept {
   int saved = errno;  // a signal handler must leave errno as it found it
+  cancelling_.fetch_add(1);
   cancelled_.store(true);
   signal_fd(fd_);
+  cancelling_.fetch_sub(1);  // the last touch of the token
   errno = saved;
 }
 

@@ -27,6 +27,9 @@ class CancelToken {
  public:
   // Throws dm::Error when the kernel gives no eventfd (out of descriptors).
   CancelToken();
+  // Waits for a cancel() under way on another thread: whoever saw the cancel
+  // and destroys the token (an operation that ends and frees its group)
+  // cannot pull the eventfd from under that cancel().
   ~CancelToken();
   CancelToken(const CancelToken&) = delete;
   CancelToken& operator=(const CancelToken&) = delete;
@@ -45,10 +48,12 @@ class CancelToken {
 
  private:
   std::atomic<bool> cancelled_{false};
+  std::atomic<int> cancelling_{0};  // cancel() calls under way
   int fd_;
 };
 
-static_assert(std::atomic<bool>::is_always_lock_free, "CancelToken::cancel must be signal-safe");
+static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free,
+              "CancelToken::cancel must be signal-safe");
 
 // Passes a token's cancel on to condition variables and callbacks, from a
 // thread of its own that lives as long as the watcher. Make one per

@@ -68,9 +68,16 @@ Executor::Executor(Plan& plan, CancelWatcher& watcher) : plan_(plan), watcher_(w
 Executor::~Executor() { on_cancel_.reset(); }
 
 void Executor::run(const std::function<void(size_t)>& job) {
+  // Read before any job can change the plan, and under the lock: the
+  // watcher's cancel may be changing it already.
+  std::vector<size_t> included;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (size_t i = 0; i < plan_.size(); i++)
+      if (plan_.state(i) != Plan::State::Excluded) included.push_back(i);
+  }
   std::vector<std::thread> jobs;
-  for (size_t i = 0; i < plan_.size(); i++)
-    if (plan_.state(i) != Plan::State::Excluded) jobs.emplace_back([&job, i] { job(i); });
+  for (size_t i : included) jobs.emplace_back([&job, i] { job(i); });
   for (auto& t : jobs) t.join();
 }
 
