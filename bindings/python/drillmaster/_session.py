@@ -253,10 +253,12 @@ class Session:
                 for key, value in d.env.items() for k in Context.placeholders(value)
                 if k in Context and "\0" in str(Context[k])]
 
-    def check(self, exclude: Iterable[str] = (), *, images: bool = True) -> None:
+    def check(self, exclude: Iterable[str] = (), *, images: bool = True,
+              stopping: bool = False) -> None:
         """Raises ServiceLoadError listing every problem of the definitions
         and the graph (the C library's messages), before anything starts.
-        ``images``: also require an image for every service not excluded."""
+        ``images``: also require an image for every service not excluded.
+        ``stopping``: the library's rule for stop's exclusions."""
         exclude = list(exclude)
         problems: List[str] = []
         if images:
@@ -267,7 +269,8 @@ class Session:
         if not self.definitions:
             problems.append("no services are defined: subclass drillmaster.Service")
         try:
-            self._build().validate(exclude)
+            group = self._build()
+            (group.validate_stop if stopping else group.validate)(exclude)
         except InvalidArgument as exc:
             problems.extend(line for line in str(exc).splitlines() if line.strip())
         if problems:
@@ -276,8 +279,9 @@ class Session:
     def check_stop(self, exclude: Iterable[str] = ()) -> None:
         """check() for stop: only unknown excluded names are wrong, since
         keeping a service others need running while they stop
-        (``stop --exclude db``) is what users do."""
-        self.check([name for name in exclude if name not in self.names], images=False)
+        (``stop --exclude db``) is what users do (the rule is the library's:
+        dm_group_validate_stop)."""
+        self.check(exclude, images=False, stopping=True)
 
     def check_context(self) -> Optional[Dict[str, object]]:
         """The values saved in the context file (None without one); raises
