@@ -25,7 +25,7 @@ from ._errors import EngineUnreachable, Error, InvalidArgument
 from ._exit import exit as _exit
 from ._group import settings
 from ._progress import Progress, print_summary
-from ._session import Session
+from ._session import DEFAULTS, Session
 from ._types import Report
 
 __all__ = ["main", "cli"]
@@ -198,15 +198,20 @@ def cli(ctx: click.Context) -> None:
 @cli.command()
 @_exclude_option
 @_network_option
-@click.option("--timeout", type=float, default=300, show_default=True, metavar="SECONDS",
-              help="Seconds a service may take to become ready.")
+@click.option("--timeout", type=float, default=DEFAULTS["start"]["timeout"], show_default=True,
+              metavar="SECONDS", help="Seconds a service may take to become ready.")
+@click.option("--stop-timeout", type=float, default=DEFAULTS["start"]["stop_timeout"],
+              show_default=True, metavar="SECONDS",
+              help="Seconds an outdated container may take to stop before it is killed, when it "
+                   "is replaced.")
 @click.option("--run-new-containers", is_flag=True,
               help="Create new containers instead of reusing existing ones.")
 @click.option("--build", is_flag=True, help="Rebuild the images of services with build_from.")
 @_verbosity_options
 @click.pass_obj
 def start(spec: _Spec, exclude: Tuple[str, ...], network_name: Optional[str], timeout: float,
-          run_new_containers: bool, build: bool, verbose: bool, quiet: bool) -> None:
+          stop_timeout: float, run_new_containers: bool, build: bool, verbose: bool,
+          quiet: bool) -> None:
     """Start the services, each once its dependencies are running."""
     with _reported_errors():
         session = spec.session(network_name)
@@ -216,7 +221,7 @@ def start(spec: _Spec, exclude: Tuple[str, ...], network_name: Optional[str], ti
         report, cancelled_by = _operate(
             session, names, verbose, quiet, lambda progress: session.start(
                 exclude=exclude, timeout=timeout, run_new_containers=run_new_containers,
-                build=build, on_event=progress))
+                build=build, stop_timeout=stop_timeout, on_event=progress))
     code = _exit_for(report, cancelled_by)
     if code == EXIT_OK:
         _call_group_hook("on_start_services", settings.on_start, report.succeeded)
@@ -227,8 +232,10 @@ def start(spec: _Spec, exclude: Tuple[str, ...], network_name: Optional[str], ti
 @_exclude_option
 @_network_option
 @click.option("--remove", is_flag=True, help="Also remove the containers and the network.")
-@click.option("--timeout", type=float, default=50, show_default=True, metavar="SECONDS",
-              help="Seconds a container may take to stop before it is killed.")
+@click.option("--timeout", type=float, default=DEFAULTS["stop"]["timeout"], show_default=True,
+              metavar="SECONDS",
+              help="Seconds each container may take to stop before it is killed (its grace "
+                   "period; whole seconds, a fraction is rounded up).")
 @_verbosity_options
 @click.pass_obj
 def stop(spec: _Spec, exclude: Tuple[str, ...], network_name: Optional[str], remove: bool,
@@ -250,13 +257,16 @@ def stop(spec: _Spec, exclude: Tuple[str, ...], network_name: Optional[str], rem
 @cli.command()
 @click.argument("service")
 @click.option("--remove", is_flag=True, help="Remove the old containers.")
-@click.option("--timeout", type=float, default=300, show_default=True, metavar="SECONDS",
-              help="Seconds a service may take to become ready.")
+@click.option("--timeout", type=float, default=DEFAULTS["reload"]["timeout"], show_default=True,
+              metavar="SECONDS", help="Seconds a service may take to become ready.")
+@click.option("--stop-timeout", type=float, default=DEFAULTS["reload"]["stop_timeout"],
+              show_default=True, metavar="SECONDS",
+              help="Seconds each container it stops may take to stop before it is killed.")
 @_network_option
 @_verbosity_options
 @click.pass_obj
-def reload(spec: _Spec, service: str, remove: bool, timeout: float, network_name: Optional[str],
-           verbose: bool, quiet: bool) -> None:
+def reload(spec: _Spec, service: str, remove: bool, timeout: float, stop_timeout: float,
+           network_name: Optional[str], verbose: bool, quiet: bool) -> None:
     """Rebuild SERVICE and restart it and its dependants."""
     with _reported_errors():
         session = spec.session(network_name)
@@ -268,7 +278,8 @@ def reload(spec: _Spec, service: str, remove: bool, timeout: float, network_name
         names = [service, *session.dependants(service)]
         report, cancelled_by = _operate(
             session, names, verbose, quiet, lambda progress: session.reload(
-                service, timeout=timeout, remove=remove, on_event=progress))
+                service, timeout=timeout, remove=remove, stop_timeout=stop_timeout,
+                on_event=progress))
     code = _exit_for(report, cancelled_by)
     if code == EXIT_OK:
         _call_group_hook("on_reload_service", settings.on_reload, service)
@@ -322,7 +333,7 @@ _PREFIX_COLORS = ["cyan", "magenta", "blue", "green", "yellow", "bright_cyan", "
 @cli.command()
 @click.argument("services", nargs=-1, metavar="[SERVICE]...")
 @click.option("-f", "--follow", is_flag=True, help="Keep printing new lines until Ctrl-C.")
-@click.option("--tail", type=int, default=-1, metavar="N",
+@click.option("--tail", type=int, default=DEFAULTS["logs"]["tail"], metavar="N",
               help="Only the last N lines of each service (default: all).")
 @click.pass_obj
 def logs(spec: _Spec, services: Tuple[str, ...], follow: bool, tail: int) -> None:

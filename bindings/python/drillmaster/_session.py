@@ -43,6 +43,10 @@ __all__ = ["Session"]
 EventCallback = Callable[[Event], None]
 T = TypeVar("T")
 
+#: The library's defaults of each operation's options (dm_*_options_init),
+#: e.g. ``DEFAULTS["stop"]["timeout"]``, the grace period: written once, in C.
+DEFAULTS = _core.defaults()
+
 
 
 def _user_traceback(exc: BaseException) -> str:
@@ -253,10 +257,12 @@ class Session:
                 for key, value in d.env.items() for k in Context.placeholders(value)
                 if k in Context and "\0" in str(Context[k])]
 
-    def check(self, exclude: Iterable[str] = (), *, images: bool = True) -> None:
+    def check(self, exclude: Iterable[str] = (), *, images: bool = True,
+              stopping: bool = False) -> None:
         """Raises ServiceLoadError listing every problem of the definitions
         and the graph (the C library's messages), before anything starts.
-        ``images``: also require an image for every service not excluded."""
+        ``images``: also require an image for every service not excluded.
+        ``stopping``: the library's rule for stop's exclusions."""
         exclude = list(exclude)
         problems: List[str] = []
         if images:
@@ -267,7 +273,8 @@ class Session:
         if not self.definitions:
             problems.append("no services are defined: subclass drillmaster.Service")
         try:
-            self._build().validate(exclude)
+            group = self._build()
+            (group.validate_stop if stopping else group.validate)(exclude)
         except InvalidArgument as exc:
             problems.extend(line for line in str(exc).splitlines() if line.strip())
         if problems:
@@ -276,8 +283,9 @@ class Session:
     def check_stop(self, exclude: Iterable[str] = ()) -> None:
         """check() for stop: only unknown excluded names are wrong, since
         keeping a service others need running while they stop
-        (``stop --exclude db``) is what users do."""
-        self.check([name for name in exclude if name not in self.names], images=False)
+        (``stop --exclude db``) is what users do (the rule is the library's:
+        dm_group_validate_stop)."""
+        self.check(exclude, images=False, stopping=True)
 
     def check_context(self) -> Optional[Dict[str, object]]:
         """The values saved in the context file (None without one); raises
@@ -317,8 +325,10 @@ class Session:
 
     # ---- operations ----
 
-    def start(self, *, exclude: Sequence[str] = (), timeout: float = 300.0,
-              run_new_containers: bool = False, build: bool = False, parallelism: int = 0,
+    def start(self, *, exclude: Sequence[str] = (), timeout: float = DEFAULTS["start"]["timeout"],
+              run_new_containers: bool = False, build: bool = False,
+              parallelism: int = DEFAULTS["start"]["parallelism"],
+              stop_timeout: float = DEFAULTS["start"]["stop_timeout"],
               on_event: Optional[EventCallback] = None) -> Report:
         """Starts every service not excluded, dependencies first; see the
         module's docstring for how context placeholders are filled."""
@@ -330,13 +340,13 @@ class Session:
         result = self._run(group, lambda g: g.start(
             client, exclude=list(exclude), timeout=timeout,
             run_new_containers=run_new_containers, build=build, parallelism=parallelism,
-            on_event=on_event))
+            stop_timeout=stop_timeout, on_event=on_event))
         self._catch_up()
         return Report("start", [ServiceOutcome.from_core(r) for r in result.services],
                       result.cancelled or self._cancelled, time.monotonic() - began)
 
-    def stop(self, *, exclude: Sequence[str] = (), timeout: float = 50.0, remove: bool = False,
-             on_event: Optional[EventCallback] = None) -> Report:
+    def stop(self, *, exclude: Sequence[str] = (), timeout: float = DEFAULTS["stop"]["timeout"],
+             remove: bool = False, on_event: Optional[EventCallback] = None) -> Report:
         """Stops the services, dependants first; ``remove`` also removes the
         containers, the network and (when nothing is excluded) the saved
         context. Stopping needs no context: an unreadable file is moved
@@ -368,7 +378,8 @@ class Session:
         except ContextFileError:
             return None  # a link or not a file: discard() refuses it
 
-    def reload(self, service: str, *, timeout: float = 300.0, remove: bool = False,
+    def reload(self, service: str, *, timeout: float = DEFAULTS["reload"]["timeout"],
+               remove: bool = False, stop_timeout: float = DEFAULTS["reload"]["stop_timeout"],
                on_event: Optional[EventCallback] = None) -> Report:
         """Rebuilds ``service``'s image and recreates it, restarting its
         dependants; its dependencies keep running."""
@@ -385,7 +396,7 @@ class Session:
         client = self.client()
         group = self._build(saving=True)
         result = self._run(group, lambda g: g.reload(client, service, timeout=timeout, remove=remove,
-                                                     on_event=on_event))
+                                                     stop_timeout=stop_timeout, on_event=on_event))
         self._catch_up()
         return Report("reload", [ServiceOutcome.from_core(r) for r in result.services],
                       result.cancelled, time.monotonic() - began)
@@ -398,7 +409,7 @@ class Session:
         return self._build().status(client)
 
     def logs(self, callback: Callable[[str, int, str], object], *, services: Sequence[str] = (),
-             follow: bool = False, tail: int = -1) -> bool:
+             follow: bool = False, tail: int = DEFAULTS["logs"]["tail"]) -> bool:
         """Streams log lines to ``callback(service, stream, line)`` (stream 1
         is stdout, 2 stderr; a true return stops). Returns True if cancelled."""
         for name in services:
