@@ -1,6 +1,6 @@
 """Type stubs of drillmaster._core, the pybind11 module over the C API."""
 
-from typing import Callable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 HEADER_VERSION: str
 OK: int
