@@ -30,6 +30,7 @@ import os
 import re
 import shlex
 import signal
+import textwrap
 from typing import (
     Any,
     Callable,
@@ -466,7 +467,8 @@ FIELDS: tuple[Field, ...] = _collect(Attributes)
 
 def documentation() -> str:
     """The attributes, one paragraph each, for ``Service.__doc__``."""
-    return "\n\n".join(f"    {f.describe()}" for f in FIELDS)
+    return "\n\n".join(textwrap.fill(f.describe(), 76, initial_indent="    ",
+                                     subsequent_indent="        ") for f in FIELDS)
 
 
 # ---- text the C library gets ----------------------------------------------------------------
