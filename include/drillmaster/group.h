@@ -120,6 +120,17 @@ DM_EXTERN(dm_service *) dm_group_find_service(const dm_group *group, const char 
 DM_EXTERN(int) dm_group_validate(dm_group *group, const char *const *exclude,
                                  size_t exclude_count);
 
+/* dm_group_validate() for a stop, whose excluded services keep running
+ * instead of being left out: the definitions and the graph are checked the
+ * same way, but only excluded names that are not defined are wrong. Keeping
+ * a dependency running while its dependants stop is allowed (stop every
+ * service but the database). dm_group_stop() checks exactly this; a front
+ * end calls it to refuse bad arguments before it does anything else.
+ * Returns DM_EINVALID with every problem in the message, one per line.
+ * Since 0.2. */
+DM_EXTERN(int) dm_group_validate_stop(dm_group *group, const char *const *exclude,
+                                      size_t exclude_count);
+
 /* ---- progress events ---- */
 
 typedef enum dm_phase {

@@ -3,7 +3,6 @@
 // validates, and hands over to src/orchestrator.
 #include <mutex>
 #include <string>
-#include <unordered_set>
 
 #include "capi/boundary.h"
 #include "capi/group_lifetime.h"
@@ -35,20 +34,6 @@ orch::EventSink event_sink(dm_event_fn fn, void* user_data) {
     event.timestamp = e.timestamp;
     fn(&event, user_data);
   };
-}
-
-// Validation for stop: the definitions, and every excluded name must be
-// defined. Not the start rule "a service that is started may not need an
-// excluded one": `stop --exclude db` (stop the others, keep the database) is
-// what users do. Unknown names passed alone give exactly the "cannot exclude"
-// problems, since the "needs" rule only concerns defined services.
-void check_stop_exclusions(const dm::model::GroupDef& def, const std::vector<std::string>& exclude) {
-  std::unordered_set<std::string> defined;
-  for (const auto& s : def.services) defined.insert(s.name);
-  std::vector<std::string> unknown;
-  for (const auto& name : exclude)
-    if (!defined.count(name)) unknown.push_back(name);
-  dm::model::check(def, unknown);
 }
 
 // Runs one operation on the group: one at a time, with the cancel flag reset.
@@ -127,7 +112,7 @@ int dm_group_stop(dm_result** out, dm_group* group, dm_client* client, const dm_
       options.remove = opts->remove != 0;
       options.on_event = event_sink(opts->on_event, opts->event_user_data);
       dm::model::GroupDef def = group->snapshot();
-      check_stop_exclusions(def, options.exclude);
+      dm::model::check_stop(def, options.exclude);
       return finish(out, orch::stop(*client->engine, def, options, group->cancel));
     });
   });

@@ -245,10 +245,12 @@ class Session:
         self._raise_problems(problems, lambda group: group.validate(exclude))
 
     def check_stop(self, exclude: Iterable[str] = ()) -> None:
-        """check() for stop: only unknown excluded names are wrong, since
-        keeping a service others need running while they stop
-        (``stop --exclude db``) is what users do."""
-        self.check([name for name in exclude if name not in self.names], images=False)
+        """check() for stop, with the library's rule for what stop may
+        exclude (dm_group_validate_stop: a name must be defined; keeping a
+        service others need running while they stop, ``stop --exclude db``,
+        is what users do)."""
+        exclude = list(exclude)
+        self._raise_problems([], lambda group: group.validate_stop(exclude))
 
     def _missing_images(self, exclude: List[str]) -> List[str]:
         return [f"service '{d.name}' (class {d.cls.__name__}): no image; "

@@ -91,6 +91,12 @@ struct Group {
 		check(dm_group_validate(get(), c.empty() ? nullptr : c.data(), c.size()));
 	}
 
+	void validate_stop(const std::optional<std::vector<std::string>> &exclude) {
+		auto names = to_strings(exclude);
+		auto c = c_strings(names);
+		check(dm_group_validate_stop(get(), c.empty() ? nullptr : c.data(), c.size()));
+	}
+
 	Result start(const Client &client, const std::optional<std::vector<std::string>> &exclude,
 	             double timeout, bool run_new_containers, bool build, unsigned parallelism,
 	             py::object on_event) {
@@ -228,6 +234,9 @@ void bind_group(py::module_ &m) {
 	    .def("find_service", &Group::find_service, py::arg("name"))
 	    .def("validate", &Group::validate, py::arg("exclude") = py::none(),
 	         "Checks every definition and the graph; raises InvalidArgument listing every problem.")
+	    .def("validate_stop", &Group::validate_stop, py::arg("exclude") = py::none(),
+	         "validate() for a stop: excluded services keep running, so only unknown "
+	         "excluded names are wrong.")
 	    .def("start", &Group::start, py::arg("client"), py::kw_only(),
 	         py::arg("exclude") = py::none(), py::arg("timeout") = 300.0,
 	         py::arg("run_new_containers") = false, py::arg("build") = false,
