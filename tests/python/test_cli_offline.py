@@ -49,8 +49,12 @@ def test_command_help_lists_the_options(offline_spec):
                    "--run-new-containers", "--build", "-v, --verbose", "-q, --quiet"):
         assert option in out
     assert "[default: 300" in out
+    # One grace period, the library's (Docker's and Compose's 10 s; it was 50).
+    assert "--stop-timeout SECONDS" in out and "[default: 10.0]" in out
     out = " ".join(offline_spec.run("stop", "--help").stdout.split())
-    assert "--remove" in out and "[default: 50" in out
+    assert "--remove" in out and "[default: 10.0]" in out and "grace period" in out
+    out = " ".join(offline_spec.run("reload", "--help").stdout.split())
+    assert "--stop-timeout SECONDS" in out and "[default: 10.0]" in out
     assert "--json" in offline_spec.run("ps", "--help").stdout
     assert "--follow" in offline_spec.run("logs", "--help").stdout
 

@@ -29,7 +29,7 @@ from . import _exit, _signals
 from ._errors import EngineUnreachable, Error, InvalidArgument
 from ._group import settings
 from ._progress import Progress, print_summary
-from ._session import Session
+from ._session import DEFAULTS, Session
 
 if TYPE_CHECKING:
     from ._types import Report, ServiceStatus
@@ -266,15 +266,20 @@ def cli(ctx: click.Context) -> None:
 @cli.command()
 @_exclude_option
 @_network_option
-@click.option("--timeout", type=float, default=300, show_default=True, metavar="SECONDS",
-              help="Seconds a service may take to become ready.")
+@click.option("--timeout", type=float, default=DEFAULTS["start"]["timeout"], show_default=True,
+              metavar="SECONDS", help="Seconds a service may take to become ready.")
+@click.option("--stop-timeout", type=float, default=DEFAULTS["start"]["stop_timeout"],
+              show_default=True, metavar="SECONDS",
+              help="Seconds an outdated container may take to stop before it is killed, when it "
+                   "is replaced.")
 @click.option("--run-new-containers", is_flag=True,
               help="Create new containers instead of reusing existing ones.")
 @click.option("--build", is_flag=True, help="Rebuild the images of services with build_from.")
 @_verbosity_options
 @click.pass_obj
 def start(spec: _Spec, exclude: tuple[str, ...], network_name: str | None, timeout: float,
-          run_new_containers: bool, build: bool, verbose: bool, quiet: bool) -> None:
+          stop_timeout: float, run_new_containers: bool, build: bool, verbose: bool,
+          quiet: bool) -> None:
     """Start the services, each once its dependencies are running."""
     session = spec.session(network_name)
     session.check(exclude)
@@ -283,7 +288,7 @@ def start(spec: _Spec, exclude: tuple[str, ...], network_name: str | None, timeo
     report, cancelled_by = _operate(
         session, names, verbose, quiet, lambda progress: session.start(
             exclude=exclude, timeout=timeout, run_new_containers=run_new_containers,
-            build=build, on_event=progress))
+            build=build, stop_timeout=stop_timeout, on_event=progress))
     _finish(report, cancelled_by, "on_start_services", settings.on_start, report.succeeded)
 
 
@@ -291,8 +296,10 @@ def start(spec: _Spec, exclude: tuple[str, ...], network_name: str | None, timeo
 @_exclude_option
 @_network_option
 @click.option("--remove", is_flag=True, help="Also remove the containers and the network.")
-@click.option("--timeout", type=float, default=50, show_default=True, metavar="SECONDS",
-              help="Seconds a container may take to stop before it is killed.")
+@click.option("--timeout", type=float, default=DEFAULTS["stop"]["timeout"], show_default=True,
+              metavar="SECONDS",
+              help="Seconds each container may take to stop before it is killed (its grace "
+                   "period; whole seconds, a fraction is rounded up).")
 @_verbosity_options
 @click.pass_obj
 def stop(spec: _Spec, exclude: tuple[str, ...], network_name: str | None, remove: bool,
@@ -310,13 +317,16 @@ def stop(spec: _Spec, exclude: tuple[str, ...], network_name: str | None, remove
 @cli.command()
 @click.argument("service", type=_ServiceName())
 @click.option("--remove", is_flag=True, help="Remove the old containers.")
-@click.option("--timeout", type=float, default=300, show_default=True, metavar="SECONDS",
-              help="Seconds a service may take to become ready.")
+@click.option("--timeout", type=float, default=DEFAULTS["reload"]["timeout"], show_default=True,
+              metavar="SECONDS", help="Seconds a service may take to become ready.")
+@click.option("--stop-timeout", type=float, default=DEFAULTS["reload"]["stop_timeout"],
+              show_default=True, metavar="SECONDS",
+              help="Seconds each container it stops may take to stop before it is killed.")
 @_network_option
 @_verbosity_options
 @click.pass_obj
-def reload(spec: _Spec, service: str, remove: bool, timeout: float, network_name: str | None,
-           verbose: bool, quiet: bool) -> None:
+def reload(spec: _Spec, service: str, remove: bool, timeout: float, stop_timeout: float,
+           network_name: str | None, verbose: bool, quiet: bool) -> None:
     """Rebuild SERVICE and restart it and its dependants."""
     session = spec.session(network_name)
     session.check()
@@ -324,7 +334,8 @@ def reload(spec: _Spec, service: str, remove: bool, timeout: float, network_name
     names = [service, *session.dependants(service)]
     report, cancelled_by = _operate(
         session, names, verbose, quiet, lambda progress: session.reload(
-            service, timeout=timeout, remove=remove, on_event=progress))
+            service, timeout=timeout, remove=remove, stop_timeout=stop_timeout,
+            on_event=progress))
     _finish(report, cancelled_by, "on_reload_service", settings.on_reload, service)
 
 
@@ -370,7 +381,7 @@ _PREFIX_COLORS = ["cyan", "magenta", "blue", "green", "yellow", "bright_cyan", "
 @cli.command()
 @click.argument("services", nargs=-1, metavar="[SERVICE]...", type=_ServiceName())
 @click.option("-f", "--follow", is_flag=True, help="Keep printing new lines until Ctrl-C.")
-@click.option("--tail", type=int, default=-1, metavar="N",
+@click.option("--tail", type=int, default=DEFAULTS["logs"]["tail"], metavar="N",
               help="Only the last N lines of each service (default: all).")
 @click.pass_obj
 def logs(spec: _Spec, services: tuple[str, ...], follow: bool, tail: int) -> None:

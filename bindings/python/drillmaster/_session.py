@@ -44,6 +44,10 @@ __all__ = ["Session"]
 EventCallback = Callable[[Event], None]
 T = TypeVar("T")
 
+#: The library's defaults of each operation's options (dm_*_options_init),
+#: e.g. ``DEFAULTS["stop"]["timeout"]``, the grace period: written once, in C.
+DEFAULTS = _core.defaults()
+
 
 
 def _user_traceback(exc: BaseException) -> str:
@@ -308,8 +312,10 @@ class Session:
 
     # ---- operations ----
 
-    def start(self, *, exclude: Sequence[str] = (), timeout: float = 300.0,
-              run_new_containers: bool = False, build: bool = False, parallelism: int = 0,
+    def start(self, *, exclude: Sequence[str] = (), timeout: float = DEFAULTS["start"]["timeout"],
+              run_new_containers: bool = False, build: bool = False,
+              parallelism: int = DEFAULTS["start"]["parallelism"],
+              stop_timeout: float = DEFAULTS["start"]["stop_timeout"],
               on_event: Optional[EventCallback] = None) -> Report:
         """Starts every service not excluded, dependencies first; see the
         module's docstring for how context placeholders are filled."""
@@ -321,13 +327,13 @@ class Session:
         result = self._run(group, lambda g: g.start(
             client, exclude=list(exclude), timeout=timeout,
             run_new_containers=run_new_containers, build=build, parallelism=parallelism,
-            on_event=on_event))
+            stop_timeout=stop_timeout, on_event=on_event))
         self._catch_up()
         return Report("start", [ServiceOutcome.from_core(r) for r in result.services],
                       result.cancelled or self._cancelled, time.monotonic() - began)
 
-    def stop(self, *, exclude: Sequence[str] = (), timeout: float = 50.0, remove: bool = False,
-             on_event: Optional[EventCallback] = None) -> Report:
+    def stop(self, *, exclude: Sequence[str] = (), timeout: float = DEFAULTS["stop"]["timeout"],
+             remove: bool = False, on_event: Optional[EventCallback] = None) -> Report:
         """Stops the services, dependants first; ``remove`` also removes the
         containers, the network and (when nothing is excluded) the saved
         context. Stopping needs no context: an unreadable file is moved
@@ -359,7 +365,8 @@ class Session:
         except ContextFileError:
             return None  # a link or not a file: discard() refuses it
 
-    def reload(self, service: str, *, timeout: float = 300.0, remove: bool = False,
+    def reload(self, service: str, *, timeout: float = DEFAULTS["reload"]["timeout"],
+               remove: bool = False, stop_timeout: float = DEFAULTS["reload"]["stop_timeout"],
                on_event: Optional[EventCallback] = None) -> Report:
         """Rebuilds ``service``'s image and recreates it, restarting its
         dependants; its dependencies keep running."""
@@ -376,7 +383,7 @@ class Session:
         client = self.client()
         group = self._build(saving=True)
         result = self._run(group, lambda g: g.reload(client, service, timeout=timeout, remove=remove,
-                                                     on_event=on_event))
+                                                     stop_timeout=stop_timeout, on_event=on_event))
         self._catch_up()
         return Report("reload", [ServiceOutcome.from_core(r) for r in result.services],
                       result.cancelled, time.monotonic() - began)
@@ -389,7 +396,7 @@ class Session:
         return self._build().status(client)
 
     def logs(self, callback: Callable[[str, int, str], object], *, services: Sequence[str] = (),
-             follow: bool = False, tail: int = -1) -> bool:
+             follow: bool = False, tail: int = DEFAULTS["logs"]["tail"]) -> bool:
         """Streams log lines to ``callback(service, stream, line)`` (stream 1
         is stdout, 2 stderr; a true return stops). Returns True if cancelled."""
         for name in services:
