@@ -35,7 +35,8 @@ from . import _context_file, _core
 from ._context import Context
 from ._errors import ContextFileError, HookFailed, InvalidArgument, NotReady, ServiceLoadError
 from ._group import default_group_name, settings
-from ._service import Definition, Service, check_text, definition, services
+from ._fields import FIELDS, check_text
+from ._service import Definition, Service, definition, services
 from ._types import Event, Report, ServiceOutcome, ServiceStatus
 
 __all__ = ["Session"]
@@ -131,42 +132,24 @@ class Session:
             group.network_name = self.network_name
         for d in self.definitions:
             s = group.add_service(d.name, self._image(d))
-            for dep in d.dependencies:
-                s.add_dependency(dep)
-            for container_port, host_port in d.ports:
-                s.add_port(container_port, host_port)
-            for key, value in d.env.items():
-                s.set_env(key, value)
-            for spec in d.volumes:
-                s.add_volume(spec)
-            for host, container, mode in d.binds:
-                s.add_bind(host, container, mode)
-            if d.always_start_new:
-                s.set_always_start_new(True)
-            s.set_stop_signal(d.stop_signal)
-            if d.build_from is not None:
-                s.set_build(d.build_from, d.dockerfile)
-            if d.entrypoint is not None:
-                s.set_entrypoint(d.entrypoint)
-            if d.cmd is not None:
-                s.set_cmd(d.cmd)
-            if d.user is not None:
-                s.set_user(d.user)
-            if d.timeout is not None:
-                s.set_timeout(d.timeout)
-            if any(Context.has_placeholders(v) for v in d.env.values()):
-                s.set_prepare(self._with_context(self._fill_env(d), saving))
-            instance = self.instances.get(d.name)
-            if instance is None or type(instance) is not d.cls:
-                continue  # a duplicate name: check() reports it
-            for hook, method in d.hooks.items():
-                if hook == "ping":
-                    s.set_ping(self._with_context(self._ping_hook(instance, method), saving))
-                elif hook == "pre_start":
-                    s.set_pre_start(self._with_context(self._hook(instance, method), saving))
-                else:
-                    s.set_post_start_init(self._with_context(self._hook(instance, method), saving))
+            for f in FIELDS:
+                f.apply(s, d.values)
+            self._set_hooks(s, d, saving)
         return group
+
+    def _set_hooks(self, s: _core.Service, d: Definition, saving: bool) -> None:
+        """The service's hooks: the prepare hook that fills its env from the
+        Context, and the class's own, each run inside :meth:`_with_context`."""
+        if any(Context.has_placeholders(v) for v in d.env.values()):
+            s.set_prepare(self._with_context(self._fill_env(d), saving))
+        instance = self.instances.get(d.name)
+        if instance is None or type(instance) is not d.cls:
+            return  # a duplicate name: check() reports it
+        setters = {"ping": s.set_ping, "pre_start": s.set_pre_start,
+                   "post_start_init": s.set_post_start_init}
+        for hook, method in d.hooks.items():
+            call = self._ping_hook(instance, method) if hook == "ping" else self._hook(instance, method)
+            setters[hook](self._with_context(call, saving))
 
     def _with_context(self, fn: Callable[["_core.HookInfo"], T], saving: bool
                       ) -> Callable[["_core.HookInfo"], T]:
@@ -257,35 +240,39 @@ class Session:
                 for key, value in d.env.items() for k in Context.placeholders(value)
                 if k in Context and "\0" in str(Context[k])]
 
-    def check(self, exclude: Iterable[str] = (), *, images: bool = True,
-              stopping: bool = False) -> None:
+    def check(self, exclude: Iterable[str] = (), *, images: bool = True) -> None:
         """Raises ServiceLoadError listing every problem of the definitions
         and the graph (the C library's messages), before anything starts.
-        ``images``: also require an image for every service not excluded.
-        ``stopping``: the library's rule for stop's exclusions."""
+        ``images``: also require an image for every service not excluded."""
         exclude = list(exclude)
-        problems: List[str] = []
-        if images:
-            for d in self.definitions:
-                if d.name not in exclude and not d.image and d.build_from is None:
-                    problems.append(f"service '{d.name}' (class {d.cls.__name__}): no image; "
-                                    f"set image = \"...\" or build_from = \"<directory>\"")
+        problems = self._missing_images(exclude) if images else []
+        self._raise_problems(problems, lambda group: group.validate(exclude))
+
+    def check_stop(self, exclude: Iterable[str] = ()) -> None:
+        """check() for stop, with the library's rule for what stop may
+        exclude (dm_group_validate_stop: a name must be defined; keeping a
+        service others need running while they stop, ``stop --exclude db``,
+        is what users do)."""
+        exclude = list(exclude)
+        self._raise_problems([], lambda group: group.validate_stop(exclude))
+
+    def _missing_images(self, exclude: List[str]) -> List[str]:
+        return [f"service '{d.name}' (class {d.cls.__name__}): no image; "
+                f"set image = \"...\" or build_from = \"<directory>\""
+                for d in self.definitions
+                if d.name not in exclude and not d.image and d.build_from is None]
+
+    def _raise_problems(self, problems: List[str], validate: Callable[[_core.Group], None]) -> None:
+        """Raises ServiceLoadError with ``problems`` and those the library's
+        ``validate`` finds in the group, if there are any."""
         if not self.definitions:
             problems.append("no services are defined: subclass drillmaster.Service")
         try:
-            group = self._build()
-            (group.validate_stop if stopping else group.validate)(exclude)
+            validate(self._build())
         except InvalidArgument as exc:
             problems.extend(line for line in str(exc).splitlines() if line.strip())
         if problems:
             raise ServiceLoadError("\n".join(problems))
-
-    def check_stop(self, exclude: Iterable[str] = ()) -> None:
-        """check() for stop: only unknown excluded names are wrong, since
-        keeping a service others need running while they stop
-        (``stop --exclude db``) is what users do (the rule is the library's:
-        dm_group_validate_stop)."""
-        self.check(exclude, images=False, stopping=True)
 
     def check_context(self) -> Optional[Dict[str, object]]:
         """The values saved in the context file (None without one); raises
