@@ -6,12 +6,6 @@ namespace dm::engine {
 
 namespace {
 
-// How Docker's compiler classifies a pattern. Only Suffix changes the
-// meaning: "**" followed by plain characters is matched there as "the path
-// ends with them", so "**.log" matches a/b.log although "**" elsewhere
-// stands for whole directories.
-enum class Shape { Exact, Prefix, Suffix, Expression };
-
 [[noreturn]] void malformed(const std::string& reason) { throw GlobSyntaxError(reason); }
 
 [[noreturn]] void unclosed() { malformed("a '[' opens a character class that is never closed"); }
@@ -43,35 +37,55 @@ struct Glob::Scanner {
   }
 };
 
+// How Docker's compiler classifies a pattern. Only Suffix changes the
+// meaning: "**" followed by plain characters is matched there as "the path
+// ends with them", so "**.log" matches a/b.log although "**" elsewhere
+// stands for whole directories.
+enum class Glob::Shape { Exact, Prefix, Suffix, Expression };
+
 Glob::Glob(std::u32string_view pattern) {
   Scanner scan{pattern};
   Shape shape = Shape::Exact;
   for (size_t i = 0; !scan.done(); ++i) {
     char32_t c = scan.next();
-    if (c == '*' && scan.next_is('*')) {
-      scan.next();
-      if (scan.next_is('/')) scan.next();  // "**/" is "**"
-      bool at_end = scan.done();
-      tokens_.emplace_back(at_end ? Kind::Anything : Kind::Directories);
-      shape = at_end && shape == Shape::Exact ? Shape::Prefix : Shape::Expression;
-      if (i == 0) shape = Shape::Suffix;
-    } else if (c == '*' || c == '?') {
-      tokens_.emplace_back(c == '*' ? Kind::AnyRun : Kind::AnyOne);
-      shape = Shape::Expression;
-    } else if (c == '[') {
-      tokens_.push_back(parse_class(scan));
-      shape = Shape::Expression;
-    } else if (c == '\\') {
-      if (scan.done()) malformed("it ends in a '\\' that escapes nothing");
-      tokens_.emplace_back(Kind::Character, scan.next());
-      shape = Shape::Expression;
-    } else {
-      tokens_.emplace_back(Kind::Character, c);
-      if (c == ']') shape = Shape::Expression;
-    }
+    if (c == '*' && scan.next_is('*'))
+      shape = add_double_star(scan, i == 0, shape);
+    else
+      shape = add_token(c, scan, shape);
   }
   if (shape == Shape::Suffix && pattern.size() > 2 && pattern[2] != '/')
     tokens_.front().kind = Kind::Anything;
+}
+
+// After "*", the second '*' is next.
+Glob::Shape Glob::add_double_star(Scanner& scan, bool first, Shape shape) {
+  scan.next();
+  if (scan.next_is('/')) scan.next();  // "**/" is "**"
+  bool at_end = scan.done();
+  tokens_.emplace_back(at_end ? Kind::Anything : Kind::Directories);
+  if (first) return Shape::Suffix;
+  return at_end && shape == Shape::Exact ? Shape::Prefix : Shape::Expression;
+}
+
+Glob::Shape Glob::add_token(char32_t c, Scanner& scan, Shape shape) {
+  switch (c) {
+    case '*':
+      tokens_.emplace_back(Kind::AnyRun);
+      return Shape::Expression;
+    case '?':
+      tokens_.emplace_back(Kind::AnyOne);
+      return Shape::Expression;
+    case '[':
+      tokens_.push_back(parse_class(scan));
+      return Shape::Expression;
+    case '\\':
+      if (scan.done()) malformed("it ends in a '\\' that escapes nothing");
+      tokens_.emplace_back(Kind::Character, scan.next());
+      return Shape::Expression;
+    default:
+      tokens_.emplace_back(Kind::Character, c);
+      return c == ']' ? Shape::Expression : shape;
+  }
 }
 
 Glob::Token Glob::parse_class(Scanner& scan) const {
@@ -95,8 +109,11 @@ Glob::Token Glob::parse_class(Scanner& scan) const {
   return token;
 }
 
-bool Glob::in_class(const Token& token, char32_t c) const {
-  bool member = false;
+// Whether a token that takes one character takes `c`.
+bool Glob::takes(const Token& token, char32_t c) const {
+  if (token.kind == Kind::Character) return c == token.c;
+  if (token.kind == Kind::AnyOne) return c != '/';
+  bool member = false;  // Kind::Class
   for (const auto& [first, last] : token.ranges) member = member || (c >= first && c <= last);
   return member != token.negated;
 }
@@ -106,30 +123,23 @@ bool Glob::in_class(const Token& token, char32_t c) const {
 void Glob::step(const Token& token, std::u32string_view path, const std::vector<char>& from,
                 std::vector<char>& to) const {
   size_t n = path.size();
-  bool seen = false;  // from[k] for some k <= j (Anything, Directories)
+  bool seen = false;  // from[k] for some k <= j
   for (size_t j = 0; j <= n; ++j) {
-    char32_t previous = j > 0 ? path[j - 1] : 0;
-    bool one = j > 0 && from[j - 1];  // one character taken: path[j - 1]
+    bool before = seen;  // from[k] for some k < j
+    seen = seen || from[j];
+    bool after_slash = j > 0 && path[j - 1] == '/';
     switch (token.kind) {
-      case Kind::Character:
-        to[j] = one && previous == token.c;
-        break;
-      case Kind::AnyOne:
-        to[j] = one && previous != '/';
-        break;
-      case Kind::Class:
-        to[j] = one && in_class(token, previous);
-        break;
-      case Kind::AnyRun:
-        to[j] = from[j] || (j > 0 && to[j - 1] && previous != '/');
+      case Kind::AnyRun:  // characters but '/'
+        to[j] = from[j] || (j > 0 && to[j - 1] && !after_slash);
         break;
       case Kind::Anything:
-        seen = seen || from[j];
         to[j] = seen;
         break;
       case Kind::Directories:  // nothing, or anything up to and including a '/'
-        to[j] = from[j] || (previous == '/' && seen);
-        seen = seen || from[j];
+        to[j] = from[j] || (after_slash && before);
+        break;
+      default:  // one character
+        to[j] = j > 0 && from[j - 1] && takes(token, path[j - 1]);
         break;
     }
   }

@@ -71,9 +71,13 @@ class Glob {
     std::vector<std::pair<char32_t, char32_t>> ranges;  // inclusive
   };
   struct Scanner;
+  enum class Shape;
 
+  Shape add_double_star(Scanner& scan, bool first, Shape shape);
+  Shape add_token(char32_t c, Scanner& scan, Shape shape);
   Token parse_class(Scanner& scan) const;
-  bool in_class(const Token& token, char32_t c) const;
+
+  bool takes(const Token& token, char32_t c) const;
   void step(const Token& token, std::u32string_view path, const std::vector<char>& from,
             std::vector<char>& to) const;
 
