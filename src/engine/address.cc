@@ -67,8 +67,8 @@ void refuse_extras(const std::string& text, CURLU* url) {
   if (!part(url, CURLUPART_USER).empty() || !part(url, CURLUPART_PASSWORD).empty())
     invalid(text, "it holds a user name or password, which an engine address cannot carry");
   if (!part(url, CURLUPART_ZONEID).empty())
-    invalid(text, "IPv6 zone ids ('%25" + excerpt(part(url, CURLUPART_ZONEID)) +
-                      "') are not supported");
+    invalid(text,
+            "IPv6 zone ids ('%25" + excerpt(part(url, CURLUPART_ZONEID)) + "') are not supported");
   std::string path = part(url, CURLUPART_PATH);
   if (!path.empty() && path != "/")  // "tcp://h:1/" is common
     invalid(text, "it has a path ('" + excerpt(path) + "'): an engine address ends after the port");
@@ -86,7 +86,8 @@ Address parse_tcp(const std::string& text, const std::string& url_text, int defa
 
   Url url(curl_url());
   if (!url) throw Error(DM_ENOMEM, "cannot create a libcurl URL handle");
-  CURLUcode code = curl_url_set(url.get(), CURLUPART_URL, url_text.c_str(), CURLU_NON_SUPPORT_SCHEME);
+  CURLUcode code =
+      curl_url_set(url.get(), CURLUPART_URL, url_text.c_str(), CURLU_NON_SUPPORT_SCHEME);
   if (code != CURLUE_OK) invalid(text, refusal(code));
   refuse_extras(text, url.get());
 

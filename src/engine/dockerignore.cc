@@ -16,15 +16,17 @@ namespace {
 // Go's unicode.IsSpace, which strings.TrimSpace uses.
 bool is_space(char32_t c) {
   if (c <= 0xFF) return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x85 || c == 0xA0;
-  return c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
-         c == 0x202F || c == 0x205F || c == 0x3000;
+  return c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+         c == 0x205F || c == 0x3000;
 }
 
 // Where the character that ends at text[end] starts, if it is valid UTF-8
 // (else where its last byte is, which then decodes as no character).
 size_t last_character(const std::string& text, size_t begin, size_t end) {
   size_t start = end - 1;
-  auto continuation = [&](size_t k) { return (static_cast<unsigned char>(text[k]) & 0xC0) == 0x80; };
+  auto continuation = [&](size_t k) {
+    return (static_cast<unsigned char>(text[k]) & 0xC0) == 0x80;
+  };
   while (start > begin && end - start < 4 && continuation(start)) --start;
   return utf8_sequence(text, start) == end - start ? start : end - 1;
 }
@@ -57,7 +59,7 @@ std::string clean(const std::string& path) {
 // '!' kept, or "" for none.
 std::string read_line(std::string line, bool first) {
   if (first && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // a byte order mark
-  if (!line.empty() && line[0] == '#') return "";  // only in the first column
+  if (!line.empty() && line[0] == '#') return "";                     // only in the first column
   line = trim(line);
   if (line.empty()) return "";
   bool negate = line[0] == '!';

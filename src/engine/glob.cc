@@ -26,7 +26,8 @@ struct Glob::Scanner {
     if (done()) unclosed();
     char32_t c = next();
     if (c == '-' || c == ']')
-      malformed("write '\\-' or '\\]' for a '-' or ']' inside [...] that is not a range or the end");
+      malformed(
+          "write '\\-' or '\\]' for a '-' or ']' inside [...] that is not a range or the end");
     if (c == '\\') {
       if (done()) unclosed();
       c = next();

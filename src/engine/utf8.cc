@@ -41,8 +41,7 @@ size_t utf8_sequence(std::string_view text, size_t i, char32_t* code) {
     if ((byte(i + k) & 0xC0) != 0x80) return 0;
     value = (value << 6) | (byte(i + k) & 0x3F);
   }
-  if (value < lead->smallest || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF))
-    return 0;
+  if (value < lead->smallest || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) return 0;
   if (code) *code = value;
   return lead->length;
 }

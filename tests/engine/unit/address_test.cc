@@ -23,8 +23,8 @@ const Accepted kAccepted[] = {
     {"unix:///var/run/docker.sock", false, Address::Kind::Unix, "/var/run/docker.sock", 0,
      "unix:///var/run/docker.sock"},
     {"unix:///s", true, Address::Kind::Unix, "/s", 0, "unix:///s"},
-    {"unix:///run/user/1000/docker.sock", false, Address::Kind::Unix,
-     "/run/user/1000/docker.sock", 0, "unix:///run/user/1000/docker.sock"},
+    {"unix:///run/user/1000/docker.sock", false, Address::Kind::Unix, "/run/user/1000/docker.sock",
+     0, "unix:///run/user/1000/docker.sock"},
     {"tcp://10.0.0.5:2375", false, Address::Kind::Tcp, "10.0.0.5", 2375, "tcp://10.0.0.5:2375"},
     {"tcp://docker.example", false, Address::Kind::Tcp, "docker.example", 2375,
      "tcp://docker.example:2375"},
@@ -99,10 +99,12 @@ const Refused kRefused[] = {
     {"tcp://h:1/v1.41", "it has a path ('/v1.41'): an engine address ends after the port"},
     {"tcp://h//", "it has a path ('//'): an engine address ends after the port"},
     {"h:1/x", "it has a path ('/x'): an engine address ends after the port"},
-    {"tcp://h:1?tls=1", "it has a query or fragment ('?' or '#'): an engine address ends after "
-                        "the port"},
-    {"tcp://h:1#x", "it has a query or fragment ('?' or '#'): an engine address ends after the "
-                    "port"},
+    {"tcp://h:1?tls=1",
+     "it has a query or fragment ('?' or '#'): an engine address ends after "
+     "the port"},
+    {"tcp://h:1#x",
+     "it has a query or fragment ('?' or '#'): an engine address ends after the "
+     "port"},
 };
 
 TEST(ParseAddress, RefusesEachOtherFormSayingWhy) {
@@ -113,17 +115,17 @@ TEST(ParseAddress, RefusesEachOtherFormSayingWhy) {
       ADD_FAILURE() << "accepted";
     } catch (const Error& e) {
       EXPECT_EQ(e.status(), DM_EINVALID);
-      EXPECT_EQ(std::string(e.what()),
-                std::string("DOCKER_HOST '") + row.text + "' is not a valid engine address: " +
-                    row.reason + "; use unix:///path/to/docker.sock or tcp://host:port");
+      EXPECT_EQ(std::string(e.what()), std::string("DOCKER_HOST '") + row.text +
+                                           "' is not a valid engine address: " + row.reason +
+                                           "; use unix:///path/to/docker.sock or tcp://host:port");
     }
   }
 }
 
 TEST(ParseAddress, RefusesEverythingElseNamingTheValue) {
   for (const char* bad : {"http://x", "unix://", "unix://relative", "tcp://", "tcp://:x",
-                          "tcp://:2375", "tcp://h:99999", "tcp://h:0", "tcp://h:12ab", "foo",
-                          "", "host:", "ssh://me@host", "tcp://a b:1", "tcp://h:1:2"}) {
+                          "tcp://:2375", "tcp://h:99999", "tcp://h:0", "tcp://h:12ab", "foo", "",
+                          "host:", "ssh://me@host", "tcp://a b:1", "tcp://h:1:2"}) {
     try {
       parse_address(bad, false);
       ADD_FAILURE() << "accepted '" << bad << "'";

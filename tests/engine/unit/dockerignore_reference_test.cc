@@ -60,6 +60,8 @@ void check(const std::vector<Case>& cases) {
 }
 
 // patternmatcher_test.go, TestMatches: one pattern, one path.
+const std::string kWheel = "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl";
+
 TEST(DockerIgnoreReference, PatternMatcherMatchesTable) {
   check({
       {{"**"}, "file", X},
@@ -127,9 +129,8 @@ TEST(DockerIgnoreReference, PatternMatcherMatchesTable) {
       {{"a(b)c/def"}, "a(b)c/def", X},
       {{"a(b)c/def"}, "a(b)c/xyz", K},
       {{"a.|)$(}+{bc"}, "a.|)$(}+{bc", X},
-      {{"dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl"},
-       "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl", X},
-      {{"dist/*.whl"}, "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl", X},
+      {{kWheel}, kWheel, X},
+      {{"dist/*.whl"}, kWheel, X},
       {{R"(a\*b)"}, "a*b", X},
   });
 }
@@ -138,12 +139,11 @@ TEST(DockerIgnoreReference, PatternMatcherMatchesTable) {
 // tests around it (wildcards, exclusions before and after, folders, ".",
 // "!" alone, no patterns, a malformed one, the cleaned pattern list).
 TEST(DockerIgnoreReference, PatternMatcherSeveralPatterns) {
-  const std::string whl = "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl";
   check({
       {{"**", "!util/docker/web"}, "util/docker/web/foo", K},
       {{"**", "!util/docker/web", "util/docker/web/foo"}, "util/docker/web/foo", X},
-      {{"**", "!" + whl}, whl, K},
-      {{"**", "!dist/*.whl"}, whl, K},
+      {{"**", "!" + kWheel}, kWheel, K},
+      {{"**", "!dist/*.whl"}, kWheel, K},
       {{"*"}, "fileutils.go", X},
       {{"*.go"}, "fileutils.go", X},
       {{"!fileutils.go", "*.go"}, "fileutils.go", X},
@@ -224,9 +224,13 @@ TEST(DockerIgnoreReference, PatternMatcherFilepathTable) {
 
 // ignorefile_test.go, TestReadAll: comments, leading '/', "! /x", "!".
 TEST(DockerIgnoreReference, IgnoreFileReadAll) {
-  const std::vector<std::string> file = {
-      "test1", "/test2", "/a/file/here", "", "lastfile", "# this is a comment",
-      "! /inverted/abs/path"};
+  const std::vector<std::string> file = {"test1",
+                                         "/test2",
+                                         "/a/file/here",
+                                         "",
+                                         "lastfile",
+                                         "# this is a comment",
+                                         "! /inverted/abs/path"};
   check({
       {file, "test1", X},
       {file, "test2", X},
@@ -242,6 +246,7 @@ TEST(DockerIgnoreReference, IgnoreFileReadAll) {
 
 // builder/dockerignore/excluder_test.go: what a walk keeps.
 TEST(DockerIgnoreReference, BuilderExcluder) {
+  const std::vector<std::string> negated = {"ignored-directory/", "!ignored-directory/not-ignored"};
   check({
       {{"ignored"}, "not-ignored", K},
       {{"ignored"}, "ignored", X},
@@ -255,12 +260,11 @@ TEST(DockerIgnoreReference, BuilderExcluder) {
       {{"**/ignored"}, "directory/directory/not-ignored", K},
       {{"**/ignored"}, "directory/ignored", X},
       {{"**/ignored"}, "directory/directory/ignored", X},
-      {{"ignored-directory/", "!ignored-directory/not-ignored"}, "not-ignored", K},
+      {negated, "not-ignored", K},
       // The directory's own entry is left out; the walk goes on below it.
-      {{"ignored-directory/", "!ignored-directory/not-ignored"}, "ignored-directory", X},
-      {{"ignored-directory/", "!ignored-directory/not-ignored"}, "ignored-directory/ignored", X},
-      {{"ignored-directory/", "!ignored-directory/not-ignored"}, "ignored-directory/not-ignored",
-       K},
+      {negated, "ignored-directory", X},
+      {negated, "ignored-directory/ignored", X},
+      {negated, "ignored-directory/not-ignored", K},
       {{"**/*.binary"}, "not-ignored", K},
       {{"**/*.binary"}, "test.binary", X},
       {{"**/*.binary"}, "test.binary/test", X},
@@ -396,8 +400,7 @@ TEST(DockerIgnoreReference, DifferencesKeptOnPurpose) {
       {{"x/**/y"}, "x/a\nb/y", X, K, "Docker's '.' stops at a newline in a name"},
       {{"\xFE*"}, "\xFFx", K, X, "a byte that is not UTF-8 matches only itself"},
       {{R"(a*\)"}, "ab", R, K, "Docker checks the syntax only up to the first '*'"},
-      {{"*", "a[b-a]"}, "x", R, X,
-       "an empty range is refused up front, not when a path first reaches it"},
+      {{"*", "a[b-a]"}, "x", R, X, "an empty range is refused at once, not when first used"},
   };
   for (const Difference& d : differences) {
     EXPECT_EQ(name(answer(d.lines, d.path)), std::string(name(d.ours)))
