@@ -87,7 +87,7 @@ DockerIgnore::DockerIgnore(const std::vector<std::string>& lines, const std::str
     } catch (const GlobSyntaxError& e) {
       throw Error(DM_EINVALID, source + " line " + std::to_string(i + 1) + ": pattern '" +
                                    excerpt(trim(lines[i])) + "' is malformed: " + e.what() +
-                                   "; docker build refuses it too: fix or remove the line");
+                                   "; fix or remove the line");
     }
   }
 }

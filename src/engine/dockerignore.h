@@ -9,7 +9,7 @@
 //     a leading '/' is dropped), then matched by engine/glob.h: it covers a
 //     path or any of the path's parent directories;
 //   - a malformed pattern (an unclosed '[', a lone '!') is an error, as it is
-//     for `docker build`.
+//     for `docker build` (which checks less of each pattern: engine/glob.h).
 #ifndef DM_ENGINE_DOCKERIGNORE_H
 #define DM_ENGINE_DOCKERIGNORE_H
 

@@ -25,7 +25,9 @@
 //     question mark, "[[:alpha:]]" the characters '[', ':', 'a', ...);
 //   - '^' outside a class is a character, not an anchor;
 //   - "**" crosses a newline in a file name, and a byte that is not UTF-8
-//     matches only itself.
+//     matches only itself;
+//   - the whole pattern is checked when it is read (Docker's check stops at
+//     its first wildcard, and a bad range fails only when a path reaches it).
 #ifndef DM_ENGINE_GLOB_H
 #define DM_ENGINE_GLOB_H
 
