@@ -13,6 +13,7 @@
 
 #include "common/cancel.h"
 #include "drillmaster/group.h"
+#include "orchestrator/defaults.h"
 #include "orchestrator/events.h"
 #include "orchestrator/runtime_dir.h"
 
@@ -25,7 +26,7 @@ class GroupLock {
   // How long a stop waits for another process's operation on the group. A
   // stop has no timeout of its own for this (its timeout is the grace period
   // of each container), and waiting forever is never right.
-  static constexpr double kStopWaitSeconds = DM_STOP_LOCK_WAIT_SECONDS;
+  static constexpr double kStopWaitSeconds = defaults::kStopLockWaitSeconds;
 
   // Blocks until the lock is held. While another process holds it, emits one
   // DM_PHASE_WAITING event naming that process ("group 'x' is locked by

@@ -2,10 +2,8 @@
 // the services are read one after the other, so each one's lines stay
 // together; with follow they are read in parallel and interleave as they come.
 #include <algorithm>
-#include <condition_variable>
 #include <map>
 #include <mutex>
-#include <optional>
 #include <thread>
 #include <vector>
 
@@ -51,119 +49,117 @@ class LineSplitter {
   std::map<int, std::string> buffers_;
 };
 
-// The services asked for (all when none), each checked to be defined.
-std::vector<std::string> services_to_read(const model::GroupDef& group, const LogsOptions& options) {
-  std::vector<std::string> names = options.services;
-  for (const auto& name : names) {
-    bool defined = std::any_of(group.services.begin(), group.services.end(),
-                               [&](const model::ServiceDef& s) { return s.name == name; });
-    if (!defined) {
-      std::string all;
-      for (const auto& s : group.services) all += (all.empty() ? "" : ", ") + s.name;
-      throw Error(DM_EINVALID, "no service '" + name + "' in group '" + group.name + "'; defined: " + all);
-    }
+// The services asked for, each checked against the group; all of them
+// when none is named.
+std::vector<std::string> services_asked(const model::GroupDef& group,
+                                        const std::vector<std::string>& asked) {
+  std::vector<std::string> defined;
+  for (const auto& s : group.services) defined.push_back(s.name);
+  for (const auto& name : asked) {
+    if (std::find(defined.begin(), defined.end(), name) != defined.end()) continue;
+    std::string all;
+    for (const auto& d : defined) all += (all.empty() ? "" : ", ") + d;
+    throw Error(DM_EINVALID, "no service '" + name + "' in group '" + group.name + "'; defined: " + all);
   }
-  if (names.empty())
-    for (const auto& s : group.services) names.push_back(s.name);
-  return names;
+  return asked.empty() ? defined : asked;
 }
 
-// Reads the logs of several containers, handing their lines to one callback
-// one at a time. Every reader ends once the callback says "enough".
-class LogReaders {
- public:
-  LogReaders(engine::Client& engine, const LogsOptions& options, const LogLineFn& fn)
-      : engine_(engine), fn_(fn) {
-    options_.follow = options.follow;
-    options_.tail = options.tail;
-  }
+// (service, container id) of each service that has a container.
+using Targets = std::vector<std::pair<std::string, std::string>>;
 
-  // Returns when the container's log ends (with follow: when it stops), the
-  // callback says "enough", or stop() is called.
+Targets containers_of(engine::Client& engine, const model::GroupDef& group,
+                      const std::vector<std::string>& names) {
+  Inventory inventory = take_inventory(engine, group);
+  Targets targets;
+  for (const auto& name : names) {
+    const auto& containers = inventory.of(name);
+    if (!containers.empty()) targets.emplace_back(name, containers.front().id);
+  }
+  return targets;
+}
+
+// Reads containers' output into lines for `fn`, one call at a time; once
+// `fn` asks to stop (or stop() is called), every read ends at once: the
+// reads wait on the reader's own token.
+class LogReader {
+ public:
+  LogReader(engine::Client& engine, engine::LogOptions options, const LogLineFn& fn)
+      : engine_(engine), options_(std::move(options)), fn_(fn) {}
+
   void read(const std::string& service, const std::string& id) {
     LineSplitter lines(service, fn_);
     engine_.container_logs(
         id, options_,
         [&](engine::LogStream stream, const std::string& data) {
           std::lock_guard<std::mutex> lock(mutex_);
-          if (enough_.cancelled()) return false;
-          if (!lines.feed(static_cast<int>(stream), data)) enough_.cancel();
-          return !enough_.cancelled();
+          if (stop_.cancelled()) return false;
+          if (!lines.feed(static_cast<int>(stream), data)) stop_.cancel();
+          return !stop_.cancelled();
         },
-        &enough_);
+        &stop_);
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!enough_.cancelled() && !lines.flush()) enough_.cancel();
+    if (!stop_.cancelled() && !lines.flush()) stop_.cancel();
   }
-  // Each container after the other, so each one's lines stay together.
-  void read_in_turn(const std::vector<std::pair<std::string, std::string>>& targets,
-                    const CancelToken& cancel) {
-    for (const auto& [service, id] : targets) {
-      if (enough_.cancelled() || cancel.cancelled()) break;
-      read(service, id);
-    }
-  }
-  // All at once until every one has ended; the first error, if any.
-  std::optional<std::string> follow_all(const std::vector<std::pair<std::string, std::string>>& targets,
-                                        const CancelToken& cancel);
+
+  bool stopped() const { return stop_.cancelled(); }
+  void stop() { stop_.cancel(); }
 
  private:
   engine::Client& engine_;
-  const LogLineFn& fn_;
   engine::LogOptions options_;
-  std::mutex mutex_;   // serialises the callback, guards the fields below
-  CancelToken enough_;  // ends every reader
-  std::condition_variable finished_cv_;
-  size_t running_ = 0;
-  std::vector<std::string> errors_;
+  const LogLineFn& fn_;
+  std::mutex mutex_;  // serialises `fn_`
+  CancelToken stop_;  // ends every read
 };
 
-std::optional<std::string> LogReaders::follow_all(
-    const std::vector<std::pair<std::string, std::string>>& targets, const CancelToken& cancel) {
-  // The operation's cancel ends the readers too: the watcher passes it on.
+// Without follow: one service after the other, so each one's lines stay
+// together. Returns false when cancelled.
+bool read_in_turn(LogReader& reader, const Targets& targets, const CancelToken& cancel) {
+  for (const auto& [service, id] : targets) {
+    if (reader.stopped() || cancel.cancelled()) break;
+    reader.read(service, id);
+  }
+  return !cancel.cancelled();
+}
+
+// With follow: every service at once, until each container ends, `fn` asks
+// to stop, or `cancel` is cancelled. Returns false when cancelled.
+bool follow_all(LogReader& reader, const Targets& targets, const CancelToken& cancel) {
+  // The operation's cancel stops the reader too: the watcher passes it on.
   CancelWatcher watcher(cancel);
-  CancelWatcher::Subscription pass_on = watcher.on_cancel([this] { enough_.cancel(); });
-  running_ = targets.size();
+  CancelWatcher::Subscription pass_on = watcher.on_cancel([&reader] { reader.stop(); });
+  std::mutex mutex;
+  std::vector<std::string> errors;
   std::vector<std::thread> readers;
   for (const auto& [service, id] : targets) {
-    readers.emplace_back([this, service = service, id = id] {
+    readers.emplace_back([&, service = service, id = id] {
       try {
-        read(service, id);
+        reader.read(service, id);
       } catch (const Error& e) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        errors_.push_back(service + ": " + e.what());
+        std::lock_guard<std::mutex> lock(mutex);
+        errors.push_back(service + ": " + e.what());
       }
-      std::lock_guard<std::mutex> lock(mutex_);
-      running_--;
-      finished_cv_.notify_all();
     });
   }
-  {
-    std::unique_lock<std::mutex> lock(mutex_);
-    finished_cv_.wait(lock, [&] { return running_ == 0; });
-  }
   for (auto& r : readers) r.join();
-  if (errors_.empty()) return std::nullopt;
-  return errors_.front();
+  pass_on.reset();
+  if (!errors.empty() && !cancel.cancelled())
+    throw Error(DM_EENGINE, "reading logs failed: " + errors.front());
+  return !cancel.cancelled();
 }
 
 }  // namespace
 
 bool logs(engine::Client& engine, const model::GroupDef& group, const LogsOptions& options,
           const LogLineFn& fn, const CancelToken& cancel) {
-  std::vector<std::string> names = services_to_read(group, options);
-  Inventory inventory = take_inventory(engine, group);
-  std::vector<std::pair<std::string, std::string>> targets;  // service, container id
-  for (const auto& name : names) {
-    const auto& containers = inventory.of(name);
-    if (!containers.empty()) targets.emplace_back(name, containers.front().id);
-  }
-  LogReaders readers(engine, options, fn);
-  if (!options.follow) {
-    readers.read_in_turn(targets, cancel);
-  } else if (std::optional<std::string> error = readers.follow_all(targets, cancel)) {
-    if (!cancel.cancelled()) throw Error(DM_EENGINE, "reading logs failed: " + *error);
-  }
-  return !cancel.cancelled();
+  std::vector<std::string> names = services_asked(group, options.services);
+  Targets targets = containers_of(engine, group, names);
+  engine::LogOptions log_options;
+  log_options.follow = options.follow;
+  log_options.tail = options.tail;
+  LogReader reader(engine, log_options, fn);
+  return options.follow ? follow_all(reader, targets, cancel)
+                        : read_in_turn(reader, targets, cancel);
 }
 
 }  // namespace dm::orchestrator

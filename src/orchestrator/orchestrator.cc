@@ -180,11 +180,12 @@ Result reload(engine::Client& engine, const model::GroupDef& group, const Reload
     return *failed;
 
   StopScope stop_scope = reload_stop_scope(graph, service, options.remove);
-  Result stopped = run_stop(operation, 10, stop_scope);
+  Result stopped = run_stop(operation, options.stop_timeout, stop_scope);
   if (stopped.cancelled || stopped.failures() > 0) return stopped;
 
   StartOptions start_options;
   start_options.timeout = options.timeout;
+  start_options.stop_timeout = options.stop_timeout;
   start_options.on_event = options.on_event;
   Result result = run_start(operation, start_options,
                             reload_start_scope(graph, service, stop_scope, why_untouched));

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "engine/client.h"
 #include "engine/deadline.h"
 #include "model/graph.h"
 #include "orchestrator/executor.h"
@@ -38,8 +39,6 @@ namespace {
 // The documented contract: the first ping right after the start, then every 0.1 s.
 constexpr auto kPingInterval = std::chrono::milliseconds(100);
 constexpr int kLogLinesOnFailure = 20;
-// The grace period an outdated running container gets before it is removed.
-constexpr int kOutdatedGraceSeconds = 10;
 
 std::vector<Plan::Service> plan_services(const model::GroupDef& group, const StartScope& scope) {
   std::vector<Plan::Service> out(group.services.size());
@@ -270,15 +269,16 @@ void StartRun::make_container(size_t i) {
 }
 
 // Containers made from an older definition, and ones whose setup never
-// finished: each stopped (with the default grace period) and removed.
+// finished: each stopped (with the start's stop_timeout) and removed.
 void StartRun::remove_outdated(size_t i) {
   Task& t = tasks_[i];
-  const double stop_seconds = kOutdatedGraceSeconds + kEngineMarginSeconds;
+  const int grace = engine::whole_grace_seconds(options_.stop_timeout);
+  const double stop_seconds = grace + kEngineMarginSeconds;
   for (const Instance& c : t.existing) {
     if (c.running()) {
       engine::ScopedDeadline step(stop_seconds, "the " + seconds_text(stop_seconds) +
                                                     " s allowed for stopping an outdated container");
-      op_.target.stop(c.id, kOutdatedGraceSeconds);
+      op_.target.stop(c.id, grace);
     }
     engine::ScopedDeadline step(step_seconds(i), step_budget(i));
     op_.target.remove(c.id);

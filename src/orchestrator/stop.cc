@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "engine/client.h"
 #include "engine/deadline.h"
 #include "model/graph.h"
 #include "orchestrator/executor.h"
@@ -40,7 +41,8 @@ bool is_running(const Instance& c) {
 class StopRun {
  public:
   StopRun(const Operation& operation, double grace, const StopScope& scope)
-      : op_(operation), grace_(static_cast<int>(grace)), scope_(scope), graph_(operation.group),
+      : op_(operation), grace_(engine::whole_grace_seconds(grace)), scope_(scope),
+        graph_(operation.group),
         plan_(graph_, Plan::Direction::Down, plan_services(operation.group, scope), 0),
         executor_(plan_, operation.watcher) {}
 
@@ -55,7 +57,7 @@ class StopRun {
   void remove_container(const std::string& service, const Instance& c);
 
   const Operation& op_;
-  int grace_;
+  int grace_;  // whole seconds, as the engine takes it (rounded up)
   const StopScope& scope_;
   model::Graph graph_;
   Plan plan_;

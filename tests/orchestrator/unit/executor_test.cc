@@ -441,6 +441,17 @@ TEST(Executor, AStopTakesDependantsDownFirstAndAFailedOneStillReleasesTheRest) {
   EXPECT_EQ(g.containers_of("db").at(0).last_grace, 7);
 }
 
+TEST(Executor, AStopRoundsAFractionOfAGracePeriodUpToAWholeSecond) {
+  FakeGroup g;
+  g.add("db");
+  ASSERT_EQ(g.start().failures(), 0u);
+  orchestrator::StopOptions options;
+  options.timeout = 0.2;  // 0 would kill at once; the container gets 1 s
+  Result r = g.stop(options);
+  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_STOPPED);
+  EXPECT_EQ(g.containers_of("db").at(0).last_grace, 1);
+}
+
 TEST(Executor, AStopWithRemoveTakesContainersOrphansAndTheNetwork) {
   FakeGroup g;
   g.add("db");
@@ -483,6 +494,23 @@ TEST(Executor, AReloadBuildsFirstThenRestartsTheServiceAndItsDependants) {
   EXPECT_GE(built, 0);
   EXPECT_LT(built, stopped);
   EXPECT_EQ(g.fake.count("image_remove", old_image), 1u);
+}
+
+TEST(Executor, AReloadStopsTheServiceAndItsDependantsWithItsStopTimeout) {
+  FakeGroup g;
+  g.add("db");
+  model::ServiceDef& app = g.add("app", {"db"});
+  app.image = "app:dev";
+  app.build_context = "/srv/app";
+  g.add("web", {"app"});
+  ASSERT_EQ(g.start().failures(), 0u) << g.dump();
+  orchestrator::ReloadOptions options;
+  options.stop_timeout = 4;
+  Result r = g.reload("app", options);
+  EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_RELOADED) << g.reason(r, "app");
+  EXPECT_EQ(g.outcome(r, "web"), DM_OUTCOME_RESTARTED);
+  EXPECT_EQ(g.containers_of("web").at(0).last_grace, 4) << "stopped with the reload's grace";
+  EXPECT_EQ(g.containers_of("db").at(0).last_grace, -1) << "its dependency was never stopped";
 }
 
 TEST(Executor, AFailedReloadBuildLeavesEverythingRunning) {

@@ -155,6 +155,21 @@ TEST(ReuseRules, AnOutdatedRunningContainerIsStoppedWithTheGracePeriodAndReplace
             orchestrator::definition_hash(g.def(), g.service("db")));
 }
 
+TEST(ReuseRules, AnOutdatedContainerGetsTheStartsStopTimeoutRoundedUpToWholeSeconds) {
+  FakeGroup g;
+  g.add("db");
+  std::string outdated = g.leave("db", "running", "", "an-older-definition");
+  int grace_when_removed = -1;
+  Script look;
+  look.before = [&] { grace_when_removed = g.fake.container(outdated)->last_grace; };
+  g.fake.script("container_remove", outdated, look);
+  orchestrator::StartOptions options;
+  options.stop_timeout = 2.5;  // the engine takes whole seconds: never less than asked
+  Result r = g.start(options);
+  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_STARTED) << g.reason(r, "db");
+  EXPECT_EQ(grace_when_removed, 3);
+}
+
 TEST(ReuseRules, RunNewContainersReplacesEvenARunningOneOfTheSameDefinition) {
   FakeGroup g;
   g.add("db");
