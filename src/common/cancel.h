@@ -87,7 +87,7 @@ class CancelWatcher {
   void remove(std::list<Entry>::iterator entry);
 
   const CancelToken& token_;
-  int stop_fd_;  // an eventfd: written by the destructor to end the thread
+  int stop_fd_;       // an eventfd: written by the destructor to end the thread
   std::mutex mutex_;  // guards entries_ and fired_; held while callbacks run
   std::list<Entry> entries_;
   bool fired_ = false;

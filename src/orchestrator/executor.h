@@ -34,7 +34,7 @@ struct Refused {
 struct JobEnd {
   enum class Kind { Failed, Skipped, Cancelled };
   Kind kind;
-  std::string reason;          // the error's message; "" when refused
+  std::string reason;            // the error's message; "" when refused
   size_t by = Plan::kCancelled;  // Skipped: the prerequisite that failed
 };
 

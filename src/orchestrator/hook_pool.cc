@@ -10,10 +10,10 @@ namespace dm::orchestrator {
 
 struct HookPool::Call {
   std::function<void()> task;
-  size_t worker = 0;        // who runs it, once taken
+  size_t worker = 0;  // who runs it, once taken
   bool taken = false;
   bool done = false;
-  bool abandoned = false;   // the caller gave up on it
+  bool abandoned = false;    // the caller gave up on it
   std::exception_ptr error;  // what the task threw
 };
 
@@ -75,8 +75,8 @@ void HookPool::abandon(const std::shared_ptr<Call>& call) {
   spawn_if_needed();
 }
 
-void HookPool::run(const std::string& hook, std::function<void()> task,
-                   Clock::time_point deadline, OnCancel on_cancel) {
+void HookPool::run(const std::string& hook, std::function<void()> task, Clock::time_point deadline,
+                   OnCancel on_cancel) {
   auto call = std::make_shared<Call>();
   call->task = std::move(task);
   const CancelToken* token = watcher_ ? &watcher_->token() : nullptr;

@@ -62,7 +62,7 @@ class HookPool {
   // A worker's life: take calls until the pool closes, or until the call it
   // ran was abandoned (it has left the pool then, its thread detached).
   static void work(std::shared_ptr<Shared> shared, size_t number);
-  void spawn_if_needed();  // with shared_->mutex held
+  void spawn_if_needed();                           // with shared_->mutex held
   void abandon(const std::shared_ptr<Call>& call);  // with shared_->mutex held
 
   size_t size_;

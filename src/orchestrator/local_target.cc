@@ -12,8 +12,8 @@ namespace {
 Error name_taken(const std::string& name) {
   return Error(DM_ECONFLICT, "container name '" + name +
                                  "' is taken by a container drillmaster did not make for this "
-                                 "group; remove it (docker rm -f " + name +
-                                 ") or choose another group name");
+                                 "group; remove it (docker rm -f " +
+                                 name + ") or choose another group name");
 }
 
 std::string label(const engine::Labels& labels, const char* key) {
@@ -64,7 +64,8 @@ void LocalTarget::remove_network() {
   }
   if (label(network.labels, kGroupLabel) != group_.name) {
     events_.emit("", DM_PHASE_DETAIL,
-                 "network '" + group_.network + "' was not made by drillmaster for this group; left in place");
+                 "network '" + group_.network +
+                     "' was not made by drillmaster for this group; left in place");
     return;
   }
   if (!network.container_ids.empty()) {
@@ -89,9 +90,8 @@ std::string LocalTarget::ensure_image(const model::ServiceDef& service) {
 // Images a rebuild replaced do not pile up: each is removed unless something
 // still uses it (a container, a child image), in which case it stays.
 void LocalTarget::remove_replaced_images() {
-  engine::ScopedDeadline step(kEngineMarginSeconds,
-                              "the " + seconds_text(kEngineMarginSeconds) +
-                                  " s limit for removing a replaced image");
+  engine::ScopedDeadline step(kEngineMarginSeconds, "the " + seconds_text(kEngineMarginSeconds) +
+                                                        " s limit for removing a replaced image");
   for (const auto& [old_id, tag] : images_.replaced()) {
     try {
       engine_.image_remove(old_id, /*force=*/false);

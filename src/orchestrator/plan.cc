@@ -19,11 +19,15 @@ const std::vector<size_t>& Plan::prerequisites(size_t i) const {
 
 Plan::Stage Plan::needed_stage(size_t i, Step step) const {
   switch (step) {
-    case Step::Image: return Stage::Pending;
-    case Step::Create: return services_[i].service.create_needs_ready ? Stage::Ready : Stage::Created;
+    case Step::Image:
+      return Stage::Pending;
+    case Step::Create:
+      return services_[i].service.create_needs_ready ? Stage::Ready : Stage::Created;
     case Step::Prepare:
-    case Step::Start: return Stage::Ready;
-    case Step::Stop: return Stage::Stopped;
+    case Step::Start:
+      return Stage::Ready;
+    case Step::Stop:
+      return Stage::Stopped;
   }
   return Stage::Ready;
 }

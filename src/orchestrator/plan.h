@@ -66,13 +66,12 @@ class Plan {
 
   // What the plan needs to know of a service beyond the graph.
   struct Service {
-    bool included = true;            // false: left out (Excluded from the start)
+    bool included = true;             // false: left out (Excluded from the start)
     bool create_needs_ready = false;  // it has a pre_start or prepare hook
   };
 
   // `services`: one per service of `graph`, by index.
-  Plan(const model::Graph& graph, Direction direction, std::vector<Service> services,
-       unsigned cap);
+  Plan(const model::Graph& graph, Direction direction, std::vector<Service> services, unsigned cap);
 
   Direction direction() const { return direction_; }
   size_t size() const { return services_.size(); }

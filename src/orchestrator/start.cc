@@ -54,7 +54,8 @@ class StartRun {
  public:
   StartRun(const Operation& operation, const StartOptions& options, const StartScope& scope)
       : op_(operation), options_(options), scope_(scope), graph_(operation.group),
-        plan_(graph_, Plan::Direction::Up, plan_services(operation.group, scope), options.parallelism),
+        plan_(graph_, Plan::Direction::Up, plan_services(operation.group, scope),
+              options.parallelism),
         executor_(plan_, operation.watcher),
         pool_(std::max<size_t>(scope.include.size(), 1), &operation.watcher),
         hooks_(pool_, operation.group), tasks_(operation.group.services.size()) {}
@@ -64,8 +65,8 @@ class StartRun {
  private:
   struct Task {
     const model::ServiceDef* def = nullptr;
-    model::ServiceDef prepared;  // the definition after its prepare hook
-    std::string hash;            // of the definition, as containers carry it
+    model::ServiceDef prepared;      // the definition after its prepare hook
+    std::string hash;                // of the definition, as containers carry it
     std::vector<Instance> existing;  // running first
     Outcome outcome;
     std::string created_id;  // a container this run made: removed if the service fails
@@ -76,7 +77,8 @@ class StartRun {
   };
 
   bool recreate(size_t i) const {
-    return options_.run_new_containers || tasks_[i].def->always_start_new || scope_.recreate.count(i);
+    return options_.run_new_containers || tasks_[i].def->always_start_new ||
+           scope_.recreate.count(i);
   }
   bool rebuild(size_t i) const { return options_.build && !tasks_[i].def->build_context.empty(); }
   // Whether a new container of the service has steps after its start (a
@@ -103,7 +105,9 @@ class StartRun {
   const std::string& name(size_t i) const { return graph_.name(i); }
   // Announces a wait for a dependency that lasts.
   std::function<void(size_t)> waiting(size_t i) {
-    return [this, i](size_t by) { op_.events.emit(name(i), DM_PHASE_WAITING, "waiting for " + name(by)); };
+    return [this, i](size_t by) {
+      op_.events.emit(name(i), DM_PHASE_WAITING, "waiting for " + name(by));
+    };
   }
 
   void look();
@@ -156,8 +160,8 @@ Result StartRun::run() {
 // everything runs already (the warm path).
 void StartRun::look() {
   double seconds = std::max(options_.timeout, kEngineMarginSeconds);
-  engine::ScopedDeadline step(seconds, "the start's " + seconds_text(seconds) +
-                                           " s limit for each engine step");
+  engine::ScopedDeadline step(
+      seconds, "the start's " + seconds_text(seconds) + " s limit for each engine step");
   Instances instances = op_.target.inventory();
   bool all_running = true;
   for (size_t i = 0; i < tasks_.size(); i++) {
@@ -276,8 +280,9 @@ void StartRun::remove_outdated(size_t i) {
   const double stop_seconds = grace + kEngineMarginSeconds;
   for (const Instance& c : t.existing) {
     if (c.running()) {
-      engine::ScopedDeadline step(stop_seconds, "the " + seconds_text(stop_seconds) +
-                                                    " s allowed for stopping an outdated container");
+      engine::ScopedDeadline step(
+          stop_seconds,
+          "the " + seconds_text(stop_seconds) + " s allowed for stopping an outdated container");
       op_.target.stop(c.id, grace);
     }
     engine::ScopedDeadline step(step_seconds(i), step_budget(i));
@@ -336,9 +341,9 @@ void StartRun::ping_until_ready(size_t i, const std::string& id, Clock::time_poi
 }
 
 Error StartRun::not_ready(size_t i, unsigned attempts, const std::string& last_word) const {
-  return Error(DM_ETIMEOUT, "not ready after " + seconds_text(timeout_of(i)) + " s: ping returned " +
-                                "not-ready " + std::to_string(attempts) + " times" +
-                                (last_word.empty() ? "" : " (last: " + last_word + ")") +
+  return Error(DM_ETIMEOUT, "not ready after " + seconds_text(timeout_of(i)) +
+                                " s: ping returned " + "not-ready " + std::to_string(attempts) +
+                                " times" + (last_word.empty() ? "" : " (last: " + last_word + ")") +
                                 "; raise the service's timeout if it needs longer");
 }
 
@@ -370,9 +375,15 @@ void StartRun::finish_setup(size_t i) {
 void StartRun::end(size_t i, const JobEnd& ended) noexcept {
   Task& t = tasks_[i];
   switch (ended.kind) {
-    case JobEnd::Kind::Skipped: t.outcome.outcome = DM_OUTCOME_SKIPPED; break;
-    case JobEnd::Kind::Cancelled: t.outcome.outcome = DM_OUTCOME_CANCELLED; break;
-    case JobEnd::Kind::Failed: t.outcome.outcome = DM_OUTCOME_FAILED; break;
+    case JobEnd::Kind::Skipped:
+      t.outcome.outcome = DM_OUTCOME_SKIPPED;
+      break;
+    case JobEnd::Kind::Cancelled:
+      t.outcome.outcome = DM_OUTCOME_CANCELLED;
+      break;
+    case JobEnd::Kind::Failed:
+      t.outcome.outcome = DM_OUTCOME_FAILED;
+      break;
   }
   try {
     if (ended.kind == JobEnd::Kind::Skipped)
@@ -433,8 +444,9 @@ void StartRun::report_late_exits() {
     for (const auto& [service, list] : instances.by_service)
       for (const Instance& c : list) states[c.id] = c.state;
   } catch (const Error& e) {
-    op_.events.emit("", DM_PHASE_DETAIL,
-                    std::string("could not look again at the services without a ping: ") + e.what());
+    op_.events.emit(
+        "", DM_PHASE_DETAIL,
+        std::string("could not look again at the services without a ping: ") + e.what());
     return;
   }
   for (size_t i = 0; i < tasks_.size(); i++)
@@ -460,8 +472,8 @@ void StartRun::report_late_exit(size_t i, const std::map<std::string, std::strin
     }
     op_.events.emit(name(i), DM_PHASE_FAILED, t.outcome.reason);
   } catch (const Error& e) {
-    t.outcome.reason = std::string("its container stopped running while the start went on (") +
-                       e.what() + ")";
+    t.outcome.reason =
+        std::string("its container stopped running while the start went on (") + e.what() + ")";
   } catch (...) {
     t.outcome.reason = "its container stopped running while the start went on";
   }

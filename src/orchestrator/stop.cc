@@ -80,7 +80,8 @@ Result StopRun::run() {
   // them that we know of, so they go in parallel with the rest.
   std::vector<std::thread> orphans;
   if (scope_.remove_orphans)
-    for (const Instance& c : instances.orphans) orphans.emplace_back([this, &c] { remove_orphan(c); });
+    for (const Instance& c : instances.orphans)
+      orphans.emplace_back([this, &c] { remove_orphan(c); });
   executor_.run([&](size_t i) {
     Outcome& o = result.services[i];
     job(i, instances.of(o.service), o);
@@ -126,8 +127,10 @@ void StopRun::job(size_t i, const std::vector<Instance>& containers, Outcome& ou
       outcome.outcome = DM_OUTCOME_FAILED;  // out of memory at worst
     }
     // A dependant whose stop failed still releases its dependencies.
-    if (ended->kind == JobEnd::Kind::Failed) executor_.fail(i);
-    else executor_.cancelled(i);
+    if (ended->kind == JobEnd::Kind::Failed)
+      executor_.fail(i);
+    else
+      executor_.cancelled(i);
   }
   outcome.seconds = std::chrono::duration<double>(Executor::Clock::now() - began).count();
 }

@@ -282,8 +282,8 @@ FakeContainer& FakeClient::get(const std::string& id_or_name, const std::string&
     for (auto it = containers_.rbegin(); it != containers_.rend() && !c; ++it)
       if (it->service == id_or_name) c = &*it;
   if (c == nullptr)
-    throw Error(DM_ENOTFOUND, "engine refused to " + what + " (404): No such container: " + id_or_name,
-                404);
+    throw Error(DM_ENOTFOUND,
+                "engine refused to " + what + " (404): No such container: " + id_or_name, 404);
   return *c;
 }
 
@@ -338,8 +338,8 @@ Clock::time_point FakeClient::limit(const std::string& what) const {
                                             std::chrono::duration<double>(timeout_));
   if (const engine::Deadline* deadline = engine::ScopedDeadline::current()) {
     if (deadline->at <= Clock::now())
-      throw Error(DM_ETIMEOUT, "no time was left to " + what + " (the engine at fake): " +
-                                   deadline->budget + " had run out");
+      throw Error(DM_ETIMEOUT, "no time was left to " + what +
+                                   " (the engine at fake): " + deadline->budget + " had run out");
     at = std::min(at, deadline->at);
   }
   return at;
@@ -357,8 +357,10 @@ engine::VersionInfo FakeClient::version() {
 std::string FakeClient::network_create(const std::string& name, const engine::Labels& labels) {
   Visit visit(*this, "network_create", name, true);
   if (networks_.count(name))
-    throw Error(DM_ECONFLICT, "engine refused to create network '" + name +
-                                  "' (409): network with name " + name + " already exists", 409);
+    throw Error(DM_ECONFLICT,
+                "engine refused to create network '" + name + "' (409): network with name " + name +
+                    " already exists",
+                409);
   std::string id = next_id();
   networks_[name] = {id, name, labels};
   return id;
@@ -373,8 +375,10 @@ engine::NetworkSummary FakeClient::network_inspect(const std::string& id_or_name
       if (c.spec.network == name && c.state == "running") out.container_ids.push_back(c.id);
     return out;
   }
-  throw Error(DM_ENOTFOUND, "engine refused to inspect network '" + id_or_name +
-                                "' (404): network " + id_or_name + " not found", 404);
+  throw Error(DM_ENOTFOUND,
+              "engine refused to inspect network '" + id_or_name + "' (404): network " +
+                  id_or_name + " not found",
+              404);
 }
 
 std::vector<engine::NetworkSummary> FakeClient::network_list(const engine::Labels& label_filters) {
@@ -391,8 +395,10 @@ void FakeClient::network_remove(const std::string& id_or_name) {
     if (it->first != id_or_name && it->second.id != id_or_name) continue;
     for (const auto& c : containers_)
       if (c.spec.network == it->first && c.state == "running")
-        throw Error(DM_ECONFLICT, "engine refused to remove network '" + id_or_name +
-                                      "' (409): network has active endpoints", 409);
+        throw Error(DM_ECONFLICT,
+                    "engine refused to remove network '" + id_or_name +
+                        "' (409): network has active endpoints",
+                    409);
     networks_.erase(it);
     changed_.notify_all();
     return;
@@ -405,16 +411,22 @@ std::string FakeClient::container_create(const engine::ContainerSpec& spec) {
   Visit visit(*this, "container_create", label == spec.labels.end() ? spec.name : label->second,
               true);
   if (find(spec.name))
-    throw Error(DM_ECONFLICT, "engine refused to create container '" + spec.name +
-                                  "' (409): Conflict. The container name \"/" + spec.name +
-                                  "\" is already in use", 409);
+    throw Error(DM_ECONFLICT,
+                "engine refused to create container '" + spec.name +
+                    "' (409): Conflict. The container name \"/" + spec.name +
+                    "\" is already in use",
+                409);
   auto image = images_.find(spec.image);
   if (image == images_.end())
-    throw Error(DM_ENOTFOUND, "engine refused to create container '" + spec.name +
-                                  "' (404): No such image: " + spec.image, 404);
+    throw Error(DM_ENOTFOUND,
+                "engine refused to create container '" + spec.name +
+                    "' (404): No such image: " + spec.image,
+                404);
   if (!spec.network.empty() && !networks_.count(spec.network))
-    throw Error(DM_ENOTFOUND, "engine refused to create container '" + spec.name +
-                                  "' (404): network " + spec.network + " not found", 404);
+    throw Error(DM_ENOTFOUND,
+                "engine refused to create container '" + spec.name + "' (404): network " +
+                    spec.network + " not found",
+                404);
   FakeContainer c;
   c.id = next_id();
   c.name = spec.name;
@@ -465,7 +477,8 @@ void FakeClient::container_kill(const std::string& id, const std::string&) {
   changed_.notify_all();
 }
 
-std::optional<int64_t> FakeClient::container_wait(const std::string& id, const CancelToken* cancel) {
+std::optional<int64_t> FakeClient::container_wait(const std::string& id,
+                                                  const CancelToken* cancel) {
   Visit visit(*this, "container_wait", id, false, cancel);
   if (visit.cancelled()) return std::nullopt;
   std::string key = get(id, "wait for container '" + id + "'").id;
@@ -486,8 +499,10 @@ void FakeClient::container_remove(const std::string& id, bool force, bool) {
   Visit visit(*this, "container_remove", id, true);
   FakeContainer& c = get(id, "remove container '" + id + "'");
   if (c.state == "running" && !force)
-    throw Error(DM_ECONFLICT, "engine refused to remove container '" + id +
-                                  "' (409): You cannot remove a running container", 409);
+    throw Error(DM_ECONFLICT,
+                "engine refused to remove container '" + id +
+                    "' (409): You cannot remove a running container",
+                409);
   std::string key = c.id;
   containers_.erase(std::remove_if(containers_.begin(), containers_.end(),
                                    [&](const FakeContainer& x) { return x.id == key; }),
@@ -500,9 +515,10 @@ void FakeClient::container_rename(const std::string& id, const std::string& name
   FakeContainer& c = get(id, "rename container '" + id + "'");
   FakeContainer* holder = find(name);
   if (holder && holder->id != c.id)
-    throw Error(DM_ECONFLICT, "engine refused to rename container '" + id + "' to '" + name +
-                                  "' (409): Conflict. The container name \"/" + name +
-                                  "\" is already in use", 409);
+    throw Error(DM_ECONFLICT,
+                "engine refused to rename container '" + id + "' to '" + name +
+                    "' (409): Conflict. The container name \"/" + name + "\" is already in use",
+                409);
   c.name = name;
   changed_.notify_all();
 }
@@ -526,8 +542,8 @@ engine::ContainerInfo FakeClient::container_inspect(const std::string& id) {
   return info;
 }
 
-std::vector<engine::ContainerSummary> FakeClient::container_list(const engine::Labels& label_filters,
-                                                                 bool all) {
+std::vector<engine::ContainerSummary> FakeClient::container_list(
+    const engine::Labels& label_filters, bool all) {
   Visit visit(*this, "container_list", "", true);
   std::vector<engine::ContainerSummary> out;
   for (auto it = containers_.rbegin(); it != containers_.rend(); ++it) {  // newest first
@@ -599,8 +615,9 @@ void FakeClient::image_remove(const std::string& name, bool force) {
   if (!force)
     for (const auto& c : containers_)
       if (c.image_id == it->second.id)
-        throw Error(DM_ECONFLICT, "engine refused to remove image '" + name +
-                                      "' (409): image is being used by container " + c.id.substr(0, 12),
+        throw Error(DM_ECONFLICT,
+                    "engine refused to remove image '" + name +
+                        "' (409): image is being used by container " + c.id.substr(0, 12),
                     409);
   images_.erase(it);
   changed_.notify_all();

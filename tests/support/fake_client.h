@@ -56,8 +56,8 @@ struct FakeContainer {
   int exit_code = 0;
   engine::ContainerSpec spec;
   std::string image_id;
-  std::string logs;  // what it wrote, lines ending in '\n'
-  int starts = 0;    // how often it was started
+  std::string logs;     // what it wrote, lines ending in '\n'
+  int starts = 0;       // how often it was started
   int last_grace = -1;  // the grace period of its last stop
 };
 
@@ -183,7 +183,7 @@ class FakeClient : public engine::Client {
   std::vector<Call> calls_;
   std::map<std::string, size_t> running_calls_, most_calls_;
   std::vector<Scripted> scripts_;
-  std::vector<FakeContainer> containers_;  // in creation order
+  std::vector<FakeContainer> containers_;    // in creation order
   std::map<std::string, Network> networks_;  // by name
   std::map<std::string, Image> images_;      // by name
   std::map<std::string, std::string> pullable_;

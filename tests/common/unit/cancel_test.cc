@@ -83,7 +83,8 @@ TEST(CancelWatcher, WakesAConditionVariableWaitWhoseDeadlineIsFarAway) {
   auto began = Clock::now();
   std::thread waiter([&] {
     std::unique_lock<std::mutex> lock(mutex);
-    woke_cancelled = cv.wait_until(lock, Clock::now() + kForever, [&] { return token.cancelled(); });
+    woke_cancelled =
+        cv.wait_until(lock, Clock::now() + kForever, [&] { return token.cancelled(); });
   });
   token.cancel();
   waiter.join();
@@ -169,7 +170,8 @@ extern "C" void cancel_on_signal(int) { g_signal_token->cancel(); }
 TEST(CancelWatcher, ACancelFromARealSignalHandlerWakesAWaitingThread) {
   CancelToken token;
   g_signal_token = &token;
-  struct sigaction action {}, previous{};
+  struct sigaction action {
+  }, previous{};
   action.sa_handler = cancel_on_signal;
   sigemptyset(&action.sa_mask);
   ASSERT_EQ(::sigaction(SIGUSR1, &action, &previous), 0);
@@ -184,7 +186,8 @@ TEST(CancelWatcher, ACancelFromARealSignalHandlerWakesAWaitingThread) {
     std::unique_lock<std::mutex> lock(mutex);
     waiting = true;
     waiting_cv.notify_all();
-    woke_cancelled = cv.wait_until(lock, Clock::now() + kForever, [&] { return token.cancelled(); });
+    woke_cancelled =
+        cv.wait_until(lock, Clock::now() + kForever, [&] { return token.cancelled(); });
   });
   {
     std::unique_lock<std::mutex> lock(mutex);

@@ -193,7 +193,8 @@ TEST_F(FakeClientTest, AHungCallEndsAtTheThreadsEngineDeadline) {
     fake.container_create(spec("a", "a"));
   });
   EXPECT_EQ(e.status(), DM_ETIMEOUT);
-  EXPECT_NE(std::string(e.what()).find("the test's 0.2 s limit ran out"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("the test's 0.2 s limit ran out"), std::string::npos)
+      << e.what();
   EXPECT_LT(std::chrono::duration<double>(Clock::now() - began).count(), kBoundSeconds);
   EXPECT_TRUE(fake.containers().empty());
 }

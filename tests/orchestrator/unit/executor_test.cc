@@ -186,7 +186,8 @@ TEST(Executor, AFailureSkipsEveryDependantAndLeavesIndependentServicesGoing) {
   g.add("app", {"db"});
   g.add("web", {"app"});
   g.add("cache");
-  g.fake.script("container_start", "db", fail(DM_EENGINE, "engine refused to start container (500): boom"));
+  g.fake.script("container_start", "db",
+                fail(DM_EENGINE, "engine refused to start container (500): boom"));
   Result r = g.start();
   EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_FAILED);
   EXPECT_EQ(g.reason(r, "db"), "engine refused to start container (500): boom");
@@ -392,7 +393,8 @@ TEST(Executor, ASigtermHandlerCancelsTheStartThroughTheToken) {
   probe.ready_after = 0;
   probe.attach(g.service("db"), false, true, false);
   g_sigterm_token = &g.token;
-  struct sigaction action {}, previous{};
+  struct sigaction action {
+  }, previous{};
   action.sa_handler = cancel_on_sigterm;
   sigemptyset(&action.sa_mask);
   ASSERT_EQ(::sigaction(SIGTERM, &action, &previous), 0);
@@ -489,7 +491,8 @@ TEST(Executor, AReloadBuildsFirstThenRestartsTheServiceAndItsDependants) {
   long built = -1, stopped = -1;
   for (size_t i = 0; i < calls.size(); i++) {
     if (calls[i].call == "image_build" && built < 0) built = static_cast<long>(i);
-    if (calls[i].call == "container_stop" && stopped < 0 && built >= 0) stopped = static_cast<long>(i);
+    if (calls[i].call == "container_stop" && stopped < 0 && built >= 0)
+      stopped = static_cast<long>(i);
   }
   EXPECT_GE(built, 0);
   EXPECT_LT(built, stopped);
@@ -519,7 +522,8 @@ TEST(Executor, AFailedReloadBuildLeavesEverythingRunning) {
   app.image = "app:dev";
   app.build_context = "/srv/app";
   ASSERT_EQ(g.start().failures(), 0u);
-  g.fake.script("image_build", "app:dev", fail(DM_EENGINE, "The command '/bin/sh -c false' returned 1"));
+  g.fake.script("image_build", "app:dev",
+                fail(DM_EENGINE, "The command '/bin/sh -c false' returned 1"));
   Result r = g.reload("app");
   EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_FAILED);
   EXPECT_EQ(g.fake.count("container_stop"), 0u);

@@ -69,24 +69,28 @@ Error error_of(const std::function<void()>& f) {
 TEST_F(HookPoolTest, RunsACallAndReturnsOnceItReturned) {
   HookPool pool(2, &watcher);
   int value = 0;
-  pool.run("ping", [&] { value = 42; }, Clock::now() + kFar, HookPool::OnCancel::Abandon);
+  pool.run(
+      "ping", [&] { value = 42; }, Clock::now() + kFar, HookPool::OnCancel::Abandon);
   EXPECT_EQ(value, 42);
 }
 
 TEST_F(HookPoolTest, RethrowsWhatTheHookThrew) {
   HookPool pool(1, &watcher);
-  EXPECT_THROW(pool.run("init", [] { throw std::runtime_error("boom"); }, Clock::now() + kFar,
-                        HookPool::OnCancel::Wait),
+  EXPECT_THROW(pool.run(
+                   "init", [] { throw std::runtime_error("boom"); }, Clock::now() + kFar,
+                   HookPool::OnCancel::Wait),
                std::runtime_error);
   int value = 0;
-  pool.run("init", [&] { value = 1; }, Clock::now() + kFar, HookPool::OnCancel::Wait);
+  pool.run(
+      "init", [&] { value = 1; }, Clock::now() + kFar, HookPool::OnCancel::Wait);
   EXPECT_EQ(value, 1) << "the worker survived";
 }
 
 TEST_F(HookPoolTest, KeepsItsWorkersBetweenCalls) {
   HookPool pool(4, &watcher);
   for (int i = 0; i < 100; i++)
-    pool.run("ping", [] {}, Clock::now() + kFar, HookPool::OnCancel::Abandon);
+    pool.run(
+        "ping", [] {}, Clock::now() + kFar, HookPool::OnCancel::Abandon);
   EXPECT_EQ(pool.workers(), 1u) << "one call at a time needs one worker";
 }
 
@@ -99,8 +103,9 @@ TEST_F(HookPoolTest, CallsOfDifferentServicesRunAtOnce) {
     services.emplace_back([&] {
       // Each hook returns only once all three are running: a pool that ran
       // them one after another would time out here.
-      pool.run("ping", [&, latch] { met += latch->arrive_and_wait_for(3); }, Clock::now() + kFar,
-               HookPool::OnCancel::Abandon);
+      pool.run(
+          "ping", [&, latch] { met += latch->arrive_and_wait_for(3); }, Clock::now() + kFar,
+          HookPool::OnCancel::Abandon);
     });
   for (auto& t : services) t.join();
   EXPECT_EQ(met.load(), 3);
@@ -112,8 +117,9 @@ TEST_F(HookPoolTest, AHookPastItsDeadlineIsAbandonedAndItsWorkerReplaced) {
   auto hung = std::make_shared<Latch>();
   auto began = Clock::now();
   Error e = error_of([&] {
-    pool.run("post_start_init", [hung] { hung->wait(); }, Clock::now() + std::chrono::milliseconds(200),
-             HookPool::OnCancel::Wait);
+    pool.run(
+        "post_start_init", [hung] { hung->wait(); }, Clock::now() + std::chrono::milliseconds(200),
+        HookPool::OnCancel::Wait);
   });
   EXPECT_EQ(e.status(), DM_ETIMEOUT);
   EXPECT_STREQ(e.what(), "the post_start_init hook did not return before the service's timeout");
@@ -121,7 +127,8 @@ TEST_F(HookPoolTest, AHookPastItsDeadlineIsAbandonedAndItsWorkerReplaced) {
   EXPECT_EQ(pool.workers(), 0u) << "the hung worker left the pool";
   // The next call does not wait for the hung hook, though the pool holds one worker.
   int value = 0;
-  pool.run("ping", [&] { value = 7; }, Clock::now() + kFar, HookPool::OnCancel::Abandon);
+  pool.run(
+      "ping", [&] { value = 7; }, Clock::now() + kFar, HookPool::OnCancel::Abandon);
   EXPECT_EQ(value, 7);
   hung->release();
 }
@@ -130,12 +137,14 @@ TEST_F(HookPoolTest, ACallThatWaitedForABusyWorkerTimesOutWithoutAbandoningIt) {
   HookPool pool(1, &watcher);
   auto busy = std::make_shared<Latch>();
   std::thread first([&] {
-    pool.run("ping", [busy] { busy->wait(); }, Clock::now() + kFar, HookPool::OnCancel::Abandon);
+    pool.run(
+        "ping", [busy] { busy->wait(); }, Clock::now() + kFar, HookPool::OnCancel::Abandon);
   });
   // Once the first call is running, the second can only queue.
   while (pool.workers() == 0) std::this_thread::yield();
   Error e = error_of([&] {
-    pool.run("ping", [] {}, Clock::now() + std::chrono::milliseconds(100), HookPool::OnCancel::Abandon);
+    pool.run(
+        "ping", [] {}, Clock::now() + std::chrono::milliseconds(100), HookPool::OnCancel::Abandon);
   });
   EXPECT_EQ(e.status(), DM_ETIMEOUT);
   EXPECT_EQ(pool.workers(), 1u);
@@ -149,7 +158,8 @@ TEST_F(HookPoolTest, ACancelAbandonsAPingAtOnce) {
   std::thread canceller([&] { token.cancel(); });
   auto began = Clock::now();
   Error e = error_of([&] {
-    pool.run("ping", [hung] { hung->wait(); }, Clock::now() + kFar, HookPool::OnCancel::Abandon);
+    pool.run(
+        "ping", [hung] { hung->wait(); }, Clock::now() + kFar, HookPool::OnCancel::Abandon);
   });
   canceller.join();
   EXPECT_EQ(e.status(), DM_ECANCELLED);
@@ -165,13 +175,14 @@ TEST_F(HookPoolTest, ACancelLetsAnInitHookRunToItsEnd) {
   auto woken = std::make_shared<Latch>();
   auto subscription = watcher.on_cancel([woken] { woken->release(); });
   bool finished = false;
-  pool.run("post_start_init",
-           [&, woken] {
-             token.cancel();
-             woken->wait();  // the caller has been told of the cancel by now
-             finished = true;
-           },
-           Clock::now() + kFar, HookPool::OnCancel::Wait);
+  pool.run(
+      "post_start_init",
+      [&, woken] {
+        token.cancel();
+        woken->wait();  // the caller has been told of the cancel by now
+        finished = true;
+      },
+      Clock::now() + kFar, HookPool::OnCancel::Wait);
   EXPECT_TRUE(finished);
   EXPECT_TRUE(token.cancelled());
 }
@@ -181,7 +192,8 @@ extern "C" void cancel_on_signal(int) { g_token->cancel(); }
 
 TEST_F(HookPoolTest, ACancelFromASignalHandlerEndsAPing) {
   g_token = &token;
-  struct sigaction action {}, previous{};
+  struct sigaction action {
+  }, previous{};
   action.sa_handler = cancel_on_signal;
   sigemptyset(&action.sa_mask);
   ASSERT_EQ(::sigaction(SIGUSR2, &action, &previous), 0);
@@ -193,12 +205,13 @@ TEST_F(HookPoolTest, ACancelFromASignalHandlerEndsAPing) {
     ::kill(::getpid(), SIGUSR2);
   });
   Error e = error_of([&] {
-    pool.run("ping",
-             [hung, running] {
-               running->release();
-               hung->wait();
-             },
-             Clock::now() + kFar, HookPool::OnCancel::Abandon);
+    pool.run(
+        "ping",
+        [hung, running] {
+          running->release();
+          hung->wait();
+        },
+        Clock::now() + kFar, HookPool::OnCancel::Abandon);
   });
   signaller.join();
   ::sigaction(SIGUSR2, &previous, nullptr);

@@ -33,8 +33,7 @@ struct Fixture {
 
   Fixture(std::vector<model::ServiceDef> services, Plan::Direction direction = Plan::Direction::Up,
           unsigned cap = 0, std::vector<Plan::Service> options = {})
-      : def(group(std::move(services))),
-        graph(def),
+      : def(group(std::move(services))), graph(def),
         plan(graph, direction,
              options.empty() ? std::vector<Plan::Service>(def.services.size()) : options, cap) {}
 
@@ -51,7 +50,8 @@ struct Fixture {
       Names round;
       std::vector<size_t> open;
       for (size_t i = 0; i < plan.size(); i++)
-        if (plan.state(i) == State::Active && plan.gate(i, step).kind == Kind::Open) open.push_back(i);
+        if (plan.state(i) == State::Active && plan.gate(i, step).kind == Kind::Open)
+          open.push_back(i);
       if (open.empty()) return out;
       for (size_t i : open) {
         plan.begin(i);
@@ -96,8 +96,7 @@ TEST(Plan, IndependentServicesGoTogetherInDefinitionOrder) {
 TEST(Plan, AFanOutStartsTheRootThenEveryLeafAtOnce) {
   Fixture f({service("leaf1", {"root"}), service("leaf2", {"root"}), service("root"),
              service("leaf3", {"root"})});
-  EXPECT_EQ(f.rounds(Step::Start),
-            (std::vector<Names>{{"root"}, {"leaf1", "leaf2", "leaf3"}}));
+  EXPECT_EQ(f.rounds(Step::Start), (std::vector<Names>{{"root"}, {"leaf1", "leaf2", "leaf3"}}));
 
   std::vector<model::ServiceDef> wide = {service("root")};
   for (int i = 0; i < 20; ++i) wide.push_back(service("leaf" + std::to_string(i), {"root"}));
@@ -108,8 +107,8 @@ TEST(Plan, AFanOutStartsTheRootThenEveryLeafAtOnce) {
 }
 
 TEST(Plan, RoundsFollowTheLongestPathToARoot) {
-  Fixture f({service("web", {"app", "db"}), service("app", {"db"}), service("db"),
-             service("other")});
+  Fixture f(
+      {service("web", {"app", "db"}), service("app", {"db"}), service("db"), service("other")});
   EXPECT_EQ(f.rounds(Step::Start), (std::vector<Names>{{"db", "other"}, {"app"}, {"web"}}));
 }
 
@@ -167,8 +166,7 @@ TEST(Plan, AServiceLeftOutCountsAsReadyGoingUpAndStoppedGoingDown) {
 }
 
 TEST(Plan, AStopWaitsForEveryDependantAndAFailedOneReleasesIt) {
-  Fixture f({service("db"), service("app", {"db"}), service("web", {"db"})},
-            Plan::Direction::Down);
+  Fixture f({service("db"), service("app", {"db"}), service("web", {"db"})}, Plan::Direction::Down);
   EXPECT_EQ(f.kind("db", Step::Stop), Kind::Wait);
   f.plan.reach(f.at("app"), Stage::Stopped);
   EXPECT_EQ(f.kind("db", Step::Stop), Kind::Wait);
@@ -309,8 +307,8 @@ TEST(Plan, TheCapNeverDeadlocksTheGraphAndIsNeverExceeded) {
 TEST(Plan, AChainOfTenThousandOpensOneServiceAtATimeFromItsRoot) {
   std::vector<model::ServiceDef> services;
   for (size_t i = 0; i < 10000; ++i)
-    services.push_back(service("s" + std::to_string(i),
-                               i == 0 ? Names{} : Names{"s" + std::to_string(i - 1)}));
+    services.push_back(
+        service("s" + std::to_string(i), i == 0 ? Names{} : Names{"s" + std::to_string(i - 1)}));
   Fixture f(services);
   for (size_t i = 0; i < 10000; ++i) {
     ASSERT_EQ(f.plan.gate(i, Step::Start).kind, Kind::Open) << i;
@@ -341,8 +339,8 @@ TEST(Plan, AFanInOfTenThousandOpensTheTopOnceEveryRootIsReady) {
 TEST(Plan, FailingTheRootOfAChainOfTenThousandSkipsTheRestInOnePass) {
   std::vector<model::ServiceDef> services;
   for (size_t i = 0; i < 10000; ++i)
-    services.push_back(service("s" + std::to_string(i),
-                               i == 0 ? Names{} : Names{"s" + std::to_string(i - 1)}));
+    services.push_back(
+        service("s" + std::to_string(i), i == 0 ? Names{} : Names{"s" + std::to_string(i - 1)}));
   Fixture f(services);
   EXPECT_EQ(f.plan.fail(0).size(), 9999u);
   EXPECT_TRUE(f.plan.finished());
