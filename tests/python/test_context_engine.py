@@ -10,7 +10,7 @@ import stat
 
 from processes import env_of
 
-CONTEXT = '''
+CONTEXT = """
 drillmaster.Context["greeting"] = "hello"  # set by the spec itself
 
 class Db(drillmaster.Service):
@@ -34,7 +34,7 @@ class Unrelated(drillmaster.Service):
     image = IMAGE
     cmd = LOOP
     env = {"GREETING": "{greeting}"}
-'''
+"""
 
 
 def test_context_fills_env_and_persists(spec):
@@ -50,7 +50,10 @@ def test_context_fills_env_and_persists(spec):
     assert env_of(status["unrelated"]["container_id"])["GREETING"] == "hello"
 
     saved = spec.directory / ".drillmaster-context"
-    assert json.loads(saved.read_text()) == {"db_token": f"tok-{spec.group}-db-1", "greeting": "hello"}
+    assert json.loads(saved.read_text()) == {
+        "db_token": f"tok-{spec.group}-db-1",
+        "greeting": "hello",
+    }
     assert stat.S_IMODE(os.stat(saved).st_mode) == 0o600
 
     # Nothing reruns db's hook now, yet app's placeholders still resolve
@@ -70,7 +73,7 @@ def test_context_fills_env_and_persists(spec):
 
 
 def test_a_placeholder_nobody_fills_fails_that_service(spec):
-    spec.write('''
+    spec.write("""
         class Db(drillmaster.Service):
             name = "db"
             image = IMAGE
@@ -88,18 +91,20 @@ def test_a_placeholder_nobody_fills_fails_that_service(spec):
             image = IMAGE
             cmd = LOOP
             dependencies = ["app"]
-        ''')
+        """)
     result = spec.run("start")
     assert result.returncode == 1
     assert "env TOKEN: no value for {nobody_sets_this} in drillmaster.Context" in result.stdout
-    summary = {line.split()[0]: line for line in result.stdout.splitlines() if line.startswith("  ")}
+    summary = {
+        line.split()[0]: line for line in result.stdout.splitlines() if line.startswith("  ")
+    }
     assert "started" in summary["db"]
     assert "failed" in summary["app"]
     assert "skipped" in summary["web"] and "app" in summary["web"]
 
 
 def test_a_context_value_with_a_nul_fails_the_service_that_uses_it(spec):
-    spec.write('''
+    spec.write("""
         class Db(drillmaster.Service):
             name = "db"
             image = IMAGE
@@ -114,12 +119,16 @@ def test_a_context_value_with_a_nul_fails_the_service_that_uses_it(spec):
             cmd = LOOP
             dependencies = ["db"]
             env = {"OK": "fine", "PW": "{pw}"}
-        ''')
+        """)
     result = spec.run("start")
     assert result.returncode == 1, result.stdout + result.stderr
-    summary = {line.split()[0]: line for line in result.stdout.splitlines() if line.startswith("  ")}
+    summary = {
+        line.split()[0]: line for line in result.stdout.splitlines() if line.startswith("  ")
+    }
     assert "started" in summary["db"]
     assert "failed" in summary["app"]
-    assert "env PW of service 'app': drillmaster.Context['pw'] contains a NUL character" \
+    assert (
+        "env PW of service 'app': drillmaster.Context['pw'] contains a NUL character"
         in summary["app"]
+    )
     assert spec.status()["app"]["state"] == "missing"  # never created with a cut value

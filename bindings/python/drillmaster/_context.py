@@ -47,7 +47,7 @@ class ContextDict(Dict[str, Any]):
         super().__init__(*args, **kwargs)
         self._lock = threading.RLock()
         self._changed: Set[str] = set(self)  # set or changed since the last save
-        self._deleted: Set[str] = set()      # deleted since the last save
+        self._deleted: Set[str] = set()  # deleted since the last save
 
     @staticmethod
     def has_placeholders(text: str) -> bool:
@@ -73,10 +73,12 @@ class ContextDict(Dict[str, Any]):
 
         Raises KeyError naming the first placeholder without a value.
         """
+
         def replace(match: "re.Match[str]") -> str:
             if match.group(1) is not None:
                 return "{" + match.group(1) + "}"
             return str(self[match.group(2)])
+
         return _PLACEHOLDER.sub(replace, text)
 
     def interpolate_env(self, env: Mapping[str, str]) -> Dict[str, str]:

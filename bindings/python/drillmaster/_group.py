@@ -32,7 +32,8 @@ def group_name(name: str) -> None:
     if not isinstance(name, str) or not _DOCKER_NAME.match(name):
         raise ServiceDefinitionError(
             f"group_name: {name!r} is not a valid Docker name "
-            "(letters, digits, '_', '.', '-', starting with a letter or digit)")
+            "(letters, digits, '_', '.', '-', starting with a letter or digit)"
+        )
     settings.name = name
 
 

@@ -49,7 +49,7 @@ class Service(Attributes):
 
     The attributes (``name`` = default: what it is):
 
-"""
+    """
 
     # Set on the instance before each hook runs.
     #: The container's id (None in ``pre_start``: there is no container yet).
@@ -118,10 +118,12 @@ def _validate(cls: type[Service]) -> None:
         value = getattr(cls, hook, None)
         if value is not None and not callable(value):
             raise ServiceDefinitionError(
-                f"{cls.__name__}.{hook}: expected a method, got {type(value).__name__}")
+                f"{cls.__name__}.{hook}: expected a method, got {type(value).__name__}"
+            )
     if _overrides(cls, "post_start") and _overrides(cls, "post_start_init"):
         raise ServiceDefinitionError(
-            f"{cls.__name__}: define post_start_init or post_start (another name for it), not both")
+            f"{cls.__name__}: define post_start_init or post_start (another name for it), not both"
+        )
 
 
 def _overrides(cls: type, hook: str) -> bool:
