@@ -8,6 +8,7 @@ import json
 import os
 import stat
 
+from conftest import leftovers
 from processes import env_of
 
 CONTEXT = """
@@ -132,3 +133,67 @@ def test_a_context_value_with_a_nul_fails_the_service_that_uses_it(spec):
         in summary["app"]
     )
     assert spec.status()["app"]["state"] == "missing"  # never created with a cut value
+
+
+def test_format_specs_and_escapes_reach_the_container(spec):
+    spec.write("""
+        class Db(drillmaster.Service):
+            name = "db"
+            image = IMAGE
+            cmd = LOOP
+
+            def post_start_init(self):
+                drillmaster.Context["host"] = "zombo.com"
+                drillmaster.Context["port"] = 8080
+
+        class App(drillmaster.Service):
+            name = "app"
+            image = IMAGE
+            cmd = LOOP
+            dependencies = ["db"]
+            env = {"URL": "http://{host}:{port:d}", "PADDED": "{port:06d}",
+                   "ESCAPED": '{{"port": {port}}}', "JSON": '{"a": 1}'}
+        """)
+    result = spec.run("start")
+    assert result.returncode == 0, result.stdout + result.stderr
+    env = env_of(spec.status()["app"]["container_id"])
+    assert env["URL"] == "http://zombo.com:8080"
+    assert env["PADDED"] == "008080"
+    assert env["ESCAPED"] == '{"port": 8080}'
+    assert env["JSON"] == '{"a": 1}'
+
+
+def test_a_positional_placeholder_stops_the_spec_before_anything_starts(spec):
+    spec.write("""
+        class Db(drillmaster.Service):
+            name = "db"
+            image = IMAGE
+            cmd = LOOP
+            env = {"GREETING": "Say {} to {blah}"}
+        """)
+    result = spec.run("start")
+    assert result.returncode == 2  # a definition error, as any other
+    assert "Db.env['GREETING'] = 'Say {} to {blah}': {} is a positional placeholder" in (
+        result.stdout + result.stderr
+    )
+    assert leftovers(spec.group) == {"containers": [], "networks": []}  # nothing was made
+
+
+def test_a_context_value_that_does_not_suit_its_format_spec_fails_that_service(spec):
+    spec.write("""
+        drillmaster.Context["port"] = "eighty"
+
+        class App(drillmaster.Service):
+            name = "app"
+            image = IMAGE
+            cmd = LOOP
+            env = {"URL": "http://h:{port:d}"}
+        """)
+    result = spec.run("start")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (
+        "env URL: cannot fill {port:d} from drillmaster.Context['port'] = 'eighty': "
+        "Unknown format code 'd' for object of type 'str'" in result.stdout
+    )
+    assert "Traceback" not in result.stdout + result.stderr
+    assert spec.status()["app"]["state"] == "missing"  # never created

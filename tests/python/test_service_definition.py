@@ -270,3 +270,68 @@ def test_a_nul_in_the_group_name_is_an_error(tmp_path):
     define(image="busybox")
     with pytest.raises(ServiceDefinitionError, match="Session.group: 'g\\\\x00' contains a NUL"):
         drillmaster.Session(directory=tmp_path, group="g\0")
+
+
+# ---- misspelled attributes -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "attr, meant",
+    [
+        ("enviroment", "env"),
+        ("port", "ports"),
+        ("dependency", "dependencies"),
+        ("volume", "volumes"),
+        ("entry_point", "entrypoint"),
+        ("stop_signals", "stop_signal"),
+        ("buildfrom", "build_from"),
+    ],
+)
+def test_a_misspelled_field_is_an_error_that_says_which_was_meant(attr, meant):
+    message = error_of(image="x", **{attr: 1})
+    assert message.startswith(f"Application.{attr}: not an attribute drillmaster knows; ")
+    assert f"did you mean {meant!r}?" in message
+
+
+@pytest.mark.parametrize(
+    "attr, meant", [("environment", "env"), ("command", "cmd"), ("depends_on", "dependencies")]
+)
+def test_compose_names_say_what_drillmaster_calls_them(attr, meant):
+    message = error_of(image="x", **{attr: 1})
+    assert f"(Compose's name for it); did you mean {meant!r}?" in message
+
+
+def test_attributes_of_ones_own_stay_allowed():
+    class Database(drillmaster.Service):
+        image = "x"
+        db_port = 5432  # far from every field
+        password = "pw"
+        _port = 1  # private
+        PORT = 2  # a constant
+
+        def porting(self):  # a method
+            return self._port
+
+        @property
+        def imagery(self):
+            return 1
+
+    assert Database.db_port == 5432
+
+
+def test_a_misspelling_in_a_base_class_is_found_in_its_services():
+    class Base(drillmaster.Service):
+        abstract = True
+        enviroment = {"A": "1"}
+
+    with pytest.raises(ServiceDefinitionError, match=r"Base.enviroment: .*did you mean 'env'"):
+
+        class App(Base):
+            image = "x"
+
+
+def test_an_empty_build_from_says_so():
+    assert error_of(build_from="") == (
+        "Application.build_from is empty: name the directory that holds the Dockerfile "
+        '("." for the spec\'s own), or leave build_from unset to run image'
+    )

@@ -254,12 +254,16 @@ def _finish(
     hook_kind: str,
     hook: Callable[..., object] | None,
     arg: object,
+    *,
+    also_on_failure: bool = False,
 ) -> NoReturn:
     """Ends an operation's command with the report's exit status; when it
-    succeeded, after the group hook (on_start_services...), which fails the
-    command if it raises."""
+    succeeded (``also_on_failure``: or some services failed, but no signal
+    cancelled it), after the group hook (on_start_services...), which fails
+    the command if it raises."""
     code = _exit_for(report, cancelled_by)
-    if code == EXIT_OK and hook is not None:
+    wanted = code == EXIT_OK or (also_on_failure and code == EXIT_FAILED)
+    if wanted and hook is not None:
         try:
             hook(arg)
         except Exception:  # noqa: BLE001 - the user's hook: show it, fail the command
@@ -345,7 +349,16 @@ def start(
             on_event=progress,
         ),
     )
-    _finish(report, cancelled_by, "on_start_services", settings.on_start, report.succeeded)
+    # As the predecessor did: the hook gets the services that did start,
+    # also when others failed (the command still exits 1).
+    _finish(
+        report,
+        cancelled_by,
+        "on_start_services",
+        settings.on_start,
+        report.succeeded,
+        also_on_failure=True,
+    )
 
 
 @cli.command()

@@ -43,6 +43,7 @@ from typing import (
     cast,
 )
 
+from . import _placeholders
 from ._errors import ServiceDefinitionError
 
 __all__ = ["FIELDS", "Attributes", "Field", "FieldType", "check_text", "field"]
@@ -69,6 +70,11 @@ class Invalid(Exception):
         super().__init__(got)
         self.got = got
         self.expected = expected
+
+
+class Unusable(Exception):
+    """Raised by a :meth:`FieldType.check` for a value of the right type that
+    cannot be used; the message follows ``Class.attribute``."""
 
 
 def _type_name(value: Any) -> str:
@@ -121,14 +127,18 @@ class Text(FieldType):
 
 
 class Path(FieldType):
-    """A str or an ``os.PathLike``, handed over as a str."""
+    """A str or an ``os.PathLike``, handed over as a str; ``empty``: what
+    to say when it is '' (None: '' is a path like another)."""
 
-    def __init__(self, expected: str) -> None:
+    def __init__(self, expected: str, *, empty: str | None = None) -> None:
         self.expected = expected
+        self.empty = empty
 
     def check(self, value: Any) -> None:
         if not isinstance(value, (str, os.PathLike)):
             self.fail(value)
+        if self.empty is not None and os.fspath(value) == "":
+            raise Unusable(f" is empty: {self.empty}")
 
     def normalise(self, value: Any) -> str:
         return os.fspath(value)
@@ -185,6 +195,12 @@ class Environment(FieldType):
                 self.fail(value, f"key {key!r} ({_type_name(key)})")
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
                 self.fail(value, f"value {item!r} ({_type_name(item)}) for {key!r}")
+        for key, item in value.items():
+            if isinstance(item, str):
+                try:
+                    _placeholders.check(item)
+                except _placeholders.PlaceholderError as exc:
+                    raise Unusable(f"[{key!r}] = {item!r}: {exc}") from None
 
     def normalise(self, value: Any) -> dict[str, str]:
         return {key: str(item) for key, item in value.items()}
@@ -376,6 +392,8 @@ class Field:
             raise ServiceDefinitionError(
                 f"{owner}.{self.name}: expected {bad.expected}, got {bad.got}"
             ) from None
+        except Unusable as bad:
+            raise ServiceDefinitionError(f"{owner}.{self.name}{bad}") from None
         check_text(owner, self.name, value)
 
     def normalise(self, value: Any) -> Any:
@@ -479,7 +497,11 @@ class Attributes:
         doc='The signal that stops the container, e.g. ``"SIGINT"``.',
     )
     build_from: ClassVar[str | os.PathLike[str] | None] = field(
-        Path("a directory path (str)"),
+        Path(
+            "a directory path (str)",
+            empty='name the directory that holds the Dockerfile ("." for the spec\'s own), '
+            "or leave build_from unset to run image",
+        ),
         default=None,
         setter=_build,
         compose="build",

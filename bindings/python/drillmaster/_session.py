@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Type, TypeVar
 
 from . import _context_file, _core
-from ._context import Context
+from ._context import Context, PlaceholderError
 from ._errors import ContextFileError, HookFailed, InvalidArgument, NotReady, ServiceLoadError
 from ._fields import FIELDS, check_text
 from ._group import default_group_name, settings
@@ -242,7 +242,10 @@ class Session:
             if problems:
                 keys = ", ".join(sorted(Context)) or "none"
                 raise HookFailed("; ".join(problems) + f" (context keys: {keys})")
-            return Context.interpolate_env(d.env)
+            try:
+                return Context.interpolate_env(d.env)
+            except PlaceholderError as exc:  # a value of the wrong type for its format spec...
+                raise HookFailed(str(exc)) from None
 
         return prepare
 
