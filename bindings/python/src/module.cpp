@@ -16,7 +16,7 @@ std::string runtime_directory() {
 }
 
 void bind_functions(py::module_ &m) {
-	m.def("version", &dm_version, "The version of the loaded libdrillmaster, e.g. '0.1.0'.");
+	m.def("version", &dm_version, "The version of the loaded libdrillmaster, e.g. '0.2.0'.");
 	m.def(
 	    "version_numbers",
 	    []() {
