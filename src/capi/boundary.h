@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "capi/conversions.h"
 #include "common/error.h"
 #include "drillmaster/common.h"
 
@@ -25,7 +26,8 @@ void clear_error();
 // entry in an array): guard() puts that function's name before the message.
 class ArgumentError : public dm::Error {
  public:
-  explicit ArgumentError(const std::string& message) : dm::Error(DM_EINVALID, message) {}
+  explicit ArgumentError(const std::string& message)
+      : dm::Error(dm::Error::Code::Invalid, message) {}
 };
 
 // Runs `body` (which returns a dm_status), mapping exceptions to statuses.
@@ -40,9 +42,9 @@ int guard(Body&& body, const char* function = __builtin_FUNCTION()) noexcept {
     clear_error();
     return body();
   } catch (const ArgumentError& e) {
-    return fail(e.status(), std::string(function) + ": " + e.what());
+    return fail(to_status(e.code()), std::string(function) + ": " + e.what());
   } catch (const dm::Error& e) {
-    return fail(e.status(), e.what());
+    return fail(to_status(e.code()), e.what());
   } catch (const std::bad_alloc&) {
     return fail(DM_ENOMEM, "out of memory");
   } catch (const std::exception& e) {

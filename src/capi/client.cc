@@ -17,15 +17,16 @@ int dm_client_open(dm_client** out, const dm_client_options* opts) {
     dm::engine::ClientOptions options;
     if (opts != nullptr) {
       if (opts->version < 1 || opts->version > DM_CLIENT_OPTIONS_VERSION)
-        throw dm::Error(DM_EINVALID, "dm_client_open: options version " +
-                                         std::to_string(opts->version) +
-                                         " is not supported; initialise with DM_CLIENT_OPTIONS_INIT");
+        throw dm::Error(dm::Error::Code::Invalid,
+                        "dm_client_open: options version " + std::to_string(opts->version) +
+                            " is not supported; initialise with DM_CLIENT_OPTIONS_INIT");
       if (opts->host) options.host = opts->host;
       if (opts->api_version) options.api_version = opts->api_version;
       if (!dm::engine::valid_tls_verify(opts->tls_verify))
-        throw dm::Error(DM_EINVALID, "dm_client_open: dm_client_options.tls_verify is " +
-                                         std::to_string(opts->tls_verify) + "; use " +
-                                         dm::engine::kTlsVerifyValues);
+        throw dm::Error(dm::Error::Code::Invalid,
+                        "dm_client_open: dm_client_options.tls_verify is " +
+                            std::to_string(opts->tls_verify) + "; use " +
+                            dm::engine::kTlsVerifyValues);
       options.tls_verify = opts->tls_verify;
       if (opts->cert_path) options.cert_path = opts->cert_path;
       if (opts->timeout > 0) options.timeout = opts->timeout;

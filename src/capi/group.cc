@@ -59,7 +59,7 @@ int dm_group_new(dm_group** out, const char* name) {
     DM_REQUIRE(out, "out");
     DM_REQUIRE(name, "name");
     std::string problem = dm::model::group_name_problem(name);
-    if (!problem.empty()) throw dm::Error(DM_EINVALID, problem);
+    if (!problem.empty()) throw dm::Error(dm::Error::Code::Invalid, problem);
     auto group = std::make_unique<dm_group>();
     group->name = name;
     group->network = std::string("drillmaster-") + name;
@@ -97,7 +97,8 @@ int dm_group_set_directory(dm_group* group, const char* directory) {
     std::error_code ec;
     auto path = std::filesystem::absolute(directory, ec);
     if (ec)
-      throw dm::Error(DM_EINVALID, std::string("group directory '") + directory + "': " + ec.message());
+      throw dm::Error(dm::Error::Code::Invalid,
+                      std::string("group directory '") + directory + "': " + ec.message());
     group->directory = path.lexically_normal().string();
     if (group->directory.size() > 1 && group->directory.back() == '/') group->directory.pop_back();
     return DM_OK;

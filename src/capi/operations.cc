@@ -19,9 +19,10 @@ namespace {
 
 void check_version(unsigned version, unsigned latest, const char* what) {
   if (version < 1 || version > latest)
-    throw dm::Error(DM_EINVALID, std::string(what) + " version " + std::to_string(version) +
-                                     " is not supported by drillmaster " DM_VERSION_STRING
-                                     "; initialise the struct with its _INIT macro");
+    throw dm::Error(dm::Error::Code::Invalid,
+                    std::string(what) + " version " + std::to_string(version) +
+                        " is not supported by drillmaster " DM_VERSION_STRING
+                        "; initialise the struct with its _INIT macro");
 }
 
 orch::EventSink event_sink(dm_event_fn fn, void* user_data) {
@@ -61,13 +62,14 @@ int run_operation(dm_group* group, dm_client* client, Body&& body) {
   dm::capi::GroupUse use(group);
   std::lock_guard<std::mutex> lock(group->operation);
   if (use.freed())
-    throw dm::Error(DM_EINVALID, "the group was freed (dm_group_free) before this operation began");
+    throw dm::Error(dm::Error::Code::Invalid,
+                    "the group was freed (dm_group_free) before this operation began");
   group->cancel.store(false);
   return body();
 }
 
 int finish(dm_result** out, orch::Result&& result) {
-  int status = result.status();
+  int status = dm::capi::to_status(result);
   *out = new dm_result{std::move(result)};
   if (status == DM_EFAILED) {
     dm::capi::fail(status, std::to_string((*out)->result.failures()) + " service(s) failed");

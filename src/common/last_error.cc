@@ -1,12 +1,10 @@
 #include "common/last_error.h"
 
-#include "drillmaster/common.h"
-
 namespace dm {
 namespace {
 
 struct LastError {
-  int status = DM_OK;
+  int status = 0;  // no failure (DM_OK)
   std::string message;
 };
 
@@ -23,7 +21,7 @@ void set_last_error(int status, const std::string& message) {
 }
 
 void clear_last_error() {
-  slot().status = DM_OK;
+  slot().status = 0;
   slot().message.clear();
 }
 

@@ -15,9 +15,9 @@ namespace dm::engine {
 namespace {
 
 [[noreturn]] void invalid(const std::string& text) {
-  throw Error(DM_EINVALID, "DOCKER_HOST '" + text +
-                               "' is not a valid engine address: use "
-                               "unix:///path/to/docker.sock or tcp://host:port");
+  throw Error(Error::Code::Invalid, "DOCKER_HOST '" + text +
+                                        "' is not a valid engine address: use "
+                                        "unix:///path/to/docker.sock or tcp://host:port");
 }
 
 bool starts_with(const std::string& s, const char* prefix) {

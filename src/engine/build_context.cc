@@ -70,7 +70,8 @@ std::string trim(const std::string& text) {
 }
 
 [[noreturn]] void unreadable(const fs::path& path, const std::string& reason) {
-  throw Error(DM_EINVALID, "cannot read build context file '" + path.string() + "': " + reason);
+  throw Error(Error::Code::Invalid,
+              "cannot read build context file '" + path.string() + "': " + reason);
 }
 
 // libarchive writes the tar through this into a string.
@@ -169,11 +170,12 @@ bool DockerIgnore::has_negations() const {
 std::string make_build_context(const std::string& context_dir, const std::string& dockerfile) {
   std::error_code ec;
   if (context_dir.empty() || !fs::is_directory(context_dir, ec))
-    throw Error(DM_EINVALID, "build context '" + context_dir + "' is not a directory");
+    throw Error(Error::Code::Invalid, "build context '" + context_dir + "' is not a directory");
   fs::path root = fs::path(context_dir);
   fs::path dockerfile_path = root / dockerfile;
   if (dockerfile.empty() || !fs::is_regular_file(dockerfile_path, ec))
-    throw Error(DM_EINVALID, "Dockerfile '" + dockerfile_path.string() + "' does not exist");
+    throw Error(Error::Code::Invalid,
+                "Dockerfile '" + dockerfile_path.string() + "' does not exist");
   std::string dockerfile_rel = fs::path(dockerfile).lexically_normal().generic_string();
 
   DockerIgnore ignore = DockerIgnore::load(context_dir);

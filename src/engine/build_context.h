@@ -37,7 +37,7 @@ class DockerIgnore {
 };
 
 // Checks that `context_dir` is a directory holding `dockerfile` and returns
-// the tar of it. Throws dm::Error(DM_EINVALID) naming the path otherwise, or
+// the tar of it. Throws dm::Error(Code::Invalid) naming the path otherwise, or
 // when a file cannot be read.
 std::string make_build_context(const std::string& context_dir, const std::string& dockerfile);
 

@@ -1,12 +1,11 @@
 // Container calls: create, start, stop, kill, wait, remove, rename, inspect, list.
+#include "common/text.h"
 #include "engine/answers.h"
 #include "engine/engine_client.h"
 
 namespace dm::engine {
 
 namespace {
-
-std::string quoted(const std::string& name) { return "'" + name + "'"; }
 
 // "80" means "80/tcp", as on the docker command line.
 std::string port_key(const std::string& port) {

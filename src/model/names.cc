@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/text.h"
 #include "model/validate.h"
 
 namespace dm::model {
@@ -100,12 +101,7 @@ std::string sorted_list(std::vector<std::string> names) {
   names.erase(std::remove(names.begin(), names.end(), std::string()), names.end());
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
-  std::string out;
-  for (const auto& name : names) {
-    if (!out.empty()) out += ", ";
-    out += name;
-  }
-  return out;
+  return join(names, ", ");
 }
 
 }  // namespace dm::model

@@ -12,6 +12,7 @@
 #include <unordered_set>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "model/graph.h"
 #include "model/names.h"
 #include "model/ports.h"
@@ -23,8 +24,6 @@ namespace dm::model {
 namespace {
 
 using Problems = std::vector<std::string>;
-
-std::string quoted(const std::string& text) { return "'" + text + "'"; }
 
 // How messages name a service: "service 'app'", or "service #3" when it has
 // no name.
@@ -63,19 +62,18 @@ class Defined {
   // "a, b, c": the names but `except`, sorted; a long list ends with how many
   // more there are.
   std::string listed(const std::string& except = std::string()) const {
-    std::string out;
-    size_t shown = 0, left = 0;
+    std::vector<std::string> shown;
+    size_t left = 0;
     for (const auto& name : names_) {
       if (name == except) continue;
-      if (shown == kListed) {
-        left = names_.size() - shown - (has(except) ? 1 : 0);
+      if (shown.size() == kListed) {
+        left = names_.size() - shown.size() - (has(except) ? 1 : 0);
         break;
       }
-      out += (out.empty() ? "" : ", ") + name;
-      ++shown;
+      shown.push_back(name);
     }
-    if (left > 0) out += ", and " + std::to_string(left) + " more";
-    return out;
+    if (left > 0) shown.push_back("and " + std::to_string(left) + " more");
+    return join(shown, ", ");
   }
 
   // " (did you mean 'appdb'?)" or "". Remembered per typed name, and only
@@ -261,12 +259,8 @@ void check_volumes(const ServiceDef& service, const std::string& who, Problems& 
 
 void check_stop_signal(const ServiceDef& service, const std::string& who, Problems& problems) {
   if (!canonical_signal(service.stop_signal).empty()) return;
-  std::string accepted;
-  for (const auto& signal : supported_signals()) {
-    accepted += accepted.empty() ? signal : ", " + signal;
-  }
   problems.push_back(who + ": stop_signal " + quoted(service.stop_signal) +
-                     " is not supported; use one of " + accepted);
+                     " is not supported; use one of " + join(supported_signals(), ", "));
 }
 
 void check_build(const ServiceDef& service, const std::string& who, Problems& problems) {
@@ -285,9 +279,7 @@ void check_timeout(const ServiceDef& service, const std::string& who, Problems& 
 void check_cycles(const GroupDef& group, Problems& problems) {
   for (const auto& cycle : Graph(group).find_cycles()) {
     if (cycle.size() <= 2) continue;  // "depends on itself", reported with the service
-    std::string text;
-    for (const auto& name : cycle) text += text.empty() ? name : " -> " + name;
-    problems.push_back("dependency cycle: " + text);
+    problems.push_back("dependency cycle: " + join(cycle, " -> "));
   }
 }
 
@@ -344,13 +336,7 @@ std::vector<std::string> validate(const GroupDef& group, const std::vector<std::
 
 void check(const GroupDef& group, const std::vector<std::string>& exclude) {
   Problems problems = validate(group, exclude);
-  if (problems.empty()) return;
-  std::string message;
-  for (const auto& problem : problems) {
-    if (!message.empty()) message += "\n";
-    message += problem;
-  }
-  throw Error(DM_EINVALID, message);
+  if (!problems.empty()) throw Error(Error::Code::Invalid, join(problems, "\n"));
 }
 
 }  // namespace dm::model

@@ -24,7 +24,7 @@ namespace dm::model {
 // must be defined; a service that stays in may not depend on an excluded one.
 std::vector<std::string> validate(const GroupDef& group, const std::vector<std::string>& exclude);
 
-// validate(), throwing dm::Error(DM_EINVALID) with the problems one per line.
+// validate(), throwing dm::Error(Code::Invalid) with the problems one per line.
 void check(const GroupDef& group, const std::vector<std::string>& exclude);
 
 // Is `name` a valid Docker object name ([a-zA-Z0-9][a-zA-Z0-9_.-]*)?

@@ -75,11 +75,12 @@ int call_hook(const char* hook_name, int (*fn)(const dm_hook_info*, void*), void
   std::unique_lock<std::mutex> lock(call->mutex);
   while (!call->done) {
     if (cancel != nullptr && cancel->load())
-      throw Error(DM_ECANCELLED, std::string("cancelled while the ") + hook_name + " hook ran");
+      throw Error(Error::Code::Cancelled,
+                  std::string("cancelled while the ") + hook_name + " hook ran");
     auto now = Clock::now();
     if (now >= deadline)
-      throw Error(DM_ETIMEOUT, std::string("the ") + hook_name +
-                                   " hook did not return before the service's timeout");
+      throw Error(Error::Code::Timeout, std::string("the ") + hook_name +
+                                            " hook did not return before the service's timeout");
     auto slice = std::min<Clock::duration>(deadline - now, std::chrono::milliseconds(50));
     call->done_cv.wait_for(lock, slice);
   }
@@ -96,12 +97,15 @@ model::ServiceDef prepare(const model::GroupDef& group, const model::ServiceDef&
   int rc = call_hook("prepare", service.hooks.prepare, service.hooks.prepare_data, target, deadline,
                      nullptr, &reason);
   if (rc != 0)
-    throw Error(DM_EHOOK, "prepare failed: " + (reason.empty() ? "it returned " + std::to_string(rc) : reason));
+    throw Error(
+        Error::Code::Hook,
+        "prepare failed: " + (reason.empty() ? "it returned " + std::to_string(rc) : reason));
   model::ServiceDef prepared = service;
   prepared.env = target.definition->def.env;
   for (const auto& [name, value] : prepared.env)
     if (name.empty() || name.find('=') != std::string::npos)
-      throw Error(DM_EHOOK, "prepare set env name '" + name + "', which is empty or contains '='");
+      throw Error(Error::Code::Hook,
+                  "prepare set env name '" + name + "', which is empty or contains '='");
   return prepared;
 }
 

@@ -30,15 +30,15 @@ struct HookTarget {
 
 // Runs `service`'s prepare hook, if it has one, on a working copy of its
 // definition, and returns the definition with the environment the hook set.
-// Throws DM_EHOOK when it fails or sets an invalid name, DM_ETIMEOUT past
+// Throws Error::Code::Hook when it fails or sets an invalid name, Error::Code::Timeout past
 // `deadline`.
 model::ServiceDef prepare(const model::GroupDef& group, const model::ServiceDef& service,
                           Clock::time_point deadline);
 
 // Calls `fn(info, user_data)` (a dm_hook_fn or dm_ping_fn) and returns what it
-// returned. Throws DM_ETIMEOUT when it has not returned by `deadline` (the
+// returned. Throws Error::Code::Timeout when it has not returned by `deadline` (the
 // call is then abandoned: it goes on on its own thread, its answer ignored),
-// DM_ECANCELLED when `cancel` (may be NULL: the call is waited for) becomes
+// Error::Code::Cancelled when `cancel` (may be NULL: the call is waited for) becomes
 // true first. `*reason` is the message it set with dm_error_set() ("" when
 // none), whatever it returned: the caller knows which values mean failure.
 int call_hook(const char* hook_name, int (*fn)(const dm_hook_info*, void*), void* user_data,

@@ -34,7 +34,7 @@ std::string Images::ensure(const model::ServiceDef& service) {
   } catch (const Error& e) {
     if (mine) throw;
     // Another service's build or pull of the same image failed: say so here too.
-    throw Error(e.status(), "image '" + service.image + "' is not available: " + e.what());
+    throw Error(e.code(), "image '" + service.image + "' is not available: " + e.what());
   }
 }
 
@@ -63,14 +63,15 @@ std::string Images::prepare(const model::ServiceDef& service) {
       events_.emit(service.name, DM_PHASE_DETAIL, line);
     });
   } catch (const Error& e) {
-    throw Error(e.status(), "pulling image '" + service.image + "' failed: " + e.what() +
-                                "; check the name, or build it locally and give the service a "
-                                "build context");
+    throw Error(e.code(), "pulling image '" + service.image + "' failed: " + e.what() +
+                              "; check the name, or build it locally and give the service a "
+                              "build context");
   }
   engine::ScopedDeadline::restart();  // as after a build
   std::optional<engine::ImageInfo> pulled = engine_.image_inspect(service.image);
   if (!pulled)
-    throw Error(DM_EENGINE, "image '" + service.image + "' is still missing after pulling it");
+    throw Error(Error::Code::Engine,
+                "image '" + service.image + "' is still missing after pulling it");
   return pulled->id;
 }
 
@@ -86,7 +87,8 @@ std::string Images::build(const model::ServiceDef& service) {
       events_.emit(service.name, DM_PHASE_DETAIL, line);
     });
   } catch (const Error& e) {
-    throw Error(e.status(), std::string("building image '") + service.image + "' failed: " + e.what());
+    throw Error(e.code(),
+                std::string("building image '") + service.image + "' failed: " + e.what());
   }
 }
 

@@ -27,9 +27,9 @@ class GroupLock {
   // Blocks until the lock is held. While another process holds it, emits one
   // DM_PHASE_WAITING event naming that process ("group 'x' is locked by
   // process 4242 (python3 spec.py start); waiting up to 300 s"). Throws
-  // DM_ECANCELLED when `cancel` becomes true first, DM_ETIMEOUT naming the
+  // Error::Code::Cancelled when `cancel` becomes true first, Error::Code::Timeout naming the
   // holder and the lock file when `wait_seconds` pass (0 or less: no wait;
-  // infinity: no limit), and DM_EINVALID when the lock file or its directory
+  // infinity: no limit), and Error::Code::Invalid when the lock file or its directory
   // is not safe to use.
   GroupLock(const std::string& group, Events& events, const std::atomic<bool>& cancel,
             double wait_seconds);

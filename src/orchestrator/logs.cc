@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "orchestrator/inventory.h"
 #include "orchestrator/orchestrator.h"
 
@@ -56,9 +57,10 @@ bool logs(engine::Client& engine, const model::GroupDef& group, const LogsOption
     bool defined = std::any_of(group.services.begin(), group.services.end(),
                                [&](const model::ServiceDef& s) { return s.name == name; });
     if (!defined) {
-      std::string all;
-      for (const auto& s : group.services) all += (all.empty() ? "" : ", ") + s.name;
-      throw Error(DM_EINVALID, "no service '" + name + "' in group '" + group.name + "'; defined: " + all);
+      std::vector<std::string> all;
+      for (const auto& s : group.services) all.push_back(s.name);
+      throw Error(Error::Code::Invalid, "no service '" + name + "' in group '" + group.name +
+                                            "'; defined: " + join(all, ", "));
     }
   }
   if (names.empty())
@@ -119,7 +121,8 @@ bool logs(engine::Client& engine, const model::GroupDef& group, const LogsOption
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   for (auto& r : readers) r.join();
-  if (!errors.empty() && !cancel.load()) throw Error(DM_EENGINE, "reading logs failed: " + errors.front());
+  if (!errors.empty() && !cancel.load())
+    throw Error(Error::Code::Engine, "reading logs failed: " + errors.front());
   return !cancel.load();
 }
 

@@ -35,9 +35,8 @@ struct Result {
   std::vector<Outcome> services;  // one per service of the group, in order
   bool cancelled = false;
 
+  // How many services failed or were skipped.
   size_t failures() const;
-  // DM_OK, DM_EFAILED or DM_ECANCELLED, as the C API returns it.
-  int status() const;
 };
 
 struct StartOptions {

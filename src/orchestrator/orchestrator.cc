@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "engine/deadline.h"
 #include "model/graph.h"
 #include "orchestrator/events.h"
@@ -29,9 +30,7 @@ std::string defined_names(const model::GroupDef& group) {
   std::vector<std::string> names;
   for (const auto& s : group.services) names.push_back(s.name);
   std::sort(names.begin(), names.end());
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
+  return join(names, ", ");
 }
 
 // Images a rebuild replaced do not pile up: each is removed unless something
@@ -57,7 +56,7 @@ class LockOrCancelled {
     try {
       lock_.emplace(group.name, events, cancel, wait_seconds);
     } catch (const Error& e) {
-      if (e.status() != DM_ECANCELLED) throw;
+      if (e.code() != Error::Code::Cancelled) throw;
       cancelled_.cancelled = true;
       for (const auto& s : group.services)
         cancelled_.services.push_back({s.name, DM_OUTCOME_CANCELLED, e.what(), "", 0});
@@ -111,13 +110,14 @@ Result reload(engine::Client& engine, const model::GroupDef& group, const Reload
   model::Graph graph(group);
   std::optional<size_t> target = graph.find(options.service);
   if (!target)
-    throw Error(DM_ENOTFOUND, "cannot reload '" + options.service + "': no such service; defined: " +
-                                  defined_names(group));
+    throw Error(Error::Code::NotFound, "cannot reload '" + options.service +
+                                           "': no such service; defined: " + defined_names(group));
   const model::ServiceDef& def = group.services[*target];
   if (def.build_context.empty())
-    throw Error(DM_EINVALID, "cannot reload '" + def.name +
-                                 "': it has no build context (build_from), and reload rebuilds the "
-                                 "service's image from it; use stop and start to restart it");
+    throw Error(Error::Code::Invalid,
+                "cannot reload '" + def.name +
+                    "': it has no build context (build_from), and reload rebuilds the "
+                    "service's image from it; use stop and start to restart it");
 
   Events events(options.on_event);
   LockOrCancelled lock(group, events, cancel, options.timeout);

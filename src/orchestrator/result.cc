@@ -9,9 +9,4 @@ size_t Result::failures() const {
   return n;
 }
 
-int Result::status() const {
-  if (cancelled) return DM_ECANCELLED;
-  return failures() > 0 ? DM_EFAILED : DM_OK;
-}
-
 }  // namespace dm::orchestrator

@@ -5,10 +5,10 @@
 #define DM_ORCHESTRATOR_RUNS_H
 
 #include <atomic>
-#include <cstdio>
 #include <set>
 #include <string>
 
+#include "common/text.h"
 #include "engine/client.h"
 #include "model/service.h"
 #include "orchestrator/events.h"
@@ -22,13 +22,6 @@ namespace dm::orchestrator {
 // that stops answering fails the step after that long, and a busy one is not
 // taken for a frozen one.
 inline constexpr double kEngineMarginSeconds = 10;
-
-// Seconds as messages show them: "3", "2.5".
-inline std::string seconds_text(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", s);
-  return buf;
-}
 
 // Which services a start works on, beyond the options.
 struct StartScope {

@@ -49,7 +49,7 @@ namespace {
 // Thrown when a dependency failed: the service is skipped, not failed.
 struct DependencyFailed : Error {
   explicit DependencyFailed(const std::string& name)
-      : Error(DM_EFAILED, "dependency '" + name + "' failed") {}
+      : Error(Error::Code::Failed, "dependency '" + name + "' failed") {}
 };
 
 constexpr auto kPingInterval = std::chrono::milliseconds(100);
@@ -58,10 +58,11 @@ constexpr int kLogLinesOnFailure = 20;
 constexpr int kOutdatedGraceSeconds = 10;
 
 Error name_taken(const std::string& name) {
-  return Error(DM_ECONFLICT, "container name '" + name +
-                                 "' is taken by a container drillmaster did not make for this "
-                                 "group; remove it (docker rm -f " + name +
-                                 ") or choose another group name");
+  return Error(Error::Code::Conflict,
+               "container name '" + name +
+                   "' is taken by a container drillmaster did not make for this "
+                   "group; remove it (docker rm -f " +
+                   name + ") or choose another group name");
 }
 
 class StartRun {
@@ -236,7 +237,8 @@ void StartRun::work(size_t i) noexcept {
   } catch (const DependencyFailed& e) {
     fail(i, e.what(), DM_OUTCOME_SKIPPED);
   } catch (const Error& e) {
-    fail(i, e.what(), e.status() == DM_ECANCELLED ? DM_OUTCOME_CANCELLED : DM_OUTCOME_FAILED);
+    fail(i, e.what(),
+         e.code() == Error::Code::Cancelled ? DM_OUTCOME_CANCELLED : DM_OUTCOME_FAILED);
   } catch (const std::bad_alloc&) {
     fail(i, "out of memory", DM_OUTCOME_FAILED);
   } catch (const std::exception& e) {
@@ -256,7 +258,7 @@ void StartRun::work_on(size_t i) {
     // can be decided before.
     std::string failed = wait_for_dependencies(i, Readiness::Ready);
     if (!failed.empty()) throw DependencyFailed(failed);
-    if (cancel_.load()) throw Error(DM_ECANCELLED, "cancelled before it started");
+    if (cancel_.load()) throw Error(Error::Code::Cancelled, "cancelled before it started");
     t.prepared = prepare(group_, *t.def, deadline(i));
     t.spec = container_spec(group_, t.prepared);
     std::lock_guard<std::mutex> lock(mutex_);  // others read def->name
@@ -298,7 +300,7 @@ void StartRun::bring_up_new(size_t i) {
   if (!pre_start) {
     std::string failed = wait_for_dependencies(i, Readiness::Created);
     if (!failed.empty()) throw DependencyFailed(failed);
-    if (cancel_.load()) throw Error(DM_ECANCELLED, "cancelled before it started");
+    if (cancel_.load()) throw Error(Error::Code::Cancelled, "cancelled before it started");
     SlotHold hold(slots_);
     remove_outdated(i);
     t.created_id = create(i);
@@ -306,7 +308,7 @@ void StartRun::bring_up_new(size_t i) {
   }
   std::string failed = wait_for_dependencies(i, Readiness::Ready);
   if (!failed.empty()) throw DependencyFailed(failed);
-  if (cancel_.load()) throw Error(DM_ECANCELLED, "cancelled before it started");
+  if (cancel_.load()) throw Error(Error::Code::Cancelled, "cancelled before it started");
 
   SlotHold hold(slots_);
   if (pre_start) {
@@ -315,7 +317,9 @@ void StartRun::bring_up_new(size_t i) {
     int rc = call_hook("pre_start", t.def->hooks.pre_start, t.def->hooks.pre_start_data,
                        target(i, ""), deadline(i), nullptr, &reason);
     if (rc != 0)
-      throw Error(DM_EHOOK, "pre_start failed: " + (reason.empty() ? "it returned " + std::to_string(rc) : reason));
+      throw Error(
+          Error::Code::Hook,
+          "pre_start failed: " + (reason.empty() ? "it returned " + std::to_string(rc) : reason));
     remove_outdated(i);
     t.created_id = create(i);
     settle(i, Readiness::Created);
@@ -329,8 +333,9 @@ void StartRun::bring_up_new(size_t i) {
                        t.def->hooks.post_start_init_data, target(i, t.created_id), deadline(i),
                        nullptr, &reason);
     if (rc != 0)
-      throw Error(DM_EHOOK, "post_start_init failed: " +
-                                (reason.empty() ? "it returned " + std::to_string(rc) : reason));
+      throw Error(Error::Code::Hook,
+                  "post_start_init failed: " +
+                      (reason.empty() ? "it returned " + std::to_string(rc) : reason));
   }
   finish_setup(i);
   t.outcome.outcome = scope_.recreate.count(i) ? scope_.recreated_outcome : DM_OUTCOME_STARTED;
@@ -343,7 +348,7 @@ void StartRun::bring_up_again(size_t i, const engine::ContainerSummary& containe
   settle(i, Readiness::Created);
   std::string failed = wait_for_dependencies(i, Readiness::Ready);
   if (!failed.empty()) throw DependencyFailed(failed);
-  if (cancel_.load()) throw Error(DM_ECANCELLED, "cancelled before it started");
+  if (cancel_.load()) throw Error(Error::Code::Cancelled, "cancelled before it started");
   SlotHold hold(slots_);
   start_container(i, container.id);
   await_ready(i, container.id, /*made_here=*/false, deadline(i));
@@ -360,7 +365,7 @@ std::string StartRun::create(size_t i) {
   try {
     return engine_.container_create(spec);
   } catch (const Error& e) {
-    if (e.status() == DM_ECONFLICT) throw name_taken(spec.name);
+    if (e.code() == Error::Code::Conflict) throw name_taken(spec.name);
     throw;
   }
 }
@@ -404,9 +409,10 @@ Error StartRun::exited(const std::string& id, int64_t code, const std::string& w
   } catch (const Error& e) {
     tail = "(its logs could not be read: " + std::string(e.what()) + ")";
   }
-  return Error(DM_EFAILED, "container exited with code " + std::to_string(code) + " " + when +
-                               (tail.empty() ? std::string(" (it wrote no logs)")
-                                             : "; its last log lines:\n" + tail));
+  return Error(
+      Error::Code::Failed,
+      "container exited with code " + std::to_string(code) + " " + when +
+          (tail.empty() ? std::string(" (it wrote no logs)") : "; its last log lines:\n" + tail));
 }
 
 void StartRun::await_ready(size_t i, const std::string& id, bool made_here,
@@ -428,10 +434,11 @@ void StartRun::await_ready(size_t i, const std::string& id, bool made_here,
   std::string reason;  // the hook's last word, for the timeout message
   auto not_ready = [&](unsigned attempts) {
     watch.stop();
-    return Error(DM_ETIMEOUT, "not ready after " + seconds_text(timeout_of(i)) + " s: ping returned " +
-                                  "not-ready " + std::to_string(attempts) + " times" +
-                                  (reason.empty() ? "" : " (last: " + reason + ")") +
-                                  "; raise the service's timeout if it needs longer");
+    return Error(Error::Code::Timeout, "not ready after " + seconds_text(timeout_of(i)) +
+                                           " s: ping returned " + "not-ready " +
+                                           std::to_string(attempts) + " times" +
+                                           (reason.empty() ? "" : " (last: " + reason + ")") +
+                                           "; raise the service's timeout if it needs longer");
   };
   for (unsigned attempt = 1;; attempt++) {
     if (auto code = watch.exit_code()) {
@@ -446,7 +453,7 @@ void StartRun::await_ready(size_t i, const std::string& id, bool made_here,
       watch.stop();
       // A ping that answered before and ran into the deadline now is a
       // service that never became ready, not a hook that hung.
-      if (e.status() == DM_ETIMEOUT && attempt > 1) throw not_ready(attempt - 1);
+      if (e.code() == Error::Code::Timeout && attempt > 1) throw not_ready(attempt - 1);
       throw;
     }
     if (rc == DM_PING_READY) {
@@ -455,13 +462,15 @@ void StartRun::await_ready(size_t i, const std::string& id, bool made_here,
     }
     if (rc < 0) {
       watch.stop();
-      throw Error(DM_EHOOK, "ping failed: " + (reason.empty() ? "it returned " + std::to_string(rc) : reason));
+      throw Error(
+          Error::Code::Hook,
+          "ping failed: " + (reason.empty() ? "it returned " + std::to_string(rc) : reason));
     }
     if (Clock::now() + kPingInterval > deadline) throw not_ready(attempt);
     watch.wait_for(kPingInterval);
     if (cancel_.load()) {
       watch.stop();
-      throw Error(DM_ECANCELLED, "cancelled while waiting for it to be ready");
+      throw Error(Error::Code::Cancelled, "cancelled while waiting for it to be ready");
     }
   }
 }
@@ -478,7 +487,7 @@ void StartRun::finish_setup(size_t i) {
     engine_.container_rename(t.created_id, t.spec.name);
     return;
   } catch (const Error& e) {
-    if (e.status() != DM_ECONFLICT) throw;
+    if (e.code() != Error::Code::Conflict) throw;
   }
   try {
     engine::ContainerInfo holder = engine_.container_inspect(t.spec.name);
@@ -490,7 +499,7 @@ void StartRun::finish_setup(size_t i) {
     engine_.container_remove(holder.id, /*force=*/true, /*volumes=*/false);
     events_.emit(t.def->name, DM_PHASE_REMOVED, "outdated container " + holder.id.substr(0, 12));
   } catch (const Error& e) {
-    if (e.status() != DM_ENOTFOUND) throw;  // gone meanwhile: the name is free
+    if (e.code() != Error::Code::NotFound) throw;  // gone meanwhile: the name is free
   }
   engine_.container_rename(t.created_id, t.spec.name);
 }

@@ -195,7 +195,7 @@ void StopRun::remove_container(const std::string& service, const engine::Contain
   try {
     engine_.container_remove(c.id, /*force=*/true, /*volumes=*/false);
   } catch (const Error& e) {
-    if (e.status() != DM_ENOTFOUND) throw;  // gone already is what we wanted
+    if (e.code() != Error::Code::NotFound) throw;  // gone already is what we wanted
   }
   events_.emit(service, DM_PHASE_REMOVED);
 }
@@ -221,7 +221,7 @@ void StopRun::remove_network() {
   try {
     network = engine_.network_inspect(group_.network);
   } catch (const Error& e) {
-    if (e.status() == DM_ENOTFOUND) return;
+    if (e.code() == Error::Code::NotFound) return;
     throw;
   }
   auto label = network.labels.find(kGroupLabel);
@@ -241,7 +241,7 @@ void StopRun::remove_network() {
     events_.emit("", DM_PHASE_REMOVED, "network " + group_.network);
   } catch (const Error& e) {
     // Something attached meanwhile (409) or it went away (404): not our failure.
-    if (e.status() != DM_ECONFLICT && e.status() != DM_ENOTFOUND) throw;
+    if (e.code() != Error::Code::Conflict && e.code() != Error::Code::NotFound) throw;
   }
 }
 

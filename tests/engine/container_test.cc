@@ -153,7 +153,7 @@ TEST_F(ContainerTest, KillSendsTheSignal) {
     client_->container_kill(id, "SIGKILL");
     ADD_FAILURE();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_ECONFLICT) << e.what();
+    EXPECT_EQ(e.code(), Error::Code::Conflict) << e.what();
   }
 }
 
@@ -163,7 +163,7 @@ TEST_F(ContainerTest, MissingContainerIsNotFoundWithTheDaemonsWords) {
     client_->container_inspect(name);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_ENOTFOUND);
+    EXPECT_EQ(e.code(), Error::Code::NotFound);
     EXPECT_EQ(e.http_status(), 404);
     std::string message = e.what();
     EXPECT_NE(message.find("inspect container '" + name + "' (404)"), std::string::npos) << message;
@@ -174,7 +174,7 @@ TEST_F(ContainerTest, MissingContainerIsNotFoundWithTheDaemonsWords) {
     client_->container_remove(name, true, true);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_ENOTFOUND);
+    EXPECT_EQ(e.code(), Error::Code::NotFound);
   }
 }
 
@@ -185,7 +185,7 @@ TEST_F(ContainerTest, NameInUseAndRemovingARunningContainerAreConflicts) {
     client_->container_create(spec);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_ECONFLICT);
+    EXPECT_EQ(e.code(), Error::Code::Conflict);
     EXPECT_EQ(e.http_status(), 409);
     std::string message = e.what();
     EXPECT_NE(message.find("engine refused to create container '" + spec.name + "' (409): "),
@@ -198,7 +198,7 @@ TEST_F(ContainerTest, NameInUseAndRemovingARunningContainerAreConflicts) {
     client_->container_remove(id, false, false);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_ECONFLICT);
+    EXPECT_EQ(e.code(), Error::Code::Conflict);
     EXPECT_NE(std::string(e.what()).find("running"), std::string::npos) << e.what();
   }
   client_->container_remove(id, true, true);
@@ -211,7 +211,7 @@ TEST_F(ContainerTest, MissingImageIsNotFound) {
     client_->container_create(spec);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_ENOTFOUND) << e.what();
+    EXPECT_EQ(e.code(), Error::Code::NotFound) << e.what();
     EXPECT_NE(std::string(e.what()).find("no-such-image"), std::string::npos) << e.what();
   }
 }

@@ -33,7 +33,7 @@ TEST_F(NetworkTest, CreateInspectListRemove) {
     client_->network_create(name, labels_);
     ADD_FAILURE() << "created a duplicate network";
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_ECONFLICT) << e.what();
+    EXPECT_EQ(e.code(), Error::Code::Conflict) << e.what();
   }
 
   client_->network_remove(id);
@@ -42,7 +42,7 @@ TEST_F(NetworkTest, CreateInspectListRemove) {
     client_->network_inspect(id);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_ENOTFOUND);
+    EXPECT_EQ(e.code(), Error::Code::NotFound);
     EXPECT_EQ(e.http_status(), 404);
   }
 }

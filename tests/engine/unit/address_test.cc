@@ -50,7 +50,7 @@ TEST(ParseAddress, RefusesEverythingElseNamingTheValue) {
       parse_address(bad, false);
       ADD_FAILURE() << "accepted '" << bad << "'";
     } catch (const Error& e) {
-      EXPECT_EQ(e.status(), DM_EINVALID) << bad;
+      EXPECT_EQ(e.code(), Error::Code::Invalid) << bad;
       EXPECT_EQ(std::string(e.what()),
                 std::string("DOCKER_HOST '") + bad +
                     "' is not a valid engine address: use unix:///path/to/docker.sock or "

@@ -1,8 +1,8 @@
-#include "engine/excerpt.h"
+#include "common/excerpt.h"
 
 #include <cstdint>
 
-namespace dm::engine {
+namespace dm {
 
 namespace {
 
@@ -84,4 +84,4 @@ std::string excerpt(std::string_view text, size_t total) {
   return out;
 }
 
-}  // namespace dm::engine
+}  // namespace dm
