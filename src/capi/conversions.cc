@@ -1,6 +1,22 @@
 #include "capi/conversions.h"
 
+#include "common/version.h"
+
 namespace dm::capi {
+
+namespace {
+
+constexpr bool same_text(const char* a, const char* b) {
+  while (*a != '\0' && *a == *b) ++a, ++b;
+  return *a == *b;
+}
+
+}  // namespace
+
+// Values the public headers spell as macros, which C needs, and the layers
+// below as C++ constants, which they need without the headers: one value.
+static_assert(same_text(DM_VERSION_STRING, kVersion),
+              "include/drillmaster/common.h and CMake's project() disagree on the version");
 
 dm_status to_status(Error::Code code) {
   switch (code) {

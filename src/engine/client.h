@@ -28,6 +28,8 @@
 #include <string>
 #include <vector>
 
+#include "common/json.h"
+
 namespace dm::engine {
 
 // Where the engine is, parsed from DOCKER_HOST or an explicit address.
@@ -90,20 +92,13 @@ struct Mount {
   bool read_only = false;
 };
 
+// What to create: the body of POST /containers/create as the model writes it
+// (model/request.h: Image, Env, HostConfig, NetworkingConfig...), sent as it
+// is with the labels added.
 struct ContainerSpec {
   std::string name;
-  std::string image;
-  std::vector<std::string> env;  // "NAME=value"
-  std::vector<PortBinding> ports;
-  std::vector<Mount> mounts;
+  Json body = Json::object();
   Labels labels;
-  std::optional<std::vector<std::string>> entrypoint;  // unset: the image's
-  std::optional<std::vector<std::string>> cmd;         // unset: the image's
-  std::string user;
-  std::string stop_signal;                             // "" : the image's
-  std::string network;                                 // attach to this network...
-  std::vector<std::string> network_aliases;            // ...under these names
-  bool tty = false;  // give it a terminal: its logs are then raw, not framed
 };
 
 struct ContainerSummary {  // from GET /containers/json

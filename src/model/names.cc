@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "common/text.h"
-#include "model/validate.h"
 
 namespace dm::model {
 

@@ -23,6 +23,9 @@ std::string docker_name_problem(const std::string& what, const std::string& name
 // kMaxGroupName characters. "" when nothing is.
 std::string group_name_problem(const std::string& name);
 
+// Is `name` a valid Docker object name ([a-zA-Z0-9][a-zA-Z0-9_.-]*)?
+bool is_docker_name(const std::string& name);
+
 // Is `name` a DNS label: 1-63 of [a-z0-9-], not starting or ending with '-'?
 bool is_dns_label(const std::string& name);
 

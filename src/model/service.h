@@ -1,6 +1,7 @@
 // Service and group definitions as the user gave them: plain values, no
-// engine. validate.h checks them; graph.h orders them; the orchestrator turns
-// a validated definition into containers.
+// engine. fields.h says what each field means; validate.h checks them;
+// graph.h orders them; request.h turns a validated definition into what its
+// container is created with.
 #ifndef DM_MODEL_SERVICE_H
 #define DM_MODEL_SERVICE_H
 
@@ -63,6 +64,7 @@ struct ServiceDef {
   std::optional<std::vector<std::string>> entrypoint;
   std::optional<std::vector<std::string>> cmd;
   std::string user;
+  bool tty = false;    // a terminal for the container; no setter yet
   double timeout = 0;  // <= 0: the operation's timeout
   Hooks hooks;
 };

@@ -2,7 +2,7 @@
 
 #include "common/error.h"
 #include "engine/deadline.h"
-#include "model/validate.h"
+#include "model/volumes.h"
 #include "orchestrator/identity.h"
 
 namespace dm::orchestrator {

@@ -394,7 +394,7 @@ void StartRun::start_container(size_t i, const std::string& id) {
   Task& t = tasks_[i];
   events_.emit(t.def->name, DM_PHASE_STARTING);
   engine::ScopedDeadline step(step_seconds(i), step_budget(i));
-  if (t.spec.ports.empty()) {
+  if (t.def->ports.empty()) {
     engine_.container_start(id);
   } else {
     std::lock_guard<std::mutex> lock(port_start_mutex_);

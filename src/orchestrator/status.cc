@@ -3,6 +3,7 @@
 
 #include "common/error.h"
 #include "common/text.h"
+#include "model/request.h"
 #include "orchestrator/hooks.h"
 #include "orchestrator/identity.h"
 #include "orchestrator/inventory.h"
@@ -61,8 +62,7 @@ std::vector<ServiceState> status(engine::Client& engine, const model::GroupDef& 
       } catch (const Error&) {
         // Status still reports; only the outdated flag may be off.
       }
-      engine::ContainerSpec spec = container_spec(group, current);
-      s.outdated = hash == c.labels.end() || hash->second != spec.labels[kConfigHashLabel];
+      s.outdated = hash == c.labels.end() || hash->second != model::definition_hash(group, current);
     }
     states.push_back(std::move(s));
   }

@@ -51,7 +51,9 @@ TEST_F(NetworkTest, InspectListsAttachedContainers) {
   std::string net = unique("net");
   client_->network_create(net, labels_);
   ContainerSpec spec = sh_spec(kSleeper);
-  spec.network = net;
+  Json host = Json::object();
+  host.set("NetworkMode", net);
+  spec.body.set("HostConfig", std::move(host));
   std::string id = client_->container_create(spec);
   client_->container_start(id);
   NetworkSummary info = client_->network_inspect(net);

@@ -168,7 +168,7 @@ std::vector<Endpoint> endpoints() {
                [](Client& c, auto) {
                  ContainerSpec spec;
                  spec.name = "dm-db-1";
-                 spec.image = "busybox";
+                 spec.body.set("Image", "busybox");
                  return run([&] { c.container_create(spec); });
                }});
   e.push_back({"containers_start", "POST", "/containers/8dfafdbc3a40/start", Reads::Nothing, 204,
