@@ -22,6 +22,12 @@ int fail(int status, const std::string& message);
 // Clears the thread's error; called on entry of every guarded function.
 void clear_error();
 
+// The calling thread's last error message (dm_error_last()) and status
+// (dm_error_last_status()). The message is borrowed: valid until the next
+// change on this thread.
+const std::string& last_error_message();
+int last_error_status();
+
 // A wrong argument of the public function being called (a NULL handle, a NULL
 // entry in an array): guard() puts that function's name before the message.
 class ArgumentError : public dm::Error {

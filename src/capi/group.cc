@@ -25,22 +25,6 @@ dm::model::GroupDef dm_group::snapshot() const {
   return def;
 }
 
-namespace dm::capi {
-
-std::vector<std::string> strings(const char* const* items, size_t count, const char* what) {
-  if (count > 0 && items == nullptr)
-    throw ArgumentError(std::string(what) + " is NULL but its count is " + std::to_string(count));
-  std::vector<std::string> out;
-  for (size_t i = 0; i < count; i++) {
-    if (items[i] == nullptr)
-      throw ArgumentError(std::string(what) + "[" + std::to_string(i) + "] is NULL");
-    out.emplace_back(items[i]);
-  }
-  return out;
-}
-
-}  // namespace dm::capi
-
 extern "C" {
 
 int dm_runtime_directory(char** out) {

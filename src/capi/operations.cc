@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "capi/boundary.h"
+#include "capi/conversions.h"
 #include "capi/group_lifetime.h"
 #include "capi/handles.h"
 #include "drillmaster/group.h"
@@ -31,7 +32,7 @@ orch::EventSink event_sink(dm_event_fn fn, void* user_data) {
     dm_event event;
     event.version = DM_EVENT_VERSION;
     event.service = e.service.empty() ? nullptr : e.service.c_str();
-    event.phase = e.phase;
+    event.phase = dm::capi::to_phase(e.phase);
     event.message = e.message.c_str();
     event.timestamp = e.timestamp;
     fn(&event, user_data);
@@ -213,7 +214,7 @@ const char* dm_result_service(const dm_result* result, size_t index) {
 
 int dm_result_outcome(const dm_result* result, size_t index) {
   const orch::Outcome* o = outcome_at(result, index);
-  return o ? o->outcome : 0;
+  return o ? dm::capi::to_outcome(o->outcome) : 0;
 }
 
 const char* dm_result_reason(const dm_result* result, size_t index) {

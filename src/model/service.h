@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "drillmaster/service.h"
+#include "model/hooks.h"
 
 namespace dm::model {
 
@@ -36,18 +36,6 @@ struct Volume {
   std::string source;
   std::string target;
   bool read_only = false;
-};
-
-// The C callbacks of a service with their user data (see drillmaster/service.h).
-struct Hooks {
-  dm_hook_fn prepare = nullptr;
-  void* prepare_data = nullptr;
-  dm_hook_fn pre_start = nullptr;
-  void* pre_start_data = nullptr;
-  dm_ping_fn ping = nullptr;
-  void* ping_data = nullptr;
-  dm_hook_fn post_start_init = nullptr;
-  void* post_start_init_data = nullptr;
 };
 
 struct ServiceDef {
@@ -77,12 +65,5 @@ struct GroupDef {
 };
 
 }  // namespace dm::model
-
-// The C API's handle of a service (drillmaster/service.h): a definition.
-// Defined here, beside what it holds, because the orchestrator hands the
-// prepare hook a working copy as a handle of this type.
-struct dm_service {
-  dm::model::ServiceDef def;
-};
 
 #endif

@@ -57,10 +57,10 @@ std::string Images::prepare(const model::ServiceDef& service) {
     return id;
   }
   if (existing) return existing->id;
-  events_.emit(service.name, DM_PHASE_PULLING, service.image);
+  events_.emit(service.name, Phase::Pulling, service.image);
   try {
     engine_.image_pull(service.image, [&](const std::string& line) {
-      events_.emit(service.name, DM_PHASE_DETAIL, line);
+      events_.emit(service.name, Phase::Detail, line);
     });
   } catch (const Error& e) {
     throw Error(e.code(), "pulling image '" + service.image + "' failed: " + e.what() +
@@ -81,11 +81,10 @@ std::string Images::build(const model::ServiceDef& service) {
   if (!service.dockerfile.empty()) options.dockerfile = service.dockerfile;
   options.tag = service.image;
   options.labels = {{kGroupLabel, group_.name}, {kServiceLabel, service.name}};
-  events_.emit(service.name, DM_PHASE_BUILDING, service.image + " from " + options.context_dir);
+  events_.emit(service.name, Phase::Building, service.image + " from " + options.context_dir);
   try {
-    return engine_.image_build(options, [&](const std::string& line) {
-      events_.emit(service.name, DM_PHASE_DETAIL, line);
-    });
+    return engine_.image_build(
+        options, [&](const std::string& line) { events_.emit(service.name, Phase::Detail, line); });
   } catch (const Error& e) {
     throw Error(e.code(),
                 std::string("building image '") + service.image + "' failed: " + e.what());

@@ -147,7 +147,7 @@ GroupLock::GroupLock(const std::string& group, Events& events, const std::atomic
       if (!announced) {
         std::string holder = read_holder(fd_);
         if (!holder.empty() || ++polls >= kPollsForHolderInfo) {
-          events.emit("", DM_PHASE_WAITING,
+          events.emit("", Phase::Waiting,
                       "group '" + group + "' is locked by " +
                           (holder.empty() ? "another process" : holder) + "; waiting" +
                           (unlimited ? "" : " up to " + seconds_text(wait) + " s"));

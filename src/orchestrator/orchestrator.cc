@@ -59,7 +59,7 @@ class LockOrCancelled {
       if (e.code() != Error::Code::Cancelled) throw;
       cancelled_.cancelled = true;
       for (const auto& s : group.services)
-        cancelled_.services.push_back({s.name, DM_OUTCOME_CANCELLED, e.what(), "", 0});
+        cancelled_.services.push_back({s.name, Outcome::Kind::Cancelled, e.what(), "", 0});
     }
   }
   // The result to return at once, when cancelled.
@@ -134,11 +134,11 @@ Result reload(engine::Client& engine, const model::GroupDef& group, const Reload
   } catch (const Error& e) {
     Result result;
     for (const auto& s : group.services) {
-      Outcome o{s.name, DM_OUTCOME_EXCLUDED, why_untouched, "", 0};
-      if (s.name == def.name) o = {s.name, DM_OUTCOME_FAILED, e.what(), "", 0};
+      Outcome o{s.name, Outcome::Kind::Excluded, why_untouched, "", 0};
+      if (s.name == def.name) o = {s.name, Outcome::Kind::Failed, e.what(), "", 0};
       result.services.push_back(o);
     }
-    events.emit(def.name, DM_PHASE_FAILED, e.what());
+    events.emit(def.name, Phase::Failed, e.what());
     return result;
   }
 
@@ -161,7 +161,7 @@ Result reload(engine::Client& engine, const model::GroupDef& group, const Reload
   for (size_t d : graph.transitive_dependencies(*target)) scope.include.insert(d);
   scope.left_out_reason = why_untouched;
   scope.recreate.insert(*target);
-  scope.recreated_outcome = DM_OUTCOME_RELOADED;
+  scope.recreated_outcome = Outcome::Kind::Reloaded;
   Result result = run_start(engine, group, start_options, scope, images, events, cancel);
   remove_replaced(engine, images);
   return result;

@@ -5,7 +5,7 @@ namespace dm::orchestrator {
 size_t Result::failures() const {
   size_t n = 0;
   for (const Outcome& o : services)
-    if (o.outcome == DM_OUTCOME_FAILED || o.outcome == DM_OUTCOME_SKIPPED) n++;
+    if (o.outcome == Outcome::Kind::Failed || o.outcome == Outcome::Kind::Skipped) n++;
   return n;
 }
 

@@ -26,10 +26,10 @@ inline constexpr double kEngineMarginSeconds = 10;
 // Which services a start works on, beyond the options.
 struct StartScope {
   std::set<size_t> include;      // services worked on; the others get `left_out` with...
-  dm_outcome left_out = DM_OUTCOME_EXCLUDED;
+  Outcome::Kind left_out = Outcome::Kind::Excluded;
   std::string left_out_reason;   // ...this reason
   std::set<size_t> recreate;     // always get a new container (reload's service)
-  dm_outcome recreated_outcome = DM_OUTCOME_STARTED;
+  Outcome::Kind recreated_outcome = Outcome::Kind::Started;
 };
 
 Result run_start(engine::Client& engine, const model::GroupDef& group, const StartOptions& options,

@@ -16,6 +16,7 @@
 #include <fstream>
 #include <map>
 
+#include "capi/handles.h"  // what a dm_service holds
 #include "model/service.h"
 #include "orchestrator/identity.h"
 #include "support/lifecycle.h"
