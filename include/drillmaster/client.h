@@ -16,8 +16,10 @@ extern "C" {
 
 typedef struct dm_client dm_client;
 
-/* How to reach the engine. Every field left NULL / 0 / -1 falls back to the
- * environment, as the docker command does:
+/* How to reach the engine. Initialise it with DM_CLIENT_OPTIONS_INIT or
+ * dm_client_options_init() (not by zeroing it: tls_verify 0 turns TLS off).
+ * Every field left at that default falls back to the environment, as the
+ * docker command does:
  *   host         DOCKER_HOST, else "unix:///var/run/docker.sock".
  *                Accepted: "unix:///path", "tcp://host:port".
  *   api_version  DOCKER_API_VERSION, else negotiated with the engine
@@ -43,6 +45,15 @@ typedef struct dm_client_options {
 #define DM_CLIENT_OPTIONS_VERSION 1
 #define DM_CLIENT_OPTIONS_INIT { DM_CLIENT_OPTIONS_VERSION, NULL, NULL, -1, NULL, 0 }
 
+/* Fills *opts with the library's defaults for `version` of the struct (pass
+ * DM_CLIENT_OPTIONS_VERSION): the values of DM_CLIENT_OPTIONS_INIT, and the
+ * way to initialise the struct where the macro cannot be used (cgo, bindgen,
+ * cffi). Writes only the fields that version has. Returns DM_OK; DM_EINVALID
+ * when opts is NULL or the version is not one this library knows (the message
+ * names the struct, the version and the ones it knows). Thread-safe.
+ * Since 0.2. */
+DM_EXTERN(int) dm_client_options_init(dm_client_options *opts, unsigned int version);
+
 /* Opens a client and negotiates the API version with the engine, so an
  * unreachable engine is reported here. `opts` may be NULL (all from the
  * environment).
@@ -50,26 +61,28 @@ typedef struct dm_client_options {
  * or a tls_verify other than -1, 0 or 1;
  * DM_EUNREACHABLE when nothing answers (the message names the address tried
  * and how to start an engine); DM_EENGINE when the engine is older than API
- * 1.40. On failure *out is NULL. */
+ * 1.40. On failure *out is NULL. Since 0.1. */
 DM_EXTERN(int) dm_client_open(dm_client **out, const dm_client_options *opts);
 
 /* Closes the connections and frees the client. NULL is a no-op. No call on the
- * client may be in progress on another thread. */
+ * client may be in progress on another thread. Since 0.1. */
 DM_EXTERN(void) dm_client_free(dm_client *client);
 
-/* Asks the engine whether it is alive (GET /_ping). */
+/* Asks the engine whether it is alive (GET /_ping). Since 0.1. */
 DM_EXTERN(int) dm_client_ping(dm_client *client);
 
 /* The address the client talks to, e.g. "unix:///var/run/docker.sock".
- * Borrowed: lives as long as the client. */
+ * Borrowed: lives as long as the client. Since 0.1. */
 DM_EXTERN(const char *) dm_client_host(const dm_client *client);
 
-/* The API version in use, e.g. "1.41". Borrowed: lives as long as the client. */
+/* The API version in use, e.g. "1.41". Borrowed: lives as long as the client.
+ * Since 0.1. */
 DM_EXTERN(const char *) dm_client_api_version(const dm_client *client);
 
 /* Asks the engine for its version. Writes the engine's version (e.g.
  * "20.10.24") and the highest API version it speaks (e.g. "1.41") into
- * caller-owned strings, released with dm_free(). Either pointer may be NULL. */
+ * caller-owned strings, released with dm_free(). Either pointer may be NULL.
+ * Since 0.1. */
 DM_EXTERN(int) dm_client_engine_version(dm_client *client, char **engine_version,
                                         char **api_version);
 
@@ -80,7 +93,7 @@ DM_EXTERN(int) dm_client_engine_version(dm_client *client, char **engine_version
  *   "tcp, TLS with verification"  TCP with TLS, the engine's certificate
  *                                 checked against ca.pem.
  * Later versions may add values. Borrowed: lives as long as the client. ""
- * for NULL. */
+ * for NULL. Since 0.2. */
 DM_EXTERN(const char *) dm_client_transport(const dm_client *client);
 
 #ifdef __cplusplus

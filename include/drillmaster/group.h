@@ -77,7 +77,7 @@ DM_EXTERN(int) dm_runtime_directory(char **out);
  * ([a-zA-Z0-9][a-zA-Z0-9_.-]*) of at most DM_GROUP_NAME_MAX characters: it is
  * checked here (DM_EINVALID), and again by dm_group_validate(). The network
  * name defaults to "drillmaster-<name>" and the directory to the current
- * one. */
+ * one. Since 0.1. */
 DM_EXTERN(int) dm_group_new(dm_group **out, const char *name);
 
 /* Frees the group and its services. NULL is a no-op. Safe while an
@@ -87,38 +87,52 @@ DM_EXTERN(int) dm_group_new(dm_group **out, const char *name);
  * dm_group_cancel() may be called on the group until it has returned. Those
  * operations still waiting for their turn return DM_EINVALID without doing
  * anything. After dm_group_free() returns the caller must not use the handle
- * (nor its services' handles) in any other call. */
+ * (nor its services' handles) in any other call. Since 0.1. */
 DM_EXTERN(void) dm_group_free(dm_group *group);
 
-/* Borrowed, live as long as the group (or until the next set call). */
+/* Borrowed, live as long as the group (or until the next set call).
+ * Since 0.1. */
 DM_EXTERN(const char *) dm_group_name(const dm_group *group);
 DM_EXTERN(const char *) dm_group_network_name(const dm_group *group);
 DM_EXTERN(const char *) dm_group_directory(const dm_group *group);
 
+/* Names the group's network (instead of "drillmaster-<name>"). Since 0.1. */
 DM_EXTERN(int) dm_group_set_network_name(dm_group *group, const char *network);
 
 /* The directory relative build contexts and volumes are resolved against
- * (usually the spec's directory). */
+ * (usually the spec's directory). Since 0.1. */
 DM_EXTERN(int) dm_group_set_directory(dm_group *group, const char *directory);
 
 /* Adds a service and writes its handle (borrowed: it lives as long as the
- * group) to *out. Names are checked by dm_group_validate(), not here. */
+ * group) to *out. Names are checked by dm_group_validate(), not here.
+ * Since 0.1. */
 DM_EXTERN(int) dm_group_add_service(dm_service **out, dm_group *group, const char *name,
                                     const char *image);
 
-/* The services in the order they were added. Borrowed handles. */
+/* The services in the order they were added. Borrowed handles. Since 0.1. */
 DM_EXTERN(size_t) dm_group_service_count(const dm_group *group);
 DM_EXTERN(dm_service *) dm_group_service_at(const dm_group *group, size_t index);
 
-/* The service of that name, or NULL. */
+/* The service of that name, or NULL. Since 0.1. */
 DM_EXTERN(dm_service *) dm_group_find_service(const dm_group *group, const char *name);
 
 /* Checks every definition and the dependency graph without touching the
  * engine; `exclude` lists services that would be left out (may be NULL when
  * `exclude_count` is 0). Returns DM_EINVALID with every problem in the
- * message, one per line, each naming the service and the field. */
+ * message, one per line, each naming the service and the field. Since 0.1. */
 DM_EXTERN(int) dm_group_validate(dm_group *group, const char *const *exclude,
                                  size_t exclude_count);
+
+/* dm_group_validate() for a stop, whose excluded services keep running
+ * instead of being left out: the definitions and the graph are checked the
+ * same way, but only excluded names that are not defined are wrong. Keeping
+ * a dependency running while its dependants stop is allowed (stop every
+ * service but the database). dm_group_stop() checks exactly this; a front
+ * end calls it to refuse bad arguments before it does anything else.
+ * Returns DM_EINVALID with every problem in the message, one per line.
+ * Since 0.2. */
+DM_EXTERN(int) dm_group_validate_stop(dm_group *group, const char *const *exclude,
+                                      size_t exclude_count);
 
 /* ---- progress events ---- */
 
@@ -140,7 +154,7 @@ typedef enum dm_phase {
 	DM_PHASE_WAITING = 15      /* created, waiting for dependencies to be ready */
 } dm_phase;
 
-/* A short lower-case name of a phase ("building"); never NULL. */
+/* A short lower-case name of a phase ("building"); never NULL. Since 0.1. */
 DM_EXTERN(const char *) dm_phase_name(int phase);
 
 typedef struct dm_event {
@@ -174,57 +188,75 @@ typedef enum dm_outcome {
 	DM_OUTCOME_NOT_RUNNING = 11     /* nothing to stop */
 } dm_outcome;
 
-/* A short lower-case name of an outcome ("already running"); never NULL. */
+/* A short lower-case name of an outcome ("already running"); never NULL.
+ * Since 0.1. */
 DM_EXTERN(const char *) dm_outcome_name(int outcome);
 
 typedef struct dm_result dm_result;
 
 /* One entry per service of the group, in the order they were added. Strings
- * are borrowed and live as long as the result. */
+ * are borrowed and live as long as the result. Since 0.1. */
 DM_EXTERN(size_t) dm_result_count(const dm_result *result);
 DM_EXTERN(const char *) dm_result_service(const dm_result *result, size_t index);
 DM_EXTERN(int) dm_result_outcome(const dm_result *result, size_t index);
-/* Why it failed or was skipped; "" otherwise. */
+/* Why it failed or was skipped; "" otherwise. Since 0.1. */
 DM_EXTERN(const char *) dm_result_reason(const dm_result *result, size_t index);
-/* The container's id, "" when it has none. */
+/* The container's id, "" when it has none. Since 0.1. */
 DM_EXTERN(const char *) dm_result_container_id(const dm_result *result, size_t index);
-/* Seconds the service took in this operation. */
+/* Seconds the service took in this operation. Since 0.1. */
 DM_EXTERN(double) dm_result_seconds(const dm_result *result, size_t index);
-/* Non-zero when the operation was cancelled. */
+/* Non-zero when the operation was cancelled. Since 0.1. */
 DM_EXTERN(int) dm_result_cancelled(const dm_result *result);
-/* How many services failed (DM_OUTCOME_FAILED or SKIPPED). */
+/* How many services failed (DM_OUTCOME_FAILED or SKIPPED). Since 0.1. */
 DM_EXTERN(size_t) dm_result_failures(const dm_result *result);
 DM_EXTERN(void) dm_result_free(dm_result *result);
 
 /* ---- operations ----
  *
- * Each validates the group first (nothing touches the engine when that
- * fails: DM_EINVALID, *out NULL). Otherwise it writes a result to *out and
- * returns DM_OK when every service asked for reached its goal, DM_EFAILED
- * when some failed, DM_ECANCELLED when dm_group_cancel() interrupted it, or
- * DM_EUNREACHABLE / DM_EENGINE / DM_ETIMEOUT when the engine failed (or did
- * not answer in time) before any service was attempted (then *out may be
- * NULL). The caller frees the result. They block the calling thread until
- * done; event and hook callbacks run on worker threads meanwhile. */
+ * Each checks its options and validates the group first (nothing touches
+ * the engine when that fails: DM_EINVALID, *out NULL; options of a version
+ * the library does not know are refused so, naming the struct). Otherwise it
+ * writes a result to *out and returns DM_OK when every service asked for
+ * reached its goal, DM_EFAILED when some failed, DM_ECANCELLED when
+ * dm_group_cancel() interrupted it, or DM_EUNREACHABLE / DM_EENGINE /
+ * DM_ETIMEOUT when the engine failed (or did not answer in time) before any
+ * service was attempted (then *out may be NULL). The caller frees the
+ * result. They block the calling thread until done; event and hook
+ * callbacks run on worker threads meanwhile. `opts` may be NULL (the
+ * defaults). */
 
 typedef struct dm_start_options {
 	unsigned int version;
 	const char *const *exclude; /* services to leave out */
 	size_t exclude_count;
-	double timeout;             /* seconds a service may take to be ready; it also bounds
-	                               each engine request (at least 10 s each): an engine
-	                               that stops answering fails the start within about
-	                               that long, plus 10 s to remove what did not come up */
+	double timeout;             /* seconds a service may take to be ready (300 by
+	                               default; 0 leaves no time, so a service with hooks
+	                               fails at once unless it has a timeout of its own); it
+	                               also bounds each engine request (at least 10 s each):
+	                               an engine that stops answering fails the start within
+	                               about that long, plus 10 s to remove what did not
+	                               come up */
 	int run_new_containers;     /* non-zero: never reuse a container */
 	int build;                  /* non-zero: rebuild images that have a context; a running
 	                               container whose image changed is replaced */
 	unsigned int parallelism;   /* services worked on at once; 0: all */
 	dm_event_fn on_event;       /* may be NULL */
 	void *event_user_data;
+	/* Since version 2 (drillmaster 0.2): the grace period, in seconds, of a
+	 * running outdated container that the start replaces, as the stop
+	 * options' timeout (10 by default; 0 kills it at once). */
+	double stop_timeout;
 } dm_start_options;
 
-#define DM_START_OPTIONS_VERSION 1
-#define DM_START_OPTIONS_INIT { DM_START_OPTIONS_VERSION, NULL, 0, 300.0, 0, 0, 0, NULL, NULL }
+#define DM_START_OPTIONS_VERSION 2
+#define DM_START_OPTIONS_INIT { DM_START_OPTIONS_VERSION, NULL, 0, 300.0, 0, 0, 0, NULL, NULL, 10.0 }
+
+/* Fills *opts with the defaults of `version` of the struct (pass
+ * DM_START_OPTIONS_VERSION): the values of DM_START_OPTIONS_INIT. Writes only
+ * the fields that version has. Returns DM_OK, or DM_EINVALID when opts is
+ * NULL or the version is not one this library knows (the message names the
+ * struct, the version and the ones it knows). Thread-safe. Since 0.2. */
+DM_EXTERN(int) dm_start_options_init(dm_start_options *opts, unsigned int version);
 
 /* Starts the group: creates the network when missing, builds or pulls missing
  * images, then brings every service up as soon as its dependencies are ready,
@@ -242,7 +274,7 @@ typedef struct dm_start_options {
  * dependants may have started already) is reported FAILED too, with its code
  * and logs, and removed when this start made it. While another process holds
  * the group lock it waits up to the options' timeout, then returns
- * DM_ETIMEOUT (*out NULL) naming that process. */
+ * DM_ETIMEOUT (*out NULL) naming that process. Since 0.1. */
 DM_EXTERN(int) dm_group_start(dm_result **out, dm_group *group, dm_client *client,
                               const dm_start_options *opts);
 
@@ -250,9 +282,13 @@ typedef struct dm_stop_options {
 	unsigned int version;
 	const char *const *exclude;
 	size_t exclude_count;
-	double timeout;             /* grace seconds before the engine kills; a container's
-	                               stop fails when the engine has not answered 10 s
-	                               after that, any other request after 10 s */
+	double timeout;             /* the grace period: seconds each container has between
+	                               its stop signal and being killed (10 by default, as
+	                               with Docker and Compose; 0 kills at once). The engine
+	                               takes whole seconds: a fraction is rounded up. A
+	                               container's stop fails when the engine has not
+	                               answered 10 s after that, any other request after
+	                               10 s */
 	int remove;                 /* non-zero: remove containers, then the network */
 	dm_event_fn on_event;
 	void *event_user_data;
@@ -260,6 +296,10 @@ typedef struct dm_stop_options {
 
 #define DM_STOP_OPTIONS_VERSION 1
 #define DM_STOP_OPTIONS_INIT { DM_STOP_OPTIONS_VERSION, NULL, 0, 10.0, 0, NULL, NULL }
+
+/* Fills *opts with the defaults of `version` of the struct (pass
+ * DM_STOP_OPTIONS_VERSION), as dm_start_options_init() does. Since 0.2. */
+DM_EXTERN(int) dm_stop_options_init(dm_stop_options *opts, unsigned int version);
 
 /* How long dm_group_stop() waits for another process's operation on the
  * group (see the group lock above) before it gives up with DM_ETIMEOUT: as
@@ -271,7 +311,9 @@ typedef struct dm_stop_options {
  * where possible, with each service's stop signal. With `remove`, containers
  * are removed and then the network, unless something else still uses it.
  * Stopping a group that is not running is not an error. While another
- * process holds the group lock it waits up to DM_STOP_LOCK_WAIT_SECONDS. */
+ * process holds the group lock it waits up to DM_STOP_LOCK_WAIT_SECONDS.
+ * Excluded services keep running, even those the stopped ones need (see
+ * dm_group_validate_stop()). Since 0.1. */
 DM_EXTERN(int) dm_group_stop(dm_result **out, dm_group *group, dm_client *client,
                              const dm_stop_options *opts);
 
@@ -281,15 +323,25 @@ typedef struct dm_reload_options {
 	int remove;                 /* non-zero: remove the old containers */
 	dm_event_fn on_event;
 	void *event_user_data;
+	/* Since version 2 (drillmaster 0.2): the grace period, in seconds, of the
+	 * containers the reload stops (the service's and its dependants'), as
+	 * the stop options' timeout (10 by default; 0 kills them at once). */
+	double stop_timeout;
 } dm_reload_options;
 
-#define DM_RELOAD_OPTIONS_VERSION 1
-#define DM_RELOAD_OPTIONS_INIT { DM_RELOAD_OPTIONS_VERSION, 300.0, 0, NULL, NULL }
+#define DM_RELOAD_OPTIONS_VERSION 2
+#define DM_RELOAD_OPTIONS_INIT { DM_RELOAD_OPTIONS_VERSION, 300.0, 0, NULL, NULL, 10.0 }
+
+/* Fills *opts with the defaults of `version` of the struct (pass
+ * DM_RELOAD_OPTIONS_VERSION), as dm_start_options_init() does. Since 0.2. */
+DM_EXTERN(int) dm_reload_options_init(dm_reload_options *opts, unsigned int version);
 
 /* Rebuilds `service`'s image (it must have a build context), stops it and its
  * transitive dependants (dependants first), recreates it, and starts the
  * dependants again by the reuse rules. Its dependencies keep running (they
- * are started if they are not). Waits for the group lock as start does. */
+ * are started if they are not). The stopped containers get the options'
+ * stop_timeout as their grace period. Waits for the group lock as start
+ * does. Since 0.1. */
 DM_EXTERN(int) dm_group_reload(dm_result **out, dm_group *group, dm_client *client,
                                const char *service, const dm_reload_options *opts);
 
@@ -334,32 +386,59 @@ DM_EXTERN(int) dm_group_reload(dm_result **out, dm_group *group, dm_client *clie
  * Check `caught` after every operation and before starting the next one: a
  * signal that arrives just before an operation begins is cleared by it, as
  * above. The handler may run on any thread, including the library's worker
- * threads; SA_RESTART keeps their system calls from failing with EINTR. */
+ * threads; SA_RESTART keeps their system calls from failing with EINTR.
+ * Since 0.1. */
 DM_EXTERN(void) dm_group_cancel(dm_group *group);
 
 /* ---- status ---- */
 
 typedef struct dm_report dm_report;
 
-/* What runs now: one entry per service of the group, in order. Takes no group
- * lock: it answers at once, even while another process starts the group. */
+/* What dm_group_status_with_options() takes. Nothing but the version yet:
+ * the struct exists so that status can gain options the way the other
+ * operations do, by fields appended with a new version. */
+typedef struct dm_status_options {
+	unsigned int version;
+} dm_status_options;
+
+#define DM_STATUS_OPTIONS_VERSION 1
+#define DM_STATUS_OPTIONS_INIT { DM_STATUS_OPTIONS_VERSION }
+
+/* Fills *opts with the defaults of `version` of the struct (pass
+ * DM_STATUS_OPTIONS_VERSION), as dm_start_options_init() does. Since 0.2. */
+DM_EXTERN(int) dm_status_options_init(dm_status_options *opts, unsigned int version);
+
+/* What runs now: one entry per service of the group, in order, written to
+ * *out (the caller frees it with dm_report_free()). Takes no group lock: it
+ * answers at once, even while another process starts the group. `opts` may
+ * be NULL (the defaults). Returns DM_OK; DM_EINVALID for an invalid group or
+ * options (*out NULL); DM_EUNREACHABLE / DM_EENGINE / DM_ETIMEOUT when the
+ * engine failed. Since 0.2. */
+DM_EXTERN(int) dm_group_status_with_options(dm_report **out, dm_group *group, dm_client *client,
+                                            const dm_status_options *opts);
+
+/* dm_group_status_with_options() with the default options. Since 0.1. */
 DM_EXTERN(int) dm_group_status(dm_report **out, dm_group *group, dm_client *client);
 
-/* Strings are borrowed and live as long as the report; "" when unknown. */
+/* Strings are borrowed and live as long as the report; "" when unknown.
+ * Since 0.1. */
 DM_EXTERN(size_t) dm_report_count(const dm_report *report);
 DM_EXTERN(const char *) dm_report_service(const dm_report *report, size_t index);
-/* "running", "exited", "created", "restarting", "paused", "dead" or "missing". */
+/* "running", "exited", "created", "restarting", "paused", "dead" or "missing".
+ * Since 0.1. */
 DM_EXTERN(const char *) dm_report_state(const dm_report *report, size_t index);
-/* The engine's status text, e.g. "Up 3 minutes". */
+/* The engine's status text, e.g. "Up 3 minutes". Since 0.1. */
 DM_EXTERN(const char *) dm_report_status_text(const dm_report *report, size_t index);
-/* "healthy", "unhealthy", "starting", or "" without a health check. */
+/* "healthy", "unhealthy", "starting", or "" without a health check.
+ * Since 0.1. */
 DM_EXTERN(const char *) dm_report_health(const dm_report *report, size_t index);
 DM_EXTERN(const char *) dm_report_container_id(const dm_report *report, size_t index);
 DM_EXTERN(const char *) dm_report_container_name(const dm_report *report, size_t index);
 DM_EXTERN(const char *) dm_report_image(const dm_report *report, size_t index);
-/* Published ports, e.g. "0.0.0.0:5433->5433/tcp, 53/udp". */
+/* Published ports, e.g. "0.0.0.0:5433->5433/tcp, 53/udp". Since 0.1. */
 DM_EXTERN(const char *) dm_report_ports(const dm_report *report, size_t index);
-/* Non-zero when the container was made from a different definition. */
+/* Non-zero when the container was made from a different definition.
+ * Since 0.1. */
 DM_EXTERN(int) dm_report_outdated(const dm_report *report, size_t index);
 DM_EXTERN(void) dm_report_free(dm_report *report);
 
@@ -376,15 +455,22 @@ typedef struct dm_logs_options {
 	const char *const *services; /* NULL / 0: every service */
 	size_t service_count;
 	int follow;                  /* non-zero: keep going until cancelled or all stop */
-	int tail;                    /* last lines per service; negative: all */
+	int tail;                    /* last lines per service; negative: all (the
+	                                default); 0: none, only what follows */
 } dm_logs_options;
 
 #define DM_LOGS_OPTIONS_VERSION 1
 #define DM_LOGS_OPTIONS_INIT { DM_LOGS_OPTIONS_VERSION, NULL, 0, 0, -1 }
 
+/* Fills *opts with the defaults of `version` of the struct (pass
+ * DM_LOGS_OPTIONS_VERSION), as dm_start_options_init() does. Since 0.2. */
+DM_EXTERN(int) dm_logs_options_init(dm_logs_options *opts, unsigned int version);
+
 /* Streams the logs of the group's containers. Services without a container
- * are skipped. Takes no group lock (a follow may run beside a start). A follow ends when every followed container stops, the callback
- * returns non-zero, or dm_group_cancel() is called (then DM_ECANCELLED). */
+ * are skipped. Takes no group lock (a follow may run beside a start). A
+ * follow ends when every followed container stops, the callback returns
+ * non-zero, or dm_group_cancel() is called (then DM_ECANCELLED). `opts` may
+ * be NULL (the defaults). Since 0.1. */
 DM_EXTERN(int) dm_group_logs(dm_group *group, dm_client *client, const dm_logs_options *opts,
                              dm_log_fn fn, void *user_data);
 

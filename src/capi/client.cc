@@ -4,6 +4,7 @@
 
 #include "capi/boundary.h"
 #include "capi/handles.h"
+#include "capi/options.h"
 #include "drillmaster/client.h"
 
 using dm::capi::guard;
@@ -16,10 +17,7 @@ int dm_client_open(dm_client** out, const dm_client_options* opts) {
     DM_REQUIRE(out, "out");
     dm::engine::ClientOptions options;
     if (opts != nullptr) {
-      if (opts->version < 1 || opts->version > DM_CLIENT_OPTIONS_VERSION)
-        throw dm::Error(dm::Error::Code::Invalid,
-                        "dm_client_open: options version " + std::to_string(opts->version) +
-                            " is not supported; initialise with DM_CLIENT_OPTIONS_INIT");
+      dm::capi::check_version("dm_client_options", opts->version, DM_CLIENT_OPTIONS_VERSION);
       if (opts->host) options.host = opts->host;
       if (opts->api_version) options.api_version = opts->api_version;
       if (!dm::engine::valid_tls_verify(opts->tls_verify))

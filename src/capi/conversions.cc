@@ -2,7 +2,6 @@
 
 #include "common/version.h"
 #include "model/names.h"
-#include "orchestrator/lock.h"
 
 namespace dm::capi {
 
@@ -17,10 +16,11 @@ constexpr bool same_text(const char* a, const char* b) {
 
 // Values the public headers spell as macros, which C needs, and the layers
 // below as C++ constants, which they need without the headers: one value.
+// (The options' defaults and DM_STOP_LOCK_WAIT_SECONDS are held to
+// orchestrator/defaults.h in options.cc.)
 static_assert(same_text(DM_VERSION_STRING, kVersion),
               "include/drillmaster/common.h and CMake's project() disagree on the version");
 static_assert(DM_GROUP_NAME_MAX == model::kMaxGroupName);
-static_assert(DM_STOP_LOCK_WAIT_SECONDS == orchestrator::GroupLock::kStopWaitSeconds);
 
 dm_status to_status(Error::Code code) {
   switch (code) {

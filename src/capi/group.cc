@@ -127,4 +127,12 @@ int dm_group_validate(dm_group* group, const char* const* exclude, size_t exclud
   });
 }
 
+int dm_group_validate_stop(dm_group* group, const char* const* exclude, size_t exclude_count) {
+  return guard([&] {
+    DM_REQUIRE(group, "group");
+    dm::model::check_stop(group->snapshot(), dm::capi::strings(exclude, exclude_count, "exclude"));
+    return DM_OK;
+  });
+}
+
 }  // extern "C"

@@ -3,28 +3,21 @@
 // validates, and hands over to src/orchestrator.
 #include <mutex>
 #include <string>
-#include <unordered_set>
 
 #include "capi/boundary.h"
 #include "capi/conversions.h"
 #include "capi/group_lifetime.h"
 #include "capi/handles.h"
+#include "capi/options.h"
 #include "drillmaster/group.h"
 #include "model/validate.h"
 #include "orchestrator/orchestrator.h"
 
+using dm::capi::check_version;
 using dm::capi::guard;
 namespace orch = dm::orchestrator;
 
 namespace {
-
-void check_version(unsigned version, unsigned latest, const char* what) {
-  if (version < 1 || version > latest)
-    throw dm::Error(dm::Error::Code::Invalid,
-                    std::string(what) + " version " + std::to_string(version) +
-                        " is not supported by drillmaster " DM_VERSION_STRING
-                        "; initialise the struct with its _INIT macro");
-}
 
 orch::EventSink event_sink(dm_event_fn fn, void* user_data) {
   if (fn == nullptr) return nullptr;
@@ -37,20 +30,6 @@ orch::EventSink event_sink(dm_event_fn fn, void* user_data) {
     event.timestamp = e.timestamp;
     fn(&event, user_data);
   };
-}
-
-// Validation for stop: the definitions, and every excluded name must be
-// defined. Not the start rule "a service that is started may not need an
-// excluded one": `stop --exclude db` (stop the others, keep the database) is
-// what users do. Unknown names passed alone give exactly the "cannot exclude"
-// problems, since the "needs" rule only concerns defined services.
-void check_stop_exclusions(const dm::model::GroupDef& def, const std::vector<std::string>& exclude) {
-  std::unordered_set<std::string> defined;
-  for (const auto& s : def.services) defined.insert(s.name);
-  std::vector<std::string> unknown;
-  for (const auto& name : exclude)
-    if (!defined.count(name)) unknown.push_back(name);
-  dm::model::check(def, unknown);
 }
 
 // Runs one operation on the group: one at a time, with the cancel flag reset.
@@ -90,6 +69,20 @@ const orch::ServiceState* state_at(const dm_report* report, size_t index) {
   return &report->services[index];
 }
 
+// The one body of dm_group_status_with_options() and dm_group_status(), run
+// under each one's own guard() so that argument errors name the function
+// the caller called.
+int status_of(dm_report** out, dm_group* group, dm_client* client, const dm_status_options* opts) {
+  DM_REQUIRE(out, "out");
+  if (opts != nullptr) check_version("dm_status_options", opts->version, DM_STATUS_OPTIONS_VERSION);
+  return run_operation(group, client, [&] {
+    dm::model::GroupDef def = group->snapshot();
+    dm::model::check(def, {});
+    *out = new dm_report{orch::status(*client->engine, def)};
+    return DM_OK;
+  });
+}
+
 }  // namespace
 
 extern "C" {
@@ -98,10 +91,10 @@ int dm_group_start(dm_result** out, dm_group* group, dm_client* client, const dm
   if (out != nullptr) *out = nullptr;
   return guard([&] {
     DM_REQUIRE(out, "out");
+    dm_start_options defaults = DM_START_OPTIONS_INIT;
+    if (opts == nullptr) opts = &defaults;
+    check_version("dm_start_options", opts->version, DM_START_OPTIONS_VERSION);
     return run_operation(group, client, [&] {
-      dm_start_options defaults = DM_START_OPTIONS_INIT;
-      if (opts == nullptr) opts = &defaults;
-      check_version(opts->version, DM_START_OPTIONS_VERSION, "dm_start_options");
       orch::StartOptions options;
       options.exclude = dm::capi::strings(opts->exclude, opts->exclude_count, "exclude");
       options.timeout = opts->timeout;
@@ -109,6 +102,8 @@ int dm_group_start(dm_result** out, dm_group* group, dm_client* client, const dm
       options.build = opts->build != 0;
       options.parallelism = opts->parallelism;
       options.on_event = event_sink(opts->on_event, opts->event_user_data);
+      // A version-1 struct (a program built against 0.1) ends before this field.
+      if (opts->version >= 2) options.stop_timeout = opts->stop_timeout;
       dm::model::GroupDef def = group->snapshot();
       dm::model::check(def, options.exclude);
       return finish(out, orch::start(*client->engine, def, options, group->cancel));
@@ -120,17 +115,17 @@ int dm_group_stop(dm_result** out, dm_group* group, dm_client* client, const dm_
   if (out != nullptr) *out = nullptr;
   return guard([&] {
     DM_REQUIRE(out, "out");
+    dm_stop_options defaults = DM_STOP_OPTIONS_INIT;
+    if (opts == nullptr) opts = &defaults;
+    check_version("dm_stop_options", opts->version, DM_STOP_OPTIONS_VERSION);
     return run_operation(group, client, [&] {
-      dm_stop_options defaults = DM_STOP_OPTIONS_INIT;
-      if (opts == nullptr) opts = &defaults;
-      check_version(opts->version, DM_STOP_OPTIONS_VERSION, "dm_stop_options");
       orch::StopOptions options;
       options.exclude = dm::capi::strings(opts->exclude, opts->exclude_count, "exclude");
       options.timeout = opts->timeout;
       options.remove = opts->remove != 0;
       options.on_event = event_sink(opts->on_event, opts->event_user_data);
       dm::model::GroupDef def = group->snapshot();
-      check_stop_exclusions(def, options.exclude);
+      dm::model::check_stop(def, options.exclude);
       return finish(out, orch::stop(*client->engine, def, options, group->cancel));
     });
   });
@@ -142,15 +137,16 @@ int dm_group_reload(dm_result** out, dm_group* group, dm_client* client, const c
   return guard([&] {
     DM_REQUIRE(out, "out");
     DM_REQUIRE(service, "service");
+    dm_reload_options defaults = DM_RELOAD_OPTIONS_INIT;
+    if (opts == nullptr) opts = &defaults;
+    check_version("dm_reload_options", opts->version, DM_RELOAD_OPTIONS_VERSION);
     return run_operation(group, client, [&] {
-      dm_reload_options defaults = DM_RELOAD_OPTIONS_INIT;
-      if (opts == nullptr) opts = &defaults;
-      check_version(opts->version, DM_RELOAD_OPTIONS_VERSION, "dm_reload_options");
       orch::ReloadOptions options;
       options.service = service;
       options.timeout = opts->timeout;
       options.remove = opts->remove != 0;
       options.on_event = event_sink(opts->on_event, opts->event_user_data);
+      if (opts->version >= 2) options.stop_timeout = opts->stop_timeout;  // as for start
       dm::model::GroupDef def = group->snapshot();
       dm::model::check(def, {});
       return finish(out, orch::reload(*client->engine, def, options, group->cancel));
@@ -162,27 +158,25 @@ void dm_group_cancel(dm_group* group) {
   if (group != nullptr) group->cancel.store(true);
 }
 
+int dm_group_status_with_options(dm_report** out, dm_group* group, dm_client* client,
+                                 const dm_status_options* opts) {
+  if (out != nullptr) *out = nullptr;
+  return guard([&] { return status_of(out, group, client, opts); });
+}
+
 int dm_group_status(dm_report** out, dm_group* group, dm_client* client) {
   if (out != nullptr) *out = nullptr;
-  return guard([&] {
-    DM_REQUIRE(out, "out");
-    return run_operation(group, client, [&] {
-      dm::model::GroupDef def = group->snapshot();
-      dm::model::check(def, {});
-      *out = new dm_report{orch::status(*client->engine, def)};
-      return DM_OK;
-    });
-  });
+  return guard([&] { return status_of(out, group, client, nullptr); });
 }
 
 int dm_group_logs(dm_group* group, dm_client* client, const dm_logs_options* opts, dm_log_fn fn,
                   void* user_data) {
   return guard([&] {
     DM_REQUIRE(fn, "fn");
+    dm_logs_options defaults = DM_LOGS_OPTIONS_INIT;
+    if (opts == nullptr) opts = &defaults;
+    check_version("dm_logs_options", opts->version, DM_LOGS_OPTIONS_VERSION);
     return run_operation(group, client, [&] {
-      dm_logs_options defaults = DM_LOGS_OPTIONS_INIT;
-      if (opts == nullptr) opts = &defaults;
-      check_version(opts->version, DM_LOGS_OPTIONS_VERSION, "dm_logs_options");
       orch::LogsOptions options;
       options.services = dm::capi::strings(opts->services, opts->service_count, "services");
       options.follow = opts->follow != 0;

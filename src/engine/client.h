@@ -47,12 +47,15 @@ struct Address {
 // value and the accepted forms.
 Address parse_address(const std::string& text, bool tls);
 
+// tls_verify's default: TLS when DOCKER_TLS_VERIFY asks for it.
+inline constexpr int kTlsVerifyFromEnvironment = -1;
+
 struct ClientOptions {
-  std::string host;         // "" : DOCKER_HOST, else unix:///var/run/docker.sock
-  std::string api_version;  // "" : DOCKER_API_VERSION, else negotiated
-  int tls_verify = -1;  // -1: DOCKER_TLS_VERIFY; 0 off; 1 on; anything else: Error::Code::Invalid
-  std::string cert_path;    // "" : DOCKER_CERT_PATH, else ~/.docker
-  double timeout = 60;      // seconds for an ordinary request
+  std::string host;                            // "" : DOCKER_HOST, else unix:///var/run/docker.sock
+  std::string api_version;                     // "" : DOCKER_API_VERSION, else negotiated
+  int tls_verify = kTlsVerifyFromEnvironment;  // 0 off; 1 on; anything else: Code::Invalid
+  std::string cert_path;                       // "" : DOCKER_CERT_PATH, else ~/.docker
+  double timeout = 60;                         // seconds for an ordinary request
 };
 
 // Whether `value` is one of tls_verify's values, and those values in words
@@ -63,6 +66,12 @@ extern const char* const kTlsVerifyValues;
 // How a client with this address talks to the engine, in words:
 // "unix socket", "tcp, plain (no TLS)" or "tcp, TLS with verification".
 std::string describe_transport(const Address& address, bool tls);
+
+// A stop's grace period as the engine takes it, in whole seconds: a fraction
+// is rounded up, so a container never gets less time than it was given (0.2
+// -> 1, 10 -> 10). 0 or less, and NaN, give 0 (kill at once); more than an
+// int holds gives the most it holds.
+int whole_grace_seconds(double seconds);
 
 struct VersionInfo {
   std::string version;          // engine version, "20.10.24"

@@ -1,9 +1,19 @@
 // Container calls: create, start, stop, kill, wait, remove, rename, inspect, list.
+#include <cmath>
+#include <limits>
+
 #include "common/text.h"
 #include "engine/answers.h"
 #include "engine/engine_client.h"
 
 namespace dm::engine {
+
+int whole_grace_seconds(double seconds) {
+  if (!(seconds > 0)) return 0;  // also NaN
+  double whole = std::ceil(seconds);
+  constexpr int kMost = std::numeric_limits<int>::max();
+  return whole >= static_cast<double>(kMost) ? kMost : static_cast<int>(whole);
+}
 
 std::string EngineClient::container_create(const ContainerSpec& spec) {
   std::string what = "create container " + quoted(spec.name);

@@ -122,6 +122,146 @@ double time_allowed(const Request& request, const std::string& address, const De
   return left;
 }
 
+// The engine's address and what kind of connection reaches it.
+void set_connection(CURL* easy, const std::string& url, const Address& address,
+                    const TlsFiles& tls) {
+  curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
+  if (address.kind == Address::Kind::Unix)
+    curl_easy_setopt(easy, CURLOPT_UNIX_SOCKET_PATH, address.socket_path.c_str());
+  if (tls.enabled) {
+    curl_easy_setopt(easy, CURLOPT_CAINFO, tls.ca.c_str());
+    curl_easy_setopt(easy, CURLOPT_SSLCERT, tls.cert.c_str());
+    curl_easy_setopt(easy, CURLOPT_SSLKEY, tls.key.c_str());
+  }
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);  // we run on many threads
+  curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, kConnectTimeoutMs);
+}
+
+// How long the request may take (`timeout` seconds, 0: no limit) and how
+// long its answer may stall.
+void set_limits(CURL* easy, const Request& request, double timeout) {
+  if (timeout > 0)
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, std::max(1L, static_cast<long>(timeout * 1000)));
+  if (request.stall_timeout > 0) {
+    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, static_cast<long>(request.stall_timeout));
+  }
+}
+
+void set_callbacks(CURL* easy, Transfer* transfer, char* error_text) {
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_text);
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_write);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer);
+  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer);
+}
+
+// The method, headers and body. Returns the header list, which the caller
+// frees once the transfer is over.
+struct curl_slist* set_method(CURL* easy, const Request& request) {
+  struct curl_slist* headers = nullptr;
+  // No "Expect: 100-continue" round trip before large bodies (build contexts).
+  headers = curl_slist_append(headers, "Expect:");
+  if (!request.content_type.empty())
+    headers = curl_slist_append(headers, ("Content-Type: " + request.content_type).c_str());
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+
+  if (request.method == "POST" || request.method == "PUT" || !request.body.empty()) {
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
+  }
+  if (request.method == "HEAD") curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+  if (request.method != "GET" && request.method != "POST" && request.method != "HEAD")
+    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  return headers;
+}
+
+// How a transfer ended, read from the easy handle once it is over.
+struct Outcome {
+  CURLcode result = CURLE_OK;
+  long request_bytes = 0;  // 0: the request never went out
+  long os_errno = 0;
+};
+
+// Drives the transfer ourselves so `cancel` is checked every kPollMs even
+// while the engine sends nothing (a wait, a quiet log follow).
+CURLcode drive(CURLM* multi, const Request& request, Response& response, char* error_text) {
+  for (;;) {
+    int running = 0;
+    CURLMcode code = curl_multi_perform(multi, &running);
+    if (code != CURLM_OK) {
+      std::snprintf(error_text, CURL_ERROR_SIZE, "%s", curl_multi_strerror(code));
+      return CURLE_FAILED_INIT;
+    }
+    if (!running) {
+      CURLcode result = CURLE_OK;
+      int left = 0;
+      while (CURLMsg* message = curl_multi_info_read(multi, &left))
+        if (message->msg == CURLMSG_DONE) result = message->data.result;
+      return result;
+    }
+    if (request.cancel && request.cancel->load()) {
+      response.cancelled = true;
+      return CURLE_OK;
+    }
+    curl_multi_poll(multi, nullptr, 0, kPollMs, nullptr);
+  }
+}
+
+// Runs the configured transfer to its end and reads how it went.
+Outcome run(CURLM* multi, CURL* easy, const Request& request, Response& response,
+            char* error_text) {
+  Outcome outcome;
+  curl_multi_add_handle(multi, easy);
+  outcome.result = drive(multi, request, response, error_text);
+  curl_multi_remove_handle(multi, easy);
+  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &response.status);
+  curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &outcome.request_bytes);
+  curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &outcome.os_errno);
+  return outcome;
+}
+
+// Where the request went and the time it had, for failure messages.
+struct Attempt {
+  const Address& address;
+  double timeout;         // seconds allowed; 0: none
+  const Deadline* limit;  // the deadline that set `timeout`, if one did
+};
+
+// The error for a transfer that failed: the engine unreachable, too slow, or
+// the connection lost.
+Error failure(const Request& request, const Response& response, const Outcome& outcome,
+              const char* error_text, const Attempt& attempt) {
+  const std::string& address = attempt.address.text;
+  std::string reason = error_text[0] ? error_text : curl_easy_strerror(outcome.result);
+  // curl words a socket failure as "localhost port 80"; the OS's is clearer.
+  if (attempt.address.kind == Address::Kind::Unix && outcome.os_errno != 0)
+    reason = std::string(curl_easy_strerror(outcome.result)) + " (" +
+             std::error_code(static_cast<int>(outcome.os_errno), std::generic_category()).message() +
+             ")";
+  // No request went out: nothing answers at the address (or TLS failed).
+  if (outcome.request_bytes == 0 && response.status == 0)
+    return Error(Error::Code::Unreachable,
+                 "cannot reach the Docker engine at " + address + ": " + reason +
+                     ". Is dockerd running? Start it (`sudo dockerd &`, or "
+                     "scripts/engine in a drillmaster checkout), or set "
+                     "DOCKER_HOST to a running engine's address.");
+  if (outcome.result != CURLE_OPERATION_TIMEDOUT)
+    return Error(Error::Code::Engine, "lost the connection to the engine at " + address +
+                                          " while trying to " + request.what + ": " + reason);
+  if (attempt.timeout > 0)
+    return Error(Error::Code::Timeout,
+                 "the engine at " + address + " did not answer within " +
+                     seconds_text(std::round(attempt.timeout * 10) / 10) + " s while trying to " +
+                     request.what +
+                     (attempt.limit ? " (" + attempt.limit->budget + " ran out)" : ""));
+  return Error(Error::Code::Timeout, "the engine at " + address + " sent nothing for " +
+                                         seconds_text(request.stall_timeout) +
+                                         " s while trying to " + request.what);
+}
+
 }  // namespace
 
 std::string url_encode(const std::string& text) { return encode(text, ""); }
@@ -177,86 +317,20 @@ Response Transport::perform(const Request& request) {
   const Deadline* limit = nullptr;
   double timeout = time_allowed(request, address_.text, &limit);
   std::unique_ptr<Handle> handle = acquire();
-  CURL* easy = handle->easy;
-  CURLM* multi = handle->multi;
   Response response;
-  Transfer transfer{&request, &response, easy, nullptr, false};
+  Transfer transfer{&request, &response, handle->easy, nullptr, false};
   char error_text[CURL_ERROR_SIZE] = "";
 
   // Reset keeps the connection cache, so keep-alive survives between requests.
-  curl_easy_reset(easy);
+  curl_easy_reset(handle->easy);
   std::string url = base_url_ + request.path;
-  curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
-  if (address_.kind == Address::Kind::Unix)
-    curl_easy_setopt(easy, CURLOPT_UNIX_SOCKET_PATH, address_.socket_path.c_str());
-  if (tls_.enabled) {
-    curl_easy_setopt(easy, CURLOPT_CAINFO, tls_.ca.c_str());
-    curl_easy_setopt(easy, CURLOPT_SSLCERT, tls_.cert.c_str());
-    curl_easy_setopt(easy, CURLOPT_SSLKEY, tls_.key.c_str());
-  }
-  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);  // we run on many threads
-  curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, kConnectTimeoutMs);
-  if (timeout > 0)
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, std::max(1L, static_cast<long>(timeout * 1000)));
-  if (request.stall_timeout > 0) {
-    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, static_cast<long>(request.stall_timeout));
-  }
-  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_text);
-  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_write);
-  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
-  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(easy, CURLOPT_HEADERDATA, &transfer);
-
-  struct curl_slist* headers = nullptr;
-  // No "Expect: 100-continue" round trip before large bodies (build contexts).
-  headers = curl_slist_append(headers, "Expect:");
-  if (!request.content_type.empty())
-    headers = curl_slist_append(headers, ("Content-Type: " + request.content_type).c_str());
-  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
-
-  if (request.method == "POST" || request.method == "PUT" || !request.body.empty()) {
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
-                     static_cast<curl_off_t>(request.body.size()));
-  }
-  if (request.method == "HEAD") curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
-  if (request.method != "GET" && request.method != "POST" && request.method != "HEAD")
-    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-
-  // Drive the transfer ourselves so `cancel` is checked every kPollMs even
-  // while the engine sends nothing (a wait, a quiet log follow).
-  CURLcode result = CURLE_OK;
-  curl_multi_add_handle(multi, easy);
-  for (;;) {
-    int running = 0;
-    CURLMcode code = curl_multi_perform(multi, &running);
-    if (code != CURLM_OK) {
-      result = CURLE_FAILED_INIT;
-      std::snprintf(error_text, sizeof error_text, "%s", curl_multi_strerror(code));
-      break;
-    }
-    if (!running) {
-      int left = 0;
-      while (CURLMsg* message = curl_multi_info_read(multi, &left))
-        if (message->msg == CURLMSG_DONE) result = message->data.result;
-      break;
-    }
-    if (request.cancel && request.cancel->load()) {
-      response.cancelled = true;
-      break;
-    }
-    curl_multi_poll(multi, nullptr, 0, kPollMs, nullptr);
-  }
-  curl_multi_remove_handle(multi, easy);
-  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &response.status);
-  long request_bytes = 0;  // 0: the request never went out
-  curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &request_bytes);
-  long os_errno = 0;
-  curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
+  set_connection(handle->easy, url, address_, tls_);
+  set_limits(handle->easy, request, timeout);
+  set_callbacks(handle->easy, &transfer, error_text);
+  struct curl_slist* headers = set_method(handle->easy, request);
+  Outcome outcome = run(handle->multi, handle->easy, request, response, error_text);
   curl_slist_free_all(headers);
-  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, nullptr);
+  curl_easy_setopt(handle->easy, CURLOPT_ERRORBUFFER, nullptr);
   release(std::move(handle));
 
   if (transfer.error) std::rethrow_exception(transfer.error);
@@ -265,32 +339,8 @@ Response Transport::perform(const Request& request) {
                 "the engine at " + address_.text + " sent an answer of more than " +
                     std::to_string(request.max_body) + " bytes while trying to " + request.what +
                     "; gave up reading it");
-  if (response.cancelled || response.stopped || result == CURLE_OK) return response;
-
-  std::string reason = error_text[0] ? error_text : curl_easy_strerror(result);
-  // curl words a socket failure as "localhost port 80"; the OS's is clearer.
-  if (address_.kind == Address::Kind::Unix && os_errno != 0)
-    reason = std::string(curl_easy_strerror(result)) + " (" +
-             std::error_code(static_cast<int>(os_errno), std::generic_category()).message() + ")";
-  // No request went out: nothing answers at the address (or TLS failed).
-  if (request_bytes == 0 && response.status == 0)
-    throw Error(Error::Code::Unreachable,
-                "cannot reach the Docker engine at " + address_.text + ": " + reason +
-                    ". Is dockerd running? Start it (`sudo dockerd &`, or "
-                    "scripts/engine in a drillmaster checkout), or set "
-                    "DOCKER_HOST to a running engine's address.");
-  if (result == CURLE_OPERATION_TIMEDOUT) {
-    if (timeout > 0)
-      throw Error(Error::Code::Timeout,
-                  "the engine at " + address_.text + " did not answer within " +
-                      seconds_text(std::round(timeout * 10) / 10) + " s while trying to " +
-                      request.what + (limit ? " (" + limit->budget + " ran out)" : ""));
-    throw Error(Error::Code::Timeout, "the engine at " + address_.text + " sent nothing for " +
-                                          seconds_text(request.stall_timeout) +
-                                          " s while trying to " + request.what);
-  }
-  throw Error(Error::Code::Engine, "lost the connection to the engine at " + address_.text +
-                                       " while trying to " + request.what + ": " + reason);
+  if (response.cancelled || response.stopped || outcome.result == CURLE_OK) return response;
+  throw failure(request, response, outcome, error_text, {address_, timeout, limit});
 }
 
 }  // namespace dm::engine

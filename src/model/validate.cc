@@ -69,8 +69,14 @@ void check_cycles(const GroupDef& group, Problems& problems) {
   }
 }
 
+// What excluding a service means, which decides what may be excluded.
+enum class Exclusion {
+  LeftOut,      // start: not started, so nothing that starts may need it
+  KeptRunning,  // stop: left running, so its dependants may stop without it
+};
+
 void check_exclusions(const GroupDef& group, const std::vector<std::string>& exclude,
-                      DefinedNames& defined, Problems& problems) {
+                      Exclusion meaning, DefinedNames& defined, Problems& problems) {
   const std::unordered_set<std::string> excluded(exclude.begin(), exclude.end());
   std::unordered_set<std::string> seen;
   for (const auto& name : exclude) {
@@ -80,6 +86,7 @@ void check_exclusions(const GroupDef& group, const std::vector<std::string>& exc
                          defined.listed() + defined.did_you_mean(name));
     }
   }
+  if (meaning == Exclusion::KeptRunning) return;
   for (const auto& service : group.services) {
     if (service.name.empty() || excluded.count(service.name)) continue;
     std::unordered_set<std::string> reported;
@@ -95,9 +102,8 @@ void check_exclusions(const GroupDef& group, const std::vector<std::string>& exc
   }
 }
 
-}  // namespace
-
-std::vector<std::string> validate(const GroupDef& group, const std::vector<std::string>& exclude) {
+Problems validate_excluding(const GroupDef& group, const std::vector<std::string>& exclude,
+                            Exclusion meaning) {
   Problems problems;
   check_group(group, problems);
   DefinedNames defined(group);
@@ -111,13 +117,31 @@ std::vector<std::string> validate(const GroupDef& group, const std::vector<std::
       if (field.check) field.check(check);
   }
   check_cycles(group, problems);
-  check_exclusions(group, exclude, defined, problems);
+  check_exclusions(group, exclude, meaning, defined, problems);
   return problems;
 }
 
-void check(const GroupDef& group, const std::vector<std::string>& exclude) {
-  Problems problems = validate(group, exclude);
+void throw_problems(const Problems& problems) {
   if (!problems.empty()) throw Error(Error::Code::Invalid, join(problems, "\n"));
+}
+
+}  // namespace
+
+std::vector<std::string> validate(const GroupDef& group, const std::vector<std::string>& exclude) {
+  return validate_excluding(group, exclude, Exclusion::LeftOut);
+}
+
+std::vector<std::string> validate_stop(const GroupDef& group,
+                                       const std::vector<std::string>& exclude) {
+  return validate_excluding(group, exclude, Exclusion::KeptRunning);
+}
+
+void check(const GroupDef& group, const std::vector<std::string>& exclude) {
+  throw_problems(validate(group, exclude));
+}
+
+void check_stop(const GroupDef& group, const std::vector<std::string>& exclude) {
+  throw_problems(validate_stop(group, exclude));
 }
 
 }  // namespace dm::model

@@ -24,6 +24,17 @@ std::vector<std::string> validate(const GroupDef& group, const std::vector<std::
 // validate(), throwing dm::Error(Code::Invalid) with the problems one per line.
 void check(const GroupDef& group, const std::vector<std::string>& exclude);
 
+// validate() for a stop, where an excluded service keeps running instead of
+// being left out: only excluded names that are not defined are wrong. A
+// service may stop while a dependency it needs keeps running (`stop --exclude
+// db` stops the others and keeps the database), so the start rule "a service
+// that stays in may not need an excluded one" does not apply.
+std::vector<std::string> validate_stop(const GroupDef& group,
+                                       const std::vector<std::string>& exclude);
+
+// validate_stop(), throwing as check() does.
+void check_stop(const GroupDef& group, const std::vector<std::string>& exclude);
+
 }  // namespace dm::model
 
 #endif

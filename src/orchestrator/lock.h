@@ -11,6 +11,7 @@
 #include <atomic>
 #include <string>
 
+#include "orchestrator/defaults.h"
 #include "orchestrator/events.h"
 #include "orchestrator/runtime_dir.h"
 
@@ -21,8 +22,9 @@ class GroupLock {
   // How long a stop waits for another process's operation on the group. A
   // stop has no timeout of its own for this (its timeout is the grace period
   // of each container), and waiting forever is never right. The C header
-  // says it as DM_STOP_LOCK_WAIT_SECONDS (src/capi checks they agree).
-  static constexpr double kStopWaitSeconds = 300.0;
+  // says it as DM_STOP_LOCK_WAIT_SECONDS (src/capi/options.cc checks they
+  // agree).
+  static constexpr double kStopWaitSeconds = defaults::kStopLockWaitSeconds;
 
   // Blocks until the lock is held. While another process holds it, emits one
   // Phase::Waiting event naming that process ("group 'x' is locked by

@@ -48,66 +48,88 @@ class LineSplitter {
   std::map<int, std::string> buffers_;
 };
 
-}  // namespace
-
-bool logs(engine::Client& engine, const model::GroupDef& group, const LogsOptions& options,
-          const LogLineFn& fn, const std::atomic<bool>& cancel) {
-  std::vector<std::string> names = options.services;
-  for (const auto& name : names) {
-    bool defined = std::any_of(group.services.begin(), group.services.end(),
-                               [&](const model::ServiceDef& s) { return s.name == name; });
-    if (!defined) {
-      std::vector<std::string> all;
-      for (const auto& s : group.services) all.push_back(s.name);
-      throw Error(Error::Code::Invalid, "no service '" + name + "' in group '" + group.name +
-                                            "'; defined: " + join(all, ", "));
-    }
+// The services asked for, each checked against the group; all of them
+// when none is named.
+std::vector<std::string> services_asked(const model::GroupDef& group,
+                                        const std::vector<std::string>& asked) {
+  std::vector<std::string> defined;
+  for (const auto& s : group.services) defined.push_back(s.name);
+  for (const auto& name : asked) {
+    if (std::find(defined.begin(), defined.end(), name) != defined.end()) continue;
+    throw Error(Error::Code::Invalid, "no service " + quoted(name) + " in group " +
+                                          quoted(group.name) + "; defined: " + join(defined, ", "));
   }
-  if (names.empty())
-    for (const auto& s : group.services) names.push_back(s.name);
+  return asked.empty() ? defined : asked;
+}
 
+// (service, container id) of each service that has a container.
+using Targets = std::vector<std::pair<std::string, std::string>>;
+
+Targets containers_of(engine::Client& engine, const model::GroupDef& group,
+                      const std::vector<std::string>& names) {
   Inventory inventory = take_inventory(engine, group);
-  engine::LogOptions log_options;
-  log_options.follow = options.follow;
-  log_options.tail = options.tail;
-
-  std::mutex mutex;
-  std::atomic<bool> stop{false};
-  auto read = [&](const std::string& service, const std::string& id) {
-    LineSplitter lines(service, fn);
-    engine.container_logs(
-        id, log_options,
-        [&](engine::LogStream stream, const std::string& data) {
-          std::lock_guard<std::mutex> lock(mutex);
-          if (stop.load()) return false;
-          if (!lines.feed(static_cast<int>(stream), data)) stop.store(true);
-          return !stop.load();
-        },
-        &stop);
-    std::lock_guard<std::mutex> lock(mutex);
-    if (!stop.load() && !lines.flush()) stop.store(true);
-  };
-
-  std::vector<std::pair<std::string, std::string>> targets;
+  Targets targets;
   for (const auto& name : names) {
     const auto& containers = inventory.of(name);
     if (!containers.empty()) targets.emplace_back(name, containers.front().id);
   }
-  if (!options.follow) {
-    for (const auto& [service, id] : targets) {
-      if (stop.load() || cancel.load()) break;
-      read(service, id);
-    }
-    return !cancel.load();
+  return targets;
+}
+
+// Reads containers' output into lines for `fn`, one call at a time; once
+// `fn` asks to stop (or stop() is called), every read ends.
+class LogReader {
+ public:
+  LogReader(engine::Client& engine, engine::LogOptions options, const LogLineFn& fn)
+      : engine_(engine), options_(std::move(options)), fn_(fn) {}
+
+  void read(const std::string& service, const std::string& id) {
+    LineSplitter lines(service, fn_);
+    engine_.container_logs(
+        id, options_,
+        [&](engine::LogStream stream, const std::string& data) {
+          std::lock_guard<std::mutex> lock(mutex_);
+          if (stop_.load()) return false;
+          if (!lines.feed(static_cast<int>(stream), data)) stop_.store(true);
+          return !stop_.load();
+        },
+        &stop_);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!stop_.load() && !lines.flush()) stop_.store(true);
   }
 
+  bool stopped() const { return stop_.load(); }
+  void stop() { stop_.store(true); }
+
+ private:
+  engine::Client& engine_;
+  engine::LogOptions options_;
+  const LogLineFn& fn_;
+  std::mutex mutex_;
+  std::atomic<bool> stop_{false};
+};
+
+// Without follow: one service after the other, so each one's lines stay
+// together. Returns false when cancelled.
+bool read_in_turn(LogReader& reader, const Targets& targets, const std::atomic<bool>& cancel) {
+  for (const auto& [service, id] : targets) {
+    if (reader.stopped() || cancel.load()) break;
+    reader.read(service, id);
+  }
+  return !cancel.load();
+}
+
+// With follow: every service at once, until each container ends, `fn` asks
+// to stop, or `cancel` is set. Returns false when cancelled.
+bool follow_all(LogReader& reader, const Targets& targets, const std::atomic<bool>& cancel) {
+  std::mutex mutex;
+  std::vector<std::string> errors;
   std::atomic<size_t> running{targets.size()};
   std::vector<std::thread> readers;
-  std::vector<std::string> errors;
   for (const auto& [service, id] : targets) {
     readers.emplace_back([&, service = service, id = id] {
       try {
-        read(service, id);
+        reader.read(service, id);
       } catch (const Error& e) {
         std::lock_guard<std::mutex> lock(mutex);
         errors.push_back(service + ": " + e.what());
@@ -117,13 +139,27 @@ bool logs(engine::Client& engine, const model::GroupDef& group, const LogsOption
   }
   // dm_group_cancel() only sets a flag: pass it on to the readers.
   while (running.load() > 0) {
-    if (cancel.load()) stop.store(true);
+    if (cancel.load()) reader.stop();
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   for (auto& r : readers) r.join();
   if (!errors.empty() && !cancel.load())
     throw Error(Error::Code::Engine, "reading logs failed: " + errors.front());
   return !cancel.load();
+}
+
+}  // namespace
+
+bool logs(engine::Client& engine, const model::GroupDef& group, const LogsOptions& options,
+          const LogLineFn& fn, const std::atomic<bool>& cancel) {
+  std::vector<std::string> names = services_asked(group, options.services);
+  Targets targets = containers_of(engine, group, names);
+  engine::LogOptions log_options;
+  log_options.follow = options.follow;
+  log_options.tail = options.tail;
+  LogReader reader(engine, log_options, fn);
+  return options.follow ? follow_all(reader, targets, cancel)
+                        : read_in_turn(reader, targets, cancel);
 }
 
 }  // namespace dm::orchestrator

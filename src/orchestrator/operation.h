@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "orchestrator/defaults.h"
+
 namespace dm::orchestrator {
 
 // Where a service is in an operation, as progress events report it.
@@ -73,25 +75,27 @@ struct Result {
 
 struct StartOptions {
   std::vector<std::string> exclude;
-  double timeout = 300;        // readiness seconds per service (a service may override)
+  double timeout = defaults::kReadySeconds;  // per service (a service may override)
   bool run_new_containers = false;
-  bool build = false;          // rebuild images that have a build context
-  unsigned parallelism = 0;    // 0: no limit
+  bool build = false;                             // rebuild images that have a build context
+  unsigned parallelism = defaults::kParallelism;  // 0: no limit
   EventSink on_event;
+  double stop_timeout = defaults::kStopGraceSeconds;  // grace of an outdated container replaced
 };
 
 struct StopOptions {
   std::vector<std::string> exclude;
-  double timeout = 10;  // grace seconds
+  double timeout = defaults::kStopGraceSeconds;  // grace seconds
   bool remove = false;
   EventSink on_event;
 };
 
 struct ReloadOptions {
   std::string service;
-  double timeout = 300;
+  double timeout = defaults::kReadySeconds;
   bool remove = false;
   EventSink on_event;
+  double stop_timeout = defaults::kStopGraceSeconds;  // grace of the containers it stops
 };
 
 // Where a service's container is, as status reports it.
@@ -110,7 +114,7 @@ struct ServiceState {
 struct LogsOptions {
   std::vector<std::string> services;  // empty: all
   bool follow = false;
-  int tail = -1;
+  int tail = defaults::kLogTail;  // negative: all
 };
 
 // One line of output; return false to stop.

@@ -150,11 +150,12 @@ Result reload(engine::Client& engine, const model::GroupDef& group, const Reload
     stop_scope.include.insert(d);
     if (options.remove) stop_scope.remove.insert(d);
   }
-  Result stopped = run_stop(engine, group, 10, stop_scope, events, cancel);
+  Result stopped = run_stop(engine, group, options.stop_timeout, stop_scope, events, cancel);
   if (stopped.cancelled || stopped.failures() > 0) return stopped;
 
   StartOptions start_options;
   start_options.timeout = options.timeout;
+  start_options.stop_timeout = options.stop_timeout;
   start_options.on_event = options.on_event;
   StartScope scope;
   scope.include = stop_scope.include;

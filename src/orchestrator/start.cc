@@ -54,8 +54,6 @@ struct DependencyFailed : Error {
 
 constexpr auto kPingInterval = std::chrono::milliseconds(100);
 constexpr int kLogLinesOnFailure = 20;
-// The grace period an outdated running container gets before it is removed.
-constexpr int kOutdatedGraceSeconds = 10;
 
 Error name_taken(const std::string& name) {
   return Error(Error::Code::Conflict,
@@ -371,15 +369,16 @@ std::string StartRun::create(size_t i) {
 }
 
 // Containers made from an older definition, and ones whose setup never
-// finished: each stopped (with the default grace period) and removed.
+// finished: each stopped (with the start's stop_timeout) and removed.
 void StartRun::remove_outdated(size_t i) {
   Task& t = tasks_[i];
-  const double stop_seconds = kOutdatedGraceSeconds + kEngineMarginSeconds;
+  const int grace = engine::whole_grace_seconds(options_.stop_timeout);
+  const double stop_seconds = grace + kEngineMarginSeconds;
   for (const auto& c : t.existing) {
     if (c.state == "running") {
       engine::ScopedDeadline step(stop_seconds, "the " + seconds_text(stop_seconds) +
                                                     " s allowed for stopping an outdated container");
-      engine_.container_stop(c.id, kOutdatedGraceSeconds);
+      engine_.container_stop(c.id, grace);
     }
     engine::ScopedDeadline step(step_seconds(i), step_budget(i));
     engine_.container_remove(c.id, /*force=*/true, /*volumes=*/false);

@@ -59,7 +59,7 @@ class StopRun {
 
   engine::Client& engine_;
   const model::GroupDef& group_;
-  int grace_;
+  double grace_;
   const StopScope& scope_;
   Events& events_;
   const std::atomic<bool>& cancel_;
@@ -180,11 +180,12 @@ bool StopRun::stop_container(const std::string& service, const engine::Container
   bool running = c.state == "running" || c.state == "restarting" || c.state == "paused";
   if (running) {
     events_.emit(service, Phase::Stopping, c.names.empty() ? c.id : c.names.front());
-    double allowed = grace_ + kEngineMarginSeconds;
+    int grace = engine::whole_grace_seconds(grace_);
+    double allowed = grace + kEngineMarginSeconds;
     engine::ScopedDeadline step(allowed, "the " + seconds_text(allowed) +
                                              " s allowed for a stop with a grace period of " +
-                                             seconds_text(grace_) + " s");
-    engine_.container_stop(c.id, grace_);
+                                             seconds_text(grace) + " s");
+    engine_.container_stop(c.id, grace);
     events_.emit(service, Phase::Stopped);
   }
   return running;

@@ -4,9 +4,6 @@
  * engine address or TLS setting gives, and how the client says it reaches
  * the engine.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,13 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include <drillmaster/drillmaster.h>
+
+#include "one_ping_engine.h"
 
 static double now(void) {
 	struct timespec ts;
@@ -183,57 +181,6 @@ static void a_tls_setting_other_than_minus_one_zero_or_one_is_invalid(void **sta
 	}
 }
 
-/* A one-request engine on a loopback TCP port: answers the /_ping of
- * dm_client_open with API 1.41, then closes. */
-struct tcp_engine {
-	int listener;
-	int port;
-	pthread_t thread;
-};
-
-static void *tcp_engine_serve(void *arg) {
-	struct tcp_engine *engine = arg;
-	int fd = accept(engine->listener, NULL, NULL);
-	if (fd < 0)
-		return NULL;
-	char request[4096];
-	size_t got = 0;
-	while (got < sizeof request - 1) { /* up to the end of the head */
-		ssize_t n = read(fd, request + got, sizeof request - 1 - got);
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-		request[got] = '\0';
-		if (strstr(request, "\r\n\r\n"))
-			break;
-	}
-	const char *answer = "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Length: 2\r\n"
-	                     "Connection: close\r\n\r\nOK";
-	(void)!write(fd, answer, strlen(answer));
-	close(fd);
-	return NULL;
-}
-
-static void tcp_engine_start(struct tcp_engine *engine) {
-	struct sockaddr_in addr;
-	memset(&addr, 0, sizeof addr);
-	addr.sin_family = AF_INET;
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	engine->listener = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(engine->listener >= 0);
-	assert_int_equal(bind(engine->listener, (struct sockaddr *)&addr, sizeof addr), 0);
-	assert_int_equal(listen(engine->listener, 4), 0);
-	socklen_t len = sizeof addr;
-	getsockname(engine->listener, (struct sockaddr *)&addr, &len);
-	engine->port = ntohs(addr.sin_port);
-	assert_int_equal(pthread_create(&engine->thread, NULL, tcp_engine_serve, engine), 0);
-}
-
-static void tcp_engine_stop(struct tcp_engine *engine) {
-	pthread_join(engine->thread, NULL);
-	close(engine->listener);
-}
-
 static void the_client_says_how_it_reaches_the_engine(void **state) {
 	(void)state;
 	dm_client *client = NULL;
@@ -249,14 +196,12 @@ static void the_client_says_how_it_reaches_the_engine(void **state) {
 	unsetenv("DOCKER_TLS_VERIFY");
 	struct tcp_engine engine;
 	tcp_engine_start(&engine);
-	char host[64];
-	snprintf(host, sizeof host, "tcp://127.0.0.1:%d", engine.port);
 	dm_client_options opts = DM_CLIENT_OPTIONS_INIT;
-	opts.host = host;
+	opts.host = engine.host;
 	client = NULL;
 	assert_int_equal(dm_client_open(&client, &opts), DM_OK);
 	assert_string_equal(dm_client_transport(client), "tcp, plain (no TLS)");
-	assert_string_equal(dm_client_host(client), host);
+	assert_string_equal(dm_client_host(client), engine.host);
 	dm_client_free(client);
 	tcp_engine_stop(&engine);
 	if (saved) {

@@ -1,9 +1,9 @@
-// .dockerignore patterns (src/engine/build_context.h): the input's lines are
+// .dockerignore patterns (src/engine/dockerignore.h): the input's lines are
 // the file; the last line is also matched as a path, as are a few fixed ones.
 #include <string>
 #include <vector>
 
-#include "engine/build_context.h"
+#include "engine/dockerignore.h"
 #include "fuzz.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

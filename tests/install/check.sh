@@ -3,7 +3,10 @@
 # in BUILD_DIR into a temporary prefix, then, from outside the source tree,
 #   - builds examples/c with nothing but pkg-config and runs them,
 #   - builds a CMake project that uses find_package(drillmaster),
-#   - checks that the shared library exports only dm_* symbols.
+#   - checks that the shared library exports only dm_* symbols, each with a
+#     symbol version, and that DRILLMASTER_0.1 holds exactly the functions
+#     drillmaster 0.1 exported (abi/libdrillmaster-0.1.abi lists them): none
+#     missing, none added, none moved to a newer version.
 # Usage: tests/install/check.sh BUILD_DIR
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -36,9 +39,40 @@ echo "install: find_package(drillmaster) works"
 
 soname=$(objdump -p "$libdir/libdrillmaster.so.0" | awk '/SONAME/ {print $2}')
 [ "$soname" = "libdrillmaster.so.0" ] || { echo "install: SONAME is '$soname'"; exit 1; }
-others=$(nm -D --defined-only "$libdir/libdrillmaster.so.0" | awk '{print $3}' | grep -v '^dm_' || true)
+# Defined dynamic symbols, less the version definitions (DRILLMASTER_0.1...).
+symbols=$(nm -D --defined-only "$libdir/libdrillmaster.so.0" | awk '$2 != "A" {print $3}')
+others=$(echo "$symbols" | grep -v '^dm_' || true)
 if [ -n "$others" ]; then
   echo "install: symbols other than dm_* are exported:"; echo "$others" | head; exit 1
 fi
-echo "install: SONAME $soname, $(nm -D --defined-only "$libdir/libdrillmaster.so.0" | wc -l) symbols, all dm_*"
+echo "install: SONAME $soname, $(echo "$symbols" | wc -l) symbols, all dm_*"
+
+# Symbol versions, as objdump -T shows them: "<version> <name>" for each
+# defined symbol; "Base" (or none) for one exported without a version.
+versions=$(objdump -T "$libdir/libdrillmaster.so.0" | awk '
+  /^[0-9a-f]+ / && $0 !~ /\*UND\*/ {
+    name = $NF; version = $(NF - 1)
+    if (name == version) next              # the version definitions themselves
+    print version, name
+  }' | sort -k2)
+unversioned=$(echo "$versions" | awk '$1 !~ /^DRILLMASTER_[0-9]+\.[0-9]+$/ {print $2 " (" $1 ")"}')
+if [ -n "$unversioned" ]; then
+  echo "install: exported without a DRILLMASTER_x.y symbol version (add them to src/capi/exports.map):"
+  echo "$unversioned"; exit 1
+fi
+baseline="$root/abi/libdrillmaster-0.1.abi"
+released=$(grep -o "elf-symbol name='[^']*' version='DRILLMASTER_0.1'" "$baseline" |
+  cut -d"'" -f2 | sort)
+in_01=$(echo "$versions" | awk '$1 == "DRILLMASTER_0.1" {print $2}' | sort)
+if [ "$released" != "$in_01" ]; then
+  echo "install: DRILLMASTER_0.1 must hold exactly the functions of drillmaster 0.1;"
+  echo "  '<' released in 0.1 but missing or under another version, '>' not in 0.1:"
+  { diff <(echo "$released") <(echo "$in_01") || true; } | grep '^[<>]' | sed 's/^/  /'
+  for name in $released; do
+    echo "$versions" | awk -v n="$name" '$2 == n && $1 != "DRILLMASTER_0.1" {print "  " n " is under " $1}'
+  done
+  exit 1
+fi
+echo "install: symbol versions: $(echo "$versions" | awk '{print $1}' | sort | uniq -c |
+  awk '{printf "%s%s %d", sep, $2, $1; sep = ", "}')"
 echo "install: 1 passed, 0 failed"

@@ -1,7 +1,9 @@
 // validate() with exclusions: every excluded name must be defined, and no
-// service that stays in may depend on one that is left out.
+// service that stays in may depend on one that is left out. validate_stop():
+// an excluded service keeps running, so only unknown names are wrong.
 #include <gtest/gtest.h>
 
+#include "common/error.h"
 #include "model/groups.h"
 #include "model/validate.h"
 
@@ -67,6 +69,31 @@ TEST(Exclude, ComesAfterTheOtherProblems) {
   ASSERT_EQ(found.size(), 2u);
   EXPECT_EQ(found[0], "service 'db': image is empty");
   EXPECT_EQ(found[1].rfind("cannot exclude 'nope'", 0), 0u);
+}
+
+TEST(ExcludeForStop, ADependencyMayKeepRunningWhileItsDependantsStop) {
+  EXPECT_EQ(validate_stop(app_stack(), {"db"}), Problems{});
+  EXPECT_EQ(validate_stop(app_stack(), {"db", "cache"}), Problems{});
+  EXPECT_NO_THROW(check_stop(app_stack(), {"db", "app"}));
+}
+
+TEST(ExcludeForStop, UnknownNamesAreTheOnlyWrongExclusions) {
+  EXPECT_EQ(validate_stop(app_stack(), {"db", "cahce", "cahce"}),
+            (Problems{"cannot exclude 'cahce': no such service; defined: app, cache, db, web "
+                      "(did you mean 'cache'?)"}));
+}
+
+TEST(ExcludeForStop, TheDefinitionsAreCheckedAsForStart) {
+  GroupDef g = app_stack();
+  g.services[0].image = "";
+  EXPECT_EQ(validate_stop(g, {"db"}), (Problems{"service 'db': image is empty"}));
+  try {
+    check_stop(g, {"nope"});
+    FAIL() << "check_stop accepted an unknown exclusion";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("service 'db': image is empty\ncannot exclude 'nope'", 0),
+              0u);
+  }
 }
 
 }  // namespace

@@ -49,8 +49,12 @@ def test_command_help_lists_the_options(offline_spec):
                    "--run-new-containers", "--build", "-v, --verbose", "-q, --quiet"):
         assert option in out
     assert "[default: 300" in out
+    # One grace period, the library's (Docker's and Compose's 10 s; it was 50).
+    assert "--stop-timeout SECONDS" in out and "[default: 10.0]" in out
     out = " ".join(offline_spec.run("stop", "--help").stdout.split())
-    assert "--remove" in out and "[default: 50" in out
+    assert "--remove" in out and "[default: 10.0]" in out and "grace period" in out
+    out = " ".join(offline_spec.run("reload", "--help").stdout.split())
+    assert "--stop-timeout SECONDS" in out and "[default: 10.0]" in out
     assert "--json" in offline_spec.run("ps", "--help").stdout
     assert "--follow" in offline_spec.run("logs", "--help").stdout
 
@@ -151,3 +155,34 @@ def test_python_m_drillmaster_prints_version_and_engine(offline_spec):
     assert lines[0].startswith("drillmaster 0.")
     assert lines[1].startswith("engine: not usable: ")
     assert "unix:///nonexistent/docker.sock" in lines[1]
+
+
+def test_ps_is_another_name_for_status(offline_spec):
+    offline_spec.write(SEED)
+    status, ps = offline_spec.run("status", "--help").stdout, offline_spec.run("ps", "--help").stdout
+    assert ps.splitlines()[0] == "Usage: spec.py ps [OPTIONS]"
+    assert ps.replace("spec.py ps", "spec.py status") == status
+    assert "ps is another name for this command" in status
+
+
+def test_service_names_complete_in_a_shell(offline_spec):
+    """click checks the service names, and so can complete them."""
+    offline_spec.write('''
+        class Appdb(drillmaster.Service):
+            image = IMAGE
+
+        class App(drillmaster.Service):
+            image = IMAGE
+
+        class Web(drillmaster.Service):
+            image = IMAGE
+        ''')
+    request = {"COMP_WORDS": "spec.py reload ap", "COMP_CWORD": "2",
+               # click names the variable after the program: spec.py, dots made _ since 8.2
+               "_SPEC_PY_COMPLETE": "bash_complete", "_SPEC.PY_COMPLETE": "bash_complete"}
+    result = offline_spec.run(env=request)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["plain,appdb", "plain,app"]
+    request["COMP_WORDS"] = "spec.py logs web "
+    request["COMP_CWORD"] = "3"
+    assert offline_spec.run(env=request).stdout.split() == ["plain,appdb", "plain,app", "plain,web"]

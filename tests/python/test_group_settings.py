@@ -104,6 +104,19 @@ def test_excluding_an_unknown_service(tmp_path):
         Session(directory=tmp_path).check(exclude=["unknown"])
 
 
+def test_stop_may_keep_a_dependency_running_but_not_exclude_an_unknown_one(tmp_path):
+    busybox("Db")
+    busybox("Api", dependencies=["db"])
+    session = Session(directory=tmp_path)
+    session.check_stop(["db"])  # the library's rule: db keeps running, api stops
+    with pytest.raises(ServiceLoadError, match="needs 'db', which is excluded"):
+        session.check(["db"])  # starting api without db is refused
+    with pytest.raises(ServiceLoadError) as info:
+        session.check_stop(["db", "dbb"])
+    assert str(info.value) == ("cannot exclude 'dbb': no such service; defined: api, db "
+                               "(did you mean 'db'?)")
+
+
 def test_dependants_are_transitive(tmp_path):
     busybox("Db")
     busybox("Api", dependencies=["db"])

@@ -115,6 +115,25 @@ def test_stop_can_keep_a_dependency_running(spec):
     assert "cannot exclude 'dbb': no such service" in unknown.stderr
 
 
+def test_stop_kills_a_container_that_ignores_sigterm_after_ten_seconds(spec):
+    spec.write('''
+        class Stubborn(drillmaster.Service):
+            name = "stubborn"
+            image = IMAGE
+            cmd = ["sh", "-c", "trap '' TERM; while :; do sleep 1; done"]
+        ''')
+    assert spec.run("start", "-q").returncode == 0
+    began = time.monotonic()
+    result = spec.run("stop")
+    took = time.monotonic() - began
+    assert result.returncode == 0, result.stdout + result.stderr
+    row = spec.status()["stubborn"]
+    assert row["state"] == "exited"
+    # It ignores SIGTERM, so the engine killed it once the grace period ran out.
+    assert docker("inspect", "-f", "{{.State.ExitCode}}", row["container_id"]) == "137"
+    assert took < 40, f"stop took {took:.0f} s: the command line waited out its old 50 s grace"
+
+
 LOGGING = '''
 class Talker(drillmaster.Service):
     name = "talker"

@@ -15,6 +15,10 @@ A spec is a Python script::
 ``drillmaster.main()`` gives it a command line (``start``, ``stop``,
 ``reload``, ``status``, ``logs``). The work is done by libdrillmaster, a C
 library; this package is a thin layer over its C API.
+
+Importing the package changes nothing in the process (no signal handler, no
+``sys.excepthook``, no atexit handler): ``main()`` installs what a command
+needs for the command's duration.
 """
 
 from __future__ import annotations
@@ -45,8 +49,6 @@ from ._errors import (  # noqa: E402
     ServicesFailed,
     Timeout,
 )
-from . import _exit  # noqa: E402,F401  (guards the exit while a hook runs)
-from ._excepthook import install as _install_excepthook  # noqa: E402
 from ._group import group_name, on_reload_service, on_start_services, on_stop_services  # noqa: E402
 from ._service import Service, services  # noqa: E402
 from ._session import Session  # noqa: E402
@@ -64,5 +66,3 @@ __all__ = [
     "Conflict", "EngineUnreachable", "EngineError", "Timeout", "HookFailed", "Cancelled",
     "ServicesFailed", "OutOfMemory", "InternalError", "__version__",
 ]
-
-_install_excepthook()

@@ -5,32 +5,45 @@ at the service's timeout or on cancellation; the hook goes on running Python
 code. Finalizing the interpreter under such a thread crashes it, so while a
 hook runs the process ends with os._exit() after flushing the standard
 streams (atexit handlers do not run then).
+
+Importing drillmaster installs nothing: ``main()`` runs the command inside
+:func:`guarded`, which ends the process that way when the command exits while
+a hook runs, and registers an atexit handler only when ``main()`` returns
+(``standalone_mode=False``) with a hook still running.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import sys
 import time
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from . import _core
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = ["exit", "guarded"]
 
 
 def _flush() -> None:
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(Exception):  # closed or broken: nothing to save
             stream.flush()
-        except Exception:  # noqa: BLE001 - closed or broken: nothing to save
-            pass
 
 
-def exit(code: int) -> NoReturn:  # noqa: A001 - the module's one job
-    """sys.exit(code), or os._exit(code) while an abandoned hook still runs."""
+def exit(code: int | str | None) -> NoReturn:
+    """sys.exit(code), or os._exit() with that status while an abandoned
+    hook still runs."""
     if _core.hooks_running():
+        if isinstance(code, str):  # as sys.exit() does with a message
+            sys.stderr.write(code + "\n")
+            code = 1
         _flush()
-        os._exit(code)
+        os._exit(code or 0)
     sys.exit(code)
 
 
@@ -45,4 +58,26 @@ def _at_exit(grace: float = 1.0) -> None:
         os._exit(1)
 
 
-atexit.register(_at_exit)
+@contextlib.contextmanager
+def guarded() -> Iterator[None]:
+    """Around a command: a SystemExit leaving it goes through :func:`exit`;
+    if it ends another way (``main(standalone_mode=False)`` returns, an
+    exception) while a hook still runs, the interpreter's exit is guarded
+    from then on by an atexit handler."""
+    try:
+        yield
+    except SystemExit as leaving:
+        exit(leaving.code)
+    finally:
+        if _core.hooks_running():
+            _guard_the_interpreter_exit()
+
+
+def _guard_the_interpreter_exit() -> None:
+    global _registered
+    if not _registered:
+        atexit.register(_at_exit)
+        _registered = True
+
+
+_registered = False

@@ -16,7 +16,7 @@ import threading
 from typing import Dict, List, Optional, TextIO, Tuple
 
 from . import _core
-from ._types import Event, Outcome, Phase, Report
+from ._types import Event, Outcome, Phase, Report, ServiceOutcome
 
 __all__ = ["Progress", "print_summary"]
 
@@ -75,10 +75,7 @@ class Progress:
         name = event.service or "network"
         with self.lock:
             if phase is Phase.DETAIL:
-                if self.verbose:
-                    self._above(f"{name:<{self.width}} | {event.message}")
-                elif self.live and name in self.phase_text:
-                    self._set(name, f"{self.phase_text[name]}  {_first_line(event.message)}")
+                self._detail(name, event.message)
                 return
             self.first_seen.setdefault(name, event.timestamp)
             label = phase.label if phase is not None else str(event.phase)
@@ -94,6 +91,14 @@ class Progress:
                 self._set(name, text)
             else:
                 self._write(f"{name:<{self.width}}  {text}\n")
+
+    def _detail(self, name: str, message: str) -> None:
+        """Engine-level detail: a line of its own with ``-v``, else (live)
+        beside the service's phase, until the next phase replaces it."""
+        if self.verbose:
+            self._above(f"{name:<{self.width}} | {message}")
+        elif self.live and name in self.phase_text:
+            self._set(name, f"{self.phase_text[name]}  {_first_line(message)}")
 
     def engine(self, client: "_core.Client") -> None:
         """Says which engine the command talks to, and how (``-v``)."""
@@ -199,39 +204,55 @@ def print_summary(report: Report, *, stream: Optional[TextIO] = None, quiet: boo
     stream = stream if stream is not None else sys.stdout
     color = getattr(stream, "isatty", lambda: False)()
     shown = [s for s in report.services if s.outcome is not Outcome.EXCLUDED]
+    out = [] if quiet else _outcome_lines(shown, color)
+    out += _failure_causes(report, quiet, color)
+    out += _closing_lines(report, shown, quiet)
+    out += report.notes
+    if out:
+        stream.write("\n".join(out) + "\n")
+        stream.flush()
+
+
+def _outcome_lines(shown: List[ServiceOutcome], color: bool) -> List[str]:
+    """One line per service: its outcome, and why or how long."""
     width = max([len(s.service) for s in shown] + [5])
-    out: List[str] = []
-    if not quiet:
-        for s in shown:
-            label = _style(f"{s.outcome.label:<15}", _OUTCOME_COLORS.get(s.outcome), color)
-            detail = ""
-            if s.outcome.is_failure or s.outcome is Outcome.CANCELLED:
-                detail = _first_line(s.reason)
-            elif s.seconds >= 0.05:
-                detail = f"{s.seconds:.1f}s"
-            out.append(f"  {s.service:<{width}}  {label} {detail}".rstrip())
-    # A cause longer than the table's line (a traceback, log lines) in full.
-    failed = [s for s in report.services
-              if s.outcome is Outcome.FAILED and (quiet or len(s.reason.strip().splitlines()) > 1)]
-    for s in failed:
-        out.append(_style(f"{s.service} failed:", "red", color))
-        for line in (s.reason or "(no reason given)").splitlines():
-            out.append(f"    {line}")
+    out = []
+    for s in shown:
+        label = _style(f"{s.outcome.label:<15}", _OUTCOME_COLORS.get(s.outcome), color)
+        detail = ""
+        if s.outcome.is_failure or s.outcome is Outcome.CANCELLED:
+            detail = _first_line(s.reason)
+        elif s.seconds >= 0.05:
+            detail = f"{s.seconds:.1f}s"
+        out.append(f"  {s.service:<{width}}  {label} {detail}".rstrip())
+    return out
+
+
+def _failure_causes(report: Report, quiet: bool, color: bool) -> List[str]:
+    """A cause longer than the table's line (a traceback, log lines) in
+    full; with ``quiet``, every cause (there is no table)."""
+    out = []
+    for s in report.services:
+        if s.outcome is Outcome.FAILED and (quiet or len(s.reason.strip().splitlines()) > 1):
+            out.append(_style(f"{s.service} failed:", "red", color))
+            out.extend(f"    {line}" for line in (s.reason or "(no reason given)").splitlines())
+    return out
+
+
+def _closing_lines(report: Report, shown: List[ServiceOutcome], quiet: bool) -> List[str]:
+    """How the operation ended, with the count of each outcome, and what a
+    cancelled one left undone."""
     counts: Dict[str, int] = {}
     for s in shown:
         counts[s.outcome.label] = counts.get(s.outcome.label, 0) + 1
     tally = ", ".join(f"{n} {label}" for label, n in counts.items())
     if report.cancelled:
-        out.append(f"{report.operation} cancelled after {report.seconds:.1f}s: {tally}")
+        out = [f"{report.operation} cancelled after {report.seconds:.1f}s: {tally}"]
         if report.left_undone:
             words = _UNDONE_WORDS.get(report.operation, "not done")
             out.append(f"{words}: {', '.join(report.left_undone)} "
                        f"(run {report.operation} again to finish)")
-    elif report.failures:
-        out.append(f"{report.operation} failed after {report.seconds:.1f}s: {tally}")
-    elif not quiet:
-        out.append(f"{report.operation}: {tally} in {report.seconds:.1f}s")
-    out.extend(report.notes)
-    if out:
-        stream.write("\n".join(out) + "\n")
-        stream.flush()
+        return out
+    if report.failures:
+        return [f"{report.operation} failed after {report.seconds:.1f}s: {tally}"]
+    return [] if quiet else [f"{report.operation}: {tally} in {report.seconds:.1f}s"]

@@ -35,13 +35,18 @@ from . import _context_file, _core
 from ._context import Context
 from ._errors import ContextFileError, HookFailed, InvalidArgument, NotReady, ServiceLoadError
 from ._group import default_group_name, settings
-from ._service import Definition, Service, check_text, definition, services
+from ._fields import FIELDS, check_text
+from ._service import Definition, Service, definition, services
 from ._types import Event, Report, ServiceOutcome, ServiceStatus
 
 __all__ = ["Session"]
 
 EventCallback = Callable[[Event], None]
 T = TypeVar("T")
+
+#: The library's defaults of each operation's options (dm_*_options_init),
+#: e.g. ``DEFAULTS["stop"]["timeout"]``, the grace period: written once, in C.
+DEFAULTS = _core.defaults()
 
 
 
@@ -127,42 +132,24 @@ class Session:
             group.network_name = self.network_name
         for d in self.definitions:
             s = group.add_service(d.name, self._image(d))
-            for dep in d.dependencies:
-                s.add_dependency(dep)
-            for container_port, host_port in d.ports:
-                s.add_port(container_port, host_port)
-            for key, value in d.env.items():
-                s.set_env(key, value)
-            for spec in d.volumes:
-                s.add_volume(spec)
-            for host, container, mode in d.binds:
-                s.add_bind(host, container, mode)
-            if d.always_start_new:
-                s.set_always_start_new(True)
-            s.set_stop_signal(d.stop_signal)
-            if d.build_from is not None:
-                s.set_build(d.build_from, d.dockerfile)
-            if d.entrypoint is not None:
-                s.set_entrypoint(d.entrypoint)
-            if d.cmd is not None:
-                s.set_cmd(d.cmd)
-            if d.user is not None:
-                s.set_user(d.user)
-            if d.timeout is not None:
-                s.set_timeout(d.timeout)
-            if any(Context.has_placeholders(v) for v in d.env.values()):
-                s.set_prepare(self._with_context(self._fill_env(d), saving))
-            instance = self.instances.get(d.name)
-            if instance is None or type(instance) is not d.cls:
-                continue  # a duplicate name: check() reports it
-            for hook, method in d.hooks.items():
-                if hook == "ping":
-                    s.set_ping(self._with_context(self._ping_hook(instance, method), saving))
-                elif hook == "pre_start":
-                    s.set_pre_start(self._with_context(self._hook(instance, method), saving))
-                else:
-                    s.set_post_start_init(self._with_context(self._hook(instance, method), saving))
+            for f in FIELDS:
+                f.apply(s, d.values)
+            self._set_hooks(s, d, saving)
         return group
+
+    def _set_hooks(self, s: _core.Service, d: Definition, saving: bool) -> None:
+        """The service's hooks: the prepare hook that fills its env from the
+        Context, and the class's own, each run inside :meth:`_with_context`."""
+        if any(Context.has_placeholders(v) for v in d.env.values()):
+            s.set_prepare(self._with_context(self._fill_env(d), saving))
+        instance = self.instances.get(d.name)
+        if instance is None or type(instance) is not d.cls:
+            return  # a duplicate name: check() reports it
+        setters = {"ping": s.set_ping, "pre_start": s.set_pre_start,
+                   "post_start_init": s.set_post_start_init}
+        for hook, method in d.hooks.items():
+            call = self._ping_hook(instance, method) if hook == "ping" else self._hook(instance, method)
+            setters[hook](self._with_context(call, saving))
 
     def _with_context(self, fn: Callable[["_core.HookInfo"], T], saving: bool
                       ) -> Callable[["_core.HookInfo"], T]:
@@ -258,26 +245,34 @@ class Session:
         and the graph (the C library's messages), before anything starts.
         ``images``: also require an image for every service not excluded."""
         exclude = list(exclude)
-        problems: List[str] = []
-        if images:
-            for d in self.definitions:
-                if d.name not in exclude and not d.image and d.build_from is None:
-                    problems.append(f"service '{d.name}' (class {d.cls.__name__}): no image; "
-                                    f"set image = \"...\" or build_from = \"<directory>\"")
+        problems = self._missing_images(exclude) if images else []
+        self._raise_problems(problems, lambda group: group.validate(exclude))
+
+    def check_stop(self, exclude: Iterable[str] = ()) -> None:
+        """check() for stop, with the library's rule for what stop may
+        exclude (dm_group_validate_stop: a name must be defined; keeping a
+        service others need running while they stop, ``stop --exclude db``,
+        is what users do)."""
+        exclude = list(exclude)
+        self._raise_problems([], lambda group: group.validate_stop(exclude))
+
+    def _missing_images(self, exclude: List[str]) -> List[str]:
+        return [f"service '{d.name}' (class {d.cls.__name__}): no image; "
+                f"set image = \"...\" or build_from = \"<directory>\""
+                for d in self.definitions
+                if d.name not in exclude and not d.image and d.build_from is None]
+
+    def _raise_problems(self, problems: List[str], validate: Callable[[_core.Group], None]) -> None:
+        """Raises ServiceLoadError with ``problems`` and those the library's
+        ``validate`` finds in the group, if there are any."""
         if not self.definitions:
             problems.append("no services are defined: subclass drillmaster.Service")
         try:
-            self._build().validate(exclude)
+            validate(self._build())
         except InvalidArgument as exc:
             problems.extend(line for line in str(exc).splitlines() if line.strip())
         if problems:
             raise ServiceLoadError("\n".join(problems))
-
-    def check_stop(self, exclude: Iterable[str] = ()) -> None:
-        """check() for stop: only unknown excluded names are wrong, since
-        keeping a service others need running while they stop
-        (``stop --exclude db``) is what users do."""
-        self.check([name for name in exclude if name not in self.names], images=False)
 
     def check_context(self) -> Optional[Dict[str, object]]:
         """The values saved in the context file (None without one); raises
@@ -317,8 +312,10 @@ class Session:
 
     # ---- operations ----
 
-    def start(self, *, exclude: Sequence[str] = (), timeout: float = 300.0,
-              run_new_containers: bool = False, build: bool = False, parallelism: int = 0,
+    def start(self, *, exclude: Sequence[str] = (), timeout: float = DEFAULTS["start"]["timeout"],
+              run_new_containers: bool = False, build: bool = False,
+              parallelism: int = DEFAULTS["start"]["parallelism"],
+              stop_timeout: float = DEFAULTS["start"]["stop_timeout"],
               on_event: Optional[EventCallback] = None) -> Report:
         """Starts every service not excluded, dependencies first; see the
         module's docstring for how context placeholders are filled."""
@@ -330,13 +327,13 @@ class Session:
         result = self._run(group, lambda g: g.start(
             client, exclude=list(exclude), timeout=timeout,
             run_new_containers=run_new_containers, build=build, parallelism=parallelism,
-            on_event=on_event))
+            stop_timeout=stop_timeout, on_event=on_event))
         self._catch_up()
         return Report("start", [ServiceOutcome.from_core(r) for r in result.services],
                       result.cancelled or self._cancelled, time.monotonic() - began)
 
-    def stop(self, *, exclude: Sequence[str] = (), timeout: float = 50.0, remove: bool = False,
-             on_event: Optional[EventCallback] = None) -> Report:
+    def stop(self, *, exclude: Sequence[str] = (), timeout: float = DEFAULTS["stop"]["timeout"],
+             remove: bool = False, on_event: Optional[EventCallback] = None) -> Report:
         """Stops the services, dependants first; ``remove`` also removes the
         containers, the network and (when nothing is excluded) the saved
         context. Stopping needs no context: an unreadable file is moved
@@ -368,7 +365,8 @@ class Session:
         except ContextFileError:
             return None  # a link or not a file: discard() refuses it
 
-    def reload(self, service: str, *, timeout: float = 300.0, remove: bool = False,
+    def reload(self, service: str, *, timeout: float = DEFAULTS["reload"]["timeout"],
+               remove: bool = False, stop_timeout: float = DEFAULTS["reload"]["stop_timeout"],
                on_event: Optional[EventCallback] = None) -> Report:
         """Rebuilds ``service``'s image and recreates it, restarting its
         dependants; its dependencies keep running."""
@@ -385,7 +383,7 @@ class Session:
         client = self.client()
         group = self._build(saving=True)
         result = self._run(group, lambda g: g.reload(client, service, timeout=timeout, remove=remove,
-                                                     on_event=on_event))
+                                                     stop_timeout=stop_timeout, on_event=on_event))
         self._catch_up()
         return Report("reload", [ServiceOutcome.from_core(r) for r in result.services],
                       result.cancelled, time.monotonic() - began)
@@ -398,7 +396,7 @@ class Session:
         return self._build().status(client)
 
     def logs(self, callback: Callable[[str, int, str], object], *, services: Sequence[str] = (),
-             follow: bool = False, tail: int = -1) -> bool:
+             follow: bool = False, tail: int = DEFAULTS["logs"]["tail"]) -> bool:
         """Streams log lines to ``callback(service, stream, line)`` (stream 1
         is stdout, 2 stderr; a true return stops). Returns True if cancelled."""
         for name in services:

@@ -10,7 +10,7 @@ std::shared_ptr<Client> client_open(std::optional<std::string> host,
                                     std::optional<std::string> api_version,
                                     std::optional<bool> tls_verify,
                                     std::optional<std::string> cert_path, double timeout) {
-	dm_client_options opts = DM_CLIENT_OPTIONS_INIT;
+	dm_client_options opts = dm_client_options_defaults();
 	opts.host = host ? host->c_str() : nullptr;
 	opts.api_version = api_version ? api_version->c_str() : nullptr;
 	opts.tls_verify = tls_verify ? (*tls_verify ? 1 : 0) : -1;
@@ -37,7 +37,8 @@ void bind_client(py::module_ &m) {
 	                                            "A connection to a Docker engine (dm_client).")
 	    .def(py::init(&client_open), py::kw_only(), py::arg("host") = py::none(),
 	         py::arg("api_version") = py::none(), py::arg("tls_verify") = py::none(),
-	         py::arg("cert_path") = py::none(), py::arg("timeout") = 0.0,
+	         py::arg("cert_path") = py::none(),
+	         py::arg("timeout") = dm_client_options_defaults().timeout,
 	         "Opens a client and negotiates the API version; unset arguments come from "
 	         "DOCKER_HOST, DOCKER_API_VERSION, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH.")
 	    .def(

@@ -18,6 +18,7 @@
 //   hooks.cpp    the hook registry and the C trampolines that call Python hooks
 //   service.cpp  Service (a borrowed dm_service) and its setters
 //   results.cpp  Result, ServiceStatus and Event: C results copied into Python values
+//   options.cpp  the options structs as the library initialises them; _core.defaults()
 //   group.cpp    Group (dm_group) and its operations
 //   module.cpp   PYBIND11_MODULE: module functions, constants, and the bind_* calls
 //
@@ -177,12 +178,24 @@ Result convert_result(const dm_result *res, int status, const std::string &messa
 std::vector<ServiceStatus> convert_report(const dm_report *report);
 Event convert_event(const dm_event *event);
 
+// ---- options (options.cpp) ----------------------------------------------------
+
+// Each options struct with the library's defaults (dm_*_options_init): the
+// start of every call's options, and the binding's default arguments.
+dm_client_options dm_client_options_defaults();
+dm_start_options dm_start_options_defaults();
+dm_stop_options dm_stop_options_defaults();
+dm_reload_options dm_reload_options_defaults();
+dm_logs_options dm_logs_options_defaults();
+dm_status_options dm_status_options_defaults();
+
 // ---- bindings, in the order module.cpp calls them -----------------------------
 
 void bind_client(py::module_ &m);
 void bind_hooks(py::module_ &m);
 void bind_service(py::module_ &m);
 void bind_results(py::module_ &m);
+void bind_options(py::module_ &m);
 void bind_group(py::module_ &m);
 
 }  // namespace dm_python

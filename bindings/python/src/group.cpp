@@ -91,19 +91,26 @@ struct Group {
 		check(dm_group_validate(get(), c.empty() ? nullptr : c.data(), c.size()));
 	}
 
+	void validate_stop(const std::optional<std::vector<std::string>> &exclude) {
+		auto names = to_strings(exclude);
+		auto c = c_strings(names);
+		check(dm_group_validate_stop(get(), c.empty() ? nullptr : c.data(), c.size()));
+	}
+
 	Result start(const Client &client, const std::optional<std::vector<std::string>> &exclude,
 	             double timeout, bool run_new_containers, bool build, unsigned parallelism,
-	             py::object on_event) {
+	             py::object on_event, double stop_timeout) {
 		OperationContext op{std::move(on_event), {}};
 		auto names = to_strings(exclude);
 		auto c = c_strings(names);
-		dm_start_options opts = DM_START_OPTIONS_INIT;
+		dm_start_options opts = dm_start_options_defaults();
 		opts.exclude = c.empty() ? nullptr : c.data();
 		opts.exclude_count = c.size();
 		opts.timeout = timeout;
 		opts.run_new_containers = run_new_containers;
 		opts.build = build;
 		opts.parallelism = parallelism;
+		opts.stop_timeout = stop_timeout;
 		opts.on_event = event_trampoline;
 		opts.event_user_data = &op;
 		dm_group *g = get();
@@ -116,7 +123,7 @@ struct Group {
 		OperationContext op{std::move(on_event), {}};
 		auto names = to_strings(exclude);
 		auto c = c_strings(names);
-		dm_stop_options opts = DM_STOP_OPTIONS_INIT;
+		dm_stop_options opts = dm_stop_options_defaults();
 		opts.exclude = c.empty() ? nullptr : c.data();
 		opts.exclude_count = c.size();
 		opts.timeout = timeout;
@@ -129,11 +136,12 @@ struct Group {
 	}
 
 	Result reload(const Client &client, const std::string &service, double timeout, bool remove,
-	              py::object on_event) {
+	              py::object on_event, double stop_timeout) {
 		OperationContext op{std::move(on_event), {}};
-		dm_reload_options opts = DM_RELOAD_OPTIONS_INIT;
+		dm_reload_options opts = dm_reload_options_defaults();
 		opts.timeout = timeout;
 		opts.remove = remove;
+		opts.stop_timeout = stop_timeout;
 		opts.on_event = event_trampoline;
 		opts.event_user_data = &op;
 		dm_group *g = get();
@@ -149,9 +157,10 @@ struct Group {
 		std::string message;
 		dm_group *g = get();
 		dm_client *cl = client.get();
+		dm_status_options opts = dm_status_options_defaults();
 		{
 			py::gil_scoped_release nogil;
-			status = dm_group_status(&report, g, cl);
+			status = dm_group_status_with_options(&report, g, cl, &opts);
 			if (status != DM_OK)
 				message = take_error(status);
 		}
@@ -172,7 +181,7 @@ struct Group {
 		} ctx{std::move(callback), {}};
 		auto names = to_strings(services);
 		auto c = c_strings(names);
-		dm_logs_options opts = DM_LOGS_OPTIONS_INIT;
+		dm_logs_options opts = dm_logs_options_defaults();
 		opts.services = c.empty() ? nullptr : c.data();
 		opts.service_count = c.size();
 		opts.follow = follow;
@@ -213,6 +222,11 @@ struct Group {
 }  // namespace
 
 void bind_group(py::module_ &m) {
+	// The library's defaults, shown in the signatures.
+	const dm_start_options start = dm_start_options_defaults();
+	const dm_stop_options stop = dm_stop_options_defaults();
+	const dm_reload_options reload = dm_reload_options_defaults();
+	const dm_logs_options logs = dm_logs_options_defaults();
 	py::class_<Group>(m, "Group", "A group of services on one network (dm_group).")
 	    .def(py::init([](const std::string &name) { return Group{group_new(name)}; }),
 	         py::arg("name"))
@@ -228,22 +242,27 @@ void bind_group(py::module_ &m) {
 	    .def("find_service", &Group::find_service, py::arg("name"))
 	    .def("validate", &Group::validate, py::arg("exclude") = py::none(),
 	         "Checks every definition and the graph; raises InvalidArgument listing every problem.")
+	    .def("validate_stop", &Group::validate_stop, py::arg("exclude") = py::none(),
+	         "validate() for a stop: excluded services keep running, so only unknown "
+	         "excluded names are wrong.")
 	    .def("start", &Group::start, py::arg("client"), py::kw_only(),
-	         py::arg("exclude") = py::none(), py::arg("timeout") = 300.0,
-	         py::arg("run_new_containers") = false, py::arg("build") = false,
-	         py::arg("parallelism") = 0u, py::arg("on_event") = py::none())
+	         py::arg("exclude") = py::none(), py::arg("timeout") = start.timeout,
+	         py::arg("run_new_containers") = start.run_new_containers != 0,
+	         py::arg("build") = start.build != 0, py::arg("parallelism") = start.parallelism,
+	         py::arg("on_event") = py::none(), py::arg("stop_timeout") = start.stop_timeout)
 	    .def("stop", &Group::stop, py::arg("client"), py::kw_only(),
-	         py::arg("exclude") = py::none(), py::arg("timeout") = 10.0,
-	         py::arg("remove") = false, py::arg("on_event") = py::none())
+	         py::arg("exclude") = py::none(), py::arg("timeout") = stop.timeout,
+	         py::arg("remove") = stop.remove != 0, py::arg("on_event") = py::none())
 	    .def("reload", &Group::reload, py::arg("client"), py::arg("service"), py::kw_only(),
-	         py::arg("timeout") = 300.0, py::arg("remove") = false,
-	         py::arg("on_event") = py::none())
+	         py::arg("timeout") = reload.timeout, py::arg("remove") = reload.remove != 0,
+	         py::arg("on_event") = py::none(), py::arg("stop_timeout") = reload.stop_timeout)
 	    .def(
 	        "cancel", [](Group &g) { dm_group_cancel(g.get()); },
 	        "Asks the operation in progress to stop; safe from any thread.")
 	    .def("status", &Group::status, py::arg("client"))
 	    .def("logs", &Group::logs, py::arg("client"), py::kw_only(),
-	         py::arg("services") = py::none(), py::arg("follow") = false, py::arg("tail") = -1,
+	         py::arg("services") = py::none(), py::arg("follow") = logs.follow != 0,
+	         py::arg("tail") = logs.tail,
 	         py::arg("callback"),
 	         "Streams log lines to callback(service, stream, line); a true return stops. "
 	         "Returns True when cancelled.");

@@ -82,5 +82,6 @@ PYBIND11_MODULE(_core, m) {
 	bind_hooks(m);
 	bind_service(m);
 	bind_results(m);
+	bind_options(m);
 	bind_group(m);
 }

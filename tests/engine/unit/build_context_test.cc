@@ -111,6 +111,35 @@ TEST_F(BuildContextTest, TheDockerfileIsSentEvenWhenIgnored) {
   EXPECT_EQ(names, (std::set<std::string>{".dockerignore", "docker/Dockerfile.dev"}));
 }
 
+// Docker's classic builder skips an excluded directory unless a negation
+// starts with its path, so "!**/keep" loses src/keep; the rules (and
+// BuildKit) take it back, and so does drillmaster.
+TEST_F(BuildContextTest, ANegationTakesBackFilesBelowAnExcludedDirectory) {
+  write("Dockerfile", "FROM scratch\n");
+  write("src/keep", "k");
+  write("src/drop", "d");
+  write("src/deep/er/keep", "k");
+  write(".dockerignore", "*\n!**/keep\n");
+  auto names = entries(make_build_context(dir_.string(), "Dockerfile"));
+  EXPECT_EQ(names, (std::set<std::string>{"Dockerfile", ".dockerignore", "src/keep",
+                                           "src/deep/er/keep"}));
+}
+
+TEST_F(BuildContextTest, AMalformedDockerignoreNamesTheFileAndLine) {
+  write("Dockerfile", "FROM scratch\n");
+  write(".dockerignore", "# ok\n*.log\nsrc/[oops\n");
+  try {
+    make_build_context(dir_.string(), "Dockerfile");
+    FAIL() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Error::Code::Invalid);
+    std::string message = e.what();
+    EXPECT_NE(message.find((dir_ / ".dockerignore").string() + " line 3: pattern 'src/[oops'"),
+              std::string::npos)
+        << message;
+  }
+}
+
 TEST_F(BuildContextTest, MissingContextOrDockerfileNamesThePath) {
   try {
     make_build_context((dir_ / "nope").string(), "Dockerfile");

@@ -1,0 +1,519 @@
+"""The attributes of a service class: one :class:`Field` each, in one table.
+
+The table is the class :class:`Attributes`, which ``drillmaster.Service``
+derives from: each attribute is written there once, as ``name: type =
+field(...)``. The annotation is for type checkers; the :class:`Field` says,
+as click's ``Parameter`` and ``ParamType`` do for an option, everything the
+rest of the package needs to know:
+
+- its type: which values it takes and the phrase the error uses
+  (``Application.ports: expected a dict of int to int, got list``);
+- its normaliser: the value turned into what the C library takes (a command
+  string split like a shell, a signal made a name, numbers made text);
+- its C setter: the call on the ``_core.Service`` that hands it over;
+- its default, its documentation, and the Docker Compose key it corresponds to.
+
+The class check, the normalised :class:`~drillmaster._service.Definition`,
+the ``Session``'s C group and ``Service.__doc__`` loop over :data:`FIELDS`.
+Every string a value holds is also checked for NUL characters here, by one
+walk whatever the value's shape (:func:`check_text`): the C library takes
+NUL-terminated strings, so a NUL would cut a value silently.
+
+Adding an attribute: its C setter (``service.h``, ``src/capi``, the pybind11
+``Service``), one ``field(...)`` line below, its tests; see
+``docs/adding-a-field.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import signal
+import textwrap
+from typing import (
+    Any,
+    Callable,
+    ClassVar,
+    Mapping,
+    NoReturn,
+    Sequence,
+    TypeVar,
+    Union,
+    cast,
+)
+
+from ._errors import ServiceDefinitionError
+
+__all__ = ["FIELDS", "Attributes", "Field", "FieldType", "check_text", "field"]
+
+T = TypeVar("T")
+
+PortKey = Union[int, str]
+EnvValue = Union[str, int, float]
+Volumes = Union[Sequence[str], Mapping[str, Union[str, Mapping[str, str]]]]
+Command = Union[str, Sequence[str]]
+
+#: A C setter: ``setter(core_service, normalised_value, all_normalised_values)``.
+Setter = Callable[[Any, Any, Mapping[str, Any]], None]
+
+
+# ---- types: which values an attribute takes -------------------------------------------
+
+
+class Invalid(Exception):
+    """Raised by :meth:`FieldType.fail`; :meth:`Field.check` turns it into
+    the ServiceDefinitionError that names the class and the attribute."""
+
+    def __init__(self, got: str, expected: str) -> None:
+        super().__init__(got)
+        self.got = got
+        self.expected = expected
+
+
+def _type_name(value: Any) -> str:
+    return type(value).__name__
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+class FieldType:
+    """Which values an attribute takes (the role of click's ``ParamType``).
+
+    ``expected`` is what the error says is expected; :meth:`check` calls
+    :meth:`fail` on a wrong value; :meth:`normalise` returns what the C
+    library takes (called only on a checked value other than None).
+    """
+
+    expected = ""
+
+    def check(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def normalise(self, value: Any) -> Any:
+        return value
+
+    def fail(self, value: Any, detail: str = "", expected: str = "") -> NoReturn:
+        """Rejects ``value``: the error says ``got <detail>``, or the
+        value's type when there is no detail."""
+        raise Invalid(detail or _type_name(value), expected or self.expected)
+
+    def fail_item(self, value: Any, item: Any) -> NoReturn:
+        """Rejects a list for one of its items."""
+        self.fail(value, f"{_type_name(value)} containing {_type_name(item)} {item!r}")
+
+
+class Text(FieldType):
+    """A str; ``non_empty``: and not ''."""
+
+    expected = "a str"
+
+    def __init__(self, *, non_empty: bool = False) -> None:
+        self.non_empty = non_empty
+
+    def check(self, value: Any) -> None:
+        if not isinstance(value, str):
+            self.fail(value)
+        if self.non_empty and not value:
+            self.fail(value, "''", "a non-empty str")
+
+
+class Path(FieldType):
+    """A str or an ``os.PathLike``, handed over as a str."""
+
+    def __init__(self, expected: str) -> None:
+        self.expected = expected
+
+    def check(self, value: Any) -> None:
+        if not isinstance(value, (str, os.PathLike)):
+            self.fail(value)
+
+    def normalise(self, value: Any) -> str:
+        return os.fspath(value)
+
+
+class Names(FieldType):
+    """A list (or tuple) of str."""
+
+    expected = "a list of str"
+
+    def check(self, value: Any) -> None:
+        if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+            self.fail(value)
+        for item in value:
+            if not isinstance(item, str):
+                self.fail_item(value, item)
+
+    def normalise(self, value: Any) -> list[str]:
+        return list(value)
+
+
+_PORT_KEY = re.compile(r"^[0-9]+(/(tcp|udp|sctp))?$")
+
+
+class Ports(FieldType):
+    """container port (an int, or "53/udp") -> host port (an int);
+    handed over as (container port text, host port) pairs."""
+
+    expected = "a dict of int to int"
+
+    def check(self, value: Any) -> None:
+        if not isinstance(value, Mapping):
+            self.fail(value)
+        for key, host in value.items():
+            if not (_is_int(key) or (isinstance(key, str) and _PORT_KEY.match(key))):
+                self.fail(value, f"key {key!r} ({_type_name(key)})")
+            if not _is_int(host):
+                self.fail(value, f"value {host!r} ({_type_name(host)}) for key {key!r}")
+
+    def normalise(self, value: Any) -> list[tuple[str, int]]:
+        return [(str(key), host) for key, host in value.items()]
+
+
+class Environment(FieldType):
+    """str -> str, or a number made text."""
+
+    expected = "a dict of str to str"
+
+    def check(self, value: Any) -> None:
+        if not isinstance(value, Mapping):
+            self.fail(value)
+        for key, item in value.items():
+            if not isinstance(key, str):
+                self.fail(value, f"key {key!r} ({_type_name(key)})")
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+                self.fail(value, f"value {item!r} ({_type_name(item)}) for {key!r}")
+
+    def normalise(self, value: Any) -> dict[str, str]:
+        return {key: str(item) for key, item in value.items()}
+
+
+class VolumeList(FieldType):
+    """Docker's short form ``["host:container[:mode]", ...]``, or
+    ``{host: container}`` / ``{host: {"bind": container, "mode": mode}}``.
+    Handed over as a list whose items are a short-form str (the library
+    parses it) or a (host, container, mode or None) bind."""
+
+    expected = "a list of str or a dict of host path to {'bind': path, 'mode': 'ro'}"
+
+    def check(self, value: Any) -> None:
+        if isinstance(value, Mapping):
+            for host, spec in value.items():
+                self._check_bind(value, host, spec)
+            return
+        if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+            self.fail(value)
+        for item in value:
+            if not isinstance(item, str):
+                self.fail_item(value, item)
+
+    def _check_bind(self, value: Any, host: Any, spec: Any) -> None:
+        if not isinstance(host, str):
+            self.fail(value, f"key {host!r} ({_type_name(host)})")
+        if isinstance(spec, str):
+            return
+        if not isinstance(spec, Mapping) or not isinstance(spec.get("bind"), str) or \
+                not isinstance(spec.get("mode", "rw"), str):
+            self.fail(value, f"{spec!r} for {host!r}")
+
+    def normalise(self, value: Any) -> list[str | tuple[str, str, str | None]]:
+        if not isinstance(value, Mapping):
+            return list(value)
+        return [(host, spec, None) if isinstance(spec, str) else (host, spec["bind"], spec.get("mode"))
+                for host, spec in value.items()]
+
+
+class Flag(FieldType):
+    expected = "a bool"
+
+    def check(self, value: Any) -> None:
+        if not isinstance(value, bool):
+            self.fail(value)
+
+
+class SignalName(FieldType):
+    """A name such as "SIGINT", or a ``signal.Signals``, handed over as its name."""
+
+    expected = "a signal name such as 'SIGTERM'"
+
+    def check(self, value: Any) -> None:
+        if not isinstance(value, (str, signal.Signals)):
+            self.fail(value)
+
+    def normalise(self, value: Any) -> str:
+        return value.name if isinstance(value, signal.Signals) else value
+
+
+class Argv(FieldType):
+    """A list of str, or a str split like a shell."""
+
+    expected = "a str or a list of str"
+
+    def check(self, value: Any) -> None:
+        if isinstance(value, str):
+            return
+        if not isinstance(value, (list, tuple)):
+            self.fail(value)
+        for item in value:
+            if not isinstance(item, str):
+                self.fail_item(value, item)
+
+    def normalise(self, value: Any) -> list[str]:
+        return shlex.split(value) if isinstance(value, str) else list(value)
+
+
+class User(FieldType):
+    """A name, a uid, or "uid:gid", handed over as text."""
+
+    expected = "a str or an int"
+
+    def check(self, value: Any) -> None:
+        if not isinstance(value, str) and not _is_int(value):
+            self.fail(value)
+
+    def normalise(self, value: Any) -> str:
+        return str(value)
+
+
+class Seconds(FieldType):
+    expected = "a number of seconds"
+
+    def check(self, value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(value)
+
+    def normalise(self, value: Any) -> float:
+        return float(value)
+
+
+# ---- C setters ------------------------------------------------------------------------------
+
+
+def _call(method: str) -> Setter:
+    """``service.<method>(value)``."""
+    def setter(service: Any, value: Any, values: Mapping[str, Any]) -> None:
+        getattr(service, method)(value)
+    return setter
+
+
+def _each(method: str) -> Setter:
+    """``service.<method>(item)`` for each item of a list, or
+    ``service.<method>(*item)`` for a tuple item."""
+    def setter(service: Any, value: Any, values: Mapping[str, Any]) -> None:
+        call = getattr(service, method)
+        for item in value:
+            if isinstance(item, tuple):
+                call(*item)
+            else:
+                call(item)
+    return setter
+
+
+def _each_item(method: str) -> Setter:
+    """``service.<method>(key, value)`` for each entry of a dict."""
+    def setter(service: Any, value: Any, values: Mapping[str, Any]) -> None:
+        for key, item in value.items():
+            getattr(service, method)(key, item)
+    return setter
+
+
+def _volumes(service: Any, value: Any, values: Mapping[str, Any]) -> None:
+    for item in value:
+        if isinstance(item, str):
+            service.add_volume(item)
+        else:
+            service.add_bind(*item)
+
+
+def _build(service: Any, value: Any, values: Mapping[str, Any]) -> None:
+    service.set_build(value, values["dockerfile"])
+
+
+# ---- the field --------------------------------------------------------------------------------
+
+
+class Field:
+    """One attribute of a service class (see the module's docstring)."""
+
+    def __init__(self, type: FieldType, default: Any, doc: str, setter: Setter | None,
+                 compose: str | None) -> None:
+        self.name = ""  # set by __set_name__: the attribute the field is assigned to
+        self.type = type
+        self.default = default
+        self.doc = doc
+        self.setter = setter
+        self.compose = compose
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<Field {self.name}>"
+
+    def check(self, owner: str, value: Any) -> None:
+        """Raises ServiceDefinitionError naming ``owner.<name>`` when
+        ``value`` is of the wrong type or a string in it holds a NUL. None
+        is accepted where it is the default: it means "not set"."""
+        if value is None and self.default is None:
+            return
+        try:
+            self.type.check(value)
+        except Invalid as bad:
+            raise ServiceDefinitionError(
+                f"{owner}.{self.name}: expected {bad.expected}, got {bad.got}") from None
+        check_text(owner, self.name, value)
+
+    def normalise(self, value: Any) -> Any:
+        """What the C library takes for a checked value (None: not set)."""
+        return None if value is None else self.type.normalise(value)
+
+    def apply(self, service: Any, values: Mapping[str, Any]) -> None:
+        """Hands the normalised value in ``values`` to the C service
+        (nothing when it is not set or the field has no setter of its own)."""
+        value = values[self.name]
+        if self.setter is not None and value is not None:
+            self.setter(service, value, values)
+
+    def describe(self) -> str:
+        """A line of the attributes' documentation."""
+        compose = f" (Compose: ``{self.compose}``)" if self.compose else ""
+        return f"``{self.name}`` = ``{self.default!r}``: {self.doc}{compose}"
+
+
+def field(type: FieldType, *, default: T, doc: str, setter: Setter | None = None,
+          compose: str | None = None) -> T:
+    """A :class:`Field`, typed as its default for the class body it is
+    assigned in (as ``dataclasses.field``): the annotation beside it stays
+    what type checkers see."""
+    return cast(T, Field(type, default, doc, setter, compose))
+
+
+# ---- the table ------------------------------------------------------------------------------
+
+
+class Attributes:
+    """The attributes of a service class, with their defaults (the table:
+    ``drillmaster.Service`` derives from this class). ``name`` and ``image``
+    have no setter: the session gives them to ``Group.add_service``;
+    ``dockerfile`` is handed over with ``build_from``."""
+
+    name: ClassVar[str] = field(
+        Text(non_empty=True), default="",
+        doc="The service's name: a DNS label, unique in the group, and the container's host "
+            "name on the group network. Default: the class name, lower-cased. "
+            "(Compose: the key under ``services``.)")
+    image: ClassVar[str | None] = field(
+        Text(), default=None, compose="image",
+        doc="The image to run, e.g. ``\"postgres:16\"``; with ``build_from``, the tag the image "
+            "is built under (default ``drillmaster-<group>-<name>:latest``).")
+    dependencies: ClassVar[Sequence[str]] = field(
+        Names(), default=(), setter=_each("add_dependency"), compose="depends_on",
+        doc="Names of services that must be running before this one starts.")
+    ports: ClassVar[Mapping[PortKey, int]] = field(
+        Ports(), default={}, setter=_each("add_port"), compose="ports",
+        doc="Published ports, container port -> host port. A container port may be "
+            "``\"53/udp\"``; tcp is the default.")
+    env: ClassVar[Mapping[str, EnvValue]] = field(
+        Environment(), default={}, setter=_each_item("set_env"), compose="environment",
+        doc="Environment variables. Values may be numbers; ``{key}`` in a string is replaced by "
+            "``drillmaster.Context[key]`` when the service starts (``{{key}}`` stands for a "
+            "literal ``{key}``).")
+    volumes: ClassVar[Volumes] = field(
+        VolumeList(), default=(), setter=_volumes, compose="volumes",
+        doc="Volumes: ``[\"host:container[:ro|rw]\", ...]`` (Docker's short form; a host path "
+            "starting with ``.`` is relative to the spec's directory), or "
+            "``{host: {\"bind\": container, \"mode\": \"ro\"}}``.")
+    always_start_new: ClassVar[bool] = field(
+        Flag(), default=False, setter=_call("set_always_start_new"),
+        doc="True: every start creates a new container, never reusing one.")
+    stop_signal: ClassVar[str | signal.Signals] = field(
+        SignalName(), default="SIGTERM", setter=_call("set_stop_signal"), compose="stop_signal",
+        doc="The signal that stops the container, e.g. ``\"SIGINT\"``.")
+    build_from: ClassVar[str | os.PathLike[str] | None] = field(
+        Path("a directory path (str)"), default=None, setter=_build, compose="build",
+        doc="A directory to build the image from, relative to the spec's directory.")
+    dockerfile: ClassVar[str | os.PathLike[str]] = field(
+        Path("a str"), default="Dockerfile", compose="build.dockerfile",
+        doc="The Dockerfile inside ``build_from`` (handed over with it).")
+    entrypoint: ClassVar[Command | None] = field(
+        Argv(), default=None, setter=_call("set_entrypoint"), compose="entrypoint",
+        doc="Overrides the image's entrypoint: a list, or a string split like a shell.")
+    cmd: ClassVar[Command | None] = field(
+        Argv(), default=None, setter=_call("set_cmd"), compose="command",
+        doc="Overrides the image's command: a list, or a string split like a shell.")
+    user: ClassVar[str | int | None] = field(
+        User(), default=None, setter=_call("set_user"), compose="user",
+        doc="The user the container runs as: a name, a uid, or ``\"uid:gid\"``.")
+    timeout: ClassVar[float | None] = field(
+        Seconds(), default=None, setter=_call("set_timeout"),
+        doc="Seconds this service may take to become ready (ping loop and init); default: the "
+            "``--timeout`` of ``start``.")
+
+
+def _collect(table: type) -> tuple[Field, ...]:
+    """The Fields of the table's body, in order; each becomes its default
+    there, so the attributes read as plain values on every service class."""
+    fields = tuple(value for value in vars(table).values() if isinstance(value, Field))
+    for f in fields:
+        setattr(table, f.name, f.default)
+    return fields
+
+
+#: Every attribute of a service class, in the order they are checked.
+FIELDS: tuple[Field, ...] = _collect(Attributes)
+
+
+def documentation() -> str:
+    """The attributes, one paragraph each, for ``Service.__doc__``."""
+    return "\n\n".join(textwrap.fill(f.describe(), 76, initial_indent="    ",
+                                     subsequent_indent="        ") for f in FIELDS)
+
+
+# ---- text the C library gets ----------------------------------------------------------------
+
+
+def _nul_at(value: Any) -> str | None:
+    """Where a NUL is in ``value`` (a str, path, sequence or mapping of
+    them): "" for the value itself, "the value of 'PW' " etc.; None if none."""
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if isinstance(value, str):
+        return "" if "\0" in value else None
+    if isinstance(value, bytes):
+        return "" if b"\0" in value else None
+    if isinstance(value, Mapping):
+        return _nul_in_mapping(value)
+    if isinstance(value, (list, tuple)):
+        return _nul_in_items(value)
+    return None
+
+
+def _nul_in_mapping(value: Mapping[Any, Any]) -> str | None:
+    for key, item in value.items():
+        if _nul_at(key) is not None:
+            return f"the key {key!r} "
+        inner = _nul_at(item)
+        if inner is not None:
+            return f"{inner}in the value of {key!r} " if inner else f"the value of {key!r} "
+    return None
+
+
+def _nul_in_items(value: Sequence[Any]) -> str | None:
+    for index, item in enumerate(value):
+        inner = _nul_at(item)
+        if inner is not None:
+            return f"{inner}in item {index} " if inner else f"item {index} ({item!r}) "
+    return None
+
+
+def check_text(owner: str, attr: str, value: Any) -> None:
+    """Raises ServiceDefinitionError naming ``owner.attr`` and the place
+    when a string in ``value`` holds a NUL character."""
+    where = _nul_at(value)
+    if where is not None:
+        shown = f"{value!r} " if where == "" else where
+        raise ServiceDefinitionError(
+            f"{owner}.{attr}: {shown}contains a NUL character (\\x00), which cannot be passed "
+            f"to Docker (it would cut the text there); remove it")

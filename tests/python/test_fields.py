@@ -1,0 +1,109 @@
+"""The field table is the one list of a service class's attributes: the class,
+its documentation, the check, the definition and the C setters all come from
+it. (test_service_definition.py has each attribute's check messages.)"""
+
+from __future__ import annotations
+
+import signal
+
+import drillmaster
+import pytest
+from drillmaster._fields import FIELDS
+from drillmaster._service import Definition, definition
+
+pytestmark = pytest.mark.usefixtures("registry")
+
+NAMES = ["name", "image", "dependencies", "ports", "env", "volumes", "always_start_new",
+         "stop_signal", "build_from", "dockerfile", "entrypoint", "cmd", "user", "timeout"]
+
+
+def test_the_table_lists_every_attribute_once_in_checking_order():
+    assert [f.name for f in FIELDS] == NAMES
+
+
+def test_each_attribute_is_readable_on_the_class_with_its_default():
+    for f in FIELDS:
+        assert getattr(drillmaster.Service, f.name) == f.default, f.name
+    assert drillmaster.Service.image is None
+    assert drillmaster.Service.stop_signal == "SIGTERM"
+    assert drillmaster.Service.dockerfile == "Dockerfile"
+
+
+def test_the_class_documentation_describes_every_attribute():
+    doc = " ".join(drillmaster.Service.__doc__.split())
+    for f in FIELDS:
+        assert f"``{f.name}`` = ``{f.default!r}``: {f.doc}" in doc
+
+
+def test_each_attribute_names_its_compose_key():
+    assert {f.name: f.compose for f in FIELDS} == {
+        "name": None, "image": "image", "dependencies": "depends_on", "ports": "ports",
+        "env": "environment", "volumes": "volumes", "always_start_new": None,
+        "stop_signal": "stop_signal", "build_from": "build", "dockerfile": "build.dockerfile",
+        "entrypoint": "entrypoint", "cmd": "command", "user": "user", "timeout": None,
+    }
+
+
+class Recorder:
+    """Stands for a _core.Service: records each setter call."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __getattr__(self, method):
+        return lambda *args: self.calls.append((method, *args))
+
+
+def applied(d: Definition):
+    service = Recorder()
+    for f in FIELDS:
+        f.apply(service, d.values)
+    return service.calls
+
+
+def test_every_attribute_reaches_its_c_setter_normalised():
+    cls = type("Application", (drillmaster.Service,), {
+        "image": "busybox", "dependencies": ("db",), "ports": {80: 8080, "53/udp": 5353},
+        "env": {"A": "x", "PORT": 5433}, "volumes": {"./data": {"bind": "/data", "mode": "ro"},
+                                                   "/tmp": "/scratch"},
+        "always_start_new": True, "stop_signal": signal.SIGINT, "build_from": "ctx",
+        "dockerfile": "Dockerfile.dev", "entrypoint": "sh -c", "cmd": ["echo", "hi there"],
+        "user": 1000, "timeout": 5,
+    })
+    assert applied(definition(cls)) == [
+        ("add_dependency", "db"),
+        ("add_port", "80", 8080), ("add_port", "53/udp", 5353),
+        ("set_env", "A", "x"), ("set_env", "PORT", "5433"),
+        ("add_bind", "./data", "/data", "ro"), ("add_bind", "/tmp", "/scratch", None),
+        ("set_always_start_new", True),
+        ("set_stop_signal", "SIGINT"),
+        ("set_build", "ctx", "Dockerfile.dev"),
+        ("set_entrypoint", ["sh", "-c"]),
+        ("set_cmd", ["echo", "hi there"]),
+        ("set_user", "1000"),
+        ("set_timeout", 5.0),
+    ]
+
+
+def test_the_short_volume_form_is_left_to_the_library():
+    cls = type("Application", (drillmaster.Service,), {"volumes": ["./a:/a:ro", "/b:/b"]})
+    assert applied(definition(cls)) == [
+        ("add_volume", "./a:/a:ro"), ("add_volume", "/b:/b"),
+        ("set_always_start_new", False), ("set_stop_signal", "SIGTERM")]
+
+
+def test_attributes_left_unset_call_no_setter_but_the_stop_signal():
+    """As 0.1 did: the stop signal is always given (it is part of the
+    definition hash); a None, an empty list or dict gives nothing."""
+    cls = type("Application", (drillmaster.Service,), {"image": "busybox"})
+    assert applied(definition(cls)) == [("set_always_start_new", False),
+                                       ("set_stop_signal", "SIGTERM")]
+
+
+def test_the_definition_has_every_attribute_normalised():
+    cls = type("Application", (drillmaster.Service,), {"image": "busybox", "user": 0})
+    d = definition(cls)
+    assert set(d.values) == set(NAMES)
+    assert (d.name, d.image, d.user, d.cmd, d.env) == ("application", "busybox", "0", None, {})
+    with pytest.raises(AttributeError):
+        d.nonexistent  # noqa: B018 - the attribute access is the test
