@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "common/error.h"
+#include "common/text.h"
 
 namespace dm::orchestrator {
 
@@ -81,12 +82,6 @@ std::string read_holder(int fd) {
   return "process " + pid + (command.empty() ? "" : " (" + command + ")");
 }
 
-std::string seconds_text(double seconds) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", seconds);
-  return text;
-}
-
 }  // namespace
 
 std::string GroupLock::path_for(const std::string& group) {
@@ -101,11 +96,12 @@ int GroupLock::open_file() const {
   if (fd < 0) {
     int err = errno;
     if (err == ELOOP)
-      throw Error(DM_EINVALID, "the lock file " + path_ + " of group '" + group_ +
-                                   "' is a symbolic link, which drillmaster does not follow; "
-                                   "remove it");
-    throw Error(DM_EINVALID, "cannot open the lock file " + path_ + " of group '" + group_ +
-                                 "': " + std::strerror(err));
+      throw Error(Error::Code::Invalid,
+                  "the lock file " + path_ + " of group '" + group_ +
+                      "' is a symbolic link, which drillmaster does not follow; "
+                      "remove it");
+    throw Error(Error::Code::Invalid, "cannot open the lock file " + path_ + " of group '" +
+                                          group_ + "': " + std::strerror(err));
   }
   struct stat st;
   std::string problem;
@@ -118,8 +114,8 @@ int GroupLock::open_file() const {
               std::to_string(::geteuid()) + ")";
   if (!problem.empty()) {
     ::close(fd);
-    throw Error(DM_EINVALID, "cannot use the lock file " + path_ + " of group '" + group_ +
-                                 "': " + problem + "; remove it");
+    throw Error(Error::Code::Invalid, "cannot use the lock file " + path_ + " of group '" + group_ +
+                                          "': " + problem + "; remove it");
   }
   return fd;
 }
@@ -146,12 +142,12 @@ GroupLock::GroupLock(const std::string& group, Events& events, const std::atomic
       if (errno != EWOULDBLOCK) {
         int err = errno;
         ::close(fd_);
-        throw Error(DM_EINTERNAL, "cannot lock " + path_ + ": " + std::strerror(err));
+        throw Error(Error::Code::Internal, "cannot lock " + path_ + ": " + std::strerror(err));
       }
       if (!announced) {
         std::string holder = read_holder(fd_);
         if (!holder.empty() || ++polls >= kPollsForHolderInfo) {
-          events.emit("", DM_PHASE_WAITING,
+          events.emit("", Phase::Waiting,
                       "group '" + group + "' is locked by " +
                           (holder.empty() ? "another process" : holder) + "; waiting" +
                           (unlimited ? "" : " up to " + seconds_text(wait) + " s"));
@@ -160,13 +156,14 @@ GroupLock::GroupLock(const std::string& group, Events& events, const std::atomic
       }
       if (cancel.load()) {
         ::close(fd_);
-        throw Error(DM_ECANCELLED, "cancelled while waiting for another drillmaster process");
+        throw Error(Error::Code::Cancelled,
+                    "cancelled while waiting for another drillmaster process");
       }
       double waited = std::chrono::duration<double>(Clock::now() - began).count();
       if (!unlimited && waited >= wait) {
         std::string holder = read_holder(fd_);
         ::close(fd_);
-        throw Error(DM_ETIMEOUT,
+        throw Error(Error::Code::Timeout,
                     "group '" + group + "' is still locked by " +
                         (holder.empty() ? "another process" : holder) + " after " +
                         seconds_text(wait) + " s (lock file " + path_ +

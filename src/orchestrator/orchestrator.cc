@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "engine/deadline.h"
 #include "model/graph.h"
 #include "orchestrator/events.h"
@@ -29,9 +30,7 @@ std::string defined_names(const model::GroupDef& group) {
   std::vector<std::string> names;
   for (const auto& s : group.services) names.push_back(s.name);
   std::sort(names.begin(), names.end());
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
+  return join(names, ", ");
 }
 
 // Images a rebuild replaced do not pile up: each is removed unless something
@@ -57,10 +56,10 @@ class LockOrCancelled {
     try {
       lock_.emplace(group.name, events, cancel, wait_seconds);
     } catch (const Error& e) {
-      if (e.status() != DM_ECANCELLED) throw;
+      if (e.code() != Error::Code::Cancelled) throw;
       cancelled_.cancelled = true;
       for (const auto& s : group.services)
-        cancelled_.services.push_back({s.name, DM_OUTCOME_CANCELLED, e.what(), "", 0});
+        cancelled_.services.push_back({s.name, Outcome::Kind::Cancelled, e.what(), "", 0});
     }
   }
   // The result to return at once, when cancelled.
@@ -111,13 +110,14 @@ Result reload(engine::Client& engine, const model::GroupDef& group, const Reload
   model::Graph graph(group);
   std::optional<size_t> target = graph.find(options.service);
   if (!target)
-    throw Error(DM_ENOTFOUND, "cannot reload '" + options.service + "': no such service; defined: " +
-                                  defined_names(group));
+    throw Error(Error::Code::NotFound, "cannot reload '" + options.service +
+                                           "': no such service; defined: " + defined_names(group));
   const model::ServiceDef& def = group.services[*target];
   if (def.build_context.empty())
-    throw Error(DM_EINVALID, "cannot reload '" + def.name +
-                                 "': it has no build context (build_from), and reload rebuilds the "
-                                 "service's image from it; use stop and start to restart it");
+    throw Error(Error::Code::Invalid,
+                "cannot reload '" + def.name +
+                    "': it has no build context (build_from), and reload rebuilds the "
+                    "service's image from it; use stop and start to restart it");
 
   Events events(options.on_event);
   LockOrCancelled lock(group, events, cancel, options.timeout);
@@ -134,11 +134,11 @@ Result reload(engine::Client& engine, const model::GroupDef& group, const Reload
   } catch (const Error& e) {
     Result result;
     for (const auto& s : group.services) {
-      Outcome o{s.name, DM_OUTCOME_EXCLUDED, why_untouched, "", 0};
-      if (s.name == def.name) o = {s.name, DM_OUTCOME_FAILED, e.what(), "", 0};
+      Outcome o{s.name, Outcome::Kind::Excluded, why_untouched, "", 0};
+      if (s.name == def.name) o = {s.name, Outcome::Kind::Failed, e.what(), "", 0};
       result.services.push_back(o);
     }
-    events.emit(def.name, DM_PHASE_FAILED, e.what());
+    events.emit(def.name, Phase::Failed, e.what());
     return result;
   }
 
@@ -162,7 +162,7 @@ Result reload(engine::Client& engine, const model::GroupDef& group, const Reload
   for (size_t d : graph.transitive_dependencies(*target)) scope.include.insert(d);
   scope.left_out_reason = why_untouched;
   scope.recreate.insert(*target);
-  scope.recreated_outcome = DM_OUTCOME_RELOADED;
+  scope.recreated_outcome = Outcome::Kind::Reloaded;
   Result result = run_start(engine, group, start_options, scope, images, events, cancel);
   remove_replaced(engine, images);
   return result;

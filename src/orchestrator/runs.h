@@ -5,10 +5,10 @@
 #define DM_ORCHESTRATOR_RUNS_H
 
 #include <atomic>
-#include <cstdio>
 #include <set>
 #include <string>
 
+#include "common/text.h"
 #include "engine/client.h"
 #include "model/service.h"
 #include "orchestrator/events.h"
@@ -23,20 +23,13 @@ namespace dm::orchestrator {
 // taken for a frozen one.
 inline constexpr double kEngineMarginSeconds = 10;
 
-// Seconds as messages show them: "3", "2.5".
-inline std::string seconds_text(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", s);
-  return buf;
-}
-
 // Which services a start works on, beyond the options.
 struct StartScope {
   std::set<size_t> include;      // services worked on; the others get `left_out` with...
-  dm_outcome left_out = DM_OUTCOME_EXCLUDED;
+  Outcome::Kind left_out = Outcome::Kind::Excluded;
   std::string left_out_reason;   // ...this reason
   std::set<size_t> recreate;     // always get a new container (reload's service)
-  dm_outcome recreated_outcome = DM_OUTCOME_STARTED;
+  Outcome::Kind recreated_outcome = Outcome::Kind::Started;
 };
 
 Result run_start(engine::Client& engine, const model::GroupDef& group, const StartOptions& options,

@@ -49,17 +49,18 @@ namespace {
 // Thrown when a dependency failed: the service is skipped, not failed.
 struct DependencyFailed : Error {
   explicit DependencyFailed(const std::string& name)
-      : Error(DM_EFAILED, "dependency '" + name + "' failed") {}
+      : Error(Error::Code::Failed, "dependency '" + name + "' failed") {}
 };
 
 constexpr auto kPingInterval = std::chrono::milliseconds(100);
 constexpr int kLogLinesOnFailure = 20;
 
 Error name_taken(const std::string& name) {
-  return Error(DM_ECONFLICT, "container name '" + name +
-                                 "' is taken by a container drillmaster did not make for this "
-                                 "group; remove it (docker rm -f " + name +
-                                 ") or choose another group name");
+  return Error(Error::Code::Conflict,
+               "container name '" + name +
+                   "' is taken by a container drillmaster did not make for this "
+                   "group; remove it (docker rm -f " +
+                   name + ") or choose another group name");
 }
 
 class StartRun {
@@ -142,17 +143,17 @@ class StartRun {
   void report_late_exits();
   // Marks the service failed (or skipped, cancelled) and removes the
   // container this run made for it. Never throws.
-  void fail(size_t i, const std::string& reason, dm_outcome outcome) noexcept;
+  void fail(size_t i, const std::string& reason, Outcome::Kind outcome) noexcept;
   void remove_failed(size_t i, const std::string& id);
   void settle(size_t i, Readiness readiness);
   // Blocks until every dependency got at least to `stage` (Created or Ready);
   // returns a failed one's name, or "".
   std::string wait_for_dependencies(size_t i, Readiness stage);
 
-  HookTarget target(size_t i, const std::string& container_id) const {
+  model::HookContext target(size_t i, const std::string& container_id) const {
     const Task& t = tasks_[i];
     return {group_.name, t.def->name, group_.network, container_id,
-            container_id.empty() ? "" : t.spec.name, nullptr};
+            container_id.empty() ? "" : t.spec.name};
   }
   Clock::time_point deadline(size_t i) const {
     double s = tasks_[i].def->timeout > 0 ? tasks_[i].def->timeout : options_.timeout;
@@ -232,17 +233,19 @@ void StartRun::work(size_t i) noexcept {
   try {
     work_on(i);
   } catch (const DependencyFailed& e) {
-    fail(i, e.what(), DM_OUTCOME_SKIPPED);
+    fail(i, e.what(), Outcome::Kind::Skipped);
   } catch (const Error& e) {
-    fail(i, e.what(), e.status() == DM_ECANCELLED ? DM_OUTCOME_CANCELLED : DM_OUTCOME_FAILED);
+    fail(i, e.what(),
+         e.code() == Error::Code::Cancelled ? Outcome::Kind::Cancelled : Outcome::Kind::Failed);
   } catch (const std::bad_alloc&) {
-    fail(i, "out of memory", DM_OUTCOME_FAILED);
+    fail(i, "out of memory", Outcome::Kind::Failed);
   } catch (const std::exception& e) {
-    fail(i, std::string("internal error: ") + e.what() + " (please report this as a drillmaster bug)",
-         DM_OUTCOME_FAILED);
+    fail(i,
+         std::string("internal error: ") + e.what() + " (please report this as a drillmaster bug)",
+         Outcome::Kind::Failed);
   } catch (...) {
     fail(i, "internal error: unknown exception (please report this as a drillmaster bug)",
-         DM_OUTCOME_FAILED);
+         Outcome::Kind::Failed);
   }
   t.outcome.seconds = std::chrono::duration<double>(Clock::now() - began).count();
 }
@@ -254,7 +257,7 @@ void StartRun::work_on(size_t i) {
     // can be decided before.
     std::string failed = wait_for_dependencies(i, Readiness::Ready);
     if (!failed.empty()) throw DependencyFailed(failed);
-    if (cancel_.load()) throw Error(DM_ECANCELLED, "cancelled before it started");
+    if (cancel_.load()) throw Error(Error::Code::Cancelled, "cancelled before it started");
     t.prepared = prepare(group_, *t.def, deadline(i));
     t.spec = container_spec(group_, t.prepared);
     std::lock_guard<std::mutex> lock(mutex_);  // others read def->name
@@ -277,15 +280,15 @@ void StartRun::work_on(size_t i) {
   }
   if (reused && reused->state == "running") {
     // Running, same definition, same image (a rebuild changed nothing).
-    t.outcome.outcome = DM_OUTCOME_ALREADY_RUNNING;
+    t.outcome.outcome = Outcome::Kind::AlreadyRunning;
     t.outcome.container_id = reused->id;
-    events_.emit(t.def->name, DM_PHASE_RUNNING, "already running");
+    events_.emit(t.def->name, Phase::Running, "already running");
   } else if (reused) {
     bring_up_again(i, *reused);
-    events_.emit(t.def->name, DM_PHASE_RUNNING);
+    events_.emit(t.def->name, Phase::Running);
   } else {
     bring_up_new(i);
-    events_.emit(t.def->name, DM_PHASE_RUNNING);
+    events_.emit(t.def->name, Phase::Running);
   }
   settle(i, Readiness::Ready);
 }
@@ -296,7 +299,7 @@ void StartRun::bring_up_new(size_t i) {
   if (!pre_start) {
     std::string failed = wait_for_dependencies(i, Readiness::Created);
     if (!failed.empty()) throw DependencyFailed(failed);
-    if (cancel_.load()) throw Error(DM_ECANCELLED, "cancelled before it started");
+    if (cancel_.load()) throw Error(Error::Code::Cancelled, "cancelled before it started");
     SlotHold hold(slots_);
     remove_outdated(i);
     t.created_id = create(i);
@@ -304,16 +307,18 @@ void StartRun::bring_up_new(size_t i) {
   }
   std::string failed = wait_for_dependencies(i, Readiness::Ready);
   if (!failed.empty()) throw DependencyFailed(failed);
-  if (cancel_.load()) throw Error(DM_ECANCELLED, "cancelled before it started");
+  if (cancel_.load()) throw Error(Error::Code::Cancelled, "cancelled before it started");
 
   SlotHold hold(slots_);
   if (pre_start) {
-    events_.emit(t.def->name, DM_PHASE_PRE_START);
+    events_.emit(t.def->name, Phase::PreStart);
     std::string reason;
-    int rc = call_hook("pre_start", t.def->hooks.pre_start, t.def->hooks.pre_start_data,
-                       target(i, ""), deadline(i), nullptr, &reason);
+    int rc = call_hook("pre_start", t.def->hooks.pre_start, target(i, ""), deadline(i), nullptr,
+                       &reason);
     if (rc != 0)
-      throw Error(DM_EHOOK, "pre_start failed: " + (reason.empty() ? "it returned " + std::to_string(rc) : reason));
+      throw Error(
+          Error::Code::Hook,
+          "pre_start failed: " + (reason.empty() ? "it returned " + std::to_string(rc) : reason));
     remove_outdated(i);
     t.created_id = create(i);
     settle(i, Readiness::Created);
@@ -321,17 +326,17 @@ void StartRun::bring_up_new(size_t i) {
   start_container(i, t.created_id);
   await_ready(i, t.created_id, /*made_here=*/true, deadline(i));
   if (t.def->hooks.post_start_init) {
-    events_.emit(t.def->name, DM_PHASE_INITIALISING);
+    events_.emit(t.def->name, Phase::Initialising);
     std::string reason;
-    int rc = call_hook("post_start_init", t.def->hooks.post_start_init,
-                       t.def->hooks.post_start_init_data, target(i, t.created_id), deadline(i),
-                       nullptr, &reason);
+    int rc = call_hook("post_start_init", t.def->hooks.post_start_init, target(i, t.created_id),
+                       deadline(i), nullptr, &reason);
     if (rc != 0)
-      throw Error(DM_EHOOK, "post_start_init failed: " +
-                                (reason.empty() ? "it returned " + std::to_string(rc) : reason));
+      throw Error(Error::Code::Hook,
+                  "post_start_init failed: " +
+                      (reason.empty() ? "it returned " + std::to_string(rc) : reason));
   }
   finish_setup(i);
-  t.outcome.outcome = scope_.recreate.count(i) ? scope_.recreated_outcome : DM_OUTCOME_STARTED;
+  t.outcome.outcome = scope_.recreate.count(i) ? scope_.recreated_outcome : Outcome::Kind::Started;
   t.outcome.container_id = t.created_id;
   t.created_id.clear();  // it made it: no longer ours to clean up
 }
@@ -341,11 +346,11 @@ void StartRun::bring_up_again(size_t i, const engine::ContainerSummary& containe
   settle(i, Readiness::Created);
   std::string failed = wait_for_dependencies(i, Readiness::Ready);
   if (!failed.empty()) throw DependencyFailed(failed);
-  if (cancel_.load()) throw Error(DM_ECANCELLED, "cancelled before it started");
+  if (cancel_.load()) throw Error(Error::Code::Cancelled, "cancelled before it started");
   SlotHold hold(slots_);
   start_container(i, container.id);
   await_ready(i, container.id, /*made_here=*/false, deadline(i));
-  t.outcome.outcome = DM_OUTCOME_RESTARTED;
+  t.outcome.outcome = Outcome::Kind::Restarted;
   t.outcome.container_id = container.id;
 }
 
@@ -353,12 +358,12 @@ std::string StartRun::create(size_t i) {
   Task& t = tasks_[i];
   engine::ContainerSpec spec = t.spec;
   if (has_setup_steps(i)) spec.name = setup_name(t.spec.name);
-  events_.emit(t.def->name, DM_PHASE_CREATING, t.spec.name);
+  events_.emit(t.def->name, Phase::Creating, t.spec.name);
   engine::ScopedDeadline step(step_seconds(i), step_budget(i));
   try {
     return engine_.container_create(spec);
   } catch (const Error& e) {
-    if (e.status() == DM_ECONFLICT) throw name_taken(spec.name);
+    if (e.code() == Error::Code::Conflict) throw name_taken(spec.name);
     throw;
   }
 }
@@ -379,16 +384,16 @@ void StartRun::remove_outdated(size_t i) {
     engine_.container_remove(c.id, /*force=*/true, /*volumes=*/false);
     std::string what = set_up(c, t.spec.name) ? "outdated container "
                                               : "container whose setup did not finish ";
-    events_.emit(t.def->name, DM_PHASE_REMOVED, what + c.id.substr(0, 12));
+    events_.emit(t.def->name, Phase::Removed, what + c.id.substr(0, 12));
   }
   t.existing.clear();
 }
 
 void StartRun::start_container(size_t i, const std::string& id) {
   Task& t = tasks_[i];
-  events_.emit(t.def->name, DM_PHASE_STARTING);
+  events_.emit(t.def->name, Phase::Starting);
   engine::ScopedDeadline step(step_seconds(i), step_budget(i));
-  if (t.spec.ports.empty()) {
+  if (t.def->ports.empty()) {
     engine_.container_start(id);
   } else {
     std::lock_guard<std::mutex> lock(port_start_mutex_);
@@ -403,9 +408,10 @@ Error StartRun::exited(const std::string& id, int64_t code, const std::string& w
   } catch (const Error& e) {
     tail = "(its logs could not be read: " + std::string(e.what()) + ")";
   }
-  return Error(DM_EFAILED, "container exited with code " + std::to_string(code) + " " + when +
-                               (tail.empty() ? std::string(" (it wrote no logs)")
-                                             : "; its last log lines:\n" + tail));
+  return Error(
+      Error::Code::Failed,
+      "container exited with code " + std::to_string(code) + " " + when +
+          (tail.empty() ? std::string(" (it wrote no logs)") : "; its last log lines:\n" + tail));
 }
 
 void StartRun::await_ready(size_t i, const std::string& id, bool made_here,
@@ -421,16 +427,17 @@ void StartRun::await_ready(size_t i, const std::string& id, bool made_here,
     t.unpinged_new = made_here;
     return;
   }
-  events_.emit(t.def->name, DM_PHASE_PINGING);
+  events_.emit(t.def->name, Phase::Pinging);
   ExitWatch& watch = watches_.watch(engine_, id);
   // The documented contract: first ping right after start, then every 0.1 s.
   std::string reason;  // the hook's last word, for the timeout message
   auto not_ready = [&](unsigned attempts) {
     watch.stop();
-    return Error(DM_ETIMEOUT, "not ready after " + seconds_text(timeout_of(i)) + " s: ping returned " +
-                                  "not-ready " + std::to_string(attempts) + " times" +
-                                  (reason.empty() ? "" : " (last: " + reason + ")") +
-                                  "; raise the service's timeout if it needs longer");
+    return Error(Error::Code::Timeout, "not ready after " + seconds_text(timeout_of(i)) +
+                                           " s: ping returned " + "not-ready " +
+                                           std::to_string(attempts) + " times" +
+                                           (reason.empty() ? "" : " (last: " + reason + ")") +
+                                           "; raise the service's timeout if it needs longer");
   };
   for (unsigned attempt = 1;; attempt++) {
     if (auto code = watch.exit_code()) {
@@ -439,28 +446,29 @@ void StartRun::await_ready(size_t i, const std::string& id, bool made_here,
     }
     int rc;
     try {
-      rc = call_hook("ping", t.def->hooks.ping, t.def->hooks.ping_data, target(i, id), deadline,
-                     &cancel_, &reason);
+      rc = call_hook("ping", t.def->hooks.ping, target(i, id), deadline, &cancel_, &reason);
     } catch (const Error& e) {
       watch.stop();
       // A ping that answered before and ran into the deadline now is a
       // service that never became ready, not a hook that hung.
-      if (e.status() == DM_ETIMEOUT && attempt > 1) throw not_ready(attempt - 1);
+      if (e.code() == Error::Code::Timeout && attempt > 1) throw not_ready(attempt - 1);
       throw;
     }
-    if (rc == DM_PING_READY) {
+    if (rc == model::kPingReady) {
       watch.stop();
       return;
     }
     if (rc < 0) {
       watch.stop();
-      throw Error(DM_EHOOK, "ping failed: " + (reason.empty() ? "it returned " + std::to_string(rc) : reason));
+      throw Error(
+          Error::Code::Hook,
+          "ping failed: " + (reason.empty() ? "it returned " + std::to_string(rc) : reason));
     }
     if (Clock::now() + kPingInterval > deadline) throw not_ready(attempt);
     watch.wait_for(kPingInterval);
     if (cancel_.load()) {
       watch.stop();
-      throw Error(DM_ECANCELLED, "cancelled while waiting for it to be ready");
+      throw Error(Error::Code::Cancelled, "cancelled while waiting for it to be ready");
     }
   }
 }
@@ -477,7 +485,7 @@ void StartRun::finish_setup(size_t i) {
     engine_.container_rename(t.created_id, t.spec.name);
     return;
   } catch (const Error& e) {
-    if (e.status() != DM_ECONFLICT) throw;
+    if (e.code() != Error::Code::Conflict) throw;
   }
   try {
     engine::ContainerInfo holder = engine_.container_inspect(t.spec.name);
@@ -487,9 +495,9 @@ void StartRun::finish_setup(size_t i) {
                 service != holder.labels.end() && service->second == t.def->name;
     if (!ours) throw name_taken(t.spec.name);
     engine_.container_remove(holder.id, /*force=*/true, /*volumes=*/false);
-    events_.emit(t.def->name, DM_PHASE_REMOVED, "outdated container " + holder.id.substr(0, 12));
+    events_.emit(t.def->name, Phase::Removed, "outdated container " + holder.id.substr(0, 12));
   } catch (const Error& e) {
-    if (e.status() != DM_ENOTFOUND) throw;  // gone meanwhile: the name is free
+    if (e.code() != Error::Code::NotFound) throw;  // gone meanwhile: the name is free
   }
   engine_.container_rename(t.created_id, t.spec.name);
 }
@@ -498,9 +506,10 @@ void StartRun::finish_setup(size_t i) {
 // sees every exit up to the end of the operation.
 void StartRun::report_late_exits() {
   auto ready_unpinged = [&](const Task& t) {
-    dm_outcome o = t.outcome.outcome;
+    Outcome::Kind o = t.outcome.outcome;
     return !t.unpinged_id.empty() &&
-           (o == DM_OUTCOME_STARTED || o == DM_OUTCOME_RESTARTED || o == DM_OUTCOME_RELOADED);
+           (o == Outcome::Kind::Started || o == Outcome::Kind::Restarted ||
+            o == Outcome::Kind::Reloaded);
   };
   if (std::none_of(tasks_.begin(), tasks_.end(), ready_unpinged)) return;
   std::map<std::string, std::string> states;  // container id -> state
@@ -511,7 +520,7 @@ void StartRun::report_late_exits() {
     for (const auto& c : engine_.container_list(group_filter(group_), /*all=*/true))
       states[c.id] = c.state;
   } catch (const Error& e) {
-    events_.emit("", DM_PHASE_DETAIL,
+    events_.emit("", Phase::Detail,
                  std::string("could not look again at the services without a ping: ") + e.what());
     return;
   }
@@ -521,7 +530,7 @@ void StartRun::report_late_exits() {
     auto state = states.find(t.unpinged_id);
     bool stopped = state == states.end() || state->second == "exited" || state->second == "dead";
     if (!stopped) continue;
-    t.outcome.outcome = DM_OUTCOME_FAILED;
+    t.outcome.outcome = Outcome::Kind::Failed;
     try {
       engine::ScopedDeadline step(step_seconds(i), step_budget(i));
       if (state == states.end()) {
@@ -533,7 +542,7 @@ void StartRun::report_late_exits() {
         // Made by this run, it did not stay up: removed, as when it fails at once.
         if (t.unpinged_new) remove_failed(i, t.unpinged_id);
       }
-      events_.emit(t.def->name, DM_PHASE_FAILED, t.outcome.reason);
+      events_.emit(t.def->name, Phase::Failed, t.outcome.reason);
     } catch (const Error& e) {
       t.outcome.reason = std::string("its container stopped running while the start went on (") +
                          e.what() + ")";
@@ -543,7 +552,7 @@ void StartRun::report_late_exits() {
   }
 }
 
-void StartRun::fail(size_t i, const std::string& reason, dm_outcome outcome) noexcept {
+void StartRun::fail(size_t i, const std::string& reason, Outcome::Kind outcome) noexcept {
   Task& t = tasks_[i];
   t.outcome.outcome = outcome;
   try {
@@ -554,7 +563,7 @@ void StartRun::fail(size_t i, const std::string& reason, dm_outcome outcome) noe
       id.swap(t.created_id);
       remove_failed(i, id);
     }
-    events_.emit(t.def->name, outcome == DM_OUTCOME_FAILED ? DM_PHASE_FAILED : DM_PHASE_SKIPPED,
+    events_.emit(t.def->name, outcome == Outcome::Kind::Failed ? Phase::Failed : Phase::Skipped,
                  t.outcome.reason);
   } catch (...) {
     // Out of memory at worst; the outcome is set, and dependants must learn it.
@@ -570,7 +579,7 @@ void StartRun::remove_failed(size_t i, const std::string& id) {
                                 "the " + seconds_text(kEngineMarginSeconds) +
                                     " s allowed for removing the container of a failed start");
     engine_.container_remove(id, /*force=*/true, /*volumes=*/false);
-    events_.emit(t.def->name, DM_PHASE_REMOVED, "container of the failed start removed");
+    events_.emit(t.def->name, Phase::Removed, "container of the failed start removed");
   } catch (const Error& e) {
     t.outcome.reason += " (removing its container failed too: " + std::string(e.what()) + ")";
   }
@@ -600,7 +609,7 @@ std::string StartRun::wait_for_dependencies(size_t i, Readiness stage) {
     if (cancel_.load()) return "";  // the caller checks cancel next
     if (!announced && std::chrono::steady_clock::now() >= announce_at) {
       lock.unlock();
-      events_.emit(tasks_[i].def->name, DM_PHASE_WAITING, "waiting for " + pending);
+      events_.emit(tasks_[i].def->name, Phase::Waiting, "waiting for " + pending);
       lock.lock();
       announced = true;
       continue;

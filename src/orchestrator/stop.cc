@@ -84,7 +84,7 @@ Result StopRun::run() {
     Outcome& o = result.services[i];
     o.service = group_.services[i].name;
     if (!scope_.include.count(i)) {
-      o.outcome = DM_OUTCOME_EXCLUDED;
+      o.outcome = Outcome::Kind::Excluded;
       done_[i] = true;
     }
   }
@@ -120,12 +120,12 @@ void StopRun::remove_orphan(const engine::ContainerSummary& c) noexcept {
       stop_container(name, c);
       remove_container(name, c);
     } catch (const Error& e) {
-      events_.emit("", DM_PHASE_FAILED, "container '" + name + "': " + e.what());
+      events_.emit("", Phase::Failed, "container '" + name + "': " + e.what());
     } catch (const std::exception& e) {
-      events_.emit("", DM_PHASE_FAILED, "container '" + name + "': " + unexpected(e.what()));
+      events_.emit("", Phase::Failed, "container '" + name + "': " + unexpected(e.what()));
     }
   } catch (...) {
-    events_.emit("", DM_PHASE_FAILED, unexpected("unknown exception while removing a container"));
+    events_.emit("", Phase::Failed, unexpected("unknown exception while removing a container"));
   }
 }
 
@@ -139,7 +139,7 @@ void StopRun::work(size_t i, const std::vector<engine::ContainerSummary>& contai
   try {
     wait_for_dependants(i);
     if (cancel_.load()) {
-      outcome.outcome = DM_OUTCOME_CANCELLED;
+      outcome.outcome = Outcome::Kind::Cancelled;
       outcome.reason = "cancelled before it was stopped";
     } else {
       bool any_running = false;
@@ -150,9 +150,9 @@ void StopRun::work(size_t i, const std::vector<engine::ContainerSummary>& contai
       if (remove)
         for (const auto& c : containers) remove_container(name, c);
       if (containers.empty() || (!any_running && !remove)) {
-        outcome.outcome = DM_OUTCOME_NOT_RUNNING;
+        outcome.outcome = Outcome::Kind::NotRunning;
       } else {
-        outcome.outcome = remove ? DM_OUTCOME_REMOVED : DM_OUTCOME_STOPPED;
+        outcome.outcome = remove ? Outcome::Kind::Removed : Outcome::Kind::Stopped;
       }
     }
   } catch (const Error& e) {
@@ -167,10 +167,10 @@ void StopRun::work(size_t i, const std::vector<engine::ContainerSummary>& contai
 }
 
 void StopRun::failed(const std::string& service, Outcome& outcome, const std::string& reason) noexcept {
-  outcome.outcome = DM_OUTCOME_FAILED;
+  outcome.outcome = Outcome::Kind::Failed;
   try {
     outcome.reason = reason;
-    events_.emit(service, DM_PHASE_FAILED, reason);
+    events_.emit(service, Phase::Failed, reason);
   } catch (...) {
     // Out of memory at worst: the outcome says failed.
   }
@@ -179,14 +179,14 @@ void StopRun::failed(const std::string& service, Outcome& outcome, const std::st
 bool StopRun::stop_container(const std::string& service, const engine::ContainerSummary& c) {
   bool running = c.state == "running" || c.state == "restarting" || c.state == "paused";
   if (running) {
-    events_.emit(service, DM_PHASE_STOPPING, c.names.empty() ? c.id : c.names.front());
+    events_.emit(service, Phase::Stopping, c.names.empty() ? c.id : c.names.front());
     int grace = engine::whole_grace_seconds(grace_);
     double allowed = grace + kEngineMarginSeconds;
     engine::ScopedDeadline step(allowed, "the " + seconds_text(allowed) +
                                              " s allowed for a stop with a grace period of " +
                                              seconds_text(grace) + " s");
     engine_.container_stop(c.id, grace);
-    events_.emit(service, DM_PHASE_STOPPED);
+    events_.emit(service, Phase::Stopped);
   }
   return running;
 }
@@ -196,9 +196,9 @@ void StopRun::remove_container(const std::string& service, const engine::Contain
   try {
     engine_.container_remove(c.id, /*force=*/true, /*volumes=*/false);
   } catch (const Error& e) {
-    if (e.status() != DM_ENOTFOUND) throw;  // gone already is what we wanted
+    if (e.code() != Error::Code::NotFound) throw;  // gone already is what we wanted
   }
-  events_.emit(service, DM_PHASE_REMOVED);
+  events_.emit(service, Phase::Removed);
 }
 
 void StopRun::wait_for_dependants(size_t i) {
@@ -222,27 +222,28 @@ void StopRun::remove_network() {
   try {
     network = engine_.network_inspect(group_.network);
   } catch (const Error& e) {
-    if (e.status() == DM_ENOTFOUND) return;
+    if (e.code() == Error::Code::NotFound) return;
     throw;
   }
   auto label = network.labels.find(kGroupLabel);
   if (label == network.labels.end() || label->second != group_.name) {
-    events_.emit("", DM_PHASE_DETAIL,
-                 "network '" + group_.network + "' was not made by drillmaster for this group; left in place");
+    events_.emit("", Phase::Detail,
+                 "network '" + group_.network +
+                     "' was not made by drillmaster for this group; left in place");
     return;
   }
   if (!network.container_ids.empty()) {
-    events_.emit("", DM_PHASE_DETAIL,
+    events_.emit("", Phase::Detail,
                  "network '" + group_.network + "' is still used by " +
                      std::to_string(network.container_ids.size()) + " container(s); left in place");
     return;
   }
   try {
     engine_.network_remove(network.id);
-    events_.emit("", DM_PHASE_REMOVED, "network " + group_.network);
+    events_.emit("", Phase::Removed, "network " + group_.network);
   } catch (const Error& e) {
     // Something attached meanwhile (409) or it went away (404): not our failure.
-    if (e.status() != DM_ECONFLICT && e.status() != DM_ENOTFOUND) throw;
+    if (e.code() != Error::Code::Conflict && e.code() != Error::Code::NotFound) throw;
   }
 }
 
