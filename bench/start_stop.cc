@@ -81,11 +81,20 @@ std::pair<double, double> floor_run(dm::engine::Client& engine, const Shape& sha
       jobs.push_back([&, i] {
         dm::engine::ContainerSpec spec;
         spec.name = group + "-s" + std::to_string(i);
-        spec.image = image;
-        spec.cmd = kCommand;
+        spec.body.set("Image", image);
+        spec.body.set("Cmd", kCommand);
         spec.labels = {{"io.drillmaster.bench", "1"}};
-        spec.network = group;
-        spec.network_aliases = {"s" + std::to_string(i)};
+        // On the group's network under the service's name, as drillmaster does.
+        dm::Json host = dm::Json::object();
+        host.set("NetworkMode", group);
+        spec.body.set("HostConfig", std::move(host));
+        dm::Json endpoint = dm::Json::object();
+        endpoint.set("Aliases", std::vector<std::string>{"s" + std::to_string(i)});
+        dm::Json endpoints = dm::Json::object();
+        endpoints.set(group.c_str(), std::move(endpoint));
+        dm::Json networking = dm::Json::object();
+        networking.set("EndpointsConfig", std::move(endpoints));
+        spec.body.set("NetworkingConfig", std::move(networking));
         ids[i] = engine.container_create(spec);
         engine.container_start(ids[i]);
       });

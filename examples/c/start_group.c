@@ -17,6 +17,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -47,12 +48,15 @@ static void handle_signals(void) {
 }
 
 /* Counts the calls of the ping hook; says "ready" on the second one. It runs
- * on a worker thread, but the hooks of one service never overlap. */
+ * on a worker thread. A ping under way when the start is cancelled is
+ * abandoned and may still run after dm_group_start() returns, so the counter
+ * lives as long as the process and is read and written atomically. */
+static atomic_int ping_calls;
+
 static int ping_db(const dm_hook_info *info, void *user_data) {
-	int *calls = user_data;
-	(*calls)++;
+	atomic_int *calls = user_data;
 	(void)info;
-	return *calls >= 2 ? DM_PING_READY : DM_PING_NOT_READY;
+	return atomic_fetch_add(calls, 1) + 1 >= 2 ? DM_PING_READY : DM_PING_NOT_READY;
 }
 
 /* Event callbacks are never called twice at once: no lock needed. */
@@ -92,7 +96,7 @@ int main(int argc, char **argv) {
 	dm_client *client = NULL;
 	dm_service *db = NULL, *app = NULL;
 	dm_result *result = NULL;
-	int ping_calls = 0, events = 0, ok = 0, status = 1, rc;
+	int events = 0, ok = 0, status = 1, rc;
 
 	setvbuf(stdout, NULL, _IOLBF, 0); /* progress appears as it happens */
 	if (check(dm_client_open(&client, NULL), "connecting") != DM_OK)
@@ -120,7 +124,7 @@ int main(int argc, char **argv) {
 	}
 	dm_result_free(result);
 	result = NULL;
-	printf("ping called %d times, %d events\n", ping_calls, events);
+	printf("ping called %d times, %d events\n", atomic_load(&ping_calls), events);
 	/* Checked after each operation, not only on DM_ECANCELLED: a signal that
 	 * came just before the start began was cleared by it. */
 	if (caught) {

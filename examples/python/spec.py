@@ -14,6 +14,7 @@
     ./spec.py reload web # after editing web/index.html
     ./spec.py stop --remove
 """
+
 import os
 import urllib.request
 

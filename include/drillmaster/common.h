@@ -54,9 +54,9 @@ extern "C" {
 
 /* The library's version, also available at run time through dm_version(). */
 #define DM_VERSION_MAJOR 0
-#define DM_VERSION_MINOR 1
+#define DM_VERSION_MINOR 2
 #define DM_VERSION_PATCH 0
-#define DM_VERSION_STRING "0.1.0"
+#define DM_VERSION_STRING "0.2.0"
 
 /* Outcome of a call. Negative values are failures, grouped by what the caller
  * can do about them. New codes are only ever added. */
@@ -99,7 +99,7 @@ DM_EXTERN(const char *) dm_status_name(int status);
  * NULL is a no-op. Since 0.1. */
 DM_EXTERN(void) dm_free(void *ptr);
 
-/* The version of the library actually loaded, e.g. "0.1.0". Static storage.
+/* The version of the library actually loaded, e.g. "0.2.0". Static storage.
  * Since 0.1. */
 DM_EXTERN(const char *) dm_version(void);
 

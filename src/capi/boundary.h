@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "capi/conversions.h"
 #include "common/error.h"
 #include "drillmaster/common.h"
 
@@ -21,11 +22,18 @@ int fail(int status, const std::string& message);
 // Clears the thread's error; called on entry of every guarded function.
 void clear_error();
 
+// The calling thread's last error message (dm_error_last()) and status
+// (dm_error_last_status()). The message is borrowed: valid until the next
+// change on this thread.
+const std::string& last_error_message();
+int last_error_status();
+
 // A wrong argument of the public function being called (a NULL handle, a NULL
 // entry in an array): guard() puts that function's name before the message.
 class ArgumentError : public dm::Error {
  public:
-  explicit ArgumentError(const std::string& message) : dm::Error(DM_EINVALID, message) {}
+  explicit ArgumentError(const std::string& message)
+      : dm::Error(dm::Error::Code::Invalid, message) {}
 };
 
 // Runs `body` (which returns a dm_status), mapping exceptions to statuses.
@@ -40,9 +48,9 @@ int guard(Body&& body, const char* function = __builtin_FUNCTION()) noexcept {
     clear_error();
     return body();
   } catch (const ArgumentError& e) {
-    return fail(e.status(), std::string(function) + ": " + e.what());
+    return fail(to_status(e.code()), std::string(function) + ": " + e.what());
   } catch (const dm::Error& e) {
-    return fail(e.status(), e.what());
+    return fail(to_status(e.code()), e.what());
   } catch (const std::bad_alloc&) {
     return fail(DM_ENOMEM, "out of memory");
   } catch (const std::exception& e) {

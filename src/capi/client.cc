@@ -21,9 +21,10 @@ int dm_client_open(dm_client** out, const dm_client_options* opts) {
       if (opts->host) options.host = opts->host;
       if (opts->api_version) options.api_version = opts->api_version;
       if (!dm::engine::valid_tls_verify(opts->tls_verify))
-        throw dm::Error(DM_EINVALID, "dm_client_open: dm_client_options.tls_verify is " +
-                                         std::to_string(opts->tls_verify) + "; use " +
-                                         dm::engine::kTlsVerifyValues);
+        throw dm::Error(dm::Error::Code::Invalid,
+                        "dm_client_open: dm_client_options.tls_verify is " +
+                            std::to_string(opts->tls_verify) + "; use " +
+                            dm::engine::kTlsVerifyValues);
       options.tls_verify = opts->tls_verify;
       if (opts->cert_path) options.cert_path = opts->cert_path;
       if (opts->timeout > 0) options.timeout = opts->timeout;

@@ -1,36 +1,16 @@
 // Thread-local error text, status names, dm_free and the version: the parts of
 // drillmaster/common.h that every other function leans on.
 #include <cstdlib>
-#include <cstring>
 #include <string>
 
 #include "capi/boundary.h"
-#include "common/last_error.h"
 #include "drillmaster/common.h"
-
-namespace dm::capi {
-
-int fail(int status, const std::string& message) {
-  dm::set_last_error(status, message);
-  return status;
-}
-
-void clear_error() { dm::clear_last_error(); }
-
-char* copy_for_caller(const std::string& s) {
-  char* out = static_cast<char*>(std::malloc(s.size() + 1));
-  if (out == nullptr) throw std::bad_alloc();
-  std::memcpy(out, s.c_str(), s.size() + 1);
-  return out;
-}
-
-}  // namespace dm::capi
 
 extern "C" {
 
-const char* dm_error_last(void) { return dm::last_error_message().c_str(); }
+const char* dm_error_last(void) { return dm::capi::last_error_message().c_str(); }
 
-int dm_error_last_status(void) { return dm::last_error_status(); }
+int dm_error_last_status(void) { return dm::capi::last_error_status(); }
 
 void dm_error_clear(void) { dm::capi::clear_error(); }
 

@@ -25,22 +25,6 @@ dm::model::GroupDef dm_group::snapshot() const {
   return def;
 }
 
-namespace dm::capi {
-
-std::vector<std::string> strings(const char* const* items, size_t count, const char* what) {
-  if (count > 0 && items == nullptr)
-    throw ArgumentError(std::string(what) + " is NULL but its count is " + std::to_string(count));
-  std::vector<std::string> out;
-  for (size_t i = 0; i < count; i++) {
-    if (items[i] == nullptr)
-      throw ArgumentError(std::string(what) + "[" + std::to_string(i) + "] is NULL");
-    out.emplace_back(items[i]);
-  }
-  return out;
-}
-
-}  // namespace dm::capi
-
 extern "C" {
 
 int dm_runtime_directory(char** out) {
@@ -59,7 +43,7 @@ int dm_group_new(dm_group** out, const char* name) {
     DM_REQUIRE(out, "out");
     DM_REQUIRE(name, "name");
     std::string problem = dm::model::group_name_problem(name);
-    if (!problem.empty()) throw dm::Error(DM_EINVALID, problem);
+    if (!problem.empty()) throw dm::Error(dm::Error::Code::Invalid, problem);
     auto group = std::make_unique<dm_group>();
     group->name = name;
     group->network = std::string("drillmaster-") + name;
@@ -97,7 +81,8 @@ int dm_group_set_directory(dm_group* group, const char* directory) {
     std::error_code ec;
     auto path = std::filesystem::absolute(directory, ec);
     if (ec)
-      throw dm::Error(DM_EINVALID, std::string("group directory '") + directory + "': " + ec.message());
+      throw dm::Error(dm::Error::Code::Invalid,
+                      std::string("group directory '") + directory + "': " + ec.message());
     group->directory = path.lexically_normal().string();
     if (group->directory.size() > 1 && group->directory.back() == '/') group->directory.pop_back();
     return DM_OK;

@@ -16,6 +16,13 @@ struct dm_client {
   std::unique_ptr<dm::engine::Client> engine;
 };
 
+// A service's definition, as its setters record it (hooks wrapped by
+// capi/hooks.h). Also the temporary handle a prepare hook gets over the
+// operation's working copy.
+struct dm_service {
+  dm::model::ServiceDef def;
+};
+
 struct dm_group {
   std::string name;
   std::string network;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "capi/boundary.h"
+#include "capi/conversions.h"
 #include "capi/group_lifetime.h"
 #include "capi/handles.h"
 #include "capi/options.h"
@@ -24,7 +25,7 @@ orch::EventSink event_sink(dm_event_fn fn, void* user_data) {
     dm_event event;
     event.version = DM_EVENT_VERSION;
     event.service = e.service.empty() ? nullptr : e.service.c_str();
-    event.phase = e.phase;
+    event.phase = dm::capi::to_phase(e.phase);
     event.message = e.message.c_str();
     event.timestamp = e.timestamp;
     fn(&event, user_data);
@@ -41,13 +42,14 @@ int run_operation(dm_group* group, dm_client* client, Body&& body) {
   dm::capi::GroupUse use(group);
   std::lock_guard<std::mutex> lock(group->operation);
   if (use.freed())
-    throw dm::Error(DM_EINVALID, "the group was freed (dm_group_free) before this operation began");
+    throw dm::Error(dm::Error::Code::Invalid,
+                    "the group was freed (dm_group_free) before this operation began");
   group->cancel.reset();
   return body();
 }
 
 int finish(dm_result** out, orch::Result&& result) {
-  int status = result.status();
+  int status = dm::capi::to_status(result);
   *out = new dm_result{std::move(result)};
   if (status == DM_EFAILED) {
     dm::capi::fail(status, std::to_string((*out)->result.failures()) + " service(s) failed");
@@ -206,7 +208,7 @@ const char* dm_result_service(const dm_result* result, size_t index) {
 
 int dm_result_outcome(const dm_result* result, size_t index) {
   const orch::Outcome* o = outcome_at(result, index);
-  return o ? o->outcome : 0;
+  return o ? dm::capi::to_outcome(o->outcome) : 0;
 }
 
 const char* dm_result_reason(const dm_result* result, size_t index) {

@@ -194,7 +194,7 @@ void check_version(const char* name, unsigned version, unsigned latest) {
     message += ": the program was built against a newer drillmaster; run it with that "
                "library, or build it against this one";
   }
-  throw dm::Error(DM_EINVALID, message);
+  throw dm::Error(dm::Error::Code::Invalid, message);
 }
 
 }  // namespace dm::capi

@@ -6,6 +6,7 @@
 
 #include "capi/boundary.h"
 #include "capi/handles.h"
+#include "capi/hooks.h"
 #include "drillmaster/service.h"
 
 using dm::capi::guard;
@@ -164,8 +165,7 @@ int dm_service_set_timeout(dm_service* service, double seconds) {
 int dm_service_set_prepare(dm_service* service, dm_hook_fn fn, void* user_data) {
   return guard([&] {
     DM_REQUIRE(service, "service");
-    service->def.hooks.prepare = fn;
-    service->def.hooks.prepare_data = user_data;
+    service->def.hooks.prepare = dm::capi::wrap_prepare(fn, user_data);
     return DM_OK;
   });
 }
@@ -173,8 +173,7 @@ int dm_service_set_prepare(dm_service* service, dm_hook_fn fn, void* user_data) 
 int dm_service_set_pre_start(dm_service* service, dm_hook_fn fn, void* user_data) {
   return guard([&] {
     DM_REQUIRE(service, "service");
-    service->def.hooks.pre_start = fn;
-    service->def.hooks.pre_start_data = user_data;
+    service->def.hooks.pre_start = dm::capi::wrap_hook(fn, user_data);
     return DM_OK;
   });
 }
@@ -182,8 +181,7 @@ int dm_service_set_pre_start(dm_service* service, dm_hook_fn fn, void* user_data
 int dm_service_set_ping(dm_service* service, dm_ping_fn fn, void* user_data) {
   return guard([&] {
     DM_REQUIRE(service, "service");
-    service->def.hooks.ping = fn;
-    service->def.hooks.ping_data = user_data;
+    service->def.hooks.ping = dm::capi::wrap_hook(fn, user_data);
     return DM_OK;
   });
 }
@@ -191,8 +189,7 @@ int dm_service_set_ping(dm_service* service, dm_ping_fn fn, void* user_data) {
 int dm_service_set_post_start_init(dm_service* service, dm_hook_fn fn, void* user_data) {
   return guard([&] {
     DM_REQUIRE(service, "service");
-    service->def.hooks.post_start_init = fn;
-    service->def.hooks.post_start_init_data = user_data;
+    service->def.hooks.post_start_init = dm::capi::wrap_hook(fn, user_data);
     return DM_OK;
   });
 }

@@ -16,8 +16,8 @@
 #include <string>
 
 #include "common/error.h"
+#include "common/excerpt.h"
 #include "engine/client.h"
-#include "engine/excerpt.h"
 
 namespace dm::engine {
 
@@ -26,8 +26,9 @@ namespace {
 constexpr const char* kForms = "use unix:///path/to/docker.sock or tcp://host:port";
 
 [[noreturn]] void invalid(const std::string& text, const std::string& reason) {
-  throw Error(DM_EINVALID, "DOCKER_HOST '" + excerpt(text) +
-                               "' is not a valid engine address: " + reason + "; " + kForms);
+  throw Error(Error::Code::Invalid, "DOCKER_HOST '" + excerpt(text) +
+                                        "' is not a valid engine address: " + reason + "; " +
+                                        kForms);
 }
 
 bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
@@ -85,7 +86,7 @@ Address parse_tcp(const std::string& text, const std::string& url_text, int defa
   if (authority.back() == ':') invalid(text, "the port after ':' is empty");
 
   Url url(curl_url());
-  if (!url) throw Error(DM_ENOMEM, "cannot create a libcurl URL handle");
+  if (!url) throw Error(Error::Code::NoMemory, "cannot create a libcurl URL handle");
   CURLUcode code =
       curl_url_set(url.get(), CURLUPART_URL, url_text.c_str(), CURLU_NON_SUPPORT_SCHEME);
   if (code != CURLUE_OK) invalid(text, refusal(code));

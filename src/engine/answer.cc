@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "common/error.h"
-#include "engine/excerpt.h"
+#include "common/excerpt.h"
 
 namespace dm::engine {
 
@@ -13,9 +13,10 @@ Json parse_or_explain(const std::string& request, const std::string& body) {
   try {
     return Json::parse(body);
   } catch (const Error&) {
-    if (body.empty()) throw Error(DM_EENGINE, "engine answered " + request + " with an empty body");
-    throw Error(DM_EENGINE,
-                "engine answered " + request + " with text that is not JSON: '" + excerpt(body) + "'");
+    if (body.empty())
+      throw Error(Error::Code::Engine, "engine answered " + request + " with an empty body");
+    throw Error(Error::Code::Engine, "engine answered " + request +
+                                         " with text that is not JSON: '" + excerpt(body) + "'");
   }
 }
 
@@ -46,7 +47,7 @@ void Answer::wrong(const std::string& subject, const std::string& path, const st
     else
       message += whose + " whose '" + path + "' is " + found + ", not " + wanted;
   }
-  throw Error(DM_EENGINE, message);
+  throw Error(Error::Code::Engine, message);
 }
 
 JsonView Answer::object(JsonView node, const std::string& subject) const {

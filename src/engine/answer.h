@@ -4,7 +4,7 @@
 // the engine adds and drops fields between API versions and leaves others
 // null. A field the caller cannot do without is read through an Answer
 // instead: when it is missing or of the wrong type, the read throws
-// dm::Error(DM_EENGINE) naming the request and the field, e.g.
+// dm::Error(Code::Engine) naming the request and the field, e.g.
 //
 //   engine answered GET /containers/json with entry #1 whose 'Names' is an
 //   object, not a list
@@ -18,14 +18,14 @@
 #include <string>
 #include <vector>
 
-#include "engine/json.h"
+#include "common/json.h"
 
 namespace dm::engine {
 
 class Answer {
  public:
   // Parses `body`, the answer to `request` ("GET /containers/json"). Text
-  // that is not JSON is DM_EENGINE quoting the start of it.
+  // that is not JSON is Error::Code::Engine quoting the start of it.
   Answer(std::string request, const std::string& body);
 
   const std::string& request() const { return request_; }
@@ -50,7 +50,7 @@ class Answer {
   std::vector<std::string> string_list(JsonView node, const char* path,
                                        const std::string& subject = "") const;
 
-  // Throws the DM_EENGINE for member `path` of `subject` being `found`
+  // Throws the Error::Code::Engine for member `path` of `subject` being `found`
   // ("missing", "a string", ...) where `wanted` ("a list") was needed.
   [[noreturn]] void wrong(const std::string& subject, const std::string& path,
                           const std::string& found, const char* wanted) const;

@@ -1,8 +1,8 @@
 #include "engine/answers.h"
 
 #include "common/error.h"
+#include "common/excerpt.h"
 #include "engine/answer.h"
-#include "engine/excerpt.h"
 
 namespace dm::engine {
 
@@ -143,7 +143,8 @@ int64_t parse_container_wait(const std::string& body, const std::string& request
   JsonView v = answer.object(answer.root());
   // {"Error": {"Message": "..."}}: the wait itself failed; no exit code to read.
   std::string error = v["Error"]["Message"].str();
-  if (!error.empty()) throw Error(DM_EENGINE, "engine answered " + request + ": " + excerpt(error));
+  if (!error.empty())
+    throw Error(Error::Code::Engine, "engine answered " + request + ": " + excerpt(error));
   return answer.integer(v, "StatusCode");
 }
 

@@ -5,7 +5,7 @@
 // ("GET /containers/json", "POST /containers/abc/wait") names it in errors.
 //
 // Fields the library relies on are required: missing, null or of the wrong
-// type, they are dm::Error(DM_EENGINE) naming the request and the field
+// type, they are dm::Error(Code::Engine) naming the request and the field
 // (engine/answer.h). Every other field is optional and read tolerantly,
 // because the engine adds and drops fields between versions.
 #ifndef DM_ENGINE_ANSWERS_H
@@ -33,7 +33,7 @@ ContainerInfo parse_container_inspect(const std::string& body,
                                       const std::string& request = "GET /containers/{id}/json");
 
 // POST /containers/{id}/wait: the exit code (StatusCode, required). An
-// Error.Message the engine reports instead is DM_EENGINE quoting it.
+// Error.Message the engine reports instead is Error::Code::Engine quoting it.
 int64_t parse_container_wait(const std::string& body,
                              const std::string& request = "POST /containers/{id}/wait");
 
@@ -54,7 +54,7 @@ ImageInfo parse_image_inspect(const std::string& body,
 
 // The engine's own words in an error answer: {"message": "..."} when it is
 // JSON, else the text itself; "" when there is nothing. Quoted short and on
-// one line (engine/excerpt.h); `total` as in excerpt().
+// one line (common/excerpt.h); `total` as in excerpt().
 std::string error_message(const std::string& body, size_t total = 0);
 
 }  // namespace dm::engine

@@ -21,7 +21,8 @@ namespace dm::engine {
 namespace {
 
 [[noreturn]] void unreadable(const fs::path& path, const std::string& reason) {
-  throw Error(DM_EINVALID, "cannot read build context file '" + path.string() + "': " + reason);
+  throw Error(Error::Code::Invalid,
+              "cannot read build context file '" + path.string() + "': " + reason);
 }
 
 // libarchive writes the tar through this into a string.
@@ -86,10 +87,11 @@ void add_entry(struct archive* a, const fs::path& full, const std::string& relat
 std::string checked_dockerfile(const std::string& context_dir, const std::string& dockerfile) {
   std::error_code ec;
   if (context_dir.empty() || !fs::is_directory(context_dir, ec))
-    throw Error(DM_EINVALID, "build context '" + context_dir + "' is not a directory");
+    throw Error(Error::Code::Invalid, "build context '" + context_dir + "' is not a directory");
   fs::path dockerfile_path = fs::path(context_dir) / dockerfile;
   if (dockerfile.empty() || !fs::is_regular_file(dockerfile_path, ec))
-    throw Error(DM_EINVALID, "Dockerfile '" + dockerfile_path.string() + "' does not exist");
+    throw Error(Error::Code::Invalid,
+                "Dockerfile '" + dockerfile_path.string() + "' does not exist");
   return fs::path(dockerfile).lexically_normal().generic_string();
 }
 

@@ -14,7 +14,7 @@
 namespace dm::engine {
 
 // Checks that `context_dir` is a directory holding `dockerfile` and returns
-// the tar of it. Throws dm::Error(DM_EINVALID) naming the path otherwise,
+// the tar of it. Throws dm::Error(Code::Invalid) naming the path otherwise,
 // when a file cannot be read, or when the .dockerignore is malformed.
 std::string make_build_context(const std::string& context_dir, const std::string& dockerfile);
 

@@ -4,9 +4,9 @@
 #include <filesystem>
 #include <utility>
 
+#include "common/excerpt.h"
 #include "engine/answers.h"
 #include "engine/engine_client.h"
-#include "engine/excerpt.h"
 
 namespace dm::engine {
 
@@ -43,9 +43,10 @@ TlsFiles tls_files(bool enabled, const std::string& cert_path) {
   for (const std::string* file : {&tls.ca, &tls.cert, &tls.key}) {
     std::error_code ec;
     if (!fs::is_regular_file(*file, ec))
-      throw Error(DM_EINVALID, "TLS is on but '" + *file +
-                                   "' does not exist: set DOCKER_CERT_PATH to the directory "
-                                   "holding ca.pem, cert.pem and key.pem");
+      throw Error(Error::Code::Invalid,
+                  "TLS is on but '" + *file +
+                      "' does not exist: set DOCKER_CERT_PATH to the directory "
+                      "holding ca.pem, cert.pem and key.pem");
   }
   return tls;
 }
@@ -74,11 +75,11 @@ std::unique_ptr<Client> Client::open(const ClientOptions& options) {
     std::string api_version =
         !options.api_version.empty() ? options.api_version : env("DOCKER_API_VERSION");
     if (!api_version.empty() && !valid_api_version(api_version))
-      throw Error(DM_EINVALID, "DOCKER_API_VERSION '" + api_version +
-                                   "' is not an API version: use the form 1.41");
+      throw Error(Error::Code::Invalid, "DOCKER_API_VERSION '" + api_version +
+                                            "' is not an API version: use the form 1.41");
     if (!valid_tls_verify(options.tls_verify))
-      throw Error(DM_EINVALID, "tls_verify " + std::to_string(options.tls_verify) +
-                                   " is not a TLS setting: use " + kTlsVerifyValues);
+      throw Error(Error::Code::Invalid, "tls_verify " + std::to_string(options.tls_verify) +
+                                            " is not a TLS setting: use " + kTlsVerifyValues);
     bool tls;
     if (options.tls_verify >= 0) {
       tls = options.tls_verify == 1;
@@ -118,11 +119,13 @@ void EngineClient::negotiate(const std::string& forced) {
   }
   int minor = api_minor(engine);
   if (minor < 0)
-    throw Error(DM_EENGINE, "the engine at " + address().text + " reports API version '" +
-                                excerpt(engine) + "', which drillmaster does not understand");
+    throw Error(Error::Code::Engine, "the engine at " + address().text + " reports API version '" +
+                                         excerpt(engine) +
+                                         "', which drillmaster does not understand");
   if (minor < kMinApiMinor)
-    throw Error(DM_EENGINE, "engine speaks API " + engine + ", drillmaster needs at least 1." +
-                                std::to_string(kMinApiMinor));
+    throw Error(Error::Code::Engine, "engine speaks API " + engine +
+                                         ", drillmaster needs at least 1." +
+                                         std::to_string(kMinApiMinor));
   api_version_ = minor > kMaxApiMinor ? "1." + std::to_string(kMaxApiMinor) : engine;
 }
 
@@ -159,13 +162,12 @@ Response EngineClient::send(const Request& request, std::initializer_list<long> 
 Error status_error(const Response& response, const std::string& what) {
   std::string message = error_message(response.body, response.body_size);
   if (message.empty()) message = "no message";
-  dm_status status = response.status == 404   ? DM_ENOTFOUND
-                     : response.status == 409 ? DM_ECONFLICT
-                                              : DM_EENGINE;
-  return Error(status,
-               "engine refused to " + what + " (" + std::to_string(response.status) +
-                   "): " + message,
-               response.status);
+  Error::Code code = response.status == 404   ? Error::Code::NotFound
+                     : response.status == 409 ? Error::Code::Conflict
+                                              : Error::Code::Engine;
+  return Error(
+      code, "engine refused to " + what + " (" + std::to_string(response.status) + "): " + message,
+      response.status);
 }
 
 std::string label_filters_query(const Labels& label_filters) {

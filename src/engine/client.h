@@ -5,14 +5,14 @@
 // (keep-alive) and parallel calls do not wait for each other.
 //
 // Every failure is a dm::Error, and nothing else leaves a method (not even an
-// exception thrown by the caller's own callback: that is DM_EINTERNAL):
-// DM_EUNREACHABLE when nothing answers at the address (the message names it
-// and says how to start an engine), DM_ENOTFOUND for 404, DM_ECONFLICT for
-// 409, DM_EENGINE for any other non-2xx answer, an error inside a streamed
+// exception thrown by the caller's own callback: that is Error::Code::Internal):
+// Error::Code::Unreachable when nothing answers at the address (the message names it
+// and says how to start an engine), Error::Code::NotFound for 404, Error::Code::Conflict for
+// 409, Error::Code::Engine for any other non-2xx answer, an error inside a streamed
 // answer, or an answer whose required fields are missing or of the wrong type
 // (engine/answers.h: the message names the request and the field),
-// DM_ETIMEOUT when a request's deadline passes. Engine text in a message is
-// cut to a few hundred bytes (engine/excerpt.h). 304 on start/stop is
+// Error::Code::Timeout when a request's deadline passes. Engine text in a message is
+// cut to a few hundred bytes (common/excerpt.h). 304 on start/stop is
 // success. Every request has a deadline except wait and log follow, which end
 // when the container does or when `cancel` is cancelled; a ScopedDeadline
 // (engine/deadline.h) on the calling thread shortens it.
@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "common/cancel.h"
+#include "common/json.h"
 
 namespace dm::engine {
 
@@ -42,7 +43,7 @@ struct Address {
 };
 
 // Parses "unix:///path" or "tcp://host:port" (also "host:port" and
-// "tcp://host", port 2375 / 2376 with TLS). Throws DM_EINVALID naming the
+// "tcp://host", port 2375 / 2376 with TLS). Throws Error::Code::Invalid naming the
 // value and the accepted forms.
 Address parse_address(const std::string& text, bool tls);
 
@@ -50,11 +51,11 @@ Address parse_address(const std::string& text, bool tls);
 inline constexpr int kTlsVerifyFromEnvironment = -1;
 
 struct ClientOptions {
-  std::string host;         // "" : DOCKER_HOST, else unix:///var/run/docker.sock
-  std::string api_version;  // "" : DOCKER_API_VERSION, else negotiated
-  int tls_verify = kTlsVerifyFromEnvironment;  // 0 off; 1 on; anything else: DM_EINVALID
-  std::string cert_path;    // "" : DOCKER_CERT_PATH, else ~/.docker
-  double timeout = 60;      // seconds for an ordinary request
+  std::string host;                            // "" : DOCKER_HOST, else unix:///var/run/docker.sock
+  std::string api_version;                     // "" : DOCKER_API_VERSION, else negotiated
+  int tls_verify = kTlsVerifyFromEnvironment;  // 0 off; 1 on; anything else: Code::Invalid
+  std::string cert_path;                       // "" : DOCKER_CERT_PATH, else ~/.docker
+  double timeout = 60;                         // seconds for an ordinary request
 };
 
 // Whether `value` is one of tls_verify's values, and those values in words
@@ -100,20 +101,13 @@ struct Mount {
   bool read_only = false;
 };
 
+// What to create: the body of POST /containers/create as the model writes it
+// (model/request.h: Image, Env, HostConfig, NetworkingConfig...), sent as it
+// is with the labels added.
 struct ContainerSpec {
   std::string name;
-  std::string image;
-  std::vector<std::string> env;  // "NAME=value"
-  std::vector<PortBinding> ports;
-  std::vector<Mount> mounts;
+  Json body = Json::object();
   Labels labels;
-  std::optional<std::vector<std::string>> entrypoint;  // unset: the image's
-  std::optional<std::vector<std::string>> cmd;         // unset: the image's
-  std::string user;
-  std::string stop_signal;                             // "" : the image's
-  std::string network;                                 // attach to this network...
-  std::vector<std::string> network_aliases;            // ...under these names
-  bool tty = false;  // give it a terminal: its logs are then raw, not framed
 };
 
 struct ContainerSummary {  // from GET /containers/json
@@ -167,7 +161,7 @@ struct BuildOptions {
   std::string tag;
   Labels labels;
   bool no_cache = false;
-  // Once cancelled, the build stops at once with DM_ECANCELLED.
+  // Once cancelled, the build stops at once with Error::Code::Cancelled.
   const CancelToken* cancel = nullptr;
 };
 
@@ -218,7 +212,7 @@ class Client {
   virtual std::optional<int64_t> container_wait(const std::string& id,
                                                 const CancelToken* cancel = nullptr) = 0;
   virtual void container_remove(const std::string& id, bool force, bool volumes) = 0;
-  // Gives the container a new name; DM_ECONFLICT when another container has it.
+  // Gives the container a new name; Error::Code::Conflict when another container has it.
   virtual void container_rename(const std::string& id, const std::string& name) = 0;
   virtual ContainerInfo container_inspect(const std::string& id) = 0;
   virtual std::vector<ContainerSummary> container_list(const Labels& label_filters,
@@ -228,13 +222,13 @@ class Client {
   virtual std::optional<ImageInfo> image_inspect(const std::string& name) = 0;
   // Pulls `reference` ("name", "name:tag", "registry:port/name:tag",
   // "name@sha256:..."; no tag means "latest"). Forwards each progress line;
-  // an error inside the stream throws DM_EENGINE. No overall deadline, but a
-  // connection silent for 120 s fails; `cancel` stops it with DM_ECANCELLED.
+  // an error inside the stream throws Error::Code::Engine. No overall deadline, but a
+  // connection silent for 120 s fails; `cancel` stops it with Error::Code::Cancelled.
   virtual void image_pull(const std::string& reference, const LineFn& on_progress,
                           const CancelToken* cancel = nullptr) = 0;
   // Builds with the classic builder (forcerm, so a failed step leaves no
   // container behind) and returns the image id. An error line in the stream
-  // throws DM_EENGINE with the builder's message.
+  // throws Error::Code::Engine with the builder's message.
   virtual std::string image_build(const BuildOptions& options, const LineFn& on_output) = 0;
   virtual void image_remove(const std::string& name, bool force) = 0;
 

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <limits>
 
+#include "common/text.h"
 #include "engine/answers.h"
 #include "engine/engine_client.h"
 
@@ -14,77 +15,15 @@ int whole_grace_seconds(double seconds) {
   return whole >= static_cast<double>(kMost) ? kMost : static_cast<int>(whole);
 }
 
-namespace {
-
-std::string quoted(const std::string& name) { return "'" + name + "'"; }
-
-// "80" means "80/tcp", as on the docker command line.
-std::string port_key(const std::string& port) {
-  return port.find('/') == std::string::npos ? port + "/tcp" : port;
-}
-
-Json create_body(const ContainerSpec& spec) {
-  Json body = Json::object();
-  body.set("Image", spec.image);
-  if (!spec.env.empty()) body.set("Env", spec.env);
-  if (!spec.labels.empty()) body.set("Labels", spec.labels);
-  if (spec.entrypoint) body.set("Entrypoint", *spec.entrypoint);
-  if (spec.cmd) body.set("Cmd", *spec.cmd);
-  if (!spec.user.empty()) body.set("User", spec.user);
-  if (!spec.stop_signal.empty()) body.set("StopSignal", spec.stop_signal);
-  if (spec.tty) body.set("Tty", true);
-
-  Json host = Json::object();
-  if (!spec.ports.empty()) {
-    Json exposed = Json::object();
-    std::map<std::string, Json> bindings;  // one list per container port
-    for (const PortBinding& port : spec.ports) {
-      std::string key = port_key(port.container_port);
-      exposed.set(key.c_str(), Json::object());
-      Json binding = Json::object();
-      binding.set("HostIp", port.host_ip);
-      // "" lets the engine pick a free port.
-      binding.set("HostPort", port.host_port > 0 ? std::to_string(port.host_port) : "");
-      auto it = bindings.find(key);
-      if (it == bindings.end()) it = bindings.emplace(key, Json::array()).first;
-      it->second.push(std::move(binding));
-    }
-    body.set("ExposedPorts", std::move(exposed));
-    Json port_bindings = Json::object();
-    for (auto& [key, list] : bindings) port_bindings.set(key.c_str(), std::move(list));
-    host.set("PortBindings", std::move(port_bindings));
-  }
-  if (!spec.mounts.empty()) {
-    // Binds take both host paths and volume names: "src:dst[:ro]".
-    std::vector<std::string> binds;
-    for (const Mount& mount : spec.mounts)
-      binds.push_back(mount.source + ":" + mount.target + (mount.read_only ? ":ro" : ""));
-    host.set("Binds", binds);
-  }
-  if (!spec.network.empty()) {
-    // Only this network: not also the default bridge.
-    host.set("NetworkMode", spec.network);
-    Json endpoint = Json::object();
-    if (!spec.network_aliases.empty()) endpoint.set("Aliases", spec.network_aliases);
-    Json endpoints = Json::object();
-    endpoints.set(spec.network.c_str(), std::move(endpoint));
-    Json networking = Json::object();
-    networking.set("EndpointsConfig", std::move(endpoints));
-    body.set("NetworkingConfig", std::move(networking));
-  }
-  body.set("HostConfig", std::move(host));
-  return body;
-}
-
-}  // namespace
-
 std::string EngineClient::container_create(const ContainerSpec& spec) {
   std::string what = "create container " + quoted(spec.name);
   return guarded(what, [&] {
     std::string path = versioned("/containers/create");
     if (!spec.name.empty()) path += "?name=" + url_encode(spec.name);
     Request r = request("POST", path, what);
-    r.body = create_body(spec).dump();
+    Json body = spec.body;
+    if (!spec.labels.empty()) body.set("Labels", spec.labels);
+    r.body = body.dump();
     r.content_type = "application/json";
     return parse_created_id(send(r).body, "POST /containers/create");
   });

@@ -4,7 +4,7 @@
 //
 // While a ScopedDeadline lives, Transport::perform caps each request that has
 // a timeout of its own at the time left (a request whose deadline already
-// passed fails at once with DM_ETIMEOUT), and the message names `budget`, the
+// passed fails at once with Error::Code::Timeout), and the message names `budget`, the
 // timeout that ran out. Requests without a timeout (a container wait, a log
 // follow, a pull or build stream) are not capped: they end when the container
 // does, when cancelled, or when their stream stalls. The innermost scope rules;

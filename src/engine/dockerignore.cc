@@ -4,8 +4,8 @@
 #include <fstream>
 
 #include "common/error.h"
-#include "engine/excerpt.h"
-#include "engine/utf8.h"
+#include "common/excerpt.h"
+#include "common/utf8.h"
 
 namespace fs = std::filesystem;
 
@@ -85,9 +85,9 @@ DockerIgnore::DockerIgnore(const std::vector<std::string>& lines, const std::str
         throw GlobSyntaxError("a '!' alone takes nothing back; write the pattern after it");
       patterns_.push_back({Glob(code_points(negate ? text.substr(1) : text)), negate});
     } catch (const GlobSyntaxError& e) {
-      throw Error(DM_EINVALID, source + " line " + std::to_string(i + 1) + ": pattern '" +
-                                   excerpt(trim(lines[i])) + "' is malformed: " + e.what() +
-                                   "; fix or remove the line");
+      throw Error(Error::Code::Invalid, source + " line " + std::to_string(i + 1) + ": pattern '" +
+                                            excerpt(trim(lines[i])) + "' is malformed: " +
+                                            e.what() + "; fix or remove the line");
     }
   }
 }

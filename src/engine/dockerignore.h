@@ -24,7 +24,7 @@ class DockerIgnore {
  public:
   DockerIgnore() = default;
   // The lines of a .dockerignore; `source` names it in error messages.
-  // Throws dm::Error(DM_EINVALID) naming the line of a malformed pattern.
+  // Throws dm::Error(Code::Invalid) naming the line of a malformed pattern.
   explicit DockerIgnore(const std::vector<std::string>& lines,
                         const std::string& source = ".dockerignore");
   // Reads <dir>/.dockerignore; no file means nothing is excluded.

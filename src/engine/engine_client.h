@@ -9,8 +9,8 @@
 #include <string>
 
 #include "common/error.h"
+#include "common/json.h"
 #include "engine/client.h"
-#include "engine/json.h"
 #include "engine/transport.h"
 
 namespace dm::engine {
@@ -78,7 +78,7 @@ class EngineClient final : public Client {
 
 // The dm::Error for an engine answer with a failure status:
 // "engine refused to <what> (<status>): <daemon's message>", the message
-// quoted short (engine/excerpt.h).
+// quoted short (common/excerpt.h).
 Error status_error(const Response& response, const std::string& what);
 
 // ?filters={"label":["k=v","k"]}, url-encoded; "" when there are no filters.
@@ -93,11 +93,12 @@ auto guarded(const std::string& what, F&& body) -> decltype(body()) {
   } catch (const Error&) {
     throw;
   } catch (const std::bad_alloc&) {
-    throw Error(DM_ENOMEM, "out of memory while trying to " + what);
+    throw Error(Error::Code::NoMemory, "out of memory while trying to " + what);
   } catch (const std::exception& e) {
-    throw Error(DM_EINTERNAL, "unexpected failure while trying to " + what + ": " + e.what());
+    throw Error(Error::Code::Internal,
+                "unexpected failure while trying to " + what + ": " + e.what());
   } catch (...) {
-    throw Error(DM_EINTERNAL, "unexpected failure while trying to " + what);
+    throw Error(Error::Code::Internal, "unexpected failure while trying to " + what);
   }
 }
 

@@ -1,6 +1,6 @@
 #include "engine/glob.h"
 
-#include "engine/utf8.h"
+#include "common/utf8.h"
 
 namespace dm::engine {
 

@@ -48,7 +48,7 @@ class GlobSyntaxError : public std::invalid_argument {
 
 class Glob {
  public:
-  // `pattern` as code points (engine/utf8.h), already cleaned like a path.
+  // `pattern` as code points (common/utf8.h), already cleaned like a path.
   // Throws GlobSyntaxError.
   explicit Glob(std::u32string_view pattern);
 

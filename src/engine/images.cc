@@ -44,7 +44,8 @@ void EngineClient::image_pull(const std::string& reference, const LineFn& on_pro
       return true;
     };
     Response answer = send(r);
-    if (answer.cancelled) throw Error(DM_ECANCELLED, "pull of '" + reference + "' cancelled");
+    if (answer.cancelled)
+      throw Error(Error::Code::Cancelled, "pull of '" + reference + "' cancelled");
     stream.finish();
   });
 }
@@ -52,7 +53,7 @@ void EngineClient::image_pull(const std::string& reference, const LineFn& on_pro
 std::string EngineClient::image_build(const BuildOptions& options, const LineFn& on_output) {
   std::string what = "build image '" + options.tag + "'";
   return guarded(what, [&] {
-    // Checked before anything is sent: DM_EINVALID naming the path.
+    // Checked before anything is sent: Error::Code::Invalid naming the path.
     std::string context = make_build_context(options.context_dir, options.dockerfile);
     std::string query = "?dockerfile=" + url_encode(options.dockerfile) +
                         "&forcerm=1&rm=1&version=1";  // version=1: the classic builder
@@ -74,13 +75,15 @@ std::string EngineClient::image_build(const BuildOptions& options, const LineFn&
       return true;
     };
     Response answer = send(r);
-    if (answer.cancelled) throw Error(DM_ECANCELLED, "build of '" + options.tag + "' cancelled");
+    if (answer.cancelled)
+      throw Error(Error::Code::Cancelled, "build of '" + options.tag + "' cancelled");
     stream.finish();
     if (!stream.id().empty()) return stream.id();
     std::optional<ImageInfo> built;
     if (!options.tag.empty()) built = image_inspect(options.tag);
     if (!built)
-      throw Error(DM_EENGINE, "build of '" + options.tag + "' ended without naming an image");
+      throw Error(Error::Code::Engine,
+                  "build of '" + options.tag + "' ended without naming an image");
     return built->id;
   });
 }

@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "common/error.h"
-#include "engine/excerpt.h"
+#include "common/excerpt.h"
 
 namespace dm::engine {
 
@@ -36,15 +36,16 @@ bool LogDemuxer::feed(const char* data, size_t size, const LogFn& fn) {
     uint32_t length = (uint32_t(header[4]) << 24) | (uint32_t(header[5]) << 16) |
                       (uint32_t(header[6]) << 8) | uint32_t(header[7]);
     if (header[0] > kSystemError)
-      throw Error(DM_EENGINE, "engine answered " + request_ +
-                                  " with bytes that are not a framed log (a header of stream " +
-                                  std::to_string(header[0]) + ")");
+      throw Error(Error::Code::Engine,
+                  "engine answered " + request_ +
+                      " with bytes that are not a framed log (a header of stream " +
+                      std::to_string(header[0]) + ")");
     bool whole = available - kHeaderSize >= length;
     if (header[0] == kSystemError) {
       if (!whole && length <= kMaxHeldFrame) break;  // the message is still coming
       std::string_view message = std::string_view(buffer_).substr(offset + kHeaderSize, length);
-      throw Error(DM_EENGINE, "engine reported an error while answering " + request_ + ": " +
-                                  excerpt(message, length));
+      throw Error(Error::Code::Engine, "engine reported an error while answering " + request_ +
+                                           ": " + excerpt(message, length));
     }
     LogStream stream = header[0] == 2 ? LogStream::Stderr : LogStream::Stdout;
     if (!whole) {
@@ -65,9 +66,10 @@ bool LogDemuxer::feed(const char* data, size_t size, const LogFn& fn) {
 void LogDemuxer::finish() const {
   if (tty_) return;
   if (piece_left_ > 0 || !buffer_.empty())
-    throw Error(DM_EENGINE, "engine answered " + request_ + " with a log cut inside a frame (" +
-                                std::to_string(piece_left_ > 0 ? piece_left_ : buffer_.size()) +
-                                " bytes missing or left over)");
+    throw Error(Error::Code::Engine,
+                "engine answered " + request_ + " with a log cut inside a frame (" +
+                    std::to_string(piece_left_ > 0 ? piece_left_ : buffer_.size()) +
+                    " bytes missing or left over)");
 }
 
 }  // namespace dm::engine

@@ -30,12 +30,12 @@ class LogDemuxer {
 
   // Feeds the next chunk; calls `fn` once per complete frame (or once per
   // chunk with a TTY; a frame over kMaxHeldFrame in pieces). Returns false
-  // as soon as `fn` does. Throws DM_EENGINE for a header of an unknown stream
+  // as soon as `fn` does. Throws Error::Code::Engine for a header of an unknown stream
   // (the bytes are not a framed log) and for an error the engine reports in
   // the stream.
   bool feed(const char* data, size_t size, const LogFn& fn);
 
-  // At the end of the answer: DM_EENGINE when it stopped inside a frame.
+  // At the end of the answer: Error::Code::Engine when it stopped inside a frame.
   void finish() const;
 
   // Bytes held back waiting for the rest of a frame.

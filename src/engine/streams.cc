@@ -3,8 +3,8 @@
 #include <utility>
 
 #include "common/error.h"
+#include "common/excerpt.h"
 #include "engine/answer.h"
-#include "engine/excerpt.h"
 
 namespace dm::engine {
 
@@ -14,7 +14,7 @@ namespace {
 // this long, so a step printing without line breaks cannot fill memory.
 constexpr size_t kMaxPendingOutput = 64 << 10;
 
-// A stream line as a JSON object; DM_EENGINE naming the request otherwise.
+// A stream line as a JSON object; Error::Code::Engine naming the request otherwise.
 Answer read_line(const std::string& request, const std::string& text) {
   Answer answer(request, text);
   answer.object(answer.root(), "a line");
@@ -33,8 +33,8 @@ std::string stream_error(JsonView line) {
 // A line longer than any progress line: the stream is broken, or hostile.
 void check_line_length(const LineSplitter& lines, const std::string& request) {
   if (lines.pending() > kMaxStreamLine)
-    throw Error(DM_EENGINE, "engine answered " + request + " with a line longer than " +
-                                std::to_string(kMaxStreamLine >> 20) + " MiB");
+    throw Error(Error::Code::Engine, "engine answered " + request + " with a line longer than " +
+                                         std::to_string(kMaxStreamLine >> 20) + " MiB");
 }
 
 }  // namespace
@@ -60,7 +60,7 @@ void BuildStream::line(const std::string& text) {
   std::string error = stream_error(v);
   if (!error.empty()) {
     flush();
-    throw Error(DM_EENGINE, "build of '" + tag_ + "' failed: " + excerpt(error));
+    throw Error(Error::Code::Engine, "build of '" + tag_ + "' failed: " + excerpt(error));
   }
   std::string aux_id = v["aux"]["ID"].str();
   if (!aux_id.empty()) id_ = aux_id;
@@ -105,7 +105,7 @@ void PullStream::line(const std::string& text) {
   JsonView v = answer.root();
   std::string error = stream_error(v);
   if (!error.empty())
-    throw Error(DM_EENGINE, "pull of '" + reference_ + "' failed: " + excerpt(error));
+    throw Error(Error::Code::Engine, "pull of '" + reference_ + "' failed: " + excerpt(error));
   std::string line = v["status"].str();
   if (!v["id"].str().empty()) line = v["id"].str() + ": " + line;
   if (!v["progress"].str().empty()) line += " " + v["progress"].str();

@@ -3,7 +3,7 @@
 // Both answer 200 at once and then send one JSON object a line; a failure
 // arrives as an "error"/"errorDetail" line inside the stream, never as a
 // status, so every line is checked. A line that is not a JSON object is
-// DM_EENGINE too (the docker CLI also stops there): a stream cut short or
+// Error::Code::Engine too (the docker CLI also stops there): a stream cut short or
 // garbled must not pass for a finished build or pull.
 //
 // Memory stays bounded whatever the engine sends: a line longer than
@@ -65,7 +65,7 @@ class BuildStream {
  public:
   BuildStream(std::string tag, LineFn on_output, std::string request = "POST /build");
 
-  // Feeds the next chunk of the answer. Throws DM_EENGINE for an error line
+  // Feeds the next chunk of the answer. Throws Error::Code::Engine for an error line
   // ("build of 'tag' failed: ...") or a malformed one.
   void feed(const char* data, size_t size);
   // At the end of the answer: the last line, and output still held back.
@@ -93,7 +93,7 @@ class PullStream {
   PullStream(std::string reference, LineFn on_progress,
              std::string request = "POST /images/create");
 
-  // As BuildStream: DM_EENGINE "pull of 'ref' failed: ..." for an error line.
+  // As BuildStream: Error::Code::Engine "pull of 'ref' failed: ..." for an error line.
   void feed(const char* data, size_t size);
   void finish();
 

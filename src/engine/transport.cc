@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "engine/deadline.h"
 
 namespace dm::engine {
@@ -90,12 +91,6 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   return length;
 }
 
-std::string seconds_text(double seconds) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%g", seconds);
-  return buffer;
-}
-
 std::string encode(const std::string& text, const char* keep) {
   static const char* hex = "0123456789ABCDEF";
   std::string out;
@@ -122,8 +117,8 @@ double time_allowed(const Request& request, const std::string& address, const De
   double left =
       std::chrono::duration<double>(deadline->at - std::chrono::steady_clock::now()).count();
   if (left <= 0)
-    throw Error(DM_ETIMEOUT, "no time was left to " + request.what + " (the engine at " + address +
-                                 "): " + deadline->budget + " had run out");
+    throw Error(Error::Code::Timeout, "no time was left to " + request.what + " (the engine at " +
+                                          address + "): " + deadline->budget + " had run out");
   if (left >= request.timeout) return request.timeout;
   *limit = deadline;
   return left;
@@ -257,21 +252,23 @@ Error failure(const Request& request, const Response& response, const Outcome& o
              ")";
   // No request went out: nothing answers at the address (or TLS failed).
   if (outcome.request_bytes == 0 && response.status == 0)
-    return Error(DM_EUNREACHABLE, "cannot reach the Docker engine at " + address + ": " + reason +
-                                      ". Is dockerd running? Start it (`sudo dockerd &`, or "
-                                      "scripts/engine in a drillmaster checkout), or set "
-                                      "DOCKER_HOST to a running engine's address.");
+    return Error(Error::Code::Unreachable,
+                 "cannot reach the Docker engine at " + address + ": " + reason +
+                     ". Is dockerd running? Start it (`sudo dockerd &`, or "
+                     "scripts/engine in a drillmaster checkout), or set "
+                     "DOCKER_HOST to a running engine's address.");
   if (outcome.result != CURLE_OPERATION_TIMEDOUT)
-    return Error(DM_EENGINE, "lost the connection to the engine at " + address +
-                                 " while trying to " + request.what + ": " + reason);
+    return Error(Error::Code::Engine, "lost the connection to the engine at " + address +
+                                          " while trying to " + request.what + ": " + reason);
   if (attempt.timeout > 0)
-    return Error(DM_ETIMEOUT, "the engine at " + address + " did not answer within " +
-                                  seconds_text(std::round(attempt.timeout * 10) / 10) +
-                                  " s while trying to " + request.what +
-                                  (attempt.limit ? " (" + attempt.limit->budget + " ran out)" : ""));
-  return Error(DM_ETIMEOUT, "the engine at " + address + " sent nothing for " +
-                                seconds_text(request.stall_timeout) + " s while trying to " +
-                                request.what);
+    return Error(Error::Code::Timeout,
+                 "the engine at " + address + " did not answer within " +
+                     seconds_text(std::round(attempt.timeout * 10) / 10) + " s while trying to " +
+                     request.what +
+                     (attempt.limit ? " (" + attempt.limit->budget + " ran out)" : ""));
+  return Error(Error::Code::Timeout, "the engine at " + address + " sent nothing for " +
+                                         seconds_text(request.stall_timeout) +
+                                         " s while trying to " + request.what);
 }
 
 }  // namespace
@@ -315,7 +312,8 @@ std::unique_ptr<Transport::Handle> Transport::acquire() {
     }
   }
   auto handle = std::make_unique<Handle>();
-  if (!handle->easy || !handle->multi) throw Error(DM_ENOMEM, "cannot create a libcurl handle");
+  if (!handle->easy || !handle->multi)
+    throw Error(Error::Code::NoMemory, "cannot create a libcurl handle");
   return handle;
 }
 
@@ -346,9 +344,10 @@ Response Transport::perform(const Request& request) {
 
   if (transfer.error) std::rethrow_exception(transfer.error);
   if (transfer.too_large)
-    throw Error(DM_EENGINE, "the engine at " + address_.text + " sent an answer of more than " +
-                                std::to_string(request.max_body) + " bytes while trying to " +
-                                request.what + "; gave up reading it");
+    throw Error(Error::Code::Engine,
+                "the engine at " + address_.text + " sent an answer of more than " +
+                    std::to_string(request.max_body) + " bytes while trying to " + request.what +
+                    "; gave up reading it");
   if (response.cancelled || response.stopped || outcome.result == CURLE_OK) return response;
   throw failure(request, response, outcome, error_text, {address_, timeout, limit});
 }

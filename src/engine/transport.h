@@ -8,8 +8,8 @@
 // sends nothing.
 //
 // Transport failures come out as dm::Error naming `what` and the address:
-// DM_EUNREACHABLE when no connection could be made, DM_ETIMEOUT when the
-// deadline passed, DM_EENGINE when an open connection broke. An HTTP status is
+// Error::Code::Unreachable when no connection could be made, Error::Code::Timeout when the
+// deadline passed, Error::Code::Engine when an open connection broke. An HTTP status is
 // not a failure here: the caller reads it from the Response.
 #ifndef DM_ENGINE_TRANSPORT_H
 #define DM_ENGINE_TRANSPORT_H

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "model/validate.h"
+#include "common/text.h"
 
 namespace dm::model {
 
@@ -100,12 +100,7 @@ std::string sorted_list(std::vector<std::string> names) {
   names.erase(std::remove(names.begin(), names.end(), std::string()), names.end());
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
-  std::string out;
-  for (const auto& name : names) {
-    if (!out.empty()) out += ", ";
-    out += name;
-  }
-  return out;
+  return join(names, ", ");
 }
 
 }  // namespace dm::model

@@ -7,12 +7,13 @@
 #include <string>
 #include <vector>
 
-#include "drillmaster/group.h"
-
 namespace dm::model {
 
-// The longest group name; drillmaster/group.h says why.
-constexpr size_t kMaxGroupName = DM_GROUP_NAME_MAX;
+// The longest group name: 63, as for a service name (a DNS label), keeps the
+// container names, the network name and the lock file's name made from it
+// well inside their own limits. The C header says it as DM_GROUP_NAME_MAX
+// (src/capi checks they agree).
+constexpr size_t kMaxGroupName = 63;
 
 // What is wrong with `name` as the name of a Docker object, as a sentence
 // about `what` ("group name 'a b' is not a valid Docker name: use ..."); ""
@@ -22,6 +23,9 @@ std::string docker_name_problem(const std::string& what, const std::string& name
 // What is wrong with `name` as a group's name: a Docker name of at most
 // kMaxGroupName characters. "" when nothing is.
 std::string group_name_problem(const std::string& name);
+
+// Is `name` a valid Docker object name ([a-zA-Z0-9][a-zA-Z0-9_.-]*)?
+bool is_docker_name(const std::string& name);
 
 // Is `name` a DNS label: 1-63 of [a-z0-9-], not starting or ending with '-'?
 bool is_dns_label(const std::string& name);

@@ -1,7 +1,5 @@
 #include "model/ports.h"
 
-#include "model/validate.h"
-
 namespace dm::model {
 
 std::optional<ContainerPort> parse_container_port(const std::string& text) {

@@ -19,6 +19,10 @@ std::optional<ContainerPort> parse_container_port(const std::string& text);
 // Can `port` be published on the host? 0 means "the engine picks a free one".
 bool is_host_port(int port);
 
+// The container port in canonical form: "80" -> "80/tcp", "53/udp" stays.
+// Assumes a valid port (validate() first).
+std::string canonical_port(const std::string& container_port);
+
 }  // namespace dm::model
 
 #endif

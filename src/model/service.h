@@ -1,6 +1,7 @@
 // Service and group definitions as the user gave them: plain values, no
-// engine. validate.h checks them; graph.h orders them; the orchestrator turns
-// a validated definition into containers.
+// engine. fields.h says what each field means; validate.h checks them;
+// graph.h orders them; request.h turns a validated definition into what its
+// container is created with.
 #ifndef DM_MODEL_SERVICE_H
 #define DM_MODEL_SERVICE_H
 
@@ -9,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "drillmaster/service.h"
+#include "model/hooks.h"
 
 namespace dm::model {
 
@@ -37,18 +38,6 @@ struct Volume {
   bool read_only = false;
 };
 
-// The C callbacks of a service with their user data (see drillmaster/service.h).
-struct Hooks {
-  dm_hook_fn prepare = nullptr;
-  void* prepare_data = nullptr;
-  dm_hook_fn pre_start = nullptr;
-  void* pre_start_data = nullptr;
-  dm_ping_fn ping = nullptr;
-  void* ping_data = nullptr;
-  dm_hook_fn post_start_init = nullptr;
-  void* post_start_init_data = nullptr;
-};
-
 struct ServiceDef {
   std::string name;
   std::string image;
@@ -63,6 +52,7 @@ struct ServiceDef {
   std::optional<std::vector<std::string>> entrypoint;
   std::optional<std::vector<std::string>> cmd;
   std::string user;
+  bool tty = false;    // a terminal for the container; no setter yet
   double timeout = 0;  // <= 0: the operation's timeout
   Hooks hooks;
 };
@@ -75,12 +65,5 @@ struct GroupDef {
 };
 
 }  // namespace dm::model
-
-// The C API's handle of a service (drillmaster/service.h): a definition.
-// Defined here, beside what it holds, because the orchestrator hands the
-// prepare hook a working copy as a handle of this type.
-struct dm_service {
-  dm::model::ServiceDef def;
-};
 
 #endif

@@ -1,7 +1,6 @@
-#include <cctype>
-
 #include "model/signals.h"
-#include "model/validate.h"
+
+#include <cctype>
 
 namespace dm::model {
 

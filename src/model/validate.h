@@ -15,16 +15,13 @@ namespace dm::model {
 // the group is valid. Checks: group and network names; per service: name (a
 // DNS label: [a-z0-9] and '-', 1-63 chars, not starting or ending with '-';
 // upper case is an error that suggests the lower-case name), unique names,
-// image (non-empty, no white space), dependencies (defined, not itself, no
-// cycle, printed as "a -> b -> c -> a"), ports (container port 1-65535 with
-// optional /tcp or /udp, host port 1-65535 or 0 for one the engine picks, one
-// host port published once per protocol across the group), env names (non-empty, no '='), volumes
-// (well-formed, absolute container path, mode ro/rw), stop signal, dockerfile
-// without a build context, timeout (finite). Exclusions: every excluded name
-// must be defined; a service that stays in may not depend on an excluded one.
+// then each field's check in the order of the field table (fields.h); the
+// graph: no dependency cycle, printed as "a -> b -> c -> a". Exclusions: every
+// excluded name must be defined; a service that stays in may not depend on an
+// excluded one.
 std::vector<std::string> validate(const GroupDef& group, const std::vector<std::string>& exclude);
 
-// validate(), throwing dm::Error(DM_EINVALID) with the problems one per line.
+// validate(), throwing dm::Error(Code::Invalid) with the problems one per line.
 void check(const GroupDef& group, const std::vector<std::string>& exclude);
 
 // validate() for a stop, where an excluded service keeps running instead of
@@ -32,31 +29,11 @@ void check(const GroupDef& group, const std::vector<std::string>& exclude);
 // service may stop while a dependency it needs keeps running (`stop --exclude
 // db` stops the others and keeps the database), so the start rule "a service
 // that stays in may not need an excluded one" does not apply.
-std::vector<std::string> validate_stop(const GroupDef& group, const std::vector<std::string>& exclude);
+std::vector<std::string> validate_stop(const GroupDef& group,
+                                       const std::vector<std::string>& exclude);
 
 // validate_stop(), throwing as check() does.
 void check_stop(const GroupDef& group, const std::vector<std::string>& exclude);
-
-// Is `name` a valid Docker object name ([a-zA-Z0-9][a-zA-Z0-9_.-]*)?
-bool is_docker_name(const std::string& name);
-
-// The container port in canonical form: "80" -> "80/tcp", "53/udp" stays.
-// Assumes a valid port (validate() first).
-std::string canonical_port(const std::string& container_port);
-
-// The stop signal in canonical form ("term", "SIGTERM", "sigterm" ->
-// "SIGTERM"); "" when it is not one of SIGTERM, SIGINT, SIGQUIT, SIGKILL,
-// SIGHUP, SIGUSR1, SIGUSR2.
-std::string canonical_signal(const std::string& signal);
-
-// The volumes of `service` parsed, relative host paths ("./x", "../x", "x/y")
-// resolved against `directory`, "~" and "~/x" against $HOME; a host part
-// without '/' that does not start with '.' or '~' is a volume name. Assumes
-// valid volumes.
-std::vector<Volume> resolve_volumes(const ServiceDef& service, const std::string& directory);
-
-// The build context as an absolute path, resolved against `directory`.
-std::string resolve_build_context(const ServiceDef& service, const std::string& directory);
 
 }  // namespace dm::model
 

@@ -4,10 +4,10 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <vector>
 
 #include "model/names.h"
-#include "model/validate.h"
 
 namespace dm::model {
 
@@ -32,28 +32,14 @@ std::string home_directory() {
   return "/";
 }
 
-// Lexical normalisation; ".." above the root of an absolute path stays at the
-// root, above the start of a relative one it is kept.
+// std::filesystem's lexical normalisation: "." and repeated '/' go, ".."
+// takes away the part before it; above the root of an absolute path it stays
+// at the root, above the start of a relative one it is kept. Without the
+// trailing '/' lexically_normal() keeps, so "/data/" and "/data" are one
+// mount point.
 std::string normalise(const std::string& path) {
-  bool absolute = !path.empty() && path.front() == '/';
-  std::vector<std::string> kept;
-  for (const auto& part : split(path, '/')) {
-    if (part.empty() || part == ".") continue;
-    if (part == "..") {
-      if (!kept.empty() && kept.back() != "..") {
-        kept.pop_back();
-      } else if (!absolute) {
-        kept.push_back(part);
-      }
-      continue;
-    }
-    kept.push_back(part);
-  }
-  std::string out = absolute ? "/" : "";
-  for (size_t i = 0; i < kept.size(); ++i) {
-    if (i > 0) out += '/';
-    out += kept[i];
-  }
+  std::string out = std::filesystem::path(path).lexically_normal().generic_string();
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
   return out.empty() ? "." : out;
 }
 

@@ -4,6 +4,7 @@
 #define DM_MODEL_VOLUMES_H
 
 #include <string>
+#include <vector>
 
 #include "model/service.h"
 
@@ -29,6 +30,16 @@ bool is_host_path(const std::string& host);
 // `path` with "." and ".." and repeated '/' removed lexically; "~" and "~/x"
 // expand to $HOME; a relative path is taken relative to `directory`.
 std::string resolve_path(const std::string& path, const std::string& directory);
+
+// The volumes of `service` parsed, relative host paths ("./x", "../x", "x/y")
+// resolved against `directory`, "~" and "~/x" against $HOME; a host part
+// without '/' that does not start with '.' or '~' is a volume name. Assumes
+// valid volumes.
+std::vector<Volume> resolve_volumes(const ServiceDef& service, const std::string& directory);
+
+// The build context as an absolute path, resolved against `directory`; ""
+// when the service has none.
+std::string resolve_build_context(const ServiceDef& service, const std::string& directory);
 
 }  // namespace dm::model
 

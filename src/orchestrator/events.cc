@@ -9,7 +9,7 @@ double now_seconds() {
   return duration<double>(system_clock::now().time_since_epoch()).count();
 }
 
-void Events::emit(const std::string& service, dm_phase phase, const std::string& message) {
+void Events::emit(const std::string& service, Phase phase, const std::string& message) {
   if (!sink_) return;
   Event event{service, phase, message, now_seconds()};
   std::lock_guard<std::mutex> lock(mutex_);

@@ -19,7 +19,7 @@ class Events {
 
   // `service` "" for the group itself. A sink that throws is ignored: a
   // progress display must not break the operation.
-  void emit(const std::string& service, dm_phase phase, const std::string& message = "");
+  void emit(const std::string& service, Phase phase, const std::string& message = "");
 
  private:
   std::mutex mutex_;

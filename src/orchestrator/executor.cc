@@ -27,7 +27,7 @@ std::optional<JobEnd> attempt(const std::function<void()>& body) noexcept {
       if (r.by == Plan::kCancelled) return JobEnd{JobEnd::Kind::Cancelled, "", r.by};
       return JobEnd{JobEnd::Kind::Skipped, "", r.by};
     } catch (const Error& e) {
-      if (e.status() == DM_ECANCELLED) return JobEnd{JobEnd::Kind::Cancelled, e.what()};
+      if (e.code() == Error::Code::Cancelled) return JobEnd{JobEnd::Kind::Cancelled, e.what()};
       return JobEnd{JobEnd::Kind::Failed, e.what()};
     } catch (const std::bad_alloc&) {
       return JobEnd{JobEnd::Kind::Failed, "out of memory"};

@@ -39,7 +39,7 @@ struct JobEnd {
 };
 
 // Runs `body`; nullopt when it returned, else how it ended: Refused is
-// Skipped or Cancelled, a DM_ECANCELLED error Cancelled, any other exception
+// Skipped or Cancelled, a Error::Code::Cancelled error Cancelled, any other exception
 // Failed with a reason a person can read. Never throws.
 std::optional<JobEnd> attempt(const std::function<void()>& body) noexcept;
 

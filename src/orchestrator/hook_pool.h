@@ -2,8 +2,8 @@
 // long, or never return. Each call runs on a worker of the pool while its
 // caller waits, bounded by the call's deadline and, for a call that may be
 // cut short (a ping), by the operation's cancel. A call that runs past its
-// deadline or is cancelled is abandoned: the caller gets DM_ETIMEOUT or
-// DM_ECANCELLED at once, the worker stays with the hook until it returns (its
+// deadline or is cancelled is abandoned: the caller gets Error::Code::Timeout or
+// Error::Code::Cancelled at once, the worker stays with the hook until it returns (its
 // answer is then dropped) and leaves the pool, and a new worker takes its
 // place, so an abandoned hook never delays another service's.
 //
@@ -45,8 +45,8 @@ class HookPool {
   enum class OnCancel { Wait, Abandon };
 
   // Runs `task` on a worker and returns when it has returned, rethrowing
-  // what it threw. Throws DM_ETIMEOUT naming `hook` when `deadline` passes
-  // first, DM_ECANCELLED when the operation is cancelled first and `on_cancel`
+  // what it threw. Throws Error::Code::Timeout naming `hook` when `deadline` passes
+  // first, Error::Code::Cancelled when the operation is cancelled first and `on_cancel`
   // is Abandon. `task` is destroyed on the worker: anything it refers to
   // that an abandoned call could outlive must be owned by it.
   void run(const std::string& hook, std::function<void()> task, Clock::time_point deadline,

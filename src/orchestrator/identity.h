@@ -1,6 +1,6 @@
 // How drillmaster recognises what it made: the labels on every container and
-// network, container names, and the configuration hash that tells whether an
-// existing container still matches its service's definition.
+// network (the definition hash, which tells whether an existing container
+// still matches its service's definition, among them) and container names.
 #ifndef DM_ORCHESTRATOR_IDENTITY_H
 #define DM_ORCHESTRATOR_IDENTITY_H
 
@@ -38,15 +38,10 @@ engine::Labels network_labels(const model::GroupDef& group);
 // The filter that finds everything of the group: {kGroupLabel: group name}.
 engine::Labels group_filter(const model::GroupDef& group);
 
-// What to create for `service`, labels included (the config hash among them).
+// What to create for `service`: the model's create request, and the labels,
+// among them kConfigHashLabel with the definition hash (model/request.h),
+// compared on later starts.
 engine::ContainerSpec container_spec(const model::GroupDef& group, const model::ServiceDef& service);
-
-// A digest of everything in `spec` that shapes the container, labels aside;
-// stored in kConfigHashLabel at creation and compared on later starts.
-std::string config_hash(const engine::ContainerSpec& spec);
-
-// The config hash of the container `service` would get now.
-std::string definition_hash(const model::GroupDef& group, const model::ServiceDef& service);
 
 }  // namespace dm::orchestrator
 

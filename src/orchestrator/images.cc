@@ -2,7 +2,7 @@
 
 #include "common/error.h"
 #include "engine/deadline.h"
-#include "model/validate.h"
+#include "model/volumes.h"
 #include "orchestrator/identity.h"
 
 namespace dm::orchestrator {
@@ -34,7 +34,7 @@ std::string Images::ensure(const model::ServiceDef& service) {
   } catch (const Error& e) {
     if (mine) throw;
     // Another service's build or pull of the same image failed: say so here too.
-    throw Error(e.status(), "image '" + service.image + "' is not available: " + e.what());
+    throw Error(e.code(), "image '" + service.image + "' is not available: " + e.what());
   }
 }
 
@@ -57,20 +57,21 @@ std::string Images::prepare(const model::ServiceDef& service) {
     return id;
   }
   if (existing) return existing->id;
-  events_.emit(service.name, DM_PHASE_PULLING, service.image);
+  events_.emit(service.name, Phase::Pulling, service.image);
   try {
     engine_.image_pull(service.image, [&](const std::string& line) {
-      events_.emit(service.name, DM_PHASE_DETAIL, line);
+      events_.emit(service.name, Phase::Detail, line);
     });
   } catch (const Error& e) {
-    throw Error(e.status(), "pulling image '" + service.image + "' failed: " + e.what() +
-                                "; check the name, or build it locally and give the service a "
-                                "build context");
+    throw Error(e.code(), "pulling image '" + service.image + "' failed: " + e.what() +
+                              "; check the name, or build it locally and give the service a "
+                              "build context");
   }
   engine::ScopedDeadline::restart();  // as after a build
   std::optional<engine::ImageInfo> pulled = engine_.image_inspect(service.image);
   if (!pulled)
-    throw Error(DM_EENGINE, "image '" + service.image + "' is still missing after pulling it");
+    throw Error(Error::Code::Engine,
+                "image '" + service.image + "' is still missing after pulling it");
   return pulled->id;
 }
 
@@ -80,13 +81,13 @@ std::string Images::build(const model::ServiceDef& service) {
   if (!service.dockerfile.empty()) options.dockerfile = service.dockerfile;
   options.tag = service.image;
   options.labels = {{kGroupLabel, group_.name}, {kServiceLabel, service.name}};
-  events_.emit(service.name, DM_PHASE_BUILDING, service.image + " from " + options.context_dir);
+  events_.emit(service.name, Phase::Building, service.image + " from " + options.context_dir);
   try {
-    return engine_.image_build(options, [&](const std::string& line) {
-      events_.emit(service.name, DM_PHASE_DETAIL, line);
-    });
+    return engine_.image_build(
+        options, [&](const std::string& line) { events_.emit(service.name, Phase::Detail, line); });
   } catch (const Error& e) {
-    throw Error(e.status(), std::string("building image '") + service.image + "' failed: " + e.what());
+    throw Error(e.code(),
+                std::string("building image '") + service.image + "' failed: " + e.what());
   }
 }
 

@@ -37,13 +37,13 @@ void ensure_network(engine::Client& engine, const model::GroupDef& group) {
     engine.network_inspect(group.network);
     return;
   } catch (const Error& e) {
-    if (e.status() != DM_ENOTFOUND) throw;
+    if (e.code() != Error::Code::NotFound) throw;
   }
   try {
     engine.network_create(group.network, network_labels(group));
   } catch (const Error& e) {
     // Made meanwhile by someone else: fine, it exists now.
-    if (e.status() != DM_ECONFLICT) throw;
+    if (e.code() != Error::Code::Conflict) throw;
   }
 }
 

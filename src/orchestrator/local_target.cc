@@ -10,7 +10,7 @@ namespace dm::orchestrator {
 namespace {
 
 Error name_taken(const std::string& name) {
-  return Error(DM_ECONFLICT, "container name '" + name +
+  return Error(Error::Code::Conflict, "container name '" + name +
                                  "' is taken by a container drillmaster did not make for this "
                                  "group; remove it (docker rm -f " +
                                  name + ") or choose another group name");
@@ -59,27 +59,27 @@ void LocalTarget::remove_network() {
   try {
     network = engine_.network_inspect(group_.network);
   } catch (const Error& e) {
-    if (e.status() == DM_ENOTFOUND) return;
+    if (e.code() == Error::Code::NotFound) return;
     throw;
   }
   if (label(network.labels, kGroupLabel) != group_.name) {
-    events_.emit("", DM_PHASE_DETAIL,
+    events_.emit("", Phase::Detail,
                  "network '" + group_.network +
                      "' was not made by drillmaster for this group; left in place");
     return;
   }
   if (!network.container_ids.empty()) {
-    events_.emit("", DM_PHASE_DETAIL,
+    events_.emit("", Phase::Detail,
                  "network '" + group_.network + "' is still used by " +
                      std::to_string(network.container_ids.size()) + " container(s); left in place");
     return;
   }
   try {
     engine_.network_remove(network.id);
-    events_.emit("", DM_PHASE_REMOVED, "network " + group_.network);
+    events_.emit("", Phase::Removed, "network " + group_.network);
   } catch (const Error& e) {
     // Something attached meanwhile (409) or it went away (404): not our failure.
-    if (e.status() != DM_ECONFLICT && e.status() != DM_ENOTFOUND) throw;
+    if (e.code() != Error::Code::Conflict && e.code() != Error::Code::NotFound) throw;
   }
 }
 
@@ -106,7 +106,7 @@ std::string LocalTarget::create(const model::ServiceDef& service, bool with_setu
   try {
     return engine_.container_create(spec);
   } catch (const Error& e) {
-    if (e.status() == DM_ECONFLICT) throw name_taken(spec.name);
+    if (e.code() == Error::Code::Conflict) throw name_taken(spec.name);
     throw;
   }
 }
@@ -143,7 +143,7 @@ void LocalTarget::mark_set_up(const std::string& id, const model::ServiceDef& se
     engine_.container_rename(id, final_name);
     return;
   } catch (const Error& e) {
-    if (e.status() != DM_ECONFLICT) throw;
+    if (e.code() != Error::Code::Conflict) throw;
   }
   try {
     engine::ContainerInfo holder = engine_.container_inspect(final_name);
@@ -151,9 +151,9 @@ void LocalTarget::mark_set_up(const std::string& id, const model::ServiceDef& se
                 label(holder.labels, kServiceLabel) == service.name;
     if (!ours) throw name_taken(final_name);
     engine_.container_remove(holder.id, /*force=*/true, /*volumes=*/false);
-    events_.emit(service.name, DM_PHASE_REMOVED, "outdated container " + holder.id.substr(0, 12));
+    events_.emit(service.name, Phase::Removed, "outdated container " + holder.id.substr(0, 12));
   } catch (const Error& e) {
-    if (e.status() != DM_ENOTFOUND) throw;  // gone meanwhile: the name is free
+    if (e.code() != Error::Code::NotFound) throw;  // gone meanwhile: the name is free
   }
   engine_.container_rename(id, final_name);
 }

@@ -16,6 +16,7 @@
 #include <optional>
 
 #include "common/error.h"
+#include "common/text.h"
 
 namespace dm::orchestrator {
 
@@ -86,12 +87,6 @@ std::string read_holder(int fd) {
   return "process " + pid + (command.empty() ? "" : " (" + command + ")");
 }
 
-std::string seconds_text(double seconds) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", seconds);
-  return text;
-}
-
 }  // namespace
 
 // Wakes a waiter when the lock file changes: its holder closed it (which
@@ -155,11 +150,12 @@ int GroupLock::open_file() const {
   if (fd < 0) {
     int err = errno;
     if (err == ELOOP)
-      throw Error(DM_EINVALID, "the lock file " + path_ + " of group '" + group_ +
-                                   "' is a symbolic link, which drillmaster does not follow; "
-                                   "remove it");
-    throw Error(DM_EINVALID, "cannot open the lock file " + path_ + " of group '" + group_ +
-                                 "': " + std::strerror(err));
+      throw Error(Error::Code::Invalid,
+                  "the lock file " + path_ + " of group '" + group_ +
+                      "' is a symbolic link, which drillmaster does not follow; "
+                      "remove it");
+    throw Error(Error::Code::Invalid, "cannot open the lock file " + path_ + " of group '" +
+                                          group_ + "': " + std::strerror(err));
   }
   struct stat st;
   std::string problem;
@@ -172,8 +168,8 @@ int GroupLock::open_file() const {
               std::to_string(::geteuid()) + ")";
   if (!problem.empty()) {
     ::close(fd);
-    throw Error(DM_EINVALID, "cannot use the lock file " + path_ + " of group '" + group_ +
-                                 "': " + problem + "; remove it");
+    throw Error(Error::Code::Invalid, "cannot use the lock file " + path_ + " of group '" + group_ +
+                                          "': " + problem + "; remove it");
   }
   return fd;
 }
@@ -216,13 +212,13 @@ void GroupLock::wait_turn(Turn& turn, LockFileWatch& watch) {
   if (errno != EWOULDBLOCK) {
     int err = errno;
     ::close(fd_);
-    throw Error(DM_EINTERNAL, "cannot lock " + path_ + ": " + std::strerror(err));
+    throw Error(Error::Code::Internal, "cannot lock " + path_ + ": " + std::strerror(err));
   }
   const Clock::time_point now = Clock::now();
   if (!turn.announced) {
     std::string holder = read_holder(fd_);
     if (!holder.empty() || now >= turn.began + kHolderInfoGrace) {
-      turn.events.emit("", DM_PHASE_WAITING,
+      turn.events.emit("", Phase::Waiting,
                        "group '" + group_ + "' is locked by " +
                            (holder.empty() ? "another process" : holder) + "; waiting" +
                            (turn.unlimited ? "" : " up to " + seconds_text(turn.wait) + " s"));
@@ -231,14 +227,14 @@ void GroupLock::wait_turn(Turn& turn, LockFileWatch& watch) {
   }
   if (turn.cancel.cancelled()) {
     ::close(fd_);
-    throw Error(DM_ECANCELLED, "cancelled while waiting for another drillmaster process");
+    throw Error(Error::Code::Cancelled, "cancelled while waiting for another drillmaster process");
   }
   const Clock::time_point give_up =
       turn.began + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(turn.wait));
   if (!turn.unlimited && now >= give_up) {
     std::string holder = read_holder(fd_);
     ::close(fd_);
-    throw Error(DM_ETIMEOUT,
+    throw Error(Error::Code::Timeout,
                 "group '" + group_ + "' is still locked by " +
                     (holder.empty() ? "another process" : holder) + " after " +
                     seconds_text(turn.wait) + " s (lock file " + path_ +

@@ -12,7 +12,6 @@
 #include <string>
 
 #include "common/cancel.h"
-#include "drillmaster/group.h"
 #include "orchestrator/defaults.h"
 #include "orchestrator/events.h"
 #include "orchestrator/runtime_dir.h"
@@ -25,17 +24,19 @@ class GroupLock {
  public:
   // How long a stop waits for another process's operation on the group. A
   // stop has no timeout of its own for this (its timeout is the grace period
-  // of each container), and waiting forever is never right.
+  // of each container), and waiting forever is never right. The C header
+  // says it as DM_STOP_LOCK_WAIT_SECONDS (src/capi/options.cc checks they
+  // agree).
   static constexpr double kStopWaitSeconds = defaults::kStopLockWaitSeconds;
 
   // Blocks until the lock is held. While another process holds it, emits one
-  // DM_PHASE_WAITING event naming that process ("group 'x' is locked by
+  // Phase::Waiting event naming that process ("group 'x' is locked by
   // process 4242 (python3 spec.py start); waiting up to 300 s"). The wait
   // ends as soon as the holder lets go (an inotify watch on the file, not a
-  // poll). Throws DM_ECANCELLED when `cancel` is cancelled first, DM_ETIMEOUT naming the
-  // holder and the lock file when `wait_seconds` pass (0 or less: no wait;
-  // infinity: no limit), and DM_EINVALID when the lock file or its directory
-  // is not safe to use.
+  // poll). Throws Code::Cancelled when `cancel` is cancelled first,
+  // Code::Timeout naming the holder and the lock file when `wait_seconds`
+  // pass (0 or less: no wait; infinity: no limit), and Code::Invalid when the
+  // lock file or its directory is not safe to use.
   GroupLock(const std::string& group, Events& events, const CancelToken& cancel,
             double wait_seconds);
   ~GroupLock();

@@ -9,6 +9,7 @@
 
 #include "common/cancel.h"
 #include "common/error.h"
+#include "common/text.h"
 #include "orchestrator/inventory.h"
 #include "orchestrator/orchestrator.h"
 
@@ -57,9 +58,8 @@ std::vector<std::string> services_asked(const model::GroupDef& group,
   for (const auto& s : group.services) defined.push_back(s.name);
   for (const auto& name : asked) {
     if (std::find(defined.begin(), defined.end(), name) != defined.end()) continue;
-    std::string all;
-    for (const auto& d : defined) all += (all.empty() ? "" : ", ") + d;
-    throw Error(DM_EINVALID, "no service '" + name + "' in group '" + group.name + "'; defined: " + all);
+    throw Error(Error::Code::Invalid, "no service " + quoted(name) + " in group " +
+                                          quoted(group.name) + "; defined: " + join(defined, ", "));
   }
   return asked.empty() ? defined : asked;
 }
@@ -144,7 +144,7 @@ bool follow_all(LogReader& reader, const Targets& targets, const CancelToken& ca
   for (auto& r : readers) r.join();
   pass_on.reset();
   if (!errors.empty() && !cancel.cancelled())
-    throw Error(DM_EENGINE, "reading logs failed: " + errors.front());
+    throw Error(Error::Code::Engine, "reading logs failed: " + errors.front());
   return !cancel.cancelled();
 }
 

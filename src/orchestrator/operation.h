@@ -9,14 +9,32 @@
 #include <string>
 #include <vector>
 
-#include "drillmaster/group.h"
 #include "orchestrator/defaults.h"
 
 namespace dm::orchestrator {
 
+// Where a service is in an operation, as progress events report it.
+enum class Phase {
+  Building,      // building the service's image
+  Pulling,       // pulling the service's image
+  PreStart,      // running the pre_start hook
+  Creating,      // creating the container
+  Starting,      // starting the container
+  Pinging,       // waiting for the ping hook
+  Initialising,  // running the post_start_init hook
+  Running,       // ready: dependants may start
+  Stopping,
+  Stopped,
+  Removed,
+  Failed,   // message: the reason
+  Skipped,  // not attempted: a dependency failed, or cancelled
+  Detail,   // engine-level detail: a build or pull output line
+  Waiting,  // created, waiting for dependencies to be ready
+};
+
 struct Event {
   std::string service;  // "" for the group itself
-  dm_phase phase;
+  Phase phase;
   std::string message;
   double timestamp;  // seconds since the Unix epoch
 };
@@ -25,8 +43,23 @@ struct Event {
 using EventSink = std::function<void(const Event&)>;
 
 struct Outcome {
+  // What happened to the service.
+  enum class Kind {
+    Started,         // a new container was created and is ready
+    AlreadyRunning,  // its container was running: untouched
+    Restarted,       // an exited container was started again
+    Reloaded,        // rebuilt and recreated by reload
+    Failed,          // see `reason`
+    Skipped,         // not attempted: a dependency failed
+    Excluded,        // left out by the options
+    Cancelled,       // not attempted: the operation was cancelled
+    Stopped,         // its container was stopped
+    Removed,         // its container was stopped and removed
+    NotRunning,      // nothing to stop
+  };
+
   std::string service;
-  dm_outcome outcome = DM_OUTCOME_SKIPPED;
+  Kind outcome = Kind::Skipped;
   std::string reason;
   std::string container_id;
   double seconds = 0;
@@ -36,16 +69,15 @@ struct Result {
   std::vector<Outcome> services;  // one per service of the group, in order
   bool cancelled = false;
 
+  // How many services failed or were skipped.
   size_t failures() const;
-  // DM_OK, DM_EFAILED or DM_ECANCELLED, as the C API returns it.
-  int status() const;
 };
 
 struct StartOptions {
   std::vector<std::string> exclude;
   double timeout = defaults::kReadySeconds;  // per service (a service may override)
   bool run_new_containers = false;
-  bool build = false;          // rebuild images that have a build context
+  bool build = false;                             // rebuild images that have a build context
   unsigned parallelism = defaults::kParallelism;  // 0: no limit
   EventSink on_event;
   double stop_timeout = defaults::kStopGraceSeconds;  // grace of an outdated container replaced

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "engine/deadline.h"
 #include "model/graph.h"
 #include "orchestrator/events.h"
@@ -30,9 +31,7 @@ std::string defined_names(const model::GroupDef& group) {
   std::vector<std::string> names;
   for (const auto& s : group.services) names.push_back(s.name);
   std::sort(names.begin(), names.end());
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
+  return join(names, ", ");
 }
 
 // Holds the group lock for an operation. An operation cancelled while another
@@ -44,10 +43,10 @@ class LockOrCancelled {
     try {
       lock_.emplace(group.name, events, cancel, wait_seconds);
     } catch (const Error& e) {
-      if (e.status() != DM_ECANCELLED) throw;
+      if (e.code() != Error::Code::Cancelled) throw;
       cancelled_.cancelled = true;
       for (const auto& s : group.services)
-        cancelled_.services.push_back({s.name, DM_OUTCOME_CANCELLED, e.what(), "", 0});
+        cancelled_.services.push_back({s.name, Outcome::Kind::Cancelled, e.what(), "", 0});
     }
   }
   // The result to return at once, when cancelled.
@@ -103,11 +102,11 @@ namespace {
 size_t reloadable(const model::Graph& graph, const model::GroupDef& group, const std::string& name) {
   std::optional<size_t> found = graph.find(name);
   if (!found)
-    throw Error(DM_ENOTFOUND, "cannot reload '" + name + "': no such service; defined: " +
+    throw Error(Error::Code::NotFound, "cannot reload '" + name + "': no such service; defined: " +
                                   defined_names(group));
   const model::ServiceDef& def = group.services[*found];
   if (def.build_context.empty())
-    throw Error(DM_EINVALID, "cannot reload '" + def.name +
+    throw Error(Error::Code::Invalid, "cannot reload '" + def.name +
                                  "': it has no build context (build_from), and reload rebuilds the "
                                  "service's image from it; use stop and start to restart it");
   return *found;
@@ -127,11 +126,11 @@ std::optional<Result> build_first(Target& target, const model::GroupDef& group,
   } catch (const Error& e) {
     Result result;
     for (const auto& s : group.services) {
-      Outcome o{s.name, DM_OUTCOME_EXCLUDED, why_untouched, "", 0};
-      if (s.name == def.name) o = {s.name, DM_OUTCOME_FAILED, e.what(), "", 0};
+      Outcome o{s.name, Outcome::Kind::Excluded, why_untouched, "", 0};
+      if (s.name == def.name) o = {s.name, Outcome::Kind::Failed, e.what(), "", 0};
       result.services.push_back(o);
     }
-    events.emit(def.name, DM_PHASE_FAILED, e.what());
+    events.emit(def.name, Phase::Failed, e.what());
     return result;
   }
 }
@@ -158,7 +157,7 @@ StartScope reload_start_scope(const model::Graph& graph, size_t service, const S
   for (size_t d : graph.transitive_dependencies(service)) scope.include.insert(d);
   scope.left_out_reason = why_untouched;
   scope.recreate.insert(service);
-  scope.recreated_outcome = DM_OUTCOME_RELOADED;
+  scope.recreated_outcome = Outcome::Kind::Reloaded;
   return scope;
 }
 

@@ -5,13 +5,8 @@ namespace dm::orchestrator {
 size_t Result::failures() const {
   size_t n = 0;
   for (const Outcome& o : services)
-    if (o.outcome == DM_OUTCOME_FAILED || o.outcome == DM_OUTCOME_SKIPPED) n++;
+    if (o.outcome == Outcome::Kind::Failed || o.outcome == Outcome::Kind::Skipped) n++;
   return n;
-}
-
-int Result::status() const {
-  if (cancelled) return DM_ECANCELLED;
-  return failures() > 0 ? DM_EFAILED : DM_OK;
 }
 
 }  // namespace dm::orchestrator

@@ -5,11 +5,12 @@
 #ifndef DM_ORCHESTRATOR_RUNS_H
 #define DM_ORCHESTRATOR_RUNS_H
 
-#include <cstdio>
 #include <set>
 #include <string>
 
 #include "common/cancel.h"
+#include "common/text.h"
+
 #include "model/service.h"
 #include "orchestrator/events.h"
 #include "orchestrator/operation.h"
@@ -23,13 +24,6 @@ namespace dm::orchestrator {
 // taken for a frozen one.
 inline constexpr double kEngineMarginSeconds = 10;
 
-// Seconds as messages show them: "3", "2.5".
-inline std::string seconds_text(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", s);
-  return buf;
-}
-
 // What the runs of one operation share.
 struct Operation {
   const model::GroupDef& group;
@@ -41,10 +35,10 @@ struct Operation {
 // Which services a start works on, beyond the options.
 struct StartScope {
   std::set<size_t> include;      // services worked on; the others get `left_out` with...
-  dm_outcome left_out = DM_OUTCOME_EXCLUDED;
+  Outcome::Kind left_out = Outcome::Kind::Excluded;
   std::string left_out_reason;   // ...this reason
   std::set<size_t> recreate;     // always get a new container (reload's service)
-  dm_outcome recreated_outcome = DM_OUTCOME_STARTED;
+  Outcome::Kind recreated_outcome = Outcome::Kind::Started;
 };
 
 Result run_start(const Operation& operation, const StartOptions& options, const StartScope& scope);

@@ -44,10 +44,11 @@ std::string chosen_path(uid_t uid) {
   const char* tmp = std::getenv("TMPDIR");
   std::string base = (tmp != nullptr && *tmp != '\0') ? tmp : "/tmp";
   if (base.front() != '/')
-    throw Error(DM_EINVALID, "TMPDIR '" + base +
-                                 "' is not an absolute path, and drillmaster keeps its lock files "
-                                 "under it when XDG_RUNTIME_DIR is not usable; set TMPDIR to an "
-                                 "absolute directory, or unset it to use /tmp");
+    throw Error(Error::Code::Invalid,
+                "TMPDIR '" + base +
+                    "' is not an absolute path, and drillmaster keeps its lock files "
+                    "under it when XDG_RUNTIME_DIR is not usable; set TMPDIR to an "
+                    "absolute directory, or unset it to use /tmp");
   base = without_trailing_slashes(base);
   return (base == "/" ? "" : base) + "/drillmaster-" + std::to_string(uid);
 }
@@ -60,8 +61,8 @@ std::string octal_mode(mode_t mode) {
 
 [[noreturn]] void refuse(const std::string& path, const std::string& problem,
                          const std::string& remedy) {
-  throw Error(DM_EINVALID, "cannot keep drillmaster's lock files in " + path + ": " + problem +
-                               "; " + remedy);
+  throw Error(Error::Code::Invalid,
+              "cannot keep drillmaster's lock files in " + path + ": " + problem + "; " + remedy);
 }
 
 }  // namespace

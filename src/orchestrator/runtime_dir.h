@@ -23,7 +23,7 @@ namespace dm::orchestrator {
 // on `fd`, so nothing between the check and the use can swap the directory.
 class RuntimeDir {
  public:
-  // Finds, creates and checks the directory; throws dm::Error(DM_EINVALID)
+  // Finds, creates and checks the directory; throws dm::Error(Code::Invalid)
   // naming the path, the problem and what to do.
   RuntimeDir();
   ~RuntimeDir();

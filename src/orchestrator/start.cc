@@ -25,6 +25,7 @@
 #include "engine/client.h"
 #include "engine/deadline.h"
 #include "model/graph.h"
+#include "model/request.h"
 #include "orchestrator/executor.h"
 #include "orchestrator/exit_watch.h"
 #include "orchestrator/hook_pool.h"
@@ -106,7 +107,7 @@ class StartRun {
   // Announces a wait for a dependency that lasts.
   std::function<void(size_t)> waiting(size_t i) {
     return [this, i](size_t by) {
-      op_.events.emit(name(i), DM_PHASE_WAITING, "waiting for " + name(by));
+      op_.events.emit(name(i), Phase::Waiting, "waiting for " + name(by));
     };
   }
 
@@ -173,7 +174,7 @@ void StartRun::look() {
       t.outcome.reason = scope_.left_out_reason;
       continue;
     }
-    t.hash = definition_hash(op_.group, *t.def);
+    t.hash = model::definition_hash(op_.group, *t.def);
     t.existing = instances.of(t.def->name);
     if (!untouched(t.existing, t.hash, recreate(i), rebuild(i))) all_running = false;
   }
@@ -194,9 +195,9 @@ void StartRun::bring_up(size_t i) {
   Reuse reuse = choose_reuse(t.existing, t.hash, image_id, recreate(i));
   if (reuse.kind == Reuse::Kind::KeepRunning) {
     // Running, same definition, same image (a rebuild changed nothing).
-    t.outcome.outcome = DM_OUTCOME_ALREADY_RUNNING;
+    t.outcome.outcome = Outcome::Kind::AlreadyRunning;
     t.outcome.container_id = reuse.instance->id;
-    op_.events.emit(name(i), DM_PHASE_RUNNING, "already running");
+    op_.events.emit(name(i), Phase::Running, "already running");
   } else {
     if (reuse.kind == Reuse::Kind::StartAgain) {
       Instance again = *reuse.instance;
@@ -204,7 +205,7 @@ void StartRun::bring_up(size_t i) {
     } else {
       bring_up_new(i);
     }
-    op_.events.emit(name(i), DM_PHASE_RUNNING);
+    op_.events.emit(name(i), Phase::Running);
   }
   executor_.finish(i);
 }
@@ -215,7 +216,7 @@ void StartRun::prepare(size_t i) {
   Task& t = tasks_[i];
   executor_.await(i, Plan::Step::Prepare, false, waiting(i));
   t.prepared = hooks_.prepare(*t.def, deadline(i));
-  t.hash = definition_hash(op_.group, t.prepared);
+  t.hash = model::definition_hash(op_.group, t.prepared);
   t.def = &t.prepared;
 }
 
@@ -236,7 +237,7 @@ void StartRun::bring_up_new(size_t i) {
     slot = executor_.await(i, Plan::Step::Start, true, waiting(i));
   } else {
     slot = executor_.await(i, Plan::Step::Create, true, waiting(i));
-    op_.events.emit(name(i), DM_PHASE_PRE_START);
+    op_.events.emit(name(i), Phase::PreStart);
     hooks_.pre_start(*t.def, deadline(i));
     make_container(i);
     executor_.await(i, Plan::Step::Start, false);
@@ -245,7 +246,7 @@ void StartRun::bring_up_new(size_t i) {
   await_ready(i, t.created_id, /*made_here=*/true);
   init(i);
   finish_setup(i);
-  t.outcome.outcome = scope_.recreate.count(i) ? scope_.recreated_outcome : DM_OUTCOME_STARTED;
+  t.outcome.outcome = scope_.recreate.count(i) ? scope_.recreated_outcome : Outcome::Kind::Started;
   t.outcome.container_id = t.created_id;
   t.created_id.clear();  // it made it: no longer ours to clean up
 }
@@ -256,7 +257,7 @@ void StartRun::bring_up_again(size_t i, const Instance& instance) {
   Executor::Slot slot = executor_.await(i, Plan::Step::Start, true, waiting(i));
   start(i, instance.id);
   await_ready(i, instance.id, /*made_here=*/false);
-  t.outcome.outcome = DM_OUTCOME_RESTARTED;
+  t.outcome.outcome = Outcome::Kind::Restarted;
   t.outcome.container_id = instance.id;
 }
 
@@ -264,7 +265,7 @@ void StartRun::bring_up_again(size_t i, const Instance& instance) {
 void StartRun::make_container(size_t i) {
   Task& t = tasks_[i];
   remove_outdated(i);
-  op_.events.emit(name(i), DM_PHASE_CREATING, op_.target.instance_name(*t.def));
+  op_.events.emit(name(i), Phase::Creating, op_.target.instance_name(*t.def));
   {
     engine::ScopedDeadline step(step_seconds(i), step_budget(i));
     t.created_id = op_.target.create(*t.def, has_setup_steps(i));
@@ -288,13 +289,13 @@ void StartRun::remove_outdated(size_t i) {
     engine::ScopedDeadline step(step_seconds(i), step_budget(i));
     op_.target.remove(c.id);
     std::string what = c.set_up ? "outdated container " : "container whose setup did not finish ";
-    op_.events.emit(name(i), DM_PHASE_REMOVED, what + c.id.substr(0, 12));
+    op_.events.emit(name(i), Phase::Removed, what + c.id.substr(0, 12));
   }
   t.existing.clear();
 }
 
 void StartRun::start(size_t i, const std::string& id) {
-  op_.events.emit(name(i), DM_PHASE_STARTING);
+  op_.events.emit(name(i), Phase::Starting);
   engine::ScopedDeadline step(step_seconds(i), step_budget(i));
   op_.target.start(*tasks_[i].def, id);
 }
@@ -316,7 +317,7 @@ void StartRun::await_ready(size_t i, const std::string& id, bool made_here) {
 
 void StartRun::ping_until_ready(size_t i, const std::string& id, Clock::time_point deadline) {
   const model::ServiceDef& def = *tasks_[i].def;
-  op_.events.emit(name(i), DM_PHASE_PINGING);
+  op_.events.emit(name(i), Phase::Pinging);
   ExitWatch watch(op_.target, id, [this] { executor_.notify(); });
   std::string last_word;  // what a not-ready ping said last, for the timeout message
   for (unsigned attempt = 1;; attempt++) {
@@ -329,19 +330,19 @@ void StartRun::ping_until_ready(size_t i, const std::string& id, Clock::time_poi
     } catch (const Error& e) {
       // A ping that answered before and ran into the deadline now is a
       // service that never became ready, not a hook that hung.
-      if (e.status() == DM_ETIMEOUT && attempt > 1) throw not_ready(i, attempt - 1, last_word);
+      if (e.code() == Error::Code::Timeout && attempt > 1) throw not_ready(i, attempt - 1, last_word);
       throw;
     }
     Clock::time_point next = Clock::now() + kPingInterval;
     if (next > deadline) throw not_ready(i, attempt, last_word);
     executor_.wait_until(next, [&] { return watch.exit_code().has_value(); });
     if (executor_.cancelled())
-      throw Error(DM_ECANCELLED, "cancelled while waiting for it to be ready");
+      throw Error(Error::Code::Cancelled, "cancelled while waiting for it to be ready");
   }
 }
 
 Error StartRun::not_ready(size_t i, unsigned attempts, const std::string& last_word) const {
-  return Error(DM_ETIMEOUT, "not ready after " + seconds_text(timeout_of(i)) +
+  return Error(Error::Code::Timeout, "not ready after " + seconds_text(timeout_of(i)) +
                                 " s: ping returned " + "not-ready " + std::to_string(attempts) +
                                 " times" + (last_word.empty() ? "" : " (last: " + last_word + ")") +
                                 "; raise the service's timeout if it needs longer");
@@ -354,15 +355,16 @@ Error StartRun::exited(const std::string& id, int64_t code, const std::string& w
   } catch (const Error& e) {
     tail = "(its logs could not be read: " + std::string(e.what()) + ")";
   }
-  return Error(DM_EFAILED, "container exited with code " + std::to_string(code) + " " + when +
-                               (tail.empty() ? std::string(" (it wrote no logs)")
-                                             : "; its last log lines:\n" + tail));
+  return Error(
+      Error::Code::Failed,
+      "container exited with code " + std::to_string(code) + " " + when +
+          (tail.empty() ? std::string(" (it wrote no logs)") : "; its last log lines:\n" + tail));
 }
 
 void StartRun::init(size_t i) {
   Task& t = tasks_[i];
   if (t.def->hooks.post_start_init == nullptr) return;
-  op_.events.emit(name(i), DM_PHASE_INITIALISING);
+  op_.events.emit(name(i), Phase::Initialising);
   hooks_.post_start_init(*t.def, t.created_id, op_.target.instance_name(*t.def), deadline(i));
 }
 
@@ -376,13 +378,13 @@ void StartRun::end(size_t i, const JobEnd& ended) noexcept {
   Task& t = tasks_[i];
   switch (ended.kind) {
     case JobEnd::Kind::Skipped:
-      t.outcome.outcome = DM_OUTCOME_SKIPPED;
+      t.outcome.outcome = Outcome::Kind::Skipped;
       break;
     case JobEnd::Kind::Cancelled:
-      t.outcome.outcome = DM_OUTCOME_CANCELLED;
+      t.outcome.outcome = Outcome::Kind::Cancelled;
       break;
     case JobEnd::Kind::Failed:
-      t.outcome.outcome = DM_OUTCOME_FAILED;
+      t.outcome.outcome = Outcome::Kind::Failed;
       break;
   }
   try {
@@ -399,7 +401,7 @@ void StartRun::end(size_t i, const JobEnd& ended) noexcept {
       remove_failed(i, id);
     }
     op_.events.emit(name(i),
-                    ended.kind == JobEnd::Kind::Failed ? DM_PHASE_FAILED : DM_PHASE_SKIPPED,
+                    ended.kind == JobEnd::Kind::Failed ? Phase::Failed : Phase::Skipped,
                     t.outcome.reason);
   } catch (...) {
     // Out of memory at worst; the outcome is set, and dependants must learn it.
@@ -417,16 +419,16 @@ void StartRun::remove_failed(size_t i, const std::string& id) {
                                 "the " + seconds_text(kEngineMarginSeconds) +
                                     " s allowed for removing the container of a failed start");
     op_.target.remove(id);
-    op_.events.emit(name(i), DM_PHASE_REMOVED, "container of the failed start removed");
+    op_.events.emit(name(i), Phase::Removed, "container of the failed start removed");
   } catch (const Error& e) {
     t.outcome.reason += " (removing its container failed too: " + std::string(e.what()) + ")";
   }
 }
 
 bool ready_unpinged(const Outcome& outcome, const std::string& unpinged_id) {
-  dm_outcome o = outcome.outcome;
+  Outcome::Kind o = outcome.outcome;
   return !unpinged_id.empty() &&
-         (o == DM_OUTCOME_STARTED || o == DM_OUTCOME_RESTARTED || o == DM_OUTCOME_RELOADED);
+         (o == Outcome::Kind::Started || o == Outcome::Kind::Restarted || o == Outcome::Kind::Reloaded);
 }
 
 // One look for all of them, when any: cheaper than a watch each, and it sees
@@ -445,7 +447,7 @@ void StartRun::report_late_exits() {
       for (const Instance& c : list) states[c.id] = c.state;
   } catch (const Error& e) {
     op_.events.emit(
-        "", DM_PHASE_DETAIL,
+        "", Phase::Detail,
         std::string("could not look again at the services without a ping: ") + e.what());
     return;
   }
@@ -458,7 +460,7 @@ void StartRun::report_late_exit(size_t i, const std::map<std::string, std::strin
   auto state = states.find(t.unpinged_id);
   bool stopped = state == states.end() || state->second == "exited" || state->second == "dead";
   if (!stopped) return;
-  t.outcome.outcome = DM_OUTCOME_FAILED;
+  t.outcome.outcome = Outcome::Kind::Failed;
   try {
     engine::ScopedDeadline step(step_seconds(i), step_budget(i));
     if (state == states.end()) {
@@ -470,7 +472,7 @@ void StartRun::report_late_exit(size_t i, const std::map<std::string, std::strin
       // Made by this run, it did not stay up: removed, as when it fails at once.
       if (t.unpinged_new) remove_failed(i, t.unpinged_id);
     }
-    op_.events.emit(name(i), DM_PHASE_FAILED, t.outcome.reason);
+    op_.events.emit(name(i), Phase::Failed, t.outcome.reason);
   } catch (const Error& e) {
     t.outcome.reason =
         std::string("its container stopped running while the start went on (") + e.what() + ")";

@@ -2,7 +2,8 @@
 #include <set>
 
 #include "common/error.h"
-
+#include "common/text.h"
+#include "model/request.h"
 #include "orchestrator/hooks.h"
 #include "orchestrator/identity.h"
 #include "orchestrator/inventory.h"
@@ -23,16 +24,15 @@ std::string health_of(const std::string& status) {
 // IPv4 and IPv6 sides of one binding separately).
 std::string ports_text(const std::vector<engine::PortBinding>& ports) {
   std::set<std::string> seen;
-  std::string out;
+  std::vector<std::string> out;
   for (const auto& p : ports) {
     std::string text = p.host_port > 0
                            ? (p.host_ip.empty() || p.host_ip == "::" ? "0.0.0.0" : p.host_ip) + ":" +
                                  std::to_string(p.host_port) + "->" + p.container_port
                            : p.container_port;
-    if (!seen.insert(text).second) continue;
-    out += (out.empty() ? "" : ", ") + text;
+    if (seen.insert(text).second) out.push_back(text);
   }
-  return out;
+  return join(out, ", ");
 }
 
 }  // namespace
@@ -64,8 +64,7 @@ std::vector<ServiceState> status(engine::Client& engine, const model::GroupDef& 
       } catch (const Error&) {
         // Status still reports; only the outdated flag may be off.
       }
-      engine::ContainerSpec spec = container_spec(group, current);
-      s.outdated = hash == c.labels.end() || hash->second != spec.labels[kConfigHashLabel];
+      s.outdated = hash == c.labels.end() || hash->second != model::definition_hash(group, current);
     }
     states.push_back(std::move(s));
   }

@@ -74,7 +74,7 @@ Result StopRun::run() {
   result.services.resize(op_.group.services.size());
   for (size_t i = 0; i < op_.group.services.size(); i++) {
     result.services[i].service = op_.group.services[i].name;
-    if (!scope_.include.count(i)) result.services[i].outcome = DM_OUTCOME_EXCLUDED;
+    if (!scope_.include.count(i)) result.services[i].outcome = Outcome::Kind::Excluded;
   }
   // Containers of services no longer in the definition: nothing depends on
   // them that we know of, so they go in parallel with the rest.
@@ -104,7 +104,7 @@ void StopRun::remove_orphan(const Instance& c) noexcept {
         remove_container(name, c);
       })) {
     try {
-      op_.events.emit("", DM_PHASE_FAILED, "container '" + name + "': " + ended->reason);
+      op_.events.emit("", Phase::Failed, "container '" + name + "': " + ended->reason);
     } catch (...) {
     }
   }
@@ -116,15 +116,15 @@ void StopRun::job(size_t i, const std::vector<Instance>& containers, Outcome& ou
   if (std::optional<JobEnd> ended = attempt([&] { take_down(i, containers, outcome); })) {
     try {
       if (ended->kind == JobEnd::Kind::Failed) {
-        outcome.outcome = DM_OUTCOME_FAILED;
+        outcome.outcome = Outcome::Kind::Failed;
         outcome.reason = ended->reason;
-        op_.events.emit(graph_.name(i), DM_PHASE_FAILED, ended->reason);
+        op_.events.emit(graph_.name(i), Phase::Failed, ended->reason);
       } else {
-        outcome.outcome = DM_OUTCOME_CANCELLED;
+        outcome.outcome = Outcome::Kind::Cancelled;
         outcome.reason = ended->reason.empty() ? "cancelled before it was stopped" : ended->reason;
       }
     } catch (...) {
-      outcome.outcome = DM_OUTCOME_FAILED;  // out of memory at worst
+      outcome.outcome = Outcome::Kind::Failed;  // out of memory at worst
     }
     // A dependant whose stop failed still releases its dependencies.
     if (ended->kind == JobEnd::Kind::Failed)
@@ -146,21 +146,21 @@ void StopRun::take_down(size_t i, const std::vector<Instance>& containers, Outco
   if (remove)
     for (const Instance& c : containers) remove_container(name, c);
   if (containers.empty() || (!any_running && !remove)) {
-    outcome.outcome = DM_OUTCOME_NOT_RUNNING;
+    outcome.outcome = Outcome::Kind::NotRunning;
   } else {
-    outcome.outcome = remove ? DM_OUTCOME_REMOVED : DM_OUTCOME_STOPPED;
+    outcome.outcome = remove ? Outcome::Kind::Removed : Outcome::Kind::Stopped;
   }
 }
 
 bool StopRun::stop_container(const std::string& service, const Instance& c) {
   if (!is_running(c)) return false;
-  op_.events.emit(service, DM_PHASE_STOPPING, c.name);
+  op_.events.emit(service, Phase::Stopping, c.name);
   double allowed = grace_ + kEngineMarginSeconds;
   engine::ScopedDeadline step(allowed, "the " + seconds_text(allowed) +
                                            " s allowed for a stop with a grace period of " +
                                            seconds_text(grace_) + " s");
   op_.target.stop(c.id, grace_);
-  op_.events.emit(service, DM_PHASE_STOPPED);
+  op_.events.emit(service, Phase::Stopped);
   return true;
 }
 
@@ -169,9 +169,9 @@ void StopRun::remove_container(const std::string& service, const Instance& c) {
   try {
     op_.target.remove(c.id);
   } catch (const Error& e) {
-    if (e.status() != DM_ENOTFOUND) throw;  // gone already is what we wanted
+    if (e.code() != Error::Code::NotFound) throw;  // gone already is what we wanted
   }
-  op_.events.emit(service, DM_PHASE_REMOVED);
+  op_.events.emit(service, Phase::Removed);
 }
 
 }  // namespace

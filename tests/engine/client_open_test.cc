@@ -45,7 +45,7 @@ TEST(ClientOpen, MalformedApiVersionIsInvalid) {
     Client::open(ClientOptions{});
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_EINVALID);
+    EXPECT_EQ(e.code(), Error::Code::Invalid);
     EXPECT_NE(std::string(e.what()).find("'v1.41'"), std::string::npos) << e.what();
   }
 }
@@ -56,7 +56,7 @@ TEST(ClientOpen, MalformedDockerHostIsInvalidAndNamed) {
     Client::open(ClientOptions{});
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_EINVALID);
+    EXPECT_EQ(e.code(), Error::Code::Invalid);
     EXPECT_NE(std::string(e.what()).find("'http://engine:2375'"), std::string::npos) << e.what();
   }
 }
@@ -68,7 +68,7 @@ void expect_unreachable_fast(const char* address) {
     Client::open(ClientOptions{});
     ADD_FAILURE() << "opened " << address;
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_EUNREACHABLE) << e.what();
+    EXPECT_EQ(e.code(), Error::Code::Unreachable) << e.what();
     std::string message = e.what();
     EXPECT_NE(message.find(std::string("cannot reach the Docker engine at ") + address),
               std::string::npos)
@@ -107,7 +107,7 @@ TEST(ClientOpen, AnEngineThatNeverAnswersTimesOutNamingTheRequest) {
     Client::open(options);
     ADD_FAILURE();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_ETIMEOUT) << e.what();
+    EXPECT_EQ(e.code(), Error::Code::Timeout) << e.what();
     std::string message = e.what();
     EXPECT_NE(message.find("ping the engine"), std::string::npos) << message;
     EXPECT_NE(message.find(options.host), std::string::npos) << message;
@@ -124,7 +124,7 @@ TEST(ClientOpen, TlsWithoutCertificatesNamesTheMissingFile) {
     Client::open(ClientOptions{});
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_EINVALID);
+    EXPECT_EQ(e.code(), Error::Code::Invalid);
     EXPECT_NE(std::string(e.what()).find("/nonexistent-certs/ca.pem"), std::string::npos);
   }
 }

@@ -31,14 +31,29 @@ TEST_F(ContainerTest, RoundTripKeepsEverythingTheSpecSaid) {
   int host_port = testing::free_port();
 
   ContainerSpec spec = sh_spec(kSleeper);
-  spec.env = {"GREETING=hello world", "EMPTY="};
-  spec.ports = {{"8080/tcp", "127.0.0.1", host_port}, {"9090", "", 0}};
-  spec.mounts = {{dir.string(), "/data", false}, {dir.string(), "/ro", true}};
+  spec.body.set("Env", std::vector<std::string>{"GREETING=hello world", "EMPTY="});
+  spec.body.set("ExposedPorts", Json::parse(R"({"8080/tcp": {}, "9090/tcp": {}})"));
+  spec.body.set("User", "1234:1234");
+  spec.body.set("StopSignal", "SIGTERM");
+  Json binding = Json::object();
+  binding.set("HostIp", "127.0.0.1").set("HostPort", std::to_string(host_port));
+  Json bindings = Json::array();
+  bindings.push(std::move(binding));
+  Json port_bindings = Json::parse(R"({"9090/tcp": [{"HostIp": "", "HostPort": ""}]})");
+  port_bindings.set("8080/tcp", std::move(bindings));
+  Json host = Json::object();
+  host.set("PortBindings", std::move(port_bindings));
+  host.set("Binds", std::vector<std::string>{dir.string() + ":/data", dir.string() + ":/ro:ro"});
+  host.set("NetworkMode", net);
+  spec.body.set("HostConfig", std::move(host));
+  Json endpoint = Json::object();
+  endpoint.set("Aliases", std::vector<std::string>{"web", "www"});
+  Json endpoints = Json::object();
+  endpoints.set(net.c_str(), std::move(endpoint));
+  Json networking = Json::object();
+  networking.set("EndpointsConfig", std::move(endpoints));
+  spec.body.set("NetworkingConfig", std::move(networking));
   spec.labels["io.drillmaster.service"] = "web";
-  spec.network = net;
-  spec.network_aliases = {"web", "www"};
-  spec.user = "1234:1234";
-  spec.stop_signal = "SIGTERM";
   std::string id = client_->container_create(spec);
   ASSERT_EQ(id.size(), 64u);
 
@@ -153,7 +168,7 @@ TEST_F(ContainerTest, KillSendsTheSignal) {
     client_->container_kill(id, "SIGKILL");
     ADD_FAILURE();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_ECONFLICT) << e.what();
+    EXPECT_EQ(e.code(), Error::Code::Conflict) << e.what();
   }
 }
 
@@ -163,7 +178,7 @@ TEST_F(ContainerTest, MissingContainerIsNotFoundWithTheDaemonsWords) {
     client_->container_inspect(name);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_ENOTFOUND);
+    EXPECT_EQ(e.code(), Error::Code::NotFound);
     EXPECT_EQ(e.http_status(), 404);
     std::string message = e.what();
     EXPECT_NE(message.find("inspect container '" + name + "' (404)"), std::string::npos) << message;
@@ -174,7 +189,7 @@ TEST_F(ContainerTest, MissingContainerIsNotFoundWithTheDaemonsWords) {
     client_->container_remove(name, true, true);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_ENOTFOUND);
+    EXPECT_EQ(e.code(), Error::Code::NotFound);
   }
 }
 
@@ -185,7 +200,7 @@ TEST_F(ContainerTest, NameInUseAndRemovingARunningContainerAreConflicts) {
     client_->container_create(spec);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_ECONFLICT);
+    EXPECT_EQ(e.code(), Error::Code::Conflict);
     EXPECT_EQ(e.http_status(), 409);
     std::string message = e.what();
     EXPECT_NE(message.find("engine refused to create container '" + spec.name + "' (409): "),
@@ -198,7 +213,7 @@ TEST_F(ContainerTest, NameInUseAndRemovingARunningContainerAreConflicts) {
     client_->container_remove(id, false, false);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_ECONFLICT);
+    EXPECT_EQ(e.code(), Error::Code::Conflict);
     EXPECT_NE(std::string(e.what()).find("running"), std::string::npos) << e.what();
   }
   client_->container_remove(id, true, true);
@@ -206,12 +221,12 @@ TEST_F(ContainerTest, NameInUseAndRemovingARunningContainerAreConflicts) {
 
 TEST_F(ContainerTest, MissingImageIsNotFound) {
   ContainerSpec spec = sh_spec("true");
-  spec.image = "drillmaster-test/no-such-image:" + run_;
+  spec.body.set("Image", "drillmaster-test/no-such-image:" + run_);
   try {
     client_->container_create(spec);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_ENOTFOUND) << e.what();
+    EXPECT_EQ(e.code(), Error::Code::NotFound) << e.what();
     EXPECT_NE(std::string(e.what()).find("no-such-image"), std::string::npos) << e.what();
   }
 }

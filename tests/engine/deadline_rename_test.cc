@@ -34,7 +34,7 @@ TEST_F(RenameTest, ARenamedContainerKeepsItsIdAndATakenNameIsAConflict) {
     client_->container_rename(other, final_name);
     FAIL() << "renaming to a taken name succeeded";
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_ECONFLICT) << e.what();
+    EXPECT_EQ(e.code(), Error::Code::Conflict) << e.what();
     EXPECT_TRUE(has(e.what(), "rename container '" + other + "' to '" + final_name + "'")) << e.what();
   }
 }
@@ -47,7 +47,7 @@ TEST_F(DeadlineTest, ARequestWhoseDeadlinePassedFailsAtOnceNamingTheBudget) {
     client_->container_list(labels_, true);
     FAIL() << "a request ran after its deadline";
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_ETIMEOUT) << e.what();
+    EXPECT_EQ(e.code(), Error::Code::Timeout) << e.what();
     EXPECT_TRUE(has(e.what(), "list containers")) << e.what();
     EXPECT_TRUE(has(e.what(), "the test's 1 ms limit had run out")) << e.what();
   }

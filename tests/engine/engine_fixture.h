@@ -104,9 +104,9 @@ class EngineTest : public ::testing::Test {
   ContainerSpec sh_spec(const std::string& script) {
     ContainerSpec spec;
     spec.name = unique("c");
-    spec.image = DM_TEST_IMAGE;
-    spec.entrypoint = std::vector<std::string>{"/bin/sh", "-c"};
-    spec.cmd = std::vector<std::string>{script};
+    spec.body.set("Image", DM_TEST_IMAGE);
+    spec.body.set("Entrypoint", std::vector<std::string>{"/bin/sh", "-c"});
+    spec.body.set("Cmd", std::vector<std::string>{script});
     spec.labels = labels_;
     return spec;
   }

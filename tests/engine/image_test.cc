@@ -81,7 +81,7 @@ TEST_F(ImageTest, AFailingStepIsAnEngineErrorAndLeavesNoContainer) {
     client_->image_build(options, nullptr);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_EENGINE);
+    EXPECT_EQ(e.code(), Error::Code::Engine);
     std::string message = e.what();
     EXPECT_EQ(message.rfind("build of '" + options.tag + "' failed: ", 0), 0u) << message;
     EXPECT_NE(message.find("non-zero code: 7"), std::string::npos) << message;
@@ -100,7 +100,7 @@ TEST_F(ImageTest, ABadInstructionIsAnEngineError) {
     client_->image_build(options, nullptr);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_EENGINE);
+    EXPECT_EQ(e.code(), Error::Code::Engine);
     EXPECT_NE(std::string(e.what()).find(options.tag), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("unknown instruction"), std::string::npos) << e.what();
   }
@@ -116,7 +116,7 @@ TEST_F(ImageTest, AMissingBaseImageIsAnEngineError) {
     FAIL();
   } catch (const Error& e) {
     // The daemon's words name the registry it could not reach, not the image.
-    EXPECT_EQ(e.status(), DM_EENGINE) << e.what();
+    EXPECT_EQ(e.code(), Error::Code::Engine) << e.what();
     EXPECT_NE(std::string(e.what()).find("build of '" + options.tag + "' failed: "),
               std::string::npos)
         << e.what();
@@ -131,7 +131,7 @@ TEST_F(ImageTest, MissingContextOrDockerfileIsInvalid) {
     client_->image_build(options, nullptr);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_EINVALID);
+    EXPECT_EQ(e.code(), Error::Code::Invalid);
     EXPECT_NE(std::string(e.what()).find(options.context_dir), std::string::npos);
   }
   options.context_dir = dir_.string();
@@ -140,7 +140,7 @@ TEST_F(ImageTest, MissingContextOrDockerfileIsInvalid) {
     client_->image_build(options, nullptr);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_EINVALID);
+    EXPECT_EQ(e.code(), Error::Code::Invalid);
     EXPECT_NE(std::string(e.what()).find("Dockerfile.missing"), std::string::npos);
   }
 }
@@ -160,7 +160,7 @@ TEST_F(ImageTest, BuildCanBeCancelled) {
     });
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_ECANCELLED) << e.what();
+    EXPECT_EQ(e.code(), Error::Code::Cancelled) << e.what();
   }
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 20);
   // The daemon cleans up the step's container once it notices the hang-up.
@@ -185,7 +185,7 @@ TEST_F(ImageTest, PullOfAMissingImageFailsQuickly) {
   } catch (const Error& e) {
     // No registry here: the engine answers 500 (or 404 when a registry says
     // there is no such repository), or reports the failure in the stream.
-    EXPECT_TRUE(e.status() == DM_EENGINE || e.status() == DM_ENOTFOUND) << e.what();
+    EXPECT_TRUE(e.code() == Error::Code::Engine || e.code() == Error::Code::NotFound) << e.what();
     EXPECT_NE(std::string(e.what()).find(ref), std::string::npos) << e.what();
   }
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 60);

@@ -47,7 +47,7 @@ TEST_F(LogsTest, TailGivesTheLastLines) {
 
 TEST_F(LogsTest, TtyContainersAreReadRaw) {
   ContainerSpec spec = sh_spec("echo on-a-terminal; echo err >&2");
-  spec.tty = true;
+  spec.body.set("Tty", true);
   std::string id = client_->container_create(spec);
   client_->container_start(id);
   client_->container_wait(id);

@@ -33,7 +33,7 @@ TEST_F(NetworkTest, CreateInspectListRemove) {
     client_->network_create(name, labels_);
     ADD_FAILURE() << "created a duplicate network";
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_ECONFLICT) << e.what();
+    EXPECT_EQ(e.code(), Error::Code::Conflict) << e.what();
   }
 
   client_->network_remove(id);
@@ -42,7 +42,7 @@ TEST_F(NetworkTest, CreateInspectListRemove) {
     client_->network_inspect(id);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_ENOTFOUND);
+    EXPECT_EQ(e.code(), Error::Code::NotFound);
     EXPECT_EQ(e.http_status(), 404);
   }
 }
@@ -51,7 +51,9 @@ TEST_F(NetworkTest, InspectListsAttachedContainers) {
   std::string net = unique("net");
   client_->network_create(net, labels_);
   ContainerSpec spec = sh_spec(kSleeper);
-  spec.network = net;
+  Json host = Json::object();
+  host.set("NetworkMode", net);
+  spec.body.set("HostConfig", std::move(host));
   std::string id = client_->container_create(spec);
   client_->container_start(id);
   NetworkSummary info = client_->network_inspect(net);

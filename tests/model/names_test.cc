@@ -3,7 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "model/validate.h"
+#include "model/ports.h"
+#include "model/signals.h"
 
 namespace dm::model {
 namespace {

@@ -425,7 +425,7 @@ TEST(Check, ThrowsInvalidWithOneProblemPerLine) {
     check(g, {});
     FAIL() << "check() accepted an invalid group";
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_EINVALID);
+    EXPECT_EQ(e.code(), Error::Code::Invalid);
     EXPECT_STREQ(e.what(),
                  "service 'app': image is empty\n"
                  "service 'b' depends on 'c', which is not defined; defined: app");

@@ -1,9 +1,8 @@
 // Volumes parsed and resolved against the group directory; build contexts.
+#include "model/volumes.h"
+
 #include <gtest/gtest.h>
 #include <stdlib.h>
-
-#include "model/validate.h"
-#include "model/volumes.h"
 
 namespace dm::model {
 
@@ -104,6 +103,58 @@ TEST(ResolveBuildContext, RelativeAbsoluteAndNone) {
   EXPECT_EQ(resolve_build_context(service, "/srv/demo"), "/srv");
   service.build_context = "/opt/app/";
   EXPECT_EQ(resolve_build_context(service, "/srv/demo"), "/opt/app");
+}
+
+// resolve_path(): lexical normalisation, one rule per test.
+
+TEST(ResolvePath, DotAndRepeatedSlashesGo) {
+  EXPECT_EQ(resolve_path("/srv/./demo//data", "/"), "/srv/demo/data");
+  EXPECT_EQ(resolve_path("//x//y", "/"), "/x/y");
+}
+
+TEST(ResolvePath, DotDotTakesAwayThePartBeforeIt) {
+  EXPECT_EQ(resolve_path("/srv/demo/../x", "/"), "/srv/x");
+  EXPECT_EQ(resolve_path("a/b/..", ""), "a");
+}
+
+TEST(ResolvePath, DotDotAboveTheRootStaysAtTheRoot) {
+  EXPECT_EQ(resolve_path("/..", "/"), "/");
+  EXPECT_EQ(resolve_path("/../../etc", "/"), "/etc");
+  EXPECT_EQ(resolve_path("/a/b/../../../c", "/"), "/c");
+  EXPECT_EQ(resolve_path("../../../../x", "/srv/demo"), "/x");
+}
+
+TEST(ResolvePath, DotDotAboveTheStartOfARelativePathIsKept) {
+  // Only without a directory to resolve against: the fuzzers' case.
+  EXPECT_EQ(resolve_path("../x", ""), "../x");
+  EXPECT_EQ(resolve_path("x/../../y", ""), "../y");
+}
+
+TEST(ResolvePath, NoTrailingSlashButTheRoot) {
+  EXPECT_EQ(resolve_path("/data/", "/"), "/data");
+  EXPECT_EQ(resolve_path("/a/..", "/"), "/");
+  EXPECT_EQ(resolve_path("/", "/"), "/");
+}
+
+TEST(ResolvePath, NothingLeftIsTheCurrentDirectory) {
+  EXPECT_EQ(resolve_path("a/..", ""), ".");
+  EXPECT_EQ(resolve_path("", ""), ".");
+}
+
+TEST(ResolvePath, NamesMadeOfDotsAreNames) {
+  EXPECT_EQ(resolve_path("/srv/.../x", "/"), "/srv/.../x");
+  EXPECT_EQ(resolve_path("./.hidden", "/srv"), "/srv/.hidden");
+}
+
+TEST(ResolvePath, RelativePathsResolveAgainstTheDirectory) {
+  EXPECT_EQ(resolve_path("data", "/srv/demo"), "/srv/demo/data");
+  EXPECT_EQ(resolve_path(".", "/srv/demo/"), "/srv/demo");
+}
+
+TEST(ResolvePath, TildeIsTheHomeDirectory) {
+  Home home("/home/tester/");
+  EXPECT_EQ(resolve_path("~", "/srv"), "/home/tester");
+  EXPECT_EQ(resolve_path("~/../other", "/srv"), "/home/other");
 }
 
 TEST(VolumeText, ShowsThePartsFormAsASpec) {

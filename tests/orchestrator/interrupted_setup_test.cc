@@ -16,6 +16,7 @@
 #include <fstream>
 #include <map>
 
+#include "capi/handles.h"  // what a dm_service holds
 #include "model/service.h"
 #include "orchestrator/identity.h"
 #include "support/lifecycle.h"
@@ -326,8 +327,8 @@ int take_the_final_name(const dm_hook_info*, void* user_data) {
   auto* t = static_cast<NameThief*>(user_data);
   engine::ContainerSpec spec;
   spec.name = t->name;
-  spec.image = kImage;
-  spec.cmd = std::vector<std::string>{"sh", "-c", kSleeper};
+  spec.body.set("Image", kImage);
+  spec.body.set("Cmd", std::vector<std::string>{"sh", "-c", kSleeper});
   spec.labels = t->labels;
   t->made = t->engine->client().container_create(spec);
   return 0;

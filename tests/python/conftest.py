@@ -46,6 +46,7 @@ def _locate_package() -> List[str]:
     """Makes drillmaster importable; returns the directories added."""
     try:
         import drillmaster  # noqa: F401
+
         return []
     except ImportError:
         pass
@@ -54,7 +55,8 @@ def _locate_package() -> List[str]:
     if not list((build / "bindings" / "python" / "drillmaster").glob("_core*.so")):
         raise pytest.UsageError(
             f"drillmaster is not installed and {build} has no built module: run\n"
-            "  cmake -S . -B build-py -G Ninja -DDM_BUILD_PYTHON=ON && cmake --build build-py -j2")
+            "  cmake -S . -B build-py -G Ninja -DDM_BUILD_PYTHON=ON && cmake --build build-py -j2"
+        )
     sys.path[:0] = dirs
     return dirs
 
@@ -100,8 +102,9 @@ def registry() -> Iterator[None]:
 
 
 def _docker(*args: str) -> str:
-    return subprocess.run(["docker", *args], check=True, capture_output=True, text=True,
-                          timeout=60).stdout
+    return subprocess.run(
+        ["docker", *args], check=True, capture_output=True, text=True, timeout=60
+    ).stdout
 
 
 def _engine_problem() -> Optional[str]:
@@ -151,7 +154,9 @@ def leftovers(group: str) -> Dict[str, List[str]]:
 def _clean(group: str) -> None:
     found = leftovers(group)
     if found["containers"]:
-        subprocess.run(["docker", "rm", "-f", *found["containers"]], capture_output=True, timeout=120)
+        subprocess.run(
+            ["docker", "rm", "-f", *found["containers"]], capture_output=True, timeout=120
+        )
     for net in found["networks"]:
         subprocess.run(["docker", "network", "rm", net], capture_output=True, timeout=60)
     # Then the images the test built: tagged drillmaster-<group>-*, or
@@ -159,7 +164,9 @@ def _clean(group: str) -> None:
     images = _docker("images", "-q", "--filter", f"label=dmpy.group={group}").split()
     images += _docker("images", "-q", "--filter", f"reference=drillmaster-{group}-*").split()
     if images:
-        subprocess.run(["docker", "rmi", "-f", *sorted(set(images))], capture_output=True, timeout=120)
+        subprocess.run(
+            ["docker", "rmi", "-f", *sorted(set(images))], capture_output=True, timeout=120
+        )
 
 
 class Spec:
@@ -199,21 +206,37 @@ class Spec:
         env = dict(os.environ)
         if PACKAGE_DIRS:
             env["PYTHONPATH"] = os.pathsep.join(PACKAGE_DIRS + [env.get("PYTHONPATH", "")]).rstrip(
-                os.pathsep)
+                os.pathsep
+            )
         env.pop("COLUMNS", None)
         env.update(self.extra_env)
         env.update(extra or {})
         return env
 
-    def run(self, *args: str, timeout: float = 180, env: Optional[Dict[str, str]] = None,
-            ) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, str(self.path), *args], cwd=self.directory,
-                              env=self.env(env), capture_output=True, text=True, timeout=timeout)
+    def run(
+        self,
+        *args: str,
+        timeout: float = 180,
+        env: Optional[Dict[str, str]] = None,
+    ) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, str(self.path), *args],
+            cwd=self.directory,
+            env=self.env(env),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
 
     def popen(self, *args: str, env: Optional[Dict[str, str]] = None) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, str(self.path), *args], cwd=self.directory,
-                                env=self.env(env), stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
+        return subprocess.Popen(
+            [sys.executable, str(self.path), *args],
+            cwd=self.directory,
+            env=self.env(env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
 
     def records(self) -> List[str]:
         if not self.record.exists():

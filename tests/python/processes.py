@@ -26,8 +26,9 @@ class Watched:
         self.process = process
         self.lines: Dict[str, List[str]] = {"stdout": [], "stderr": []}
         self._changed = threading.Condition()
-        self._readers = [threading.Thread(target=self._read, args=(name,), daemon=True)
-                         for name in self.lines]
+        self._readers = [
+            threading.Thread(target=self._read, args=(name,), daemon=True) for name in self.lines
+        ]
         for reader in self._readers:
             reader.start()
 
@@ -43,8 +44,11 @@ class Watched:
     @property
     def output(self) -> str:
         with self._changed:
-            return "\n".join(self.lines["stdout"]) + "\n--- stderr ---\n" + \
-                "\n".join(self.lines["stderr"])
+            return (
+                "\n".join(self.lines["stdout"])
+                + "\n--- stderr ---\n"
+                + "\n".join(self.lines["stderr"])
+            )
 
     def wait_for_line(self, text: str, stream: str = "stdout", timeout: float = PATIENCE) -> str:
         """The first line of ``stream`` containing ``text``, once printed."""
@@ -54,8 +58,9 @@ class Watched:
                 for line in self.lines[stream]:
                     if text in line:
                         return line
-                assert self.process.poll() is None or any(r.is_alive() for r in self._readers), \
+                assert self.process.poll() is None or any(r.is_alive() for r in self._readers), (
                     f"ended ({self.process.returncode}) without printing {text!r}:\n{self.output}"
+                )
                 remaining = deadline - time.monotonic()
                 assert remaining > 0, f"{text!r} not printed within {timeout:.0f} s:\n{self.output}"
                 self._changed.wait(min(remaining, 0.2))
@@ -64,8 +69,9 @@ class Watched:
         """Until ``condition()`` holds, while the command still runs."""
         deadline = time.monotonic() + timeout
         while not condition():
-            assert self.process.poll() is None, \
+            assert self.process.poll() is None, (
                 f"ended ({self.process.returncode}) before {what}:\n{self.output}"
+            )
             assert time.monotonic() < deadline, f"no {what} within {timeout:.0f} s:\n{self.output}"
             time.sleep(0.02)
 
@@ -78,7 +84,7 @@ class Watched:
             code = self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            raise AssertionError(f"still running after {timeout:.0f} s:\n{self.output}")
+            raise AssertionError(f"still running after {timeout:.0f} s:\n{self.output}") from None
         for reader in self._readers:
             reader.join(timeout=10)
         return code
@@ -87,20 +93,46 @@ class Watched:
 def containers(group: str) -> List[Dict[str, str]]:
     """Every container labelled with the group: name, state, id, service."""
     out = subprocess.run(
-        ["docker", "ps", "-a", "--no-trunc", "--filter", f"label=io.drillmaster.group={group}",
-         "--format", "{{json .}}"], capture_output=True, text=True, check=True, timeout=60).stdout
+        [
+            "docker",
+            "ps",
+            "-a",
+            "--no-trunc",
+            "--filter",
+            f"label=io.drillmaster.group={group}",
+            "--format",
+            "{{json .}}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
     found = []
     for line in out.splitlines():
         row = json.loads(line)
-        labels = dict(item.split("=", 1) for item in row.get("Labels", "").split(",") if "=" in item)
-        found.append({"name": row["Names"], "state": row["State"], "id": row["ID"],
-                      "service": labels.get("io.drillmaster.service", "")})
+        labels = dict(
+            item.split("=", 1) for item in row.get("Labels", "").split(",") if "=" in item
+        )
+        found.append(
+            {
+                "name": row["Names"],
+                "state": row["State"],
+                "id": row["ID"],
+                "service": labels.get("io.drillmaster.service", ""),
+            }
+        )
     return sorted(found, key=lambda c: c["name"])
 
 
 def env_of(container: str) -> Dict[str, str]:
-    out = subprocess.run(["docker", "inspect", "--format", "{{json .Config.Env}}", container],
-                         capture_output=True, text=True, check=True, timeout=60).stdout
+    out = subprocess.run(
+        ["docker", "inspect", "--format", "{{json .Config.Env}}", container],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
     return dict(item.split("=", 1) for item in json.loads(out))
 
 

@@ -144,10 +144,13 @@ def test_the_save_lock_leaves_nothing_behind(tmp_path, monkeypatch):
     assert list(lock_dir.iterdir()) == []  # the holder unlinks it before letting go
 
 
-@pytest.mark.parametrize("planted, problem", [
-    ("writable", "it is writable by other users (mode 0777)"),
-    ("symlink", "it is not a directory but a symbolic link"),
-])
+@pytest.mark.parametrize(
+    "planted, problem",
+    [
+        ("writable", "it is writable by other users (mode 0777)"),
+        ("symlink", "it is not a directory but a symbolic link"),
+    ],
+)
 def test_a_lock_directory_others_could_swap_is_refused(tmp_path, monkeypatch, planted, problem):
     monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
     monkeypatch.setenv("TMPDIR", str(tmp_path))
@@ -169,13 +172,16 @@ def test_a_lock_directory_others_could_swap_is_refused(tmp_path, monkeypatch, pl
 # ---- a file that cannot be used ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("content, problem", [
-    (b'{"a":', "not valid JSON"),
-    (bytes(range(256)) * 4, "not UTF-8 text (byte 0x80 at offset 128)"),
-    (b'{"a": "\xff"}', "not UTF-8 text (byte 0xff at offset 7)"),
-    (b'["a", "b"]', "holds an array, not a JSON object"),
-    (b'', "not valid JSON"),
-])
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        (b'{"a":', "not valid JSON"),
+        (bytes(range(256)) * 4, "not UTF-8 text (byte 0x80 at offset 128)"),
+        (b'{"a": "\xff"}', "not UTF-8 text (byte 0xff at offset 7)"),
+        (b'["a", "b"]', "holds an array, not a JSON object"),
+        (b"", "not valid JSON"),
+    ],
+)
 def test_an_unreadable_file_is_named_and_left_as_it_is(tmp_path, content, problem):
     path = tmp_path / ".drillmaster-context"
     path.write_bytes(content)
@@ -221,8 +227,10 @@ def test_remove_moves_an_unreadable_file_aside(tmp_path):
     [aside] = tmp_path.glob(".drillmaster-context.corrupt-*")
     assert aside.read_bytes() == b'{"a":'
     assert re.fullmatch(r"\.drillmaster-context\.corrupt-\d{8}T\d{6}Z", aside.name)
-    assert note == f"{path}: not valid JSON (Expecting value: line 1 column 6 (char 5)): " \
-                   f"moved aside to {aside.name}"
+    assert (
+        note == f"{path}: not valid JSON (Expecting value: line 1 column 6 (char 5)): "
+        f"moved aside to {aside.name}"
+    )
     path.write_bytes(b"\xff")  # a second one within the same second: a name of its own
     _context_file.discard(tmp_path, path.read_bytes())
     assert len(list(tmp_path.glob(".drillmaster-context.corrupt-*"))) == 2

@@ -10,7 +10,7 @@ import stat
 
 from processes import env_of
 
-PASSWORD = '''
+PASSWORD = """
 import secrets
 
 class Db(drillmaster.Service):
@@ -31,7 +31,7 @@ class App(drillmaster.Service):
 
     def post_start_init(self):
         record("app init", self.container_id)
-'''
+"""
 
 
 def test_five_concurrent_starts_all_find_the_init_value(spec):
@@ -45,8 +45,9 @@ def test_five_concurrent_starts_all_find_the_init_value(spec):
     context = json.loads(saved.read_text())
     assert set(context) == {"db_password"}
     assert stat.S_IMODE(os.stat(saved).st_mode) == 0o600
-    assert [p.name for p in spec.directory.iterdir() if p.name.startswith(".drillmaster")] == \
-        [".drillmaster-context"]  # no temporary file, no lock file left beside it
+    assert [p.name for p in spec.directory.iterdir() if p.name.startswith(".drillmaster")] == [
+        ".drillmaster-context"
+    ]  # no temporary file, no lock file left beside it
 
     status = spec.status()
     assert {s["state"] for s in status.values()} == {"running"}
@@ -54,4 +55,3 @@ def test_five_concurrent_starts_all_find_the_init_value(spec):
         inits = [line.split()[2] for line in spec.records() if line.startswith(f"{service} init")]
         assert inits == [status[service]["container_id"]], spec.records()
     assert env_of(status["app"]["container_id"])["PW"] == context["db_password"]
-

@@ -10,7 +10,7 @@ import os
 import pytest
 from conftest import IMAGE, leftovers
 
-SPEC = '''
+SPEC = """
 class Db(drillmaster.Service):
     name = "db"
     cmd = LOOP
@@ -25,11 +25,11 @@ class App(drillmaster.Service):
     cmd = LOOP
     dependencies = ["db"]
     env = {"TOKEN": "{token}"}
-'''
+"""
 
 CORRUPT = {
     "truncated": b'{"a":',
-    "random-bytes": bytes([0xff, 0x13, 0x9c, 0x00, 0x7b, 0xe2, 0x41, 0x80, 0x0a, 0xfe]) * 8,
+    "random-bytes": bytes([0xFF, 0x13, 0x9C, 0x00, 0x7B, 0xE2, 0x41, 0x80, 0x0A, 0xFE]) * 8,
     "invalid-utf8": b'{"token": "\xc3\x28"}',
     "an-array": b'["token"]',
 }
@@ -54,7 +54,8 @@ def test_a_corrupt_context_stops_start_reload_and_status(spec, kind):
     spec.write(SPEC)
     (spec.directory / "db").mkdir()
     (spec.directory / "db" / "Dockerfile").write_text(
-        f"FROM {IMAGE}\nLABEL dmpy.group={spec.group}\n")
+        f"FROM {IMAGE}\nLABEL dmpy.group={spec.group}\n"
+    )
     path = spec.directory / ".drillmaster-context"
     content = CORRUPT[kind]
     path.write_bytes(content)
@@ -83,7 +84,7 @@ def test_a_corrupt_context_stops_start_reload_and_status(spec, kind):
     assert started.returncode == 0, started.stdout + started.stderr
 
 
-LINKED = '''
+LINKED = """
 class Db(drillmaster.Service):
     name = "db"
     image = IMAGE
@@ -91,7 +92,7 @@ class Db(drillmaster.Service):
 
     def post_start_init(self):
         drillmaster.Context["token"] = "t"
-'''
+"""
 
 
 @pytest.mark.parametrize("kind", ["symlink", "dangling-symlink", "directory", "fifo"])
@@ -108,8 +109,12 @@ def test_a_context_that_is_not_a_regular_file_is_refused(spec, tmp_path, kind):
         path.mkdir()
     else:
         os.mkfifo(path)
-    words = {"symlink": "a symbolic link", "dangling-symlink": "a symbolic link",
-             "directory": "a directory", "fifo": "a named pipe"}[kind]
+    words = {
+        "symlink": "a symbolic link",
+        "dangling-symlink": "a symbolic link",
+        "directory": "a directory",
+        "fifo": "a named pipe",
+    }[kind]
 
     for args in (["start"], ["status"]):
         result = spec.run(*args, timeout=60)

@@ -81,7 +81,7 @@ class App(drillmaster.Service):
 '''
 
 # Built once db is ready (its env needs db's value): the build runs alone.
-WEB = '''
+WEB = """
 class Web(drillmaster.Service):
     name = "web"
     build_from = "web"
@@ -91,15 +91,15 @@ class Web(drillmaster.Service):
     def post_start_init(self):
         init_ran("web", self.container_id)
         drillmaster.Context["web_token"] = "tok-" + self.container_id[:12]
-'''
+"""
 
 # The RUN step prints 42 only when it runs (the Step line shows the
 # expression), then takes long enough to be stopped in the middle.
-DOCKERFILE = '''FROM {image}
+DOCKERFILE = """FROM {image}
 LABEL dmpy.group={group}
 RUN echo "web-build-$((6*7))" && sleep 3
 CMD ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"]
-'''
+"""
 
 KEYS = {"db": "db_password", "app": "app_token", "web": "web_token"}
 
@@ -112,7 +112,8 @@ def write_spec(spec, point):
         services.append("web")
         (spec.directory / "web").mkdir()
         (spec.directory / "web" / "Dockerfile").write_text(
-            DOCKERFILE.format(image=IMAGE, group=spec.group))
+            DOCKERFILE.format(image=IMAGE, group=spec.group)
+        )
     spec.write(body)
     return sorted(services)
 
@@ -153,8 +154,9 @@ def inits(spec):
 
 def assert_as_after_an_uninterrupted_start(spec, services):
     found = containers(spec.group)
-    assert [(c["name"], c["state"]) for c in found] == \
-        [(f"{spec.group}-{s}-1", "running") for s in services], found
+    assert [(c["name"], c["state"]) for c in found] == [
+        (f"{spec.group}-{s}-1", "running") for s in services
+    ], found
     ran = inits(spec)
     context = read_json(spec.directory / ".drillmaster-context")
     assert context is not None, "no context file"

@@ -14,7 +14,10 @@ from conftest import REPO, Spec, free_port
 def test_example_spec(spec: Spec):
     shutil.copytree(REPO / "examples" / "python", spec.directory, dirs_exist_ok=True)
     port = free_port()
-    spec.extra_env = {"DRILLMASTER_EXAMPLE_GROUP": spec.group, "DRILLMASTER_EXAMPLE_PORT": str(port)}
+    spec.extra_env = {
+        "DRILLMASTER_EXAMPLE_GROUP": spec.group,
+        "DRILLMASTER_EXAMPLE_PORT": str(port),
+    }
     run = spec.run
 
     started = run("start", "-v")
@@ -22,8 +25,10 @@ def test_example_spec(spec: Spec):
     assert re.search(r"^web +\| ", started.stdout, re.M)  # -v: the build's own output
     # -v: which engine, how it is reached, and the API version in use
     assert re.search(r"^engine: unix://\S+ \(unix socket\), API 1\.\d+$", started.stdout, re.M)
-    assert f"on_start_services: store, web, app running; web on http://127.0.0.1:{port}/" in \
-        started.stdout
+    assert (
+        f"on_start_services: store, web, app running; web on http://127.0.0.1:{port}/"
+        in started.stdout
+    )
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as answer:
         assert b"hello from the web service" in answer.read()
     expected = f"app | app sees STORE_TOKEN=token-of-{spec.group}-store-1"

@@ -6,15 +6,30 @@ from __future__ import annotations
 
 import signal
 
-import drillmaster
 import pytest
+
+import drillmaster
 from drillmaster._fields import FIELDS
 from drillmaster._service import Definition, definition
 
 pytestmark = pytest.mark.usefixtures("registry")
 
-NAMES = ["name", "image", "dependencies", "ports", "env", "volumes", "always_start_new",
-         "stop_signal", "build_from", "dockerfile", "entrypoint", "cmd", "user", "timeout"]
+NAMES = [
+    "name",
+    "image",
+    "dependencies",
+    "ports",
+    "env",
+    "volumes",
+    "always_start_new",
+    "stop_signal",
+    "build_from",
+    "dockerfile",
+    "entrypoint",
+    "cmd",
+    "user",
+    "timeout",
+]
 
 
 def test_the_table_lists_every_attribute_once_in_checking_order():
@@ -37,10 +52,20 @@ def test_the_class_documentation_describes_every_attribute():
 
 def test_each_attribute_names_its_compose_key():
     assert {f.name: f.compose for f in FIELDS} == {
-        "name": None, "image": "image", "dependencies": "depends_on", "ports": "ports",
-        "env": "environment", "volumes": "volumes", "always_start_new": None,
-        "stop_signal": "stop_signal", "build_from": "build", "dockerfile": "build.dockerfile",
-        "entrypoint": "entrypoint", "cmd": "command", "user": "user", "timeout": None,
+        "name": None,
+        "image": "image",
+        "dependencies": "depends_on",
+        "ports": "ports",
+        "env": "environment",
+        "volumes": "volumes",
+        "always_start_new": None,
+        "stop_signal": "stop_signal",
+        "build_from": "build",
+        "dockerfile": "build.dockerfile",
+        "entrypoint": "entrypoint",
+        "cmd": "command",
+        "user": "user",
+        "timeout": None,
     }
 
 
@@ -62,19 +87,33 @@ def applied(d: Definition):
 
 
 def test_every_attribute_reaches_its_c_setter_normalised():
-    cls = type("Application", (drillmaster.Service,), {
-        "image": "busybox", "dependencies": ("db",), "ports": {80: 8080, "53/udp": 5353},
-        "env": {"A": "x", "PORT": 5433}, "volumes": {"./data": {"bind": "/data", "mode": "ro"},
-                                                   "/tmp": "/scratch"},
-        "always_start_new": True, "stop_signal": signal.SIGINT, "build_from": "ctx",
-        "dockerfile": "Dockerfile.dev", "entrypoint": "sh -c", "cmd": ["echo", "hi there"],
-        "user": 1000, "timeout": 5,
-    })
+    cls = type(
+        "Application",
+        (drillmaster.Service,),
+        {
+            "image": "busybox",
+            "dependencies": ("db",),
+            "ports": {80: 8080, "53/udp": 5353},
+            "env": {"A": "x", "PORT": 5433},
+            "volumes": {"./data": {"bind": "/data", "mode": "ro"}, "/tmp": "/scratch"},
+            "always_start_new": True,
+            "stop_signal": signal.SIGINT,
+            "build_from": "ctx",
+            "dockerfile": "Dockerfile.dev",
+            "entrypoint": "sh -c",
+            "cmd": ["echo", "hi there"],
+            "user": 1000,
+            "timeout": 5,
+        },
+    )
     assert applied(definition(cls)) == [
         ("add_dependency", "db"),
-        ("add_port", "80", 8080), ("add_port", "53/udp", 5353),
-        ("set_env", "A", "x"), ("set_env", "PORT", "5433"),
-        ("add_bind", "./data", "/data", "ro"), ("add_bind", "/tmp", "/scratch", None),
+        ("add_port", "80", 8080),
+        ("add_port", "53/udp", 5353),
+        ("set_env", "A", "x"),
+        ("set_env", "PORT", "5433"),
+        ("add_bind", "./data", "/data", "ro"),
+        ("add_bind", "/tmp", "/scratch", None),
         ("set_always_start_new", True),
         ("set_stop_signal", "SIGINT"),
         ("set_build", "ctx", "Dockerfile.dev"),
@@ -88,16 +127,21 @@ def test_every_attribute_reaches_its_c_setter_normalised():
 def test_the_short_volume_form_is_left_to_the_library():
     cls = type("Application", (drillmaster.Service,), {"volumes": ["./a:/a:ro", "/b:/b"]})
     assert applied(definition(cls)) == [
-        ("add_volume", "./a:/a:ro"), ("add_volume", "/b:/b"),
-        ("set_always_start_new", False), ("set_stop_signal", "SIGTERM")]
+        ("add_volume", "./a:/a:ro"),
+        ("add_volume", "/b:/b"),
+        ("set_always_start_new", False),
+        ("set_stop_signal", "SIGTERM"),
+    ]
 
 
 def test_attributes_left_unset_call_no_setter_but_the_stop_signal():
     """As 0.1 did: the stop signal is always given (it is part of the
     definition hash); a None, an empty list or dict gives nothing."""
     cls = type("Application", (drillmaster.Service,), {"image": "busybox"})
-    assert applied(definition(cls)) == [("set_always_start_new", False),
-                                       ("set_stop_signal", "SIGTERM")]
+    assert applied(definition(cls)) == [
+        ("set_always_start_new", False),
+        ("set_stop_signal", "SIGTERM"),
+    ]
 
 
 def test_the_definition_has_every_attribute_normalised():

@@ -12,13 +12,16 @@ from drillmaster._group import default_group_name, settings
 pytestmark = pytest.mark.usefixtures("registry")
 
 
-@pytest.mark.parametrize("directory,name", [
-    ("/home/me/my-project", "my-project"),
-    ("/home/me/My Project", "my-project"),
-    ("/srv/__tests__", "tests__"),
-    ("/srv/ünïcode app", "n-code-app"),
-    ("/", "drillmaster"),
-])
+@pytest.mark.parametrize(
+    "directory,name",
+    [
+        ("/home/me/my-project", "my-project"),
+        ("/home/me/My Project", "my-project"),
+        ("/srv/__tests__", "tests__"),
+        ("/srv/ünïcode app", "n-code-app"),
+        ("/", "drillmaster"),
+    ],
+)
 def test_default_group_name_is_the_directory_made_valid(directory, name):
     assert default_group_name(directory) == name
 
@@ -92,7 +95,9 @@ def test_every_problem_is_reported_at_once(tmp_path):
 
 def test_missing_image_is_a_load_error_naming_the_service(tmp_path):
     type("Application", (drillmaster.Service,), {})
-    with pytest.raises(ServiceLoadError, match=r"service 'application' \(class Application\): no image"):
+    with pytest.raises(
+        ServiceLoadError, match=r"service 'application' \(class Application\): no image"
+    ):
         Session(directory=tmp_path).check()
     Session(directory=tmp_path).check(exclude=["application"])  # excluded: no image needed
     Session(directory=tmp_path).check(images=False)  # stop and status need none
@@ -113,8 +118,9 @@ def test_stop_may_keep_a_dependency_running_but_not_exclude_an_unknown_one(tmp_p
         session.check(["db"])  # starting api without db is refused
     with pytest.raises(ServiceLoadError) as info:
         session.check_stop(["db", "dbb"])
-    assert str(info.value) == ("cannot exclude 'dbb': no such service; defined: api, db "
-                               "(did you mean 'db'?)")
+    assert str(info.value) == (
+        "cannot exclude 'dbb': no such service; defined: api, db (did you mean 'db'?)"
+    )
 
 
 def test_dependants_are_transitive(tmp_path):

@@ -10,17 +10,25 @@ import subprocess
 import sys
 import textwrap
 
-import drillmaster
 import pytest
 from conftest import PACKAGE_DIRS
+
+import drillmaster
 
 
 def python(code: str, cwd: str | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     if PACKAGE_DIRS:
         env["PYTHONPATH"] = os.pathsep.join(PACKAGE_DIRS)
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], check=False,
-                          capture_output=True, text=True, env=env, cwd=cwd, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=60,
+    )
 
 
 def test_import_installs_no_excepthook_and_no_atexit_handler():
@@ -36,14 +44,17 @@ def test_import_installs_no_excepthook_and_no_atexit_handler():
 
 
 def test_main_leaves_no_excepthook_and_no_atexit_handler_behind(tmp_path):
-    result = python("""
+    result = python(
+        """
         import atexit, sys
         import drillmaster
         before = atexit._ncallbacks()
         code = drillmaster.main('.', args=[], standalone_mode=False)  # prints the help
         print("returned", code)
         print(sys.excepthook is sys.__excepthook__, atexit._ncallbacks() == before)
-        """, cwd=str(tmp_path))
+        """,
+        cwd=str(tmp_path),
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("Usage: ")
@@ -57,9 +68,8 @@ def test_a_definition_error_outside_a_script_installs_nothing(registry):
     assert sys.excepthook is hook
 
 
-def test_a_script_can_catch_a_definition_error_and_other_errors_keep_their_traceback(
-        offline_spec):
-    offline_spec.write('''
+def test_a_script_can_catch_a_definition_error_and_other_errors_keep_their_traceback(offline_spec):
+    offline_spec.write("""
         try:
             class Broken(drillmaster.Service):
                 ports = [80]
@@ -68,11 +78,13 @@ def test_a_script_can_catch_a_definition_error_and_other_errors_keep_their_trace
 
         if len(sys.argv) > 1 and sys.argv[1] == "raise":
             raise RuntimeError("not a definition error")
-        ''')
+        """)
     caught = offline_spec.run("--help")
     assert caught.returncode == 0, caught.stderr
-    assert caught.stdout.splitlines()[0] == \
-        "caught: Broken.ports: expected a dict of int to int, got list"
+    assert (
+        caught.stdout.splitlines()[0]
+        == "caught: Broken.ports: expected a dict of int to int, got list"
+    )
     assert "Usage: spec.py" in caught.stdout
     other = offline_spec.run("raise")
     assert other.returncode == 1
@@ -87,4 +99,6 @@ def test_python_c_is_a_script_too():
         """)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        "Error: Broken.ports: expected a dict of int to int, got list", "  (at <string>:3)"]
+        "Error: Broken.ports: expected a dict of int to int, got list",
+        "  (at <string>:3)",
+    ]

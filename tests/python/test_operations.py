@@ -8,7 +8,7 @@ import time
 
 from conftest import IMAGE
 
-RELOADABLE = '''
+RELOADABLE = """
 class Db(drillmaster.Service):
     name = "db"
     image = IMAGE
@@ -31,11 +31,13 @@ class App(drillmaster.Service):
 @drillmaster.on_reload_service
 def reloaded(name):
     record("group reloaded", name)
-'''
+"""
 
 
 def docker(*args: str) -> str:
-    return subprocess.run(["docker", *args], capture_output=True, text=True, check=True).stdout.strip()
+    return subprocess.run(
+        ["docker", *args], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def write_web(spec, version: str) -> None:
@@ -46,7 +48,8 @@ def write_web(spec, version: str) -> None:
         f"FROM {IMAGE}\n"
         f"LABEL dmpy.group={spec.group}\n"
         "COPY version.txt /version.txt\n"
-        "CMD [\"sh\", \"-c\", \"trap 'exit 0' TERM; while :; do sleep 1; done\"]\n")
+        'CMD ["sh", "-c", "trap \'exit 0\' TERM; while :; do sleep 1; done"]\n'
+    )
 
 
 def test_reload_rebuilds_and_restarts_dependants_leaving_dependencies(spec):
@@ -56,7 +59,9 @@ def test_reload_rebuilds_and_restarts_dependants_leaving_dependencies(spec):
     assert started.returncode == 0, started.stdout + started.stderr
     before = spec.status()
     assert before["web"]["image"] == f"drillmaster-{spec.group}-web:latest"
-    db_started_at = docker("inspect", "--format", "{{.State.StartedAt}}", before["db"]["container_id"])
+    db_started_at = docker(
+        "inspect", "--format", "{{.State.StartedAt}}", before["db"]["container_id"]
+    )
     assert docker("exec", before["web"]["container_id"], "cat", "/version.txt") == "v1"
 
     write_web(spec, "v2")
@@ -69,22 +74,25 @@ def test_reload_rebuilds_and_restarts_dependants_leaving_dependencies(spec):
     assert docker("exec", after["web"]["container_id"], "cat", "/version.txt") == "v2"
     # The dependency kept running, untouched.
     assert after["db"]["container_id"] == before["db"]["container_id"]
-    assert docker("inspect", "--format", "{{.State.StartedAt}}", after["db"]["container_id"]) == \
-        db_started_at
+    assert (
+        docker("inspect", "--format", "{{.State.StartedAt}}", after["db"]["container_id"])
+        == db_started_at
+    )
     assert spec.records() == ["web init", "group reloaded web"]
     # --remove: one web container, not an old one left behind.
-    names = docker("ps", "-a", "--filter", f"label=io.drillmaster.group={spec.group}",
-                   "--format", "{{.Names}}").split()
+    names = docker(
+        "ps", "-a", "--filter", f"label=io.drillmaster.group={spec.group}", "--format", "{{.Names}}"
+    ).split()
     assert sorted(names) == sorted(f"{spec.group}-{s}-1" for s in ("db", "web", "app"))
 
 
 def test_reload_of_a_service_without_build_from_is_a_clear_error(spec):
-    spec.write('''
+    spec.write("""
         class Db(drillmaster.Service):
             name = "db"
             image = IMAGE
             cmd = LOOP
-        ''')
+        """)
     assert spec.run("start", "-q").returncode == 0
     result = spec.run("reload", "db")
     assert result.returncode == 2  # a usage error, like every other bad argument
@@ -93,7 +101,7 @@ def test_reload_of_a_service_without_build_from_is_a_clear_error(spec):
 
 
 def test_stop_can_keep_a_dependency_running(spec):
-    spec.write('''
+    spec.write("""
         class Db(drillmaster.Service):
             name = "db"
             image = IMAGE
@@ -104,7 +112,7 @@ def test_stop_can_keep_a_dependency_running(spec):
             image = IMAGE
             cmd = LOOP
             dependencies = ["db"]
-        ''')
+        """)
     assert spec.run("start", "-q").returncode == 0
     result = spec.run("stop", "--exclude", "db")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -116,12 +124,12 @@ def test_stop_can_keep_a_dependency_running(spec):
 
 
 def test_stop_kills_a_container_that_ignores_sigterm_after_ten_seconds(spec):
-    spec.write('''
+    spec.write("""
         class Stubborn(drillmaster.Service):
             name = "stubborn"
             image = IMAGE
             cmd = ["sh", "-c", "trap '' TERM; while :; do sleep 1; done"]
-        ''')
+        """)
     assert spec.run("start", "-q").returncode == 0
     began = time.monotonic()
     result = spec.run("stop")
@@ -134,7 +142,7 @@ def test_stop_kills_a_container_that_ignores_sigterm_after_ten_seconds(spec):
     assert took < 40, f"stop took {took:.0f} s: the command line waited out its old 50 s grace"
 
 
-LOGGING = '''
+LOGGING = """
 class Talker(drillmaster.Service):
     name = "talker"
     image = IMAGE
@@ -144,7 +152,7 @@ class Quiet(drillmaster.Service):
     name = "quiet-one"
     image = IMAGE
     cmd = ["sh", "-c", "echo shh; " + LOOP[2]]
-'''
+"""
 
 
 def test_logs_are_prefixed_by_service(spec):
@@ -180,7 +188,7 @@ def test_logs_follow_ends_on_ctrl_c(spec):
     assert "Traceback" not in err
 
 
-SLOW = '''
+SLOW = """
 class Slow(drillmaster.Service):
     name = "slow"
     image = IMAGE
@@ -202,7 +210,7 @@ class Fast(drillmaster.Service):
     name = "fast"
     image = IMAGE
     cmd = LOOP
-'''
+"""
 
 
 def test_ctrl_c_during_a_slow_ping_cancels_cleanly(spec):

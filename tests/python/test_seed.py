@@ -10,7 +10,7 @@ from conftest import free_port
 
 
 def seed(port: int) -> str:
-    return f'''
+    return f"""
         DB_PORT = {port}
 
         class Database(drillmaster.Service):
@@ -27,11 +27,13 @@ def seed(port: int) -> str:
             dependencies = ["appdb"]
             image = IMAGE
             cmd = LOOP
-        '''
+        """
 
 
 def inspect(container: str) -> dict:
-    out = subprocess.run(["docker", "inspect", container], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        ["docker", "inspect", container], capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout)[0]
 
 
@@ -72,11 +74,11 @@ def test_seed_lifecycle(spec):
 
 
 def test_ps_is_status_and_json_has_every_field(spec):
-    spec.write('''
+    spec.write("""
         class Web(drillmaster.Service):
             image = IMAGE
             cmd = LOOP
-        ''')
+        """)
     assert spec.run("start", "-q").returncode == 0
     rows = json.loads(spec.run("ps", "--json").stdout)
     again = json.loads(spec.run("status", "--json").stdout)
@@ -84,18 +86,27 @@ def test_ps_is_status_and_json_has_every_field(spec):
     for row in rows + again:
         assert row.pop("status").startswith("Up ")
     assert rows == again
-    assert set(rows[0]) | {"status"} == {"service", "state", "status", "health", "container_id",
-                            "container_name", "image", "ports", "outdated"}
+    assert set(rows[0]) | {"status"} == {
+        "service",
+        "state",
+        "status",
+        "health",
+        "container_id",
+        "container_name",
+        "image",
+        "ports",
+        "outdated",
+    }
     assert rows[0]["service"] == "web" and rows[0]["state"] == "running"
     assert rows[0]["image"] == "drillmaster-test/busybox:latest" and rows[0]["outdated"] is False
 
 
 def test_quiet_start_prints_nothing_and_plain_progress_otherwise(spec):
-    spec.write('''
+    spec.write("""
         class Web(drillmaster.Service):
             image = IMAGE
             cmd = LOOP
-        ''')
+        """)
     quiet = spec.run("start", "-q")
     assert quiet.returncode == 0 and quiet.stdout == ""
     spec.run("stop", "--remove", "-q")

@@ -31,13 +31,16 @@ def test_the_seed_classes_are_valid_and_registered_in_order():
     class Database(drillmaster.Service):
         image = "postgres:10.6"
         name = "appdb"
-        env = {"POSTGRES_PASSWORD": "dbpwd", "POSTGRES_USER": "dbuser", "POSTGRES_DB": "appdb",
-               "PGPORT": DB_PORT}
+        env = {
+            "POSTGRES_PASSWORD": "dbpwd",
+            "POSTGRES_USER": "dbuser",
+            "POSTGRES_DB": "appdb",
+            "PGPORT": DB_PORT,
+        }
         ports = {DB_PORT: DB_PORT}
 
     class Application(drillmaster.Service):
         dependencies = ["appdb"]
-        pass
 
     assert drillmaster.services() == [Database, Application]
     assert Application.name == "application"  # default: the class name, lower-cased
@@ -57,12 +60,17 @@ def test_image_must_be_a_str():
 
 
 def test_dependencies_must_be_a_list():
-    assert error_of(dependencies="appdb") == "Application.dependencies: expected a list of str, got str"
+    assert (
+        error_of(dependencies="appdb")
+        == "Application.dependencies: expected a list of str, got str"
+    )
 
 
 def test_dependencies_must_hold_str():
-    assert error_of(dependencies=["appdb", 3]) == \
-        "Application.dependencies: expected a list of str, got list containing int 3"
+    assert (
+        error_of(dependencies=["appdb", 3])
+        == "Application.dependencies: expected a list of str, got list containing int 3"
+    )
 
 
 def test_ports_must_be_a_dict():
@@ -70,13 +78,17 @@ def test_ports_must_be_a_dict():
 
 
 def test_ports_keys_must_be_ports():
-    assert error_of(ports={"http": 80}) == \
-        "Application.ports: expected a dict of int to int, got key 'http' (str)"
+    assert (
+        error_of(ports={"http": 80})
+        == "Application.ports: expected a dict of int to int, got key 'http' (str)"
+    )
 
 
 def test_ports_values_must_be_int():
-    assert error_of(ports={80: "8080"}) == \
-        "Application.ports: expected a dict of int to int, got value '8080' (str) for key 80"
+    assert (
+        error_of(ports={80: "8080"})
+        == "Application.ports: expected a dict of int to int, got value '8080' (str) for key 80"
+    )
 
 
 def test_ports_accept_protocols():
@@ -88,19 +100,24 @@ def test_env_must_be_a_dict():
 
 
 def test_env_keys_must_be_str():
-    assert error_of(env={1: "a"}) == "Application.env: expected a dict of str to str, got key 1 (int)"
+    assert (
+        error_of(env={1: "a"}) == "Application.env: expected a dict of str to str, got key 1 (int)"
+    )
 
 
 def test_env_values_must_be_str_or_numbers():
-    assert error_of(env={"A": None}) == \
-        "Application.env: expected a dict of str to str, got value None (NoneType) for 'A'"
+    assert (
+        error_of(env={"A": None})
+        == "Application.env: expected a dict of str to str, got value None (NoneType) for 'A'"
+    )
     define(env={"A": "x", "PORT": 5433, "RATIO": 0.5})
 
 
 def test_volumes_must_be_a_list_or_dict():
     assert error_of(volumes="./data:/data") == (
         "Application.volumes: expected a list of str or a dict of host path to "
-        "{'bind': path, 'mode': 'ro'}, got str")
+        "{'bind': path, 'mode': 'ro'}, got str"
+    )
 
 
 def test_volumes_mapping_form():
@@ -113,13 +130,17 @@ def test_always_start_new_must_be_a_bool():
 
 
 def test_stop_signal_must_be_a_name():
-    assert error_of(stop_signal=15) == \
-        "Application.stop_signal: expected a signal name such as 'SIGTERM', got int"
+    assert (
+        error_of(stop_signal=15)
+        == "Application.stop_signal: expected a signal name such as 'SIGTERM', got int"
+    )
     define(stop_signal=signal.SIGKILL)
 
 
 def test_build_from_must_be_a_path():
-    assert error_of(build_from=1) == "Application.build_from: expected a directory path (str), got int"
+    assert (
+        error_of(build_from=1) == "Application.build_from: expected a directory path (str), got int"
+    )
 
 
 def test_dockerfile_must_be_a_str():
@@ -127,12 +148,16 @@ def test_dockerfile_must_be_a_str():
 
 
 def test_entrypoint_must_be_a_str_or_list():
-    assert error_of(entrypoint=1) == "Application.entrypoint: expected a str or a list of str, got int"
+    assert (
+        error_of(entrypoint=1) == "Application.entrypoint: expected a str or a list of str, got int"
+    )
 
 
 def test_cmd_must_be_a_str_or_list_of_str():
-    assert error_of(cmd=["sleep", 1]) == \
-        "Application.cmd: expected a str or a list of str, got list containing int 1"
+    assert (
+        error_of(cmd=["sleep", 1])
+        == "Application.cmd: expected a str or a list of str, got list containing int 1"
+    )
 
 
 def test_user_must_be_a_str_or_int():
@@ -153,11 +178,13 @@ def test_hooks_must_be_methods():
 
 def test_post_start_and_post_start_init_are_one_hook():
     assert "define post_start_init or post_start" in error_of(
-        post_start=lambda self: None, post_start_init=lambda self: None)
+        post_start=lambda self: None, post_start_init=lambda self: None
+    )
 
 
 def test_post_start_is_another_name_for_post_start_init():
     from drillmaster._service import definition
+
     cls = define(image="x", post_start=lambda self: None)
     assert definition(cls).hooks == {"post_start_init": "post_start"}
 
@@ -185,12 +212,14 @@ def test_subclasses_are_checked_with_inherited_values():
         ports = {80: 80}
 
     with pytest.raises(ServiceDefinitionError, match=r"^Child\.env:"):
+
         class Child(Base):
             env = [1]
 
 
 def test_commands_given_as_strings_are_split_like_a_shell():
     from drillmaster._service import definition
+
     cls = define(image="x", cmd="sh -c 'echo hi; sleep 1'")
     assert definition(cls).cmd == ["sh", "-c", "echo hi; sleep 1"]
 
@@ -200,25 +229,32 @@ def test_commands_given_as_strings_are_split_like_a_shell():
 # The C library takes NUL-terminated strings: a NUL would cut a value there,
 # silently. Every string attribute is checked by the same walk.
 
-NUL_TAIL = "contains a NUL character (\\x00), which cannot be passed to Docker " \
-           "(it would cut the text there); remove it"
+NUL_TAIL = (
+    "contains a NUL character (\\x00), which cannot be passed to Docker "
+    "(it would cut the text there); remove it"
+)
 
 
-@pytest.mark.parametrize("attrs, where", [
-    (dict(env={"PW": "sec\0ret"}), "env: the value of 'PW' "),
-    (dict(env={"P\0W": "x"}), "env: the key 'P\\x00W' "),
-    (dict(image="busybox\0:evil"), "image: 'busybox\\x00:evil' "),
-    (dict(name="a\0b"), "name: 'a\\x00b' "),
-    (dict(cmd=["sh", "-c", "echo\0 hi"]), "cmd: item 2 ('echo\\x00 hi') "),
-    (dict(entrypoint="sh -c x\0y"), "entrypoint: 'sh -c x\\x00y' "),
-    (dict(volumes=["/a:/b\0"]), "volumes: item 0 ('/a:/b\\x00') "),
-    (dict(volumes={"/a": {"bind": "/b\0", "mode": "ro"}}),
-     "volumes: the value of 'bind' in the value of '/a' "),
-    (dict(user="root\0"), "user: 'root\\x00' "),
-    (dict(dependencies=["db\0"]), "dependencies: item 0 ('db\\x00') "),
-    (dict(stop_signal="SIGTERM\0"), "stop_signal: 'SIGTERM\\x00' "),
-    (dict(build_from="ctx\0"), "build_from: 'ctx\\x00' "),
-])
+@pytest.mark.parametrize(
+    "attrs, where",
+    [
+        (dict(env={"PW": "sec\0ret"}), "env: the value of 'PW' "),
+        (dict(env={"P\0W": "x"}), "env: the key 'P\\x00W' "),
+        (dict(image="busybox\0:evil"), "image: 'busybox\\x00:evil' "),
+        (dict(name="a\0b"), "name: 'a\\x00b' "),
+        (dict(cmd=["sh", "-c", "echo\0 hi"]), "cmd: item 2 ('echo\\x00 hi') "),
+        (dict(entrypoint="sh -c x\0y"), "entrypoint: 'sh -c x\\x00y' "),
+        (dict(volumes=["/a:/b\0"]), "volumes: item 0 ('/a:/b\\x00') "),
+        (
+            dict(volumes={"/a": {"bind": "/b\0", "mode": "ro"}}),
+            "volumes: the value of 'bind' in the value of '/a' ",
+        ),
+        (dict(user="root\0"), "user: 'root\\x00' "),
+        (dict(dependencies=["db\0"]), "dependencies: item 0 ('db\\x00') "),
+        (dict(stop_signal="SIGTERM\0"), "stop_signal: 'SIGTERM\\x00' "),
+        (dict(build_from="ctx\0"), "build_from: 'ctx\\x00' "),
+    ],
+)
 def test_a_nul_in_any_string_attribute_is_an_error(attrs, where):
     assert error_of(**{"image": "busybox", **attrs}) == f"Application.{where}{NUL_TAIL}"
 
@@ -234,3 +270,68 @@ def test_a_nul_in_the_group_name_is_an_error(tmp_path):
     define(image="busybox")
     with pytest.raises(ServiceDefinitionError, match="Session.group: 'g\\\\x00' contains a NUL"):
         drillmaster.Session(directory=tmp_path, group="g\0")
+
+
+# ---- misspelled attributes -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "attr, meant",
+    [
+        ("enviroment", "env"),
+        ("port", "ports"),
+        ("dependency", "dependencies"),
+        ("volume", "volumes"),
+        ("entry_point", "entrypoint"),
+        ("stop_signals", "stop_signal"),
+        ("buildfrom", "build_from"),
+    ],
+)
+def test_a_misspelled_field_is_an_error_that_says_which_was_meant(attr, meant):
+    message = error_of(image="x", **{attr: 1})
+    assert message.startswith(f"Application.{attr}: not an attribute drillmaster knows; ")
+    assert f"did you mean {meant!r}?" in message
+
+
+@pytest.mark.parametrize(
+    "attr, meant", [("environment", "env"), ("command", "cmd"), ("depends_on", "dependencies")]
+)
+def test_compose_names_say_what_drillmaster_calls_them(attr, meant):
+    message = error_of(image="x", **{attr: 1})
+    assert f"(Compose's name for it); did you mean {meant!r}?" in message
+
+
+def test_attributes_of_ones_own_stay_allowed():
+    class Database(drillmaster.Service):
+        image = "x"
+        db_port = 5432  # far from every field
+        password = "pw"
+        _port = 1  # private
+        PORT = 2  # a constant
+
+        def porting(self):  # a method
+            return self._port
+
+        @property
+        def imagery(self):
+            return 1
+
+    assert Database.db_port == 5432
+
+
+def test_a_misspelling_in_a_base_class_is_found_in_its_services():
+    class Base(drillmaster.Service):
+        abstract = True
+        enviroment = {"A": "1"}
+
+    with pytest.raises(ServiceDefinitionError, match=r"Base.enviroment: .*did you mean 'env'"):
+
+        class App(Base):
+            image = "x"
+
+
+def test_an_empty_build_from_says_so():
+    assert error_of(build_from="") == (
+        "Application.build_from is empty: name the directory that holds the Dockerfile "
+        '("." for the spec\'s own), or leave build_from unset to run image'
+    )

@@ -14,7 +14,7 @@ import pytest
 from conftest import PACKAGE_DIRS
 from processes import Watched, containers
 
-PINGING = '''
+PINGING = """
 MARKS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "marks")
 
 def mark(name):
@@ -53,7 +53,7 @@ class Web(drillmaster.Service):
     image = IMAGE
     cmd = LOOP
     dependencies = ["app"]
-'''
+"""
 
 
 def assert_nothing_half_made(spec):
@@ -70,8 +70,9 @@ def assert_a_later_start_finishes(spec):
     again = spec.run("start", "--timeout", "30")
     assert again.returncode == 0, again.stdout + again.stderr
     found = containers(spec.group)
-    assert [(c["name"], c["state"]) for c in found] == \
-        [(f"{spec.group}-{s}-1", "running") for s in ("app", "db", "web")]
+    assert [(c["name"], c["state"]) for c in found] == [
+        (f"{spec.group}-{s}-1", "running") for s in ("app", "db", "web")
+    ]
     db = next(c for c in found if c["service"] == "db")
     inits = [line.split()[2] for line in spec.records() if line.startswith("db init")]
     assert len(inits) == len(set(inits)) and inits.count(db["id"]) == 1, inits
@@ -89,7 +90,9 @@ def test_a_signal_during_a_ping_cancels_like_ctrl_c(spec, signum, status):
     assert "Traceback" not in start.output
     assert "start cancelled after" in start.output
     left = start.wait_for_line("not started: ")
-    assert left.startswith("not started: ") and "app" in left and "web" in left and "db" in left, left
+    assert left.startswith("not started: ") and "app" in left and "web" in left and "db" in left, (
+        left
+    )
     assert "(run start again to finish)" in left
     # db was not ready: its container went, and its dependants' never stay Created.
     assert containers(spec.group) == []
@@ -130,16 +133,24 @@ def test_a_signal_ends_a_start_that_waits_for_the_group_lock(spec):
 
 
 def test_importing_drillmaster_leaves_the_signal_handlers_alone():
-    probe = ("import signal, drillmaster\n"
-             "print(signal.getsignal(signal.SIGTERM) is signal.SIG_DFL,"
-             " signal.getsignal(signal.SIGHUP) is signal.SIG_DFL)\n"
-             "drillmaster.main('.', args=['--help'], standalone_mode=False)\n"
-             "print(signal.getsignal(signal.SIGTERM) is signal.SIG_DFL,"
-             " signal.getsignal(signal.SIGHUP) is signal.SIG_DFL)\n")
+    probe = (
+        "import signal, drillmaster\n"
+        "print(signal.getsignal(signal.SIGTERM) is signal.SIG_DFL,"
+        " signal.getsignal(signal.SIGHUP) is signal.SIG_DFL)\n"
+        "drillmaster.main('.', args=['--help'], standalone_mode=False)\n"
+        "print(signal.getsignal(signal.SIGTERM) is signal.SIG_DFL,"
+        " signal.getsignal(signal.SIGHUP) is signal.SIG_DFL)\n"
+    )
     env = dict(os.environ)
     if PACKAGE_DIRS:
         env["PYTHONPATH"] = os.pathsep.join(PACKAGE_DIRS)
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env,
-                         timeout=60, check=True).stdout.splitlines()
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=True,
+    ).stdout.splitlines()
     assert out[0] == "True True"  # after import
     assert out[-1] == "True True"  # after main() returned: put back

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import subprocess
 
-SLOW_DB = '''
+SLOW_DB = """
 class Db(drillmaster.Service):
     name = "db"
     image = IMAGE
@@ -24,7 +24,7 @@ class App(drillmaster.Service):
     image = IMAGE
     cmd = LOOP
     dependencies = ["db"]
-'''
+"""
 
 
 def test_two_concurrent_starts_make_one_container_per_service(spec):
@@ -38,10 +38,21 @@ def test_two_concurrent_starts_make_one_container_per_service(spec):
     assert len(inits) == 1, inits
     for service in ("db", "app"):
         names = subprocess.run(
-            ["docker", "ps", "-a", "--format", "{{.Names}}",
-             "--filter", f"label=io.drillmaster.group={spec.group}",
-             "--filter", f"label=io.drillmaster.service={service}"],
-            capture_output=True, text=True, check=True).stdout.split()
+            [
+                "docker",
+                "ps",
+                "-a",
+                "--format",
+                "{{.Names}}",
+                "--filter",
+                f"label=io.drillmaster.group={spec.group}",
+                "--filter",
+                f"label=io.drillmaster.service={service}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
         assert names == [f"{spec.group}-{service}-1"], names
     combined = "".join(out for out, _ in outputs)
     assert "already running" in combined, combined

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include "engine/deadline.h"
 
@@ -10,6 +11,25 @@ namespace dm::testing {
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+// What the create request says, read back from its body as the engine would.
+std::string image_of(const engine::ContainerSpec& spec) { return spec.body.view()["Image"].str(); }
+std::string network_of(const engine::ContainerSpec& spec) {
+  return spec.body.view()["HostConfig"]["NetworkMode"].str();
+}
+std::vector<engine::PortBinding> ports_of(const engine::ContainerSpec& spec) {
+  std::vector<engine::PortBinding> out;
+  for (const JsonView& port : spec.body.view()["HostConfig"]["PortBindings"].items())
+    for (const JsonView& binding : port.items()) {
+      engine::PortBinding p;
+      p.container_port = port.key();
+      p.host_ip = binding["HostIp"].str();
+      p.host_port = static_cast<int>(std::strtol(binding["HostPort"].str("0").c_str(), nullptr, 10));
+      out.push_back(p);
+    }
+  return out;
+}
+
 
 constexpr const char* kServiceLabel = "io.drillmaster.service";
 
@@ -47,9 +67,9 @@ Script hang() {
   return s;
 }
 
-Script fail(dm_status status, const std::string& message) {
+Script fail(Error::Code code, const std::string& message) {
   Script s;
-  s.error = Error(status, message);
+  s.error = Error(code, message);
   return s;
 }
 
@@ -61,7 +81,7 @@ class FakeClient::Visit {
   Visit(FakeClient& fake, const std::string& call, const std::string& id_or_name, bool bounded,
         const CancelToken* cancel = nullptr)
       : fake_(fake), call_(call), lock_(fake.mutex_) {
-    if (fake_.closing_) throw Error(DM_EUNREACHABLE, "the fake engine is gone");
+    if (fake_.closing_) throw Error(Error::Code::Unreachable, "the fake engine is gone");
     fake_.in_calls_++;
     subject_ = fake_.subject_of(id_or_name);
     fake_.calls_.push_back({call, subject_});
@@ -101,7 +121,7 @@ class FakeClient::Visit {
       std::optional<Clock::time_point> wake = until;
       if (answer_at && (!wake || *answer_at < *wake)) wake = answer_at;
       fake_.block(lock_, wake, cancel, [] { return false; });
-      if (fake_.closing_) throw Error(DM_EUNREACHABLE, "the fake engine is gone");
+      if (fake_.closing_) throw Error(Error::Code::Unreachable, "the fake engine is gone");
       if (cancel && cancel->cancelled()) {
         cancelled_ = true;
         return;
@@ -121,7 +141,7 @@ class FakeClient::Visit {
 
   Error timeout(const std::string& what) const {
     const engine::Deadline* deadline = engine::ScopedDeadline::current();
-    return Error(DM_ETIMEOUT, "the engine at fake did not answer in time while trying to " + what +
+    return Error(Error::Code::Timeout, "the engine at fake did not answer in time while trying to " + what +
                                   (deadline ? " (" + deadline->budget + " ran out)" : ""));
   }
 
@@ -176,7 +196,7 @@ std::string FakeClient::add_container(const engine::ContainerSpec& spec, const s
   c.state = state;
   c.exit_code = exit_code;
   c.spec = spec;
-  auto image = images_.find(spec.image);
+  auto image = images_.find(image_of(spec));
   c.image_id = image == images_.end() ? "sha256:gone" : image->second.id;
   c.starts = state == "created" ? 0 : 1;
   containers_.push_back(c);
@@ -282,7 +302,7 @@ FakeContainer& FakeClient::get(const std::string& id_or_name, const std::string&
     for (auto it = containers_.rbegin(); it != containers_.rend() && !c; ++it)
       if (it->service == id_or_name) c = &*it;
   if (c == nullptr)
-    throw Error(DM_ENOTFOUND,
+    throw Error(Error::Code::NotFound,
                 "engine refused to " + what + " (404): No such container: " + id_or_name, 404);
   return *c;
 }
@@ -338,7 +358,7 @@ Clock::time_point FakeClient::limit(const std::string& what) const {
                                             std::chrono::duration<double>(timeout_));
   if (const engine::Deadline* deadline = engine::ScopedDeadline::current()) {
     if (deadline->at <= Clock::now())
-      throw Error(DM_ETIMEOUT, "no time was left to " + what +
+      throw Error(Error::Code::Timeout, "no time was left to " + what +
                                    " (the engine at fake): " + deadline->budget + " had run out");
     at = std::min(at, deadline->at);
   }
@@ -357,7 +377,7 @@ engine::VersionInfo FakeClient::version() {
 std::string FakeClient::network_create(const std::string& name, const engine::Labels& labels) {
   Visit visit(*this, "network_create", name, true);
   if (networks_.count(name))
-    throw Error(DM_ECONFLICT,
+    throw Error(Error::Code::Conflict,
                 "engine refused to create network '" + name + "' (409): network with name " + name +
                     " already exists",
                 409);
@@ -372,10 +392,10 @@ engine::NetworkSummary FakeClient::network_inspect(const std::string& id_or_name
     if (name != id_or_name && n.id != id_or_name) continue;
     engine::NetworkSummary out{n.id, n.name, n.labels, {}};
     for (const auto& c : containers_)
-      if (c.spec.network == name && c.state == "running") out.container_ids.push_back(c.id);
+      if (network_of(c.spec) == name && c.state == "running") out.container_ids.push_back(c.id);
     return out;
   }
-  throw Error(DM_ENOTFOUND,
+  throw Error(Error::Code::NotFound,
               "engine refused to inspect network '" + id_or_name + "' (404): network " +
                   id_or_name + " not found",
               404);
@@ -394,8 +414,8 @@ void FakeClient::network_remove(const std::string& id_or_name) {
   for (auto it = networks_.begin(); it != networks_.end(); ++it) {
     if (it->first != id_or_name && it->second.id != id_or_name) continue;
     for (const auto& c : containers_)
-      if (c.spec.network == it->first && c.state == "running")
-        throw Error(DM_ECONFLICT,
+      if (network_of(c.spec) == it->first && c.state == "running")
+        throw Error(Error::Code::Conflict,
                     "engine refused to remove network '" + id_or_name +
                         "' (409): network has active endpoints",
                     409);
@@ -403,7 +423,7 @@ void FakeClient::network_remove(const std::string& id_or_name) {
     changed_.notify_all();
     return;
   }
-  throw Error(DM_ENOTFOUND, "engine refused to remove network '" + id_or_name + "' (404)", 404);
+  throw Error(Error::Code::NotFound, "engine refused to remove network '" + id_or_name + "' (404)", 404);
 }
 
 std::string FakeClient::container_create(const engine::ContainerSpec& spec) {
@@ -411,21 +431,21 @@ std::string FakeClient::container_create(const engine::ContainerSpec& spec) {
   Visit visit(*this, "container_create", label == spec.labels.end() ? spec.name : label->second,
               true);
   if (find(spec.name))
-    throw Error(DM_ECONFLICT,
+    throw Error(Error::Code::Conflict,
                 "engine refused to create container '" + spec.name +
                     "' (409): Conflict. The container name \"/" + spec.name +
                     "\" is already in use",
                 409);
-  auto image = images_.find(spec.image);
+  auto image = images_.find(image_of(spec));
   if (image == images_.end())
-    throw Error(DM_ENOTFOUND,
+    throw Error(Error::Code::NotFound,
                 "engine refused to create container '" + spec.name +
-                    "' (404): No such image: " + spec.image,
+                    "' (404): No such image: " + image_of(spec),
                 404);
-  if (!spec.network.empty() && !networks_.count(spec.network))
-    throw Error(DM_ENOTFOUND,
+  if (!network_of(spec).empty() && !networks_.count(network_of(spec)))
+    throw Error(Error::Code::NotFound,
                 "engine refused to create container '" + spec.name + "' (404): network " +
-                    spec.network + " not found",
+                    network_of(spec) + " not found",
                 404);
   FakeContainer c;
   c.id = next_id();
@@ -470,7 +490,7 @@ void FakeClient::container_kill(const std::string& id, const std::string&) {
   Visit visit(*this, "container_kill", id, true);
   FakeContainer& c = get(id, "kill container '" + id + "'");
   if (c.state != "running")
-    throw Error(DM_ECONFLICT, "engine refused to kill container '" + id + "' (409): is not running",
+    throw Error(Error::Code::Conflict, "engine refused to kill container '" + id + "' (409): is not running",
                 409);
   c.state = "exited";
   c.exit_code = 137;
@@ -490,7 +510,7 @@ std::optional<int64_t> FakeClient::container_wait(const std::string& id,
     if (c) code = c->exit_code;
     return gone || c->state != "running";
   });
-  if (closing_) throw Error(DM_EUNREACHABLE, "the fake engine is gone");
+  if (closing_) throw Error(Error::Code::Unreachable, "the fake engine is gone");
   if (cancel && cancel->cancelled()) return std::nullopt;
   return code;
 }
@@ -499,7 +519,7 @@ void FakeClient::container_remove(const std::string& id, bool force, bool) {
   Visit visit(*this, "container_remove", id, true);
   FakeContainer& c = get(id, "remove container '" + id + "'");
   if (c.state == "running" && !force)
-    throw Error(DM_ECONFLICT,
+    throw Error(Error::Code::Conflict,
                 "engine refused to remove container '" + id +
                     "' (409): You cannot remove a running container",
                 409);
@@ -515,7 +535,7 @@ void FakeClient::container_rename(const std::string& id, const std::string& name
   FakeContainer& c = get(id, "rename container '" + id + "'");
   FakeContainer* holder = find(name);
   if (holder && holder->id != c.id)
-    throw Error(DM_ECONFLICT,
+    throw Error(Error::Code::Conflict,
                 "engine refused to rename container '" + id + "' to '" + name +
                     "' (409): Conflict. The container name \"/" + name + "\" is already in use",
                 409);
@@ -534,11 +554,12 @@ engine::ContainerInfo FakeClient::container_inspect(const std::string& id) {
   info.running = c.state == "running";
   info.exit_code = c.exit_code;
   info.labels = c.spec.labels;
-  info.image = c.spec.image;
-  info.tty = c.spec.tty;
-  info.env = c.spec.env;
-  info.user = c.spec.user;
-  info.stop_signal = c.spec.stop_signal;
+  JsonView body = c.spec.body.view();
+  info.image = body["Image"].str();
+  info.tty = body["Tty"].boolean();
+  info.env = body["Env"].string_list();
+  info.user = body["User"].str();
+  info.stop_signal = body["StopSignal"].str();
   return info;
 }
 
@@ -553,12 +574,12 @@ std::vector<engine::ContainerSummary> FakeClient::container_list(
     engine::ContainerSummary s;
     s.id = c.id;
     s.names = {c.name};
-    s.image = c.spec.image;
+    s.image = image_of(c.spec);
     s.image_id = c.image_id;
     s.state = c.state;
     s.status = c.state == "running" ? "Up" : "Exited (" + std::to_string(c.exit_code) + ")";
     s.labels = c.spec.labels;
-    s.ports = c.spec.ports;
+    s.ports = ports_of(c.spec);
     out.push_back(s);
   }
   return out;
@@ -574,10 +595,10 @@ std::optional<engine::ImageInfo> FakeClient::image_inspect(const std::string& na
 void FakeClient::image_pull(const std::string& reference, const engine::LineFn& on_progress,
                             const CancelToken* cancel) {
   Visit visit(*this, "image_pull", reference, false, cancel);
-  if (visit.cancelled()) throw Error(DM_ECANCELLED, "pull of '" + reference + "' cancelled");
+  if (visit.cancelled()) throw Error(Error::Code::Cancelled, "pull of '" + reference + "' cancelled");
   auto it = pullable_.find(reference);
   if (it == pullable_.end())
-    throw Error(DM_EENGINE, "pull access denied for " + reference +
+    throw Error(Error::Code::Engine, "pull access denied for " + reference +
                                 ", repository does not exist or may require 'docker login'");
   images_[reference] = {it->second, reference};
   changed_.notify_all();
@@ -591,7 +612,7 @@ void FakeClient::image_pull(const std::string& reference, const engine::LineFn& 
 std::string FakeClient::image_build(const engine::BuildOptions& options,
                                     const engine::LineFn& on_output) {
   Visit visit(*this, "image_build", options.tag, false, options.cancel);
-  if (visit.cancelled()) throw Error(DM_ECANCELLED, "build of '" + options.tag + "' cancelled");
+  if (visit.cancelled()) throw Error(Error::Code::Cancelled, "build of '" + options.tag + "' cancelled");
   std::string id = "sha256:" + next_id();
   images_[options.tag] = {id, options.tag};
   changed_.notify_all();
@@ -610,12 +631,12 @@ void FakeClient::image_remove(const std::string& name, bool force) {
     for (auto i = images_.begin(); i != images_.end(); ++i)
       if (i->second.id == name) it = i;
   if (it == images_.end())
-    throw Error(DM_ENOTFOUND, "engine refused to remove image '" + name + "' (404): No such image",
+    throw Error(Error::Code::NotFound, "engine refused to remove image '" + name + "' (404): No such image",
                 404);
   if (!force)
     for (const auto& c : containers_)
       if (c.image_id == it->second.id)
-        throw Error(DM_ECONFLICT,
+        throw Error(Error::Code::Conflict,
                     "engine refused to remove image '" + name +
                         "' (409): image is being used by container " + c.id.substr(0, 12),
                     409);

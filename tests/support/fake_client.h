@@ -7,7 +7,7 @@
 // Each call can be scripted: answer late, never answer, or fail, for the
 // calls that match a subject. Like the real client, a call that takes too
 // long ends at the calling thread's engine deadline (engine/deadline.h) with
-// DM_ETIMEOUT, and a call given a cancellation token ends once it is
+// Error::Code::Timeout, and a call given a cancellation token ends once it is
 // cancelled. Every call is logged, in the order the calls began.
 //
 // A subject names what a call is about: for container calls the container's
@@ -46,7 +46,7 @@ struct Script {
 
 Script delay(double seconds);
 Script hang();
-Script fail(dm_status status, const std::string& message);
+Script fail(Error::Code code, const std::string& message);
 
 struct FakeContainer {
   std::string id;
@@ -64,7 +64,7 @@ struct FakeContainer {
 class FakeClient : public engine::Client {
  public:
   FakeClient();
-  // Ends every call still waiting (with DM_EUNREACHABLE) and waits for them.
+  // Ends every call still waiting (with Error::Code::Unreachable) and waits for them.
   ~FakeClient() override;
 
   // ---- the world ----

@@ -241,7 +241,7 @@ inline bool Engine::network_exists(const std::string& name) {
     client_->network_inspect(name);
     return true;
   } catch (const Error& e) {
-    if (e.status() == DM_ENOTFOUND) return false;
+    if (e.code() == Error::Code::NotFound) return false;
     throw;
   }
 }
@@ -251,7 +251,7 @@ inline bool Engine::container_exists(const std::string& id) {
     client_->container_inspect(id);
     return true;
   } catch (const Error& e) {
-    if (e.status() == DM_ENOTFOUND) return false;
+    if (e.code() == Error::Code::NotFound) return false;
     throw;
   }
 }

@@ -14,8 +14,10 @@ def run() -> int:
     try:
         with _core.Client() as client:
             engine, api = client.engine_version()
-            print(f"engine: {client.host} (Docker {engine}, API {client.api_version}, "
-                  f"engine speaks up to {api})")
+            print(
+                f"engine: {client.host} (Docker {engine}, API {client.api_version}, "
+                f"engine speaks up to {api})"
+            )
     except Error as exc:
         message = "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
         # The library's message names the address it tried.

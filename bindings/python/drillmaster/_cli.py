@@ -110,33 +110,46 @@ class _ServiceName(click.ParamType):
             self.fail(f"no service named {value!r} (defined: {', '.join(names)})", param, ctx)
         return str(value)
 
-    def shell_complete(self, ctx: click.Context, param: click.Parameter,
-                       incomplete: str) -> list[CompletionItem]:
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
         return [CompletionItem(name) for name in self._names(ctx) if name.startswith(incomplete)]
 
 
 # ---- options ----------------------------------------------------------------------------
 
 
-def _split_names(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> tuple[str, ...]:
+def _split_names(
+    ctx: click.Context, param: click.Parameter, values: Sequence[str]
+) -> tuple[str, ...]:
     return tuple(n.strip() for v in values for n in v.split(",") if n.strip())
 
 
 def _exclude_option(f: Callable[..., Any]) -> Callable[..., Any]:
     # Which names may be excluded is the library's rule (check / check_stop).
-    return click.option("--exclude", multiple=True, metavar="NAMES", callback=_split_names,
-                        help="Services to leave out, comma-separated; may be repeated.")(f)
+    return click.option(
+        "--exclude",
+        multiple=True,
+        metavar="NAMES",
+        callback=_split_names,
+        help="Services to leave out, comma-separated; may be repeated.",
+    )(f)
 
 
 def _network_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--network-name", metavar="NAME",
-                        help="The group's network (default: drillmaster-<group>).")(f)
+    return click.option(
+        "--network-name", metavar="NAME", help="The group's network (default: drillmaster-<group>)."
+    )(f)
 
 
 def _verbosity_options(f: Callable[..., Any]) -> Callable[..., Any]:
     f = click.option("-q", "--quiet", is_flag=True, help="Print only failures.")(f)
-    return click.option("-v", "--verbose", is_flag=True,
-                        help="Also show engine-level detail (build and pull output).")(f)
+    return click.option(
+        "-v",
+        "--verbose",
+        is_flag=True,
+        help="Also show engine-level detail (build and pull output).",
+    )(f)
 
 
 # ---- running an operation ------------------------------------------------------------------
@@ -181,8 +194,10 @@ def _on_signal(session: Session, signum: int, cancelled_by: int | None) -> int:
     """The first signal cancels the operation; a second one exits at once.
     Returns the signal that cancelled it."""
     if cancelled_by is not None:
-        _say(f"\n{_signals.describe(signum)} again: exiting now; containers may be "
-             "left half-started (run stop to clean up).")
+        _say(
+            f"\n{_signals.describe(signum)} again: exiting now; containers may be "
+            "left half-started (run stop to clean up)."
+        )
         _flush_and_exit_now(_signals.exit_status(signum))
     session.cancel()
     again = "Ctrl-C again" if signum == signal.SIGINT else "a second signal"
@@ -205,8 +220,13 @@ def _flush_and_exit_now(code: int) -> NoReturn:
     os._exit(code)
 
 
-def _operate(session: Session, services: list[str], verbose: bool, quiet: bool,
-             op: Callable[[Progress], Report]) -> tuple[Report, int | None]:
+def _operate(
+    session: Session,
+    services: list[str],
+    verbose: bool,
+    quiet: bool,
+    op: Callable[[Progress], Report],
+) -> tuple[Report, int | None]:
     """Runs ``op`` with live progress, then prints its summary. Returns the
     report and the signal that cancelled it, if one did."""
     progress = Progress(services, verbose=verbose, quiet=quiet)
@@ -228,13 +248,22 @@ def _exit_for(report: Report, cancelled_by: int | None) -> int:
     return EXIT_FAILED if report.failures else EXIT_OK
 
 
-def _finish(report: Report, cancelled_by: int | None, hook_kind: str,
-            hook: Callable[..., object] | None, arg: object) -> NoReturn:
+def _finish(
+    report: Report,
+    cancelled_by: int | None,
+    hook_kind: str,
+    hook: Callable[..., object] | None,
+    arg: object,
+    *,
+    also_on_failure: bool = False,
+) -> NoReturn:
     """Ends an operation's command with the report's exit status; when it
-    succeeded, after the group hook (on_start_services...), which fails the
-    command if it raises."""
+    succeeded (``also_on_failure``: or some services failed, but no signal
+    cancelled it), after the group hook (on_start_services...), which fails
+    the command if it raises."""
     code = _exit_for(report, cancelled_by)
-    if code == EXIT_OK and hook is not None:
+    wanted = code == EXIT_OK or (also_on_failure and code == EXIT_FAILED)
+    if wanted and hook is not None:
         try:
             hook(arg)
         except Exception:  # noqa: BLE001 - the user's hook: show it, fail the command
@@ -266,76 +295,158 @@ def cli(ctx: click.Context) -> None:
 @cli.command()
 @_exclude_option
 @_network_option
-@click.option("--timeout", type=float, default=DEFAULTS["start"]["timeout"], show_default=True,
-              metavar="SECONDS", help="Seconds a service may take to become ready.")
-@click.option("--stop-timeout", type=float, default=DEFAULTS["start"]["stop_timeout"],
-              show_default=True, metavar="SECONDS",
-              help="Seconds an outdated container may take to stop before it is killed, when it "
-                   "is replaced.")
-@click.option("--run-new-containers", is_flag=True,
-              help="Create new containers instead of reusing existing ones.")
+@click.option(
+    "--timeout",
+    type=float,
+    default=DEFAULTS["start"]["timeout"],
+    show_default=True,
+    metavar="SECONDS",
+    help="Seconds a service may take to become ready.",
+)
+@click.option(
+    "--stop-timeout",
+    type=float,
+    default=DEFAULTS["start"]["stop_timeout"],
+    show_default=True,
+    metavar="SECONDS",
+    help="Seconds an outdated container may take to stop before it is killed, when it is replaced.",
+)
+@click.option(
+    "--run-new-containers",
+    is_flag=True,
+    help="Create new containers instead of reusing existing ones.",
+)
 @click.option("--build", is_flag=True, help="Rebuild the images of services with build_from.")
 @_verbosity_options
 @click.pass_obj
-def start(spec: _Spec, exclude: tuple[str, ...], network_name: str | None, timeout: float,
-          stop_timeout: float, run_new_containers: bool, build: bool, verbose: bool,
-          quiet: bool) -> None:
+def start(
+    spec: _Spec,
+    exclude: tuple[str, ...],
+    network_name: str | None,
+    timeout: float,
+    stop_timeout: float,
+    run_new_containers: bool,
+    build: bool,
+    verbose: bool,
+    quiet: bool,
+) -> None:
     """Start the services, each once its dependencies are running."""
     session = spec.session(network_name)
     session.check(exclude)
     session.check_context()
     names = [n for n in session.names if n not in exclude]
     report, cancelled_by = _operate(
-        session, names, verbose, quiet, lambda progress: session.start(
-            exclude=exclude, timeout=timeout, run_new_containers=run_new_containers,
-            build=build, stop_timeout=stop_timeout, on_event=progress))
-    _finish(report, cancelled_by, "on_start_services", settings.on_start, report.succeeded)
+        session,
+        names,
+        verbose,
+        quiet,
+        lambda progress: session.start(
+            exclude=exclude,
+            timeout=timeout,
+            run_new_containers=run_new_containers,
+            build=build,
+            stop_timeout=stop_timeout,
+            on_event=progress,
+        ),
+    )
+    # As the predecessor did: the hook gets the services that did start,
+    # also when others failed (the command still exits 1).
+    _finish(
+        report,
+        cancelled_by,
+        "on_start_services",
+        settings.on_start,
+        report.succeeded,
+        also_on_failure=True,
+    )
 
 
 @cli.command()
 @_exclude_option
 @_network_option
 @click.option("--remove", is_flag=True, help="Also remove the containers and the network.")
-@click.option("--timeout", type=float, default=DEFAULTS["stop"]["timeout"], show_default=True,
-              metavar="SECONDS",
-              help="Seconds each container may take to stop before it is killed (its grace "
-                   "period; whole seconds, a fraction is rounded up).")
+@click.option(
+    "--timeout",
+    type=float,
+    default=DEFAULTS["stop"]["timeout"],
+    show_default=True,
+    metavar="SECONDS",
+    help="Seconds each container may take to stop before it is killed (its grace "
+    "period; whole seconds, a fraction is rounded up).",
+)
 @_verbosity_options
 @click.pass_obj
-def stop(spec: _Spec, exclude: tuple[str, ...], network_name: str | None, remove: bool,
-         timeout: float, verbose: bool, quiet: bool) -> None:
+def stop(
+    spec: _Spec,
+    exclude: tuple[str, ...],
+    network_name: str | None,
+    remove: bool,
+    timeout: float,
+    verbose: bool,
+    quiet: bool,
+) -> None:
     """Stop the services, dependants first."""
     session = spec.session(network_name)
     session.check_stop(exclude)
     names = [n for n in session.names if n not in exclude]
     report, cancelled_by = _operate(
-        session, names, verbose, quiet, lambda progress: session.stop(
-            exclude=exclude, timeout=timeout, remove=remove, on_event=progress))
+        session,
+        names,
+        verbose,
+        quiet,
+        lambda progress: session.stop(
+            exclude=exclude, timeout=timeout, remove=remove, on_event=progress
+        ),
+    )
     _finish(report, cancelled_by, "on_stop_services", settings.on_stop, report.succeeded)
 
 
 @cli.command()
 @click.argument("service", type=_ServiceName())
 @click.option("--remove", is_flag=True, help="Remove the old containers.")
-@click.option("--timeout", type=float, default=DEFAULTS["reload"]["timeout"], show_default=True,
-              metavar="SECONDS", help="Seconds a service may take to become ready.")
-@click.option("--stop-timeout", type=float, default=DEFAULTS["reload"]["stop_timeout"],
-              show_default=True, metavar="SECONDS",
-              help="Seconds each container it stops may take to stop before it is killed.")
+@click.option(
+    "--timeout",
+    type=float,
+    default=DEFAULTS["reload"]["timeout"],
+    show_default=True,
+    metavar="SECONDS",
+    help="Seconds a service may take to become ready.",
+)
+@click.option(
+    "--stop-timeout",
+    type=float,
+    default=DEFAULTS["reload"]["stop_timeout"],
+    show_default=True,
+    metavar="SECONDS",
+    help="Seconds each container it stops may take to stop before it is killed.",
+)
 @_network_option
 @_verbosity_options
 @click.pass_obj
-def reload(spec: _Spec, service: str, remove: bool, timeout: float, stop_timeout: float,
-           network_name: str | None, verbose: bool, quiet: bool) -> None:
+def reload(
+    spec: _Spec,
+    service: str,
+    remove: bool,
+    timeout: float,
+    stop_timeout: float,
+    network_name: str | None,
+    verbose: bool,
+    quiet: bool,
+) -> None:
     """Rebuild SERVICE and restart it and its dependants."""
     session = spec.session(network_name)
     session.check()
     session.check_context()
     names = [service, *session.dependants(service)]
     report, cancelled_by = _operate(
-        session, names, verbose, quiet, lambda progress: session.reload(
-            service, timeout=timeout, remove=remove, stop_timeout=stop_timeout,
-            on_event=progress))
+        session,
+        names,
+        verbose,
+        quiet,
+        lambda progress: session.reload(
+            service, timeout=timeout, remove=remove, stop_timeout=stop_timeout, on_event=progress
+        ),
+    )
     _finish(report, cancelled_by, "on_reload_service", settings.on_reload, service)
 
 
@@ -355,11 +466,23 @@ cli.add_command(status, "ps")
 
 
 def _status_json(rows: list[ServiceStatus]) -> str:
-    return json.dumps([{
-        "service": r.service, "state": r.state, "status": r.status_text, "health": r.health,
-        "container_id": r.container_id, "container_name": r.container_name, "image": r.image,
-        "ports": r.ports, "outdated": r.outdated,
-    } for r in rows], indent=2)
+    return json.dumps(
+        [
+            {
+                "service": r.service,
+                "state": r.state,
+                "status": r.status_text,
+                "health": r.health,
+                "container_id": r.container_id,
+                "container_name": r.container_name,
+                "image": r.image,
+                "ports": r.ports,
+                "outdated": r.outdated,
+            }
+            for r in rows
+        ],
+        indent=2,
+    )
 
 
 def _status_table(rows: list[ServiceStatus]) -> str:
@@ -368,11 +491,13 @@ def _status_table(rows: list[ServiceStatus]) -> str:
         state = r.state + (" (outdated)" if r.outdated else "")
         if r.health:
             state += f" ({r.health})"
-        table.append((r.service, r.container_name or "-", state, r.status_text or "-",
-                      r.ports or "-"))
+        table.append(
+            (r.service, r.container_name or "-", state, r.status_text or "-", r.ports or "-")
+        )
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
-                     for row in table)
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in table
+    )
 
 
 _PREFIX_COLORS = ["cyan", "magenta", "blue", "green", "yellow", "bright_cyan", "bright_magenta"]
@@ -381,8 +506,13 @@ _PREFIX_COLORS = ["cyan", "magenta", "blue", "green", "yellow", "bright_cyan", "
 @cli.command()
 @click.argument("services", nargs=-1, metavar="[SERVICE]...", type=_ServiceName())
 @click.option("-f", "--follow", is_flag=True, help="Keep printing new lines until Ctrl-C.")
-@click.option("--tail", type=int, default=DEFAULTS["logs"]["tail"], metavar="N",
-              help="Only the last N lines of each service (default: all).")
+@click.option(
+    "--tail",
+    type=int,
+    default=DEFAULTS["logs"]["tail"],
+    metavar="N",
+    help="Only the last N lines of each service (default: all).",
+)
 @click.pass_obj
 def logs(spec: _Spec, services: tuple[str, ...], follow: bool, tail: int) -> None:
     """Print the containers' output, each line prefixed by its service."""
@@ -399,8 +529,9 @@ def logs(spec: _Spec, services: tuple[str, ...], follow: bool, tail: int) -> Non
         click.echo(f"{prefix} {text}", err=stream == 2)
         return False
 
-    cancelled, cancelled_by = _run_cancellable(session, lambda: session.logs(
-        line, services=services, follow=follow, tail=tail))
+    cancelled, cancelled_by = _run_cancellable(
+        session, lambda: session.logs(line, services=services, follow=follow, tail=tail)
+    )
     if cancelled_by is not None:
         _exit_with(_signals.exit_status(cancelled_by))
     _exit_with(EXIT_CANCELLED if cancelled else EXIT_OK)
@@ -415,8 +546,13 @@ def _spec_directory() -> str:
     return os.path.dirname(os.path.abspath(path)) if path else os.getcwd()
 
 
-def main(directory: str | None = None, *, args: Sequence[str] | None = None,
-         prog_name: str | None = None, standalone_mode: bool = True) -> Any:
+def main(
+    directory: str | None = None,
+    *,
+    args: Sequence[str] | None = None,
+    prog_name: str | None = None,
+    standalone_mode: bool = True,
+) -> Any:
     """The spec's command line: ``start``, ``stop``, ``reload``, ``status``
     (``ps``) and ``logs``.
 
@@ -429,8 +565,12 @@ def main(directory: str | None = None, *, args: Sequence[str] | None = None,
     spec = _Spec(directory or _spec_directory())
     with _exit.guarded(), _signals.handled():
         try:
-            return cli.main(args=list(args) if args is not None else None, prog_name=prog_name,
-                            obj=spec, standalone_mode=standalone_mode)
+            return cli.main(
+                args=list(args) if args is not None else None,
+                prog_name=prog_name,
+                obj=spec,
+                standalone_mode=standalone_mode,
+            )
         except _signals.Interrupted as exc:
             # Outside an operation (loading, a group hook): nothing to wind
             # down, so the process ends as the signal would have ended it.

@@ -2,7 +2,8 @@
 
 A hook stores a value (``Context["db_user"] = "app"``) and the ``env`` of any
 service started afterwards can use it as a placeholder
-(``env = {"DB_USER": "{db_user}"}``). The context is saved as JSON in
+(``env = {"DB_USER": "{db_user}"}``), with ``str.format``'s rules (see
+``_placeholders``: ``{port:d}``, ``{{`` for a literal brace). The context is saved as JSON in
 ``.drillmaster-context`` beside the spec, so a later ``start`` (when the
 services that produced the values are already running and their hooks do not
 run again) still fills the placeholders; ``stop --remove`` removes the file.
@@ -19,19 +20,15 @@ value an init hook stored is on disk before its service counts as ready.
 
 from __future__ import annotations
 
-import re
 import threading
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Set, Tuple
 
-from . import _context_file
+from . import _context_file, _placeholders
 from ._context_file import CONTEXT_FILE, PathLike
+from ._placeholders import PlaceholderError
 
-__all__ = ["ContextDict", "Context", "CONTEXT_FILE"]
-
-# {key} is a placeholder; {{key}} stands for a literal {key}. Other braces
-# (JSON in an environment variable, say) are left alone.
-_PLACEHOLDER = re.compile(r"\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
+__all__ = ["ContextDict", "Context", "CONTEXT_FILE", "PlaceholderError"]
 
 _MISSING = object()
 
@@ -47,21 +44,22 @@ class ContextDict(Dict[str, Any]):
         super().__init__(*args, **kwargs)
         self._lock = threading.RLock()
         self._changed: Set[str] = set(self)  # set or changed since the last save
-        self._deleted: Set[str] = set()      # deleted since the last save
+        self._deleted: Set[str] = set()  # deleted since the last save
 
     @staticmethod
     def has_placeholders(text: str) -> bool:
-        """Whether interpolation would change ``text``."""
-        return _PLACEHOLDER.search(text) is not None
+        """Whether filling would change ``text`` (placeholders or doubled
+        braces; a value that is not a format string is kept as it is)."""
+        return _placeholders.is_template(text)
 
     @staticmethod
     def placeholders(text: str) -> List[str]:
-        """The keys ``text`` has placeholders for, in order, each once."""
+        """The keys ``text`` has placeholders for, in order, each once.
+        Raises PlaceholderError for a positional placeholder."""
         found: List[str] = []
-        for match in _PLACEHOLDER.finditer(text):
-            key = match.group(2)
-            if key is not None and key not in found:
-                found.append(key)
+        for p in _placeholders.placeholders(text):
+            if p.key not in found:
+                found.append(p.key)
         return found
 
     def missing(self, text: str) -> List[str]:
@@ -69,19 +67,21 @@ class ContextDict(Dict[str, Any]):
         return [key for key in self.placeholders(text) if key not in self]
 
     def interpolate(self, text: str) -> str:
-        """``text`` with every ``{key}`` replaced by ``str(self[key])``.
-
-        Raises KeyError naming the first placeholder without a value.
-        """
-        def replace(match: "re.Match[str]") -> str:
-            if match.group(1) is not None:
-                return "{" + match.group(1) + "}"
-            return str(self[match.group(2)])
-        return _PLACEHOLDER.sub(replace, text)
+        """``text`` filled with str.format's rules from this dict. Raises
+        PlaceholderError naming the first placeholder that cannot be filled."""
+        with self._lock:
+            return _placeholders.fill(text, self)
 
     def interpolate_env(self, env: Mapping[str, str]) -> Dict[str, str]:
-        """Every value of ``env`` interpolated (KeyError when one cannot be)."""
-        return {name: self.interpolate(value) for name, value in env.items()}
+        """Every value of ``env`` filled; PlaceholderError names the variable
+        and the placeholder when one cannot be."""
+        filled: Dict[str, str] = {}
+        for name, value in env.items():
+            try:
+                filled[name] = self.interpolate(value)
+            except PlaceholderError as exc:
+                raise type(exc)(f"env {name}: {exc}") from None
+        return filled
 
     # ---- what this process changed ----
     #

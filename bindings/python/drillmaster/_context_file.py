@@ -68,9 +68,12 @@ def _kind(mode: int) -> str:
 
 
 def _refuse(target: Path, mode: int) -> ContextFileError:
-    return ContextFileError(target, f"is {_kind(mode)}, not a regular file",
-                            "drillmaster keeps the context only in a regular file and never "
-                            "follows a link there: remove it")
+    return ContextFileError(
+        target,
+        f"is {_kind(mode)}, not a regular file",
+        "drillmaster keeps the context only in a regular file and never "
+        "follows a link there: remove it",
+    )
 
 
 def read_raw(directory: PathLike) -> Optional[bytes]:
@@ -108,8 +111,11 @@ def parse(target: Path, raw: bytes) -> Dict[str, Any]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ContextFileError(target, f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset "
-                               f"{exc.start})", _DELETE_HINT) from None
+        raise ContextFileError(
+            target,
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+            _DELETE_HINT,
+        ) from None
     try:
         value = json.loads(text)
     except ValueError as exc:
@@ -118,8 +124,9 @@ def parse(target: Path, raw: bytes) -> Dict[str, Any]:
         kind = {list: "an array", str: "a string", bool: "a boolean"}.get(type(value), "a number")
         if value is None:
             kind = "null"
-        raise ContextFileError(target, f"holds {kind}, not a JSON object of saved values",
-                               _DELETE_HINT)
+        raise ContextFileError(
+            target, f"holds {kind}, not a JSON object of saved values", _DELETE_HINT
+        )
     return value
 
 
@@ -204,8 +211,11 @@ def _flock(fd: int, directory: PathLike, deadline: float) -> None:
         except BlockingIOError:
             if time.monotonic() > deadline:
                 raise ContextFileError(
-                    path(directory), f"another drillmaster process{_holder(fd)} has been saving "
-                    f"it for {_LOCK_WAIT:.0f} s", "is that process stopped?") from None
+                    path(directory),
+                    f"another drillmaster process{_holder(fd)} has been saving "
+                    f"it for {_LOCK_WAIT:.0f} s",
+                    "is that process stopped?",
+                ) from None
             time.sleep(0.01)
 
 

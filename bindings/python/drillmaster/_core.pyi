@@ -52,9 +52,15 @@ def runtime_directory() -> str: ...
 def defaults() -> Dict[str, Dict[str, Union[float, int, bool]]]: ...
 
 class Client:
-    def __init__(self, *, host: Optional[str] = ..., api_version: Optional[str] = ...,
-                 tls_verify: Optional[bool] = ..., cert_path: Optional[str] = ...,
-                 timeout: float = ...) -> None: ...
+    def __init__(
+        self,
+        *,
+        host: Optional[str] = ...,
+        api_version: Optional[str] = ...,
+        tls_verify: Optional[bool] = ...,
+        cert_path: Optional[str] = ...,
+        timeout: float = ...,
+    ) -> None: ...
     def ping(self) -> None: ...
     @property
     def host(self) -> str: ...
@@ -143,14 +149,45 @@ class Group:
     def find_service(self, name: str) -> Optional[Service]: ...
     def validate(self, exclude: Optional[Sequence[str]] = ...) -> None: ...
     def validate_stop(self, exclude: Optional[Sequence[str]] = ...) -> None: ...
-    def start(self, client: Client, *, exclude: Optional[Sequence[str]] = ..., timeout: float = ...,
-              run_new_containers: bool = ..., build: bool = ..., parallelism: int = ...,
-              on_event: Optional[EventCallback] = ..., stop_timeout: float = ...) -> Result: ...
-    def stop(self, client: Client, *, exclude: Optional[Sequence[str]] = ..., timeout: float = ...,
-             remove: bool = ..., on_event: Optional[EventCallback] = ...) -> Result: ...
-    def reload(self, client: Client, service: str, *, timeout: float = ..., remove: bool = ...,
-               on_event: Optional[EventCallback] = ..., stop_timeout: float = ...) -> Result: ...
+    def start(
+        self,
+        client: Client,
+        *,
+        exclude: Optional[Sequence[str]] = ...,
+        timeout: float = ...,
+        run_new_containers: bool = ...,
+        build: bool = ...,
+        parallelism: int = ...,
+        on_event: Optional[EventCallback] = ...,
+        stop_timeout: float = ...,
+    ) -> Result: ...
+    def stop(
+        self,
+        client: Client,
+        *,
+        exclude: Optional[Sequence[str]] = ...,
+        timeout: float = ...,
+        remove: bool = ...,
+        on_event: Optional[EventCallback] = ...,
+    ) -> Result: ...
+    def reload(
+        self,
+        client: Client,
+        service: str,
+        *,
+        timeout: float = ...,
+        remove: bool = ...,
+        on_event: Optional[EventCallback] = ...,
+        stop_timeout: float = ...,
+    ) -> Result: ...
     def cancel(self) -> None: ...
     def status(self, client: Client) -> List[ServiceStatus]: ...
-    def logs(self, client: Client, *, services: Optional[Sequence[str]] = ..., follow: bool = ...,
-             tail: int = ..., callback: Callable[[str, int, str], object]) -> bool: ...
+    def logs(
+        self,
+        client: Client,
+        *,
+        services: Optional[Sequence[str]] = ...,
+        follow: bool = ...,
+        tail: int = ...,
+        callback: Callable[[str, int, str], object],
+    ) -> bool: ...

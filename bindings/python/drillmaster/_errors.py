@@ -150,8 +150,19 @@ class NotReady(Exception):
 
 _BY_STATUS: Dict[int, Type[Error]] = {
     cls.status: cls
-    for cls in (InvalidArgument, NotFound, Conflict, EngineUnreachable, EngineError, Timeout,
-                HookFailed, Cancelled, ServicesFailed, OutOfMemory, InternalError)
+    for cls in (
+        InvalidArgument,
+        NotFound,
+        Conflict,
+        EngineUnreachable,
+        EngineError,
+        Timeout,
+        HookFailed,
+        Cancelled,
+        ServicesFailed,
+        OutOfMemory,
+        InternalError,
+    )
 }
 
 

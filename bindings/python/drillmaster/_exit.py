@@ -52,8 +52,10 @@ def _at_exit(grace: float = 1.0) -> None:
     while _core.hooks_running() and time.monotonic() < deadline:
         time.sleep(0.02)
     if _core.hooks_running():
-        sys.stderr.write("drillmaster: a hook is still running after its service's timeout; "
-                         "exiting without cleanup\n")
+        sys.stderr.write(
+            "drillmaster: a hook is still running after its service's timeout; "
+            "exiting without cleanup\n"
+        )
         _flush()
         os._exit(1)
 

@@ -43,6 +43,7 @@ from typing import (
     cast,
 )
 
+from . import _placeholders
 from ._errors import ServiceDefinitionError
 
 __all__ = ["FIELDS", "Attributes", "Field", "FieldType", "check_text", "field"]
@@ -69,6 +70,11 @@ class Invalid(Exception):
         super().__init__(got)
         self.got = got
         self.expected = expected
+
+
+class Unusable(Exception):
+    """Raised by a :meth:`FieldType.check` for a value of the right type that
+    cannot be used; the message follows ``Class.attribute``."""
 
 
 def _type_name(value: Any) -> str:
@@ -121,14 +127,18 @@ class Text(FieldType):
 
 
 class Path(FieldType):
-    """A str or an ``os.PathLike``, handed over as a str."""
+    """A str or an ``os.PathLike``, handed over as a str; ``empty``: what
+    to say when it is '' (None: '' is a path like another)."""
 
-    def __init__(self, expected: str) -> None:
+    def __init__(self, expected: str, *, empty: str | None = None) -> None:
         self.expected = expected
+        self.empty = empty
 
     def check(self, value: Any) -> None:
         if not isinstance(value, (str, os.PathLike)):
             self.fail(value)
+        if self.empty is not None and os.fspath(value) == "":
+            raise Unusable(f" is empty: {self.empty}")
 
     def normalise(self, value: Any) -> str:
         return os.fspath(value)
@@ -185,6 +195,12 @@ class Environment(FieldType):
                 self.fail(value, f"key {key!r} ({_type_name(key)})")
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
                 self.fail(value, f"value {item!r} ({_type_name(item)}) for {key!r}")
+        for key, item in value.items():
+            if isinstance(item, str):
+                try:
+                    _placeholders.check(item)
+                except _placeholders.PlaceholderError as exc:
+                    raise Unusable(f"[{key!r}] = {item!r}: {exc}") from None
 
     def normalise(self, value: Any) -> dict[str, str]:
         return {key: str(item) for key, item in value.items()}
@@ -214,15 +230,20 @@ class VolumeList(FieldType):
             self.fail(value, f"key {host!r} ({_type_name(host)})")
         if isinstance(spec, str):
             return
-        if not isinstance(spec, Mapping) or not isinstance(spec.get("bind"), str) or \
-                not isinstance(spec.get("mode", "rw"), str):
+        if (
+            not isinstance(spec, Mapping)
+            or not isinstance(spec.get("bind"), str)
+            or not isinstance(spec.get("mode", "rw"), str)
+        ):
             self.fail(value, f"{spec!r} for {host!r}")
 
     def normalise(self, value: Any) -> list[str | tuple[str, str, str | None]]:
         if not isinstance(value, Mapping):
             return list(value)
-        return [(host, spec, None) if isinstance(spec, str) else (host, spec["bind"], spec.get("mode"))
-                for host, spec in value.items()]
+        return [
+            (host, spec, None) if isinstance(spec, str) else (host, spec["bind"], spec.get("mode"))
+            for host, spec in value.items()
+        ]
 
 
 class Flag(FieldType):
@@ -293,14 +314,17 @@ class Seconds(FieldType):
 
 def _call(method: str) -> Setter:
     """``service.<method>(value)``."""
+
     def setter(service: Any, value: Any, values: Mapping[str, Any]) -> None:
         getattr(service, method)(value)
+
     return setter
 
 
 def _each(method: str) -> Setter:
     """``service.<method>(item)`` for each item of a list, or
     ``service.<method>(*item)`` for a tuple item."""
+
     def setter(service: Any, value: Any, values: Mapping[str, Any]) -> None:
         call = getattr(service, method)
         for item in value:
@@ -308,14 +332,17 @@ def _each(method: str) -> Setter:
                 call(*item)
             else:
                 call(item)
+
     return setter
 
 
 def _each_item(method: str) -> Setter:
     """``service.<method>(key, value)`` for each entry of a dict."""
+
     def setter(service: Any, value: Any, values: Mapping[str, Any]) -> None:
         for key, item in value.items():
             getattr(service, method)(key, item)
+
     return setter
 
 
@@ -337,8 +364,9 @@ def _build(service: Any, value: Any, values: Mapping[str, Any]) -> None:
 class Field:
     """One attribute of a service class (see the module's docstring)."""
 
-    def __init__(self, type: FieldType, default: Any, doc: str, setter: Setter | None,
-                 compose: str | None) -> None:
+    def __init__(
+        self, type: FieldType, default: Any, doc: str, setter: Setter | None, compose: str | None
+    ) -> None:
         self.name = ""  # set by __set_name__: the attribute the field is assigned to
         self.type = type
         self.default = default
@@ -362,7 +390,10 @@ class Field:
             self.type.check(value)
         except Invalid as bad:
             raise ServiceDefinitionError(
-                f"{owner}.{self.name}: expected {bad.expected}, got {bad.got}") from None
+                f"{owner}.{self.name}: expected {bad.expected}, got {bad.got}"
+            ) from None
+        except Unusable as bad:
+            raise ServiceDefinitionError(f"{owner}.{self.name}{bad}") from None
         check_text(owner, self.name, value)
 
     def normalise(self, value: Any) -> Any:
@@ -382,8 +413,14 @@ class Field:
         return f"``{self.name}`` = ``{self.default!r}``: {self.doc}{compose}"
 
 
-def field(type: FieldType, *, default: T, doc: str, setter: Setter | None = None,
-          compose: str | None = None) -> T:
+def field(
+    type: FieldType,
+    *,
+    default: T,
+    doc: str,
+    setter: Setter | None = None,
+    compose: str | None = None,
+) -> T:
     """A :class:`Field`, typed as its default for the class body it is
     assigned in (as ``dataclasses.field``): the annotation beside it stays
     what type checkers see."""
@@ -400,56 +437,110 @@ class Attributes:
     ``dockerfile`` is handed over with ``build_from``."""
 
     name: ClassVar[str] = field(
-        Text(non_empty=True), default="",
+        Text(non_empty=True),
+        default="",
         doc="The service's name: a DNS label, unique in the group, and the container's host "
-            "name on the group network. Default: the class name, lower-cased. "
-            "(Compose: the key under ``services``.)")
+        "name on the group network. Default: the class name, lower-cased. "
+        "(Compose: the key under ``services``.)",
+    )
     image: ClassVar[str | None] = field(
-        Text(), default=None, compose="image",
-        doc="The image to run, e.g. ``\"postgres:16\"``; with ``build_from``, the tag the image "
-            "is built under (default ``drillmaster-<group>-<name>:latest``).")
+        Text(),
+        default=None,
+        compose="image",
+        doc='The image to run, e.g. ``"postgres:16"``; with ``build_from``, the tag the image '
+        "is built under (default ``drillmaster-<group>-<name>:latest``).",
+    )
     dependencies: ClassVar[Sequence[str]] = field(
-        Names(), default=(), setter=_each("add_dependency"), compose="depends_on",
-        doc="Names of services that must be running before this one starts.")
+        Names(),
+        default=(),
+        setter=_each("add_dependency"),
+        compose="depends_on",
+        doc="Names of services that must be running before this one starts.",
+    )
     ports: ClassVar[Mapping[PortKey, int]] = field(
-        Ports(), default={}, setter=_each("add_port"), compose="ports",
+        Ports(),
+        default={},
+        setter=_each("add_port"),
+        compose="ports",
         doc="Published ports, container port -> host port. A container port may be "
-            "``\"53/udp\"``; tcp is the default.")
+        '``"53/udp"``; tcp is the default.',
+    )
     env: ClassVar[Mapping[str, EnvValue]] = field(
-        Environment(), default={}, setter=_each_item("set_env"), compose="environment",
+        Environment(),
+        default={},
+        setter=_each_item("set_env"),
+        compose="environment",
         doc="Environment variables. Values may be numbers; ``{key}`` in a string is replaced by "
-            "``drillmaster.Context[key]`` when the service starts (``{{key}}`` stands for a "
-            "literal ``{key}``).")
+        "``drillmaster.Context[key]`` when the service starts (``{{key}}`` stands for a "
+        "literal ``{key}``).",
+    )
     volumes: ClassVar[Volumes] = field(
-        VolumeList(), default=(), setter=_volumes, compose="volumes",
-        doc="Volumes: ``[\"host:container[:ro|rw]\", ...]`` (Docker's short form; a host path "
-            "starting with ``.`` is relative to the spec's directory), or "
-            "``{host: {\"bind\": container, \"mode\": \"ro\"}}``.")
+        VolumeList(),
+        default=(),
+        setter=_volumes,
+        compose="volumes",
+        doc='Volumes: ``["host:container[:ro|rw]", ...]`` (Docker\'s short form; a host path '
+        "starting with ``.`` is relative to the spec's directory), or "
+        '``{host: {"bind": container, "mode": "ro"}}``.',
+    )
     always_start_new: ClassVar[bool] = field(
-        Flag(), default=False, setter=_call("set_always_start_new"),
-        doc="True: every start creates a new container, never reusing one.")
+        Flag(),
+        default=False,
+        setter=_call("set_always_start_new"),
+        doc="True: every start creates a new container, never reusing one.",
+    )
     stop_signal: ClassVar[str | signal.Signals] = field(
-        SignalName(), default="SIGTERM", setter=_call("set_stop_signal"), compose="stop_signal",
-        doc="The signal that stops the container, e.g. ``\"SIGINT\"``.")
+        SignalName(),
+        default="SIGTERM",
+        setter=_call("set_stop_signal"),
+        compose="stop_signal",
+        doc='The signal that stops the container, e.g. ``"SIGINT"``.',
+    )
     build_from: ClassVar[str | os.PathLike[str] | None] = field(
-        Path("a directory path (str)"), default=None, setter=_build, compose="build",
-        doc="A directory to build the image from, relative to the spec's directory.")
+        Path(
+            "a directory path (str)",
+            empty='name the directory that holds the Dockerfile ("." for the spec\'s own), '
+            "or leave build_from unset to run image",
+        ),
+        default=None,
+        setter=_build,
+        compose="build",
+        doc="A directory to build the image from, relative to the spec's directory.",
+    )
     dockerfile: ClassVar[str | os.PathLike[str]] = field(
-        Path("a str"), default="Dockerfile", compose="build.dockerfile",
-        doc="The Dockerfile inside ``build_from`` (handed over with it).")
+        Path("a str"),
+        default="Dockerfile",
+        compose="build.dockerfile",
+        doc="The Dockerfile inside ``build_from`` (handed over with it).",
+    )
     entrypoint: ClassVar[Command | None] = field(
-        Argv(), default=None, setter=_call("set_entrypoint"), compose="entrypoint",
-        doc="Overrides the image's entrypoint: a list, or a string split like a shell.")
+        Argv(),
+        default=None,
+        setter=_call("set_entrypoint"),
+        compose="entrypoint",
+        doc="Overrides the image's entrypoint: a list, or a string split like a shell.",
+    )
     cmd: ClassVar[Command | None] = field(
-        Argv(), default=None, setter=_call("set_cmd"), compose="command",
-        doc="Overrides the image's command: a list, or a string split like a shell.")
+        Argv(),
+        default=None,
+        setter=_call("set_cmd"),
+        compose="command",
+        doc="Overrides the image's command: a list, or a string split like a shell.",
+    )
     user: ClassVar[str | int | None] = field(
-        User(), default=None, setter=_call("set_user"), compose="user",
-        doc="The user the container runs as: a name, a uid, or ``\"uid:gid\"``.")
+        User(),
+        default=None,
+        setter=_call("set_user"),
+        compose="user",
+        doc='The user the container runs as: a name, a uid, or ``"uid:gid"``.',
+    )
     timeout: ClassVar[float | None] = field(
-        Seconds(), default=None, setter=_call("set_timeout"),
+        Seconds(),
+        default=None,
+        setter=_call("set_timeout"),
         doc="Seconds this service may take to become ready (ping loop and init); default: the "
-            "``--timeout`` of ``start``.")
+        "``--timeout`` of ``start``.",
+    )
 
 
 def _collect(table: type) -> tuple[Field, ...]:
@@ -467,8 +558,10 @@ FIELDS: tuple[Field, ...] = _collect(Attributes)
 
 def documentation() -> str:
     """The attributes, one paragraph each, for ``Service.__doc__``."""
-    return "\n\n".join(textwrap.fill(f.describe(), 76, initial_indent="    ",
-                                     subsequent_indent="        ") for f in FIELDS)
+    return "\n\n".join(
+        textwrap.fill(f.describe(), 76, initial_indent="    ", subsequent_indent="        ")
+        for f in FIELDS
+    )
 
 
 # ---- text the C library gets ----------------------------------------------------------------
@@ -516,4 +609,5 @@ def check_text(owner: str, attr: str, value: Any) -> None:
         shown = f"{value!r} " if where == "" else where
         raise ServiceDefinitionError(
             f"{owner}.{attr}: {shown}contains a NUL character (\\x00), which cannot be passed "
-            f"to Docker (it would cut the text there); remove it")
+            f"to Docker (it would cut the text there); remove it"
+        )

@@ -32,7 +32,8 @@ def group_name(name: str) -> None:
     if not isinstance(name, str) or not _DOCKER_NAME.match(name):
         raise ServiceDefinitionError(
             f"group_name: {name!r} is not a valid Docker name "
-            "(letters, digits, '_', '.', '-', starting with a letter or digit)")
+            "(letters, digits, '_', '.', '-', starting with a letter or digit)"
+        )
     settings.name = name
 
 
@@ -46,21 +47,27 @@ def default_group_name(directory: str) -> str:
 
 
 def on_start_services(fn: F) -> F:
-    """Registers ``fn(service_names)``, called after ``start`` has every
-    service it was asked for running. Usable as a decorator."""
+    """Registers ``fn(service_names)``, called when ``start`` ends with the
+    names of the services that are running: every one it was asked for when
+    the start succeeded; when some failed, those that did start (the command
+    then exits 1 all the same). Not called when a signal (Ctrl-C, SIGTERM)
+    cancelled the start. An exception in ``fn`` fails the command. Usable as
+    a decorator."""
     settings.on_start = fn
     return fn
 
 
 def on_stop_services(fn: F) -> F:
     """Registers ``fn(service_names)``, called after ``stop`` has stopped
-    every service it was asked to. Usable as a decorator."""
+    every service it was asked to; not called when one failed to stop or a
+    signal cancelled the stop. Usable as a decorator."""
     settings.on_stop = fn
     return fn
 
 
 def on_reload_service(fn: F) -> F:
     """Registers ``fn(service_name)``, called after ``reload`` has the
-    service and its dependants running again. Usable as a decorator."""
+    service and its dependants running again; not called when one of them
+    failed or a signal cancelled the reload. Usable as a decorator."""
     settings.on_reload = fn
     return fn

@@ -21,11 +21,18 @@ from ._types import Event, Outcome, Phase, Report, ServiceOutcome
 __all__ = ["Progress", "print_summary"]
 
 _COLORS = {
-    Phase.RUNNING: "green", Phase.STOPPED: "green", Phase.REMOVED: "green",
-    Phase.FAILED: "red", Phase.SKIPPED: "yellow",
+    Phase.RUNNING: "green",
+    Phase.STOPPED: "green",
+    Phase.REMOVED: "green",
+    Phase.FAILED: "red",
+    Phase.SKIPPED: "yellow",
 }
-_OUTCOME_COLORS = {Outcome.FAILED: "red", Outcome.SKIPPED: "yellow", Outcome.CANCELLED: "yellow",
-                   Outcome.EXCLUDED: "bright_black"}
+_OUTCOME_COLORS = {
+    Outcome.FAILED: "red",
+    Outcome.SKIPPED: "yellow",
+    Outcome.CANCELLED: "yellow",
+    Outcome.EXCLUDED: "bright_black",
+}
 _ANSI = {"green": "32", "red": "31", "yellow": "33", "bright_black": "90", "bold": "1"}
 
 
@@ -47,8 +54,15 @@ class Progress:
     output); ``quiet`` shows nothing.
     """
 
-    def __init__(self, services: List[str], *, stream: Optional[TextIO] = None,
-                 verbose: bool = False, quiet: bool = False, live: Optional[bool] = None) -> None:
+    def __init__(
+        self,
+        services: List[str],
+        *,
+        stream: Optional[TextIO] = None,
+        verbose: bool = False,
+        quiet: bool = False,
+        live: Optional[bool] = None,
+    ) -> None:
         self.stream: TextIO = stream if stream is not None else sys.stdout
         isatty = getattr(self.stream, "isatty", lambda: False)()
         self.live = (isatty if live is None else live) and not quiet
@@ -250,8 +264,9 @@ def _closing_lines(report: Report, shown: List[ServiceOutcome], quiet: bool) -> 
         out = [f"{report.operation} cancelled after {report.seconds:.1f}s: {tally}"]
         if report.left_undone:
             words = _UNDONE_WORDS.get(report.operation, "not done")
-            out.append(f"{words}: {', '.join(report.left_undone)} "
-                       f"(run {report.operation} again to finish)")
+            out.append(
+                f"{words}: {', '.join(report.left_undone)} (run {report.operation} again to finish)"
+            )
         return out
     if report.failures:
         return [f"{report.operation} failed after {report.seconds:.1f}s: {tally}"]

@@ -49,7 +49,7 @@ class Service(Attributes):
 
     The attributes (``name`` = default: what it is):
 
-"""
+    """
 
     # Set on the instance before each hook runs.
     #: The container's id (None in ``pre_start``: there is no container yet).
@@ -114,14 +114,76 @@ def services() -> list[type[Service]]:
 def _validate(cls: type[Service]) -> None:
     for f in FIELDS:
         f.check(cls.__name__, getattr(cls, f.name))
+    _check_spelling(cls)
     for hook in (*_HOOKS, *_ALIASES):
         value = getattr(cls, hook, None)
         if value is not None and not callable(value):
             raise ServiceDefinitionError(
-                f"{cls.__name__}.{hook}: expected a method, got {type(value).__name__}")
+                f"{cls.__name__}.{hook}: expected a method, got {type(value).__name__}"
+            )
     if _overrides(cls, "post_start") and _overrides(cls, "post_start_init"):
         raise ServiceDefinitionError(
-            f"{cls.__name__}: define post_start_init or post_start (another name for it), not both")
+            f"{cls.__name__}: define post_start_init or post_start (another name for it), not both"
+        )
+
+
+# Names a class may use for its own purposes besides the fields and hooks.
+_OWN = frozenset(("abstract", "container_id", "container_name", "network", "group"))
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") else word
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions)."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ca != cb))
+    return row[-1]
+
+
+def _meant(attr: str) -> str | None:
+    """The field ``attr`` is one or two edits away from (one for short
+    names), also counting Compose's name for it and singular forms."""
+    limit = 1 if len(attr) <= 4 else 2
+    for f in FIELDS:
+        if attr == f.compose:
+            return f.name
+        names = {f.name, _singular(f.name)}
+        if f.compose:
+            names |= {f.compose, _singular(f.compose)}
+        if any(_edits(attr, n) <= limit for n in names):
+            return f.name
+    return None
+
+
+def _check_spelling(cls: type) -> None:
+    """A misspelled field is an error: an attribute of the class (or of a
+    base below Service) that is not a field, a hook or a method, not private
+    (``_x``) nor UPPER_CASE, and is close to a field's name."""
+    known = {f.name for f in FIELDS} | set(_HOOKS) | set(_ALIASES) | _OWN
+    for klass in cls.__mro__:
+        if klass is Service:
+            return
+        for attr, value in vars(klass).items():
+            if attr in known or attr.startswith("_") or attr.isupper():
+                continue
+            if callable(value) or isinstance(value, (staticmethod, classmethod, property)):
+                continue
+            meant = _meant(attr)
+            if meant is None:
+                continue
+            compose = " (Compose's name for it)" if attr in {f.compose for f in FIELDS} else ""
+            raise ServiceDefinitionError(
+                f"{klass.__name__}.{attr}: not an attribute drillmaster knows{compose}; did you "
+                f"mean {meant!r}? (an attribute of your own close to a field's name must start "
+                "with '_' or be UPPER_CASE)"
+            )
 
 
 def _overrides(cls: type, hook: str) -> bool:

@@ -32,10 +32,10 @@ from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Type, TypeVar
 
 from . import _context_file, _core
-from ._context import Context
+from ._context import Context, PlaceholderError
 from ._errors import ContextFileError, HookFailed, InvalidArgument, NotReady, ServiceLoadError
-from ._group import default_group_name, settings
 from ._fields import FIELDS, check_text
+from ._group import default_group_name, settings
 from ._service import Definition, Service, definition, services
 from ._types import Event, Report, ServiceOutcome, ServiceStatus
 
@@ -49,12 +49,13 @@ T = TypeVar("T")
 DEFAULTS = _core.defaults()
 
 
-
 def _user_traceback(exc: BaseException) -> str:
     """The exception's traceback without drillmaster's own frames."""
     tb = exc.__traceback__
     here = os.path.dirname(os.path.abspath(__file__))
-    while tb is not None and os.path.dirname(os.path.abspath(tb.tb_frame.f_code.co_filename)) == here:
+    while (
+        tb is not None and os.path.dirname(os.path.abspath(tb.tb_frame.f_code.co_filename)) == here
+    ):
         tb = tb.tb_next
     return "".join(traceback.format_exception(type(exc), exc, tb)).rstrip("\n")
 
@@ -67,19 +68,24 @@ class Session:
     file and the lock file live (default: the current directory).
     """
 
-    def __init__(self, classes: Optional[Sequence[Type[Service]]] = None, *,
-                 directory: Optional[os.PathLike[str] | str] = None,
-                 group: Optional[str] = None,
-                 network_name: Optional[str] = None,
-                 engine: Optional[str] = None) -> None:
+    def __init__(
+        self,
+        classes: Optional[Sequence[Type[Service]]] = None,
+        *,
+        directory: Optional[os.PathLike[str] | str] = None,
+        group: Optional[str] = None,
+        network_name: Optional[str] = None,
+        engine: Optional[str] = None,
+    ) -> None:
         self.directory = Path(directory if directory is not None else os.getcwd()).resolve()
         self.group_name = group or settings.name or default_group_name(str(self.directory))
         self.network_name = network_name
         check_text("Session", "group", self.group_name)
         check_text("Session", "network_name", network_name)
         self.engine = engine
-        self.definitions: List[Definition] = [definition(c) for c in (classes if classes is not None
-                                                                     else services())]
+        self.definitions: List[Definition] = [
+            definition(c) for c in (classes if classes is not None else services())
+        ]
         self.instances: Dict[str, Service] = {}
         for d in self.definitions:
             self.instances.setdefault(d.name, d.cls())
@@ -145,14 +151,22 @@ class Session:
         instance = self.instances.get(d.name)
         if instance is None or type(instance) is not d.cls:
             return  # a duplicate name: check() reports it
-        setters = {"ping": s.set_ping, "pre_start": s.set_pre_start,
-                   "post_start_init": s.set_post_start_init}
+        setters = {
+            "ping": s.set_ping,
+            "pre_start": s.set_pre_start,
+            "post_start_init": s.set_post_start_init,
+        }
         for hook, method in d.hooks.items():
-            call = self._ping_hook(instance, method) if hook == "ping" else self._hook(instance, method)
+            call = (
+                self._ping_hook(instance, method)
+                if hook == "ping"
+                else self._hook(instance, method)
+            )
             setters[hook](self._with_context(call, saving))
 
-    def _with_context(self, fn: Callable[["_core.HookInfo"], T], saving: bool
-                      ) -> Callable[["_core.HookInfo"], T]:
+    def _with_context(
+        self, fn: Callable[["_core.HookInfo"], T], saving: bool
+    ) -> Callable[["_core.HookInfo"], T]:
         """``fn`` between a load of the Context from its file and, when
         ``saving``, a save of what ``fn`` changed in it (see the module's
         docstring)."""
@@ -176,6 +190,7 @@ class Session:
                 except (ContextFileError, OSError) as exc:
                     raise HookFailed(f"cannot save drillmaster.Context: {exc}") from None
             return result
+
         return hook
 
     @staticmethod
@@ -195,8 +210,10 @@ class Session:
             except HookFailed:
                 raise
             except BaseException as exc:  # noqa: B902 - any failure fails the service
-                raise HookFailed(f"{type(instance).__name__}.{method} raised:\n"
-                                 + _user_traceback(exc)) from None
+                raise HookFailed(
+                    f"{type(instance).__name__}.{method} raised:\n" + _user_traceback(exc)
+                ) from None
+
         return hook
 
     def _ping_hook(self, instance: Service, method: str) -> Callable[["_core.HookInfo"], bool]:
@@ -211,34 +228,47 @@ class Session:
             except OSError as exc:  # not listening yet: not ready
                 raise NotReady(f"{type(exc).__name__}: {exc}") from None
             except BaseException as exc:  # noqa: B902
-                raise HookFailed(f"{type(instance).__name__}.{method} raised:\n"
-                                 + _user_traceback(exc)) from None
+                raise HookFailed(
+                    f"{type(instance).__name__}.{method} raised:\n" + _user_traceback(exc)
+                ) from None
+
         return ping
 
     def _fill_env(self, d: Definition) -> Callable[["_core.HookInfo"], Dict[str, str]]:
         """The prepare hook of ``d``: its env with the Context's values."""
+
         def prepare(info: "_core.HookInfo") -> Dict[str, str]:
             problems = self._missing(d, Context) + self._unpassable(d)
             if problems:
                 keys = ", ".join(sorted(Context)) or "none"
                 raise HookFailed("; ".join(problems) + f" (context keys: {keys})")
-            return Context.interpolate_env(d.env)
+            try:
+                return Context.interpolate_env(d.env)
+            except PlaceholderError as exc:  # a value of the wrong type for its format spec...
+                raise HookFailed(str(exc)) from None
+
         return prepare
 
     @staticmethod
     def _missing(d: Definition, values: Mapping[str, object]) -> List[str]:
-        return [f"env {key}: no value for {{{k}}} in drillmaster.Context"
-                for key, value in d.env.items() for k in Context.placeholders(value)
-                if k not in values]
+        return [
+            f"env {key}: no value for {{{k}}} in drillmaster.Context"
+            for key, value in d.env.items()
+            for k in Context.placeholders(value)
+            if k not in values
+        ]
 
     @staticmethod
     def _unpassable(d: Definition) -> List[str]:
         """Placeholders whose value holds a NUL, which a C string (and so an
         environment variable) cannot carry: cut silently otherwise."""
-        return [f"env {key} of service '{d.name}': drillmaster.Context[{k!r}] contains a NUL "
-                f"character (\\x00), which an environment variable cannot hold; store it without"
-                for key, value in d.env.items() for k in Context.placeholders(value)
-                if k in Context and "\0" in str(Context[k])]
+        return [
+            f"env {key} of service '{d.name}': drillmaster.Context[{k!r}] contains a NUL "
+            f"character (\\x00), which an environment variable cannot hold; store it without"
+            for key, value in d.env.items()
+            for k in Context.placeholders(value)
+            if k in Context and "\0" in str(Context[k])
+        ]
 
     def check(self, exclude: Iterable[str] = (), *, images: bool = True) -> None:
         """Raises ServiceLoadError listing every problem of the definitions
@@ -257,10 +287,12 @@ class Session:
         self._raise_problems([], lambda group: group.validate_stop(exclude))
 
     def _missing_images(self, exclude: List[str]) -> List[str]:
-        return [f"service '{d.name}' (class {d.cls.__name__}): no image; "
-                f"set image = \"...\" or build_from = \"<directory>\""
-                for d in self.definitions
-                if d.name not in exclude and not d.image and d.build_from is None]
+        return [
+            f"service '{d.name}' (class {d.cls.__name__}): no image; "
+            f'set image = "..." or build_from = "<directory>"'
+            for d in self.definitions
+            if d.name not in exclude and not d.image and d.build_from is None
+        ]
 
     def _raise_problems(self, problems: List[str], validate: Callable[[_core.Group], None]) -> None:
         """Raises ServiceLoadError with ``problems`` and those the library's
@@ -301,7 +333,9 @@ class Session:
         if group is not None:
             group.cancel()
 
-    def _run(self, group: _core.Group, op: Callable[[_core.Group], "_core.Result"]) -> "_core.Result":
+    def _run(
+        self, group: _core.Group, op: Callable[[_core.Group], "_core.Result"]
+    ) -> "_core.Result":
         with self._lock:
             self._current = group
         try:
@@ -312,11 +346,17 @@ class Session:
 
     # ---- operations ----
 
-    def start(self, *, exclude: Sequence[str] = (), timeout: float = DEFAULTS["start"]["timeout"],
-              run_new_containers: bool = False, build: bool = False,
-              parallelism: int = DEFAULTS["start"]["parallelism"],
-              stop_timeout: float = DEFAULTS["start"]["stop_timeout"],
-              on_event: Optional[EventCallback] = None) -> Report:
+    def start(
+        self,
+        *,
+        exclude: Sequence[str] = (),
+        timeout: float = DEFAULTS["start"]["timeout"],
+        run_new_containers: bool = False,
+        build: bool = False,
+        parallelism: int = DEFAULTS["start"]["parallelism"],
+        stop_timeout: float = DEFAULTS["start"]["stop_timeout"],
+        on_event: Optional[EventCallback] = None,
+    ) -> Report:
         """Starts every service not excluded, dependencies first; see the
         module's docstring for how context placeholders are filled."""
         began = time.monotonic()
@@ -324,16 +364,35 @@ class Session:
         self.check_context()
         client = self.client()
         group = self._build(saving=True)
-        result = self._run(group, lambda g: g.start(
-            client, exclude=list(exclude), timeout=timeout,
-            run_new_containers=run_new_containers, build=build, parallelism=parallelism,
-            stop_timeout=stop_timeout, on_event=on_event))
+        result = self._run(
+            group,
+            lambda g: g.start(
+                client,
+                exclude=list(exclude),
+                timeout=timeout,
+                run_new_containers=run_new_containers,
+                build=build,
+                parallelism=parallelism,
+                stop_timeout=stop_timeout,
+                on_event=on_event,
+            ),
+        )
         self._catch_up()
-        return Report("start", [ServiceOutcome.from_core(r) for r in result.services],
-                      result.cancelled or self._cancelled, time.monotonic() - began)
+        return Report(
+            "start",
+            [ServiceOutcome.from_core(r) for r in result.services],
+            result.cancelled or self._cancelled,
+            time.monotonic() - began,
+        )
 
-    def stop(self, *, exclude: Sequence[str] = (), timeout: float = DEFAULTS["stop"]["timeout"],
-             remove: bool = False, on_event: Optional[EventCallback] = None) -> Report:
+    def stop(
+        self,
+        *,
+        exclude: Sequence[str] = (),
+        timeout: float = DEFAULTS["stop"]["timeout"],
+        remove: bool = False,
+        on_event: Optional[EventCallback] = None,
+    ) -> Report:
         """Stops the services, dependants first; ``remove`` also removes the
         containers, the network and (when nothing is excluded) the saved
         context. Stopping needs no context: an unreadable file is moved
@@ -344,10 +403,18 @@ class Session:
         before = self._context_bytes() if forget else None
         client = self.client()
         group = self._build()
-        result = self._run(group, lambda g: g.stop(client, exclude=list(exclude), timeout=timeout,
-                                                   remove=remove, on_event=on_event))
-        report = Report("stop", [ServiceOutcome.from_core(r) for r in result.services],
-                        result.cancelled, time.monotonic() - began)
+        result = self._run(
+            group,
+            lambda g: g.stop(
+                client, exclude=list(exclude), timeout=timeout, remove=remove, on_event=on_event
+            ),
+        )
+        report = Report(
+            "stop",
+            [ServiceOutcome.from_core(r) for r in result.services],
+            result.cancelled,
+            time.monotonic() - began,
+        )
         if forget and report.ok:
             try:
                 note = _context_file.discard(self.directory, before)
@@ -365,9 +432,15 @@ class Session:
         except ContextFileError:
             return None  # a link or not a file: discard() refuses it
 
-    def reload(self, service: str, *, timeout: float = DEFAULTS["reload"]["timeout"],
-               remove: bool = False, stop_timeout: float = DEFAULTS["reload"]["stop_timeout"],
-               on_event: Optional[EventCallback] = None) -> Report:
+    def reload(
+        self,
+        service: str,
+        *,
+        timeout: float = DEFAULTS["reload"]["timeout"],
+        remove: bool = False,
+        stop_timeout: float = DEFAULTS["reload"]["stop_timeout"],
+        on_event: Optional[EventCallback] = None,
+    ) -> Report:
         """Rebuilds ``service``'s image and recreates it, restarting its
         dependants; its dependencies keep running."""
         began = time.monotonic()
@@ -376,17 +449,33 @@ class Session:
         # Before anything is stopped: a placeholder no value can fill. Only
         # a look at the file; the hooks take its values under the lock.
         known = {**(self.check_context() or {}), **Context}
-        problems = [f"service '{n}': {m}" for n in [service, *self.dependants(service)]
-                    for m in self._missing(self._definition(n), known)]
+        problems = [
+            f"service '{n}': {m}"
+            for n in [service, *self.dependants(service)]
+            for m in self._missing(self._definition(n), known)
+        ]
         if problems:
             raise ServiceLoadError("\n".join(problems))
         client = self.client()
         group = self._build(saving=True)
-        result = self._run(group, lambda g: g.reload(client, service, timeout=timeout, remove=remove,
-                                                     stop_timeout=stop_timeout, on_event=on_event))
+        result = self._run(
+            group,
+            lambda g: g.reload(
+                client,
+                service,
+                timeout=timeout,
+                remove=remove,
+                stop_timeout=stop_timeout,
+                on_event=on_event,
+            ),
+        )
         self._catch_up()
-        return Report("reload", [ServiceOutcome.from_core(r) for r in result.services],
-                      result.cancelled, time.monotonic() - began)
+        return Report(
+            "reload",
+            [ServiceOutcome.from_core(r) for r in result.services],
+            result.cancelled,
+            time.monotonic() - began,
+        )
 
     def status(self) -> List[ServiceStatus]:
         """What runs now, one entry per service in definition order."""
@@ -395,8 +484,14 @@ class Session:
         client = self.client()
         return self._build().status(client)
 
-    def logs(self, callback: Callable[[str, int, str], object], *, services: Sequence[str] = (),
-             follow: bool = False, tail: int = DEFAULTS["logs"]["tail"]) -> bool:
+    def logs(
+        self,
+        callback: Callable[[str, int, str], object],
+        *,
+        services: Sequence[str] = (),
+        follow: bool = False,
+        tail: int = DEFAULTS["logs"]["tail"],
+    ) -> bool:
         """Streams log lines to ``callback(service, stream, line)`` (stream 1
         is stdout, 2 stderr; a true return stops). Returns True if cancelled."""
         for name in services:
@@ -407,8 +502,9 @@ class Session:
         with self._lock:
             self._current = group
         try:
-            return group.logs(client, services=list(services), follow=follow, tail=tail,
-                              callback=callback)
+            return group.logs(
+                client, services=list(services), follow=follow, tail=tail, callback=callback
+            )
         finally:
             with self._lock:
                 self._current = None

@@ -15,12 +15,12 @@ import threading
 from types import FrameType
 from typing import Iterator, List, Optional
 
-__all__ = ["Interrupted", "handled", "recorded", "block_in_this_thread", "exit_status",
-           "describe"]
+__all__ = ["Interrupted", "handled", "recorded", "block_in_this_thread", "exit_status", "describe"]
 
 #: SIGINT keeps Python's own handler (KeyboardInterrupt); these two get ours.
-_TERMINATING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP")
-                     if hasattr(signal, name))
+_TERMINATING = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
 _CANCELLING = (signal.SIGINT, *_TERMINATING)
 
 
@@ -91,5 +91,5 @@ def exit_status(signum: int) -> int:
 
 
 def describe(signum: int) -> str:
-    """"Ctrl-C" for SIGINT, else the signal's name."""
+    """ "Ctrl-C" for SIGINT, else the signal's name."""
     return "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name

@@ -70,8 +70,17 @@ class Outcome(enum.IntEnum):
         return self in _SUCCESS
 
 
-_SUCCESS = frozenset({Outcome.STARTED, Outcome.ALREADY_RUNNING, Outcome.RESTARTED, Outcome.RELOADED,
-                      Outcome.STOPPED, Outcome.REMOVED, Outcome.NOT_RUNNING})
+_SUCCESS = frozenset(
+    {
+        Outcome.STARTED,
+        Outcome.ALREADY_RUNNING,
+        Outcome.RESTARTED,
+        Outcome.RELOADED,
+        Outcome.STOPPED,
+        Outcome.REMOVED,
+        Outcome.NOT_RUNNING,
+    }
+)
 
 
 @dataclass
@@ -110,8 +119,9 @@ class Report:
     def left_undone(self) -> List[str]:
         """Names of the services the operation did not get to: cancelled,
         or skipped because a dependency did not get there."""
-        return [s.service for s in self.services
-                if s.outcome in (Outcome.CANCELLED, Outcome.SKIPPED)]
+        return [
+            s.service for s in self.services if s.outcome in (Outcome.CANCELLED, Outcome.SKIPPED)
+        ]
 
     @property
     def succeeded(self) -> List[str]:

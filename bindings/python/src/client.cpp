@@ -30,6 +30,44 @@ std::shared_ptr<Client> client_open(std::optional<std::string> host,
 	return client;
 }
 
+void client_ping(const Client &c) {
+	dm_client *h = c.get();
+	int status;
+	std::string message;
+	{
+		py::gil_scoped_release nogil;
+		status = dm_client_ping(h);
+		if (status != DM_OK)
+			message = take_error(status);
+	}
+	if (status != DM_OK)
+		raise_status(status, message);
+}
+
+py::tuple client_engine_version(const Client &c) {
+	dm_client *h = c.get();
+	char *engine = nullptr, *api = nullptr;
+	int status;
+	std::string message;
+	{
+		py::gil_scoped_release nogil;
+		status = dm_client_engine_version(h, &engine, &api);
+		if (status != DM_OK)
+			message = take_error(status);
+	}
+	std::string e = engine ? engine : "", a = api ? api : "";
+	dm_free(engine);
+	dm_free(api);
+	if (status != DM_OK)
+		raise_status(status, message);
+	return py::make_tuple(e, a);
+}
+
+void client_close(Client &c) {
+	dm_client_free(c.handle);
+	c.handle = nullptr;
+}
+
 }  // namespace
 
 void bind_client(py::module_ &m) {
@@ -41,59 +79,18 @@ void bind_client(py::module_ &m) {
 	         py::arg("timeout") = dm_client_options_defaults().timeout,
 	         "Opens a client and negotiates the API version; unset arguments come from "
 	         "DOCKER_HOST, DOCKER_API_VERSION, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH.")
-	    .def(
-	        "ping",
-	        [](const Client &c) {
-		        dm_client *h = c.get();
-		        int status;
-		        std::string message;
-		        {
-			        py::gil_scoped_release nogil;
-			        status = dm_client_ping(h);
-			        if (status != DM_OK)
-				        message = take_error(status);
-		        }
-		        if (status != DM_OK)
-			        raise_status(status, message);
-	        },
-	        "Asks the engine whether it is alive.")
+	    .def("ping", &client_ping, "Asks the engine whether it is alive.")
 	    .def_property_readonly("host", [](const Client &c) { return dm_client_host(c.get()); })
 	    .def_property_readonly("transport",
 	                           [](const Client &c) { return dm_client_transport(c.get()); },
 	                           "How it connects: 'unix socket', 'tcp, plain (no TLS)', ...")
 	    .def_property_readonly("api_version",
 	                           [](const Client &c) { return dm_client_api_version(c.get()); })
-	    .def(
-	        "engine_version",
-	        [](const Client &c) {
-		        dm_client *h = c.get();
-		        char *engine = nullptr, *api = nullptr;
-		        int status;
-		        std::string message;
-		        {
-			        py::gil_scoped_release nogil;
-			        status = dm_client_engine_version(h, &engine, &api);
-			        if (status != DM_OK)
-				        message = take_error(status);
-		        }
-		        std::string e = engine ? engine : "", a = api ? api : "";
-		        dm_free(engine);
-		        dm_free(api);
-		        if (status != DM_OK)
-			        raise_status(status, message);
-		        return py::make_tuple(e, a);
-	        },
-	        "The engine's version and the highest API version it speaks, as a tuple.")
-	    .def("close",
-	         [](Client &c) {
-		         dm_client_free(c.handle);
-		         c.handle = nullptr;
-	         })
+	    .def("engine_version", &client_engine_version,
+	         "The engine's version and the highest API version it speaks, as a tuple.")
+	    .def("close", &client_close)
 	    .def("__enter__", [](py::object self) { return self; })
-	    .def("__exit__", [](Client &c, py::args) {
-		    dm_client_free(c.handle);
-		    c.handle = nullptr;
-	    });
+	    .def("__exit__", [](Client &c, py::args) { client_close(c); });
 }
 
 }  // namespace dm_python

@@ -5,10 +5,18 @@
 
 using namespace dm_python;
 
-PYBIND11_MODULE(_core, m) {
-	m.doc() = "Thin bindings of libdrillmaster's C API (drillmaster/drillmaster.h).";
+namespace {
 
-	m.def("version", &dm_version, "The version of the loaded libdrillmaster, e.g. '0.1.0'.");
+std::string runtime_directory() {
+	char *path = nullptr;
+	check(dm_runtime_directory(&path));
+	std::string out(path);
+	dm_free(path);
+	return out;
+}
+
+void bind_functions(py::module_ &m) {
+	m.def("version", &dm_version, "The version of the loaded libdrillmaster, e.g. '0.2.0'.");
 	m.def(
 	    "version_numbers",
 	    []() {
@@ -20,20 +28,15 @@ PYBIND11_MODULE(_core, m) {
 	m.attr("HEADER_VERSION") = DM_VERSION_STRING;
 	m.def("hooks_running", &hooks_running,
 	      "How many hook calls are under way, including ones an operation stopped waiting for.");
-	m.def(
-	    "runtime_directory",
-	    []() {
-		    char *path = nullptr;
-		    check(dm_runtime_directory(&path));
-		    std::string out(path);
-		    dm_free(path);
-		    return out;
-	    },
-	    "drillmaster's per-user runtime directory (created and checked by the library).");
+	m.def("runtime_directory", &runtime_directory,
+	      "drillmaster's per-user runtime directory (created and checked by the library).");
 	m.def("status_name", &dm_status_name, py::arg("status"));
 	m.def("phase_name", &dm_phase_name, py::arg("phase"));
 	m.def("outcome_name", &dm_outcome_name, py::arg("outcome"));
+}
 
+// The C API's status, phase and outcome codes, under their names without DM_.
+void bind_constants(py::module_ &m) {
 #define DM_CONST(name) m.attr(#name) = static_cast<int>(DM_##name)
 	DM_CONST(OK);
 	DM_CONST(EINVALID);
@@ -74,6 +77,14 @@ PYBIND11_MODULE(_core, m) {
 	DM_CONST(OUTCOME_REMOVED);
 	DM_CONST(OUTCOME_NOT_RUNNING);
 #undef DM_CONST
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+	m.doc() = "Thin bindings of libdrillmaster's C API (drillmaster/drillmaster.h).";
+	bind_functions(m);
+	bind_constants(m);
 
 	// Order matters: pybind11 writes a signature when it binds a function, and
 	// names a class the Python way (drillmaster._core.Client) only if that class

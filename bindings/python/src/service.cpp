@@ -11,10 +11,13 @@ void *Service::slot(py::object fn) {
 	return reinterpret_cast<void *>(token);
 }
 
-void bind_service(py::module_ &m) {
-	py::class_<Service>(m, "Service", "One service of a Group (a borrowed dm_service).")
-	    .def_property_readonly("name", &Service::name)
-	    .def("set_image", [](Service &s, const std::string &v) {
+namespace {
+
+using ServiceClass = py::class_<Service>;
+
+// The setters of the container's definition: one per dm_service_set_*/add_*.
+void bind_definition(ServiceClass &cls) {
+	cls.def("set_image", [](Service &s, const std::string &v) {
 		    check(dm_service_set_image(s.handle, v.c_str()));
 	    })
 	    .def("add_dependency", [](Service &s, const std::string &v) {
@@ -65,8 +68,13 @@ void bind_service(py::module_ &m) {
 	    })
 	    .def("set_timeout", [](Service &s, double seconds) {
 		    check(dm_service_set_timeout(s.handle, seconds));
-	    })
-	    .def(
+	    });
+}
+
+// The hooks: each Python callable is kept in the group's hook table and
+// reaches the library as a token (Service::slot).
+void bind_hooks_of(ServiceClass &cls) {
+	cls.def(
 	        "set_prepare",
 	        [](Service &s, py::object fn) {
 		        check(dm_service_set_prepare(s.handle, prepare_trampoline, s.slot(std::move(fn))));
@@ -91,8 +99,18 @@ void bind_service(py::module_ &m) {
 		        check(dm_service_set_post_start_init(s.handle, hook_trampoline,
 		                                             s.slot(std::move(fn))));
 	        },
-	        "fn(HookInfo) runs after a new container's first successful ping.")
-	    .def("__repr__", [](const Service &s) { return "<Service " + s.name() + ">"; });
+	        "fn(HookInfo) runs after a new container's first successful ping.");
+}
+
+}  // namespace
+
+void bind_service(py::module_ &m) {
+	ServiceClass cls(m, "Service", "One service of a Group (a borrowed dm_service).");
+	cls.def_property_readonly("name", &Service::name).def("__repr__", [](const Service &s) {
+		return "<Service " + s.name() + ">";
+	});
+	bind_definition(cls);
+	bind_hooks_of(cls);
 }
 
 }  // namespace dm_python

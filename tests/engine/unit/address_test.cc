@@ -114,7 +114,7 @@ TEST(ParseAddress, RefusesEachOtherFormSayingWhy) {
       parse_address(row.text, false);
       ADD_FAILURE() << "accepted";
     } catch (const Error& e) {
-      EXPECT_EQ(e.status(), DM_EINVALID);
+      EXPECT_EQ(e.code(), Error::Code::Invalid);
       EXPECT_EQ(std::string(e.what()), std::string("DOCKER_HOST '") + row.text +
                                            "' is not a valid engine address: " + row.reason +
                                            "; use unix:///path/to/docker.sock or tcp://host:port");
@@ -130,7 +130,7 @@ TEST(ParseAddress, RefusesEverythingElseNamingTheValue) {
       parse_address(bad, false);
       ADD_FAILURE() << "accepted '" << bad << "'";
     } catch (const Error& e) {
-      EXPECT_EQ(e.status(), DM_EINVALID) << bad;
+      EXPECT_EQ(e.code(), Error::Code::Invalid) << bad;
       std::string message = e.what();
       std::string start = std::string("DOCKER_HOST '") + bad + "' is not a valid engine address";
       std::string end = "use unix:///path/to/docker.sock or tcp://host:port";

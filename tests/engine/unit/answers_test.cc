@@ -1,6 +1,6 @@
 // The engine's answers, parsed apart from the socket: real answers (captured
 // from dockerd 20.10) give the structs; a required field missing or of the
-// wrong type is DM_EENGINE naming the request and the field; optional fields
+// wrong type is Error::Code::Engine naming the request and the field; optional fields
 // stay tolerant.
 #include "engine/answers.h"
 
@@ -13,13 +13,13 @@
 namespace dm::engine {
 namespace {
 
-// The message of the DM_EENGINE `body` throws; fails the test otherwise.
+// The message of the Error::Code::Engine `body` throws; fails the test otherwise.
 template <typename F>
 std::string engine_error(F&& parse) {
   try {
     parse();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_EENGINE) << e.what();
+    EXPECT_EQ(e.code(), Error::Code::Engine) << e.what();
     return e.what();
   }
   ADD_FAILURE() << "a malformed answer was taken for a good one";

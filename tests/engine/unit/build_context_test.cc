@@ -132,7 +132,7 @@ TEST_F(BuildContextTest, AMalformedDockerignoreNamesTheFileAndLine) {
     make_build_context(dir_.string(), "Dockerfile");
     FAIL() << "accepted";
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_EINVALID);
+    EXPECT_EQ(e.code(), Error::Code::Invalid);
     std::string message = e.what();
     EXPECT_NE(message.find((dir_ / ".dockerignore").string() + " line 3: pattern 'src/[oops'"),
               std::string::npos)
@@ -145,14 +145,14 @@ TEST_F(BuildContextTest, MissingContextOrDockerfileNamesThePath) {
     make_build_context((dir_ / "nope").string(), "Dockerfile");
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_EINVALID);
+    EXPECT_EQ(e.code(), Error::Code::Invalid);
     EXPECT_NE(std::string(e.what()).find((dir_ / "nope").string()), std::string::npos) << e.what();
   }
   try {
     make_build_context(dir_.string(), "Dockerfile");
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_EINVALID);
+    EXPECT_EQ(e.code(), Error::Code::Invalid);
     EXPECT_NE(std::string(e.what()).find((dir_ / "Dockerfile").string()), std::string::npos)
         << e.what();
   }

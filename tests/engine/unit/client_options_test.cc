@@ -21,7 +21,7 @@ TEST(ClientOptionsCheck, ATlsSettingOtherThanMinusOneZeroOrOneIsInvalid) {
       Client::open(options);
       ADD_FAILURE() << value << " was taken";
     } catch (const Error& e) {
-      EXPECT_EQ(e.status(), DM_EINVALID);
+      EXPECT_EQ(e.code(), Error::Code::Invalid);
       std::string m = e.what();
       EXPECT_NE(m.find("tls_verify " + std::to_string(value)), std::string::npos) << m;
       EXPECT_NE(m.find("-1 (follow DOCKER_TLS_VERIFY), 0"), std::string::npos) << m;

@@ -35,7 +35,7 @@ Answer answer(const std::vector<std::string>& lines, const std::string& path) {
   try {
     return DockerIgnore(lines).excluded(path) ? Answer::Excluded : Answer::Kept;
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_EINVALID);
+    EXPECT_EQ(e.code(), Error::Code::Invalid);
     return Answer::Refused;
   }
 }
@@ -414,7 +414,7 @@ TEST(DockerIgnoreReference, AMalformedPatternIsRefusedNamingItsLine) {
     DockerIgnore({"*.log", "# fine", "  src/[a-", "tmp"}, "/ctx/.dockerignore");
     FAIL() << "accepted";
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_EINVALID);
+    EXPECT_EQ(e.code(), Error::Code::Invalid);
     EXPECT_EQ(std::string(e.what()),
               "/ctx/.dockerignore line 3: pattern 'src/[a-' is malformed: a '[' opens a character "
               "class that is never closed; fix or remove the line");

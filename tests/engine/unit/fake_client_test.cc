@@ -20,7 +20,7 @@ engine::ContainerSpec spec(const std::string& name, const std::string& service =
                            const std::string& group = "g") {
   engine::ContainerSpec s;
   s.name = name;
-  s.image = "busybox:latest";
+  s.body.set("Image", "busybox:latest");
   if (!service.empty()) {
     s.labels["io.drillmaster.group"] = group;
     s.labels["io.drillmaster.service"] = service;
@@ -35,7 +35,7 @@ Error error_of(const std::function<void()>& f) {
     return e;
   }
   ADD_FAILURE() << "no dm::Error";
-  return Error(DM_OK, "");
+  return Error(Error::Code::Internal, "no error");
 }
 
 struct FakeClientTest : ::testing::Test {
@@ -58,18 +58,18 @@ TEST_F(FakeClientTest, AContainerIsCreatedThenRunningThenExited) {
   EXPECT_FALSE(info.running);
   EXPECT_EQ(fake.container("db")->last_grace, 7);
   fake.container_remove(id, false, false);
-  EXPECT_EQ(error_of([&] { fake.container_inspect(id); }).status(), DM_ENOTFOUND);
+  EXPECT_EQ(error_of([&] { fake.container_inspect(id); }).code(), Error::Code::NotFound);
 }
 
 TEST_F(FakeClientTest, CreateRefusesATakenNameAMissingImageAndAMissingNetwork) {
   fake.container_create(spec("taken"));
-  EXPECT_EQ(error_of([&] { fake.container_create(spec("taken")); }).status(), DM_ECONFLICT);
+  EXPECT_EQ(error_of([&] { fake.container_create(spec("taken")); }).code(), Error::Code::Conflict);
   engine::ContainerSpec no_image = spec("x");
-  no_image.image = "nowhere:1";
-  EXPECT_EQ(error_of([&] { fake.container_create(no_image); }).status(), DM_ENOTFOUND);
+  no_image.body.set("Image", "nowhere:1");
+  EXPECT_EQ(error_of([&] { fake.container_create(no_image); }).code(), Error::Code::NotFound);
   engine::ContainerSpec no_network = spec("y");
-  no_network.network = "nonet";
-  EXPECT_EQ(error_of([&] { fake.container_create(no_network); }).status(), DM_ENOTFOUND);
+  no_network.body.set("HostConfig", std::move(Json::object().set("NetworkMode", "nonet")));
+  EXPECT_EQ(error_of([&] { fake.container_create(no_network); }).code(), Error::Code::NotFound);
   fake.network_create("nonet", {});
   EXPECT_NO_THROW(fake.container_create(no_network));
 }
@@ -77,16 +77,16 @@ TEST_F(FakeClientTest, CreateRefusesATakenNameAMissingImageAndAMissingNetwork) {
 TEST_F(FakeClientTest, RenameMovesTheNameAndRefusesOneInUse) {
   std::string a = fake.container_create(spec("a.setup"));
   fake.container_create(spec("b"));
-  EXPECT_EQ(error_of([&] { fake.container_rename(a, "b"); }).status(), DM_ECONFLICT);
+  EXPECT_EQ(error_of([&] { fake.container_rename(a, "b"); }).code(), Error::Code::Conflict);
   fake.container_rename(a, "a");
   EXPECT_EQ(fake.container_inspect("a").id, a);
-  EXPECT_EQ(error_of([&] { fake.container_inspect("a.setup"); }).status(), DM_ENOTFOUND);
+  EXPECT_EQ(error_of([&] { fake.container_inspect("a.setup"); }).code(), Error::Code::NotFound);
 }
 
 TEST_F(FakeClientTest, ARunningContainerIsRemovedOnlyByForce) {
   std::string id = fake.container_create(spec("a"));
   fake.container_start(id);
-  EXPECT_EQ(error_of([&] { fake.container_remove(id, false, false); }).status(), DM_ECONFLICT);
+  EXPECT_EQ(error_of([&] { fake.container_remove(id, false, false); }).code(), Error::Code::Conflict);
   fake.container_remove(id, true, false);
   EXPECT_TRUE(fake.containers().empty());
 }
@@ -139,22 +139,22 @@ TEST_F(FakeClientTest, ListsFilterByLabelValueOrPresenceNewestFirst) {
 
 TEST_F(FakeClientTest, NetworksAreRefusedRemovalWhileAContainerRunsOnThem) {
   fake.network_create("net", {{"io.drillmaster.group", "g"}});
-  EXPECT_EQ(error_of([&] { fake.network_create("net", {}); }).status(), DM_ECONFLICT);
+  EXPECT_EQ(error_of([&] { fake.network_create("net", {}); }).code(), Error::Code::Conflict);
   engine::ContainerSpec on_net = spec("a");
-  on_net.network = "net";
+  on_net.body.set("HostConfig", std::move(Json::object().set("NetworkMode", "net")));
   std::string id = fake.container_create(on_net);
   fake.container_start(id);
   EXPECT_EQ(fake.network_inspect("net").container_ids.size(), 1u);
-  EXPECT_EQ(error_of([&] { fake.network_remove("net"); }).status(), DM_ECONFLICT);
+  EXPECT_EQ(error_of([&] { fake.network_remove("net"); }).code(), Error::Code::Conflict);
   fake.container_stop(id, 1);
   fake.network_remove("net");
   EXPECT_FALSE(fake.has_network("net"));
-  EXPECT_EQ(error_of([&] { fake.network_inspect("net"); }).status(), DM_ENOTFOUND);
+  EXPECT_EQ(error_of([&] { fake.network_inspect("net"); }).code(), Error::Code::NotFound);
 }
 
 TEST_F(FakeClientTest, ImagesArePulledOnlyWhenTheRegistryHasThemAndABuildReplacesOne) {
   EXPECT_EQ(fake.image_inspect("redis:7"), std::nullopt);
-  EXPECT_EQ(error_of([&] { fake.image_pull("redis:7", nullptr, nullptr); }).status(), DM_EENGINE);
+  EXPECT_EQ(error_of([&] { fake.image_pull("redis:7", nullptr, nullptr); }).code(), Error::Code::Engine);
   fake.pullable("redis:7");
   fake.image_pull("redis:7", nullptr, nullptr);
   EXPECT_TRUE(fake.image_inspect("redis:7").has_value());
@@ -166,20 +166,20 @@ TEST_F(FakeClientTest, ImagesArePulledOnlyWhenTheRegistryHasThemAndABuildReplace
   EXPECT_NE(first, second);
   EXPECT_EQ(fake.image_inspect("app:dev")->id, second);
   engine::ContainerSpec s = spec("uses-app");
-  s.image = "app:dev";
+  s.body.set("Image", "app:dev");
   fake.container_create(s);
-  EXPECT_EQ(error_of([&] { fake.image_remove("app:dev", false); }).status(), DM_ECONFLICT);
+  EXPECT_EQ(error_of([&] { fake.image_remove("app:dev", false); }).code(), Error::Code::Conflict);
 }
 
 TEST_F(FakeClientTest, AScriptedFailureAppliesToItsSubjectForItsNumberOfCalls) {
-  Script s = fail(DM_EENGINE, "engine refused to start container (500): boom");
+  Script s = fail(Error::Code::Engine, "engine refused to start container (500): boom");
   s.times = 1;
   fake.script("container_start", "db", s);
   std::string db = fake.container_create(spec("g-db-1", "db"));
   std::string app = fake.container_create(spec("g-app-1", "app"));
   EXPECT_NO_THROW(fake.container_start(app));
   Error e = error_of([&] { fake.container_start(db); });
-  EXPECT_EQ(e.status(), DM_EENGINE);
+  EXPECT_EQ(e.code(), Error::Code::Engine);
   EXPECT_STREQ(e.what(), "engine refused to start container (500): boom");
   EXPECT_NO_THROW(fake.container_start(db)) << "only once";
   EXPECT_EQ(fake.subjects("container_start"), (std::vector<std::string>{"app", "db", "db"}));
@@ -192,7 +192,7 @@ TEST_F(FakeClientTest, AHungCallEndsAtTheThreadsEngineDeadline) {
     engine::ScopedDeadline step(0.2, "the test's 0.2 s limit");
     fake.container_create(spec("a", "a"));
   });
-  EXPECT_EQ(e.status(), DM_ETIMEOUT);
+  EXPECT_EQ(e.code(), Error::Code::Timeout);
   EXPECT_NE(std::string(e.what()).find("the test's 0.2 s limit ran out"), std::string::npos)
       << e.what();
   EXPECT_LT(std::chrono::duration<double>(Clock::now() - began).count(), kBoundSeconds);
@@ -202,7 +202,7 @@ TEST_F(FakeClientTest, AHungCallEndsAtTheThreadsEngineDeadline) {
 TEST_F(FakeClientTest, ACallMadeAfterTheDeadlinePassedFailsAtOnce) {
   engine::ScopedDeadline step(0, "a spent limit");
   Error e = error_of([&] { fake.container_list({}, true); });
-  EXPECT_EQ(e.status(), DM_ETIMEOUT);
+  EXPECT_EQ(e.code(), Error::Code::Timeout);
   EXPECT_NE(std::string(e.what()).find("no time was left"), std::string::npos) << e.what();
 }
 

@@ -59,7 +59,7 @@ enum class Reads {
 struct Outcome {
   bool returned = false;
   bool cancelled = false;  // wait: returned nullopt
-  dm_status status = DM_OK;
+  std::optional<Error::Code> code;  // when it threw
   std::string message;
 };
 
@@ -116,7 +116,7 @@ Outcome run(F&& body) {
     body();
     out.returned = true;
   } catch (const Error& e) {
-    out.status = e.status();
+    out.code = e.code();
     out.message = e.what();
   }
   // Any other exception type escapes to the test, which fails on it.
@@ -168,7 +168,7 @@ std::vector<Endpoint> endpoints() {
                [](Client& c, auto) {
                  ContainerSpec spec;
                  spec.name = "dm-db-1";
-                 spec.image = "busybox";
+                 spec.body.set("Image", "busybox");
                  return run([&] { c.container_create(spec); });
                }});
   e.push_back({"containers_start", "POST", "/containers/8dfafdbc3a40/start", Reads::Nothing, 204,
@@ -177,14 +177,20 @@ std::vector<Endpoint> endpoints() {
   e.push_back({"containers_stop", "POST", "/containers/8dfafdbc3a40/stop", Reads::Nothing, 204,
                "", "[]", {"stop container"},
                [id](Client& c, auto) { return run([&] { c.container_stop(id, 0); }); }});
-  Endpoint wait{"containers_wait", "POST", "/containers/8dfafdbc3a40/wait", Reads::Json, 200,
-                R"({"Error":null,"StatusCode":137})", R"({"Id":12345})",
+  Endpoint wait{"containers_wait",
+                "POST",
+                "/containers/8dfafdbc3a40/wait",
+                Reads::Json,
+                200,
+                R"({"Error":null,"StatusCode":137})",
+                R"({"Id":12345})",
                 {"POST /containers/8dfafdbc3a40/wait", "wait for container"},
                 [id](Client& c, const CancelToken* cancel) {
                   Outcome out = run([&] {
-                    if (!c.container_wait(id, cancel)) throw Error(DM_ECANCELLED, "cancelled");
+                    if (!c.container_wait(id, cancel))
+                      throw Error(Error::Code::Cancelled, "cancelled");
                   });
-                  out.cancelled = out.status == DM_ECANCELLED;
+                  out.cancelled = out.code == Error::Code::Cancelled;
                   return out;
                 }};
   wait.waits = true;
@@ -337,7 +343,7 @@ FakeAnswer faulty(const Endpoint& e, Fault f) {
 struct Expected {
   bool ok = false;  // the call returns normally
   bool cancelled = false;  // ended by the test's cancel flag (calls without a deadline)
-  dm_status status = DM_OK;
+  std::optional<Error::Code> code;  // how it fails, unless ok
 };
 
 Expected expected(const Endpoint& e, Fault f) {
@@ -346,21 +352,20 @@ Expected expected(const Endpoint& e, Fault f) {
     case Fault::WrongShape:
     case Fault::TruncatedBody:
       // A call that does not read the body does not notice.
-      if (e.reads == Reads::Nothing) return {true, false, DM_OK};
-      return {false, false, DM_EENGINE};
+      if (e.reads == Reads::Nothing) return {true, false, std::nullopt};
+      return {false, false, Error::Code::Engine};
     case Fault::HugeBody:
       // Streams take any length; a parsed answer is not JSON.
-      if (e.reads != Reads::Json) return {true, false, DM_OK};
-      return {false, false, DM_EENGINE};
+      if (e.reads != Reads::Json) return {true, false, std::nullopt};
+      return {false, false, Error::Code::Engine};
     case Fault::HugeErrorBody:
     case Fault::Error500Html:
     case Fault::Error500Binary:
     case Fault::Error500Empty:
-    case Fault::ClosedMidAnswer:
-      return {false, false, DM_EENGINE};
+    case Fault::ClosedMidAnswer: return {false, false, Error::Code::Engine};
     case Fault::NeverAnswers:
-      if (e.waits) return {false, true, DM_ECANCELLED};
-      return {false, false, DM_ETIMEOUT};
+      if (e.waits) return {false, true, Error::Code::Cancelled};
+      return {false, false, Error::Code::Timeout};
   }
   return {};
 }
@@ -446,11 +451,12 @@ TEST_P(FaultTable, EndsInTimeWithAClearErrorAndAShortMessage) {
     asked += r.method == e.method && r.path == e.path && r.target.rfind("/v", 0) == 0;
   EXPECT_EQ(asked, 1u) << "the call never reached the fake's " << e.path;
   if (want.ok) {
-    EXPECT_TRUE(got.returned) << "status " << got.status << ": " << got.message;
+    EXPECT_TRUE(got.returned) << "error " << got.code.value_or(Error::Code::Internal) << ": "
+                              << got.message;
     return;
   }
   ASSERT_FALSE(got.returned) << "the call took a broken answer for a good one";
-  EXPECT_EQ(got.status, want.status) << got.message;
+  EXPECT_EQ(got.code, want.code) << got.message;
   if (want.cancelled) return;
   EXPECT_LE(got.message.size(), kMaxMessage) << got.message.substr(0, 2000);
   bool named = false;

@@ -38,7 +38,7 @@ TEST(Guarded, AnExceptionFromTheCallersCallbackComesOutAsADmError) {
     client->image_pull("x:1", [](const std::string&) { throw std::out_of_range("vector::at"); });
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_EINTERNAL);
+    EXPECT_EQ(e.code(), Error::Code::Internal);
     EXPECT_NE(std::string(e.what()).find("pull image 'x:1'"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("vector::at"), std::string::npos) << e.what();
   }
@@ -48,7 +48,7 @@ TEST(Guarded, AnExceptionFromTheCallersCallbackComesOutAsADmError) {
     client->container_logs("abc", options, [](LogStream, const std::string&) -> bool { throw 42; });
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_EINTERNAL);
+    EXPECT_EQ(e.code(), Error::Code::Internal);
     EXPECT_NE(std::string(e.what()).find("logs of container 'abc'"), std::string::npos);
   }
   // The client still works afterwards.

@@ -99,7 +99,7 @@ TEST(LogDemuxer, AHeaderOfAnUnknownStreamMeansTheBytesAreNotFramed) {
     d.feed(text.data(), text.size(), collect(nullptr));
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_EENGINE);
+    EXPECT_EQ(e.code(), Error::Code::Engine);
     EXPECT_NE(std::string(e.what()).find("GET /containers/abc/logs"), std::string::npos);
     EXPECT_NE(std::string(e.what()).find("not a framed log"), std::string::npos);
   }
@@ -113,7 +113,7 @@ TEST(LogDemuxer, AnErrorTheEngineSendsInTheStreamIsAnEngineError) {
     d.feed(chunk.data(), chunk.size(), collect(&got));
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_EENGINE);
+    EXPECT_EQ(e.code(), Error::Code::Engine);
     EXPECT_NE(std::string(e.what()).find("error from daemon in stream: oops"), std::string::npos);
   }
   EXPECT_EQ(got.size(), 1u);

@@ -1,6 +1,6 @@
 // The build and pull streams apart from the socket: real streams give their
 // output and result; an error line, a line that is not a JSON object and an
-// endless line are DM_EENGINE; memory stays bounded.
+// endless line are Error::Code::Engine; memory stays bounded.
 #include "engine/streams.h"
 
 #include <gtest/gtest.h>
@@ -38,7 +38,7 @@ std::string engine_error_of(BuildStream& stream, const std::string& text) {
     stream.feed(text.data(), text.size());
     stream.finish();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_EENGINE);
+    EXPECT_EQ(e.code(), Error::Code::Engine);
     return e.what();
   }
   ADD_FAILURE() << "a broken stream passed for a good one";
@@ -106,7 +106,7 @@ TEST(BuildStream, AnEndlessLineIsAnEngineErrorNotAnEndlessBuffer) {
     for (int i = 0; i < 64; ++i) stream.feed(chunk.data(), chunk.size());
     FAIL() << "held 64 MiB without a line break";
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_EENGINE);
+    EXPECT_EQ(e.code(), Error::Code::Engine);
     EXPECT_NE(std::string(e.what()).find("a line longer than 16 MiB"), std::string::npos);
   }
 }
@@ -138,7 +138,7 @@ TEST(PullStream, ALineThatIsNotAJsonObjectIsAnEngineError) {
     stream.feed(text.data(), text.size());
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_EENGINE);
+    EXPECT_EQ(e.code(), Error::Code::Engine);
     EXPECT_NE(std::string(e.what()).find("POST /images/create"), std::string::npos);
   }
 }

@@ -47,7 +47,7 @@ TEST(Transport, GivesUpOnAnAnswerLargerThanTheRequestsLimit) {
     transport.perform(request);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_EENGINE);
+    EXPECT_EQ(e.code(), Error::Code::Engine);
     EXPECT_NE(std::string(e.what()).find("more than 50000 bytes while trying to read /big"),
               std::string::npos)
         << e.what();

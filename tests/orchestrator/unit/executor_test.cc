@@ -51,10 +51,10 @@ TEST(Executor, StartsAChainInDependencyOrderWhateverTheDefinitionOrder) {
   g.add("app", {"db"});
   g.add("db");
   Result r = g.start();
-  for (const char* s : {"db", "app", "web"}) EXPECT_EQ(g.outcome(r, s), DM_OUTCOME_STARTED) << s;
+  for (const char* s : {"db", "app", "web"}) EXPECT_EQ(g.outcome(r, s), Outcome::Kind::Started) << s;
   EXPECT_EQ(g.fake.subjects("container_start"), (std::vector<std::string>{"db", "app", "web"}));
-  EXPECT_LT(g.first("db", DM_PHASE_RUNNING), g.first("app", DM_PHASE_STARTING)) << g.dump();
-  EXPECT_LT(g.first("app", DM_PHASE_RUNNING), g.first("web", DM_PHASE_STARTING)) << g.dump();
+  EXPECT_LT(g.first("db", Phase::Running), g.first("app", Phase::Starting)) << g.dump();
+  EXPECT_LT(g.first("app", Phase::Running), g.first("web", Phase::Starting)) << g.dump();
   // Results in definition order.
   ASSERT_EQ(r.services.size(), 3u);
   EXPECT_EQ(r.services[0].service, "web");
@@ -74,9 +74,9 @@ TEST(Executor, CreatesAContainerWhileItsDependencyIsStillStarting) {
     if (g.fake.count("container_create", "app") > 0) db.ready_after = db.ping.load();
   };
   Result r = g.start();
-  EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_STARTED) << g.reason(r, "db");
+  EXPECT_EQ(g.outcome(r, "app"), Outcome::Kind::Started) << g.reason(r, "db");
   EXPECT_LT(g.fake.first("container_create", "app"), g.fake.first("container_start", "app"));
-  EXPECT_LT(g.first("app", DM_PHASE_CREATING), g.first("db", DM_PHASE_RUNNING)) << g.dump();
+  EXPECT_LT(g.first("app", Phase::Creating), g.first("db", Phase::Running)) << g.dump();
 }
 
 TEST(Executor, APreStartHookMakesTheCreateWaitForReadyDependencies) {
@@ -87,10 +87,10 @@ TEST(Executor, APreStartHookMakesTheCreateWaitForReadyDependencies) {
   db.attach(g.service("db"), false, true, false);
   app.attach(g.service("app"), true, false, false);
   Result r = g.start();
-  EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_STARTED);
+  EXPECT_EQ(g.outcome(r, "app"), Outcome::Kind::Started);
   EXPECT_EQ(app.pre_start.load(), 1);
-  EXPECT_LT(g.first("db", DM_PHASE_RUNNING), g.first("app", DM_PHASE_PRE_START)) << g.dump();
-  EXPECT_LT(g.first("app", DM_PHASE_PRE_START), g.first("app", DM_PHASE_CREATING)) << g.dump();
+  EXPECT_LT(g.first("db", Phase::Running), g.first("app", Phase::PreStart)) << g.dump();
+  EXPECT_LT(g.first("app", Phase::PreStart), g.first("app", Phase::Creating)) << g.dump();
 }
 
 TEST(Executor, EachServiceGoesThroughItsPhasesInOrderAndIsRenamedOnceSetUp) {
@@ -100,12 +100,12 @@ TEST(Executor, EachServiceGoesThroughItsPhasesInOrderAndIsRenamedOnceSetUp) {
   probe.ready_after = 3;
   probe.attach(g.service("db"));
   Result r = g.start();
-  ASSERT_EQ(g.outcome(r, "db"), DM_OUTCOME_STARTED) << g.reason(r, "db");
+  ASSERT_EQ(g.outcome(r, "db"), Outcome::Kind::Started) << g.reason(r, "db");
   EXPECT_EQ(probe.ping.load(), 3);
   EXPECT_EQ(probe.init.load(), 1);
-  long pre = g.first("db", DM_PHASE_PRE_START), create = g.first("db", DM_PHASE_CREATING),
-       starting = g.first("db", DM_PHASE_STARTING), pinging = g.first("db", DM_PHASE_PINGING),
-       init = g.first("db", DM_PHASE_INITIALISING), running = g.first("db", DM_PHASE_RUNNING);
+  long pre = g.first("db", Phase::PreStart), create = g.first("db", Phase::Creating),
+       starting = g.first("db", Phase::Starting), pinging = g.first("db", Phase::Pinging),
+       init = g.first("db", Phase::Initialising), running = g.first("db", Phase::Running);
   EXPECT_TRUE(pre >= 0 && pre < create && create < starting && starting < pinging &&
               pinging < init && init < running)
       << g.dump();
@@ -124,7 +124,7 @@ TEST(Executor, IndependentServicesAreCreatedAtOnce) {
   Meeting meeting;
   g.fake.script("container_create", "", meeting.script(3));
   Result r = g.start();
-  for (const char* s : {"a", "b", "c"}) EXPECT_EQ(g.outcome(r, s), DM_OUTCOME_STARTED) << s;
+  for (const char* s : {"a", "b", "c"}) EXPECT_EQ(g.outcome(r, s), Outcome::Kind::Started) << s;
   EXPECT_EQ(g.fake.max_concurrent("container_create"), 3u);
 }
 
@@ -187,15 +187,15 @@ TEST(Executor, AFailureSkipsEveryDependantAndLeavesIndependentServicesGoing) {
   g.add("web", {"app"});
   g.add("cache");
   g.fake.script("container_start", "db",
-                fail(DM_EENGINE, "engine refused to start container (500): boom"));
+                fail(Error::Code::Engine, "engine refused to start container (500): boom"));
   Result r = g.start();
-  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_FAILED);
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Failed);
   EXPECT_EQ(g.reason(r, "db"), "engine refused to start container (500): boom");
-  EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_SKIPPED);
+  EXPECT_EQ(g.outcome(r, "app"), Outcome::Kind::Skipped);
   EXPECT_EQ(g.reason(r, "app"), "dependency 'db' failed");
-  EXPECT_EQ(g.outcome(r, "web"), DM_OUTCOME_SKIPPED);
+  EXPECT_EQ(g.outcome(r, "web"), Outcome::Kind::Skipped);
   EXPECT_EQ(g.reason(r, "web"), "dependency 'app' failed");
-  EXPECT_EQ(g.outcome(r, "cache"), DM_OUTCOME_STARTED);
+  EXPECT_EQ(g.outcome(r, "cache"), Outcome::Kind::Started);
   EXPECT_EQ(r.failures(), 3u);
   // Nothing of the failed branch is left: db's container and app's (made
   // while db was starting) are removed; web's was never started.
@@ -203,7 +203,7 @@ TEST(Executor, AFailureSkipsEveryDependantAndLeavesIndependentServicesGoing) {
   EXPECT_TRUE(g.containers_of("app").empty());
   EXPECT_TRUE(g.containers_of("web").empty());
   EXPECT_EQ(g.fake.count("container_start", "app"), 0u);
-  EXPECT_LT(g.first("db", DM_PHASE_FAILED), g.first("app", DM_PHASE_SKIPPED)) << g.dump();
+  EXPECT_LT(g.first("db", Phase::Failed), g.first("app", Phase::Skipped)) << g.dump();
 }
 
 TEST(Executor, AFailingHookSaysWhichHookFailedAndWhatItSaid) {
@@ -213,7 +213,7 @@ TEST(Executor, AFailingHookSaysWhichHookFailedAndWhatItSaid) {
   probe.init_result = 3;
   probe.attach(g.service("db"), false, true, true);
   Result r = g.start();
-  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_FAILED);
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Failed);
   EXPECT_EQ(g.reason(r, "db"), "post_start_init failed: it returned 3");
   EXPECT_TRUE(g.containers_of("db").empty()) << "a container that did not come up is removed";
 }
@@ -224,12 +224,12 @@ TEST(Executor, AServiceWithoutAPingWhoseContainerExitsAtOnceFailsWithItsLogs) {
   g.add("app", {"db"});
   g.fake.exits_on_start("db", 1, "starting\nbad config\n");
   Result r = g.start();
-  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_FAILED);
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Failed);
   std::string reason = g.reason(r, "db");
   EXPECT_NE(reason.find("container exited with code 1 right after it started"), std::string::npos)
       << reason;
   EXPECT_NE(reason.find("bad config"), std::string::npos) << reason;
-  EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_SKIPPED);
+  EXPECT_EQ(g.outcome(r, "app"), Outcome::Kind::Skipped);
   EXPECT_TRUE(g.containers_of("db").empty());
 }
 
@@ -245,7 +245,7 @@ TEST(Executor, AContainerThatExitsWhilePingedFailsAtOnceNotAtTheTimeout) {
   auto began = Clock::now();
   Result r = g.start();
   EXPECT_LT(seconds_since(began), kBoundSeconds);
-  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_FAILED);
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Failed);
   EXPECT_NE(g.reason(r, "db").find("exited with code 3 while waiting for it to be ready"),
             std::string::npos)
       << g.reason(r, "db");
@@ -258,7 +258,7 @@ TEST(Executor, APingThatNeverAnswersReadyFailsAtTheServicesTimeout) {
   probe.ready_after = 0;
   probe.attach(g.service("db"), false, true, false);
   Result r = g.start();
-  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_FAILED);
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Failed);
   EXPECT_NE(g.reason(r, "db").find("not ready after 0.3 s: ping returned not-ready"),
             std::string::npos)
       << g.reason(r, "db");
@@ -275,11 +275,11 @@ TEST(Executor, AFrozenEngineFailsTheServiceWithinItsStepLimit) {
   auto began = Clock::now();
   Result r = g.start();
   double took = seconds_since(began);
-  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_FAILED);
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Failed);
   EXPECT_NE(g.reason(r, "db").find("the 10 s limit for each engine step of service 'db' ran out"),
             std::string::npos)
       << g.reason(r, "db");
-  EXPECT_EQ(g.outcome(r, "cache"), DM_OUTCOME_STARTED);
+  EXPECT_EQ(g.outcome(r, "cache"), Outcome::Kind::Started);
   EXPECT_GE(took, 9.0);
   EXPECT_LT(took, 10 + kBoundSeconds);
 }
@@ -292,7 +292,7 @@ TEST(Executor, ACancelDuringTheImageStepCreatesNothing) {
   g.fake.script("image_inspect", "", cancel_first(g.token));
   Result r = g.start();
   EXPECT_TRUE(r.cancelled);
-  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_CANCELLED);
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Cancelled);
   EXPECT_EQ(g.reason(r, "db"), "cancelled before it started");
   EXPECT_EQ(g.fake.count("container_create"), 0u);
 }
@@ -304,8 +304,8 @@ TEST(Executor, ACancelDuringACreateRemovesTheNewContainer) {
   g.fake.script("container_create", "db", cancel_first(g.token));
   Result r = g.start();
   EXPECT_TRUE(r.cancelled);
-  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_CANCELLED);
-  EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_CANCELLED);
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Cancelled);
+  EXPECT_EQ(g.outcome(r, "app"), Outcome::Kind::Cancelled);
   EXPECT_EQ(g.fake.count("container_start"), 0u);
   EXPECT_TRUE(g.fake.containers().empty());
 }
@@ -321,8 +321,8 @@ TEST(Executor, ACancelDuringAStartEndsThePingAndRemovesTheContainer) {
   auto began = Clock::now();
   Result r = g.start();
   EXPECT_LT(seconds_since(began), kBoundSeconds);
-  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_CANCELLED);
-  EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_CANCELLED);
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Cancelled);
+  EXPECT_EQ(g.outcome(r, "app"), Outcome::Kind::Cancelled);
   EXPECT_EQ(probe.init.load(), 0);
   EXPECT_TRUE(g.fake.containers().empty());
 }
@@ -341,11 +341,11 @@ TEST(Executor, ACancelDuringAPingEndsItAtOnce) {
   Result r = g.start();
   EXPECT_LT(seconds_since(began), kBoundSeconds);
   EXPECT_TRUE(r.cancelled);
-  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_CANCELLED);
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Cancelled);
   // Cancelled in the ping's wait, or in the ping itself when the cancel is
   // seen before the hook returns.
   EXPECT_EQ(g.reason(r, "db").rfind("cancelled while ", 0), 0u) << g.reason(r, "db");
-  EXPECT_EQ(g.outcome(r, "quick"), DM_OUTCOME_STARTED) << "work finished before the cancel stands";
+  EXPECT_EQ(g.outcome(r, "quick"), Outcome::Kind::Started) << "work finished before the cancel stands";
   EXPECT_TRUE(g.containers_of("db").empty());
 }
 
@@ -359,9 +359,9 @@ TEST(Executor, ACancelDuringAnInitLetsItFinishAndStopsTheDependants) {
   Result r = g.start();
   EXPECT_TRUE(r.cancelled);
   EXPECT_EQ(probe.init.load(), 1);
-  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_STARTED) << g.reason(r, "db");
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Started) << g.reason(r, "db");
   EXPECT_EQ(g.containers_of("db").at(0).name, g.final_name("db"));
-  EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_CANCELLED);
+  EXPECT_EQ(g.outcome(r, "app"), Outcome::Kind::Cancelled);
   EXPECT_EQ(g.fake.count("container_start", "app"), 0u);
 }
 
@@ -374,12 +374,12 @@ TEST(Executor, ACancelDuringAStopFinishesThatStopAndLeavesTheRestRunning) {
   g.fake.script("container_stop", "front", cancel_first(g.token));
   Result r = g.stop();
   EXPECT_TRUE(r.cancelled);
-  EXPECT_EQ(g.outcome(r, "front"), DM_OUTCOME_STOPPED);
-  EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_CANCELLED);
+  EXPECT_EQ(g.outcome(r, "front"), Outcome::Kind::Stopped);
+  EXPECT_EQ(g.outcome(r, "app"), Outcome::Kind::Cancelled);
   EXPECT_EQ(g.reason(r, "app"), "cancelled before it was stopped");
-  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_CANCELLED);
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Cancelled);
   EXPECT_EQ(g.containers_of("db").at(0).state, "running");
-  EXPECT_EQ(g.first("db", DM_PHASE_STOPPING), -1) << g.dump();
+  EXPECT_EQ(g.first("db", Phase::Stopping), -1) << g.dump();
 }
 
 CancelToken* g_sigterm_token = nullptr;
@@ -407,8 +407,8 @@ TEST(Executor, ASigtermHandlerCancelsTheStartThroughTheToken) {
   g_sigterm_token = nullptr;
   EXPECT_LT(seconds_since(began), kBoundSeconds);
   EXPECT_TRUE(r.cancelled);
-  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_CANCELLED);
-  EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_CANCELLED);
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Cancelled);
+  EXPECT_EQ(g.outcome(r, "app"), Outcome::Kind::Cancelled);
   EXPECT_TRUE(g.fake.containers().empty());
 }
 
@@ -419,7 +419,7 @@ TEST(Executor, TheCancelIsNotStickyTheNextOperationRuns) {
   g.token.reset();  // as the C API does when an operation begins
   Result r = g.start();
   EXPECT_FALSE(r.cancelled);
-  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_STARTED);
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Started);
 }
 
 // ---- stop and reload ----
@@ -430,13 +430,13 @@ TEST(Executor, AStopTakesDependantsDownFirstAndAFailedOneStillReleasesTheRest) {
   g.add("app", {"db"});
   g.add("web", {"db"});
   ASSERT_EQ(g.start().failures(), 0u);
-  g.fake.script("container_stop", "web", fail(DM_EENGINE, "engine refused to stop (500)"));
+  g.fake.script("container_stop", "web", fail(Error::Code::Engine, "engine refused to stop (500)"));
   orchestrator::StopOptions options;
   options.timeout = 7;
   Result r = g.stop(options);
-  EXPECT_EQ(g.outcome(r, "web"), DM_OUTCOME_FAILED);
-  EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_STOPPED);
-  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_STOPPED);
+  EXPECT_EQ(g.outcome(r, "web"), Outcome::Kind::Failed);
+  EXPECT_EQ(g.outcome(r, "app"), Outcome::Kind::Stopped);
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Stopped);
   std::vector<std::string> stops = g.fake.subjects("container_stop");
   ASSERT_EQ(stops.size(), 3u);
   EXPECT_EQ(stops.back(), "db");
@@ -450,7 +450,7 @@ TEST(Executor, AStopRoundsAFractionOfAGracePeriodUpToAWholeSecond) {
   orchestrator::StopOptions options;
   options.timeout = 0.2;  // 0 would kill at once; the container gets 1 s
   Result r = g.stop(options);
-  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_STOPPED);
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Stopped);
   EXPECT_EQ(g.containers_of("db").at(0).last_grace, 1);
 }
 
@@ -465,7 +465,7 @@ TEST(Executor, AStopWithRemoveTakesContainersOrphansAndTheNetwork) {
   orchestrator::StopOptions options;
   options.remove = true;
   Result r = g.stop(options);
-  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_REMOVED);
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Removed);
   EXPECT_TRUE(g.fake.containers().empty());
   EXPECT_FALSE(g.fake.has_network(g.def().network));
 }
@@ -481,9 +481,9 @@ TEST(Executor, AReloadBuildsFirstThenRestartsTheServiceAndItsDependants) {
   std::string db_id = g.containers_of("db").at(0).id;
   std::string old_image = g.fake.container("app")->image_id;
   Result r = g.reload("app");
-  EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_RELOADED) << g.reason(r, "app");
-  EXPECT_EQ(g.outcome(r, "web"), DM_OUTCOME_RESTARTED) << "stopped, then started again";
-  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_ALREADY_RUNNING);
+  EXPECT_EQ(g.outcome(r, "app"), Outcome::Kind::Reloaded) << g.reason(r, "app");
+  EXPECT_EQ(g.outcome(r, "web"), Outcome::Kind::Restarted) << "stopped, then started again";
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::AlreadyRunning);
   EXPECT_EQ(g.containers_of("db").at(0).id, db_id) << "its dependency kept running";
   EXPECT_NE(g.fake.container("app")->image_id, old_image);
   // Built before anything was stopped; the replaced image removed.
@@ -510,8 +510,8 @@ TEST(Executor, AReloadStopsTheServiceAndItsDependantsWithItsStopTimeout) {
   orchestrator::ReloadOptions options;
   options.stop_timeout = 4;
   Result r = g.reload("app", options);
-  EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_RELOADED) << g.reason(r, "app");
-  EXPECT_EQ(g.outcome(r, "web"), DM_OUTCOME_RESTARTED);
+  EXPECT_EQ(g.outcome(r, "app"), Outcome::Kind::Reloaded) << g.reason(r, "app");
+  EXPECT_EQ(g.outcome(r, "web"), Outcome::Kind::Restarted);
   EXPECT_EQ(g.containers_of("web").at(0).last_grace, 4) << "stopped with the reload's grace";
   EXPECT_EQ(g.containers_of("db").at(0).last_grace, -1) << "its dependency was never stopped";
 }
@@ -523,9 +523,9 @@ TEST(Executor, AFailedReloadBuildLeavesEverythingRunning) {
   app.build_context = "/srv/app";
   ASSERT_EQ(g.start().failures(), 0u);
   g.fake.script("image_build", "app:dev",
-                fail(DM_EENGINE, "The command '/bin/sh -c false' returned 1"));
+                fail(Error::Code::Engine, "The command '/bin/sh -c false' returned 1"));
   Result r = g.reload("app");
-  EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_FAILED);
+  EXPECT_EQ(g.outcome(r, "app"), Outcome::Kind::Failed);
   EXPECT_EQ(g.fake.count("container_stop"), 0u);
   EXPECT_EQ(g.containers_of("app").at(0).state, "running");
 }

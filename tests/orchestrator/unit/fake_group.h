@@ -10,7 +10,7 @@
 // add() returns a reference that the next add() may invalidate: add every
 // service first, then reach them through service().
 //   Result r = g.start();
-//   EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_STARTED);
+//   EXPECT_EQ(g.outcome(r, "app"), Outcome::Kind::Started);
 #ifndef DM_TESTS_ORCHESTRATOR_UNIT_FAKE_GROUP_H
 #define DM_TESTS_ORCHESTRATOR_UNIT_FAKE_GROUP_H
 
@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "common/cancel.h"
+#include "model/hooks.h"
 #include "model/service.h"
 #include "orchestrator/identity.h"
 #include "orchestrator/orchestrator.h"
@@ -32,6 +33,8 @@
 
 namespace dm::testing {
 
+using orchestrator::Outcome;
+using orchestrator::Phase;
 using orchestrator::Result;
 
 inline constexpr const char* kImage = "busybox:latest";
@@ -47,49 +50,41 @@ struct Probe {
   std::mutex mutex;
   std::vector<std::string> container_ids;  // seen by init
 
-  static int pre_start_hook(const dm_hook_info*, void* data) {
-    auto* p = static_cast<Probe*>(data);
-    p->pre_start++;
-    if (p->on_pre_start) p->on_pre_start();
-    return 0;
+  model::HookAnswer pre_start_hook() {
+    pre_start++;
+    if (on_pre_start) on_pre_start();
+    return {0, ""};
   }
-  static int ping_hook(const dm_hook_info*, void* data) {
-    auto* p = static_cast<Probe*>(data);
-    int n = ++p->ping;
-    if (p->on_ping) p->on_ping();
-    return p->ready_after > 0 && n >= p->ready_after ? DM_PING_READY : DM_PING_NOT_READY;
+  model::HookAnswer ping_hook() {
+    int n = ++ping;
+    if (on_ping) on_ping();
+    return {ready_after > 0 && n >= ready_after ? model::kPingReady : model::kPingNotReady, ""};
   }
-  static int init_hook(const dm_hook_info* info, void* data) {
-    auto* p = static_cast<Probe*>(data);
-    p->init++;
+  model::HookAnswer init_hook(const model::HookContext& context) {
+    init++;
     {
-      std::lock_guard<std::mutex> lock(p->mutex);
-      p->container_ids.push_back(info->container_id ? info->container_id : "");
+      std::lock_guard<std::mutex> lock(mutex);
+      container_ids.push_back(context.container_id);
     }
-    if (p->on_init) p->on_init();
-    return p->init_result;
+    if (on_init) on_init();
+    return {init_result, ""};
   }
   // Attaches the hooks asked for to `service`.
   void attach(model::ServiceDef& service, bool with_pre_start = true, bool with_ping = true,
               bool with_init = true) {
-    if (with_pre_start) {
-      service.hooks.pre_start = pre_start_hook;
-      service.hooks.pre_start_data = this;
-    }
-    if (with_ping) {
-      service.hooks.ping = ping_hook;
-      service.hooks.ping_data = this;
-    }
-    if (with_init) {
-      service.hooks.post_start_init = init_hook;
-      service.hooks.post_start_init_data = this;
-    }
+    if (with_pre_start) service.hooks.pre_start = [this](const model::HookContext&) {
+      return pre_start_hook();
+    };
+    if (with_ping) service.hooks.ping = [this](const model::HookContext&) { return ping_hook(); };
+    if (with_init) service.hooks.post_start_init = [this](const model::HookContext& context) {
+      return init_hook(context);
+    };
   }
 };
 
 struct RecordedEvent {
   std::string service;
-  dm_phase phase;
+  Phase phase;
   std::string message;
 };
 
@@ -159,7 +154,7 @@ class FakeGroup {
       if (o.service == service) return o;
     throw std::runtime_error("no outcome for " + service);
   }
-  static dm_outcome outcome(const Result& r, const std::string& service) {
+  static Outcome::Kind outcome(const Result& r, const std::string& service) {
     return outcome_of(r, service).outcome;
   }
   static std::string reason(const Result& r, const std::string& service) {
@@ -170,13 +165,13 @@ class FakeGroup {
     return events_;
   }
   // Where the first event of `service` in `phase` is; -1 when none.
-  long first(const std::string& service, dm_phase phase) {
+  long first(const std::string& service, Phase phase) {
     std::lock_guard<std::mutex> lock(mutex_);
     for (size_t i = 0; i < events_.size(); i++)
       if (events_[i].service == service && events_[i].phase == phase) return static_cast<long>(i);
     return -1;
   }
-  size_t count(const std::string& service, dm_phase phase) {
+  size_t count(const std::string& service, Phase phase) {
     std::lock_guard<std::mutex> lock(mutex_);
     size_t n = 0;
     for (const auto& e : events_) n += e.service == service && e.phase == phase;
@@ -186,7 +181,7 @@ class FakeGroup {
     std::lock_guard<std::mutex> lock(mutex_);
     std::string out;
     for (const auto& e : events_)
-      out += (e.service.empty() ? "(group)" : e.service) + " " + std::to_string(e.phase) + " " +
+      out += (e.service.empty() ? "(group)" : e.service) + " " + std::to_string(static_cast<int>(e.phase)) + " " +
              e.message + "\n";
     return out;
   }

@@ -63,7 +63,7 @@ Error error_of(const std::function<void()>& f) {
     return e;
   }
   ADD_FAILURE() << "no dm::Error";
-  return Error(DM_OK, "");
+  return Error(Error::Code::Internal, "no error");
 }
 
 TEST_F(HookPoolTest, RunsACallAndReturnsOnceItReturned) {
@@ -121,7 +121,7 @@ TEST_F(HookPoolTest, AHookPastItsDeadlineIsAbandonedAndItsWorkerReplaced) {
         "post_start_init", [hung] { hung->wait(); }, Clock::now() + std::chrono::milliseconds(200),
         HookPool::OnCancel::Wait);
   });
-  EXPECT_EQ(e.status(), DM_ETIMEOUT);
+  EXPECT_EQ(e.code(), Error::Code::Timeout);
   EXPECT_STREQ(e.what(), "the post_start_init hook did not return before the service's timeout");
   EXPECT_LT(seconds_since(began), kBoundSeconds);
   EXPECT_EQ(pool.workers(), 0u) << "the hung worker left the pool";
@@ -146,7 +146,7 @@ TEST_F(HookPoolTest, ACallThatWaitedForABusyWorkerTimesOutWithoutAbandoningIt) {
     pool.run(
         "ping", [] {}, Clock::now() + std::chrono::milliseconds(100), HookPool::OnCancel::Abandon);
   });
-  EXPECT_EQ(e.status(), DM_ETIMEOUT);
+  EXPECT_EQ(e.code(), Error::Code::Timeout);
   EXPECT_EQ(pool.workers(), 1u);
   busy->release();
   first.join();
@@ -162,7 +162,7 @@ TEST_F(HookPoolTest, ACancelAbandonsAPingAtOnce) {
         "ping", [hung] { hung->wait(); }, Clock::now() + kFar, HookPool::OnCancel::Abandon);
   });
   canceller.join();
-  EXPECT_EQ(e.status(), DM_ECANCELLED);
+  EXPECT_EQ(e.code(), Error::Code::Cancelled);
   EXPECT_STREQ(e.what(), "cancelled while the ping hook ran");
   EXPECT_LT(seconds_since(began), kBoundSeconds);
   hung->release();
@@ -216,7 +216,7 @@ TEST_F(HookPoolTest, ACancelFromASignalHandlerEndsAPing) {
   signaller.join();
   ::sigaction(SIGUSR2, &previous, nullptr);
   g_token = nullptr;
-  EXPECT_EQ(e.status(), DM_ECANCELLED);
+  EXPECT_EQ(e.code(), Error::Code::Cancelled);
   hung->release();
 }
 

@@ -2,6 +2,7 @@
 // executor applies them to what an earlier start left on the engine: a
 // running container left alone, an exited one started again, a setup that a
 // kill interrupted finished by the next start, outdated ones replaced.
+#include "model/request.h"
 #include "orchestrator/reuse.h"
 
 #include <gtest/gtest.h>
@@ -80,7 +81,7 @@ TEST(ReuseRules, ARunningContainerIsLeftAloneAndTheWarmPathIsOneListCall) {
   std::string id = g.leave("db", "running");
   size_t calls_before = g.fake.calls().size();
   Result r = g.start();
-  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_ALREADY_RUNNING);
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::AlreadyRunning);
   EXPECT_EQ(g.outcome_of(r, "db").container_id, id);
   EXPECT_EQ(probe.pre_start + probe.ping + probe.init, 0) << "no hooks";
   std::vector<FakeClient::Call> calls = g.fake.calls();
@@ -95,7 +96,7 @@ TEST(ReuseRules, AnExitedContainerIsStartedAgainAndPingedWithoutPreStartOrInit) 
   probe.attach(g.service("db"));
   std::string id = g.leave("db", "exited");
   Result r = g.start();
-  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_RESTARTED) << g.reason(r, "db");
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Restarted) << g.reason(r, "db");
   EXPECT_EQ(g.outcome_of(r, "db").container_id, id);
   EXPECT_EQ(probe.ping.load(), 1);
   EXPECT_EQ(probe.pre_start.load(), 0);
@@ -111,22 +112,22 @@ TEST(ReuseRules, AKilledStartIsFinishedByTheNextWithOneInitPerContainer) {
   // A start killed during ping left its container under the setup name.
   std::string interrupted = g.leave("db", "running", g.final_name("db") + ".setup");
   Result r = g.start();
-  ASSERT_EQ(g.outcome(r, "db"), DM_OUTCOME_STARTED) << g.reason(r, "db");
+  ASSERT_EQ(g.outcome(r, "db"), Outcome::Kind::Started) << g.reason(r, "db");
   std::vector<FakeContainer> left = g.containers_of("db");
   ASSERT_EQ(left.size(), 1u);
   EXPECT_NE(left[0].id, interrupted);
   EXPECT_EQ(left[0].name, g.final_name("db"));
   EXPECT_EQ(probe.init.load(), 1);
   EXPECT_EQ(probe.container_ids, std::vector<std::string>{left[0].id});
-  EXPECT_NE(g.first("db", DM_PHASE_REMOVED), -1) << g.dump();
+  EXPECT_NE(g.first("db", Phase::Removed), -1) << g.dump();
   bool said_why = false;
   for (const auto& e : g.events())
-    said_why |= e.phase == DM_PHASE_REMOVED &&
+    said_why |= e.phase == Phase::Removed &&
                 e.message.rfind("container whose setup did not finish", 0) == 0;
   EXPECT_TRUE(said_why) << g.dump();
   // And the start after that leaves it alone.
   Result again = g.start();
-  EXPECT_EQ(g.outcome(again, "db"), DM_OUTCOME_ALREADY_RUNNING);
+  EXPECT_EQ(g.outcome(again, "db"), Outcome::Kind::AlreadyRunning);
   EXPECT_EQ(probe.init.load(), 1);
 }
 
@@ -135,7 +136,7 @@ TEST(ReuseRules, ACreatedButNeverStartedContainerIsMadeAgain) {
   g.add("app");
   std::string never_started = g.leave("app", "created");
   Result r = g.start();
-  EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_STARTED);
+  EXPECT_EQ(g.outcome(r, "app"), Outcome::Kind::Started);
   std::vector<FakeContainer> left = g.containers_of("app");
   ASSERT_EQ(left.size(), 1u);
   EXPECT_NE(left[0].id, never_started);
@@ -146,13 +147,13 @@ TEST(ReuseRules, AnOutdatedRunningContainerIsStoppedWithTheGracePeriodAndReplace
   g.add("db");
   std::string outdated = g.leave("db", "running", "", "an-older-definition");
   Result r = g.start();
-  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_STARTED);
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Started);
   EXPECT_EQ(g.fake.count("container_stop", "db"), 1u);
   std::vector<FakeContainer> left = g.containers_of("db");
   ASSERT_EQ(left.size(), 1u);
   EXPECT_NE(left[0].id, outdated);
   EXPECT_EQ(left[0].spec.labels.at(orchestrator::kConfigHashLabel),
-            orchestrator::definition_hash(g.def(), g.service("db")));
+            model::definition_hash(g.def(), g.service("db")));
 }
 
 TEST(ReuseRules, AnOutdatedContainerGetsTheStartsStopTimeoutRoundedUpToWholeSeconds) {
@@ -166,7 +167,7 @@ TEST(ReuseRules, AnOutdatedContainerGetsTheStartsStopTimeoutRoundedUpToWholeSeco
   orchestrator::StartOptions options;
   options.stop_timeout = 2.5;  // the engine takes whole seconds: never less than asked
   Result r = g.start(options);
-  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_STARTED) << g.reason(r, "db");
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Started) << g.reason(r, "db");
   EXPECT_EQ(grace_when_removed, 3);
 }
 
@@ -177,7 +178,7 @@ TEST(ReuseRules, RunNewContainersReplacesEvenARunningOneOfTheSameDefinition) {
   orchestrator::StartOptions options;
   options.run_new_containers = true;
   Result r = g.start(options);
-  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_STARTED);
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Started);
   ASSERT_EQ(g.containers_of("db").size(), 1u);
   EXPECT_NE(g.containers_of("db")[0].id, old);
 }
@@ -191,8 +192,8 @@ TEST(ReuseRules, AServiceWithoutAPingThatExitsLaterInTheStartIsReportedFailed) {
   // db was ready (running once started); it exits while app is pinged.
   app.on_ping = [&] { g.fake.exit("db", 2); };
   Result r = g.start();
-  EXPECT_EQ(g.outcome(r, "app"), DM_OUTCOME_STARTED);
-  EXPECT_EQ(g.outcome(r, "db"), DM_OUTCOME_FAILED);
+  EXPECT_EQ(g.outcome(r, "app"), Outcome::Kind::Started);
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Failed);
   EXPECT_NE(g.reason(r, "db").find("exited with code 2 after it started, while the start went on"),
             std::string::npos)
       << g.reason(r, "db");

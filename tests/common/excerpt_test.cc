@@ -1,10 +1,10 @@
 // Engine text quoted in messages: short, on one line, printable, and marked
 // when cut.
-#include "engine/excerpt.h"
+#include "common/excerpt.h"
 
 #include <gtest/gtest.h>
 
-namespace dm::engine {
+namespace dm {
 namespace {
 
 TEST(Excerpt, ShortTextIsQuotedAsItIs) {
@@ -43,4 +43,4 @@ TEST(Excerpt, ACharacterIsNeverSplit) {
 }
 
 }  // namespace
-}  // namespace dm::engine
+}  // namespace dm

@@ -1,12 +1,13 @@
-// A small RAII face over cJSON for the engine's answers and request bodies.
+// A small RAII face over cJSON: the engine reads its answers with it, and the
+// model builds the container create request with it (model/request.h).
 //
 // JsonView reads: every accessor tolerates a missing or mistyped node and
 // returns the fallback, because the engine adds fields between API versions
 // and leaves others null; that suits optional fields. Required fields are
 // read through engine/answer.h, which checks them. Json owns a tree and
-// builds request bodies.
-#ifndef DM_ENGINE_JSON_H
-#define DM_ENGINE_JSON_H
+// builds request bodies; copying one copies the tree.
+#ifndef DM_COMMON_JSON_H
+#define DM_COMMON_JSON_H
 
 #include <cstdint>
 #include <map>
@@ -15,7 +16,7 @@
 
 struct cJSON;
 
-namespace dm::engine {
+namespace dm {
 
 class JsonView {
  public:
@@ -55,11 +56,14 @@ class JsonView {
 
 class Json {
  public:
-  // Throws dm::Error(DM_EENGINE) when `text` is not JSON; callers add context.
+  // Throws dm::Error(Code::Engine) when `text` is not JSON: every text
+  // drillmaster parses is an engine's answer. Callers add context.
   static Json parse(const std::string& text);
   static Json object();
   static Json array();
 
+  Json(const Json& other);
+  Json& operator=(const Json& other);
   Json(Json&&) noexcept;
   Json& operator=(Json&&) noexcept;
   ~Json();
@@ -89,6 +93,6 @@ class Json {
   cJSON* root_;
 };
 
-}  // namespace dm::engine
+}  // namespace dm
 
 #endif

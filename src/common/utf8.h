@@ -1,15 +1,15 @@
 // UTF-8 as Go (and so Docker) reads it: a sequence is valid only when it is
 // the shortest form of a code point up to U+10FFFF that is not a surrogate.
-// Used to quote outside text safely (engine/excerpt.h) and to match
+// Used to quote outside text safely (common/excerpt.h) and to match
 // .dockerignore patterns character by character (engine/glob.h).
-#ifndef DM_ENGINE_UTF8_H
-#define DM_ENGINE_UTF8_H
+#ifndef DM_COMMON_UTF8_H
+#define DM_COMMON_UTF8_H
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 
-namespace dm::engine {
+namespace dm {
 
 // Length of the valid UTF-8 sequence starting at text[i], or 0 when the
 // bytes there are not one (stray continuation byte, overlong, surrogate,
@@ -25,6 +25,6 @@ constexpr char32_t kNotUtf8 = 0x110000;
 // byte as kNotUtf8 + its value.
 std::u32string code_points(std::string_view text);
 
-}  // namespace dm::engine
+}  // namespace dm
 
 #endif

@@ -1,8 +1,8 @@
-#include "engine/excerpt.h"
+#include "common/excerpt.h"
 
-#include "engine/utf8.h"
+#include "common/utf8.h"
 
-namespace dm::engine {
+namespace dm {
 
 namespace {
 
@@ -72,4 +72,4 @@ std::string excerpt(std::string_view text, size_t total) {
   return out;
 }
 
-}  // namespace dm::engine
+}  // namespace dm

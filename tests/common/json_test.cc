@@ -1,10 +1,10 @@
-#include "engine/json.h"
+#include "common/json.h"
 
 #include <gtest/gtest.h>
 
 #include "common/error.h"
 
-namespace dm::engine {
+namespace dm {
 namespace {
 
 TEST(Json, ReadsWhatIsThereAndFallsBackForTheRest) {
@@ -52,10 +52,10 @@ TEST(Json, BadTextIsAnEngineError) {
     Json::parse("<html>");
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), DM_EENGINE);
+    EXPECT_EQ(e.code(), Error::Code::Engine);
     EXPECT_NE(std::string(e.what()).find("<html>"), std::string::npos);
   }
 }
 
 }  // namespace
-}  // namespace dm::engine
+}  // namespace dm

@@ -1,4 +1,4 @@
-#include "engine/json.h"
+#include "common/json.h"
 
 #include <cjson/cJSON.h>
 
@@ -7,9 +7,9 @@
 #include <utility>
 
 #include "common/error.h"
-#include "engine/excerpt.h"
+#include "common/excerpt.h"
 
-namespace dm::engine {
+namespace dm {
 
 // ---- JsonView ----
 
@@ -88,6 +88,12 @@ cJSON* checked(cJSON* node) {
 }  // namespace
 
 Json::Json(cJSON* root) : root_(root) {}
+Json::Json(const Json& other)
+    : root_(other.root_ ? checked(cJSON_Duplicate(other.root_, /*recurse=*/true)) : nullptr) {}
+Json& Json::operator=(const Json& other) {
+  if (this != &other) *this = Json(other);
+  return *this;
+}
 Json::Json(Json&& other) noexcept : root_(std::exchange(other.root_, nullptr)) {}
 Json& Json::operator=(Json&& other) noexcept {
   if (this != &other) {
@@ -103,7 +109,8 @@ cJSON* Json::release() { return std::exchange(root_, nullptr); }
 Json Json::parse(const std::string& text) {
   cJSON* root = cJSON_ParseWithLength(text.data(), text.size());
   if (!root)
-    throw Error(DM_EENGINE, "the engine's answer is not valid JSON: '" + excerpt(text) + "'");
+    throw Error(Error::Code::Engine,
+                "the engine's answer is not valid JSON: '" + excerpt(text) + "'");
   return Json(root);
 }
 
@@ -165,4 +172,4 @@ std::string Json::dump() const {
   return out;
 }
 
-}  // namespace dm::engine
+}  // namespace dm

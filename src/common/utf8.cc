@@ -1,6 +1,6 @@
-#include "engine/utf8.h"
+#include "common/utf8.h"
 
-namespace dm::engine {
+namespace dm {
 
 namespace {
 
@@ -63,4 +63,4 @@ std::u32string code_points(std::string_view text) {
   return out;
 }
 
-}  // namespace dm::engine
+}  // namespace dm
