@@ -44,44 +44,69 @@ dm_status to_status(const orchestrator::Result& result) {
   return result.failures() > 0 ? DM_EFAILED : DM_OK;
 }
 
-dm_outcome to_outcome(orchestrator::Outcome::Kind kind) {
-  using Kind = orchestrator::Outcome::Kind;
-  switch (kind) {
-    case Kind::Started: return DM_OUTCOME_STARTED;
-    case Kind::AlreadyRunning: return DM_OUTCOME_ALREADY_RUNNING;
-    case Kind::Restarted: return DM_OUTCOME_RESTARTED;
-    case Kind::Reloaded: return DM_OUTCOME_RELOADED;
-    case Kind::Failed: return DM_OUTCOME_FAILED;
-    case Kind::Skipped: return DM_OUTCOME_SKIPPED;
-    case Kind::Excluded: return DM_OUTCOME_EXCLUDED;
-    case Kind::Cancelled: return DM_OUTCOME_CANCELLED;
-    case Kind::Stopped: return DM_OUTCOME_STOPPED;
-    case Kind::Removed: return DM_OUTCOME_REMOVED;
-    case Kind::NotRunning: return DM_OUTCOME_NOT_RUNNING;
-  }
-  return DM_OUTCOME_FAILED;
+namespace {
+
+// Each outcome and phase once: the layers' value, the C value and its name.
+template <typename Inner, typename C>
+struct Row {
+  Inner inner;
+  C c;
+  const char* name;
+};
+
+using Kind = orchestrator::Outcome::Kind;
+constexpr Row<Kind, dm_outcome> kOutcomes[] = {
+    {Kind::Started, DM_OUTCOME_STARTED, "started"},
+    {Kind::AlreadyRunning, DM_OUTCOME_ALREADY_RUNNING, "already running"},
+    {Kind::Restarted, DM_OUTCOME_RESTARTED, "restarted"},
+    {Kind::Reloaded, DM_OUTCOME_RELOADED, "reloaded"},
+    {Kind::Failed, DM_OUTCOME_FAILED, "failed"},
+    {Kind::Skipped, DM_OUTCOME_SKIPPED, "skipped"},
+    {Kind::Excluded, DM_OUTCOME_EXCLUDED, "excluded"},
+    {Kind::Cancelled, DM_OUTCOME_CANCELLED, "cancelled"},
+    {Kind::Stopped, DM_OUTCOME_STOPPED, "stopped"},
+    {Kind::Removed, DM_OUTCOME_REMOVED, "removed"},
+    {Kind::NotRunning, DM_OUTCOME_NOT_RUNNING, "not running"},
+};
+
+using Phase = orchestrator::Phase;
+constexpr Row<Phase, dm_phase> kPhases[] = {
+    {Phase::Building, DM_PHASE_BUILDING, "building"},
+    {Phase::Pulling, DM_PHASE_PULLING, "pulling"},
+    {Phase::PreStart, DM_PHASE_PRE_START, "pre-start"},
+    {Phase::Creating, DM_PHASE_CREATING, "creating"},
+    {Phase::Starting, DM_PHASE_STARTING, "starting"},
+    {Phase::Pinging, DM_PHASE_PINGING, "pinging"},
+    {Phase::Initialising, DM_PHASE_INITIALISING, "initialising"},
+    {Phase::Running, DM_PHASE_RUNNING, "running"},
+    {Phase::Stopping, DM_PHASE_STOPPING, "stopping"},
+    {Phase::Stopped, DM_PHASE_STOPPED, "stopped"},
+    {Phase::Removed, DM_PHASE_REMOVED, "removed"},
+    {Phase::Failed, DM_PHASE_FAILED, "failed"},
+    {Phase::Skipped, DM_PHASE_SKIPPED, "skipped"},
+    {Phase::Detail, DM_PHASE_DETAIL, "detail"},
+    {Phase::Waiting, DM_PHASE_WAITING, "waiting"},
+};
+
+template <typename Inner, typename C, size_t N>
+C to_c(const Row<Inner, C> (&rows)[N], Inner inner, C fallback) {
+  for (const auto& row : rows)
+    if (row.inner == inner) return row.c;
+  return fallback;
 }
 
-dm_phase to_phase(orchestrator::Phase phase) {
-  using Phase = orchestrator::Phase;
-  switch (phase) {
-    case Phase::Building: return DM_PHASE_BUILDING;
-    case Phase::Pulling: return DM_PHASE_PULLING;
-    case Phase::PreStart: return DM_PHASE_PRE_START;
-    case Phase::Creating: return DM_PHASE_CREATING;
-    case Phase::Starting: return DM_PHASE_STARTING;
-    case Phase::Pinging: return DM_PHASE_PINGING;
-    case Phase::Initialising: return DM_PHASE_INITIALISING;
-    case Phase::Running: return DM_PHASE_RUNNING;
-    case Phase::Stopping: return DM_PHASE_STOPPING;
-    case Phase::Stopped: return DM_PHASE_STOPPED;
-    case Phase::Removed: return DM_PHASE_REMOVED;
-    case Phase::Failed: return DM_PHASE_FAILED;
-    case Phase::Skipped: return DM_PHASE_SKIPPED;
-    case Phase::Detail: return DM_PHASE_DETAIL;
-    case Phase::Waiting: return DM_PHASE_WAITING;
-  }
-  return DM_PHASE_DETAIL;
+template <typename Inner, typename C, size_t N>
+const char* name_of(const Row<Inner, C> (&rows)[N], int c) {
+  for (const auto& row : rows)
+    if (row.c == c) return row.name;
+  return "unknown";
 }
+
+}  // namespace
+
+dm_outcome to_outcome(Kind kind) { return to_c(kOutcomes, kind, DM_OUTCOME_FAILED); }
+dm_phase to_phase(Phase phase) { return to_c(kPhases, phase, DM_PHASE_DETAIL); }
+const char* outcome_name(int outcome) { return name_of(kOutcomes, outcome); }
+const char* phase_name(int phase) { return name_of(kPhases, phase); }
 
 }  // namespace dm::capi

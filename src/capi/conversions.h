@@ -23,6 +23,10 @@ dm_outcome to_outcome(orchestrator::Outcome::Kind kind);
 
 // The dm_phase of the same name: Phase::PreStart -> DM_PHASE_PRE_START, ...
 dm_phase to_phase(orchestrator::Phase phase);
+// The names dm_outcome_name() and dm_phase_name() give; "unknown" for a value
+// that is none of the constants.
+const char* outcome_name(int outcome);
+const char* phase_name(int phase);
 
 }  // namespace dm::capi
 

@@ -260,42 +260,8 @@ void dm_report_free(dm_report* report) { delete report; }
 
 /* ---- names ---- */
 
-const char* dm_phase_name(int phase) {
-  switch (phase) {
-    case DM_PHASE_BUILDING: return "building";
-    case DM_PHASE_PULLING: return "pulling";
-    case DM_PHASE_PRE_START: return "pre-start";
-    case DM_PHASE_CREATING: return "creating";
-    case DM_PHASE_STARTING: return "starting";
-    case DM_PHASE_PINGING: return "pinging";
-    case DM_PHASE_INITIALISING: return "initialising";
-    case DM_PHASE_RUNNING: return "running";
-    case DM_PHASE_STOPPING: return "stopping";
-    case DM_PHASE_STOPPED: return "stopped";
-    case DM_PHASE_REMOVED: return "removed";
-    case DM_PHASE_FAILED: return "failed";
-    case DM_PHASE_SKIPPED: return "skipped";
-    case DM_PHASE_DETAIL: return "detail";
-    case DM_PHASE_WAITING: return "waiting";
-    default: return "unknown";
-  }
-}
+const char* dm_phase_name(int phase) { return dm::capi::phase_name(phase); }
 
-const char* dm_outcome_name(int outcome) {
-  switch (outcome) {
-    case DM_OUTCOME_STARTED: return "started";
-    case DM_OUTCOME_ALREADY_RUNNING: return "already running";
-    case DM_OUTCOME_RESTARTED: return "restarted";
-    case DM_OUTCOME_RELOADED: return "reloaded";
-    case DM_OUTCOME_FAILED: return "failed";
-    case DM_OUTCOME_SKIPPED: return "skipped";
-    case DM_OUTCOME_EXCLUDED: return "excluded";
-    case DM_OUTCOME_CANCELLED: return "cancelled";
-    case DM_OUTCOME_STOPPED: return "stopped";
-    case DM_OUTCOME_REMOVED: return "removed";
-    case DM_OUTCOME_NOT_RUNNING: return "not running";
-    default: return "unknown";
-  }
-}
+const char* dm_outcome_name(int outcome) { return dm::capi::outcome_name(outcome); }
 
 }  // extern "C"
