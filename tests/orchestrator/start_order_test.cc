@@ -75,14 +75,21 @@ TEST_F(StartOrder, IndependentServicesArePingedInParallel) {
             std::min(one.ping_end_times[0], two.ping_end_times[0]));
 }
 
+// A ping that answers ready only once `app` is running: were app to wait for
+// this unrelated service, the start would time out instead of passing.
+int ready_once_app_runs(const dm_hook_info*, void* user_data) {
+  auto* events = static_cast<EventRecorder*>(user_data);
+  return events->first("app", DM_PHASE_RUNNING) >= 0 ? DM_PING_READY : DM_PING_NOT_READY;
+}
+
 TEST_F(StartOrder, ADependantDoesNotWaitForAnUnrelatedSlowService) {
   dm_group* g = new_group("unrelated");
-  HookProbe slow;
-  slow.ping_delay = 1.5;
-  slow.attach(add_sleeper(g, "slow"), false, true, false);
+  EventRecorder events;
+  dm_service* slow = add_sleeper(g, "slow");
+  dm_service_set_ping(slow, ready_once_app_runs, &events);
+  dm_service_set_timeout(slow, 120);
   add_sleeper(g, "base");
   add_sleeper(g, "app", {"base"});
-  EventRecorder events;
   ResultPtr r;
   ASSERT_EQ(start(g, r.out(), &events), DM_OK) << dm_error_last() << describe(r);
   EXPECT_LT(events.first("app", DM_PHASE_RUNNING), events.first("slow", DM_PHASE_RUNNING)) << events.dump();
