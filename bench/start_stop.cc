@@ -23,7 +23,8 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
-const std::vector<std::string> kCommand = {"sh", "-c", "trap 'exit 0' TERM; sleep 2147483647 & wait"};
+const std::vector<std::string> kCommand = {"sh", "-c",
+                                           "trap 'exit 0' TERM; sleep 2147483647 & wait"};
 
 struct Shape {
   std::string name;
@@ -36,7 +37,8 @@ std::vector<Shape> shapes() {
       {"chain", [](int i) { return i == 0 ? std::vector<int>{} : std::vector<int>{i - 1}; }},
       {"fan-out", [](int i) { return i == 0 ? std::vector<int>{} : std::vector<int>{0}; }},
       // Layers of five; each service needs two of the layer before.
-      {"layered", [](int i) {
+      {"layered",
+       [](int i) {
          int layer = i / 5;
          if (layer == 0) return std::vector<int>{};
          int base = (layer - 1) * 5;

@@ -31,9 +31,11 @@ struct Shape {
 
 std::vector<Shape> shapes() {
   return {
-      {"chain", [](size_t i, size_t) { return i == 0 ? std::vector<size_t>{} : std::vector<size_t>{i - 1}; }},
+      {"chain", [](size_t i,
+                   size_t) { return i == 0 ? std::vector<size_t>{} : std::vector<size_t>{i - 1}; }},
       {"ring", [](size_t i, size_t n) { return std::vector<size_t>{(i + n - 1) % n}; }},
-      {"fan-out", [](size_t i, size_t) { return i == 0 ? std::vector<size_t>{} : std::vector<size_t>{0}; }},
+      {"fan-out",
+       [](size_t i, size_t) { return i == 0 ? std::vector<size_t>{} : std::vector<size_t>{0}; }},
       {"fan-in",
        [](size_t i, size_t n) {
          std::vector<size_t> all;

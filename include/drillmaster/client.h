@@ -34,16 +34,17 @@ typedef struct dm_client dm_client;
  *   timeout      seconds allowed for an ordinary request (not for waits, log
  *                follows, builds or pulls); 0 means 60. */
 typedef struct dm_client_options {
-	unsigned int version;
-	const char *host;
-	const char *api_version;
-	int tls_verify;
-	const char *cert_path;
-	double timeout;
+  unsigned int version;
+  const char* host;
+  const char* api_version;
+  int tls_verify;
+  const char* cert_path;
+  double timeout;
 } dm_client_options;
 
 #define DM_CLIENT_OPTIONS_VERSION 1
-#define DM_CLIENT_OPTIONS_INIT { DM_CLIENT_OPTIONS_VERSION, NULL, NULL, -1, NULL, 0 }
+#define DM_CLIENT_OPTIONS_INIT \
+  { DM_CLIENT_OPTIONS_VERSION, NULL, NULL, -1, NULL, 0 }
 
 /* Fills *opts with the library's defaults for `version` of the struct (pass
  * DM_CLIENT_OPTIONS_VERSION): the values of DM_CLIENT_OPTIONS_INIT, and the
@@ -52,7 +53,7 @@ typedef struct dm_client_options {
  * when opts is NULL or the version is not one this library knows (the message
  * names the struct, the version and the ones it knows). Thread-safe.
  * Since 0.2. */
-DM_EXTERN(int) dm_client_options_init(dm_client_options *opts, unsigned int version);
+DM_EXTERN(int) dm_client_options_init(dm_client_options* opts, unsigned int version);
 
 /* Opens a client and negotiates the API version with the engine, so an
  * unreachable engine is reported here. `opts` may be NULL (all from the
@@ -62,29 +63,29 @@ DM_EXTERN(int) dm_client_options_init(dm_client_options *opts, unsigned int vers
  * DM_EUNREACHABLE when nothing answers (the message names the address tried
  * and how to start an engine); DM_EENGINE when the engine is older than API
  * 1.40. On failure *out is NULL. Since 0.1. */
-DM_EXTERN(int) dm_client_open(dm_client **out, const dm_client_options *opts);
+DM_EXTERN(int) dm_client_open(dm_client** out, const dm_client_options* opts);
 
 /* Closes the connections and frees the client. NULL is a no-op. No call on the
  * client may be in progress on another thread. Since 0.1. */
-DM_EXTERN(void) dm_client_free(dm_client *client);
+DM_EXTERN(void) dm_client_free(dm_client* client);
 
 /* Asks the engine whether it is alive (GET /_ping). Since 0.1. */
-DM_EXTERN(int) dm_client_ping(dm_client *client);
+DM_EXTERN(int) dm_client_ping(dm_client* client);
 
 /* The address the client talks to, e.g. "unix:///var/run/docker.sock".
  * Borrowed: lives as long as the client. Since 0.1. */
-DM_EXTERN(const char *) dm_client_host(const dm_client *client);
+DM_EXTERN(const char*) dm_client_host(const dm_client* client);
 
 /* The API version in use, e.g. "1.41". Borrowed: lives as long as the client.
  * Since 0.1. */
-DM_EXTERN(const char *) dm_client_api_version(const dm_client *client);
+DM_EXTERN(const char*) dm_client_api_version(const dm_client* client);
 
 /* Asks the engine for its version. Writes the engine's version (e.g.
  * "20.10.24") and the highest API version it speaks (e.g. "1.41") into
  * caller-owned strings, released with dm_free(). Either pointer may be NULL.
  * Since 0.1. */
-DM_EXTERN(int) dm_client_engine_version(dm_client *client, char **engine_version,
-                                        char **api_version);
+DM_EXTERN(int) dm_client_engine_version(dm_client* client, char** engine_version,
+                                        char** api_version);
 
 /* How the client reaches the engine, in words a front end can show (say, in
  * verbose output), one of:
@@ -94,7 +95,7 @@ DM_EXTERN(int) dm_client_engine_version(dm_client *client, char **engine_version
  *                                 checked against ca.pem.
  * Later versions may add values. Borrowed: lives as long as the client. ""
  * for NULL. Since 0.2. */
-DM_EXTERN(const char *) dm_client_transport(const dm_client *client);
+DM_EXTERN(const char*) dm_client_transport(const dm_client* client);
 
 #ifdef __cplusplus
 }

@@ -61,24 +61,24 @@ extern "C" {
 /* Outcome of a call. Negative values are failures, grouped by what the caller
  * can do about them. New codes are only ever added. */
 typedef enum dm_status {
-	DM_OK = 0,
-	DM_EINVALID = -1,     /* bad argument or definition: fix the input */
-	DM_ENOTFOUND = -2,    /* the thing named does not exist */
-	DM_ECONFLICT = -3,    /* the engine refused: name in use, still running... */
-	DM_EUNREACHABLE = -4, /* no engine answers at the configured address */
-	DM_EENGINE = -5,      /* the engine answered with an error */
-	DM_ETIMEOUT = -6,     /* a deadline passed */
-	DM_EHOOK = -7,        /* a user callback failed */
-	DM_ECANCELLED = -8,   /* dm_group_cancel() was called */
-	DM_EFAILED = -9,      /* the operation ran but some services failed: see the result */
-	DM_ENOMEM = -10,      /* out of memory */
-	DM_EINTERNAL = -11    /* a bug in drillmaster: please report it */
+  DM_OK = 0,
+  DM_EINVALID = -1,     /* bad argument or definition: fix the input */
+  DM_ENOTFOUND = -2,    /* the thing named does not exist */
+  DM_ECONFLICT = -3,    /* the engine refused: name in use, still running... */
+  DM_EUNREACHABLE = -4, /* no engine answers at the configured address */
+  DM_EENGINE = -5,      /* the engine answered with an error */
+  DM_ETIMEOUT = -6,     /* a deadline passed */
+  DM_EHOOK = -7,        /* a user callback failed */
+  DM_ECANCELLED = -8,   /* dm_group_cancel() was called */
+  DM_EFAILED = -9,      /* the operation ran but some services failed: see the result */
+  DM_ENOMEM = -10,      /* out of memory */
+  DM_EINTERNAL = -11    /* a bug in drillmaster: please report it */
 } dm_status;
 
 /* The message of the last failure on the calling thread, or "" when there is
  * none. Borrowed: valid until the next drillmaster call on this thread.
  * Thread-safe (each thread has its own). Since 0.1. */
-DM_EXTERN(const char *) dm_error_last(void);
+DM_EXTERN(const char*) dm_error_last(void);
 
 /* The dm_status of the last failure on the calling thread (DM_OK if none).
  * Since 0.1. */
@@ -90,21 +90,21 @@ DM_EXTERN(void) dm_error_clear(void);
 /* Sets the calling thread's last error. Meant for callbacks: call it before
  * returning non-zero and the message becomes the failure reason of the step.
  * `message` is copied; NULL clears. Since 0.1. */
-DM_EXTERN(void) dm_error_set(const char *message);
+DM_EXTERN(void) dm_error_set(const char* message);
 
 /* A short constant name for a status ("DM_EINVALID"); never NULL. Since 0.1. */
-DM_EXTERN(const char *) dm_status_name(int status);
+DM_EXTERN(const char*) dm_status_name(int status);
 
 /* Releases memory the library handed over through a `char **` out-parameter.
  * NULL is a no-op. Since 0.1. */
-DM_EXTERN(void) dm_free(void *ptr);
+DM_EXTERN(void) dm_free(void* ptr);
 
 /* The version of the library actually loaded, e.g. "0.2.0". Static storage.
  * Since 0.1. */
-DM_EXTERN(const char *) dm_version(void);
+DM_EXTERN(const char*) dm_version(void);
 
 /* The same as numbers; any pointer may be NULL. Since 0.1. */
-DM_EXTERN(void) dm_version_numbers(int *major, int *minor, int *patch);
+DM_EXTERN(void) dm_version_numbers(int* major, int* minor, int* patch);
 
 #ifdef __cplusplus
 }

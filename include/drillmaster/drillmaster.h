@@ -11,9 +11,9 @@
 #ifndef DRILLMASTER_H
 #define DRILLMASTER_H
 
-#include "common.h"
 #include "client.h"
-#include "service.h"
+#include "common.h"
 #include "group.h"
+#include "service.h"
 
 #endif

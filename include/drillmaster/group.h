@@ -64,7 +64,7 @@ typedef struct dm_group dm_group;
  * the absolute path to *out, owned by the caller (dm_free()). Returns
  * DM_EINVALID, with a message naming the path and what to do, when no safe
  * directory can be had. Thread-safe. Since 0.2. */
-DM_EXTERN(int) dm_runtime_directory(char **out);
+DM_EXTERN(int) dm_runtime_directory(char** out);
 
 /* The longest group name, in characters. The name becomes part of the
  * container names (<group>-<service>-1), of the network name
@@ -78,7 +78,7 @@ DM_EXTERN(int) dm_runtime_directory(char **out);
  * checked here (DM_EINVALID), and again by dm_group_validate(). The network
  * name defaults to "drillmaster-<name>" and the directory to the current
  * one. Since 0.1. */
-DM_EXTERN(int) dm_group_new(dm_group **out, const char *name);
+DM_EXTERN(int) dm_group_new(dm_group** out, const char* name);
 
 /* Frees the group and its services. NULL is a no-op. Safe while an
  * operation runs on the group in another thread (or in one of its hooks):
@@ -88,40 +88,39 @@ DM_EXTERN(int) dm_group_new(dm_group **out, const char *name);
  * operations still waiting for their turn return DM_EINVALID without doing
  * anything. After dm_group_free() returns the caller must not use the handle
  * (nor its services' handles) in any other call. Since 0.1. */
-DM_EXTERN(void) dm_group_free(dm_group *group);
+DM_EXTERN(void) dm_group_free(dm_group* group);
 
 /* Borrowed, live as long as the group (or until the next set call).
  * Since 0.1. */
-DM_EXTERN(const char *) dm_group_name(const dm_group *group);
-DM_EXTERN(const char *) dm_group_network_name(const dm_group *group);
-DM_EXTERN(const char *) dm_group_directory(const dm_group *group);
+DM_EXTERN(const char*) dm_group_name(const dm_group* group);
+DM_EXTERN(const char*) dm_group_network_name(const dm_group* group);
+DM_EXTERN(const char*) dm_group_directory(const dm_group* group);
 
 /* Names the group's network (instead of "drillmaster-<name>"). Since 0.1. */
-DM_EXTERN(int) dm_group_set_network_name(dm_group *group, const char *network);
+DM_EXTERN(int) dm_group_set_network_name(dm_group* group, const char* network);
 
 /* The directory relative build contexts and volumes are resolved against
  * (usually the spec's directory). Since 0.1. */
-DM_EXTERN(int) dm_group_set_directory(dm_group *group, const char *directory);
+DM_EXTERN(int) dm_group_set_directory(dm_group* group, const char* directory);
 
 /* Adds a service and writes its handle (borrowed: it lives as long as the
  * group) to *out. Names are checked by dm_group_validate(), not here.
  * Since 0.1. */
-DM_EXTERN(int) dm_group_add_service(dm_service **out, dm_group *group, const char *name,
-                                    const char *image);
+DM_EXTERN(int) dm_group_add_service(dm_service** out, dm_group* group, const char* name,
+                                    const char* image);
 
 /* The services in the order they were added. Borrowed handles. Since 0.1. */
-DM_EXTERN(size_t) dm_group_service_count(const dm_group *group);
-DM_EXTERN(dm_service *) dm_group_service_at(const dm_group *group, size_t index);
+DM_EXTERN(size_t) dm_group_service_count(const dm_group* group);
+DM_EXTERN(dm_service*) dm_group_service_at(const dm_group* group, size_t index);
 
 /* The service of that name, or NULL. Since 0.1. */
-DM_EXTERN(dm_service *) dm_group_find_service(const dm_group *group, const char *name);
+DM_EXTERN(dm_service*) dm_group_find_service(const dm_group* group, const char* name);
 
 /* Checks every definition and the dependency graph without touching the
  * engine; `exclude` lists services that would be left out (may be NULL when
  * `exclude_count` is 0). Returns DM_EINVALID with every problem in the
  * message, one per line, each naming the service and the field. Since 0.1. */
-DM_EXTERN(int) dm_group_validate(dm_group *group, const char *const *exclude,
-                                 size_t exclude_count);
+DM_EXTERN(int) dm_group_validate(dm_group* group, const char* const* exclude, size_t exclude_count);
 
 /* dm_group_validate() for a stop, whose excluded services keep running
  * instead of being left out: the definitions and the graph are checked the
@@ -131,38 +130,38 @@ DM_EXTERN(int) dm_group_validate(dm_group *group, const char *const *exclude,
  * end calls it to refuse bad arguments before it does anything else.
  * Returns DM_EINVALID with every problem in the message, one per line.
  * Since 0.2. */
-DM_EXTERN(int) dm_group_validate_stop(dm_group *group, const char *const *exclude,
+DM_EXTERN(int) dm_group_validate_stop(dm_group* group, const char* const* exclude,
                                       size_t exclude_count);
 
 /* ---- progress events ---- */
 
 typedef enum dm_phase {
-	DM_PHASE_BUILDING = 1,     /* building the service's image */
-	DM_PHASE_PULLING = 2,      /* pulling the service's image */
-	DM_PHASE_PRE_START = 3,    /* running the pre_start hook */
-	DM_PHASE_CREATING = 4,     /* creating the container */
-	DM_PHASE_STARTING = 5,     /* starting the container */
-	DM_PHASE_PINGING = 6,      /* waiting for the ping hook */
-	DM_PHASE_INITIALISING = 7, /* running the post_start_init hook */
-	DM_PHASE_RUNNING = 8,      /* ready: dependants may start */
-	DM_PHASE_STOPPING = 9,
-	DM_PHASE_STOPPED = 10,
-	DM_PHASE_REMOVED = 11,
-	DM_PHASE_FAILED = 12,      /* message: the reason */
-	DM_PHASE_SKIPPED = 13,     /* not attempted: a dependency failed, or cancelled */
-	DM_PHASE_DETAIL = 14,      /* engine-level detail: a build or pull output line */
-	DM_PHASE_WAITING = 15      /* created, waiting for dependencies to be ready */
+  DM_PHASE_BUILDING = 1,     /* building the service's image */
+  DM_PHASE_PULLING = 2,      /* pulling the service's image */
+  DM_PHASE_PRE_START = 3,    /* running the pre_start hook */
+  DM_PHASE_CREATING = 4,     /* creating the container */
+  DM_PHASE_STARTING = 5,     /* starting the container */
+  DM_PHASE_PINGING = 6,      /* waiting for the ping hook */
+  DM_PHASE_INITIALISING = 7, /* running the post_start_init hook */
+  DM_PHASE_RUNNING = 8,      /* ready: dependants may start */
+  DM_PHASE_STOPPING = 9,
+  DM_PHASE_STOPPED = 10,
+  DM_PHASE_REMOVED = 11,
+  DM_PHASE_FAILED = 12,  /* message: the reason */
+  DM_PHASE_SKIPPED = 13, /* not attempted: a dependency failed, or cancelled */
+  DM_PHASE_DETAIL = 14,  /* engine-level detail: a build or pull output line */
+  DM_PHASE_WAITING = 15  /* created, waiting for dependencies to be ready */
 } dm_phase;
 
 /* A short lower-case name of a phase ("building"); never NULL. Since 0.1. */
-DM_EXTERN(const char *) dm_phase_name(int phase);
+DM_EXTERN(const char*) dm_phase_name(int phase);
 
 typedef struct dm_event {
-	unsigned int version; /* DM_EVENT_VERSION */
-	const char *service;  /* NULL for the group itself (its network) */
-	int phase;            /* a dm_phase */
-	const char *message;  /* never NULL; may be "" */
-	double timestamp;     /* seconds since the Unix epoch */
+  unsigned int version; /* DM_EVENT_VERSION */
+  const char* service;  /* NULL for the group itself (its network) */
+  int phase;            /* a dm_phase */
+  const char* message;  /* never NULL; may be "" */
+  double timestamp;     /* seconds since the Unix epoch */
 } dm_event;
 
 #define DM_EVENT_VERSION 1
@@ -170,46 +169,46 @@ typedef struct dm_event {
 /* Receives progress events. Called on worker threads, but never two calls at
  * once for one operation, so the callback needs no lock of its own. The event
  * is borrowed for the call. It must not call operations on the same group. */
-typedef void (*dm_event_fn)(const dm_event *event, void *user_data);
+typedef void (*dm_event_fn)(const dm_event* event, void* user_data);
 
 /* ---- results ---- */
 
 typedef enum dm_outcome {
-	DM_OUTCOME_STARTED = 1,         /* a new container was created and is ready */
-	DM_OUTCOME_ALREADY_RUNNING = 2, /* its container was running: untouched */
-	DM_OUTCOME_RESTARTED = 3,       /* an exited container was started again */
-	DM_OUTCOME_RELOADED = 4,        /* rebuilt and recreated by dm_group_reload() */
-	DM_OUTCOME_FAILED = 5,          /* see dm_result_reason() */
-	DM_OUTCOME_SKIPPED = 6,         /* not attempted: a dependency failed */
-	DM_OUTCOME_EXCLUDED = 7,        /* left out by the options */
-	DM_OUTCOME_CANCELLED = 8,       /* not attempted: the operation was cancelled */
-	DM_OUTCOME_STOPPED = 9,         /* its container was stopped */
-	DM_OUTCOME_REMOVED = 10,        /* its container was stopped and removed */
-	DM_OUTCOME_NOT_RUNNING = 11     /* nothing to stop */
+  DM_OUTCOME_STARTED = 1,         /* a new container was created and is ready */
+  DM_OUTCOME_ALREADY_RUNNING = 2, /* its container was running: untouched */
+  DM_OUTCOME_RESTARTED = 3,       /* an exited container was started again */
+  DM_OUTCOME_RELOADED = 4,        /* rebuilt and recreated by dm_group_reload() */
+  DM_OUTCOME_FAILED = 5,          /* see dm_result_reason() */
+  DM_OUTCOME_SKIPPED = 6,         /* not attempted: a dependency failed */
+  DM_OUTCOME_EXCLUDED = 7,        /* left out by the options */
+  DM_OUTCOME_CANCELLED = 8,       /* not attempted: the operation was cancelled */
+  DM_OUTCOME_STOPPED = 9,         /* its container was stopped */
+  DM_OUTCOME_REMOVED = 10,        /* its container was stopped and removed */
+  DM_OUTCOME_NOT_RUNNING = 11     /* nothing to stop */
 } dm_outcome;
 
 /* A short lower-case name of an outcome ("already running"); never NULL.
  * Since 0.1. */
-DM_EXTERN(const char *) dm_outcome_name(int outcome);
+DM_EXTERN(const char*) dm_outcome_name(int outcome);
 
 typedef struct dm_result dm_result;
 
 /* One entry per service of the group, in the order they were added. Strings
  * are borrowed and live as long as the result. Since 0.1. */
-DM_EXTERN(size_t) dm_result_count(const dm_result *result);
-DM_EXTERN(const char *) dm_result_service(const dm_result *result, size_t index);
-DM_EXTERN(int) dm_result_outcome(const dm_result *result, size_t index);
+DM_EXTERN(size_t) dm_result_count(const dm_result* result);
+DM_EXTERN(const char*) dm_result_service(const dm_result* result, size_t index);
+DM_EXTERN(int) dm_result_outcome(const dm_result* result, size_t index);
 /* Why it failed or was skipped; "" otherwise. Since 0.1. */
-DM_EXTERN(const char *) dm_result_reason(const dm_result *result, size_t index);
+DM_EXTERN(const char*) dm_result_reason(const dm_result* result, size_t index);
 /* The container's id, "" when it has none. Since 0.1. */
-DM_EXTERN(const char *) dm_result_container_id(const dm_result *result, size_t index);
+DM_EXTERN(const char*) dm_result_container_id(const dm_result* result, size_t index);
 /* Seconds the service took in this operation. Since 0.1. */
-DM_EXTERN(double) dm_result_seconds(const dm_result *result, size_t index);
+DM_EXTERN(double) dm_result_seconds(const dm_result* result, size_t index);
 /* Non-zero when the operation was cancelled. Since 0.1. */
-DM_EXTERN(int) dm_result_cancelled(const dm_result *result);
+DM_EXTERN(int) dm_result_cancelled(const dm_result* result);
 /* How many services failed (DM_OUTCOME_FAILED or SKIPPED). Since 0.1. */
-DM_EXTERN(size_t) dm_result_failures(const dm_result *result);
-DM_EXTERN(void) dm_result_free(dm_result *result);
+DM_EXTERN(size_t) dm_result_failures(const dm_result* result);
+DM_EXTERN(void) dm_result_free(dm_result* result);
 
 /* ---- operations ----
  *
@@ -226,37 +225,38 @@ DM_EXTERN(void) dm_result_free(dm_result *result);
  * defaults). */
 
 typedef struct dm_start_options {
-	unsigned int version;
-	const char *const *exclude; /* services to leave out */
-	size_t exclude_count;
-	double timeout;             /* seconds a service may take to be ready (300 by
-	                               default; 0 leaves no time, so a service with hooks
-	                               fails at once unless it has a timeout of its own); it
-	                               also bounds each engine request (at least 10 s each):
-	                               an engine that stops answering fails the start within
-	                               about that long, plus 10 s to remove what did not
-	                               come up */
-	int run_new_containers;     /* non-zero: never reuse a container */
-	int build;                  /* non-zero: rebuild images that have a context; a running
-	                               container whose image changed is replaced */
-	unsigned int parallelism;   /* services worked on at once; 0: all */
-	dm_event_fn on_event;       /* may be NULL */
-	void *event_user_data;
-	/* Since version 2 (drillmaster 0.2): the grace period, in seconds, of a
-	 * running outdated container that the start replaces, as the stop
-	 * options' timeout (10 by default; 0 kills it at once). */
-	double stop_timeout;
+  unsigned int version;
+  const char* const* exclude; /* services to leave out */
+  size_t exclude_count;
+  double timeout;           /* seconds a service may take to be ready (300 by
+                               default; 0 leaves no time, so a service with hooks
+                               fails at once unless it has a timeout of its own); it
+                               also bounds each engine request (at least 10 s each):
+                               an engine that stops answering fails the start within
+                               about that long, plus 10 s to remove what did not
+                               come up */
+  int run_new_containers;   /* non-zero: never reuse a container */
+  int build;                /* non-zero: rebuild images that have a context; a running
+                               container whose image changed is replaced */
+  unsigned int parallelism; /* services worked on at once; 0: all */
+  dm_event_fn on_event;     /* may be NULL */
+  void* event_user_data;
+  /* Since version 2 (drillmaster 0.2): the grace period, in seconds, of a
+   * running outdated container that the start replaces, as the stop
+   * options' timeout (10 by default; 0 kills it at once). */
+  double stop_timeout;
 } dm_start_options;
 
 #define DM_START_OPTIONS_VERSION 2
-#define DM_START_OPTIONS_INIT { DM_START_OPTIONS_VERSION, NULL, 0, 300.0, 0, 0, 0, NULL, NULL, 10.0 }
+#define DM_START_OPTIONS_INIT \
+  { DM_START_OPTIONS_VERSION, NULL, 0, 300.0, 0, 0, 0, NULL, NULL, 10.0 }
 
 /* Fills *opts with the defaults of `version` of the struct (pass
  * DM_START_OPTIONS_VERSION): the values of DM_START_OPTIONS_INIT. Writes only
  * the fields that version has. Returns DM_OK, or DM_EINVALID when opts is
  * NULL or the version is not one this library knows (the message names the
  * struct, the version and the ones it knows). Thread-safe. Since 0.2. */
-DM_EXTERN(int) dm_start_options_init(dm_start_options *opts, unsigned int version);
+DM_EXTERN(int) dm_start_options_init(dm_start_options* opts, unsigned int version);
 
 /* Starts the group: creates the network when missing, builds or pulls missing
  * images, then brings every service up as soon as its dependencies are ready,
@@ -275,31 +275,32 @@ DM_EXTERN(int) dm_start_options_init(dm_start_options *opts, unsigned int versio
  * and logs, and removed when this start made it. While another process holds
  * the group lock it waits up to the options' timeout, then returns
  * DM_ETIMEOUT (*out NULL) naming that process. Since 0.1. */
-DM_EXTERN(int) dm_group_start(dm_result **out, dm_group *group, dm_client *client,
-                              const dm_start_options *opts);
+DM_EXTERN(int) dm_group_start(dm_result** out, dm_group* group, dm_client* client,
+                              const dm_start_options* opts);
 
 typedef struct dm_stop_options {
-	unsigned int version;
-	const char *const *exclude;
-	size_t exclude_count;
-	double timeout;             /* the grace period: seconds each container has between
-	                               its stop signal and being killed (10 by default, as
-	                               with Docker and Compose; 0 kills at once). The engine
-	                               takes whole seconds: a fraction is rounded up. A
-	                               container's stop fails when the engine has not
-	                               answered 10 s after that, any other request after
-	                               10 s */
-	int remove;                 /* non-zero: remove containers, then the network */
-	dm_event_fn on_event;
-	void *event_user_data;
+  unsigned int version;
+  const char* const* exclude;
+  size_t exclude_count;
+  double timeout; /* the grace period: seconds each container has between
+                     its stop signal and being killed (10 by default, as
+                     with Docker and Compose; 0 kills at once). The engine
+                     takes whole seconds: a fraction is rounded up. A
+                     container's stop fails when the engine has not
+                     answered 10 s after that, any other request after
+                     10 s */
+  int remove;     /* non-zero: remove containers, then the network */
+  dm_event_fn on_event;
+  void* event_user_data;
 } dm_stop_options;
 
 #define DM_STOP_OPTIONS_VERSION 1
-#define DM_STOP_OPTIONS_INIT { DM_STOP_OPTIONS_VERSION, NULL, 0, 10.0, 0, NULL, NULL }
+#define DM_STOP_OPTIONS_INIT \
+  { DM_STOP_OPTIONS_VERSION, NULL, 0, 10.0, 0, NULL, NULL }
 
 /* Fills *opts with the defaults of `version` of the struct (pass
  * DM_STOP_OPTIONS_VERSION), as dm_start_options_init() does. Since 0.2. */
-DM_EXTERN(int) dm_stop_options_init(dm_stop_options *opts, unsigned int version);
+DM_EXTERN(int) dm_stop_options_init(dm_stop_options* opts, unsigned int version);
 
 /* How long dm_group_stop() waits for another process's operation on the
  * group (see the group lock above) before it gives up with DM_ETIMEOUT: as
@@ -314,27 +315,28 @@ DM_EXTERN(int) dm_stop_options_init(dm_stop_options *opts, unsigned int version)
  * process holds the group lock it waits up to DM_STOP_LOCK_WAIT_SECONDS.
  * Excluded services keep running, even those the stopped ones need (see
  * dm_group_validate_stop()). Since 0.1. */
-DM_EXTERN(int) dm_group_stop(dm_result **out, dm_group *group, dm_client *client,
-                             const dm_stop_options *opts);
+DM_EXTERN(int) dm_group_stop(dm_result** out, dm_group* group, dm_client* client,
+                             const dm_stop_options* opts);
 
 typedef struct dm_reload_options {
-	unsigned int version;
-	double timeout;             /* readiness timeout, as for start */
-	int remove;                 /* non-zero: remove the old containers */
-	dm_event_fn on_event;
-	void *event_user_data;
-	/* Since version 2 (drillmaster 0.2): the grace period, in seconds, of the
-	 * containers the reload stops (the service's and its dependants'), as
-	 * the stop options' timeout (10 by default; 0 kills them at once). */
-	double stop_timeout;
+  unsigned int version;
+  double timeout; /* readiness timeout, as for start */
+  int remove;     /* non-zero: remove the old containers */
+  dm_event_fn on_event;
+  void* event_user_data;
+  /* Since version 2 (drillmaster 0.2): the grace period, in seconds, of the
+   * containers the reload stops (the service's and its dependants'), as
+   * the stop options' timeout (10 by default; 0 kills them at once). */
+  double stop_timeout;
 } dm_reload_options;
 
 #define DM_RELOAD_OPTIONS_VERSION 2
-#define DM_RELOAD_OPTIONS_INIT { DM_RELOAD_OPTIONS_VERSION, 300.0, 0, NULL, NULL, 10.0 }
+#define DM_RELOAD_OPTIONS_INIT \
+  { DM_RELOAD_OPTIONS_VERSION, 300.0, 0, NULL, NULL, 10.0 }
 
 /* Fills *opts with the defaults of `version` of the struct (pass
  * DM_RELOAD_OPTIONS_VERSION), as dm_start_options_init() does. Since 0.2. */
-DM_EXTERN(int) dm_reload_options_init(dm_reload_options *opts, unsigned int version);
+DM_EXTERN(int) dm_reload_options_init(dm_reload_options* opts, unsigned int version);
 
 /* Rebuilds `service`'s image (it must have a build context), stops it and its
  * transitive dependants (dependants first), recreates it, and starts the
@@ -342,8 +344,8 @@ DM_EXTERN(int) dm_reload_options_init(dm_reload_options *opts, unsigned int vers
  * are started if they are not). The stopped containers get the options'
  * stop_timeout as their grace period. Waits for the group lock as start
  * does. Since 0.1. */
-DM_EXTERN(int) dm_group_reload(dm_result **out, dm_group *group, dm_client *client,
-                               const char *service, const dm_reload_options *opts);
+DM_EXTERN(int) dm_group_reload(dm_result** out, dm_group* group, dm_client* client,
+                               const char* service, const dm_reload_options* opts);
 
 /* Asks the operation in progress on the group (start, stop, reload, logs) to
  * stop scheduling new work; steps under way finish or time out, and the
@@ -389,7 +391,7 @@ DM_EXTERN(int) dm_group_reload(dm_result **out, dm_group *group, dm_client *clie
  * above. The handler may run on any thread, including the library's worker
  * threads; SA_RESTART keeps their system calls from failing with EINTR.
  * Since 0.1. */
-DM_EXTERN(void) dm_group_cancel(dm_group *group);
+DM_EXTERN(void) dm_group_cancel(dm_group* group);
 
 /* ---- status ---- */
 
@@ -399,15 +401,16 @@ typedef struct dm_report dm_report;
  * the struct exists so that status can gain options the way the other
  * operations do, by fields appended with a new version. */
 typedef struct dm_status_options {
-	unsigned int version;
+  unsigned int version;
 } dm_status_options;
 
 #define DM_STATUS_OPTIONS_VERSION 1
-#define DM_STATUS_OPTIONS_INIT { DM_STATUS_OPTIONS_VERSION }
+#define DM_STATUS_OPTIONS_INIT \
+  { DM_STATUS_OPTIONS_VERSION }
 
 /* Fills *opts with the defaults of `version` of the struct (pass
  * DM_STATUS_OPTIONS_VERSION), as dm_start_options_init() does. Since 0.2. */
-DM_EXTERN(int) dm_status_options_init(dm_status_options *opts, unsigned int version);
+DM_EXTERN(int) dm_status_options_init(dm_status_options* opts, unsigned int version);
 
 /* What runs now: one entry per service of the group, in order, written to
  * *out (the caller frees it with dm_report_free()). Takes no group lock: it
@@ -415,65 +418,66 @@ DM_EXTERN(int) dm_status_options_init(dm_status_options *opts, unsigned int vers
  * be NULL (the defaults). Returns DM_OK; DM_EINVALID for an invalid group or
  * options (*out NULL); DM_EUNREACHABLE / DM_EENGINE / DM_ETIMEOUT when the
  * engine failed. Since 0.2. */
-DM_EXTERN(int) dm_group_status_with_options(dm_report **out, dm_group *group, dm_client *client,
-                                            const dm_status_options *opts);
+DM_EXTERN(int) dm_group_status_with_options(dm_report** out, dm_group* group, dm_client* client,
+                                            const dm_status_options* opts);
 
 /* dm_group_status_with_options() with the default options. Since 0.1. */
-DM_EXTERN(int) dm_group_status(dm_report **out, dm_group *group, dm_client *client);
+DM_EXTERN(int) dm_group_status(dm_report** out, dm_group* group, dm_client* client);
 
 /* Strings are borrowed and live as long as the report; "" when unknown.
  * Since 0.1. */
-DM_EXTERN(size_t) dm_report_count(const dm_report *report);
-DM_EXTERN(const char *) dm_report_service(const dm_report *report, size_t index);
+DM_EXTERN(size_t) dm_report_count(const dm_report* report);
+DM_EXTERN(const char*) dm_report_service(const dm_report* report, size_t index);
 /* "running", "exited", "created", "restarting", "paused", "dead" or "missing".
  * Since 0.1. */
-DM_EXTERN(const char *) dm_report_state(const dm_report *report, size_t index);
+DM_EXTERN(const char*) dm_report_state(const dm_report* report, size_t index);
 /* The engine's status text, e.g. "Up 3 minutes". Since 0.1. */
-DM_EXTERN(const char *) dm_report_status_text(const dm_report *report, size_t index);
+DM_EXTERN(const char*) dm_report_status_text(const dm_report* report, size_t index);
 /* "healthy", "unhealthy", "starting", or "" without a health check.
  * Since 0.1. */
-DM_EXTERN(const char *) dm_report_health(const dm_report *report, size_t index);
-DM_EXTERN(const char *) dm_report_container_id(const dm_report *report, size_t index);
-DM_EXTERN(const char *) dm_report_container_name(const dm_report *report, size_t index);
-DM_EXTERN(const char *) dm_report_image(const dm_report *report, size_t index);
+DM_EXTERN(const char*) dm_report_health(const dm_report* report, size_t index);
+DM_EXTERN(const char*) dm_report_container_id(const dm_report* report, size_t index);
+DM_EXTERN(const char*) dm_report_container_name(const dm_report* report, size_t index);
+DM_EXTERN(const char*) dm_report_image(const dm_report* report, size_t index);
 /* Published ports, e.g. "0.0.0.0:5433->5433/tcp, 53/udp". Since 0.1. */
-DM_EXTERN(const char *) dm_report_ports(const dm_report *report, size_t index);
+DM_EXTERN(const char*) dm_report_ports(const dm_report* report, size_t index);
 /* Non-zero when the container was made from a different definition.
  * Since 0.1. */
-DM_EXTERN(int) dm_report_outdated(const dm_report *report, size_t index);
-DM_EXTERN(void) dm_report_free(dm_report *report);
+DM_EXTERN(int) dm_report_outdated(const dm_report* report, size_t index);
+DM_EXTERN(void) dm_report_free(dm_report* report);
 
 /* ---- logs ---- */
 
 /* Receives one line of a container's output, without its newline. `stream` is
  * 1 for stdout, 2 for stderr. Return non-zero to stop. Called on worker
  * threads, never two calls at once. */
-typedef int (*dm_log_fn)(const char *service, int stream, const char *line, size_t length,
-                         void *user_data);
+typedef int (*dm_log_fn)(const char* service, int stream, const char* line, size_t length,
+                         void* user_data);
 
 typedef struct dm_logs_options {
-	unsigned int version;
-	const char *const *services; /* NULL / 0: every service */
-	size_t service_count;
-	int follow;                  /* non-zero: keep going until cancelled or all stop */
-	int tail;                    /* last lines per service; negative: all (the
-	                                default); 0: none, only what follows */
+  unsigned int version;
+  const char* const* services; /* NULL / 0: every service */
+  size_t service_count;
+  int follow; /* non-zero: keep going until cancelled or all stop */
+  int tail;   /* last lines per service; negative: all (the
+                 default); 0: none, only what follows */
 } dm_logs_options;
 
 #define DM_LOGS_OPTIONS_VERSION 1
-#define DM_LOGS_OPTIONS_INIT { DM_LOGS_OPTIONS_VERSION, NULL, 0, 0, -1 }
+#define DM_LOGS_OPTIONS_INIT \
+  { DM_LOGS_OPTIONS_VERSION, NULL, 0, 0, -1 }
 
 /* Fills *opts with the defaults of `version` of the struct (pass
  * DM_LOGS_OPTIONS_VERSION), as dm_start_options_init() does. Since 0.2. */
-DM_EXTERN(int) dm_logs_options_init(dm_logs_options *opts, unsigned int version);
+DM_EXTERN(int) dm_logs_options_init(dm_logs_options* opts, unsigned int version);
 
 /* Streams the logs of the group's containers. Services without a container
  * are skipped. Takes no group lock (a follow may run beside a start). A
  * follow ends when every followed container stops, the callback returns
  * non-zero, or dm_group_cancel() is called (then DM_ECANCELLED). `opts` may
  * be NULL (the defaults). Since 0.1. */
-DM_EXTERN(int) dm_group_logs(dm_group *group, dm_client *client, const dm_logs_options *opts,
-                             dm_log_fn fn, void *user_data);
+DM_EXTERN(int) dm_group_logs(dm_group* group, dm_client* client, const dm_logs_options* opts,
+                             dm_log_fn fn, void* user_data);
 
 #ifdef __cplusplus
 }

@@ -33,90 +33,88 @@ typedef struct dm_service dm_service;
 
 /* The service's name (a DNS label, unique in its group). Borrowed: lives as
  * long as the group. Since 0.1. */
-DM_EXTERN(const char *) dm_service_name(const dm_service *service);
+DM_EXTERN(const char*) dm_service_name(const dm_service* service);
 
 /* The image to run, e.g. "postgres:16" (built under this tag when the service
  * has a build context). Since 0.1. */
-DM_EXTERN(int) dm_service_set_image(dm_service *service, const char *image);
+DM_EXTERN(int) dm_service_set_image(dm_service* service, const char* image);
 
 /* Adds a service that must be running before this one starts. Since 0.1. */
-DM_EXTERN(int) dm_service_add_dependency(dm_service *service, const char *name);
+DM_EXTERN(int) dm_service_add_dependency(dm_service* service, const char* name);
 
 /* Publishes `container_port` ("80", "80/tcp" or "53/udp") on `host_port` of
  * every host address. Since 0.1. */
-DM_EXTERN(int) dm_service_add_port(dm_service *service, const char *container_port,
-                                   int host_port);
+DM_EXTERN(int) dm_service_add_port(dm_service* service, const char* container_port, int host_port);
 
 /* Sets an environment variable of the container (a later value replaces an
  * earlier one). Since 0.1. */
-DM_EXTERN(int) dm_service_set_env(dm_service *service, const char *name, const char *value);
+DM_EXTERN(int) dm_service_set_env(dm_service* service, const char* name, const char* value);
 
 /* Mounts a volume, Docker's short form: "host:container", "host:container:ro"
  * or ":rw". A host path starting with "." is relative to the group directory;
  * one without "/" names a Docker volume. Since 0.1. */
-DM_EXTERN(int) dm_service_add_volume(dm_service *service, const char *spec);
+DM_EXTERN(int) dm_service_add_volume(dm_service* service, const char* spec);
 
 /* The same in parts; `mode` may be NULL ("rw"). Since 0.1. */
-DM_EXTERN(int) dm_service_add_bind(dm_service *service, const char *host_path,
-                                   const char *container_path, const char *mode);
+DM_EXTERN(int) dm_service_add_bind(dm_service* service, const char* host_path,
+                                   const char* container_path, const char* mode);
 
 /* Non-zero: every start creates a new container, never reusing one.
  * Since 0.1. */
-DM_EXTERN(int) dm_service_set_always_start_new(dm_service *service, int on);
+DM_EXTERN(int) dm_service_set_always_start_new(dm_service* service, int on);
 
 /* The signal that stops the container: "SIGTERM" (default), "SIGINT",
  * "SIGQUIT", "SIGKILL", "SIGHUP", "SIGUSR1" or "SIGUSR2". Since 0.1. */
-DM_EXTERN(int) dm_service_set_stop_signal(dm_service *service, const char *signal);
+DM_EXTERN(int) dm_service_set_stop_signal(dm_service* service, const char* signal);
 
 /* Builds the image from a context directory (relative paths are relative to
  * the group directory) with the given Dockerfile (NULL: "Dockerfile").
  * Since 0.1. */
-DM_EXTERN(int) dm_service_set_build(dm_service *service, const char *context_dir,
-                                    const char *dockerfile);
+DM_EXTERN(int) dm_service_set_build(dm_service* service, const char* context_dir,
+                                    const char* dockerfile);
 
 /* Overrides the image's entrypoint / command with `argc` arguments.
  * Since 0.1. */
-DM_EXTERN(int) dm_service_set_entrypoint(dm_service *service, const char *const *argv,
-                                         size_t argc);
-DM_EXTERN(int) dm_service_set_cmd(dm_service *service, const char *const *argv, size_t argc);
+DM_EXTERN(int) dm_service_set_entrypoint(dm_service* service, const char* const* argv, size_t argc);
+DM_EXTERN(int) dm_service_set_cmd(dm_service* service, const char* const* argv, size_t argc);
 
 /* The user the container runs as ("name", "uid" or "uid:gid"). Since 0.1. */
-DM_EXTERN(int) dm_service_set_user(dm_service *service, const char *user);
+DM_EXTERN(int) dm_service_set_user(dm_service* service, const char* user);
 
 /* Seconds this service may take to become ready (its ping loop and init);
  * overrides the timeout of the start options. 0 or less: use those. It also
  * bounds each engine request made for the service (at least 10 s each).
  * Since 0.1. */
-DM_EXTERN(int) dm_service_set_timeout(dm_service *service, double seconds);
+DM_EXTERN(int) dm_service_set_timeout(dm_service* service, double seconds);
 
 /* What a hook knows about the service it runs for. Borrowed for the call. */
 typedef struct dm_hook_info {
-	unsigned int version;       /* DM_HOOK_INFO_VERSION */
-	const char *group;          /* the group's name */
-	const char *service;        /* the service's name */
-	const char *network;        /* the group's network */
-	const char *container_id;   /* NULL in prepare and pre_start: no container yet */
-	/* NULL in prepare and pre_start. The container's final name,
-	 * <group>-<service>-1, the one status shows and values derived from it
-	 * (stored in a context) stay true of. While a new container is pinged
-	 * and initialised the engine still knows it by its setup name (see
-	 * group.h): address it through container_id then. */
-	const char *container_name;
-	/* Since version 2. In prepare: this operation's copy of the service's
-	 * definition, on which dm_service_set_env() may be called (other changes
-	 * are ignored). NULL in every other hook. */
-	dm_service *definition;
+  unsigned int version;     /* DM_HOOK_INFO_VERSION */
+  const char* group;        /* the group's name */
+  const char* service;      /* the service's name */
+  const char* network;      /* the group's network */
+  const char* container_id; /* NULL in prepare and pre_start: no container yet */
+  /* NULL in prepare and pre_start. The container's final name,
+   * <group>-<service>-1, the one status shows and values derived from it
+   * (stored in a context) stay true of. While a new container is pinged
+   * and initialised the engine still knows it by its setup name (see
+   * group.h): address it through container_id then. */
+  const char* container_name;
+  /* Since version 2. In prepare: this operation's copy of the service's
+   * definition, on which dm_service_set_env() may be called (other changes
+   * are ignored). NULL in every other hook. */
+  dm_service* definition;
 } dm_hook_info;
 
 #define DM_HOOK_INFO_VERSION 2
 
 /* A lifecycle hook. Return 0 on success; non-zero fails the service (call
  * dm_error_set() first to give the reason). */
-typedef int (*dm_hook_fn)(const dm_hook_info *info, void *user_data);
+typedef int (*dm_hook_fn)(const dm_hook_info* info, void* user_data);
 
 /* A readiness check: return DM_PING_READY, DM_PING_NOT_READY, or a negative
  * value to fail the service at once (after dm_error_set() for the reason). */
-typedef int (*dm_ping_fn)(const dm_hook_info *info, void *user_data);
+typedef int (*dm_ping_fn)(const dm_hook_info* info, void* user_data);
 
 #define DM_PING_NOT_READY 0
 #define DM_PING_READY 1
@@ -127,23 +125,22 @@ typedef int (*dm_ping_fn)(const dm_hook_info *info, void *user_data);
  * environment values known only now, e.g. ones a dependency's
  * post_start_init produced, with dm_service_set_env(info->definition, ...).
  * A service with a prepare hook is created only after it has run. Since 0.1. */
-DM_EXTERN(int) dm_service_set_prepare(dm_service *service, dm_hook_fn fn, void *user_data);
+DM_EXTERN(int) dm_service_set_prepare(dm_service* service, dm_hook_fn fn, void* user_data);
 
 /* Runs before a new container is created (never when one is reused).
  * Since 0.1. */
-DM_EXTERN(int) dm_service_set_pre_start(dm_service *service, dm_hook_fn fn, void *user_data);
+DM_EXTERN(int) dm_service_set_pre_start(dm_service* service, dm_hook_fn fn, void* user_data);
 
 /* Polled right after the container starts, then every 0.1 s until it returns
  * DM_PING_READY or the service's timeout passes. Without it a service is ready
  * when its container still runs once started (see dm_group_start()). Also
  * runs when an exited container is started again. Since 0.1. */
-DM_EXTERN(int) dm_service_set_ping(dm_service *service, dm_ping_fn fn, void *user_data);
+DM_EXTERN(int) dm_service_set_ping(dm_service* service, dm_ping_fn fn, void* user_data);
 
 /* Runs once after a new container's first successful ping: initialise state
  * (schemas, fixtures). Not run when an existing container is reused.
  * Since 0.1. */
-DM_EXTERN(int) dm_service_set_post_start_init(dm_service *service, dm_hook_fn fn,
-                                              void *user_data);
+DM_EXTERN(int) dm_service_set_post_start_init(dm_service* service, dm_hook_fn fn, void* user_data);
 
 #ifdef __cplusplus
 }

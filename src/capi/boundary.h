@@ -57,16 +57,16 @@ int guard(Body&& body, const char* function = __builtin_FUNCTION()) noexcept {
     return fail(DM_EINTERNAL, std::string("internal error: ") + e.what() +
                                   " (please report this as a drillmaster bug)");
   } catch (...) {
-    return fail(DM_EINTERNAL, "internal error: unknown exception (please report this as a drillmaster bug)");
+    return fail(DM_EINTERNAL,
+                "internal error: unknown exception (please report this as a drillmaster bug)");
   }
 }
 
 // Fails with DM_EINVALID, "<public function>: <what> is NULL", when `pointer`
 // is NULL. Usable anywhere under guard(), in lambdas and helpers alike.
-#define DM_REQUIRE(pointer, what)                                           \
-  do {                                                                      \
-    if ((pointer) == nullptr)                                               \
-      throw dm::capi::ArgumentError(std::string(what) + " is NULL");        \
+#define DM_REQUIRE(pointer, what)                                                            \
+  do {                                                                                       \
+    if ((pointer) == nullptr) throw dm::capi::ArgumentError(std::string(what) + " is NULL"); \
   } while (0)
 
 // The C string array as strings; an ArgumentError naming `what` for NULL

@@ -24,17 +24,28 @@ static_assert(DM_GROUP_NAME_MAX == model::kMaxGroupName);
 
 dm_status to_status(Error::Code code) {
   switch (code) {
-    case Error::Code::Invalid: return DM_EINVALID;
-    case Error::Code::NotFound: return DM_ENOTFOUND;
-    case Error::Code::Conflict: return DM_ECONFLICT;
-    case Error::Code::Unreachable: return DM_EUNREACHABLE;
-    case Error::Code::Engine: return DM_EENGINE;
-    case Error::Code::Timeout: return DM_ETIMEOUT;
-    case Error::Code::Hook: return DM_EHOOK;
-    case Error::Code::Cancelled: return DM_ECANCELLED;
-    case Error::Code::Failed: return DM_EFAILED;
-    case Error::Code::NoMemory: return DM_ENOMEM;
-    case Error::Code::Internal: return DM_EINTERNAL;
+    case Error::Code::Invalid:
+      return DM_EINVALID;
+    case Error::Code::NotFound:
+      return DM_ENOTFOUND;
+    case Error::Code::Conflict:
+      return DM_ECONFLICT;
+    case Error::Code::Unreachable:
+      return DM_EUNREACHABLE;
+    case Error::Code::Engine:
+      return DM_EENGINE;
+    case Error::Code::Timeout:
+      return DM_ETIMEOUT;
+    case Error::Code::Hook:
+      return DM_EHOOK;
+    case Error::Code::Cancelled:
+      return DM_ECANCELLED;
+    case Error::Code::Failed:
+      return DM_EFAILED;
+    case Error::Code::NoMemory:
+      return DM_ENOMEM;
+    case Error::Code::Internal:
+      return DM_EINTERNAL;
   }
   return DM_EINTERNAL;
 }

@@ -28,19 +28,32 @@ void dm_error_set(const char* message) {
 
 const char* dm_status_name(int status) {
   switch (status) {
-    case DM_OK: return "DM_OK";
-    case DM_EINVALID: return "DM_EINVALID";
-    case DM_ENOTFOUND: return "DM_ENOTFOUND";
-    case DM_ECONFLICT: return "DM_ECONFLICT";
-    case DM_EUNREACHABLE: return "DM_EUNREACHABLE";
-    case DM_EENGINE: return "DM_EENGINE";
-    case DM_ETIMEOUT: return "DM_ETIMEOUT";
-    case DM_EHOOK: return "DM_EHOOK";
-    case DM_ECANCELLED: return "DM_ECANCELLED";
-    case DM_EFAILED: return "DM_EFAILED";
-    case DM_ENOMEM: return "DM_ENOMEM";
-    case DM_EINTERNAL: return "DM_EINTERNAL";
-    default: return "DM_UNKNOWN";
+    case DM_OK:
+      return "DM_OK";
+    case DM_EINVALID:
+      return "DM_EINVALID";
+    case DM_ENOTFOUND:
+      return "DM_ENOTFOUND";
+    case DM_ECONFLICT:
+      return "DM_ECONFLICT";
+    case DM_EUNREACHABLE:
+      return "DM_EUNREACHABLE";
+    case DM_EENGINE:
+      return "DM_EENGINE";
+    case DM_ETIMEOUT:
+      return "DM_ETIMEOUT";
+    case DM_EHOOK:
+      return "DM_EHOOK";
+    case DM_ECANCELLED:
+      return "DM_ECANCELLED";
+    case DM_EFAILED:
+      return "DM_EFAILED";
+    case DM_ENOMEM:
+      return "DM_ENOMEM";
+    case DM_EINTERNAL:
+      return "DM_EINTERNAL";
+    default:
+      return "DM_UNKNOWN";
   }
 }
 

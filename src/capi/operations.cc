@@ -87,7 +87,8 @@ int status_of(dm_report** out, dm_group* group, dm_client* client, const dm_stat
 
 extern "C" {
 
-int dm_group_start(dm_result** out, dm_group* group, dm_client* client, const dm_start_options* opts) {
+int dm_group_start(dm_result** out, dm_group* group, dm_client* client,
+                   const dm_start_options* opts) {
   if (out != nullptr) *out = nullptr;
   return guard([&] {
     DM_REQUIRE(out, "out");
@@ -111,7 +112,8 @@ int dm_group_start(dm_result** out, dm_group* group, dm_client* client, const dm
   });
 }
 
-int dm_group_stop(dm_result** out, dm_group* group, dm_client* client, const dm_stop_options* opts) {
+int dm_group_stop(dm_result** out, dm_group* group, dm_client* client,
+                  const dm_stop_options* opts) {
   if (out != nullptr) *out = nullptr;
   return guard([&] {
     DM_REQUIRE(out, "out");
@@ -228,7 +230,9 @@ double dm_result_seconds(const dm_result* result, size_t index) {
 
 int dm_result_cancelled(const dm_result* result) { return result && result->result.cancelled; }
 
-size_t dm_result_failures(const dm_result* result) { return result ? result->result.failures() : 0; }
+size_t dm_result_failures(const dm_result* result) {
+  return result ? result->result.failures() : 0;
+}
 
 void dm_result_free(dm_result* result) { delete result; }
 
@@ -236,10 +240,10 @@ void dm_result_free(dm_result* result) { delete result; }
 
 size_t dm_report_count(const dm_report* report) { return report ? report->services.size() : 0; }
 
-#define DM_REPORT_FIELD(function, field)                             \
-  const char* function(const dm_report* report, size_t index) {      \
-    const orch::ServiceState* s = state_at(report, index);           \
-    return s ? s->field.c_str() : "";                                \
+#define DM_REPORT_FIELD(function, field)                        \
+  const char* function(const dm_report* report, size_t index) { \
+    const orch::ServiceState* s = state_at(report, index);      \
+    return s ? s->field.c_str() : "";                           \
   }
 
 DM_REPORT_FIELD(dm_report_service, service)

@@ -130,8 +130,8 @@ constexpr bool same(const dm_reload_options& a, const dm_reload_options& b) {
          a.stop_timeout == b.stop_timeout;
 }
 constexpr bool same(const dm_logs_options& a, const dm_logs_options& b) {
-  return a.version == b.version && a.services == b.services &&
-         a.service_count == b.service_count && a.follow == b.follow && a.tail == b.tail;
+  return a.version == b.version && a.services == b.services && a.service_count == b.service_count &&
+         a.follow == b.follow && a.tail == b.tail;
 }
 constexpr bool same(const dm_status_options& a, const dm_status_options& b) {
   return a.version == b.version;
@@ -191,8 +191,9 @@ void check_version(const char* name, unsigned version, unsigned latest) {
     message += ": the struct was not initialised; initialise it with " + macro + "_INIT or " +
                name + "_init(&opts, " + macro + "_VERSION)";
   } else {
-    message += ": the program was built against a newer drillmaster; run it with that "
-               "library, or build it against this one";
+    message +=
+        ": the program was built against a newer drillmaster; run it with that "
+        "library, or build it against this one";
   }
   throw dm::Error(dm::Error::Code::Invalid, message);
 }
@@ -204,11 +205,13 @@ using dm::capi::guard;
 extern "C" {
 
 int dm_client_options_init(dm_client_options* opts, unsigned int version) {
-  return guard([&] { return fill(opts, version, client_defaults(), kClientSizes, "dm_client_options"); });
+  return guard(
+      [&] { return fill(opts, version, client_defaults(), kClientSizes, "dm_client_options"); });
 }
 
 int dm_start_options_init(dm_start_options* opts, unsigned int version) {
-  return guard([&] { return fill(opts, version, start_defaults(), kStartSizes, "dm_start_options"); });
+  return guard(
+      [&] { return fill(opts, version, start_defaults(), kStartSizes, "dm_start_options"); });
 }
 
 int dm_stop_options_init(dm_stop_options* opts, unsigned int version) {

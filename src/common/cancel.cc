@@ -19,7 +19,7 @@ int new_eventfd(const char* what) {
   int fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (fd < 0)
     throw Error(Error::Code::NoMemory, std::string("cannot create the eventfd of ") + what + ": " +
-                               std::strerror(errno) + " (too many open files?)");
+                                           std::strerror(errno) + " (too many open files?)");
   return fd;
 }
 

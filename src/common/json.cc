@@ -34,8 +34,8 @@ bool JsonView::is_integer() const {
   double value = node_->valuedouble;
   // Converting a double that int64_t cannot hold is undefined behaviour;
   // 2^63 is exact as a double, so the bounds are too.
-  return std::isfinite(value) && std::floor(value) == value &&
-         value >= -9223372036854775808.0 && value < 9223372036854775808.0;
+  return std::isfinite(value) && std::floor(value) == value && value >= -9223372036854775808.0 &&
+         value < 9223372036854775808.0;
 }
 
 int64_t JsonView::integer(int64_t fallback) const {
@@ -51,9 +51,7 @@ bool JsonView::boolean(bool fallback) const {
   return cJSON_IsTrue(node_);
 }
 
-std::string JsonView::key() const {
-  return node_ && node_->string ? node_->string : "";
-}
+std::string JsonView::key() const { return node_ && node_->string ? node_->string : ""; }
 
 std::vector<JsonView> JsonView::items() const {
   std::vector<JsonView> out;
@@ -130,8 +128,7 @@ Json& Json::set(const char* key, const std::string& value) {
 }
 
 Json& Json::set(const char* key, int64_t value) {
-  return replace_member(*this, root_, key,
-                        checked(cJSON_CreateNumber(static_cast<double>(value))));
+  return replace_member(*this, root_, key, checked(cJSON_CreateNumber(static_cast<double>(value))));
 }
 
 Json& Json::set(const char* key, bool value) {

@@ -93,16 +93,15 @@ std::unique_ptr<Client> Client::open(const ClientOptions& options) {
 
     Address address = parse_address(host, tls);
     if (address.kind == Address::Kind::Unix) tls = false;  // TLS is for TCP only
-    auto client = std::make_unique<EngineClient>(address, tls_files(tls, cert_path),
-                                                 options.timeout);
+    auto client =
+        std::make_unique<EngineClient>(address, tls_files(tls, cert_path), options.timeout);
     client->negotiate(api_version);
     return client;
   });
 }
 
 EngineClient::EngineClient(Address address, TlsFiles tls, double timeout)
-    : transport_(address, tls),
-      transport_description_(describe_transport(address, tls.enabled)),
+    : transport_(address, tls), transport_description_(describe_transport(address, tls.enabled)),
       timeout_(timeout) {}
 
 void EngineClient::negotiate(const std::string& forced) {

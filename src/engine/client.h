@@ -115,8 +115,8 @@ struct ContainerSummary {  // from GET /containers/json
   std::vector<std::string> names;  // without the leading '/'
   std::string image;
   std::string image_id;
-  std::string state;   // "running", "exited", "created", ...
-  std::string status;  // "Up 3 minutes"
+  std::string state;    // "running", "exited", "created", ...
+  std::string status;   // "Up 3 minutes"
   std::string command;  // "/bin/sh -c 'exit 3'", as the engine shows it
   Labels labels;
   std::vector<PortBinding> ports;  // published ones
@@ -156,7 +156,7 @@ struct ImageInfo {
 using LineFn = std::function<void(const std::string& line)>;
 
 struct BuildOptions {
-  std::string context_dir;  // a directory; sent as a tar (.dockerignore honoured)
+  std::string context_dir;                // a directory; sent as a tar (.dockerignore honoured)
   std::string dockerfile = "Dockerfile";  // relative to the context
   std::string tag;
   Labels labels;
@@ -203,8 +203,8 @@ class Client {
   virtual void network_remove(const std::string& id_or_name) = 0;
 
   // Containers.
-  virtual std::string container_create(const ContainerSpec& spec) = 0;  // returns id
-  virtual void container_start(const std::string& id) = 0;             // 304 is fine
+  virtual std::string container_create(const ContainerSpec& spec) = 0;        // returns id
+  virtual void container_start(const std::string& id) = 0;                    // 304 is fine
   virtual void container_stop(const std::string& id, int grace_seconds) = 0;  // 304 is fine
   virtual void container_kill(const std::string& id, const std::string& signal) = 0;
   // Blocks until the container is no longer running ("not-running") and returns
@@ -215,8 +215,7 @@ class Client {
   // Gives the container a new name; Error::Code::Conflict when another container has it.
   virtual void container_rename(const std::string& id, const std::string& name) = 0;
   virtual ContainerInfo container_inspect(const std::string& id) = 0;
-  virtual std::vector<ContainerSummary> container_list(const Labels& label_filters,
-                                                       bool all) = 0;
+  virtual std::vector<ContainerSummary> container_list(const Labels& label_filters, bool all) = 0;
 
   // Images. image_inspect returns nullopt for a missing image.
   virtual std::optional<ImageInfo> image_inspect(const std::string& name) = 0;

@@ -85,8 +85,8 @@ void EngineClient::container_remove(const std::string& id, bool force, bool volu
 void EngineClient::container_rename(const std::string& id, const std::string& name) {
   std::string what = "rename container " + quoted(id) + " to " + quoted(name);
   guarded(what, [&] {
-    send(request("POST", versioned("/containers/" + path_encode(id) + "/rename?name=" +
-                                   url_encode(name)),
+    send(request("POST",
+                 versioned("/containers/" + path_encode(id) + "/rename?name=" + url_encode(name)),
                  what));
   });
 }

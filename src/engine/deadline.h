@@ -21,7 +21,7 @@ namespace dm::engine {
 struct Deadline {
   std::chrono::steady_clock::time_point at;
   std::chrono::steady_clock::duration length;  // as given, for restart()
-  std::string budget;  // what runs out: "service 'db''s timeout of 3 s"
+  std::string budget;                          // what runs out: "service 'db''s timeout of 3 s"
 };
 
 class ScopedDeadline {

@@ -45,8 +45,7 @@ class EngineClient final : public Client {
   void container_start(const std::string& id) override;
   void container_stop(const std::string& id, int grace_seconds) override;
   void container_kill(const std::string& id, const std::string& signal) override;
-  std::optional<int64_t> container_wait(const std::string& id,
-                                        const CancelToken* cancel) override;
+  std::optional<int64_t> container_wait(const std::string& id, const CancelToken* cancel) override;
   void container_remove(const std::string& id, bool force, bool volumes) override;
   void container_rename(const std::string& id, const std::string& name) override;
   ContainerInfo container_inspect(const std::string& id) override;

@@ -50,7 +50,7 @@ bool LogDemuxer::feed(const char* data, size_t size, const LogFn& fn) {
     LogStream stream = header[0] == 2 ? LogStream::Stderr : LogStream::Stdout;
     if (!whole) {
       if (length <= kMaxHeldFrame) break;  // payload still coming: deliver it whole
-      offset += kHeaderSize;  // too large to hold: deliver it as it comes
+      offset += kHeaderSize;               // too large to hold: deliver it as it comes
       piece_stream_ = stream;
       piece_left_ = length;
       continue;

@@ -4,8 +4,8 @@
 
 namespace dm::engine {
 
-void EngineClient::container_logs(const std::string& id, const LogOptions& options,
-                                  const LogFn& fn, const CancelToken* cancel) {
+void EngineClient::container_logs(const std::string& id, const LogOptions& options, const LogFn& fn,
+                                  const CancelToken* cancel) {
   std::string what = "read the logs of container '" + id + "'";
   guarded(what, [&] {
     // Framed or raw depends on the container's TTY, which only inspect tells.

@@ -87,9 +87,8 @@ void BuildStream::emit(const std::string& line) {
 // ---- PullStream ----
 
 PullStream::PullStream(std::string reference, LineFn on_progress, std::string request)
-    : reference_(std::move(reference)),
-      out_(std::move(on_progress)),
-      request_(std::move(request)) {}
+    : reference_(std::move(reference)), out_(std::move(on_progress)), request_(std::move(request)) {
+}
 
 void PullStream::feed(const char* data, size_t size) {
   lines_.feed(data, size, [this](const std::string& text) { line(text); });

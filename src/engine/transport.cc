@@ -247,9 +247,10 @@ Error failure(const Request& request, const Response& response, const Outcome& o
   std::string reason = error_text[0] ? error_text : curl_easy_strerror(outcome.result);
   // curl words a socket failure as "localhost port 80"; the OS's is clearer.
   if (attempt.address.kind == Address::Kind::Unix && outcome.os_errno != 0)
-    reason = std::string(curl_easy_strerror(outcome.result)) + " (" +
-             std::error_code(static_cast<int>(outcome.os_errno), std::generic_category()).message() +
-             ")";
+    reason =
+        std::string(curl_easy_strerror(outcome.result)) + " (" +
+        std::error_code(static_cast<int>(outcome.os_errno), std::generic_category()).message() +
+        ")";
   // No request went out: nothing answers at the address (or TLS failed).
   if (outcome.request_bytes == 0 && response.status == 0)
     return Error(Error::Code::Unreachable,

@@ -59,11 +59,11 @@ struct Request {
 
 struct Response {
   long status = 0;
-  std::string body;        // of an error answer: its first kMaxErrorBody bytes
-  size_t body_size = 0;    // the whole body's size, kept or not
+  std::string body;                            // of an error answer: its first kMaxErrorBody bytes
+  size_t body_size = 0;                        // the whole body's size, kept or not
   std::map<std::string, std::string> headers;  // names in lower case
-  bool cancelled = false;  // `cancel` became true
-  bool stopped = false;    // on_data returned false
+  bool cancelled = false;                      // `cancel` became true
+  bool stopped = false;                        // on_data returned false
 };
 
 class Transport {

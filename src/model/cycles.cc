@@ -84,13 +84,8 @@ class ComponentCycles {
    public:
     Johnson(ComponentCycles& owner, size_t start, std::vector<bool> in, size_t limit,
             std::vector<std::vector<size_t>>& out)
-        : c_(owner),
-          start_(start),
-          in_(std::move(in)),
-          limit_(limit),
-          out_(out),
-          blocked_(in_.size(), false),
-          blocks_(in_.size()) {
+        : c_(owner), start_(start), in_(std::move(in)), limit_(limit), out_(out),
+          blocked_(in_.size(), false), blocks_(in_.size()) {
       c_.work_ += in_.size();
     }
 
@@ -273,8 +268,8 @@ std::vector<std::vector<size_t>> elementary_cycles(const Adjacency& edges, size_
     const size_t c = component[start];
     if (!cyclic[c]) continue;
     if (!searches[c]) {
-      searches[c] = std::make_unique<ComponentCycles>(edges, component, c, std::move(members[c]),
-                                                      local);
+      searches[c] =
+          std::make_unique<ComponentCycles>(edges, component, c, std::move(members[c]), local);
     }
     if (!searches[c]->searching()) continue;
     searches[c]->cycles_from(local[start], limit, cycles);

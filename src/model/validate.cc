@@ -91,8 +91,8 @@ void check_exclusions(const GroupDef& group, const std::vector<std::string>& exc
     if (service.name.empty() || excluded.count(service.name)) continue;
     std::unordered_set<std::string> reported;
     for (const auto& dependency : service.dependencies) {
-      if (!excluded.count(dependency) || !defined.has(dependency) ||
-          dependency == service.name || !reported.insert(dependency).second) {
+      if (!excluded.count(dependency) || !defined.has(dependency) || dependency == service.name ||
+          !reported.insert(dependency).second) {
         continue;
       }
       problems.push_back("service " + quoted(service.name) + " needs " + quoted(dependency) +

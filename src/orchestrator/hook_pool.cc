@@ -88,7 +88,8 @@ void HookPool::run(const std::string& hook, std::function<void()> task, Clock::t
     // No thread to be had: the call waits for a worker there is, if any.
     if (threads_.empty()) {
       shared_->queue.pop_back();
-      throw Error(Error::Code::NoMemory, "cannot start a thread for the " + hook + " hook: " + e.what());
+      throw Error(Error::Code::NoMemory,
+                  "cannot start a thread for the " + hook + " hook: " + e.what());
     }
   }
   shared_->work_cv.notify_one();
@@ -102,7 +103,8 @@ void HookPool::run(const std::string& hook, std::function<void()> task, Clock::t
   abandon(call);
   if (cancellable && token->cancelled())
     throw Error(Error::Code::Cancelled, "cancelled while the " + hook + " hook ran");
-  throw Error(Error::Code::Timeout, "the " + hook + " hook did not return before the service's timeout");
+  throw Error(Error::Code::Timeout,
+              "the " + hook + " hook did not return before the service's timeout");
 }
 
 void HookPool::work(std::shared_ptr<Shared> shared, size_t number) {

@@ -40,18 +40,20 @@ std::shared_ptr<Call> new_call(const model::GroupDef& group, const model::Servic
 void run(HookPool& pool, const std::string& name, const std::shared_ptr<Call>& call,
          const model::Hook& hook, Clock::time_point deadline, HookPool::OnCancel on_cancel) {
   pool.run(
-      name, [call, hook] { invoke(*call, [&hook](Call& c) { return hook(c.context); }); },
-      deadline, on_cancel);
+      name, [call, hook] { invoke(*call, [&hook](Call& c) { return hook(c.context); }); }, deadline,
+      on_cancel);
 }
 
 }  // namespace
 
 Error hook_failed(const std::string& hook, int rc, const std::string& reason) {
-  return Error(Error::Code::Hook,
-               hook + " failed: " + (reason.empty() ? "it returned " + std::to_string(rc) : reason));
+  return Error(
+      Error::Code::Hook,
+      hook + " failed: " + (reason.empty() ? "it returned " + std::to_string(rc) : reason));
 }
 
-model::ServiceDef HookRunner::prepare(const model::ServiceDef& service, Clock::time_point deadline) {
+model::ServiceDef HookRunner::prepare(const model::ServiceDef& service,
+                                      Clock::time_point deadline) {
   if (!service.hooks.prepare) return service;
   auto call = new_call(group_, service);
   call->working = service;

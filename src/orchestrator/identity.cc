@@ -24,7 +24,8 @@ engine::Labels network_labels(const model::GroupDef& group) {
 
 engine::Labels group_filter(const model::GroupDef& group) { return {{kGroupLabel, group.name}}; }
 
-engine::ContainerSpec container_spec(const model::GroupDef& group, const model::ServiceDef& service) {
+engine::ContainerSpec container_spec(const model::GroupDef& group,
+                                     const model::ServiceDef& service) {
   engine::ContainerSpec spec;
   spec.name = container_name(group, service);
   spec.body = model::create_request(group, service);

@@ -41,7 +41,8 @@ engine::Labels group_filter(const model::GroupDef& group);
 // What to create for `service`: the model's create request, and the labels,
 // among them kConfigHashLabel with the definition hash (model/request.h),
 // compared on later starts.
-engine::ContainerSpec container_spec(const model::GroupDef& group, const model::ServiceDef& service);
+engine::ContainerSpec container_spec(const model::GroupDef& group,
+                                     const model::ServiceDef& service);
 
 }  // namespace dm::orchestrator
 

@@ -229,8 +229,8 @@ void GroupLock::wait_turn(Turn& turn, LockFileWatch& watch) {
     ::close(fd_);
     throw Error(Error::Code::Cancelled, "cancelled while waiting for another drillmaster process");
   }
-  const Clock::time_point give_up =
-      turn.began + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(turn.wait));
+  const Clock::time_point give_up = turn.began + std::chrono::duration_cast<Clock::duration>(
+                                                     std::chrono::duration<double>(turn.wait));
   if (!turn.unlimited && now >= give_up) {
     std::string holder = read_holder(fd_);
     ::close(fd_);
@@ -243,7 +243,8 @@ void GroupLock::wait_turn(Turn& turn, LockFileWatch& watch) {
   }
   std::optional<Clock::time_point> until;
   if (!turn.unlimited) until = give_up;
-  if (!turn.announced) until = std::min(until.value_or(Clock::time_point::max()), turn.began + kHolderInfoGrace);
+  if (!turn.announced)
+    until = std::min(until.value_or(Clock::time_point::max()), turn.began + kHolderInfoGrace);
   watch.wait(turn.cancel, until);
 }
 

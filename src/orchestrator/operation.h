@@ -118,7 +118,8 @@ struct LogsOptions {
 };
 
 // One line of output; return false to stop.
-using LogLineFn = std::function<bool(const std::string& service, int stream, const std::string& line)>;
+using LogLineFn =
+    std::function<bool(const std::string& service, int stream, const std::string& line)>;
 
 }  // namespace dm::orchestrator
 

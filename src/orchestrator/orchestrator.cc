@@ -99,16 +99,18 @@ namespace {
 
 // The service to reload; refused when there is none of that name, or when it
 // has no build context to rebuild its image from.
-size_t reloadable(const model::Graph& graph, const model::GroupDef& group, const std::string& name) {
+size_t reloadable(const model::Graph& graph, const model::GroupDef& group,
+                  const std::string& name) {
   std::optional<size_t> found = graph.find(name);
   if (!found)
-    throw Error(Error::Code::NotFound, "cannot reload '" + name + "': no such service; defined: " +
-                                  defined_names(group));
+    throw Error(Error::Code::NotFound,
+                "cannot reload '" + name + "': no such service; defined: " + defined_names(group));
   const model::ServiceDef& def = group.services[*found];
   if (def.build_context.empty())
-    throw Error(Error::Code::Invalid, "cannot reload '" + def.name +
-                                 "': it has no build context (build_from), and reload rebuilds the "
-                                 "service's image from it; use stop and start to restart it");
+    throw Error(Error::Code::Invalid,
+                "cannot reload '" + def.name +
+                    "': it has no build context (build_from), and reload rebuilds the "
+                    "service's image from it; use stop and start to restart it");
   return *found;
 }
 
@@ -119,8 +121,8 @@ std::optional<Result> build_first(Target& target, const model::GroupDef& group,
                                   const std::string& why_untouched) {
   try {
     double seconds = std::max(timeout, kEngineMarginSeconds);
-    engine::ScopedDeadline step(seconds, "the reload's " + seconds_text(seconds) +
-                                             " s limit for each engine step");
+    engine::ScopedDeadline step(
+        seconds, "the reload's " + seconds_text(seconds) + " s limit for each engine step");
     target.ensure_image(def);
     return std::nullopt;
   } catch (const Error& e) {

@@ -34,10 +34,10 @@ struct Operation {
 
 // Which services a start works on, beyond the options.
 struct StartScope {
-  std::set<size_t> include;      // services worked on; the others get `left_out` with...
+  std::set<size_t> include;  // services worked on; the others get `left_out` with...
   Outcome::Kind left_out = Outcome::Kind::Excluded;
-  std::string left_out_reason;   // ...this reason
-  std::set<size_t> recreate;     // always get a new container (reload's service)
+  std::string left_out_reason;  // ...this reason
+  std::set<size_t> recreate;    // always get a new container (reload's service)
   Outcome::Kind recreated_outcome = Outcome::Kind::Started;
 };
 
@@ -46,8 +46,8 @@ Result run_start(const Operation& operation, const StartOptions& options, const 
 // Which services a stop works on.
 struct StopScope {
   std::set<size_t> include;
-  std::set<size_t> remove;       // their containers are removed after stopping
-  bool remove_orphans = false;   // containers of services no longer defined
+  std::set<size_t> remove;      // their containers are removed after stopping
+  bool remove_orphans = false;  // containers of services no longer defined
   bool remove_network = false;
 };
 

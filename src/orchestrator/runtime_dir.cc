@@ -15,8 +15,7 @@ namespace dm::orchestrator {
 
 namespace {
 
-const char kWhatToDo[] =
-    "set XDG_RUNTIME_DIR (or TMPDIR) to a directory that only you can write";
+const char kWhatToDo[] = "set XDG_RUNTIME_DIR (or TMPDIR) to a directory that only you can write";
 
 bool only_writable_by(const struct stat& st, uid_t uid) {
   return st.st_uid == uid && (st.st_mode & (S_IWGRP | S_IWOTH)) == 0;

@@ -27,8 +27,8 @@ std::string ports_text(const std::vector<engine::PortBinding>& ports) {
   std::vector<std::string> out;
   for (const auto& p : ports) {
     std::string text = p.host_port > 0
-                           ? (p.host_ip.empty() || p.host_ip == "::" ? "0.0.0.0" : p.host_ip) + ":" +
-                                 std::to_string(p.host_port) + "->" + p.container_port
+                           ? (p.host_ip.empty() || p.host_ip == "::" ? "0.0.0.0" : p.host_ip) +
+                                 ":" + std::to_string(p.host_port) + "->" + p.container_port
                            : p.container_port;
     if (seen.insert(text).second) out.push_back(text);
   }

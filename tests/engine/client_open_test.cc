@@ -75,8 +75,7 @@ void expect_unreachable_fast(const char* address) {
         << message;
     EXPECT_NE(message.find("scripts/engine"), std::string::npos) << message;
   }
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_LT(seconds, 2.0) << address;
 }
 
@@ -84,9 +83,7 @@ TEST(ClientOpen, MissingSocketIsUnreachableAtOnce) {
   expect_unreachable_fast("unix:///nonexistent");
 }
 
-TEST(ClientOpen, ClosedTcpPortIsUnreachableAtOnce) {
-  expect_unreachable_fast("tcp://127.0.0.1:1");
-}
+TEST(ClientOpen, ClosedTcpPortIsUnreachableAtOnce) { expect_unreachable_fast("tcp://127.0.0.1:1"); }
 
 TEST(ClientOpen, AnEngineThatNeverAnswersTimesOutNamingTheRequest) {
   // A listening socket nobody accepts from: the kernel completes the

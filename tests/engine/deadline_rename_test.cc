@@ -35,7 +35,8 @@ TEST_F(RenameTest, ARenamedContainerKeepsItsIdAndATakenNameIsAConflict) {
     FAIL() << "renaming to a taken name succeeded";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), Error::Code::Conflict) << e.what();
-    EXPECT_TRUE(has(e.what(), "rename container '" + other + "' to '" + final_name + "'")) << e.what();
+    EXPECT_TRUE(has(e.what(), "rename container '" + other + "' to '" + final_name + "'"))
+        << e.what();
   }
 }
 

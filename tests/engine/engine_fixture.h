@@ -85,8 +85,7 @@ class EngineTest : public ::testing::Test {
     try {
       for (const ContainerSummary& c : client_->container_list(labels_, true))
         client_->container_remove(c.id, true, true);
-      for (const NetworkSummary& n : client_->network_list(labels_))
-        client_->network_remove(n.id);
+      for (const NetworkSummary& n : client_->network_list(labels_)) client_->network_remove(n.id);
       for (const std::string& image : images_) {
         try {
           client_->image_remove(image, true);

@@ -85,7 +85,8 @@ TEST_F(LogsTest, FollowStopsOnCancelOrWhenTheCallbackSaysSo) {
     cancel.cancel();
   });
   auto start = std::chrono::steady_clock::now();
-  client_->container_logs(id, follow, [](LogStream, const std::string&) { return true; }, &cancel);
+  client_->container_logs(
+      id, follow, [](LogStream, const std::string&) { return true; }, &cancel);
   canceller.join();
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1.5);
 }

@@ -16,9 +16,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   dm::fuzz::refuse_or_parse([&] {
     dm::engine::DockerIgnore ignore(lines);
     ignore.has_negations();
-    for (const std::string& path : {lines.back(), std::string("Dockerfile"),
-                                    std::string("a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p.txt"),
-                                    std::string("node_modules/x/y.js")})
+    for (const std::string& path :
+         {lines.back(), std::string("Dockerfile"),
+          std::string("a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p.txt"), std::string("node_modules/x/y.js")})
       ignore.excluded(path);
   });
   return 0;

@@ -1,6 +1,6 @@
 // Container port strings ("80", "80/tcp", "53/udp").
-#include "fuzz.h"
 #include "model/ports.h"
+#include "fuzz.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto port = dm::model::parse_container_port(dm::fuzz::text(data, size));

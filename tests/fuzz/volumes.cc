@@ -1,8 +1,8 @@
 // Volume strings ("host:container[:ro|rw]" or parts), as a service's
 // definition gives them, and host paths resolved against a directory.
+#include "model/volumes.h"
 #include "fuzz.h"
 #include "model/service.h"
-#include "model/volumes.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text = dm::fuzz::text(data, size);

@@ -15,13 +15,11 @@ using testing::service;
 using Problems = std::vector<std::string>;
 
 GroupDef app_stack() {
-  return group({service("db"), service("cache"), service("app", {"db", "cache"}),
-                service("web", {"app"})});
+  return group(
+      {service("db"), service("cache"), service("app", {"db", "cache"}), service("web", {"app"})});
 }
 
-TEST(Exclude, LeafServiceMayBeExcluded) {
-  EXPECT_EQ(validate(app_stack(), {"web"}), Problems{});
-}
+TEST(Exclude, LeafServiceMayBeExcluded) { EXPECT_EQ(validate(app_stack(), {"web"}), Problems{}); }
 
 TEST(Exclude, ServiceWithAllItsDependantsMayBeExcluded) {
   EXPECT_EQ(validate(app_stack(), {"db", "app", "web"}), Problems{});
@@ -43,9 +41,8 @@ TEST(Exclude, UnknownNameIsReportedOnce) {
 }
 
 TEST(Exclude, KeptServiceMayNotNeedAnExcludedOne) {
-  EXPECT_EQ(validate(app_stack(), {"db"}),
-            (Problems{"service 'app' needs 'db', which is excluded; "
-                      "exclude 'app' too or keep 'db'"}));
+  EXPECT_EQ(validate(app_stack(), {"db"}), (Problems{"service 'app' needs 'db', which is excluded; "
+                                                     "exclude 'app' too or keep 'db'"}));
 }
 
 TEST(Exclude, EachBrokenEdgeIsReportedInDefinitionOrder) {

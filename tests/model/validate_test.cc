@@ -173,8 +173,10 @@ TEST(ValidateImage, TagAndRegistryMayHaveUpperCase) {
 // ---- dependencies ----
 
 TEST(ValidateDependencies, AloneItSaysNoOtherServiceIsDefined) {
-  EXPECT_EQ(problems(group({service("app", {"db"})})),
-            (Problems{"service 'app' depends on 'db', which is not defined; no other service is defined"}));
+  EXPECT_EQ(
+      problems(group({service("app", {"db"})})),
+      (Problems{
+          "service 'app' depends on 'db', which is not defined; no other service is defined"}));
 }
 
 TEST(ValidateDependencies, UnknownNameListsTheDefinedOnesSorted) {

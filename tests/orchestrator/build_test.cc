@@ -22,8 +22,9 @@ class Build : public LifecycleTest {
 
 // Containers anywhere on the engine that ran the broken fixture's RUN step.
 std::string broken_step_containers() {
-  return shell("docker ps -a --no-trunc --filter status=exited --filter status=created "
-               "--format '{{.ID}} {{.Command}}' | grep dm-broken-fixture | cut -d' ' -f1 | sort");
+  return shell(
+      "docker ps -a --no-trunc --filter status=exited --filter status=created "
+      "--format '{{.ID}} {{.Command}}' | grep dm-broken-fixture | cut -d' ' -f1 | sort");
 }
 
 TEST_F(Build, AFailedBuildFailsTheServiceWithoutHangingAndSkipsItsDependants) {

@@ -80,9 +80,11 @@ TEST(FrozenEngine, AStartFailsWithinItsTimeoutWhenTheEngineNeverAnswers) {
 TEST(FrozenEngine, EveryServiceFailsWithinItsTimeoutWhenTheEngineFreezesAtCreate) {
   ScriptedEngine engine([](const std::string& line) {
     if (has(line, "/containers/json")) return Reply{200, "[]"};
-    if (has(line, "GET") && has(line, "/networks/")) return Reply{404, R"({"message":"no such network"})"};
+    if (has(line, "GET") && has(line, "/networks/"))
+      return Reply{404, R"({"message":"no such network"})"};
     if (has(line, "/networks/create")) return Reply{201, R"({"Id":"net"})"};
-    if (has(line, "/images/")) return Reply{200, R"({"Id":"sha256:fake","RepoTags":["fake:latest"]})"};
+    if (has(line, "/images/"))
+      return Reply{200, R"({"Id":"sha256:fake","RepoTags":["fake:latest"]})"};
     return Reply{200, "", /*hang=*/true};  // create, and anything after
   });
   FakeClient client(engine);

@@ -23,14 +23,17 @@ TEST_F(Failures, PingTimeoutFailsTheServiceAndSkipsItsDependantsButNotAnUnrelate
   ASSERT_EQ(start(g, r.out(), &events), DM_EFAILED) << dm_error_last() << describe(r);
 
   EXPECT_EQ(outcome_of(r, "slow"), DM_OUTCOME_FAILED);
-  EXPECT_NE(reason_of(r, "slow").find("not ready after 1 s"), std::string::npos) << reason_of(r, "slow");
+  EXPECT_NE(reason_of(r, "slow").find("not ready after 1 s"), std::string::npos)
+      << reason_of(r, "slow");
   EXPECT_GE(never.ping.load(), 2);  // it was polled, not asked once
   EXPECT_EQ(outcome_of(r, "needs-slow"), DM_OUTCOME_SKIPPED);
-  EXPECT_NE(reason_of(r, "needs-slow").find("'slow'"), std::string::npos) << reason_of(r, "needs-slow");
+  EXPECT_NE(reason_of(r, "needs-slow").find("'slow'"), std::string::npos)
+      << reason_of(r, "needs-slow");
   EXPECT_EQ(outcome_of(r, "needs-needs-slow"), DM_OUTCOME_SKIPPED);
   EXPECT_EQ(outcome_of(r, "other"), DM_OUTCOME_STARTED);
   EXPECT_EQ(dm_result_failures(r), 3u);
-  EXPECT_NE(std::string(dm_error_last()).find("3 service(s) failed"), std::string::npos) << dm_error_last();
+  EXPECT_NE(std::string(dm_error_last()).find("3 service(s) failed"), std::string::npos)
+      << dm_error_last();
   // Dependants were never attempted.
   EXPECT_EQ(events.first("needs-slow", DM_PHASE_STARTING), -1) << events.dump();
   EXPECT_GE(events.first("needs-slow", DM_PHASE_SKIPPED), 0) << events.dump();
@@ -72,7 +75,8 @@ TEST_F(Failures, APingThatReturnsAnErrorFailsWithTheHooksMessage) {
   ResultPtr r;
   ASSERT_EQ(start(g, r.out()), DM_EFAILED);
   EXPECT_EQ(bad.ping.load(), 1) << "a negative ping fails at once, without polling";
-  EXPECT_NE(reason_of(r, "db").find("database said: role \"app\" does not exist"), std::string::npos)
+  EXPECT_NE(reason_of(r, "db").find("database said: role \"app\" does not exist"),
+            std::string::npos)
       << reason_of(r, "db");
 }
 
@@ -87,7 +91,8 @@ TEST_F(Failures, AFailingPreStartFailsTheServiceBeforeAnyContainerIsCreated) {
   ResultPtr r;
   ASSERT_EQ(start(g, r.out(), &events), DM_EFAILED);
   EXPECT_EQ(outcome_of(r, "db"), DM_OUTCOME_FAILED);
-  EXPECT_NE(reason_of(r, "db").find("fixtures directory missing"), std::string::npos) << reason_of(r, "db");
+  EXPECT_NE(reason_of(r, "db").find("fixtures directory missing"), std::string::npos)
+      << reason_of(r, "db");
   EXPECT_EQ(bad.ping.load(), 0);
   EXPECT_EQ(bad.init.load(), 0);
   EXPECT_EQ(events.first("db", DM_PHASE_CREATING), -1) << events.dump();
@@ -103,7 +108,8 @@ TEST_F(Failures, AFailingInitFailsTheServiceAndRemovesItsNewContainer) {
   bad.attach(add_sleeper(g, "db"));
   ResultPtr r;
   ASSERT_EQ(start(g, r.out()), DM_EFAILED);
-  EXPECT_NE(reason_of(r, "db").find("schema migration 7 failed"), std::string::npos) << reason_of(r, "db");
+  EXPECT_NE(reason_of(r, "db").find("schema migration 7 failed"), std::string::npos)
+      << reason_of(r, "db");
   // An uninitialised container must not be taken for an initialised one later.
   EXPECT_TRUE(engine_->containers(group_name(g)).empty());
 }

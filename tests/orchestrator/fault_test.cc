@@ -125,15 +125,13 @@ TEST(EngineFaults, StopRemoveWithNamesAsAnObjectIsAnEngineErrorNotAnAbort) {
       "fault-namesobj",
       R"([{"Id":"0123456789ab","Names":{"0":"/x"},"State":"running","Labels":{}}])");
   EXPECT_EQ(out.status, DM_EENGINE) << out.message;
-  EXPECT_NE(out.message.find("'Names' is an object, not a list"), std::string::npos)
-      << out.message;
+  EXPECT_NE(out.message.find("'Names' is an object, not a list"), std::string::npos) << out.message;
 }
 
 TEST(EngineFaults, StopRemoveOfAContainerWithNoNameAtAllRemovesItByItsId) {
   // Names is a list, but empty; no service label: an orphan known by id only.
-  StopOutcome out = stop_remove_with_list(
-      "fault-orphan",
-      R"([{"Id":"0123456789ab","Names":[],"State":"exited",
+  StopOutcome out = stop_remove_with_list("fault-orphan",
+                                          R"([{"Id":"0123456789ab","Names":[],"State":"exited",
            "Labels":{"io.drillmaster.group":"fault-orphan"}}])");
   EXPECT_EQ(out.status, DM_OK) << out.message;
 }
@@ -141,8 +139,7 @@ TEST(EngineFaults, StopRemoveOfAContainerWithNoNameAtAllRemovesItByItsId) {
 TEST(EngineFaults, AHugeErrorBodyGivesAShortMessage) {
   // A 500 whose body is 20 MB printed 20 MB to stderr.
   FakeEngine fake([](const FakeRequest& r) {
-    if (r.path == "/containers/json")
-      return FakeAnswer::text(500, std::string(20 << 20, 'z'));
+    if (r.path == "/containers/json") return FakeAnswer::text(500, std::string(20 << 20, 'z'));
     return empty_engine(r);
   });
   dm_client* client = open_client(fake);

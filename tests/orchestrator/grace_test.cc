@@ -25,8 +25,9 @@ namespace {
 std::string running_container(const std::string& group, const std::string& service) {
   return R"([{"Id":"0123456789abcdef","Names":["/)" + group + "-" + service +
          R"(-1"],"Image":"fake:latest","ImageID":"sha256:old","State":"running","Status":"Up",)"
-         R"("Labels":{"io.drillmaster.group":")" + group + R"(","io.drillmaster.service":")" +
-         service + R"(","io.drillmaster.config-hash":"stale"}}])";
+         R"("Labels":{"io.drillmaster.group":")" +
+         group + R"(","io.drillmaster.service":")" + service +
+         R"(","io.drillmaster.config-hash":"stale"}}])";
 }
 
 // An engine where `service` of `group` has a running, outdated container; the
@@ -39,7 +40,9 @@ FakeAnswer engine_with_a_running_container(const FakeRequest& r, const std::stri
     return FakeAnswer::json(200, R"({"Id":"fake-network","Name":"drillmaster-)" + group + R"("})");
   if (r.path.rfind("/images/", 0) == 0)
     return FakeAnswer::json(200, R"({"Id":"sha256:fake","RepoTags":["fake:latest"]})");
-  if (r.path == "/build") return FakeAnswer::json(200, R"({"aux":{"ID":"sha256:new"}})" "\n");
+  if (r.path == "/build")
+    return FakeAnswer::json(200, R"({"aux":{"ID":"sha256:new"}})"
+                                 "\n");
   if (r.path.size() > 5 && r.path.compare(r.path.size() - 5, 5, "/stop") == 0)
     return FakeAnswer::json(204, "");
   if (r.method == "DELETE") return FakeAnswer::json(204, "");

@@ -166,7 +166,8 @@ class InterruptedSetup : public LifecycleTest {
     std::string db = container_of(r, "db");
     std::map<std::string, int> runs;
     for (const auto& id : init_log()) runs[id]++;
-    for (const auto& [id, count] : runs) EXPECT_EQ(count, 1) << "post_start_init ran " << count << " times for " << id;
+    for (const auto& [id, count] : runs)
+      EXPECT_EQ(count, 1) << "post_start_init ran " << count << " times for " << id;
     EXPECT_EQ(runs[db], 1) << "post_start_init did not run for the new container";
   }
 
@@ -277,7 +278,8 @@ TEST_F(LegacyContainers, ARunningContainerMadeBy01IsReusedNotRecreated) {
   std::string id = plant(g, db, /*start_it=*/true);
   ReportPtr report;
   ASSERT_EQ(dm_group_status(report.out(), g, client_), DM_OK) << dm_error_last();
-  ASSERT_EQ(dm_report_outdated(report, 0), 0) << "the planted container does not match the definition";
+  ASSERT_EQ(dm_report_outdated(report, 0), 0)
+      << "the planted container does not match the definition";
 
   ResultPtr r;
   ASSERT_EQ(start(g, r.out()), DM_OK) << dm_error_last() << describe(r);
@@ -340,10 +342,8 @@ TEST_F(FinalNameTaken, AnOutdatedContainerOfTheServiceHoldingTheNameGivesWay) {
   dm_group* g = new_group("giveway");
   std::string group = group_name(g);
   dm_service* db = add_sleeper(g, "db");
-  NameThief thief{engine_.get(),
-                  {{kGroupLabel, group}, {"io.drillmaster.service", "db"}},
-                  group + "-db-1",
-                  ""};
+  NameThief thief{
+      engine_.get(), {{kGroupLabel, group}, {"io.drillmaster.service", "db"}}, group + "-db-1", ""};
   dm_service_set_post_start_init(db, take_the_final_name, &thief);
   EventRecorder events;
   ResultPtr r;

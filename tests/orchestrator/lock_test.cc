@@ -77,8 +77,12 @@ struct PrivateTmp {
   ScopedEnv tmpdir{"TMPDIR", tmp.path()};
   ScopedEnv xdg{"XDG_RUNTIME_DIR", std::nullopt};
 
-  std::string lock_dir() const { return tmp.path() + "/drillmaster-" + std::to_string(::geteuid()); }
-  std::string lock_file(const std::string& group) const { return lock_dir() + "/" + group + ".lock"; }
+  std::string lock_dir() const {
+    return tmp.path() + "/drillmaster-" + std::to_string(::geteuid());
+  }
+  std::string lock_file(const std::string& group) const {
+    return lock_dir() + "/" + group + ".lock";
+  }
 };
 
 std::string read_file(const std::string& path) {
@@ -365,12 +369,14 @@ TEST_F(Lock, AStartWaitsNamingTheHolderAndGivesUpAtItsTimeout) {
 
   std::string pid = std::to_string(holder.pid());
   std::string waiting = message_of(events, DM_PHASE_WAITING);
-  EXPECT_EQ(waiting.rfind("group '" + group_name(g) + "' is locked by process " + pid + " (", 0), 0u)
+  EXPECT_EQ(waiting.rfind("group '" + group_name(g) + "' is locked by process " + pid + " (", 0),
+            0u)
       << events.dump();
   EXPECT_NE(waiting.find("; waiting up to 1 s"), std::string::npos) << waiting;
   EXPECT_NE(message.find("still locked by process " + pid + " ("), std::string::npos) << message;
   EXPECT_NE(message.find("after 1 s"), std::string::npos) << message;
-  EXPECT_NE(message.find("lock file " + env.lock_file(group_name(g))), std::string::npos) << message;
+  EXPECT_NE(message.find("lock file " + env.lock_file(group_name(g))), std::string::npos)
+      << message;
   EXPECT_GE(took, 1.0);
   EXPECT_LT(took, 30.0);
   EXPECT_TRUE(engine_->containers(group_name(g)).empty()) << "nothing is done without the lock";
@@ -418,7 +424,8 @@ TEST_F(Lock, AStopWaitsForTheHolderThenGoesOn) {
   EXPECT_EQ(holder.release(), 0);
   stopper.join();
   EXPECT_TRUE(waited) << events.dump();
-  EXPECT_NE(message_of(events, DM_PHASE_WAITING).find("locked by process " + std::to_string(holder.pid())),
+  EXPECT_NE(message_of(events, DM_PHASE_WAITING)
+                .find("locked by process " + std::to_string(holder.pid())),
             std::string::npos)
       << events.dump();
   EXPECT_EQ(rc, DM_OK) << describe(stopped);

@@ -94,15 +94,15 @@ int ready_once_it_exited(const dm_hook_info*, void* user_data) {
   auto* self = static_cast<ExitOf*>(user_data);
   auto once = self->engine->containers(self->group, "once");
   return once.empty() || self->engine->inspect(once.front().id).running ? DM_PING_NOT_READY
-                                                                         : DM_PING_READY;
+                                                                        : DM_PING_READY;
 }
 
 TEST_F(NoPing, AnExitedContainerStartedAgainThatExitsAtOnceFailsAndIsKept) {
   dm_group* g = new_group("again");
   dm_service* s = add_sleeper(g, "once");
   // Runs the first time; exits at once on every later start.
-  set_script(s, "[ -e /ran ] && { echo already ran; exit 5; }; touch /ran; " +
-                    std::string(kSleeper));
+  set_script(s,
+             "[ -e /ran ] && { echo already ran; exit 5; }; touch /ran; " + std::string(kSleeper));
   ResultPtr r;
   ASSERT_EQ(start(g, r.out()), DM_OK) << dm_error_last() << describe(r);
   std::string id = container_of(r, "once");

@@ -37,11 +37,14 @@ class Reload : public LifecycleTest {
 
   // Images built for the group (they carry its label), dangling ones included.
   size_t group_images() {
-    std::string out = shell("docker images -aq --filter label=io.drillmaster.group=" + group_name(g_));
+    std::string out =
+        shell("docker images -aq --filter label=io.drillmaster.group=" + group_name(g_));
     return std::count(out.begin(), out.end(), '\n');
   }
 
-  std::string image_of(const std::string& container) { return engine_->inspect(container).image_id; }
+  std::string image_of(const std::string& container) {
+    return engine_->inspect(container).image_id;
+  }
 
   void reloads_and_restarts_dependants(bool remove) {
     TempContext context("reload");
@@ -57,13 +60,14 @@ class Reload : public LifecycleTest {
     web_probe_.reset();
     client_probe_.reset();
     EventRecorder events;
-    ASSERT_EQ(reload("web", r.out(), remove, &events), DM_OK) << dm_error_last() << describe(r)
-                                                              << events.dump();
+    ASSERT_EQ(reload("web", r.out(), remove, &events), DM_OK)
+        << dm_error_last() << describe(r) << events.dump();
     // The service: rebuilt, a new container from the new image, every hook.
     EXPECT_EQ(outcome_of(r, "web"), DM_OUTCOME_RELOADED);
     EXPECT_NE(container_of(r, "web"), web);
     EXPECT_NE(image_of(container_of(r, "web")), old_image);
-    EXPECT_FALSE(engine_->container_exists(web)) << "the old container of the reloaded service stays";
+    EXPECT_FALSE(engine_->container_exists(web))
+        << "the old container of the reloaded service stays";
     EXPECT_EQ(web_probe_.calls(), (std::vector<std::string>{"pre_start", "ping", "init"}));
     EXPECT_GE(events.first("web", DM_PHASE_BUILDING), 0) << events.dump();
     // Its dependant: stopped first, then brought back by the reuse rules.
@@ -131,7 +135,8 @@ TEST_F(Reload, RepeatedReloadsDoNotPileUpContainersOrImages) {
     context.write("version.txt", group_name(g_) + " v" + std::to_string(i) + "\n");
     ASSERT_EQ(reload("web", r.out(), i % 2 == 0), DM_OK) << dm_error_last() << describe(r);
   }
-  EXPECT_EQ(group_images(), images) << shell("docker images -a --filter label=io.drillmaster.group=" + group_name(g_));
+  EXPECT_EQ(group_images(), images)
+      << shell("docker images -a --filter label=io.drillmaster.group=" + group_name(g_));
   EXPECT_EQ(engine_->containers(group_name(g_)).size(), 3u);
   // And repeated starts of a running group make nothing new.
   ASSERT_EQ(start(g_, r.out()), DM_OK);

@@ -100,7 +100,8 @@ TEST_F(Scope, TwoConcurrentStartsOfOneGroupMakeOneContainerPerService) {
     int a = outcome_of(r1, s), b = outcome_of(r2, s);
     EXPECT_TRUE((a == DM_OUTCOME_STARTED && b == DM_OUTCOME_ALREADY_RUNNING) ||
                 (b == DM_OUTCOME_STARTED && a == DM_OUTCOME_ALREADY_RUNNING))
-        << s << ":\n" << describe(r1) << describe(r2);
+        << s << ":\n"
+        << describe(r1) << describe(r2);
     EXPECT_EQ(container_of(r1, s), container_of(r2, s)) << s;
     EXPECT_EQ(engine_->containers(name, s).size(), 1u) << s;
   }
@@ -191,7 +192,8 @@ TEST_F(Scope, AHookThatNeverReturnsCannotHoldTheStartPastTheTimeout) {
   double began = monotonic_seconds();
   ASSERT_EQ(start(g, r.out()), DM_EFAILED);
   EXPECT_LT(monotonic_seconds() - began, 3.5);
-  EXPECT_NE(reason_of(r, "stuck").find("did not return before the service's timeout"), std::string::npos)
+  EXPECT_NE(reason_of(r, "stuck").find("did not return before the service's timeout"),
+            std::string::npos)
       << reason_of(r, "stuck");
   EXPECT_EQ(outcome_of(r, "stuck"), DM_OUTCOME_FAILED);
   EXPECT_TRUE(engine_->containers(group_name(g), "stuck").empty());

@@ -74,7 +74,9 @@ class ScriptedEngine {
   }
 
   // The answer every client needs first (GET /_ping, with the API version).
-  static bool is_ping(const std::string& line) { return line.find(" /_ping ") != std::string::npos; }
+  static bool is_ping(const std::string& line) {
+    return line.find(" /_ping ") != std::string::npos;
+  }
 
  private:
   void accept_loop() {
@@ -119,9 +121,9 @@ class ScriptedEngine {
         return;
       }
       std::string text = "HTTP/1.1 " + std::to_string(reply.status) +
-                          " X\r\nApi-Version: 1.41\r\nContent-Type: application/json\r\n"
-                          "Content-Length: " + std::to_string(reply.body.size()) + "\r\n\r\n" +
-                          reply.body;
+                         " X\r\nApi-Version: 1.41\r\nContent-Type: application/json\r\n"
+                         "Content-Length: " +
+                         std::to_string(reply.body.size()) + "\r\n\r\n" + reply.body;
       (void)!::write(fd, text.data(), text.size());
     }
   }

@@ -17,8 +17,10 @@ TEST_F(StartOrder, ChainStartsEachServiceOnlyAfterItsDependencyIsRunning) {
   ASSERT_EQ(start(g, r.out(), &events), DM_OK) << dm_error_last() << describe(r);
   for (const char* s : {"a", "b", "c"}) EXPECT_EQ(outcome_of(r, s), DM_OUTCOME_STARTED) << s;
 
-  EXPECT_LT(events.first("a", DM_PHASE_RUNNING), events.first("b", DM_PHASE_STARTING)) << events.dump();
-  EXPECT_LT(events.first("b", DM_PHASE_RUNNING), events.first("c", DM_PHASE_STARTING)) << events.dump();
+  EXPECT_LT(events.first("a", DM_PHASE_RUNNING), events.first("b", DM_PHASE_STARTING))
+      << events.dump();
+  EXPECT_LT(events.first("b", DM_PHASE_RUNNING), events.first("c", DM_PHASE_STARTING))
+      << events.dump();
   EXPECT_GE(events.first("b", DM_PHASE_STARTING), 0) << events.dump();
   EXPECT_GE(events.first("c", DM_PHASE_STARTING), 0) << events.dump();
   // Results come in definition order, whatever order things ran in.
@@ -63,8 +65,10 @@ TEST_F(StartOrder, IndependentServicesArePingedInParallel) {
   ASSERT_EQ(two.ping.load(), 1);
 
   // From the events: each service's pinging interval [PINGING, RUNNING]...
-  double one_from = events.time_of("one", DM_PHASE_PINGING), one_to = events.time_of("one", DM_PHASE_RUNNING);
-  double two_from = events.time_of("two", DM_PHASE_PINGING), two_to = events.time_of("two", DM_PHASE_RUNNING);
+  double one_from = events.time_of("one", DM_PHASE_PINGING),
+         one_to = events.time_of("one", DM_PHASE_RUNNING);
+  double two_from = events.time_of("two", DM_PHASE_PINGING),
+         two_to = events.time_of("two", DM_PHASE_RUNNING);
   ASSERT_GT(one_from, 0) << events.dump();
   ASSERT_GT(two_from, 0) << events.dump();
   // ...overlaps the other's: both were being pinged at the same moment.
@@ -92,7 +96,8 @@ TEST_F(StartOrder, ADependantDoesNotWaitForAnUnrelatedSlowService) {
   add_sleeper(g, "app", {"base"});
   ResultPtr r;
   ASSERT_EQ(start(g, r.out(), &events), DM_OK) << dm_error_last() << describe(r);
-  EXPECT_LT(events.first("app", DM_PHASE_RUNNING), events.first("slow", DM_PHASE_RUNNING)) << events.dump();
+  EXPECT_LT(events.first("app", DM_PHASE_RUNNING), events.first("slow", DM_PHASE_RUNNING))
+      << events.dump();
 }
 
 TEST_F(StartOrder, PingIsPolledUntilItAnswersReadyThenInitRunsOnce) {
@@ -124,8 +129,10 @@ TEST_F(StartOrder, PingIsPolledUntilItAnswersReadyThenInitRunsOnce) {
   EXPECT_EQ(probe.last_network, "drillmaster-" + group_name(g));
   // The phases in order.
   long pre = events.first("db", DM_PHASE_PRE_START), create = events.first("db", DM_PHASE_CREATING),
-       starting = events.first("db", DM_PHASE_STARTING), pinging = events.first("db", DM_PHASE_PINGING),
-       init = events.first("db", DM_PHASE_INITIALISING), running = events.first("db", DM_PHASE_RUNNING);
+       starting = events.first("db", DM_PHASE_STARTING),
+       pinging = events.first("db", DM_PHASE_PINGING),
+       init = events.first("db", DM_PHASE_INITIALISING),
+       running = events.first("db", DM_PHASE_RUNNING);
   EXPECT_TRUE(pre >= 0 && pre < create && create < starting && starting < pinging &&
               pinging < init && init < running)
       << events.dump();
@@ -148,7 +155,8 @@ TEST_F(StartOrder, AParallelismOfOneWorksOnOneServiceAtATime) {
   std::lock_guard<std::mutex> l1(one.mutex), l2(two.mutex);
   ASSERT_EQ(one.ping_times.size(), 1u);
   ASSERT_EQ(two.ping_times.size(), 1u);
-  EXPECT_TRUE(one.ping_end_times[0] <= two.ping_times[0] || two.ping_end_times[0] <= one.ping_times[0]);
+  EXPECT_TRUE(one.ping_end_times[0] <= two.ping_times[0] ||
+              two.ping_end_times[0] <= one.ping_times[0]);
 }
 
 }  // namespace

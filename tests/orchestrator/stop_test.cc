@@ -17,15 +17,20 @@ TEST_F(Stop, StopsDependantsBeforeTheirDependencies) {
   ASSERT_EQ(start(g, r.out()), DM_OK) << dm_error_last();
   EventRecorder events;
   ASSERT_EQ(stop(g, r.out(), false, &events), DM_OK) << dm_error_last() << describe(r);
-  for (const char* s : {"a", "b", "c", "side"}) EXPECT_EQ(outcome_of(r, s), DM_OUTCOME_STOPPED) << s;
+  for (const char* s : {"a", "b", "c", "side"})
+    EXPECT_EQ(outcome_of(r, s), DM_OUTCOME_STOPPED) << s;
 
-  EXPECT_LT(events.first("c", DM_PHASE_STOPPED), events.first("b", DM_PHASE_STOPPING)) << events.dump();
-  EXPECT_LT(events.first("b", DM_PHASE_STOPPED), events.first("a", DM_PHASE_STOPPING)) << events.dump();
-  EXPECT_LT(events.first("side", DM_PHASE_STOPPED), events.first("a", DM_PHASE_STOPPING)) << events.dump();
+  EXPECT_LT(events.first("c", DM_PHASE_STOPPED), events.first("b", DM_PHASE_STOPPING))
+      << events.dump();
+  EXPECT_LT(events.first("b", DM_PHASE_STOPPED), events.first("a", DM_PHASE_STOPPING))
+      << events.dump();
+  EXPECT_LT(events.first("side", DM_PHASE_STOPPED), events.first("a", DM_PHASE_STOPPING))
+      << events.dump();
   EXPECT_GE(events.first("c", DM_PHASE_STOPPING), 0) << events.dump();
   // Stopped, not removed.
   EXPECT_EQ(engine_->containers(group_name(g)).size(), 4u);
-  for (const auto& c : engine_->containers(group_name(g))) EXPECT_EQ(c.state, "exited") << c.names.at(0);
+  for (const auto& c : engine_->containers(group_name(g)))
+    EXPECT_EQ(c.state, "exited") << c.names.at(0);
 }
 
 TEST_F(Stop, StoppingAGroupThatIsNotRunningIsNotAnError) {
@@ -136,7 +141,8 @@ TEST_F(Stop, CancelMidStopFinishesTheStopUnderWayAndLeavesTheRestRunning) {
   dm_group* g = new_group("cancel-stop");
   // Each container takes a second to stop after SIGTERM.
   for (auto [name, deps] : {std::pair<const char*, std::vector<std::string>>{"db", {}},
-                            {"app", {"db"}}, {"front", {"app"}}}) {
+                            {"app", {"db"}},
+                            {"front", {"app"}}}) {
     dm_service* s = add_sleeper(g, name, deps);
     set_script(s, "trap 'sleep 1; exit 0' TERM; sleep 2147483647 & wait");
   }

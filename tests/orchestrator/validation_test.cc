@@ -28,64 +28,104 @@ dm_service* add(dm_group* g, const char* name, const char* image = kImage) {
 std::vector<Case> cases() {
   return {
       {"DuplicateNames",
-       [](dm_group* g) { add(g, "db"); add(g, "db"); },
-       {}, "service 'db' is defined 2 times; service names must be unique", true},
+       [](dm_group* g) {
+         add(g, "db");
+         add(g, "db");
+       },
+       {},
+       "service 'db' is defined 2 times; service names must be unique",
+       true},
       {"UnknownDependencyNamesTheDependantFirst",
        [](dm_group* g) {
          add(g, "appdb");
          add(g, "cache");
          dm_service_add_dependency(add(g, "app"), "dbb");
        },
-       {}, "service 'app' depends on 'dbb', which is not defined; defined: appdb, cache", true},
+       {},
+       "service 'app' depends on 'dbb', which is not defined; defined: appdb, cache",
+       true},
       {"CyclePrintedInOrder",
        [](dm_group* g) {
          dm_service_add_dependency(add(g, "a"), "b");
          dm_service_add_dependency(add(g, "b"), "c");
          dm_service_add_dependency(add(g, "c"), "a");
        },
-       {}, "dependency cycle: a -> b -> c -> a", true},
+       {},
+       "dependency cycle: a -> b -> c -> a",
+       true},
       {"SelfDependency",
        [](dm_group* g) { dm_service_add_dependency(add(g, "a"), "a"); },
-       {}, "service 'a' depends on itself", true},
+       {},
+       "service 'a' depends on itself",
+       true},
       {"EmptyName", [](dm_group* g) { add(g, ""); }, {}, "service #1 has no name", true},
-      {"InvalidName", [](dm_group* g) { add(g, "My_DB"); }, {},
+      {"InvalidName",
+       [](dm_group* g) { add(g, "My_DB"); },
+       {},
        "service 'My_DB': name must be a DNS label"},
-      {"EmptyImage", [](dm_group* g) { add(g, "db", ""); }, {}, "service 'db': image is empty", true},
-      {"InvalidImage", [](dm_group* g) { add(g, "db", "busy box"); }, {},
-       "service 'db': image 'busy box' contains white space", true},
+      {"EmptyImage",
+       [](dm_group* g) { add(g, "db", ""); },
+       {},
+       "service 'db': image is empty",
+       true},
+      {"InvalidImage",
+       [](dm_group* g) { add(g, "db", "busy box"); },
+       {},
+       "service 'db': image 'busy box' contains white space",
+       true},
       {"HostPortOutOfRange",
        [](dm_group* g) { dm_service_add_port(add(g, "web"), "80", 70000); },
-       {}, "service 'web': host port 70000 for '80/tcp' is out of range (1-65535)", true},
+       {},
+       "service 'web': host port 70000 for '80/tcp' is out of range (1-65535)",
+       true},
       {"ContainerPortOutOfRange",
        [](dm_group* g) { dm_service_add_port(add(g, "web"), "0", 8080); },
-       {}, "service 'web': port '0' must be a number 1-65535"},
+       {},
+       "service 'web': port '0' must be a number 1-65535"},
       {"HostPortPublishedTwice",
        [](dm_group* g) {
          dm_service_add_port(add(g, "one"), "80", 18080);
          dm_service_add_port(add(g, "two"), "8080", 18080);
        },
-       {}, "host port 18080/tcp is published by both 'one' and 'two'", true},
+       {},
+       "host port 18080/tcp is published by both 'one' and 'two'",
+       true},
       {"UnknownStopSignal",
        [](dm_group* g) { dm_service_set_stop_signal(add(g, "db"), "SIGWHATEVER"); },
-       {}, "service 'db': stop_signal 'SIGWHATEVER' is not supported; use one of"},
+       {},
+       "service 'db': stop_signal 'SIGWHATEVER' is not supported; use one of"},
       {"MalformedVolume",
        [](dm_group* g) { dm_service_add_volume(add(g, "db"), "/data"); },
-       {}, "service 'db': volume '/data' must be host:container[:ro|rw]", true},
+       {},
+       "service 'db': volume '/data' must be host:container[:ro|rw]",
+       true},
       {"VolumeWithRelativeContainerPath",
        [](dm_group* g) { dm_service_add_volume(add(g, "db"), "/data:relative/path:ro"); },
-       {}, "service 'db': volume '/data:relative/path:ro' has container path 'relative/path', which is not absolute; use a path starting with '/'", true},
+       {},
+       "service 'db': volume '/data:relative/path:ro' has container path 'relative/path', which is "
+       "not absolute; use a path starting with '/'",
+       true},
       {"VolumeWithBadMode",
        [](dm_group* g) { dm_service_add_volume(add(g, "db"), "/data:/data:rx"); },
-       {}, "service 'db': volume '/data:/data:rx' has mode 'rx'; use 'ro' or 'rw'", true},
+       {},
+       "service 'db': volume '/data:/data:rx' has mode 'rx'; use 'ro' or 'rw'",
+       true},
       {"ExclusionOfAnUnknownService",
-       [](dm_group* g) { add(g, "db"); add(g, "cache"); },
-       {"cahce"}, "cannot exclude 'cahce': no such service; defined: cache, db (did you mean 'cache'?)", true},
+       [](dm_group* g) {
+         add(g, "db");
+         add(g, "cache");
+       },
+       {"cahce"},
+       "cannot exclude 'cahce': no such service; defined: cache, db (did you mean 'cache'?)",
+       true},
       {"ExcludingAServiceAStartedOneNeeds",
        [](dm_group* g) {
          add(g, "db");
          dm_service_add_dependency(add(g, "app"), "db");
        },
-       {"db"}, "service 'app' needs 'db', which is excluded; exclude 'app' too or keep 'db'", true},
+       {"db"},
+       "service 'app' needs 'db', which is excluded; exclude 'app' too or keep 'db'",
+       true},
   };
 }
 
@@ -93,7 +133,8 @@ bool has_line(const std::string& message, const std::string& line) {
   size_t from = 0;
   while (from <= message.size()) {
     size_t nl = message.find('\n', from);
-    if (message.substr(from, nl == std::string::npos ? std::string::npos : nl - from) == line) return true;
+    if (message.substr(from, nl == std::string::npos ? std::string::npos : nl - from) == line)
+      return true;
     if (nl == std::string::npos) break;
     from = nl + 1;
   }
@@ -114,7 +155,8 @@ TEST_P(Validation, IsReportedByValidateAndStartCreatesNothing) {
   std::string message = dm_error_last();
   EXPECT_EQ(dm_error_last_status(), DM_EINVALID);
   if (c.exact_line)
-    EXPECT_TRUE(has_line(message, c.expected)) << "expected the line\n  " << c.expected << "\nin\n" << message;
+    EXPECT_TRUE(has_line(message, c.expected)) << "expected the line\n  " << c.expected << "\nin\n"
+                                               << message;
   else
     EXPECT_NE(message.find(c.expected), std::string::npos) << message;
 
@@ -130,7 +172,9 @@ TEST_P(Validation, IsReportedByValidateAndStartCreatesNothing) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryRule, Validation, ::testing::ValuesIn(cases()),
-                         [](const ::testing::TestParamInfo<Case>& info) { return info.param.name; });
+                         [](const ::testing::TestParamInfo<Case>& info) {
+                           return info.param.name;
+                         });
 
 using ValidationMessages = LifecycleTest;
 

@@ -18,7 +18,8 @@ bool has(const std::string& text, const std::string& part) {
 TEST(WorkerExceptions, AnUnnamedContainerOfNoServiceIsRemovedWithoutEndingTheProgram) {
   std::string name = unique_group("orphan");
   std::string list = R"json([{"Id":"0rphan","Names":[],"State":"exited","Status":"Exited (0)",
-                              "Labels":{"io.drillmaster.group":")json" + name + R"json("}}])json";
+                              "Labels":{"io.drillmaster.group":")json" +
+                     name + R"json("}}])json";
   ScriptedEngine engine([&](const std::string& line) {
     if (has(line, "/containers/json")) return Reply{200, list};
     if (has(line, "DELETE /v1.41/containers/0rphan")) return Reply{204, ""};

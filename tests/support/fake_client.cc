@@ -24,12 +24,12 @@ std::vector<engine::PortBinding> ports_of(const engine::ContainerSpec& spec) {
       engine::PortBinding p;
       p.container_port = port.key();
       p.host_ip = binding["HostIp"].str();
-      p.host_port = static_cast<int>(std::strtol(binding["HostPort"].str("0").c_str(), nullptr, 10));
+      p.host_port =
+          static_cast<int>(std::strtol(binding["HostPort"].str("0").c_str(), nullptr, 10));
       out.push_back(p);
     }
   return out;
 }
-
 
 constexpr const char* kServiceLabel = "io.drillmaster.service";
 
@@ -141,8 +141,9 @@ class FakeClient::Visit {
 
   Error timeout(const std::string& what) const {
     const engine::Deadline* deadline = engine::ScopedDeadline::current();
-    return Error(Error::Code::Timeout, "the engine at fake did not answer in time while trying to " + what +
-                                  (deadline ? " (" + deadline->budget + " ran out)" : ""));
+    return Error(Error::Code::Timeout,
+                 "the engine at fake did not answer in time while trying to " + what +
+                     (deadline ? " (" + deadline->budget + " ran out)" : ""));
   }
 
   FakeClient& fake_;
@@ -358,8 +359,8 @@ Clock::time_point FakeClient::limit(const std::string& what) const {
                                             std::chrono::duration<double>(timeout_));
   if (const engine::Deadline* deadline = engine::ScopedDeadline::current()) {
     if (deadline->at <= Clock::now())
-      throw Error(Error::Code::Timeout, "no time was left to " + what +
-                                   " (the engine at fake): " + deadline->budget + " had run out");
+      throw Error(Error::Code::Timeout, "no time was left to " + what + " (the engine at fake): " +
+                                            deadline->budget + " had run out");
     at = std::min(at, deadline->at);
   }
   return at;
@@ -423,7 +424,8 @@ void FakeClient::network_remove(const std::string& id_or_name) {
     changed_.notify_all();
     return;
   }
-  throw Error(Error::Code::NotFound, "engine refused to remove network '" + id_or_name + "' (404)", 404);
+  throw Error(Error::Code::NotFound, "engine refused to remove network '" + id_or_name + "' (404)",
+              404);
 }
 
 std::string FakeClient::container_create(const engine::ContainerSpec& spec) {
@@ -490,8 +492,8 @@ void FakeClient::container_kill(const std::string& id, const std::string&) {
   Visit visit(*this, "container_kill", id, true);
   FakeContainer& c = get(id, "kill container '" + id + "'");
   if (c.state != "running")
-    throw Error(Error::Code::Conflict, "engine refused to kill container '" + id + "' (409): is not running",
-                409);
+    throw Error(Error::Code::Conflict,
+                "engine refused to kill container '" + id + "' (409): is not running", 409);
   c.state = "exited";
   c.exit_code = 137;
   changed_.notify_all();
@@ -595,11 +597,13 @@ std::optional<engine::ImageInfo> FakeClient::image_inspect(const std::string& na
 void FakeClient::image_pull(const std::string& reference, const engine::LineFn& on_progress,
                             const CancelToken* cancel) {
   Visit visit(*this, "image_pull", reference, false, cancel);
-  if (visit.cancelled()) throw Error(Error::Code::Cancelled, "pull of '" + reference + "' cancelled");
+  if (visit.cancelled())
+    throw Error(Error::Code::Cancelled, "pull of '" + reference + "' cancelled");
   auto it = pullable_.find(reference);
   if (it == pullable_.end())
-    throw Error(Error::Code::Engine, "pull access denied for " + reference +
-                                ", repository does not exist or may require 'docker login'");
+    throw Error(Error::Code::Engine,
+                "pull access denied for " + reference +
+                    ", repository does not exist or may require 'docker login'");
   images_[reference] = {it->second, reference};
   changed_.notify_all();
   if (on_progress) {
@@ -612,7 +616,8 @@ void FakeClient::image_pull(const std::string& reference, const engine::LineFn& 
 std::string FakeClient::image_build(const engine::BuildOptions& options,
                                     const engine::LineFn& on_output) {
   Visit visit(*this, "image_build", options.tag, false, options.cancel);
-  if (visit.cancelled()) throw Error(Error::Code::Cancelled, "build of '" + options.tag + "' cancelled");
+  if (visit.cancelled())
+    throw Error(Error::Code::Cancelled, "build of '" + options.tag + "' cancelled");
   std::string id = "sha256:" + next_id();
   images_[options.tag] = {id, options.tag};
   changed_.notify_all();
@@ -631,8 +636,8 @@ void FakeClient::image_remove(const std::string& name, bool force) {
     for (auto i = images_.begin(); i != images_.end(); ++i)
       if (i->second.id == name) it = i;
   if (it == images_.end())
-    throw Error(Error::Code::NotFound, "engine refused to remove image '" + name + "' (404): No such image",
-                404);
+    throw Error(Error::Code::NotFound,
+                "engine refused to remove image '" + name + "' (404): No such image", 404);
   if (!force)
     for (const auto& c : containers_)
       if (c.image_id == it->second.id)

@@ -35,14 +35,22 @@ std::string plain_path(const std::string& target) {
 
 const char* reason(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 304: return "Not Modified";
-    case 404: return "Not Found";
-    case 409: return "Conflict";
-    case 500: return "Internal Server Error";
-    default: return "Whatever";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 204:
+      return "No Content";
+    case 304:
+      return "Not Modified";
+    case 404:
+      return "Not Found";
+    case 409:
+      return "Conflict";
+    case 500:
+      return "Internal Server Error";
+    default:
+      return "Whatever";
   }
 }
 
@@ -123,9 +131,9 @@ std::vector<FakeRequest> FakeEngine::requests() const {
 
 size_t FakeEngine::count(const std::string& method, const std::string& path) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return static_cast<size_t>(std::count_if(requests_.begin(), requests_.end(), [&](const FakeRequest& r) {
-    return r.method == method && r.path == path;
-  }));
+  return static_cast<size_t>(
+      std::count_if(requests_.begin(), requests_.end(),
+                    [&](const FakeRequest& r) { return r.method == method && r.path == path; }));
 }
 
 void FakeEngine::accept_loop() {
@@ -213,8 +221,8 @@ void FakeEngine::answer(int fd, const FakeAnswer& answer, bool* keep_open) {
   head += "\r\n";
   size_t body_bytes =
       answer.ending == Ending::CloseMidway ? answer.body.size() / 2 : answer.body.size();
-  bool sent = send_all(fd, head.data(), head.size()) &&
-              send_all(fd, answer.body.data(), body_bytes);
+  bool sent =
+      send_all(fd, head.data(), head.size()) && send_all(fd, answer.body.data(), body_bytes);
   *keep_open = sent && answer.ending == Ending::Complete;
   if (!*keep_open) ::shutdown(fd, SHUT_RDWR);
 }

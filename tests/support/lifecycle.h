@@ -111,12 +111,12 @@ struct HookProbe {
   std::string failure_message = "hook failed on purpose";
 
   mutable std::mutex mutex;
-  std::vector<double> ping_times;       // monotonic seconds at each ping's entry
-  std::vector<double> ping_end_times;   // ...and at its return
-  std::vector<std::string> order;       // "pre_start", "ping", "init" as called
-  std::string last_container_id;        // as a hook saw it
+  std::vector<double> ping_times;      // monotonic seconds at each ping's entry
+  std::vector<double> ping_end_times;  // ...and at its return
+  std::vector<std::string> order;      // "pre_start", "ping", "init" as called
+  std::string last_container_id;       // as a hook saw it
   std::string last_group, last_network, last_container_name;
-  bool pre_start_saw_container = false; // pre_start must see no container
+  bool pre_start_saw_container = false;  // pre_start must see no container
 
   void reset();
   std::vector<std::string> calls() const;
@@ -186,8 +186,8 @@ class LifecycleTest : public ::testing::Test {
   static void set_script(dm_service* service, const std::string& script);
 
   // dm_group_start with a timeout, the recorder and optional extras.
-  int start(dm_group* group, dm_result** out, EventRecorder* events = nullptr,
-            double timeout = 30, const std::vector<std::string>& exclude = {});
+  int start(dm_group* group, dm_result** out, EventRecorder* events = nullptr, double timeout = 30,
+            const std::vector<std::string>& exclude = {});
   int stop(dm_group* group, dm_result** out, bool remove, EventRecorder* events = nullptr,
            double timeout = 10, const std::vector<std::string>& exclude = {});
 

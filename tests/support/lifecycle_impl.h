@@ -10,9 +10,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <stdexcept>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 #include "common/error.h"
@@ -83,9 +83,8 @@ inline void TempContext::write(const std::string& file, const std::string& conte
 inline void EventRecorder::callback(const dm_event* event, void* user_data) {
   auto* self = static_cast<EventRecorder*>(user_data);
   std::lock_guard<std::mutex> lock(self->mutex_);
-  self->events_.push_back({self->events_.size(), event->service ? event->service : "",
-                           event->phase, event->message ? event->message : "(null)",
-                           event->timestamp});
+  self->events_.push_back({self->events_.size(), event->service ? event->service : "", event->phase,
+                           event->message ? event->message : "(null)", event->timestamp});
 }
 
 inline std::vector<RecordedEvent> EventRecorder::events() const {
@@ -300,8 +299,9 @@ inline void LifecycleTest::TearDown() {
       dm_result_free(result);
       auto left = engine_->containers(g.name);
       EXPECT_TRUE(left.empty()) << "stop --remove left " << left.size() << " container(s) of "
-                                << g.name << " (first: "
-                                << (left.empty() ? "" : left.front().names.at(0)) << ")";
+                                << g.name
+                                << " (first: " << (left.empty() ? "" : left.front().names.at(0))
+                                << ")";
       EXPECT_TRUE(engine_->networks(g.name).empty())
           << "stop --remove left the network of " << g.name;
       EXPECT_FALSE(engine_->network_exists(dm_group_network_name(g.handle)))
@@ -378,9 +378,8 @@ inline int LifecycleTest::start(dm_group* group, dm_result** out, EventRecorder*
   return dm_group_start(out, group, client_, &opts);
 }
 
-inline int LifecycleTest::stop(dm_group* group, dm_result** out, bool remove,
-                               EventRecorder* events, double timeout,
-                               const std::vector<std::string>& exclude) {
+inline int LifecycleTest::stop(dm_group* group, dm_result** out, bool remove, EventRecorder* events,
+                               double timeout, const std::vector<std::string>& exclude) {
   std::vector<const char*> ex;
   for (const auto& e : exclude) ex.push_back(e.c_str());
   dm_stop_options opts = DM_STOP_OPTIONS_INIT;

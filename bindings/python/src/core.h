@@ -47,7 +47,7 @@ namespace dm_python {
 // ---- errors (errors.cpp) ------------------------------------------------------
 
 // Raises the drillmaster.Error subclass for `status` with `message`.
-[[noreturn]] void raise_status(int status, const std::string &message);
+[[noreturn]] void raise_status(int status, const std::string& message);
 
 // The calling thread's last error text, cleared; falls back to the status name.
 std::string take_error(int status);
@@ -57,49 +57,47 @@ void check(int status);
 
 // A Python exception caught on a worker thread, raised again on the caller's.
 class PendingError {
-public:
-	// Must be called with the GIL held, from inside a catch of error_already_set.
-	void keep(py::error_already_set &e);
-	// With the GIL held: raises the kept exception, if any.
-	void raise_if_any();
+ public:
+  // Must be called with the GIL held, from inside a catch of error_already_set.
+  void keep(py::error_already_set& e);
+  // With the GIL held: raises the kept exception, if any.
+  void raise_if_any();
 
-private:
-	std::mutex mutex_;
-	py::object value_;
+ private:
+  std::mutex mutex_;
+  py::object value_;
 };
 
 // The text a failing hook hands to dm_error_set(): the formatted traceback,
 // or the bare message of a drillmaster.HookFailed raised on purpose.
-std::string describe_exception(py::error_already_set &e);
+std::string describe_exception(py::error_already_set& e);
 
 // ---- strings ----------------------------------------------------------------
 
-inline std::vector<std::string> to_strings(const std::optional<std::vector<std::string>> &in) {
-	return in ? *in : std::vector<std::string>{};
+inline std::vector<std::string> to_strings(const std::optional<std::vector<std::string>>& in) {
+  return in ? *in : std::vector<std::string>{};
 }
 
 // Borrowed pointers into `in`, which must outlive the result.
-inline std::vector<const char *> c_strings(const std::vector<std::string> &in) {
-	std::vector<const char *> out;
-	out.reserve(in.size());
-	for (const auto &s : in)
-		out.push_back(s.c_str());
-	return out;
+inline std::vector<const char*> c_strings(const std::vector<std::string>& in) {
+  std::vector<const char*> out;
+  out.reserve(in.size());
+  for (const auto& s : in) out.push_back(s.c_str());
+  return out;
 }
 
 // ---- client (client.cpp) ------------------------------------------------------
 
 struct Client {
-	dm_client *handle = nullptr;
-	Client() = default;
-	Client(const Client &) = delete;
-	Client &operator=(const Client &) = delete;
-	~Client() { dm_client_free(handle); }
-	dm_client *get() const {
-		if (!handle)
-			raise_status(DM_EINVALID, "the client is closed");
-		return handle;
-	}
+  dm_client* handle = nullptr;
+  Client() = default;
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+  ~Client() { dm_client_free(handle); }
+  dm_client* get() const {
+    if (!handle) raise_status(DM_EINVALID, "the client is closed");
+    return handle;
+  }
 };
 
 // ---- hooks (hooks.cpp) --------------------------------------------------------
@@ -114,9 +112,9 @@ void forget_hook(uintptr_t token);
 int hooks_running();
 
 // The C callbacks; user_data is a token from register_hook().
-int hook_trampoline(const dm_hook_info *info, void *user_data);
-int ping_trampoline(const dm_hook_info *info, void *user_data);
-int prepare_trampoline(const dm_hook_info *info, void *user_data);
+int hook_trampoline(const dm_hook_info* info, void* user_data);
+int ping_trampoline(const dm_hook_info* info, void* user_data);
+int prepare_trampoline(const dm_hook_info* info, void* user_data);
 
 // ---- group and services (group.cpp, service.cpp) ------------------------------
 
@@ -124,59 +122,59 @@ int prepare_trampoline(const dm_hook_info *info, void *user_data);
 // by the Group object and every Service handle taken from it, so a borrowed
 // dm_service never outlives its group. Destroyed with the GIL held.
 struct GroupState {
-	dm_group *handle = nullptr;
-	std::vector<uintptr_t> hook_tokens;
-	GroupState() = default;
-	GroupState(const GroupState &) = delete;
-	GroupState &operator=(const GroupState &) = delete;
-	~GroupState();
+  dm_group* handle = nullptr;
+  std::vector<uintptr_t> hook_tokens;
+  GroupState() = default;
+  GroupState(const GroupState&) = delete;
+  GroupState& operator=(const GroupState&) = delete;
+  ~GroupState();
 };
 
 struct Service {
-	std::shared_ptr<GroupState> group;
-	dm_service *handle;
+  std::shared_ptr<GroupState> group;
+  dm_service* handle;
 
-	std::string name() const { return dm_service_name(handle); }
-	// Registers a hook callable; the token is its C user_data.
-	void *slot(py::object fn);
+  std::string name() const { return dm_service_name(handle); }
+  // Registers a hook callable; the token is its C user_data.
+  void* slot(py::object fn);
 };
 
 // ---- results, reports, events (results.cpp) -----------------------------------
 
 struct ServiceResult {
-	std::string service;
-	int outcome;
-	std::string outcome_name;
-	std::string reason;
-	std::string container_id;
-	double seconds;
+  std::string service;
+  int outcome;
+  std::string outcome_name;
+  std::string reason;
+  std::string container_id;
+  double seconds;
 };
 
 struct Result {
-	int status;
-	std::string status_name;
-	std::string message;  // dm_error_last() of the operation, "" on success
-	bool cancelled;
-	size_t failures;
-	std::vector<ServiceResult> services;
+  int status;
+  std::string status_name;
+  std::string message;  // dm_error_last() of the operation, "" on success
+  bool cancelled;
+  size_t failures;
+  std::vector<ServiceResult> services;
 };
 
 struct ServiceStatus {
-	std::string service, state, status_text, health, container_id, container_name, image, ports;
-	bool outdated;
+  std::string service, state, status_text, health, container_id, container_name, image, ports;
+  bool outdated;
 };
 
 struct Event {
-	std::optional<std::string> service;
-	int phase;
-	std::string phase_name;
-	std::string message;
-	double timestamp;
+  std::optional<std::string> service;
+  int phase;
+  std::string phase_name;
+  std::string message;
+  double timestamp;
 };
 
-Result convert_result(const dm_result *res, int status, const std::string &message);
-std::vector<ServiceStatus> convert_report(const dm_report *report);
-Event convert_event(const dm_event *event);
+Result convert_result(const dm_result* res, int status, const std::string& message);
+std::vector<ServiceStatus> convert_report(const dm_report* report);
+Event convert_event(const dm_event* event);
 
 // ---- options (options.cpp) ----------------------------------------------------
 
@@ -191,11 +189,11 @@ dm_status_options dm_status_options_defaults();
 
 // ---- bindings, in the order module.cpp calls them -----------------------------
 
-void bind_client(py::module_ &m);
-void bind_hooks(py::module_ &m);
-void bind_service(py::module_ &m);
-void bind_results(py::module_ &m);
-void bind_options(py::module_ &m);
-void bind_group(py::module_ &m);
+void bind_client(py::module_& m);
+void bind_hooks(py::module_& m);
+void bind_service(py::module_& m);
+void bind_results(py::module_& m);
+void bind_options(py::module_& m);
+void bind_group(py::module_& m);
 
 }  // namespace dm_python

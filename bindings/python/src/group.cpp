@@ -6,266 +6,256 @@
 namespace dm_python {
 
 GroupState::~GroupState() {
-	dm_group_free(handle);
-	for (uintptr_t token : hook_tokens)
-		forget_hook(token);
+  dm_group_free(handle);
+  for (uintptr_t token : hook_tokens) forget_hook(token);
 }
 
 namespace {
 
-std::shared_ptr<GroupState> group_new(const std::string &name) {
-	auto state = std::make_shared<GroupState>();
-	check(dm_group_new(&state->handle, name.c_str()));
-	return state;
+std::shared_ptr<GroupState> group_new(const std::string& name) {
+  auto state = std::make_shared<GroupState>();
+  check(dm_group_new(&state->handle, name.c_str()));
+  return state;
 }
 
 // What an operation's callbacks share with the thread that waits for it.
 struct OperationContext {
-	py::object on_event;  // None or a callable taking an Event
-	PendingError error;
+  py::object on_event;  // None or a callable taking an Event
+  PendingError error;
 };
 
-void event_trampoline(const dm_event *event, void *user_data) {
-	auto *op = static_cast<OperationContext *>(user_data);
-	py::gil_scoped_acquire gil;
-	if (op->on_event.is_none())
-		return;
-	Event ev = convert_event(event);
-	try {
-		op->on_event(ev);
-	} catch (py::error_already_set &e) {
-		op->error.keep(e);
-	}
+void event_trampoline(const dm_event* event, void* user_data) {
+  auto* op = static_cast<OperationContext*>(user_data);
+  py::gil_scoped_acquire gil;
+  if (op->on_event.is_none()) return;
+  Event ev = convert_event(event);
+  try {
+    op->on_event(ev);
+  } catch (py::error_already_set& e) {
+    op->error.keep(e);
+  }
 }
 
 // Runs one operation with the GIL released and turns its outcome into a
 // Result, or an exception when there is no result to show.
 template <typename Call>
-Result run_operation(OperationContext &op, Call call) {
-	dm_result *res = nullptr;
-	int status;
-	std::string message;
-	{
-		py::gil_scoped_release nogil;
-		status = call(&res);
-		if (status != DM_OK)
-			message = take_error(status);
-	}
-	std::unique_ptr<dm_result, void (*)(dm_result *)> owned(res, dm_result_free);
-	op.error.raise_if_any();
-	if (!res)
-		raise_status(status == DM_OK ? DM_EINTERNAL : status,
-		             status == DM_OK ? "the operation returned no result" : message);
-	return convert_result(res, status, message);
+Result run_operation(OperationContext& op, Call call) {
+  dm_result* res = nullptr;
+  int status;
+  std::string message;
+  {
+    py::gil_scoped_release nogil;
+    status = call(&res);
+    if (status != DM_OK) message = take_error(status);
+  }
+  std::unique_ptr<dm_result, void (*)(dm_result*)> owned(res, dm_result_free);
+  op.error.raise_if_any();
+  if (!res)
+    raise_status(status == DM_OK ? DM_EINTERNAL : status,
+                 status == DM_OK ? "the operation returned no result" : message);
+  return convert_result(res, status, message);
 }
 
 struct Group {
-	std::shared_ptr<GroupState> state;
+  std::shared_ptr<GroupState> state;
 
-	dm_group *get() const { return state->handle; }
+  dm_group* get() const { return state->handle; }
 
-	Service add_service(const std::string &name, const std::string &image) {
-		dm_service *svc = nullptr;
-		check(dm_group_add_service(&svc, get(), name.c_str(), image.c_str()));
-		return Service{state, svc};
-	}
+  Service add_service(const std::string& name, const std::string& image) {
+    dm_service* svc = nullptr;
+    check(dm_group_add_service(&svc, get(), name.c_str(), image.c_str()));
+    return Service{state, svc};
+  }
 
-	std::vector<Service> services() const {
-		std::vector<Service> out;
-		size_t n = dm_group_service_count(get());
-		for (size_t i = 0; i < n; ++i)
-			out.push_back(Service{state, dm_group_service_at(get(), i)});
-		return out;
-	}
+  std::vector<Service> services() const {
+    std::vector<Service> out;
+    size_t n = dm_group_service_count(get());
+    for (size_t i = 0; i < n; ++i) out.push_back(Service{state, dm_group_service_at(get(), i)});
+    return out;
+  }
 
-	std::optional<Service> find_service(const std::string &name) const {
-		dm_service *svc = dm_group_find_service(get(), name.c_str());
-		if (!svc)
-			return std::nullopt;
-		return Service{state, svc};
-	}
+  std::optional<Service> find_service(const std::string& name) const {
+    dm_service* svc = dm_group_find_service(get(), name.c_str());
+    if (!svc) return std::nullopt;
+    return Service{state, svc};
+  }
 
-	void validate(const std::optional<std::vector<std::string>> &exclude) {
-		auto names = to_strings(exclude);
-		auto c = c_strings(names);
-		check(dm_group_validate(get(), c.empty() ? nullptr : c.data(), c.size()));
-	}
+  void validate(const std::optional<std::vector<std::string>>& exclude) {
+    auto names = to_strings(exclude);
+    auto c = c_strings(names);
+    check(dm_group_validate(get(), c.empty() ? nullptr : c.data(), c.size()));
+  }
 
-	void validate_stop(const std::optional<std::vector<std::string>> &exclude) {
-		auto names = to_strings(exclude);
-		auto c = c_strings(names);
-		check(dm_group_validate_stop(get(), c.empty() ? nullptr : c.data(), c.size()));
-	}
+  void validate_stop(const std::optional<std::vector<std::string>>& exclude) {
+    auto names = to_strings(exclude);
+    auto c = c_strings(names);
+    check(dm_group_validate_stop(get(), c.empty() ? nullptr : c.data(), c.size()));
+  }
 
-	Result start(const Client &client, const std::optional<std::vector<std::string>> &exclude,
-	             double timeout, bool run_new_containers, bool build, unsigned parallelism,
-	             py::object on_event, double stop_timeout) {
-		OperationContext op{std::move(on_event), {}};
-		auto names = to_strings(exclude);
-		auto c = c_strings(names);
-		dm_start_options opts = dm_start_options_defaults();
-		opts.exclude = c.empty() ? nullptr : c.data();
-		opts.exclude_count = c.size();
-		opts.timeout = timeout;
-		opts.run_new_containers = run_new_containers;
-		opts.build = build;
-		opts.parallelism = parallelism;
-		opts.stop_timeout = stop_timeout;
-		opts.on_event = event_trampoline;
-		opts.event_user_data = &op;
-		dm_group *g = get();
-		dm_client *cl = client.get();
-		return run_operation(op, [&](dm_result **out) { return dm_group_start(out, g, cl, &opts); });
-	}
+  Result start(const Client& client, const std::optional<std::vector<std::string>>& exclude,
+               double timeout, bool run_new_containers, bool build, unsigned parallelism,
+               py::object on_event, double stop_timeout) {
+    OperationContext op{std::move(on_event), {}};
+    auto names = to_strings(exclude);
+    auto c = c_strings(names);
+    dm_start_options opts = dm_start_options_defaults();
+    opts.exclude = c.empty() ? nullptr : c.data();
+    opts.exclude_count = c.size();
+    opts.timeout = timeout;
+    opts.run_new_containers = run_new_containers;
+    opts.build = build;
+    opts.parallelism = parallelism;
+    opts.stop_timeout = stop_timeout;
+    opts.on_event = event_trampoline;
+    opts.event_user_data = &op;
+    dm_group* g = get();
+    dm_client* cl = client.get();
+    return run_operation(op, [&](dm_result** out) { return dm_group_start(out, g, cl, &opts); });
+  }
 
-	Result stop(const Client &client, const std::optional<std::vector<std::string>> &exclude,
-	            double timeout, bool remove, py::object on_event) {
-		OperationContext op{std::move(on_event), {}};
-		auto names = to_strings(exclude);
-		auto c = c_strings(names);
-		dm_stop_options opts = dm_stop_options_defaults();
-		opts.exclude = c.empty() ? nullptr : c.data();
-		opts.exclude_count = c.size();
-		opts.timeout = timeout;
-		opts.remove = remove;
-		opts.on_event = event_trampoline;
-		opts.event_user_data = &op;
-		dm_group *g = get();
-		dm_client *cl = client.get();
-		return run_operation(op, [&](dm_result **out) { return dm_group_stop(out, g, cl, &opts); });
-	}
+  Result stop(const Client& client, const std::optional<std::vector<std::string>>& exclude,
+              double timeout, bool remove, py::object on_event) {
+    OperationContext op{std::move(on_event), {}};
+    auto names = to_strings(exclude);
+    auto c = c_strings(names);
+    dm_stop_options opts = dm_stop_options_defaults();
+    opts.exclude = c.empty() ? nullptr : c.data();
+    opts.exclude_count = c.size();
+    opts.timeout = timeout;
+    opts.remove = remove;
+    opts.on_event = event_trampoline;
+    opts.event_user_data = &op;
+    dm_group* g = get();
+    dm_client* cl = client.get();
+    return run_operation(op, [&](dm_result** out) { return dm_group_stop(out, g, cl, &opts); });
+  }
 
-	Result reload(const Client &client, const std::string &service, double timeout, bool remove,
-	              py::object on_event, double stop_timeout) {
-		OperationContext op{std::move(on_event), {}};
-		dm_reload_options opts = dm_reload_options_defaults();
-		opts.timeout = timeout;
-		opts.remove = remove;
-		opts.stop_timeout = stop_timeout;
-		opts.on_event = event_trampoline;
-		opts.event_user_data = &op;
-		dm_group *g = get();
-		dm_client *cl = client.get();
-		return run_operation(op, [&](dm_result **out) {
-			return dm_group_reload(out, g, cl, service.c_str(), &opts);
-		});
-	}
+  Result reload(const Client& client, const std::string& service, double timeout, bool remove,
+                py::object on_event, double stop_timeout) {
+    OperationContext op{std::move(on_event), {}};
+    dm_reload_options opts = dm_reload_options_defaults();
+    opts.timeout = timeout;
+    opts.remove = remove;
+    opts.stop_timeout = stop_timeout;
+    opts.on_event = event_trampoline;
+    opts.event_user_data = &op;
+    dm_group* g = get();
+    dm_client* cl = client.get();
+    return run_operation(
+        op, [&](dm_result** out) { return dm_group_reload(out, g, cl, service.c_str(), &opts); });
+  }
 
-	std::vector<ServiceStatus> status(const Client &client) {
-		dm_report *report = nullptr;
-		int status;
-		std::string message;
-		dm_group *g = get();
-		dm_client *cl = client.get();
-		dm_status_options opts = dm_status_options_defaults();
-		{
-			py::gil_scoped_release nogil;
-			status = dm_group_status_with_options(&report, g, cl, &opts);
-			if (status != DM_OK)
-				message = take_error(status);
-		}
-		if (status != DM_OK) {
-			dm_report_free(report);
-			raise_status(status, message);
-		}
-		std::unique_ptr<dm_report, void (*)(dm_report *)> owned(report, dm_report_free);
-		return convert_report(report);
-	}
+  std::vector<ServiceStatus> status(const Client& client) {
+    dm_report* report = nullptr;
+    int status;
+    std::string message;
+    dm_group* g = get();
+    dm_client* cl = client.get();
+    dm_status_options opts = dm_status_options_defaults();
+    {
+      py::gil_scoped_release nogil;
+      status = dm_group_status_with_options(&report, g, cl, &opts);
+      if (status != DM_OK) message = take_error(status);
+    }
+    if (status != DM_OK) {
+      dm_report_free(report);
+      raise_status(status, message);
+    }
+    std::unique_ptr<dm_report, void (*)(dm_report*)> owned(report, dm_report_free);
+    return convert_report(report);
+  }
 
-	// Returns true when dm_group_cancel() ended the stream.
-	bool logs(const Client &client, const std::optional<std::vector<std::string>> &services,
-	          bool follow, int tail, py::object callback) {
-		struct LogContext {
-			py::object fn;
-			PendingError error;
-		} ctx{std::move(callback), {}};
-		auto names = to_strings(services);
-		auto c = c_strings(names);
-		dm_logs_options opts = dm_logs_options_defaults();
-		opts.services = c.empty() ? nullptr : c.data();
-		opts.service_count = c.size();
-		opts.follow = follow;
-		opts.tail = tail;
-		auto trampoline = [](const char *service, int stream, const char *line, size_t length,
-		                     void *user_data) -> int {
-			auto *lc = static_cast<LogContext *>(user_data);
-			py::gil_scoped_acquire gil;
-			try {
-				auto text = py::reinterpret_steal<py::str>(
-				    PyUnicode_DecodeUTF8(line, static_cast<Py_ssize_t>(length), "replace"));
-				py::object stop = lc->fn(py::str(service ? service : ""), stream, text);
-				return PyObject_IsTrue(stop.ptr()) == 1 ? 1 : 0;
-			} catch (py::error_already_set &e) {
-				lc->error.keep(e);
-				return 1;
-			}
-		};
-		int status;
-		std::string message;
-		dm_group *g = get();
-		dm_client *cl = client.get();
-		{
-			py::gil_scoped_release nogil;
-			status = dm_group_logs(g, cl, &opts, trampoline, &ctx);
-			if (status != DM_OK)
-				message = take_error(status);
-		}
-		ctx.error.raise_if_any();
-		if (status == DM_ECANCELLED)
-			return true;
-		if (status != DM_OK)
-			raise_status(status, message);
-		return false;
-	}
+  // Returns true when dm_group_cancel() ended the stream.
+  bool logs(const Client& client, const std::optional<std::vector<std::string>>& services,
+            bool follow, int tail, py::object callback) {
+    struct LogContext {
+      py::object fn;
+      PendingError error;
+    } ctx{std::move(callback), {}};
+    auto names = to_strings(services);
+    auto c = c_strings(names);
+    dm_logs_options opts = dm_logs_options_defaults();
+    opts.services = c.empty() ? nullptr : c.data();
+    opts.service_count = c.size();
+    opts.follow = follow;
+    opts.tail = tail;
+    auto trampoline = [](const char* service, int stream, const char* line, size_t length,
+                         void* user_data) -> int {
+      auto* lc = static_cast<LogContext*>(user_data);
+      py::gil_scoped_acquire gil;
+      try {
+        auto text = py::reinterpret_steal<py::str>(
+            PyUnicode_DecodeUTF8(line, static_cast<Py_ssize_t>(length), "replace"));
+        py::object stop = lc->fn(py::str(service ? service : ""), stream, text);
+        return PyObject_IsTrue(stop.ptr()) == 1 ? 1 : 0;
+      } catch (py::error_already_set& e) {
+        lc->error.keep(e);
+        return 1;
+      }
+    };
+    int status;
+    std::string message;
+    dm_group* g = get();
+    dm_client* cl = client.get();
+    {
+      py::gil_scoped_release nogil;
+      status = dm_group_logs(g, cl, &opts, trampoline, &ctx);
+      if (status != DM_OK) message = take_error(status);
+    }
+    ctx.error.raise_if_any();
+    if (status == DM_ECANCELLED) return true;
+    if (status != DM_OK) raise_status(status, message);
+    return false;
+  }
 };
 
 }  // namespace
 
-void bind_group(py::module_ &m) {
-	// The library's defaults, shown in the signatures.
-	const dm_start_options start = dm_start_options_defaults();
-	const dm_stop_options stop = dm_stop_options_defaults();
-	const dm_reload_options reload = dm_reload_options_defaults();
-	const dm_logs_options logs = dm_logs_options_defaults();
-	py::class_<Group>(m, "Group", "A group of services on one network (dm_group).")
-	    .def(py::init([](const std::string &name) { return Group{group_new(name)}; }),
-	         py::arg("name"))
-	    .def_property_readonly("name", [](const Group &g) { return dm_group_name(g.get()); })
-	    .def_property(
-	        "network_name", [](const Group &g) { return dm_group_network_name(g.get()); },
-	        [](Group &g, const std::string &v) { check(dm_group_set_network_name(g.get(), v.c_str())); })
-	    .def_property(
-	        "directory", [](const Group &g) { return dm_group_directory(g.get()); },
-	        [](Group &g, const std::string &v) { check(dm_group_set_directory(g.get(), v.c_str())); })
-	    .def("add_service", &Group::add_service, py::arg("name"), py::arg("image"))
-	    .def_property_readonly("services", &Group::services)
-	    .def("find_service", &Group::find_service, py::arg("name"))
-	    .def("validate", &Group::validate, py::arg("exclude") = py::none(),
-	         "Checks every definition and the graph; raises InvalidArgument listing every problem.")
-	    .def("validate_stop", &Group::validate_stop, py::arg("exclude") = py::none(),
-	         "validate() for a stop: excluded services keep running, so only unknown "
-	         "excluded names are wrong.")
-	    .def("start", &Group::start, py::arg("client"), py::kw_only(),
-	         py::arg("exclude") = py::none(), py::arg("timeout") = start.timeout,
-	         py::arg("run_new_containers") = start.run_new_containers != 0,
-	         py::arg("build") = start.build != 0, py::arg("parallelism") = start.parallelism,
-	         py::arg("on_event") = py::none(), py::arg("stop_timeout") = start.stop_timeout)
-	    .def("stop", &Group::stop, py::arg("client"), py::kw_only(),
-	         py::arg("exclude") = py::none(), py::arg("timeout") = stop.timeout,
-	         py::arg("remove") = stop.remove != 0, py::arg("on_event") = py::none())
-	    .def("reload", &Group::reload, py::arg("client"), py::arg("service"), py::kw_only(),
-	         py::arg("timeout") = reload.timeout, py::arg("remove") = reload.remove != 0,
-	         py::arg("on_event") = py::none(), py::arg("stop_timeout") = reload.stop_timeout)
-	    .def(
-	        "cancel", [](Group &g) { dm_group_cancel(g.get()); },
-	        "Asks the operation in progress to stop; safe from any thread.")
-	    .def("status", &Group::status, py::arg("client"))
-	    .def("logs", &Group::logs, py::arg("client"), py::kw_only(),
-	         py::arg("services") = py::none(), py::arg("follow") = logs.follow != 0,
-	         py::arg("tail") = logs.tail,
-	         py::arg("callback"),
-	         "Streams log lines to callback(service, stream, line); a true return stops. "
-	         "Returns True when cancelled.");
+void bind_group(py::module_& m) {
+  // The library's defaults, shown in the signatures.
+  const dm_start_options start = dm_start_options_defaults();
+  const dm_stop_options stop = dm_stop_options_defaults();
+  const dm_reload_options reload = dm_reload_options_defaults();
+  const dm_logs_options logs = dm_logs_options_defaults();
+  py::class_<Group>(m, "Group", "A group of services on one network (dm_group).")
+      .def(py::init([](const std::string& name) { return Group{group_new(name)}; }),
+           py::arg("name"))
+      .def_property_readonly("name", [](const Group& g) { return dm_group_name(g.get()); })
+      .def_property(
+          "network_name", [](const Group& g) { return dm_group_network_name(g.get()); },
+          [](Group& g, const std::string& v) {
+            check(dm_group_set_network_name(g.get(), v.c_str()));
+          })
+      .def_property(
+          "directory", [](const Group& g) { return dm_group_directory(g.get()); },
+          [](Group& g, const std::string& v) { check(dm_group_set_directory(g.get(), v.c_str())); })
+      .def("add_service", &Group::add_service, py::arg("name"), py::arg("image"))
+      .def_property_readonly("services", &Group::services)
+      .def("find_service", &Group::find_service, py::arg("name"))
+      .def("validate", &Group::validate, py::arg("exclude") = py::none(),
+           "Checks every definition and the graph; raises InvalidArgument listing every problem.")
+      .def("validate_stop", &Group::validate_stop, py::arg("exclude") = py::none(),
+           "validate() for a stop: excluded services keep running, so only unknown "
+           "excluded names are wrong.")
+      .def("start", &Group::start, py::arg("client"), py::kw_only(),
+           py::arg("exclude") = py::none(), py::arg("timeout") = start.timeout,
+           py::arg("run_new_containers") = start.run_new_containers != 0,
+           py::arg("build") = start.build != 0, py::arg("parallelism") = start.parallelism,
+           py::arg("on_event") = py::none(), py::arg("stop_timeout") = start.stop_timeout)
+      .def("stop", &Group::stop, py::arg("client"), py::kw_only(), py::arg("exclude") = py::none(),
+           py::arg("timeout") = stop.timeout, py::arg("remove") = stop.remove != 0,
+           py::arg("on_event") = py::none())
+      .def("reload", &Group::reload, py::arg("client"), py::arg("service"), py::kw_only(),
+           py::arg("timeout") = reload.timeout, py::arg("remove") = reload.remove != 0,
+           py::arg("on_event") = py::none(), py::arg("stop_timeout") = reload.stop_timeout)
+      .def(
+          "cancel", [](Group& g) { dm_group_cancel(g.get()); },
+          "Asks the operation in progress to stop; safe from any thread.")
+      .def("status", &Group::status, py::arg("client"))
+      .def("logs", &Group::logs, py::arg("client"), py::kw_only(), py::arg("services") = py::none(),
+           py::arg("follow") = logs.follow != 0, py::arg("tail") = logs.tail, py::arg("callback"),
+           "Streams log lines to callback(service, stream, line); a true return stops. "
+           "Returns True when cancelled.");
 }
 
 }  // namespace dm_python

@@ -7,12 +7,12 @@
 
 namespace dm_python {
 
-#define DM_OPTIONS(type, init, version)   \
-	type type##_defaults() {              \
-		type opts;                        \
-		check(init(&opts, version));      \
-		return opts;                      \
-	}
+#define DM_OPTIONS(type, init, version) \
+  type type##_defaults() {              \
+    type opts;                          \
+    check(init(&opts, version));        \
+    return opts;                        \
+  }
 
 DM_OPTIONS(dm_client_options, dm_client_options_init, DM_CLIENT_OPTIONS_VERSION)
 DM_OPTIONS(dm_start_options, dm_start_options_init, DM_START_OPTIONS_VERSION)
@@ -22,32 +22,32 @@ DM_OPTIONS(dm_logs_options, dm_logs_options_init, DM_LOGS_OPTIONS_VERSION)
 DM_OPTIONS(dm_status_options, dm_status_options_init, DM_STATUS_OPTIONS_VERSION)
 #undef DM_OPTIONS
 
-void bind_options(py::module_ &m) {
-	using namespace pybind11::literals;
-	m.def(
-	    "defaults",
-	    []() {
-		    dm_client_options client = dm_client_options_defaults();
-		    dm_start_options start = dm_start_options_defaults();
-		    dm_stop_options stop = dm_stop_options_defaults();
-		    dm_reload_options reload = dm_reload_options_defaults();
-		    dm_logs_options logs = dm_logs_options_defaults();
-		    py::dict out;
-		    out["client"] = py::dict("timeout"_a = client.timeout, "tls_verify"_a = client.tls_verify);
-		    out["start"] = py::dict("timeout"_a = start.timeout,
-		                            "run_new_containers"_a = start.run_new_containers != 0,
-		                            "build"_a = start.build != 0, "parallelism"_a = start.parallelism,
-		                            "stop_timeout"_a = start.stop_timeout);
-		    out["stop"] = py::dict("timeout"_a = stop.timeout, "remove"_a = stop.remove != 0);
-		    out["reload"] = py::dict("timeout"_a = reload.timeout, "remove"_a = reload.remove != 0,
-		                             "stop_timeout"_a = reload.stop_timeout);
-		    out["logs"] = py::dict("follow"_a = logs.follow != 0, "tail"_a = logs.tail);
-		    out["status"] = py::dict();
-		    return out;
-	    },
-	    "The library's defaults of each operation's options, from dm_*_options_init(): "
-	    "{'start': {'timeout': 300.0, ...}, 'stop': {...}, ...}. Callbacks and lists are left "
-	    "out.");
+void bind_options(py::module_& m) {
+  using namespace pybind11::literals;
+  m.def(
+      "defaults",
+      []() {
+        dm_client_options client = dm_client_options_defaults();
+        dm_start_options start = dm_start_options_defaults();
+        dm_stop_options stop = dm_stop_options_defaults();
+        dm_reload_options reload = dm_reload_options_defaults();
+        dm_logs_options logs = dm_logs_options_defaults();
+        py::dict out;
+        out["client"] = py::dict("timeout"_a = client.timeout, "tls_verify"_a = client.tls_verify);
+        out["start"] = py::dict("timeout"_a = start.timeout,
+                                "run_new_containers"_a = start.run_new_containers != 0,
+                                "build"_a = start.build != 0, "parallelism"_a = start.parallelism,
+                                "stop_timeout"_a = start.stop_timeout);
+        out["stop"] = py::dict("timeout"_a = stop.timeout, "remove"_a = stop.remove != 0);
+        out["reload"] = py::dict("timeout"_a = reload.timeout, "remove"_a = reload.remove != 0,
+                                 "stop_timeout"_a = reload.stop_timeout);
+        out["logs"] = py::dict("follow"_a = logs.follow != 0, "tail"_a = logs.tail);
+        out["status"] = py::dict();
+        return out;
+      },
+      "The library's defaults of each operation's options, from dm_*_options_init(): "
+      "{'start': {'timeout': 300.0, ...}, 'stop': {...}, ...}. Callbacks and lists are left "
+      "out.");
 }
 
 }  // namespace dm_python

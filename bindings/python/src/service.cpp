@@ -5,10 +5,10 @@
 
 namespace dm_python {
 
-void *Service::slot(py::object fn) {
-	uintptr_t token = register_hook(std::move(fn));
-	group->hook_tokens.push_back(token);
-	return reinterpret_cast<void *>(token);
+void* Service::slot(py::object fn) {
+  uintptr_t token = register_hook(std::move(fn));
+  group->hook_tokens.push_back(token);
+  return reinterpret_cast<void*>(token);
 }
 
 namespace {
@@ -16,101 +16,106 @@ namespace {
 using ServiceClass = py::class_<Service>;
 
 // The setters of the container's definition: one per dm_service_set_*/add_*.
-void bind_definition(ServiceClass &cls) {
-	cls.def("set_image", [](Service &s, const std::string &v) {
-		    check(dm_service_set_image(s.handle, v.c_str()));
-	    })
-	    .def("add_dependency", [](Service &s, const std::string &v) {
-		    check(dm_service_add_dependency(s.handle, v.c_str()));
-	    })
-	    .def("add_port",
-	         [](Service &s, const std::string &container_port, int host_port) {
-		         check(dm_service_add_port(s.handle, container_port.c_str(), host_port));
-	         },
-	         py::arg("container_port"), py::arg("host_port"))
-	    .def("set_env", [](Service &s, const std::string &k, const std::string &v) {
-		    check(dm_service_set_env(s.handle, k.c_str(), v.c_str()));
-	    })
-	    .def("add_volume", [](Service &s, const std::string &spec) {
-		    check(dm_service_add_volume(s.handle, spec.c_str()));
-	    })
-	    .def(
-	        "add_bind",
-	        [](Service &s, const std::string &host, const std::string &container,
-	           std::optional<std::string> mode) {
-		        check(dm_service_add_bind(s.handle, host.c_str(), container.c_str(),
-		                                  mode ? mode->c_str() : nullptr));
-	        },
-	        py::arg("host_path"), py::arg("container_path"), py::arg("mode") = py::none())
-	    .def("set_always_start_new", [](Service &s, bool on) {
-		    check(dm_service_set_always_start_new(s.handle, on ? 1 : 0));
-	    })
-	    .def("set_stop_signal", [](Service &s, const std::string &v) {
-		    check(dm_service_set_stop_signal(s.handle, v.c_str()));
-	    })
-	    .def(
-	        "set_build",
-	        [](Service &s, const std::string &context, std::optional<std::string> dockerfile) {
-		        check(dm_service_set_build(s.handle, context.c_str(),
-		                                   dockerfile ? dockerfile->c_str() : nullptr));
-	        },
-	        py::arg("context_dir"), py::arg("dockerfile") = py::none())
-	    .def("set_entrypoint", [](Service &s, const std::vector<std::string> &argv) {
-		    auto c = c_strings(argv);
-		    check(dm_service_set_entrypoint(s.handle, c.data(), c.size()));
-	    })
-	    .def("set_cmd", [](Service &s, const std::vector<std::string> &argv) {
-		    auto c = c_strings(argv);
-		    check(dm_service_set_cmd(s.handle, c.data(), c.size()));
-	    })
-	    .def("set_user", [](Service &s, const std::string &v) {
-		    check(dm_service_set_user(s.handle, v.c_str()));
-	    })
-	    .def("set_timeout", [](Service &s, double seconds) {
-		    check(dm_service_set_timeout(s.handle, seconds));
-	    });
+void bind_definition(ServiceClass& cls) {
+  cls.def(
+         "set_image",
+         [](Service& s, const std::string& v) { check(dm_service_set_image(s.handle, v.c_str())); })
+      .def("add_dependency",
+           [](Service& s, const std::string& v) {
+             check(dm_service_add_dependency(s.handle, v.c_str()));
+           })
+      .def(
+          "add_port",
+          [](Service& s, const std::string& container_port, int host_port) {
+            check(dm_service_add_port(s.handle, container_port.c_str(), host_port));
+          },
+          py::arg("container_port"), py::arg("host_port"))
+      .def("set_env",
+           [](Service& s, const std::string& k, const std::string& v) {
+             check(dm_service_set_env(s.handle, k.c_str(), v.c_str()));
+           })
+      .def("add_volume",
+           [](Service& s, const std::string& spec) {
+             check(dm_service_add_volume(s.handle, spec.c_str()));
+           })
+      .def(
+          "add_bind",
+          [](Service& s, const std::string& host, const std::string& container,
+             std::optional<std::string> mode) {
+            check(dm_service_add_bind(s.handle, host.c_str(), container.c_str(),
+                                      mode ? mode->c_str() : nullptr));
+          },
+          py::arg("host_path"), py::arg("container_path"), py::arg("mode") = py::none())
+      .def(
+          "set_always_start_new",
+          [](Service& s, bool on) { check(dm_service_set_always_start_new(s.handle, on ? 1 : 0)); })
+      .def("set_stop_signal",
+           [](Service& s, const std::string& v) {
+             check(dm_service_set_stop_signal(s.handle, v.c_str()));
+           })
+      .def(
+          "set_build",
+          [](Service& s, const std::string& context, std::optional<std::string> dockerfile) {
+            check(dm_service_set_build(s.handle, context.c_str(),
+                                       dockerfile ? dockerfile->c_str() : nullptr));
+          },
+          py::arg("context_dir"), py::arg("dockerfile") = py::none())
+      .def("set_entrypoint",
+           [](Service& s, const std::vector<std::string>& argv) {
+             auto c = c_strings(argv);
+             check(dm_service_set_entrypoint(s.handle, c.data(), c.size()));
+           })
+      .def("set_cmd",
+           [](Service& s, const std::vector<std::string>& argv) {
+             auto c = c_strings(argv);
+             check(dm_service_set_cmd(s.handle, c.data(), c.size()));
+           })
+      .def(
+          "set_user",
+          [](Service& s, const std::string& v) { check(dm_service_set_user(s.handle, v.c_str())); })
+      .def("set_timeout",
+           [](Service& s, double seconds) { check(dm_service_set_timeout(s.handle, seconds)); });
 }
 
 // The hooks: each Python callable is kept in the group's hook table and
 // reaches the library as a token (Service::slot).
-void bind_hooks_of(ServiceClass &cls) {
-	cls.def(
-	        "set_prepare",
-	        [](Service &s, py::object fn) {
-		        check(dm_service_set_prepare(s.handle, prepare_trampoline, s.slot(std::move(fn))));
-	        },
-	        "fn(HookInfo) -> dict | None runs once the dependencies are ready, before the "
-	        "container is chosen; the environment values it returns are set.")
-	    .def(
-	        "set_pre_start",
-	        [](Service &s, py::object fn) {
-		        check(dm_service_set_pre_start(s.handle, hook_trampoline, s.slot(std::move(fn))));
-	        },
-	        "fn(HookInfo) runs before a new container is created; raising fails the service.")
-	    .def(
-	        "set_ping",
-	        [](Service &s, py::object fn) {
-		        check(dm_service_set_ping(s.handle, ping_trampoline, s.slot(std::move(fn))));
-	        },
-	        "fn(HookInfo) -> bool is polled until true; raising fails the service at once.")
-	    .def(
-	        "set_post_start_init",
-	        [](Service &s, py::object fn) {
-		        check(dm_service_set_post_start_init(s.handle, hook_trampoline,
-		                                             s.slot(std::move(fn))));
-	        },
-	        "fn(HookInfo) runs after a new container's first successful ping.");
+void bind_hooks_of(ServiceClass& cls) {
+  cls.def(
+         "set_prepare",
+         [](Service& s, py::object fn) {
+           check(dm_service_set_prepare(s.handle, prepare_trampoline, s.slot(std::move(fn))));
+         },
+         "fn(HookInfo) -> dict | None runs once the dependencies are ready, before the "
+         "container is chosen; the environment values it returns are set.")
+      .def(
+          "set_pre_start",
+          [](Service& s, py::object fn) {
+            check(dm_service_set_pre_start(s.handle, hook_trampoline, s.slot(std::move(fn))));
+          },
+          "fn(HookInfo) runs before a new container is created; raising fails the service.")
+      .def(
+          "set_ping",
+          [](Service& s, py::object fn) {
+            check(dm_service_set_ping(s.handle, ping_trampoline, s.slot(std::move(fn))));
+          },
+          "fn(HookInfo) -> bool is polled until true; raising fails the service at once.")
+      .def(
+          "set_post_start_init",
+          [](Service& s, py::object fn) {
+            check(dm_service_set_post_start_init(s.handle, hook_trampoline, s.slot(std::move(fn))));
+          },
+          "fn(HookInfo) runs after a new container's first successful ping.");
 }
 
 }  // namespace
 
-void bind_service(py::module_ &m) {
-	ServiceClass cls(m, "Service", "One service of a Group (a borrowed dm_service).");
-	cls.def_property_readonly("name", &Service::name).def("__repr__", [](const Service &s) {
-		return "<Service " + s.name() + ">";
-	});
-	bind_definition(cls);
-	bind_hooks_of(cls);
+void bind_service(py::module_& m) {
+  ServiceClass cls(m, "Service", "One service of a Group (a borrowed dm_service).");
+  cls.def_property_readonly("name", &Service::name).def("__repr__", [](const Service& s) {
+    return "<Service " + s.name() + ">";
+  });
+  bind_definition(cls);
+  bind_hooks_of(cls);
 }
 
 }  // namespace dm_python

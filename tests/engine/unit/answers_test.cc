@@ -164,9 +164,9 @@ TEST(ContainerWaitAnswer, OnlyAStatusCodeTheEngineSaidIsAnExitCode) {
   EXPECT_EQ(parse_container_wait(R"({"Error":null,"StatusCode":137})"), 137);
   EXPECT_EQ(parse_container_wait(R"({"StatusCode":0})"), 0);
   std::string request = "POST /containers/abc/wait";
-  for (const char* body : {R"({"Id":12345})", "[]", "{}", R"({"StatusCode":"0"})",
-                           R"({"StatusCode":null})", R"({"StatusCode":1.5})",
-                           R"({"StatusCode":1e300})", R"({"StatusCode":true})", "0"}) {
+  for (const char* body :
+       {R"({"Id":12345})", "[]", "{}", R"({"StatusCode":"0"})", R"({"StatusCode":null})",
+        R"({"StatusCode":1.5})", R"({"StatusCode":1e300})", R"({"StatusCode":true})", "0"}) {
     std::string m = engine_error([&] { parse_container_wait(body, request); });
     EXPECT_HAS(m, request);
     if (std::string(body) != "[]" && std::string(body) != "0") {

@@ -17,8 +17,8 @@ namespace dm::engine {
 namespace {
 
 TEST(DockerIgnore, PatternsAndNegation) {
-  DockerIgnore ignore({"# comment", "*.log", "build/", "/secret.txt", "docs/**/*.tmp",
-                       "cache", "!cache/keep.me", "  ", "./node_modules"});
+  DockerIgnore ignore({"# comment", "*.log", "build/", "/secret.txt", "docs/**/*.tmp", "cache",
+                       "!cache/keep.me", "  ", "./node_modules"});
   EXPECT_TRUE(ignore.excluded("a.log"));
   EXPECT_FALSE(ignore.excluded("dir/a.log"));  // '*' does not cross '/'
   EXPECT_TRUE(ignore.excluded("build"));
@@ -98,8 +98,8 @@ TEST_F(BuildContextTest, ArchivesTheDirectoryHonouringDockerignore) {
   fs::create_symlink("app/main.sh", dir_ / "link");
   std::string dockerfile;
   auto names = entries(make_build_context(dir_.string(), "Dockerfile"), &dockerfile);
-  EXPECT_EQ(names, (std::set<std::string>{"Dockerfile", ".dockerignore", "app", "app/main.sh",
-                                           "link"}));
+  EXPECT_EQ(names,
+            (std::set<std::string>{"Dockerfile", ".dockerignore", "app", "app/main.sh", "link"}));
   EXPECT_EQ(dockerfile, "FROM scratch\n");
 }
 
@@ -121,8 +121,8 @@ TEST_F(BuildContextTest, ANegationTakesBackFilesBelowAnExcludedDirectory) {
   write("src/deep/er/keep", "k");
   write(".dockerignore", "*\n!**/keep\n");
   auto names = entries(make_build_context(dir_.string(), "Dockerfile"));
-  EXPECT_EQ(names, (std::set<std::string>{"Dockerfile", ".dockerignore", "src/keep",
-                                           "src/deep/er/keep"}));
+  EXPECT_EQ(names,
+            (std::set<std::string>{"Dockerfile", ".dockerignore", "src/keep", "src/deep/er/keep"}));
 }
 
 TEST_F(BuildContextTest, AMalformedDockerignoreNamesTheFileAndLine) {

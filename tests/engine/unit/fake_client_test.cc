@@ -86,7 +86,8 @@ TEST_F(FakeClientTest, RenameMovesTheNameAndRefusesOneInUse) {
 TEST_F(FakeClientTest, ARunningContainerIsRemovedOnlyByForce) {
   std::string id = fake.container_create(spec("a"));
   fake.container_start(id);
-  EXPECT_EQ(error_of([&] { fake.container_remove(id, false, false); }).code(), Error::Code::Conflict);
+  EXPECT_EQ(error_of([&] { fake.container_remove(id, false, false); }).code(),
+            Error::Code::Conflict);
   fake.container_remove(id, true, false);
   EXPECT_TRUE(fake.containers().empty());
 }
@@ -154,7 +155,8 @@ TEST_F(FakeClientTest, NetworksAreRefusedRemovalWhileAContainerRunsOnThem) {
 
 TEST_F(FakeClientTest, ImagesArePulledOnlyWhenTheRegistryHasThemAndABuildReplacesOne) {
   EXPECT_EQ(fake.image_inspect("redis:7"), std::nullopt);
-  EXPECT_EQ(error_of([&] { fake.image_pull("redis:7", nullptr, nullptr); }).code(), Error::Code::Engine);
+  EXPECT_EQ(error_of([&] { fake.image_pull("redis:7", nullptr, nullptr); }).code(),
+            Error::Code::Engine);
   fake.pullable("redis:7");
   fake.image_pull("redis:7", nullptr, nullptr);
   EXPECT_TRUE(fake.image_inspect("redis:7").has_value());

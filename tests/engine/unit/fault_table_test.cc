@@ -58,7 +58,7 @@ enum class Reads {
 // What a call did: nullopt when it returned normally, else how it failed.
 struct Outcome {
   bool returned = false;
-  bool cancelled = false;  // wait: returned nullopt
+  bool cancelled = false;           // wait: returned nullopt
   std::optional<Error::Code> code;  // when it threw
   std::string message;
 };
@@ -83,8 +83,8 @@ struct Endpoint {
 // the test program ends.
 std::string build_context_dir() {
   struct Dir {
-    std::filesystem::path path = std::filesystem::temp_directory_path() /
-                                 ("dm-fault-ctx-" + std::to_string(::getpid()));
+    std::filesystem::path path =
+        std::filesystem::temp_directory_path() / ("dm-fault-ctx-" + std::to_string(::getpid()));
     Dir() {
       std::filesystem::create_directories(path);
       std::ofstream(path / "Dockerfile") << "FROM scratch\n";
@@ -139,7 +139,8 @@ const char* kVersion =
 const char* kImage = R"({"Id":"sha256:f97b3ccff199","RepoTags":["busybox:latest"],"Config":{}})";
 const char* kBuild =
     "{\"stream\":\"Step 1/1 : FROM scratch\"}\n{\"stream\":\"\\n\"}\n"
-    "{\"aux\":{\"ID\":\"sha256:522eba1dbd8a\"}}\n{\"stream\":\"Successfully built 522eba1dbd8a\\n\"}\n";
+    "{\"aux\":{\"ID\":\"sha256:522eba1dbd8a\"}}\n{\"stream\":\"Successfully built "
+    "522eba1dbd8a\\n\"}\n";
 const char* kPull =
     "{\"status\":\"Pulling from library/busybox\",\"id\":\"latest\"}\n"
     "{\"status\":\"Downloading\",\"progressDetail\":{\"current\":10,\"total\":20},"
@@ -149,21 +150,51 @@ const char* kPull =
 std::vector<Endpoint> endpoints() {
   const std::string id = "8dfafdbc3a40";
   std::vector<Endpoint> e;
-  e.push_back({"ping", "GET", "/_ping", Reads::Nothing, 200, "OK", "[]", {"ping the engine"},
+  e.push_back({"ping",
+               "GET",
+               "/_ping",
+               Reads::Nothing,
+               200,
+               "OK",
+               "[]",
+               {"ping the engine"},
                [](Client& c, auto) { return run([&] { c.ping(); }); }});
-  e.push_back({"version", "GET", "/version", Reads::Json, 200, kVersion, "[]",
+  e.push_back({"version",
+               "GET",
+               "/version",
+               Reads::Json,
+               200,
+               kVersion,
+               "[]",
                {"GET /version", "read the engine's version"},
                [](Client& c, auto) { return run([&] { c.version(); }); }});
-  e.push_back({"containers_list", "GET", "/containers/json", Reads::Json, 200, kContainerList,
+  e.push_back({"containers_list",
+               "GET",
+               "/containers/json",
+               Reads::Json,
+               200,
+               kContainerList,
                R"([{"Id":"8dfafdbc3a40","Names":{"a":"/x"},"State":"running"}])",
                {"GET /containers/json", "list containers"},
-               [](Client& c, auto) { return run([&] { c.container_list({{"k", "v"}}, true); }); }});
-  e.push_back({"containers_inspect", "GET", "/containers/8dfafdbc3a40/json", Reads::Json, 200,
-               kInspect, R"({"Id":"8dfafdbc3a40","Name":"/x","State":"running","Config":{}})",
+               [](Client& c, auto) { return run([&] {
+                                       c.container_list({{"k", "v"}}, true);
+                                     }); }});
+  e.push_back({"containers_inspect",
+               "GET",
+               "/containers/8dfafdbc3a40/json",
+               Reads::Json,
+               200,
+               kInspect,
+               R"({"Id":"8dfafdbc3a40","Name":"/x","State":"running","Config":{}})",
                {"GET /containers/8dfafdbc3a40/json", "inspect container"},
                [id](Client& c, auto) { return run([&] { c.container_inspect(id); }); }});
-  e.push_back({"containers_create", "POST", "/containers/create", Reads::Json, 201,
-               R"({"Id":"8dfafdbc3a40","Warnings":[]})", R"({"Id":12345})",
+  e.push_back({"containers_create",
+               "POST",
+               "/containers/create",
+               Reads::Json,
+               201,
+               R"({"Id":"8dfafdbc3a40","Warnings":[]})",
+               R"({"Id":12345})",
                {"POST /containers/create", "create container"},
                [](Client& c, auto) {
                  ContainerSpec spec;
@@ -171,11 +202,23 @@ std::vector<Endpoint> endpoints() {
                  spec.body.set("Image", "busybox");
                  return run([&] { c.container_create(spec); });
                }});
-  e.push_back({"containers_start", "POST", "/containers/8dfafdbc3a40/start", Reads::Nothing, 204,
-               "", "[]", {"start container"},
+  e.push_back({"containers_start",
+               "POST",
+               "/containers/8dfafdbc3a40/start",
+               Reads::Nothing,
+               204,
+               "",
+               "[]",
+               {"start container"},
                [id](Client& c, auto) { return run([&] { c.container_start(id); }); }});
-  e.push_back({"containers_stop", "POST", "/containers/8dfafdbc3a40/stop", Reads::Nothing, 204,
-               "", "[]", {"stop container"},
+  e.push_back({"containers_stop",
+               "POST",
+               "/containers/8dfafdbc3a40/stop",
+               Reads::Nothing,
+               204,
+               "",
+               "[]",
+               {"stop container"},
                [id](Client& c, auto) { return run([&] { c.container_stop(id, 0); }); }});
   Endpoint wait{"containers_wait",
                 "POST",
@@ -195,34 +238,77 @@ std::vector<Endpoint> endpoints() {
                 }};
   wait.waits = true;
   e.push_back(wait);
-  e.push_back({"containers_remove", "DELETE", "/containers/8dfafdbc3a40", Reads::Nothing, 204, "",
-               "[]", {"remove container"},
-               [id](Client& c, auto) { return run([&] { c.container_remove(id, true, false); }); }});
-  e.push_back({"containers_logs", "GET", "/containers/8dfafdbc3a40/logs", Reads::Frames, 200,
-               frame(1, "hello\n") + frame(2, "oops\n"), frame(9, "what stream is this?"),
+  e.push_back(
+      {"containers_remove",
+       "DELETE",
+       "/containers/8dfafdbc3a40",
+       Reads::Nothing,
+       204,
+       "",
+       "[]",
+       {"remove container"},
+       [id](Client& c, auto) { return run([&] { c.container_remove(id, true, false); }); }});
+  e.push_back({"containers_logs",
+               "GET",
+               "/containers/8dfafdbc3a40/logs",
+               Reads::Frames,
+               200,
+               frame(1, "hello\n") + frame(2, "oops\n"),
+               frame(9, "what stream is this?"),
                {"GET /containers/8dfafdbc3a40/logs", "logs of container"},
                [id](Client& c, auto) {
                  LogOptions options;
                  options.tty = 0;
                  return run([&] {
-                   c.container_logs(id, options, [](LogStream, const std::string&) { return true; });
+                   c.container_logs(id, options,
+                                    [](LogStream, const std::string&) { return true; });
                  });
                }});
-  e.push_back({"networks_list", "GET", "/networks", Reads::Json, 200,
-               std::string("[") + kNetwork + "]", R"([{"Id":7,"Name":"x"}])",
+  e.push_back({"networks_list",
+               "GET",
+               "/networks",
+               Reads::Json,
+               200,
+               std::string("[") + kNetwork + "]",
+               R"([{"Id":7,"Name":"x"}])",
                {"GET /networks", "list networks"},
-               [](Client& c, auto) { return run([&] { c.network_list({{"k", "v"}}); }); }});
-  e.push_back({"networks_inspect", "GET", "/networks/dm-g", Reads::Json, 200, kNetwork,
-               std::string("[") + kNetwork + "]", {"GET /networks/dm-g", "inspect network"},
+               [](Client& c, auto) { return run([&] {
+                                       c.network_list({{"k", "v"}});
+                                     }); }});
+  e.push_back({"networks_inspect",
+               "GET",
+               "/networks/dm-g",
+               Reads::Json,
+               200,
+               kNetwork,
+               std::string("[") + kNetwork + "]",
+               {"GET /networks/dm-g", "inspect network"},
                [](Client& c, auto) { return run([&] { c.network_inspect("dm-g"); }); }});
-  e.push_back({"networks_create", "POST", "/networks/create", Reads::Json, 201,
-               R"({"Id":"72ed1b04996c","Warning":""})", R"({"Id":null})",
+  e.push_back({"networks_create",
+               "POST",
+               "/networks/create",
+               Reads::Json,
+               201,
+               R"({"Id":"72ed1b04996c","Warning":""})",
+               R"({"Id":null})",
                {"POST /networks/create", "create network"},
                [](Client& c, auto) { return run([&] { c.network_create("dm-g", {}); }); }});
-  e.push_back({"images_inspect", "GET", "/images/busybox:latest/json", Reads::Json, 200, kImage,
-               R"(["sha256:f97b3ccff199"])", {"GET /images/busybox:latest/json", "inspect image"},
+  e.push_back({"images_inspect",
+               "GET",
+               "/images/busybox:latest/json",
+               Reads::Json,
+               200,
+               kImage,
+               R"(["sha256:f97b3ccff199"])",
+               {"GET /images/busybox:latest/json", "inspect image"},
                [](Client& c, auto) { return run([&] { c.image_inspect("busybox:latest"); }); }});
-  Endpoint build{"build_stream", "POST", "/build", Reads::Ndjson, 200, kBuild, "[1,2]\n",
+  Endpoint build{"build_stream",
+                 "POST",
+                 "/build",
+                 Reads::Ndjson,
+                 200,
+                 kBuild,
+                 "[1,2]\n",
                  {"POST /build", "image 'dm-fault:1'"},
                  [](Client& c, const CancelToken* cancel) {
                    BuildOptions options;
@@ -233,8 +319,14 @@ std::vector<Endpoint> endpoints() {
                  }};
   build.waits = true;
   e.push_back(build);
-  Endpoint pull{"pull_stream", "POST", "/images/create", Reads::Ndjson, 200, kPull,
-                "\"just a string\"\n", {"POST /images/create", "'busybox:1'"},
+  Endpoint pull{"pull_stream",
+                "POST",
+                "/images/create",
+                Reads::Ndjson,
+                200,
+                kPull,
+                "\"just a string\"\n",
+                {"POST /images/create", "'busybox:1'"},
                 [](Client& c, const CancelToken* cancel) {
                   return run([&] { c.image_pull("busybox:1", nullptr, cancel); });
                 }};
@@ -260,16 +352,26 @@ enum class Fault {
 
 const char* fault_name(Fault f) {
   switch (f) {
-    case Fault::MalformedJson: return "malformed_json";
-    case Fault::WrongShape: return "wrong_shape";
-    case Fault::TruncatedBody: return "truncated_body";
-    case Fault::HugeBody: return "huge_body";
-    case Fault::HugeErrorBody: return "http500_huge_body";
-    case Fault::Error500Html: return "http500_html";
-    case Fault::Error500Binary: return "http500_binary";
-    case Fault::Error500Empty: return "http500_empty";
-    case Fault::ClosedMidAnswer: return "closed_mid_answer";
-    case Fault::NeverAnswers: return "never_answers";
+    case Fault::MalformedJson:
+      return "malformed_json";
+    case Fault::WrongShape:
+      return "wrong_shape";
+    case Fault::TruncatedBody:
+      return "truncated_body";
+    case Fault::HugeBody:
+      return "huge_body";
+    case Fault::HugeErrorBody:
+      return "http500_huge_body";
+    case Fault::Error500Html:
+      return "http500_html";
+    case Fault::Error500Binary:
+      return "http500_binary";
+    case Fault::Error500Empty:
+      return "http500_empty";
+    case Fault::ClosedMidAnswer:
+      return "closed_mid_answer";
+    case Fault::NeverAnswers:
+      return "never_answers";
   }
   return "?";
 }
@@ -341,8 +443,8 @@ FakeAnswer faulty(const Endpoint& e, Fault f) {
 // ---- what each row expects ----
 
 struct Expected {
-  bool ok = false;  // the call returns normally
-  bool cancelled = false;  // ended by the test's cancel flag (calls without a deadline)
+  bool ok = false;                  // the call returns normally
+  bool cancelled = false;           // ended by the test's cancel flag (calls without a deadline)
   std::optional<Error::Code> code;  // how it fails, unless ok
 };
 
@@ -362,7 +464,8 @@ Expected expected(const Endpoint& e, Fault f) {
     case Fault::Error500Html:
     case Fault::Error500Binary:
     case Fault::Error500Empty:
-    case Fault::ClosedMidAnswer: return {false, false, Error::Code::Engine};
+    case Fault::ClosedMidAnswer:
+      return {false, false, Error::Code::Engine};
     case Fault::NeverAnswers:
       if (e.waits) return {false, true, Error::Code::Cancelled};
       return {false, false, Error::Code::Timeout};

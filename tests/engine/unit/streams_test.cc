@@ -22,7 +22,8 @@ const char* kBuildOk =
     "{\"stream\":\" ---\\u003e Running in 2f54d610de4c\\n\"}\r\n"
     "{\"stream\":\"\\u001b[91mto-stderr\\n\\u001b[0m\"}\r\n"
     "{\"stream\":\"building\\n\"}\r\n"
-    "{\"aux\":{\"ID\":\"sha256:522eba1dbd8a1f171c3e6035b1fde03dcdd77bc973df6b66ae3e223aaf71ab19\"}}\r\n"
+    "{\"aux\":{\"ID\":\"sha256:522eba1dbd8a1f171c3e6035b1fde03dcdd77bc973df6b66ae3e223aaf71ab19\"}}"
+    "\r\n"
     "{\"stream\":\"Successfully built 522eba1dbd8a\\n\"}\r\n"
     "{\"stream\":\"Successfully tagged dm-corpus-img:1\\n\"}\r\n";
 
@@ -80,8 +81,7 @@ TEST(BuildStream, ALineThatIsNotAJsonObjectIsAnEngineError) {
 
 TEST(BuildStream, AHugeErrorIsQuotedShort) {
   BuildStream stream("x", nullptr);
-  std::string m =
-      engine_error_of(stream, "{\"error\":\"" + std::string(1 << 20, 'e') + "\"}\n");
+  std::string m = engine_error_of(stream, "{\"error\":\"" + std::string(1 << 20, 'e') + "\"}\n");
   EXPECT_LT(m.size(), 500u);
   EXPECT_NE(m.find("(cut: 1048576 bytes in all)"), std::string::npos);
 }
@@ -122,7 +122,8 @@ TEST(PullStream, PassesProgressAndFailsOnAnErrorLine) {
   stream.finish();
   EXPECT_EQ(lines, (std::vector<std::string>{"1: Pulling from library/busybox",
                                              "a1b2: Downloading [=>  ] 10B/20B"}));
-  std::string bad = "{\"errorDetail\":{\"message\":\"manifest unknown\"},\"error\":\"manifest unknown\"}\n";
+  std::string bad =
+      "{\"errorDetail\":{\"message\":\"manifest unknown\"},\"error\":\"manifest unknown\"}\n";
   try {
     stream.feed(bad.data(), bad.size());
     FAIL();
@@ -160,7 +161,8 @@ TEST(LineSplitter, ALongLineInSmallChunksIsScannedOnce) {
   LineSplitter s;
   std::string chunk(100, 'x');
   size_t lines = 0;
-  for (int i = 0; i < 80000; ++i) s.feed(chunk.data(), chunk.size(), [&](const std::string&) { ++lines; });
+  for (int i = 0; i < 80000; ++i)
+    s.feed(chunk.data(), chunk.size(), [&](const std::string&) { ++lines; });
   s.feed("\n", 1, [&](const std::string& line) {
     ++lines;
     EXPECT_EQ(line.size(), 8000000u);

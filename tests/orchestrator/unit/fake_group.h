@@ -72,13 +72,13 @@ struct Probe {
   // Attaches the hooks asked for to `service`.
   void attach(model::ServiceDef& service, bool with_pre_start = true, bool with_ping = true,
               bool with_init = true) {
-    if (with_pre_start) service.hooks.pre_start = [this](const model::HookContext&) {
-      return pre_start_hook();
-    };
+    if (with_pre_start)
+      service.hooks.pre_start = [this](const model::HookContext&) { return pre_start_hook(); };
     if (with_ping) service.hooks.ping = [this](const model::HookContext&) { return ping_hook(); };
-    if (with_init) service.hooks.post_start_init = [this](const model::HookContext& context) {
-      return init_hook(context);
-    };
+    if (with_init)
+      service.hooks.post_start_init = [this](const model::HookContext& context) {
+        return init_hook(context);
+      };
   }
 };
 
@@ -181,8 +181,8 @@ class FakeGroup {
     std::lock_guard<std::mutex> lock(mutex_);
     std::string out;
     for (const auto& e : events_)
-      out += (e.service.empty() ? "(group)" : e.service) + " " + std::to_string(static_cast<int>(e.phase)) + " " +
-             e.message + "\n";
+      out += (e.service.empty() ? "(group)" : e.service) + " " +
+             std::to_string(static_cast<int>(e.phase)) + " " + e.message + "\n";
     return out;
   }
   // The containers of `service` left on the fake engine.
