@@ -10,10 +10,11 @@ namespace dm::orchestrator {
 namespace {
 
 Error name_taken(const std::string& name) {
-  return Error(Error::Code::Conflict, "container name '" + name +
-                                 "' is taken by a container drillmaster did not make for this "
-                                 "group; remove it (docker rm -f " +
-                                 name + ") or choose another group name");
+  return Error(Error::Code::Conflict,
+               "container name '" + name +
+                   "' is taken by a container drillmaster did not make for this "
+                   "group; remove it (docker rm -f " +
+                   name + ") or choose another group name");
 }
 
 std::string label(const engine::Labels& labels, const char* key) {

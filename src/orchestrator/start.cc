@@ -330,7 +330,8 @@ void StartRun::ping_until_ready(size_t i, const std::string& id, Clock::time_poi
     } catch (const Error& e) {
       // A ping that answered before and ran into the deadline now is a
       // service that never became ready, not a hook that hung.
-      if (e.code() == Error::Code::Timeout && attempt > 1) throw not_ready(i, attempt - 1, last_word);
+      if (e.code() == Error::Code::Timeout && attempt > 1)
+        throw not_ready(i, attempt - 1, last_word);
       throw;
     }
     Clock::time_point next = Clock::now() + kPingInterval;
@@ -343,9 +344,10 @@ void StartRun::ping_until_ready(size_t i, const std::string& id, Clock::time_poi
 
 Error StartRun::not_ready(size_t i, unsigned attempts, const std::string& last_word) const {
   return Error(Error::Code::Timeout, "not ready after " + seconds_text(timeout_of(i)) +
-                                " s: ping returned " + "not-ready " + std::to_string(attempts) +
-                                " times" + (last_word.empty() ? "" : " (last: " + last_word + ")") +
-                                "; raise the service's timeout if it needs longer");
+                                         " s: ping returned " + "not-ready " +
+                                         std::to_string(attempts) + " times" +
+                                         (last_word.empty() ? "" : " (last: " + last_word + ")") +
+                                         "; raise the service's timeout if it needs longer");
 }
 
 Error StartRun::exited(const std::string& id, int64_t code, const std::string& when) {
@@ -400,8 +402,7 @@ void StartRun::end(size_t i, const JobEnd& ended) noexcept {
       id.swap(t.created_id);
       remove_failed(i, id);
     }
-    op_.events.emit(name(i),
-                    ended.kind == JobEnd::Kind::Failed ? Phase::Failed : Phase::Skipped,
+    op_.events.emit(name(i), ended.kind == JobEnd::Kind::Failed ? Phase::Failed : Phase::Skipped,
                     t.outcome.reason);
   } catch (...) {
     // Out of memory at worst; the outcome is set, and dependants must learn it.
@@ -427,8 +428,8 @@ void StartRun::remove_failed(size_t i, const std::string& id) {
 
 bool ready_unpinged(const Outcome& outcome, const std::string& unpinged_id) {
   Outcome::Kind o = outcome.outcome;
-  return !unpinged_id.empty() &&
-         (o == Outcome::Kind::Started || o == Outcome::Kind::Restarted || o == Outcome::Kind::Reloaded);
+  return !unpinged_id.empty() && (o == Outcome::Kind::Started || o == Outcome::Kind::Restarted ||
+                                  o == Outcome::Kind::Reloaded);
 }
 
 // One look for all of them, when any: cheaper than a watch each, and it sees

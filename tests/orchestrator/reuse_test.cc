@@ -153,7 +153,8 @@ TEST_F(Reuse, StatusReportsStatePortsAndOutdatedAfterADefinitionChange) {
   EXPECT_EQ(dm_report_container_id(report, 0), container_of(r, "web"));
   EXPECT_EQ(dm_report_container_name(report, 0), group_name(g) + "-web-1");
   EXPECT_STREQ(dm_report_image(report, 0), kImage);
-  EXPECT_EQ(std::string(dm_report_status_text(report, 0)).rfind("Up", 0), 0u) << dm_report_status_text(report, 0);
+  EXPECT_EQ(std::string(dm_report_status_text(report, 0)).rfind("Up", 0), 0u)
+      << dm_report_status_text(report, 0);
   EXPECT_STREQ(dm_report_health(report, 0), "");
   EXPECT_FALSE(dm_report_outdated(report, 0));
   EXPECT_STREQ(dm_report_ports(report, 1), "");

@@ -51,7 +51,8 @@ TEST(Executor, StartsAChainInDependencyOrderWhateverTheDefinitionOrder) {
   g.add("app", {"db"});
   g.add("db");
   Result r = g.start();
-  for (const char* s : {"db", "app", "web"}) EXPECT_EQ(g.outcome(r, s), Outcome::Kind::Started) << s;
+  for (const char* s : {"db", "app", "web"})
+    EXPECT_EQ(g.outcome(r, s), Outcome::Kind::Started) << s;
   EXPECT_EQ(g.fake.subjects("container_start"), (std::vector<std::string>{"db", "app", "web"}));
   EXPECT_LT(g.first("db", Phase::Running), g.first("app", Phase::Starting)) << g.dump();
   EXPECT_LT(g.first("app", Phase::Running), g.first("web", Phase::Starting)) << g.dump();
@@ -345,7 +346,8 @@ TEST(Executor, ACancelDuringAPingEndsItAtOnce) {
   // Cancelled in the ping's wait, or in the ping itself when the cancel is
   // seen before the hook returns.
   EXPECT_EQ(g.reason(r, "db").rfind("cancelled while ", 0), 0u) << g.reason(r, "db");
-  EXPECT_EQ(g.outcome(r, "quick"), Outcome::Kind::Started) << "work finished before the cancel stands";
+  EXPECT_EQ(g.outcome(r, "quick"), Outcome::Kind::Started)
+      << "work finished before the cancel stands";
   EXPECT_TRUE(g.containers_of("db").empty());
 }
 

@@ -2,8 +2,8 @@
 // executor applies them to what an earlier start left on the engine: a
 // running container left alone, an exited one started again, a setup that a
 // kill interrupted finished by the next start, outdated ones replaced.
-#include "model/request.h"
 #include "orchestrator/reuse.h"
+#include "model/request.h"
 
 #include <gtest/gtest.h>
 
