@@ -234,7 +234,8 @@ typedef struct dm_start_options {
                                also bounds each engine request (at least 10 s each):
                                an engine that stops answering fails the start within
                                about that long, plus 10 s to remove what did not
-                               come up */
+                               come up (plus the stop_timeout to stop a container
+                               started again that did not) */
   int run_new_containers;   /* non-zero: never reuse a container */
   int build;                /* non-zero: rebuild images that have a context; a running
                                container whose image changed is replaced */
@@ -242,8 +243,9 @@ typedef struct dm_start_options {
   dm_event_fn on_event;     /* may be NULL */
   void* event_user_data;
   /* Since version 2 (drillmaster 0.2): the grace period, in seconds, of a
-   * running outdated container that the start replaces, as the stop
-   * options' timeout (10 by default; 0 kills it at once). */
+   * running outdated container that the start replaces, and of an exited
+   * container started again that did not come up, as the stop options'
+   * timeout (10 by default; 0 kills it at once). */
   double stop_timeout;
 } dm_start_options;
 
@@ -266,7 +268,11 @@ DM_EXTERN(int) dm_start_options_init(dm_start_options* opts, unsigned int versio
  * pre_start, create, start, ping, post_start_init, and an outdated container
  * is removed. A service with a prepare hook runs it first, once its
  * dependencies are ready. A failure fails every dependant
- * (SKIPPED) while independent services go on. A container that exits while
+ * (SKIPPED) while independent services go on. A container that did not come
+ * up in this start (it failed, or the start was cancelled) is not left
+ * running: one the start created is removed; an exited one it started again
+ * is stopped and kept, so the next start starts it again and pings it; a
+ * running one it left alone stays as it is. A container that exits while
  * being pinged fails at once, with its exit code and the end of its logs. A
  * service without a ping is ready when its container still runs once
  * started; one that has exited by then fails the same way. Its container is
@@ -310,7 +316,10 @@ DM_EXTERN(int) dm_stop_options_init(dm_stop_options* opts, unsigned int version)
 
 /* Stops the group in reverse dependency order (dependants first), in parallel
  * where possible, with each service's stop signal. With `remove`, containers
- * are removed and then the network, unless something else still uses it.
+ * are removed and then the group's networks: the one the group names and any
+ * other labelled io.drillmaster.group=<group> (made by a start with another
+ * network name), each unless something else still uses it; one of that name
+ * that drillmaster did not make for the group is left in place.
  * Stopping a group that is not running is not an error. While another
  * process holds the group lock it waits up to DM_STOP_LOCK_WAIT_SECONDS.
  * Excluded services keep running, even those the stopped ones need (see

@@ -55,29 +55,45 @@ Instances LocalTarget::inventory() {
 
 void LocalTarget::ensure_network() { orchestrator::ensure_network(engine_, group_); }
 
+// The group's network under its name, and any other network labelled for
+// the group (one an earlier start made under another name, say): each
+// removed when drillmaster made it for this group and nothing uses it.
 void LocalTarget::remove_network() {
-  engine::NetworkSummary network;
+  std::set<std::string> seen;  // ids
   try {
-    network = engine_.network_inspect(group_.network);
+    engine::NetworkSummary named = engine_.network_inspect(group_.network);
+    seen.insert(named.id);
+    remove_unused_network(named);
   } catch (const Error& e) {
-    if (e.code() == Error::Code::NotFound) return;
-    throw;
+    if (e.code() != Error::Code::NotFound) throw;
   }
+  for (const engine::NetworkSummary& listed : engine_.network_list(group_filter(group_))) {
+    if (!seen.insert(listed.id).second) continue;
+    try {
+      // A list does not say which containers use a network; an inspect does.
+      remove_unused_network(engine_.network_inspect(listed.id));
+    } catch (const Error& e) {
+      if (e.code() != Error::Code::NotFound) throw;  // gone meanwhile
+    }
+  }
+}
+
+void LocalTarget::remove_unused_network(const engine::NetworkSummary& network) {
   if (label(network.labels, kGroupLabel) != group_.name) {
-    events_.emit("", Phase::Detail,
-                 "network '" + group_.network +
-                     "' was not made by drillmaster for this group; left in place");
+    events_.emit(
+        "", Phase::Detail,
+        "network '" + network.name + "' was not made by drillmaster for this group; left in place");
     return;
   }
   if (!network.container_ids.empty()) {
     events_.emit("", Phase::Detail,
-                 "network '" + group_.network + "' is still used by " +
+                 "network '" + network.name + "' is still used by " +
                      std::to_string(network.container_ids.size()) + " container(s); left in place");
     return;
   }
   try {
     engine_.network_remove(network.id);
-    events_.emit("", Phase::Removed, "network " + group_.network);
+    events_.emit("", Phase::Removed, "network " + network.name);
   } catch (const Error& e) {
     // Something attached meanwhile (409) or it went away (404): not our failure.
     if (e.code() != Error::Code::Conflict && e.code() != Error::Code::NotFound) throw;

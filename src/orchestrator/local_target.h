@@ -41,6 +41,10 @@ class LocalTarget final : public Target {
   std::string logs_tail(const std::string& id, int lines) override;
 
  private:
+  // Removes `network` when it is labelled for this group and no container
+  // uses it; says why when it stays.
+  void remove_unused_network(const engine::NetworkSummary& network);
+
   engine::Client& engine_;
   const model::GroupDef& group_;
   Events& events_;

@@ -7,7 +7,10 @@
 // still starting, and started once they are ready; a service with a
 // pre_start or prepare hook creates only then, as the hook runs first. The
 // reuse rules (reuse.h) decide between leaving a running container alone,
-// starting an exited one again, and a new one. A new container with a ping
+// starting an exited one again, and a new one. A container that does not
+// come up in this run is not left running for the next start to trust: a
+// new one is removed, one started again is stopped and kept (its data is the
+// user's), so the next start pings it again. A new container with a ping
 // or an init is created under its setup name and marked set up (renamed)
 // once start, ping and init have all succeeded, so one whose setup was
 // interrupted is recognised by the next start, removed and made again.
@@ -71,6 +74,9 @@ class StartRun {
     std::vector<Instance> existing;  // running first
     Outcome outcome;
     std::string created_id;  // a container this run made: removed if the service fails
+    // An exited container this run started again: stopped if the service
+    // fails, so that it is not trusted as running by the next start.
+    std::string restarted_id;
     // A service without a ping: its container, looked at again when the
     // operation ends, and whether this run made it.
     std::string unpinged_id;
@@ -131,6 +137,7 @@ class StartRun {
   // How the service ended when its steps did not all succeed; never throws.
   void end(size_t i, const JobEnd& end) noexcept;
   void remove_failed(size_t i, const std::string& id);
+  void stop_failed(size_t i, const std::string& id);
   // Services without a ping whose container exited after they were reported
   // ready, while the operation went on: failed after all.
   void report_late_exits();
@@ -255,10 +262,12 @@ void StartRun::bring_up_again(size_t i, const Instance& instance) {
   Task& t = tasks_[i];
   executor_.reach(i, Plan::Stage::Created);
   Executor::Slot slot = executor_.await(i, Plan::Step::Start, true, waiting(i));
+  t.restarted_id = instance.id;
   start(i, instance.id);
   await_ready(i, instance.id, /*made_here=*/false);
   t.outcome.outcome = Outcome::Kind::Restarted;
   t.outcome.container_id = instance.id;
+  t.restarted_id.clear();  // it came up: left running
 }
 
 // Outdated containers go, the new one is created, and dependants may create theirs.
@@ -396,11 +405,17 @@ void StartRun::end(size_t i, const JobEnd& ended) noexcept {
       t.outcome.reason = "cancelled before it started";
     else
       t.outcome.reason = ended.reason;
-    // A container made in this run that did not come up is never left behind.
+    // A container made in this run that did not come up is never left behind;
+    // one started again is never left running.
     if (!t.created_id.empty()) {
       std::string id;
       id.swap(t.created_id);
       remove_failed(i, id);
+    }
+    if (!t.restarted_id.empty()) {
+      std::string id;
+      id.swap(t.restarted_id);
+      stop_failed(i, id);
     }
     op_.events.emit(name(i), ended.kind == JobEnd::Kind::Failed ? Phase::Failed : Phase::Skipped,
                     t.outcome.reason);
@@ -423,6 +438,25 @@ void StartRun::remove_failed(size_t i, const std::string& id) {
     op_.events.emit(name(i), Phase::Removed, "container of the failed start removed");
   } catch (const Error& e) {
     t.outcome.reason += " (removing its container failed too: " + std::string(e.what()) + ")";
+  }
+}
+
+// Stopped with the start's grace period, and kept: it holds what its service
+// stored, and the next start finds it exited, starts it again and pings it.
+// Appends to the outcome's reason when the stop fails.
+void StartRun::stop_failed(size_t i, const std::string& id) {
+  Task& t = tasks_[i];
+  try {
+    const int grace = engine::whole_grace_seconds(options_.stop_timeout);
+    const double allowed = grace + kEngineMarginSeconds;
+    engine::ScopedDeadline step(allowed, "the " + seconds_text(allowed) +
+                                             " s allowed for stopping the container of a failed "
+                                             "start");
+    op_.target.stop(id, grace);
+    op_.events.emit(name(i), Phase::Stopped,
+                    "container started again did not come up: stopped, kept for the next start");
+  } catch (const Error& e) {
+    t.outcome.reason += " (stopping its container failed too: " + std::string(e.what()) + ")";
   }
 }
 

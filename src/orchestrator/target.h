@@ -54,8 +54,10 @@ class Target {
   virtual Instances inventory() = 0;
   // The network the group's services share, made when missing.
   virtual void ensure_network() = 0;
-  // Removes the group's network when drillmaster made it and nothing uses
-  // it any more; says so (an event) when it stays.
+  // Removes the group's networks, the one of its name and any other
+  // labelled for the group (made under another name), each when drillmaster
+  // made it for the group and nothing uses it any more; says so (an event)
+  // when one stays.
   virtual void remove_network() = 0;
 
   // The id of `service`'s image, built or pulled first when needed; each

@@ -22,6 +22,7 @@ using dm::testing::FakeRequest;
 // on request), the image present.
 FakeAnswer empty_engine(const FakeRequest& r) {
   if (r.path == "/containers/json") return FakeAnswer::json(200, "[]");
+  if (r.method == "GET" && r.path == "/networks") return FakeAnswer::json(200, "[]");
   if (r.method == "GET" && r.path.rfind("/networks/", 0) == 0)
     return FakeAnswer::json(404, R"({"message":"network not found"})");
   if (r.path == "/networks/create") return FakeAnswer::json(201, R"({"Id":"fake-network"})");

@@ -168,5 +168,45 @@ TEST_F(Reuse, StatusReportsStatePortsAndOutdatedAfterADefinitionChange) {
   EXPECT_STREQ(dm_report_state(report, 99), "");
 }
 
+// A container started again that does not come up is not left running for
+// the next start to trust: it is stopped and kept (its data is the user's),
+// and the next start starts it again and pings it before its dependants run.
+TEST_F(Reuse, ARestartedContainerThatDoesNotComeUpIsLeftStoppedAndPingedAgainNextTime) {
+  dm_group* g = new_group("restartfail");
+  HookProbe probe;
+  dm_service* db = add_sleeper(g, "db");
+  probe.attach(db, false, true, false);
+  add_sleeper(g, "app", {"db"});
+  std::string group = group_name(g);
+  ResultPtr r;
+  ASSERT_EQ(start(g, r.out()), DM_OK) << dm_error_last() << describe(r);
+  std::string first = container_of(r, "db");
+  ASSERT_EQ(stop(g, r.out(), /*remove=*/false), DM_OK) << dm_error_last();
+
+  probe.reset();
+  probe.ready_after = 0;  // never ready
+  EventRecorder events;
+  ASSERT_EQ(start(g, r.out(), &events, /*timeout=*/0.5), DM_EFAILED) << describe(r);
+  EXPECT_EQ(outcome_of(r, "db"), DM_OUTCOME_FAILED) << describe(r);
+  EXPECT_EQ(outcome_of(r, "app"), DM_OUTCOME_SKIPPED) << describe(r);
+  EXPECT_GE(probe.ping.load(), 1);
+  ASSERT_TRUE(engine_->container_exists(first)) << "the user's container was removed";
+  engine::ContainerInfo after = engine_->inspect(first);
+  EXPECT_FALSE(after.running) << "left running after its ping failed";
+  EXPECT_EQ(after.state, "exited");
+  EXPECT_EQ(engine_->containers(group, "db").size(), 1u);
+  for (const auto& c : engine_->containers(group, "app")) EXPECT_NE(c.state, "running");
+
+  // The next start starts it again and pings it; then its dependant runs.
+  probe.reset();
+  probe.ready_after = 1;
+  ASSERT_EQ(start(g, r.out()), DM_OK) << dm_error_last() << describe(r);
+  EXPECT_EQ(outcome_of(r, "db"), DM_OUTCOME_RESTARTED);
+  EXPECT_EQ(container_of(r, "db"), first);
+  EXPECT_EQ(probe.calls(), (std::vector<std::string>{"ping"}));
+  EXPECT_TRUE(engine_->inspect(first).running);
+  EXPECT_EQ(outcome_of(r, "app"), DM_OUTCOME_RESTARTED) << describe(r);
+}
+
 }  // namespace
 }  // namespace dm::testing

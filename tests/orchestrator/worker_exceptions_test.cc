@@ -24,6 +24,7 @@ TEST(WorkerExceptions, AnUnnamedContainerOfNoServiceIsRemovedWithoutEndingThePro
     if (has(line, "/containers/json")) return Reply{200, list};
     if (has(line, "DELETE /v1.41/containers/0rphan")) return Reply{204, ""};
     if (has(line, "/networks/")) return Reply{404, R"({"message":"no such network"})"};
+    if (has(line, "GET /v1.41/networks?")) return Reply{200, "[]"};  // none labelled either
     return Reply{500, R"({"message":"the scripted engine does not expect this call"})"};
   });
   std::string address = engine.address();

@@ -117,3 +117,76 @@ def test_quiet_start_prints_nothing_and_plain_progress_otherwise(spec):
     assert any(line.split()[:2] == ["web", "creating:"] for line in lines)
     assert any(line.startswith("web") and "running" in line for line in lines)
     assert lines[-1].startswith("start: 1 started in ")
+
+
+FLAKY_DB = """
+    class Db(drillmaster.Service):
+        name = "db"
+        image = IMAGE
+        cmd = LOOP
+
+        def ping(self):
+            record("ping", self.container_id)
+            return os.environ.get("DB_READY", "1") == "1"
+
+    class App(drillmaster.Service):
+        name = "app"
+        image = IMAGE
+        cmd = LOOP
+        dependencies = ["db"]
+    """
+
+
+def test_a_restarted_container_whose_ping_fails_is_left_stopped_and_pinged_again(spec):
+    spec.write(FLAKY_DB)
+    assert spec.run("start", "-q").returncode == 0
+    db = spec.status()["db"]["container_id"]
+    assert spec.run("stop", "--timeout", "2", "-q").returncode == 0
+
+    spec.clear_records()
+    failed = spec.run("start", "--timeout", "0.5", env={"DB_READY": "0"})
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert spec.records() and all(line == f"ping {db}" for line in spec.records())
+    # Not trusted as running by the next start: stopped, and kept (its data is the user's).
+    state = inspect(db)["State"]
+    assert (state["Status"], state["Running"]) == ("exited", False), state
+    assert {s: row["state"] for s, row in spec.status().items()} == {
+        "db": "exited",
+        "app": "exited",
+    }
+
+    spec.clear_records()
+    again = spec.run("start")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "already running" not in again.stdout
+    assert spec.records() == [f"ping {db}"], "the next start pings it again"
+    assert spec.status()["db"]["container_id"] == db
+    assert inspect(db)["State"]["Running"] is True
+
+
+def test_stop_remove_without_the_network_option_removes_the_groups_network(spec):
+    spec.write("""
+        class Web(drillmaster.Service):
+            image = IMAGE
+            cmd = LOOP
+        """)
+    custom = f"custom-{spec.group}"
+    started = spec.run("start", "--network-name", custom, "-q")
+    assert started.returncode == 0, started.stdout + started.stderr
+    assert networks(spec.group) == [custom]
+
+    removed = spec.run("stop", "--remove", "--timeout", "2")
+    assert removed.returncode == 0, removed.stdout + removed.stderr
+    assert networks(spec.group) == []
+    assert {s["state"] for s in spec.status().values()} == {"missing"}
+
+
+def networks(group: str) -> list:
+    out = subprocess.run(
+        ["docker", "network", "ls", "--filter", f"label=io.drillmaster.group={group}"]
+        + ["--format", "{{.Name}}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return sorted(out.stdout.split())

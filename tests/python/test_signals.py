@@ -99,6 +99,25 @@ def test_a_signal_during_a_ping_cancels_like_ctrl_c(spec, signum, status):
     assert_a_later_start_finishes(spec)
 
 
+def test_a_signal_during_the_ping_of_a_restarted_container_leaves_it_stopped(spec):
+    """A container started again is the user's (a database's data): a cancel
+    while it is pinged stops it and keeps it, so the next start pings it again
+    instead of trusting it as running."""
+    spec.write(PINGING)
+    assert spec.run("start", "-q").returncode == 0
+    db = next(c["id"] for c in containers(spec.group) if c["service"] == "db")
+    assert spec.run("stop", "--timeout", "2", "-q").returncode == 0
+    start = Watched(spec.popen("start", "--timeout", "60", env={"HOLD_PING": "1"}))
+    start.wait_for_file(spec.directory / "marks" / "db-pinging")
+    start.process.send_signal(signal.SIGTERM)
+    assert start.finish() == 143, start.output
+    left = {c["service"]: (c["id"], c["state"]) for c in containers(spec.group)}
+    assert left["db"] == (db, "exited"), left
+    assert {state for _, state in left.values()} == {"exited"}, left
+    assert_a_later_start_finishes(spec)
+    assert next(c["id"] for c in containers(spec.group) if c["service"] == "db") == db
+
+
 def test_a_second_signal_while_cancelling_exits_at_once(spec):
     spec.write(PINGING)
     start = Watched(spec.popen("start", "--timeout", "60", env={"HOLD_INIT": "1"}))

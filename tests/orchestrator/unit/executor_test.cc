@@ -472,6 +472,53 @@ TEST(Executor, AStopWithRemoveTakesContainersOrphansAndTheNetwork) {
   EXPECT_FALSE(g.fake.has_network(g.def().network));
 }
 
+// A network an earlier start made under another name (start --network-name)
+// is the group's too: found by its label, not by the name of this run.
+TEST(Executor, AStopWithRemoveTakesEveryNetworkLabelledForTheGroupWhateverItsName) {
+  FakeGroup g;
+  g.add("db");
+  ASSERT_EQ(g.start().failures(), 0u);
+  const std::string custom = "custom-" + g.def().name;
+  g.fake.network_create(custom, orchestrator::network_labels(g.def()));
+  const std::string foreign = "foreign-" + g.def().name;  // another group's
+  g.fake.network_create(foreign, {{orchestrator::kGroupLabel, g.def().name + "-other"}});
+  orchestrator::StopOptions options;
+  options.remove = true;
+  Result r = g.stop(options);
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Removed);
+  EXPECT_FALSE(g.fake.has_network(g.def().network));
+  EXPECT_FALSE(g.fake.has_network(custom)) << g.dump();
+  EXPECT_TRUE(g.fake.has_network(foreign));
+  EXPECT_EQ(g.fake.count("network_remove"), 2u) << "the group's two, not the foreign one";
+}
+
+TEST(Executor, AStopWithRemoveLeavesALabelledNetworkSomethingElseStillUses) {
+  FakeGroup g;
+  g.add("db");
+  ASSERT_EQ(g.start().failures(), 0u);
+  const std::string custom = "custom-" + g.def().name;
+  g.fake.network_create(custom, orchestrator::network_labels(g.def()));
+  engine::ContainerSpec outsider;  // not the group's: stop leaves it running
+  outsider.name = "outsider-" + g.def().name;
+  outsider.body.set("Image", kImage);
+  Json host = Json::object();
+  host.set("NetworkMode", custom);
+  outsider.body.set("HostConfig", std::move(host));
+  g.fake.add_container(outsider, "running");
+  orchestrator::StopOptions options;
+  options.remove = true;
+  Result r = g.stop(options);
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Removed);
+  EXPECT_FALSE(g.fake.has_network(g.def().network));
+  EXPECT_TRUE(g.fake.has_network(custom));
+  bool said_why = false;
+  for (const auto& e : g.events())
+    said_why |=
+        e.phase == Phase::Detail &&
+        e.message == "network '" + custom + "' is still used by 1 container(s); left in place";
+  EXPECT_TRUE(said_why) << g.dump();
+}
+
 TEST(Executor, AReloadBuildsFirstThenRestartsTheServiceAndItsDependants) {
   FakeGroup g;
   g.add("db");

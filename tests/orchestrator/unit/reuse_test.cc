@@ -200,5 +200,71 @@ TEST(ReuseRules, AServiceWithoutAPingThatExitsLaterInTheStartIsReportedFailed) {
   EXPECT_TRUE(g.containers_of("db").empty()) << "made by this start, it did not stay up";
 }
 
+// ---- a container that does not come up in this run ----
+
+TEST(ReuseRules, ARestartedContainerThatDoesNotComeUpIsStoppedKeptAndPingedAgainByTheNextStart) {
+  FakeGroup g;
+  g.add("db").timeout = 0.3;
+  g.add("app", {"db"});
+  Probe probe;
+  probe.ready_after = 0;  // never ready
+  probe.attach(g.service("db"), false, true, false);
+  std::string id = g.leave("db", "exited");
+  Result r = g.start();
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Failed);
+  EXPECT_EQ(g.outcome(r, "app"), Outcome::Kind::Skipped);
+  std::vector<FakeContainer> left = g.containers_of("db");
+  ASSERT_EQ(left.size(), 1u) << "the user's container is kept";
+  EXPECT_EQ(left[0].id, id);
+  EXPECT_EQ(left[0].state, "exited") << "not left running for the next start to trust";
+  EXPECT_EQ(left[0].starts, 2) << "started again once";
+  EXPECT_LT(g.first("db", Phase::Stopped), g.first("app", Phase::Skipped)) << g.dump();
+  EXPECT_TRUE(g.containers_of("app").empty());
+
+  // The next start finds it exited, starts it again and pings it.
+  probe.ready_after = probe.ping.load() + 1;
+  int pings_before = probe.ping.load();
+  Result again = g.start();
+  EXPECT_EQ(g.outcome(again, "db"), Outcome::Kind::Restarted) << g.reason(again, "db");
+  EXPECT_EQ(g.outcome_of(again, "db").container_id, id);
+  EXPECT_EQ(probe.ping.load(), pings_before + 1);
+  EXPECT_EQ(g.outcome(again, "app"), Outcome::Kind::Started) << g.reason(again, "app");
+}
+
+TEST(ReuseRules, ACancelDuringThePingOfARestartedContainerLeavesItStopped) {
+  FakeGroup g;
+  g.add("db").timeout = 600;
+  Probe probe;
+  probe.ready_after = 0;
+  probe.attach(g.service("db"), false, true, false);
+  probe.on_ping = [&] {
+    if (probe.ping.load() == 2) g.token.cancel();
+  };
+  std::string id = g.leave("db", "exited");
+  auto began = std::chrono::steady_clock::now();
+  Result r = g.start();
+  EXPECT_LT(seconds_since(began), kBoundSeconds);
+  EXPECT_TRUE(r.cancelled);
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Cancelled);
+  std::vector<FakeContainer> left = g.containers_of("db");
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].id, id);
+  EXPECT_EQ(left[0].state, "exited");
+}
+
+TEST(ReuseRules, ARunningContainerLeftAloneStaysRunningWhenItsDependantFails) {
+  FakeGroup g;
+  g.add("db");
+  g.add("app", {"db"});
+  std::string id = g.leave("db", "running");
+  g.fake.exits_on_start("app", 3, "no\n");
+  Result r = g.start();
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::AlreadyRunning);
+  EXPECT_EQ(g.outcome(r, "app"), Outcome::Kind::Failed);
+  ASSERT_EQ(g.containers_of("db").size(), 1u);
+  EXPECT_EQ(g.containers_of("db")[0].state, "running");
+  EXPECT_EQ(g.fake.count("container_stop", "db"), 0u);
+}
+
 }  // namespace
 }  // namespace dm::testing
