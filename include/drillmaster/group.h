@@ -337,11 +337,17 @@ typedef struct dm_reload_options {
    * containers the reload stops (the service's and its dependants'), as
    * the stop options' timeout (10 by default; 0 kills them at once). */
   double stop_timeout;
+  /* Since version 3 (drillmaster 0.2): non-zero gives the dependants the
+   * reload restarts new containers, as dm_start_options' run_new_containers
+   * does (pre_start, create, ping, post_start_init run for each); 0 (the
+   * default) starts their containers again by the reuse rules. The
+   * service's dependencies are never recreated. */
+  int run_new_containers;
 } dm_reload_options;
 
-#define DM_RELOAD_OPTIONS_VERSION 2
+#define DM_RELOAD_OPTIONS_VERSION 3
 #define DM_RELOAD_OPTIONS_INIT \
-  { DM_RELOAD_OPTIONS_VERSION, 300.0, 0, NULL, NULL, 10.0 }
+  { DM_RELOAD_OPTIONS_VERSION, 300.0, 0, NULL, NULL, 10.0, 0 }
 
 /* Fills *opts with the defaults of `version` of the struct (pass
  * DM_RELOAD_OPTIONS_VERSION), as dm_start_options_init() does. Since 0.2. */
@@ -349,7 +355,8 @@ DM_EXTERN(int) dm_reload_options_init(dm_reload_options* opts, unsigned int vers
 
 /* Rebuilds `service`'s image (it must have a build context), stops it and its
  * transitive dependants (dependants first), recreates it, and starts the
- * dependants again by the reuse rules. Its dependencies keep running (they
+ * dependants again by the reuse rules (in new containers with the options'
+ * run_new_containers). Its dependencies keep running (they
  * are started if they are not). The stopped containers get the options'
  * stop_timeout as their grace period. Waits for the group lock as start
  * does. Since 0.1. */

@@ -69,6 +69,8 @@ DM_EXTERN(int) dm_service_set_stop_signal(dm_service* service, const char* signa
 
 /* Builds the image from a context directory (relative paths are relative to
  * the group directory) with the given Dockerfile (NULL: "Dockerfile").
+ * An empty context_dir is DM_EINVALID, naming the service (the group's
+ * directory is "."), and the service's build is left as it was.
  * Since 0.1. */
 DM_EXTERN(int) dm_service_set_build(dm_service* service, const char* context_dir,
                                     const char* dockerfile);

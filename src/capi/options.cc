@@ -53,6 +53,7 @@ constexpr dm_reload_options reload_defaults() {
   o.version = DM_RELOAD_OPTIONS_VERSION;
   o.timeout = defaults::kReadySeconds;
   o.stop_timeout = defaults::kStopGraceSeconds;
+  o.run_new_containers = 0;  // the reuse rules
   return o;
 }
 
@@ -79,13 +80,17 @@ constexpr size_t kStartSizes[] = {offsetof(dm_start_options, stop_timeout),
                                   sizeof(dm_start_options)};
 constexpr size_t kStopSizes[] = {sizeof(dm_stop_options)};
 constexpr size_t kReloadSizes[] = {offsetof(dm_reload_options, stop_timeout),
+                                   offsetof(dm_reload_options, run_new_containers),
                                    sizeof(dm_reload_options)};
 constexpr size_t kLogsSizes[] = {sizeof(dm_logs_options)};
 constexpr size_t kStatusSizes[] = {sizeof(dm_status_options)};
 
+// Only the struct's trailing padding (less than its alignment: an int after
+// a double leaves 4 bytes) may follow the field.
 template <typename T, typename Field>
 constexpr bool ends_with(size_t offset_of_field) {
-  return offset_of_field + sizeof(Field) == sizeof(T);
+  const size_t end = offset_of_field + sizeof(Field);
+  return end <= sizeof(T) && sizeof(T) - end < alignof(T);
 }
 static_assert(ends_with<dm_client_options, double>(offsetof(dm_client_options, timeout)),
               "a field was appended to dm_client_options: see the comment above");
@@ -93,7 +98,7 @@ static_assert(ends_with<dm_start_options, double>(offsetof(dm_start_options, sto
               "a field was appended to dm_start_options: see the comment above");
 static_assert(ends_with<dm_stop_options, void*>(offsetof(dm_stop_options, event_user_data)),
               "a field was appended to dm_stop_options: see the comment above");
-static_assert(ends_with<dm_reload_options, double>(offsetof(dm_reload_options, stop_timeout)),
+static_assert(ends_with<dm_reload_options, int>(offsetof(dm_reload_options, run_new_containers)),
               "a field was appended to dm_reload_options: see the comment above");
 static_assert(ends_with<dm_logs_options, int>(offsetof(dm_logs_options, tail)),
               "a field was appended to dm_logs_options: see the comment above");
@@ -127,7 +132,7 @@ constexpr bool same(const dm_stop_options& a, const dm_stop_options& b) {
 constexpr bool same(const dm_reload_options& a, const dm_reload_options& b) {
   return a.version == b.version && a.timeout == b.timeout && a.remove == b.remove &&
          a.on_event == b.on_event && a.event_user_data == b.event_user_data &&
-         a.stop_timeout == b.stop_timeout;
+         a.stop_timeout == b.stop_timeout && a.run_new_containers == b.run_new_containers;
 }
 constexpr bool same(const dm_logs_options& a, const dm_logs_options& b) {
   return a.version == b.version && a.services == b.services && a.service_count == b.service_count &&

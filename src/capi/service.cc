@@ -1,5 +1,7 @@
 // dm_service: setters that record a service's definition. Checking happens
-// in dm_group_validate(), so every problem is reported at once.
+// in dm_group_validate(), so every problem is reported at once; a setter
+// refuses only what the definition cannot hold (a NULL, an empty build
+// context, which would read as "no build").
 #include <cmath>
 #include <string>
 #include <vector>
@@ -123,6 +125,14 @@ int dm_service_set_build(dm_service* service, const char* context_dir, const cha
   return guard([&] {
     DM_REQUIRE(service, "service");
     DM_REQUIRE(context_dir, "context_dir");
+    if (*context_dir == '\0') {
+      const dm::model::ServiceDef& def = service->def;
+      throw dm::capi::ArgumentError("service '" + def.name +
+                                    "': context_dir (its build_from) is empty: name the directory "
+                                    "that holds the Dockerfile (\".\" for the group's directory), "
+                                    "or leave the build unset to run the image '" +
+                                    def.image + "'");
+    }
     service->def.build_context = context_dir;
     service->def.dockerfile = dockerfile ? dockerfile : "";
     return DM_OK;

@@ -96,6 +96,7 @@ struct ReloadOptions {
   bool remove = false;
   EventSink on_event;
   double stop_timeout = defaults::kStopGraceSeconds;  // grace of the containers it stops
+  bool run_new_containers = false;  // the dependants it restarts get new containers too
 };
 
 // Where a service's container is, as status reports it.

@@ -151,15 +151,18 @@ StopScope reload_stop_scope(const model::Graph& graph, size_t service, bool remo
 }
 
 // They start again, with the service's dependencies (running already, most
-// likely); the service gets a new container.
+// likely); the service gets a new container, and so do its dependants with
+// `run_new_containers` (otherwise the reuse rules restart theirs). The
+// dependencies are never recreated: the reload leaves them as they are.
 StartScope reload_start_scope(const model::Graph& graph, size_t service, const StopScope& stopped,
-                              const std::string& why_untouched) {
+                              bool run_new_containers, const std::string& why_untouched) {
   StartScope scope;
   scope.include = stopped.include;
   for (size_t d : graph.transitive_dependencies(service)) scope.include.insert(d);
   scope.left_out_reason = why_untouched;
   scope.recreate.insert(service);
-  scope.recreated_outcome = Outcome::Kind::Reloaded;
+  if (run_new_containers) scope.recreate.insert(stopped.include.begin(), stopped.include.end());
+  scope.reloaded.insert(service);
   return scope;
 }
 
@@ -188,8 +191,9 @@ Result reload(engine::Client& engine, const model::GroupDef& group, const Reload
   start_options.timeout = options.timeout;
   start_options.stop_timeout = options.stop_timeout;
   start_options.on_event = options.on_event;
-  Result result = run_start(operation, start_options,
-                            reload_start_scope(graph, service, stop_scope, why_untouched));
+  Result result = run_start(
+      operation, start_options,
+      reload_start_scope(graph, service, stop_scope, options.run_new_containers, why_untouched));
   target.remove_replaced_images();
   return result;
 }

@@ -37,8 +37,9 @@ struct StartScope {
   std::set<size_t> include;  // services worked on; the others get `left_out` with...
   Outcome::Kind left_out = Outcome::Kind::Excluded;
   std::string left_out_reason;  // ...this reason
-  std::set<size_t> recreate;    // always get a new container (reload's service)
-  Outcome::Kind recreated_outcome = Outcome::Kind::Started;
+  std::set<size_t> recreate;    // always get a new container (reload's service; its
+                                // dependants too with run_new_containers)
+  std::set<size_t> reloaded;    // their new container's outcome is Reloaded, not Started
 };
 
 Result run_start(const Operation& operation, const StartOptions& options, const StartScope& scope);

@@ -253,7 +253,7 @@ void StartRun::bring_up_new(size_t i) {
   await_ready(i, t.created_id, /*made_here=*/true);
   init(i);
   finish_setup(i);
-  t.outcome.outcome = scope_.recreate.count(i) ? scope_.recreated_outcome : Outcome::Kind::Started;
+  t.outcome.outcome = scope_.reloaded.count(i) ? Outcome::Kind::Reloaded : Outcome::Kind::Started;
   t.outcome.container_id = t.created_id;
   t.created_id.clear();  // it made it: no longer ours to clean up
 }

@@ -103,6 +103,31 @@ static void group_names_are_limited_and_say_why(void** state) {
   assert_non_null(strstr(dm_error_last(), "is 64 characters long; at most 63"));
 }
 
+/* An empty build context would read as "no build" and run the image
+ * silently: the setter refuses it, naming the service and what to pass, and
+ * leaves the service as it was. */
+static void an_empty_build_context_is_refused_naming_the_service(void** state) {
+  (void)state;
+  dm_group* group = NULL;
+  dm_service* web = NULL;
+  assert_int_equal(dm_group_new(&group, "arguments"), DM_OK);
+  assert_int_equal(dm_group_add_service(&web, group, "web", "arguments/web"), DM_OK);
+  assert_refused(dm_service_set_build(web, "", NULL),
+                 "dm_service_set_build: service 'web': context_dir (its build_from) is empty: "
+                 "name the directory that holds the Dockerfile (\".\" for the group's "
+                 "directory), or leave the build unset to run the image 'arguments/web'");
+  assert_refused(dm_service_set_build(web, "", "Dockerfile.dev"),
+                 "dm_service_set_build: service 'web': context_dir (its build_from) is empty: "
+                 "name the directory that holds the Dockerfile (\".\" for the group's "
+                 "directory), or leave the build unset to run the image 'arguments/web'");
+  /* Nothing was recorded: the definition is valid, with no dockerfile. */
+  assert_int_equal(dm_group_validate(group, NULL, 0), DM_OK);
+  assert_int_equal(dm_service_set_build(web, ".", NULL), DM_OK);
+  assert_int_equal(dm_service_set_build(web, "", NULL), DM_EINVALID);
+  assert_int_equal(dm_group_validate(group, NULL, 0), DM_OK);
+  dm_group_free(group);
+}
+
 /* The runtime directory comes from the library: absolute, private, ours. */
 static void the_runtime_directory_is_the_librarys(void** state) {
   (void)state;
@@ -119,6 +144,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(null_arguments_are_named_with_the_public_function),
       cmocka_unit_test(group_names_are_limited_and_say_why),
+      cmocka_unit_test(an_empty_build_context_is_refused_naming_the_service),
       cmocka_unit_test(the_runtime_directory_is_the_librarys),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

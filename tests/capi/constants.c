@@ -72,7 +72,7 @@ static void other_constants_keep_their_values(void** state) {
   assert_true(DM_STOP_LOCK_WAIT_SECONDS == 300.0);
   /* Struct versions only grow. */
   assert_true(DM_CLIENT_OPTIONS_VERSION >= 1 && DM_START_OPTIONS_VERSION >= 2 &&
-              DM_STOP_OPTIONS_VERSION >= 1 && DM_RELOAD_OPTIONS_VERSION >= 2 &&
+              DM_STOP_OPTIONS_VERSION >= 1 && DM_RELOAD_OPTIONS_VERSION >= 3 &&
               DM_LOGS_OPTIONS_VERSION >= 1 && DM_STATUS_OPTIONS_VERSION >= 1 &&
               DM_HOOK_INFO_VERSION >= 2 && DM_EVENT_VERSION >= 1);
 }

@@ -43,6 +43,16 @@ typedef struct {
   void* event_user_data;
 } reload_options_v1;
 
+/* dm_reload_options version 2, before run_new_containers (version 3). */
+typedef struct {
+  unsigned int version;
+  double timeout;
+  int remove;
+  dm_event_fn on_event;
+  void* event_user_data;
+  double stop_timeout;
+} reload_options_v2;
+
 #define GARBAGE 0xA5
 
 /* The call failed with DM_EINVALID and a message holding `part`. */
@@ -103,6 +113,7 @@ static void every_init_fills_exactly_its_macros_values(void** state) {
     assert_true(got.on_event == want.on_event);
     assert_ptr_equal(got.event_user_data, want.event_user_data);
     assert_true(got.stop_timeout == want.stop_timeout);
+    assert_int_equal(got.run_new_containers, want.run_new_containers);
   }
   {
     dm_logs_options want = DM_LOGS_OPTIONS_INIT, got;
@@ -139,6 +150,8 @@ static void the_defaults_are_the_documented_ones(void** state) {
   /* One grace period everywhere: Docker's and Compose's 10 s. */
   assert_true(stop.timeout == 10.0);
   assert_true(start.stop_timeout == 10.0 && reload.stop_timeout == 10.0);
+  /* A reload's dependants are started again by the reuse rules. */
+  assert_int_equal(reload.run_new_containers, 0);
   assert_int_equal(start.parallelism, 0);
   assert_int_equal(logs.tail, -1);
   assert_int_equal(client.tls_verify, -1);
@@ -180,6 +193,31 @@ static void an_older_version_gets_only_its_own_fields(void** state) {
   free(old_reload);
 }
 
+/* Version 2 of the reload struct has stop_timeout but not
+ * run_new_containers (version 3): its init writes the one, not the other. */
+static void reload_version_2_gets_its_stop_timeout_and_not_version_3s_field(void** state) {
+  (void)state;
+  dm_reload_options reload;
+  memset(&reload, GARBAGE, sizeof reload);
+  assert_int_equal(dm_reload_options_init(&reload, 2), DM_OK);
+  assert_int_equal(reload.version, 2);
+  assert_true(reload.timeout == 300.0);
+  assert_true(reload.stop_timeout == 10.0);
+  unsigned char untouched[sizeof reload.run_new_containers];
+  memset(untouched, GARBAGE, sizeof untouched);
+  assert_memory_equal(&reload.run_new_containers, untouched, sizeof untouched);
+
+  reload_options_v2* old_reload = malloc(sizeof *old_reload);
+  assert_int_equal(dm_reload_options_init((dm_reload_options*)old_reload, 2), DM_OK);
+  assert_int_equal(old_reload->version, 2);
+  assert_true(old_reload->stop_timeout == 10.0);
+  free(old_reload);
+
+  assert_int_equal(dm_reload_options_init(&reload, 3), DM_OK);
+  assert_int_equal(reload.version, 3);
+  assert_int_equal(reload.run_new_containers, 0);
+}
+
 static void version_0_is_refused_naming_the_struct_and_the_known_versions(void** state) {
   (void)state;
   dm_start_options start;
@@ -202,7 +240,7 @@ static void version_0_is_refused_naming_the_struct_and_the_known_versions(void**
   assert_refused_with(dm_client_options_init(&client, 0), "which knows version 1 only");
   assert_refused_with(dm_stop_options_init(&stop, 0), "dm_stop_options version 0");
   assert_refused_with(dm_reload_options_init(&reload, 0), "dm_reload_options version 0");
-  assert_refused_with(dm_reload_options_init(&reload, 0), "versions 1 and 2");
+  assert_refused_with(dm_reload_options_init(&reload, 0), "versions 1 to 3");
   assert_refused_with(dm_logs_options_init(&logs, 0), "dm_logs_options version 0");
   assert_refused_with(dm_status_options_init(&status, 0), "dm_status_options version 0");
   assert_refused_with(dm_status_options_init(&status, 0), "DM_STATUS_OPTIONS_INIT");
@@ -227,7 +265,7 @@ static void a_version_newer_than_the_library_is_refused(void** state) {
   assert_refused_with(dm_stop_options_init(&stop, DM_STOP_OPTIONS_VERSION + 1),
                       "dm_stop_options version 2");
   assert_refused_with(dm_reload_options_init(&reload, DM_RELOAD_OPTIONS_VERSION + 1),
-                      "dm_reload_options version 3");
+                      "dm_reload_options version 4");
   assert_refused_with(dm_logs_options_init(&logs, DM_LOGS_OPTIONS_VERSION + 1),
                       "dm_logs_options version 2");
   assert_refused_with(dm_status_options_init(&status, DM_STATUS_OPTIONS_VERSION + 1),
@@ -356,6 +394,7 @@ int main(void) {
       cmocka_unit_test(every_init_fills_exactly_its_macros_values),
       cmocka_unit_test(the_defaults_are_the_documented_ones),
       cmocka_unit_test(an_older_version_gets_only_its_own_fields),
+      cmocka_unit_test(reload_version_2_gets_its_stop_timeout_and_not_version_3s_field),
       cmocka_unit_test(version_0_is_refused_naming_the_struct_and_the_known_versions),
       cmocka_unit_test(a_version_newer_than_the_library_is_refused),
       cmocka_unit_test(init_refuses_a_null_struct_by_the_functions_name),

@@ -1,7 +1,9 @@
 /*
  * The options structs against a real engine, from C: every known version of
  * each struct works in its call, including the shorter version-1 structs a
- * program built against drillmaster 0.1 passes; dm_group_status() and
+ * program built against drillmaster 0.1 passes and the version-2 reload
+ * struct; version 3's run_new_containers gives a reload's dependants new
+ * containers; dm_group_status() and
  * dm_group_status_with_options() report alike; and a struct zeroed apart
  * from its version does what group.h says its zeros mean, which is not the
  * defaults: a start timeout of 0 gives a ping no time, a stop timeout of 0
@@ -42,6 +44,16 @@ typedef struct {
   dm_event_fn on_event;
   void* event_user_data;
 } reload_options_v1;
+
+/* dm_reload_options version 2, before run_new_containers (version 3). */
+typedef struct {
+  unsigned int version;
+  double timeout;
+  int remove;
+  dm_event_fn on_event;
+  void* event_user_data;
+  double stop_timeout;
+} reload_options_v2;
 
 static const char* const sleeper[] = {"sh", "-c", "trap 'exit 0' TERM; sleep 1000 & wait"};
 /* PID 1 ignoring SIGTERM: only SIGKILL ends it. */
@@ -326,6 +338,99 @@ static void a_zeroed_logs_struct_prints_no_past_line(void** state) {
   assert_int_equal(lines, 0);
 }
 
+static int count_call(const dm_hook_info* info, void* user_data) {
+  (void)info;
+  (*(int*)user_data)++;
+  return 0;
+}
+
+/* The id of `service`'s container, as status reports it. */
+static void container_of(struct fixture* f, const char* service, char* out, size_t size) {
+  dm_report* report = NULL;
+  assert_int_equal(dm_group_status(&report, f->group, f->client), DM_OK);
+  out[0] = '\0';
+  for (size_t i = 0; i < dm_report_count(report); i++)
+    if (strcmp(dm_report_service(report, i), service) == 0)
+      snprintf(out, size, "%s", dm_report_container_id(report, i));
+  dm_report_free(report);
+  if (out[0] == '\0') fail_msg("status reports no container of '%s'", service);
+}
+
+/* How many containers of `service` the engine holds, running or not. */
+static int containers_of(struct fixture* f, const char* service) {
+  char command[256];
+  snprintf(command, sizeof command,
+           "docker ps -aq --filter label=io.drillmaster.group=%s "
+           "--filter label=io.drillmaster.service=%s",
+           f->name, service);
+  return count_lines(command);
+}
+
+/* Reloads web; db is outcome 0, web 1, front 2. */
+static void reload_web(struct fixture* f, const dm_reload_options* opts, int front_outcome) {
+  dm_result* result = NULL;
+  assert_int_equal(dm_group_reload(&result, f->group, f->client, "web", opts), DM_OK);
+  assert_int_equal(dm_result_outcome(result, 0), DM_OUTCOME_ALREADY_RUNNING);
+  assert_int_equal(dm_result_outcome(result, 1), DM_OUTCOME_RELOADED);
+  assert_int_equal(dm_result_outcome(result, 2), front_outcome);
+  dm_result_free(result);
+}
+
+/* Version 3's run_new_containers: the dependant a reload restarts gets a new
+ * container whose post_start_init runs again, and the old one is removed; the
+ * reloaded service's dependency keeps its container. Without it (0, the
+ * default, or a version-2 struct, which has no such field) the dependant's
+ * container is started again as it was, not initialised again. */
+static void a_reload_with_run_new_containers_gives_the_dependants_new_containers(void** state) {
+  struct fixture* f = *state;
+  add(f, "db", sleeper);
+  dm_service* web = add_built(f, "web");
+  assert_int_equal(dm_service_add_dependency(web, "db"), DM_OK);
+  dm_service* front = add(f, "front", sleeper);
+  assert_int_equal(dm_service_add_dependency(front, "web"), DM_OK);
+  int front_inits = 0;
+  assert_int_equal(dm_service_set_post_start_init(front, count_call, &front_inits), DM_OK);
+  dm_result* result = NULL;
+  dm_start_options start = DM_START_OPTIONS_INIT;
+  start.timeout = 60;
+  assert_int_equal(dm_group_start(&result, f->group, f->client, &start), DM_OK);
+  dm_result_free(result);
+  assert_int_equal(front_inits, 1);
+  char db_id[80], front_id[80], now_id[80];
+  container_of(f, "db", db_id, sizeof db_id);
+  container_of(f, "front", front_id, sizeof front_id);
+
+  /* As a program built against the version-2 header calls it. */
+  reload_options_v2* v2 = malloc(sizeof *v2);
+  assert_int_equal(dm_reload_options_init((dm_reload_options*)v2, 2), DM_OK);
+  v2->timeout = 60;
+  v2->stop_timeout = 1;
+  reload_web(f, (const dm_reload_options*)v2, DM_OUTCOME_RESTARTED);
+  free(v2);
+  container_of(f, "front", now_id, sizeof now_id);
+  assert_string_equal(now_id, front_id);
+  assert_int_equal(front_inits, 1);
+
+  dm_reload_options reload;
+  assert_int_equal(dm_reload_options_init(&reload, DM_RELOAD_OPTIONS_VERSION), DM_OK);
+  reload.timeout = 60;
+  reload.stop_timeout = 1;
+  reload_web(f, &reload, DM_OUTCOME_RESTARTED);
+  container_of(f, "front", now_id, sizeof now_id);
+  assert_string_equal(now_id, front_id);
+  assert_int_equal(front_inits, 1);
+
+  reload.run_new_containers = 1;
+  reload_web(f, &reload, DM_OUTCOME_STARTED);
+  container_of(f, "front", now_id, sizeof now_id);
+  assert_string_not_equal(now_id, front_id);
+  assert_int_equal(front_inits, 2);
+  assert_int_equal(containers_of(f, "front"), 1); /* the old one was removed */
+  container_of(f, "db", now_id, sizeof now_id);
+  assert_string_equal(now_id, db_id);
+  assert_int_equal(containers_of(f, "db"), 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(every_known_version_works_including_the_shorter_0_1_structs,
@@ -334,6 +439,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(a_zeroed_stop_struct_kills_without_a_grace_period, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(a_zeroed_logs_struct_prints_no_past_line, setup, teardown),
+      cmocka_unit_test_setup_teardown(
+          a_reload_with_run_new_containers_gives_the_dependants_new_containers, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

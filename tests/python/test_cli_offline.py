@@ -62,6 +62,7 @@ def test_command_help_lists_the_options(offline_spec):
     assert "--remove" in out and "[default: 10.0]" in out and "grace period" in out
     out = " ".join(offline_spec.run("reload", "--help").stdout.split())
     assert "--stop-timeout SECONDS" in out and "[default: 10.0]" in out
+    assert "--run-new-containers Create new containers for the dependants" in out
     assert "--json" in offline_spec.run("ps", "--help").stdout
     assert "--follow" in offline_spec.run("logs", "--help").stdout
 

@@ -86,6 +86,67 @@ def test_reload_rebuilds_and_restarts_dependants_leaving_dependencies(spec):
     assert sorted(names) == sorted(f"{spec.group}-{s}-1" for s in ("db", "web", "app"))
 
 
+RELOAD_WITH_HOOKS = """
+class Db(drillmaster.Service):
+    name = "db"
+    image = IMAGE
+    cmd = LOOP
+
+    def post_start_init(self):
+        record("db init")
+
+class Web(drillmaster.Service):
+    name = "web"
+    build_from = "web"
+    dependencies = ["db"]
+
+class App(drillmaster.Service):
+    name = "app"
+    image = IMAGE
+    cmd = LOOP
+    dependencies = ["web"]
+
+    def pre_start(self):
+        record("app pre_start")
+
+    def post_start_init(self):
+        record("app init")
+"""
+
+
+def test_reload_run_new_containers_gives_the_dependants_new_containers(spec):
+    spec.write(RELOAD_WITH_HOOKS)
+    write_web(spec, "v1")
+    started = spec.run("start")
+    assert started.returncode == 0, started.stdout + started.stderr
+    before = spec.status()
+
+    # Without the option, the dependant's container is started again as it
+    # was: no pre_start, no post_start_init.
+    spec.clear_records()
+    reloaded = spec.run("reload", "web")
+    assert reloaded.returncode == 0, reloaded.stdout + reloaded.stderr
+    reused = spec.status()
+    assert reused["app"]["container_id"] == before["app"]["container_id"]
+    assert spec.records() == []
+
+    # With it, the dependant gets a new container, set up as a start sets one up.
+    write_web(spec, "v2")
+    reloaded = spec.run("reload", "web", "--run-new-containers")
+    assert reloaded.returncode == 0, reloaded.stdout + reloaded.stderr
+    after = spec.status()
+    assert {s["state"] for s in after.values()} == {"running"}
+    assert after["app"]["container_id"] != reused["app"]["container_id"]
+    assert docker("exec", after["web"]["container_id"], "cat", "/version.txt") == "v2"
+    assert spec.records() == ["app pre_start", "app init"]
+    # The dependency keeps its container, and no old container is left behind.
+    assert after["db"]["container_id"] == before["db"]["container_id"]
+    names = docker(
+        "ps", "-a", "--filter", f"label=io.drillmaster.group={spec.group}", "--format", "{{.Names}}"
+    ).split()
+    assert sorted(names) == sorted(f"{spec.group}-{s}-1" for s in ("db", "web", "app"))
+
+
 def test_reload_of_a_service_without_build_from_is_a_clear_error(spec):
     spec.write("""
         class Db(drillmaster.Service):

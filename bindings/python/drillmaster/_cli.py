@@ -420,6 +420,11 @@ def stop(
     metavar="SECONDS",
     help="Seconds each container it stops may take to stop before it is killed.",
 )
+@click.option(
+    "--run-new-containers",
+    is_flag=True,
+    help="Create new containers for the dependants instead of restarting their existing ones.",
+)
 @_network_option
 @_verbosity_options
 @click.pass_obj
@@ -429,6 +434,7 @@ def reload(
     remove: bool,
     timeout: float,
     stop_timeout: float,
+    run_new_containers: bool,
     network_name: str | None,
     verbose: bool,
     quiet: bool,
@@ -444,7 +450,12 @@ def reload(
         verbose,
         quiet,
         lambda progress: session.reload(
-            service, timeout=timeout, remove=remove, stop_timeout=stop_timeout, on_event=progress
+            service,
+            timeout=timeout,
+            remove=remove,
+            stop_timeout=stop_timeout,
+            run_new_containers=run_new_containers,
+            on_event=progress,
         ),
     )
     _finish(report, cancelled_by, "on_reload_service", settings.on_reload, service)

@@ -439,10 +439,14 @@ class Session:
         timeout: float = DEFAULTS["reload"]["timeout"],
         remove: bool = False,
         stop_timeout: float = DEFAULTS["reload"]["stop_timeout"],
+        run_new_containers: bool = DEFAULTS["reload"]["run_new_containers"],
         on_event: Optional[EventCallback] = None,
     ) -> Report:
         """Rebuilds ``service``'s image and recreates it, restarting its
-        dependants; its dependencies keep running."""
+        dependants; its dependencies keep running. The dependants' containers
+        are started again by the reuse rules, or, with
+        ``run_new_containers``, replaced by new ones (``pre_start`` and
+        ``post_start_init`` run for them), as ``start`` does with it."""
         began = time.monotonic()
         self._definition(service)
         self.check()
@@ -466,6 +470,7 @@ class Session:
                 timeout=timeout,
                 remove=remove,
                 stop_timeout=stop_timeout,
+                run_new_containers=run_new_containers,
                 on_event=on_event,
             ),
         )

@@ -131,12 +131,13 @@ struct Group {
   }
 
   Result reload(const Client& client, const std::string& service, double timeout, bool remove,
-                py::object on_event, double stop_timeout) {
+                py::object on_event, double stop_timeout, bool run_new_containers) {
     OperationContext op{std::move(on_event), {}};
     dm_reload_options opts = dm_reload_options_defaults();
     opts.timeout = timeout;
     opts.remove = remove;
     opts.stop_timeout = stop_timeout;
+    opts.run_new_containers = run_new_containers;
     opts.on_event = event_trampoline;
     opts.event_user_data = &op;
     dm_group* g = get();
@@ -247,7 +248,8 @@ void bind_group(py::module_& m) {
            py::arg("on_event") = py::none())
       .def("reload", &Group::reload, py::arg("client"), py::arg("service"), py::kw_only(),
            py::arg("timeout") = reload.timeout, py::arg("remove") = reload.remove != 0,
-           py::arg("on_event") = py::none(), py::arg("stop_timeout") = reload.stop_timeout)
+           py::arg("on_event") = py::none(), py::arg("stop_timeout") = reload.stop_timeout,
+           py::arg("run_new_containers") = reload.run_new_containers != 0)
       .def(
           "cancel", [](Group& g) { dm_group_cancel(g.get()); },
           "Asks the operation in progress to stop; safe from any thread.")

@@ -40,7 +40,8 @@ void bind_options(py::module_& m) {
                                 "stop_timeout"_a = start.stop_timeout);
         out["stop"] = py::dict("timeout"_a = stop.timeout, "remove"_a = stop.remove != 0);
         out["reload"] = py::dict("timeout"_a = reload.timeout, "remove"_a = reload.remove != 0,
-                                 "stop_timeout"_a = reload.stop_timeout);
+                                 "stop_timeout"_a = reload.stop_timeout,
+                                 "run_new_containers"_a = reload.run_new_containers != 0);
         out["logs"] = py::dict("follow"_a = logs.follow != 0, "tail"_a = logs.tail);
         out["status"] = py::dict();
         return out;

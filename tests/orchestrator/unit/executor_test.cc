@@ -565,6 +565,63 @@ TEST(Executor, AReloadStopsTheServiceAndItsDependantsWithItsStopTimeout) {
   EXPECT_EQ(g.containers_of("db").at(0).last_grace, -1) << "its dependency was never stopped";
 }
 
+// A reload with run_new_containers: the dependants it restarts get new
+// containers whose pre_start and init run again, as a start with that option
+// gives; their dependency is left alone. Without it (the reload before), the
+// same dependants' containers are started again, with no pre_start or init.
+TEST(Executor, AReloadWithRunNewContainersGivesTheDependantsNewContainersAndInitsThem) {
+  for (bool run_new : {false, true}) {
+    SCOPED_TRACE(run_new ? "with run_new_containers" : "without");
+    FakeGroup g;
+    g.add("db");
+    model::ServiceDef& app = g.add("app", {"db"});
+    app.image = "app:dev";
+    app.build_context = "/srv/app";
+    g.add("web", {"app"});
+    g.add("edge", {"web"});
+    Probe web, edge, db;
+    web.attach(g.service("web"));
+    edge.attach(g.service("edge"));
+    db.attach(g.service("db"));
+    ASSERT_EQ(g.start().failures(), 0u) << g.dump();
+    std::string db_id = g.containers_of("db").at(0).id;
+    std::string web_id = g.containers_of("web").at(0).id;
+    std::string edge_id = g.containers_of("edge").at(0).id;
+    ASSERT_EQ(web.init.load(), 1);
+
+    orchestrator::ReloadOptions options;
+    options.run_new_containers = run_new;
+    Result r = g.reload("app", options);
+    EXPECT_EQ(g.outcome(r, "app"), Outcome::Kind::Reloaded) << g.reason(r, "app");
+    EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::AlreadyRunning);
+    EXPECT_EQ(db.init.load(), 1) << "its dependency was left alone";
+    ASSERT_EQ(g.containers_of("db").size(), 1u);
+    EXPECT_EQ(g.containers_of("db").at(0).id, db_id);
+    for (auto* probe : {&web, &edge}) {
+      const std::string name = probe == &web ? "web" : "edge";
+      const std::string old_id = probe == &web ? web_id : edge_id;
+      SCOPED_TRACE(name);
+      std::vector<FakeContainer> left = g.containers_of(name);
+      ASSERT_EQ(left.size(), 1u) << "the outdated container is not left behind";
+      EXPECT_EQ(left.at(0).state, "running");
+      EXPECT_EQ(probe->ping.load(), 2) << "pinged again either way";
+      if (run_new) {
+        EXPECT_EQ(g.outcome(r, name), Outcome::Kind::Started) << g.reason(r, name);
+        EXPECT_NE(left.at(0).id, old_id);
+        EXPECT_EQ(probe->pre_start.load(), 2);
+        EXPECT_EQ(probe->init.load(), 2);
+        std::lock_guard<std::mutex> lock(probe->mutex);
+        EXPECT_EQ(probe->container_ids.back(), left.at(0).id) << "init saw the new container";
+      } else {
+        EXPECT_EQ(g.outcome(r, name), Outcome::Kind::Restarted) << g.reason(r, name);
+        EXPECT_EQ(left.at(0).id, old_id);
+        EXPECT_EQ(probe->pre_start.load(), 1);
+        EXPECT_EQ(probe->init.load(), 1);
+      }
+    }
+  }
+}
+
 TEST(Executor, AFailedReloadBuildLeavesEverythingRunning) {
   FakeGroup g;
   model::ServiceDef& app = g.add("app");
