@@ -5,9 +5,11 @@ stand-ins: the test fails when the README drifts from the code."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
 import subprocess
+import sys
 
 from conftest import REPO, Spec, leftovers
 from processes import env_of
@@ -54,10 +56,13 @@ def test_the_readme_example_runs_as_written(spec: Spec, tmp_path):
     spec.path.write_text(code)
     spec.path.chmod(0o755)  # the README's chmod +x
 
+    # `#! /usr/bin/env python3` finds the interpreter running the tests first,
+    # as it would in the user's activated venv.
+    bin_dir = os.path.dirname(sys.executable)
     started = subprocess.run(
         ["./spec.py", "start"],
         cwd=spec.directory,
-        env=spec.env(),
+        env=spec.env({"PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}),
         capture_output=True,
         text=True,
         timeout=180,
