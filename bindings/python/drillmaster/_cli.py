@@ -142,6 +142,19 @@ def _network_option(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
+def _seconds_option(flag: str, operation: str, help: str) -> Callable[..., Any]:
+    """A ``--timeout``-like option in seconds whose default is the library's
+    for ``operation`` (dm_*_options_init(), read once into DEFAULTS)."""
+    return click.option(
+        flag,
+        type=float,
+        default=DEFAULTS[operation][flag.lstrip("-").replace("-", "_")],
+        show_default=True,
+        metavar="SECONDS",
+        help=help,
+    )
+
+
 def _verbosity_options(f: Callable[..., Any]) -> Callable[..., Any]:
     f = click.option("-q", "--quiet", is_flag=True, help="Print only failures.")(f)
     return click.option(
@@ -295,21 +308,15 @@ def cli(ctx: click.Context) -> None:
 @cli.command()
 @_exclude_option
 @_network_option
-@click.option(
+@_seconds_option(
     "--timeout",
-    type=float,
-    default=DEFAULTS["start"]["timeout"],
-    show_default=True,
-    metavar="SECONDS",
-    help="Seconds a service may take to become ready.",
+    "start",
+    "Seconds a service may take to become ready.",
 )
-@click.option(
+@_seconds_option(
     "--stop-timeout",
-    type=float,
-    default=DEFAULTS["start"]["stop_timeout"],
-    show_default=True,
-    metavar="SECONDS",
-    help="Seconds an outdated container may take to stop before it is killed, when it is replaced.",
+    "start",
+    "Seconds an outdated container may take to stop before it is killed, when it is replaced.",
 )
 @click.option(
     "--run-new-containers",
@@ -365,13 +372,10 @@ def start(
 @_exclude_option
 @_network_option
 @click.option("--remove", is_flag=True, help="Also remove the containers and the network.")
-@click.option(
+@_seconds_option(
     "--timeout",
-    type=float,
-    default=DEFAULTS["stop"]["timeout"],
-    show_default=True,
-    metavar="SECONDS",
-    help="Seconds each container may take to stop before it is killed (its grace "
+    "stop",
+    "Seconds each container may take to stop before it is killed (its grace "
     "period; whole seconds, a fraction is rounded up).",
 )
 @_verbosity_options
@@ -404,21 +408,15 @@ def stop(
 @cli.command()
 @click.argument("service", type=_ServiceName())
 @click.option("--remove", is_flag=True, help="Remove the old containers.")
-@click.option(
+@_seconds_option(
     "--timeout",
-    type=float,
-    default=DEFAULTS["reload"]["timeout"],
-    show_default=True,
-    metavar="SECONDS",
-    help="Seconds a service may take to become ready.",
+    "reload",
+    "Seconds a service may take to become ready.",
 )
-@click.option(
+@_seconds_option(
     "--stop-timeout",
-    type=float,
-    default=DEFAULTS["reload"]["stop_timeout"],
-    show_default=True,
-    metavar="SECONDS",
-    help="Seconds each container it stops may take to stop before it is killed.",
+    "reload",
+    "Seconds each container it stops may take to stop before it is killed.",
 )
 @click.option(
     "--run-new-containers",
