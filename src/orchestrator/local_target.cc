@@ -117,9 +117,19 @@ void LocalTarget::remove_replaced_images() {
   }
 }
 
+// A container of this service may hold the name although the inventory did
+// not list it: a killed start's create request that the engine finished
+// after the kill. It is a leftover like any other and gives way; a container
+// that is not the service's keeps the name and the service fails, saying so.
 std::string LocalTarget::create(const model::ServiceDef& service, bool with_setup) {
   engine::ContainerSpec spec = container_spec(group_, service);
   if (with_setup) spec.name = setup_name(spec.name);
+  try {
+    return engine_.container_create(spec);
+  } catch (const Error& e) {
+    if (e.code() != Error::Code::Conflict) throw;
+  }
+  free_name(spec.name, service);
   try {
     return engine_.container_create(spec);
   } catch (const Error& e) {
@@ -162,17 +172,23 @@ void LocalTarget::mark_set_up(const std::string& id, const model::ServiceDef& se
   } catch (const Error& e) {
     if (e.code() != Error::Code::Conflict) throw;
   }
+  free_name(final_name, service);
+  engine_.container_rename(id, final_name);
+}
+
+// Removes the container holding `name` if it is this service's; throws the
+// name_taken error if it is anyone else's.
+void LocalTarget::free_name(const std::string& name, const model::ServiceDef& service) {
   try {
-    engine::ContainerInfo holder = engine_.container_inspect(final_name);
+    engine::ContainerInfo holder = engine_.container_inspect(name);
     bool ours = label(holder.labels, kGroupLabel) == group_.name &&
                 label(holder.labels, kServiceLabel) == service.name;
-    if (!ours) throw name_taken(final_name);
+    if (!ours) throw name_taken(name);
     engine_.container_remove(holder.id, /*force=*/true, /*volumes=*/false);
-    events_.emit(service.name, Phase::Removed, "outdated container " + holder.id.substr(0, 12));
+    events_.emit(service.name, Phase::Removed, "leftover container " + holder.id.substr(0, 12));
   } catch (const Error& e) {
     if (e.code() != Error::Code::NotFound) throw;  // gone meanwhile: the name is free
   }
-  engine_.container_rename(id, final_name);
 }
 
 void LocalTarget::stop(const std::string& id, int grace_seconds) {

@@ -41,6 +41,9 @@ class LocalTarget final : public Target {
   std::string logs_tail(const std::string& id, int lines) override;
 
  private:
+  // Removes the container holding `name` when it is this service's (a
+  // leftover); a container that is not the service's keeps the name.
+  void free_name(const std::string& name, const model::ServiceDef& service);
   // Removes `network` when it is labelled for this group and no container
   // uses it; says why when it stays.
   void remove_unused_network(const engine::NetworkSummary& network);

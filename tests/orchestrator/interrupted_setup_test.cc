@@ -13,8 +13,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <map>
+#include <string>
+#include <thread>
 
 #include "capi/handles.h"  // what a dm_service holds
 #include "model/service.h"
@@ -134,12 +137,21 @@ class InterruptedSetup : public LifecycleTest {
     char byte;
     ssize_t n = ::read(fds[0], &byte, 1);
     ::close(fds[0]);
+    // app's container is made while db is being set up, on another thread:
+    // the kill comes once it exists, so what the kill leaves is always the same.
+    if (n == 1) wait_for_container(group, "app");
     ::kill(pid, SIGKILL);
     int status = 0;
     ::waitpid(pid, &status, 0);
     ASSERT_EQ(n, 1) << "the child start never reached the kill point (exit status "
                     << (WIFEXITED(status) ? WEXITSTATUS(status) : -1) << ")";
     ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+  }
+
+  void wait_for_container(const std::string& group, const std::string& service) {
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (engine_->containers(group, service).empty() && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 
   std::vector<std::string> init_log() const {
@@ -369,6 +381,41 @@ TEST_F(FinalNameTaken, AContainerThatIsNotTheServicesKeepsTheNameAndTheServiceFa
   EXPECT_TRUE(has(reason, "docker rm -f " + group + "-db-1")) << reason;
   EXPECT_TRUE(engine_->container_exists(thief.made)) << "someone else's container was removed";
   EXPECT_TRUE(engine_->containers(group).empty()) << "the failed new container was left";
+  engine_->client().container_remove(thief.made, /*force=*/true, /*volumes=*/false);
+}
+
+// A killed start's create request can reach the engine after the next start
+// took its inventory: the next start's create then finds the name taken by a
+// container of the service, which is a leftover and gives way.
+TEST_F(FinalNameTaken, AContainerOfTheServiceMadeAfterTheInventoryGivesWayToTheCreate) {
+  dm_group* g = new_group("latecreate");
+  std::string group = group_name(g);
+  dm_service* db = add_sleeper(g, "db");
+  NameThief thief{
+      engine_.get(), {{kGroupLabel, group}, {"io.drillmaster.service", "db"}}, group + "-db-1", ""};
+  dm_service_set_pre_start(db, take_the_final_name, &thief);
+  ResultPtr r;
+  ASSERT_EQ(start(g, r.out()), DM_OK) << dm_error_last() << describe(r);
+  EXPECT_EQ(outcome_of(r, "db"), DM_OUTCOME_STARTED);
+  ASSERT_FALSE(thief.made.empty());
+  EXPECT_FALSE(engine_->container_exists(thief.made)) << "the leftover was kept";
+  EXPECT_EQ(engine_->inspect(container_of(r, "db")).name, group + "-db-1");
+  EXPECT_EQ(engine_->containers(group).size(), 1u);
+}
+
+TEST_F(FinalNameTaken, AContainerThatIsNotTheServicesHoldingTheNameAtCreateFailsTheService) {
+  dm_group* g = new_group("foreigncreate");
+  std::string group = group_name(g);
+  dm_service* db = add_sleeper(g, "db");
+  NameThief thief{engine_.get(), {}, group + "-db-1", ""};
+  dm_service_set_pre_start(db, take_the_final_name, &thief);
+  ResultPtr r;
+  ASSERT_EQ(start(g, r.out()), DM_EFAILED) << dm_error_last() << describe(r);
+  ASSERT_FALSE(thief.made.empty());
+  std::string reason = reason_of(r, "db");
+  EXPECT_TRUE(has(reason, "container name '" + group + "-db-1' is taken")) << reason;
+  EXPECT_TRUE(engine_->container_exists(thief.made)) << "someone else's container was removed";
+  EXPECT_TRUE(engine_->containers(group).empty());
   engine_->client().container_remove(thief.made, /*force=*/true, /*volumes=*/false);
 }
 
