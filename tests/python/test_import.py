@@ -102,3 +102,16 @@ def test_python_c_is_a_script_too():
         "Error: Broken.ports: expected a dict of int to int, got list",
         "  (at <string>:3)",
     ]
+
+
+def test_import_leaves_pytest_and_the_plugin_alone():
+    """drillmaster.testing (the pytest plugin) and pytest are imported only
+    by whoever asks for them: a program that uses up() does not pay for
+    pytest, nor get its import side effects."""
+    result = python("""
+        import sys
+        import drillmaster
+        print("pytest" in sys.modules, "drillmaster.testing" in sys.modules)
+        """)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False"]

@@ -13,12 +13,14 @@ A spec is a Python script::
         drillmaster.main()
 
 ``drillmaster.main()`` gives it a command line (``start``, ``stop``,
-``reload``, ``status``, ``logs``). The work is done by libdrillmaster, a C
-library; this package is a thin layer over its C API.
+``reload``, ``status``, ``logs``); ``drillmaster.up(Database, ...)`` starts
+the services from code (a program, a test suite: see also
+``drillmaster.testing``) and removes them after. The work is done by
+libdrillmaster, a C library; this package is a thin layer over its C API.
 
 Importing the package changes nothing in the process (no signal handler, no
 ``sys.excepthook``, no atexit handler): ``main()`` installs what a command
-needs for the command's duration.
+needs for the command's duration, and ``up()`` for each operation's.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ __path__ = extend_path(__path__, __name__)
 from . import _core  # noqa: E402
 from ._cli import main  # noqa: E402
 from ._context import Context, ContextDict  # noqa: E402
+from ._environment import Environment  # noqa: E402
 from ._errors import (  # noqa: E402
     Cancelled,
     Conflict,
@@ -53,6 +56,7 @@ from ._group import group_name, on_reload_service, on_start_services, on_stop_se
 from ._service import Service, services  # noqa: E402
 from ._session import Session  # noqa: E402
 from ._types import Outcome, Phase, Report, ServiceOutcome  # noqa: E402
+from ._up import up  # noqa: E402
 
 #: The version of the loaded libdrillmaster (the package's version too).
 __version__: str = _core.version()
@@ -61,6 +65,8 @@ __all__ = [
     "Service",
     "services",
     "main",
+    "up",
+    "Environment",
     "Context",
     "ContextDict",
     "group_name",

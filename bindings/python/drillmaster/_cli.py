@@ -13,19 +13,16 @@ exit status (one place: :class:`_Commands`), and click prints them and exits.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import signal
 import sys
-import threading
 import traceback
 from typing import TYPE_CHECKING, Any, Callable, NoReturn, Sequence, TypeVar
 
 import click
 from click.shell_completion import CompletionItem
 
-from . import _exit, _signals
+from . import _cancellable, _exit, _signals
 from ._errors import EngineUnreachable, Error, InvalidArgument
 from ._group import settings
 from ._progress import Progress, print_summary
@@ -169,68 +166,11 @@ def _verbosity_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _run_cancellable(session: Session, fn: Callable[[], T]) -> tuple[T, int | None]:
-    """Runs ``fn`` on a worker thread while this (main) thread waits, so
-    Ctrl-C, SIGTERM and SIGHUP arrive here: the first one cancels the
-    operation through the C library and waits for it to wind down; a second
-    one exits at once. Returns ``fn``'s value and the signal that cancelled
-    it, if one did."""
-    box: dict[str, Any] = {}
-    done = threading.Event()
-
-    def target() -> None:
-        _signals.block_in_this_thread()  # and in the library's threads
-        try:
-            box["value"] = fn()
-        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
-            box["error"] = exc
-        finally:
-            done.set()
-
-    worker = threading.Thread(target=target, name="drillmaster-operation", daemon=True)
-    cancelled_by: int | None = None
-    with _signals.recorded() as received:
-        worker.start()
-        handled = 0
-        while not done.wait(0.05):
-            for signum in received[handled:]:
-                handled += 1
-                cancelled_by = _on_signal(session, signum, cancelled_by)
-            if cancelled_by is not None:
-                session.cancel()  # again each time: covers a pass that began meanwhile
-    worker.join()
-    if "error" in box:
-        raise box["error"]
-    return box["value"], cancelled_by
-
-
-def _on_signal(session: Session, signum: int, cancelled_by: int | None) -> int:
-    """The first signal cancels the operation; a second one exits at once.
-    Returns the signal that cancelled it."""
-    if cancelled_by is not None:
-        _say(
-            f"\n{_signals.describe(signum)} again: exiting now; containers may be "
-            "left half-started (run stop to clean up)."
-        )
-        _flush_and_exit_now(_signals.exit_status(signum))
-    session.cancel()
-    again = "Ctrl-C again" if signum == signal.SIGINT else "a second signal"
-    how = "" if signum == signal.SIGINT else f" ({_signals.describe(signum)})"
-    _say(f"\nCancelling{how}: waiting for the steps under way ({again} to quit now)...")
-    return signum
-
-
-def _say(message: str) -> None:
-    """A line on stderr, which may be a terminal that is gone (SIGHUP):
-    the cancelling must go on regardless."""
-    with contextlib.suppress(OSError, ValueError):
-        click.echo(message, err=True)
-
-
-def _flush_and_exit_now(code: int) -> NoReturn:
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
-    os._exit(code)
+    """Runs one command's operation so that Ctrl-C, SIGTERM and SIGHUP
+    cancel it (see :mod:`drillmaster._cancellable`)."""
+    return _cancellable.run(
+        session, fn, left_behind="containers may be left half-started (run stop to clean up)"
+    )
 
 
 def _operate(

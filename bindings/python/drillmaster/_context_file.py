@@ -21,16 +21,14 @@ from __future__ import annotations
 import contextlib
 import datetime
 import errno
-import fcntl
 import json
 import os
 import stat
 import tempfile
-import time
 from pathlib import Path
 from typing import Any, Dict, Iterator, Optional, Union
 
-from . import _core
+from . import _lock_file
 from ._errors import ContextFileError
 
 __all__ = ["CONTEXT_FILE", "path", "read", "read_raw", "write", "locked", "discard"]
@@ -178,54 +176,10 @@ def write(directory: PathLike, values: Dict[str, Any]) -> None:
 
 # ---- the lock ------------------------------------------------------------------------
 #
-# Where it lives: in drillmaster's per-user runtime directory, the one the C
-# library keeps its group locks in (dm_runtime_directory: the library finds,
-# creates and checks it, so the rule lives once). Not in
-# the spec's directory (no clutter there) and not a flock on the spec
-# directory itself: anyone who can read that directory could take such a lock
-# and stall every save. The lock file is named by the spec directory's device
-# and inode, so every spelling of its path agrees, and its holder unlinks it
-# before letting go (a waiter that then gets the unlinked file notices and
-# takes the new one), so none pile up.
-
-
-def _private_directory() -> Path:
-    """The library's per-user runtime directory, found, created and checked
-    there; InvalidArgument (naming the path and what to do) when unsafe."""
-    return Path(_core.runtime_directory())
-
-
-def _holder(fd: int) -> str:
-    try:
-        pid = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-    except OSError:
-        pid = ""
-    return f" (PID {pid})" if pid.isdigit() else ""
-
-
-def _flock(fd: int, directory: PathLike, deadline: float) -> None:
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() > deadline:
-                raise ContextFileError(
-                    path(directory),
-                    f"another drillmaster process{_holder(fd)} has been saving "
-                    f"it for {_LOCK_WAIT:.0f} s",
-                    "is that process stopped?",
-                ) from None
-            time.sleep(0.01)
-
-
-def _same_file(fd: int, lock_path: Path) -> bool:
-    try:
-        there = os.stat(lock_path, follow_symlinks=False)
-    except FileNotFoundError:
-        return False
-    held = os.fstat(fd)
-    return (there.st_dev, there.st_ino) == (held.st_dev, held.st_ino)
+# A lock file of drillmaster's runtime directory (see _lock_file), not a
+# flock on the spec directory itself: anyone who can read that directory
+# could take such a lock and stall every save. It is named by the spec
+# directory's device and inode, so every spelling of its path agrees.
 
 
 @contextlib.contextmanager
@@ -233,26 +187,17 @@ def locked(directory: PathLike) -> Iterator[None]:
     """Holds the lock that makes one read-merge-write of ``directory``'s
     context file exclusive among this user's processes."""
     spec_dir = os.stat(directory)
-    lock_path = _private_directory() / f"context-{spec_dir.st_dev:x}-{spec_dir.st_ino:x}.lock"
-    deadline = time.monotonic() + _LOCK_WAIT
-    while True:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-        try:
-            _flock(fd, directory, deadline)
-            if _same_file(fd, lock_path):
-                break  # the lock file in place: ours now
-        except BaseException:
-            os.close(fd)
-            raise
-        os.close(fd)  # its holder unlinked it meanwhile: take the one there now
-    try:
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+
+    def too_long(holder: str) -> ContextFileError:
+        return ContextFileError(
+            path(directory),
+            f"another drillmaster process{holder} has been saving it for {_LOCK_WAIT:.0f} s",
+            "is that process stopped?",
+        )
+
+    name = f"context-{spec_dir.st_dev:x}-{spec_dir.st_ino:x}.lock"
+    with _lock_file.held(name, wait=_LOCK_WAIT, too_long=too_long):
         yield
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(lock_path)
-        os.close(fd)
 
 
 # ---- stop --remove ----------------------------------------------------------------------

@@ -41,6 +41,7 @@ OUTCOME_CANCELLED: int
 OUTCOME_STOPPED: int
 OUTCOME_REMOVED: int
 OUTCOME_NOT_RUNNING: int
+GROUP_NAME_MAX: int
 
 def version() -> str: ...
 def version_numbers() -> Tuple[int, int, int]: ...

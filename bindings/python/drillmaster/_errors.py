@@ -8,7 +8,10 @@ names the service, the field and the value involved.
 from __future__ import annotations
 
 import os
-from typing import Dict, Type, Union
+from typing import TYPE_CHECKING, Dict, List, Optional, Type, Union
+
+if TYPE_CHECKING:
+    from ._types import Report, ServiceOutcome
 
 __all__ = [
     "Error",
@@ -126,9 +129,25 @@ class Cancelled(Error):
 
 
 class ServicesFailed(Error):
-    """The operation ran but some services failed (``DM_EFAILED``)."""
+    """The operation ran but some services failed (``DM_EFAILED``).
+
+    :func:`drillmaster.up` raises it when services do not start: ``report``
+    is the start's :class:`~drillmaster.Report` (``report.failures``: each
+    failed or skipped service and why), and the message is the summary the
+    command line prints, naming each failed service and its cause, with the
+    last lines of its log when its container exited.
+    """
 
     status, status_name = -9, "DM_EFAILED"
+
+    def __init__(self, message: str, report: Optional["Report"] = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+    @property
+    def failures(self) -> List["ServiceOutcome"]:
+        """The services that failed or were skipped (empty without a report)."""
+        return self.report.failures if self.report is not None else []
 
 
 class OutOfMemory(Error, MemoryError):

@@ -9,7 +9,8 @@ streams (atexit handlers do not run then).
 Importing drillmaster installs nothing: ``main()`` runs the command inside
 :func:`guarded`, which ends the process that way when the command exits while
 a hook runs, and registers an atexit handler only when ``main()`` returns
-(``standalone_mode=False``) with a hook still running.
+(``standalone_mode=False``) with a hook still running; so does
+:func:`drillmaster.up` after each operation.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from . import _core
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-__all__ = ["exit", "guarded"]
+__all__ = ["exit", "guarded", "guard_if_hooks_run"]
 
 
 def _flush() -> None:
@@ -71,8 +72,16 @@ def guarded() -> Iterator[None]:
     except SystemExit as leaving:
         exit(leaving.code)
     finally:
-        if _core.hooks_running():
-            _guard_the_interpreter_exit()
+        guard_if_hooks_run()
+
+
+def guard_if_hooks_run() -> None:
+    """After an operation that returns to the program (:func:`drillmaster.up`,
+    a command with ``standalone_mode=False``): if a hook it abandoned still
+    runs, the interpreter's exit is guarded from then on by an atexit
+    handler."""
+    if _core.hooks_running():
+        _guard_the_interpreter_exit()
 
 
 def _guard_the_interpreter_exit() -> None:

@@ -6,6 +6,7 @@ import os
 import re
 from typing import Callable, List, Optional, TypeVar
 
+from . import _core
 from ._errors import ServiceDefinitionError
 
 __all__ = ["group_name", "on_start_services", "on_stop_services", "on_reload_service"]
@@ -37,13 +38,29 @@ def group_name(name: str) -> None:
     settings.name = name
 
 
+def docker_name(text: str) -> str:
+    """``text`` made a valid Docker name: lower-cased, other characters
+    replaced by '-', leading punctuation dropped ("" if nothing is left)."""
+    name = re.sub(r"[^a-z0-9_.-]+", "-", text.lower())
+    return re.sub(r"^[^a-z0-9]+", "", name)
+
+
 def default_group_name(directory: str) -> str:
     """The spec directory's name made a valid Docker name: lower-cased, other
     characters replaced by '-', leading punctuation dropped."""
-    base = os.path.basename(os.path.abspath(directory)).lower()
-    base = re.sub(r"[^a-z0-9_.-]+", "-", base)
-    base = re.sub(r"^[^a-z0-9]+", "", base)
-    return base or "drillmaster"
+    return docker_name(os.path.basename(os.path.abspath(directory))) or "drillmaster"
+
+
+def group_name_of(*parts: str) -> str:
+    """A group name made of ``parts`` joined by '-', each made a Docker
+    name; the first (the base, e.g. the spec directory's name) is shortened
+    when the whole would be longer than the library allows, so that the
+    parts after it, which tell groups apart, are kept whole."""
+    cleaned = [docker_name(p).strip("-") for p in parts]
+    rest = "-".join(p for p in cleaned[1:] if p)
+    room = _core.GROUP_NAME_MAX - len(rest) - (1 if rest else 0)
+    base = cleaned[0][: max(room, 0)].rstrip("-._") if cleaned else ""
+    return "-".join(p for p in (base, rest) if p) or "drillmaster"
 
 
 def on_start_services(fn: F) -> F:

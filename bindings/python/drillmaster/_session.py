@@ -64,8 +64,11 @@ class Session:
     """The services of a spec, ready to be started, stopped, reloaded.
 
     ``classes`` defaults to every registered Service subclass; ``directory``
-    is where relative build contexts and volumes are resolved, the context
-    file and the lock file live (default: the current directory).
+    is where relative build contexts and volumes are resolved and, unless
+    ``context_directory`` names another, where the context file lives
+    (default: the current directory). Images built from a ``build_from``
+    are tagged ``drillmaster-<image_group>-<service>:latest``
+    (``image_group`` default: the group's name).
     """
 
     def __init__(
@@ -76,9 +79,15 @@ class Session:
         group: Optional[str] = None,
         network_name: Optional[str] = None,
         engine: Optional[str] = None,
+        context_directory: Optional[os.PathLike[str] | str] = None,
+        image_group: Optional[str] = None,
     ) -> None:
         self.directory = Path(directory if directory is not None else os.getcwd()).resolve()
+        self.context_directory = (
+            Path(context_directory).resolve() if context_directory is not None else self.directory
+        )
         self.group_name = group or settings.name or default_group_name(str(self.directory))
+        self.image_group = image_group or self.group_name
         self.network_name = network_name
         check_text("Session", "group", self.group_name)
         check_text("Session", "network_name", network_name)
@@ -125,7 +134,7 @@ class Session:
         if d.image:
             return d.image
         if d.build_from is not None:
-            return f"drillmaster-{self.group_name}-{d.name}:latest".lower()
+            return f"drillmaster-{self.image_group}-{d.name}:latest".lower()
         return "drillmaster-missing-image:latest"  # reported by check(); never started
 
     def _build(self, *, saving: bool = False) -> _core.Group:
@@ -170,7 +179,7 @@ class Session:
         """``fn`` between a load of the Context from its file and, when
         ``saving``, a save of what ``fn`` changed in it (see the module's
         docstring)."""
-        directory = self.directory
+        directory = self.context_directory
 
         def hook(info: "_core.HookInfo") -> T:
             try:
@@ -310,13 +319,13 @@ class Session:
         """The values saved in the context file (None without one); raises
         ContextFileError, before anything starts, when the file cannot be
         used (not a JSON object, not UTF-8, a link...). Reads only."""
-        return _context_file.read(self.directory)
+        return _context_file.read(self.context_directory)
 
     def _catch_up(self) -> None:
         """After an operation: the Context takes what the file holds, for
         the group hooks (on_start_services...) and callers to read."""
         with contextlib.suppress(ContextFileError, OSError):
-            Context.load(self.directory)
+            Context.load(self.context_directory)
 
     def client(self) -> _core.Client:
         """Opens a client for the engine (DOCKER_HOST, or the local socket)."""
@@ -417,7 +426,7 @@ class Session:
         )
         if forget and report.ok:
             try:
-                note = _context_file.discard(self.directory, before)
+                note = _context_file.discard(self.context_directory, before)
             except ContextFileError as exc:  # a link or not a file: never touched
                 note = f"{exc}; left in place"
             if note:
@@ -428,7 +437,7 @@ class Session:
         """The context file as it is, before a stop --remove: values a start
         in another process saves meanwhile are not forgotten by it."""
         try:
-            return _context_file.read_raw(self.directory)
+            return _context_file.read_raw(self.context_directory)
         except ContextFileError:
             return None  # a link or not a file: discard() refuses it
 

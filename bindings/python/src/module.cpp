@@ -35,7 +35,8 @@ void bind_functions(py::module_& m) {
   m.def("outcome_name", &dm_outcome_name, py::arg("outcome"));
 }
 
-// The C API's status, phase and outcome codes, under their names without DM_.
+// The C API's status, phase and outcome codes and its limits, under their
+// names without DM_.
 void bind_constants(py::module_& m) {
 #define DM_CONST(name) m.attr(#name) = static_cast<int>(DM_##name)
   DM_CONST(OK);
@@ -76,6 +77,7 @@ void bind_constants(py::module_& m) {
   DM_CONST(OUTCOME_STOPPED);
   DM_CONST(OUTCOME_REMOVED);
   DM_CONST(OUTCOME_NOT_RUNNING);
+  DM_CONST(GROUP_NAME_MAX);
 #undef DM_CONST
 }
 
