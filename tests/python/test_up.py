@@ -92,11 +92,10 @@ def test_up_starts_the_services_and_removes_them_at_the_end_of_the_block(groups)
 
 def test_an_exception_in_the_body_still_stops_and_removes(groups):
     Store, App = define_store_and_app()
-    with pytest.raises(RuntimeError, match="the test failed"):
-        with drillmaster.up(Store, App) as env:
-            groups.append(env.group)
-            assert len(leftovers(env.group)["containers"]) == 2
-            raise RuntimeError("the test failed")
+    with pytest.raises(RuntimeError, match="the test failed"), drillmaster.up(Store, App) as env:
+        groups.append(env.group)
+        assert len(leftovers(env.group)["containers"]) == 2
+        raise RuntimeError("the test failed")
     assert leftovers(env.group) == NOTHING
 
 
@@ -146,7 +145,9 @@ def test_keep_leaves_the_group_running_and_a_later_up_finds_it_and_its_context(g
     with drillmaster.up(Store, App, group=group, keep=True) as first:
         assert first.group == group  # a given name is used as it is
     assert len(leftovers(group)["containers"]) == 2
-    drillmaster.Context.clear()  # as in a new process: the values come from the group's file
+    # As in a new process, which knows no values: they come from the group's
+    # file (a clear() would be a deletion, which the next save writes).
+    dict.clear(drillmaster.Context)
     with drillmaster.up(Store, App, group=group) as second:
         assert [s.outcome for s in second.report.services] == [Outcome.ALREADY_RUNNING] * 2
         assert second.context["store_token"] == f"token-of-{group}-store-1"

@@ -186,4 +186,3 @@ class Environment:
                 raise
             # The body's exception is what the reader needs; this one is said.
             warnings.warn(f"drillmaster: {error}", RuntimeWarning, stacklevel=2)
-

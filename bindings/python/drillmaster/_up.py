@@ -47,7 +47,14 @@ from ._lock_file import runtime_directory
 from ._service import Service, services
 from ._session import DEFAULTS, EventCallback, Session
 
-__all__ = ["up", "ServiceSource", "services_of", "directory_of", "base_group_name"]
+__all__ = [
+    "up",
+    "ServiceSource",
+    "services_of",
+    "directory_of",
+    "base_group_name",
+    "context_directory",
+]
 
 #: What up() takes: Service subclasses, or modules (spec modules) whose
 #: Service subclasses are taken.
@@ -97,7 +104,9 @@ def base_group_name(directory: PathLike) -> str:
     return settings.name or default_group_name(str(directory))
 
 
-def _context_directory(group: str) -> Path:
+def context_directory(group: str) -> Path:
+    """Where up() keeps the Context file of ``group`` (see the module's
+    docstring)."""
     return runtime_directory() / f"{group}.context"
 
 
@@ -129,26 +138,13 @@ def up(
     the start made (unless ``keep``); ServiceLoadError before anything
     starts when the services cannot be started as defined.
     """
-    classes = services_of(services)
-    where = Path(directory).resolve() if directory is not None else directory_of(services)
-    base = base_group_name(where)
     if shared and group is None:
         raise InvalidArgument("up(shared=True) needs group=: the name the processes share")
-    name = group if group is not None else group_name_of(base, secrets.token_hex(4))
-    _core.Group(name)  # the library's rule for a group name, before any file is named after it
-    session = Session(
-        classes,
-        directory=where,
-        group=name,
-        network_name=network_name,
-        engine=engine,
-        context_directory=_context_directory(name),
-        image_group=base,
-    )
+    session = _session(services, group, directory, network_name, engine)
     session.check(exclude)
     session.context_directory.mkdir(mode=0o700, exist_ok=True)
     session.check_context()
-    users = GroupUsers(name, wait=timeout) if shared else None
+    users = GroupUsers(session.group_name, wait=timeout) if shared else None
     if users is not None:
         users.join()
     env = Environment(session, keep=keep, stop_timeout=stop_timeout, users=users)
@@ -164,6 +160,31 @@ def up(
         on_event=on_event,
     )
     return env
+
+
+def _session(
+    sources: Sequence[ServiceSource],
+    group: Optional[str],
+    directory: Optional[PathLike],
+    network_name: Optional[str],
+    engine: Optional[str],
+) -> Session:
+    """The Session of up(): its classes, directory, group name (a new one
+    unless given), the group's Context directory and the images' tag."""
+    classes = services_of(sources)
+    where = Path(directory).resolve() if directory is not None else directory_of(sources)
+    base = base_group_name(where)
+    name = group if group is not None else group_name_of(base, secrets.token_hex(4))
+    _core.Group(name)  # the library's rule for a group name, before any file is named after it
+    return Session(
+        classes,
+        directory=where,
+        group=name,
+        context_directory=context_directory(name),
+        image_group=base,
+        network_name=network_name,
+        engine=engine,
+    )
 
 
 def _start(env: Environment, watch_pid: Optional[int], **options: object) -> None:

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shlex
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 import pytest
@@ -46,7 +47,7 @@ import pytest
 from ._environment import Environment
 from ._errors import Error, ServicesFailed
 from ._group import group_name_of
-from ._up import ServiceSource, base_group_name, directory_of, up
+from ._up import ServiceSource, base_group_name, context_directory, directory_of, up
 
 __all__ = ["services_fixture", "stop_command"]
 
@@ -154,12 +155,13 @@ def _stop(request: pytest.FixtureRequest, env: Environment) -> None:
 
 
 def stop_command(group: str) -> str:
-    """A shell command that removes every container and network labelled
-    with ``group``, which is what ``stop --remove`` would leave of it."""
+    """A shell command that removes what ``up()`` left of a kept group:
+    every container and network labelled with it, and its Context file."""
     label = f"label=io.drillmaster.group={group}"
     return (
         f"docker ps -aq --filter {label} | xargs -r docker rm -f; "
-        f"docker network ls -q --filter {label} | xargs -r docker network rm"
+        f"docker network ls -q --filter {label} | xargs -r docker network rm; "
+        f"rm -rf {shlex.quote(str(context_directory(group)))}"
     )
 
 
@@ -204,4 +206,3 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
             f"group {entry['group']} (fixture {entry['fixture']}); remove it with:"
         )
         terminalreporter.write_line(f"  {stop_command(entry['group'])}")
-
