@@ -303,11 +303,13 @@ static void a_zeroed_stop_struct_kills_without_a_grace_period(void** state) {
   double took = now() - began;
   assert_int_equal(dm_result_outcome(result, 0), DM_OUTCOME_STOPPED); /* not removed: remove is 0 */
   dm_result_free(result);
-  char command[160], exit_code[32];
-  snprintf(command, sizeof command, "docker inspect -f '{{.State.ExitCode}}' %s", id);
-  first_line(command, exit_code, sizeof exit_code);
-  assert_string_equal(exit_code, "137"); /* SIGKILL: it ignores SIGTERM */
-  /* The default grace period would have made the engine wait 10 s first. */
+  char command[160], running[32];
+  snprintf(command, sizeof command, "docker inspect -f '{{.State.Running}}' %s", id);
+  first_line(command, running, sizeof running);
+  assert_string_equal(running, "false");
+  /* It ignores SIGTERM: the default grace period would have made the engine
+   * wait 10 s before its SIGKILL. (Its exit code is not the test: the engine
+   * once reported 2 for a shell killed so, instead of 137.) */
   if (took >= 10.0) fail_msg("the stop took %.1f s: the engine waited out a grace period", took);
 }
 

@@ -32,7 +32,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
 
@@ -228,7 +228,9 @@ class Spec:
             timeout=timeout,
         )
 
-    def popen(self, *args: str, env: Optional[Dict[str, str]] = None) -> subprocess.Popen:
+    def popen(
+        self, *args: str, env: Optional[Dict[str, str]] = None, **popen: Any
+    ) -> subprocess.Popen:
         return subprocess.Popen(
             [sys.executable, str(self.path), *args],
             cwd=self.directory,
@@ -236,6 +238,7 @@ class Spec:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            **popen,
         )
 
     def records(self) -> List[str]:

@@ -13,7 +13,7 @@ import contextlib
 import signal
 import threading
 from types import FrameType
-from typing import Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 __all__ = ["Interrupted", "handled", "recorded", "block_in_this_thread", "exit_status", "describe"]
 
@@ -22,6 +22,9 @@ _TERMINATING = tuple(
     getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
 )
 _CANCELLING = (signal.SIGINT, *_TERMINATING)
+
+#: What signal.signal() takes and gives back.
+Handler = Any
 
 
 class Interrupted(BaseException):
@@ -38,6 +41,18 @@ def _raise(signum: int, frame: Optional[FrameType]) -> None:
     raise Interrupted(signum)
 
 
+def _install(signums: Tuple[int, ...], handler: Handler) -> Dict[int, Handler]:
+    """Installs ``handler`` for each signal the process does not ignore, and
+    returns what was there. An ignored signal stays ignored: ``nohup
+    ./spec.py start`` (SIGHUP ignored) must survive the terminal closing."""
+    previous: Dict[int, Handler] = {}
+    for signum in signums:
+        if signal.getsignal(signum) is signal.SIG_IGN:
+            continue
+        previous[signum] = signal.signal(signum, handler)
+    return previous
+
+
 @contextlib.contextmanager
 def handled() -> Iterator[None]:
     """Makes SIGTERM and SIGHUP raise Interrupted in the main thread for the
@@ -46,7 +61,7 @@ def handled() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {signum: signal.signal(signum, _raise) for signum in _TERMINATING}
+    previous = _install(_TERMINATING, _raise)
     try:
         yield
     finally:
@@ -69,7 +84,7 @@ def recorded() -> Iterator[List[int]]:
     def record(signum: int, frame: Optional[FrameType]) -> None:
         received.append(signum)
 
-    previous = {signum: signal.signal(signum, record) for signum in _CANCELLING}
+    previous = _install(_CANCELLING, record)
     try:
         yield received
     finally:
