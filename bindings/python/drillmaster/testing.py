@@ -47,7 +47,14 @@ import pytest
 from ._environment import Environment
 from ._errors import Error, ServicesFailed
 from ._group import group_name_of
-from ._up import ServiceSource, base_group_name, context_directory, directory_of, up
+from ._up import (
+    ServiceSource,
+    base_group_name,
+    context_directory,
+    directory_of,
+    services_of,
+    up,
+)
 
 __all__ = ["services_fixture", "stop_command"]
 
@@ -73,6 +80,7 @@ def services_fixture(
     the last worker (see the module's docstring). ``name``: the fixture's
     name (default: the name it is assigned to in the conftest).
     """
+    services_of(services)  # a wrong argument is an error here, at the conftest's import
     options = dict(up_kwargs)
 
     def fixture(request: pytest.FixtureRequest) -> Iterator[Environment]:
@@ -84,7 +92,7 @@ def services_fixture(
 
     fixture.__name__ = name or "drillmaster_services"
     fixture.__doc__ = f"drillmaster services: {', '.join(_describe(s) for s in services)}."
-    return pytest.fixture(scope=scope, name=name)(fixture)  # type: ignore[call-overload,no-any-return]
+    return pytest.fixture(scope=scope, name=name)(fixture)
 
 
 def _describe(source: ServiceSource) -> str:
