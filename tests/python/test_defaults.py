@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import inspect
 
+import drillmaster
 from drillmaster import Session, _core
 
 
@@ -34,3 +35,12 @@ def test_the_session_waits_as_the_library_does():
     assert default(Session.reload, "stop_timeout") == d["reload"]["stop_timeout"]
     assert default(Session.reload, "run_new_containers") is d["reload"]["run_new_containers"]
     assert default(Session.logs, "tail") == d["logs"]["tail"]
+
+
+def test_up_and_its_environment_wait_as_the_library_does():
+    d = _core.defaults()
+    assert default(drillmaster.up, "timeout") == d["start"]["timeout"]
+    assert default(drillmaster.up, "stop_timeout") == d["stop"]["timeout"]
+    assert default(drillmaster.up, "parallelism") == d["start"]["parallelism"]
+    assert default(drillmaster.Environment, "stop_timeout") == d["stop"]["timeout"]
+    assert default(drillmaster.Environment.logs, "tail") == d["logs"]["tail"]
