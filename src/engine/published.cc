@@ -21,8 +21,8 @@ std::string host_for(const std::string& ip, const Address& engine) {
   return any_ipv6 ? "::1" : "127.0.0.1";
 }
 
-// "80/tcp on host port 32769, 53/udp on host port 32770", each pair once;
-// "none" when there are none.
+// "80/tcp on host port 32769, 53/udp on host port 32770", each pair once,
+// cut short when a container publishes hundreds; "none" when there are none.
 std::string published_list(const std::vector<PortBinding>& ports) {
   std::set<std::string> seen;
   std::vector<std::string> out;
@@ -31,7 +31,7 @@ std::string published_list(const std::vector<PortBinding>& ports) {
     std::string text = p.container_port + " on host port " + std::to_string(p.host_port);
     if (seen.insert(text).second) out.push_back(text);
   }
-  return out.empty() ? "none" : join(out, ", ");
+  return out.empty() ? "none" : excerpt(join(out, ", "));
 }
 
 }  // namespace

@@ -113,6 +113,20 @@ TEST(ConnectAddress, APortNotPublishedNamesTheContainerThePortAndWhatIsPublished
   EXPECT_HAS(m, "(published: none)");
 }
 
+TEST(ConnectAddress, AContainerPublishingHundredsOfPortsGetsAShortMessage) {
+  std::string ports = "{";
+  for (int port = 1000; port < 1300; port++)
+    ports += (port > 1000 ? "," : "") + std::string("\"") + std::to_string(port) +
+             "/tcp\":[{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"" + std::to_string(port + 30000) +
+             "\"}]";
+  ContainerInfo info = inspected(ports + "}");
+  EXPECT_EQ(connect_address(info, "1299/tcp", local(), "x").port, 31299);
+  std::string m = not_found([&] { connect_address(info, "80/tcp", local(), "x"); });
+  EXPECT_LT(m.size(), 600u) << m;
+  EXPECT_HAS(m, "1000/tcp on host port 31000");
+  EXPECT_HAS(m, "bytes in all");
+}
+
 TEST(ConnectAddress, AStoppedContainerPublishesNothing) {
   std::string m =
       not_found([] { connect_address(inspected("{}", "exited"), "5432/tcp", local(), "x"); });
