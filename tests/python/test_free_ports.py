@@ -214,6 +214,10 @@ def test_session_and_hooks_say_where_each_port_is(
     assert session.address("web", 80) == ("127.0.0.1", port)
     assert session.host_port("web", "80/tcp") == port
     assert session.address("fixed", 80) == ("127.0.0.1", fixed_port)
+    with drillmaster._core.Client() as client:  # the binding under it: an int or text
+        web_id = status["web"]["container_id"]
+        assert client.host_port(web_id, 80) == ("127.0.0.1", port)
+        assert client.host_port(f"{g}-web-1", "80/tcp") == ("127.0.0.1", port)
     assert fetch(*session.address("fixed", 80)) == "ok"
 
     with pytest.raises(NotFound) as error:
