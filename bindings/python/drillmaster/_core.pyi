@@ -69,6 +69,7 @@ class Client:
     @property
     def api_version(self) -> str: ...
     def engine_version(self) -> Tuple[str, str]: ...
+    def host_port(self, container: str, container_port: Union[int, str]) -> Tuple[str, int]: ...
     def close(self) -> None: ...
     def __enter__(self) -> "Client": ...
     def __exit__(self, *args: object) -> None: ...
@@ -117,6 +118,11 @@ class Result:
     failures: int
     services: List[ServiceResult]
 
+class PublishedPort:
+    container_port: str
+    host_ip: str
+    host_port: int
+
 class ServiceStatus:
     service: str
     state: str
@@ -127,6 +133,7 @@ class ServiceStatus:
     image: str
     ports: str
     outdated: bool
+    published: List[PublishedPort]
 
 class Event:
     service: Optional[str]
