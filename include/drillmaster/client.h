@@ -97,6 +97,38 @@ DM_EXTERN(int) dm_client_engine_version(dm_client* client, char** engine_version
  * for NULL. Since 0.2. */
 DM_EXTERN(const char*) dm_client_transport(const dm_client* client);
 
+/* The address a program on this machine connects to for `container_port`
+ * ("5432", "5432/tcp", "53/udp") of container `container` (an id or a name)
+ * as the engine published it: *host (the caller frees it with dm_free()) and
+ * *port. Asks the engine (one container inspect), so the answer is the port
+ * the container has now, also one the engine picked (a host port of 0 in
+ * dm_service_add_port()).
+ *
+ * The host, from the binding the engine reports (an IPv4 binding is preferred
+ * when the port is bound on IPv4 and IPv6, which may have different ports):
+ *   "0.0.0.0" or ""  "127.0.0.1" when the client talks to the engine over a
+ *                    unix socket (a local engine);
+ *   "::"             "::1" over a unix socket;
+ *   either of these  the engine's host name, as in the client's tcp://
+ *                    address, when the client talks to a tcp:// engine:
+ *                    the port is published on that machine;
+ *   any other        that address itself (the port is bound on it only).
+ *
+ * The engine picks a free host port again each time a container starts:
+ * after a stop and a start (or a restart) ask again.
+ *
+ * Either out-parameter may be NULL; on failure *host is NULL and *port 0.
+ * Returns DM_OK; DM_ENOTFOUND when the container does not exist, is not
+ * running (a stopped container publishes no ports) or does not publish that
+ * port: the message names the container and the port, says why, and lists
+ * the ports it publishes; DM_EINVALID for a NULL client, container or
+ * container_port, an empty container, or a bad port text (the message names
+ * it); DM_EUNREACHABLE / DM_EENGINE / DM_ETIMEOUT when the engine failed.
+ * Thread-safe; may be called from hooks while an operation runs.
+ * Since 0.2. */
+DM_EXTERN(int) dm_client_host_port(dm_client* client, const char* container,
+                                   const char* container_port, char** host, int* port);
+
 #ifdef __cplusplus
 }
 #endif

@@ -460,6 +460,25 @@ DM_EXTERN(const char*) dm_report_ports(const dm_report* report, size_t index);
 /* Non-zero when the container was made from a different definition.
  * Since 0.1. */
 DM_EXTERN(int) dm_report_outdated(const dm_report* report, size_t index);
+/* How many port bindings the service's container has: one per container
+ * port and host address it is published on (the engine binds IPv4 and IPv6
+ * separately; when it picks the host port it may pick a different one for
+ * each). 0 when there is no container, or it is not running: a stopped
+ * container publishes nothing, and the engine picks free host ports again
+ * when it starts. Since 0.2. */
+DM_EXTERN(size_t) dm_report_published_count(const dm_report* report, size_t index);
+/* Binding `binding` (0 to count - 1) of that service's container, in a stable
+ * order (by container port, IPv4 before IPv6): *container_port as the engine
+ * names it ("5432/tcp"), *host_ip the address it is bound on as the engine
+ * reports it ("0.0.0.0", "::", or one address), *host_port its port. The
+ * strings are borrowed and live as long as the report. Any out-parameter may
+ * be NULL. Returns DM_OK; DM_EINVALID for a NULL report or an index out of
+ * range (the out-parameters are then "" and 0). To connect to a port from
+ * this machine, dm_client_host_port() turns a binding into an address.
+ * Since 0.2. */
+DM_EXTERN(int) dm_report_published(const dm_report* report, size_t index, size_t binding,
+                                   const char** container_port, const char** host_ip,
+                                   int* host_port);
 DM_EXTERN(void) dm_report_free(dm_report* report);
 
 /* ---- logs ---- */

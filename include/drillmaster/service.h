@@ -43,7 +43,9 @@ DM_EXTERN(int) dm_service_set_image(dm_service* service, const char* image);
 DM_EXTERN(int) dm_service_add_dependency(dm_service* service, const char* name);
 
 /* Publishes `container_port` ("80", "80/tcp" or "53/udp") on `host_port` of
- * every host address. Since 0.1. */
+ * every host address. A host_port of 0 lets the engine pick a free port each
+ * time the container starts (so groups started at once never clash);
+ * dm_client_host_port() says which it picked. Since 0.1. */
 DM_EXTERN(int) dm_service_add_port(dm_service* service, const char* container_port, int host_port);
 
 /* Sets an environment variable of the container (a later value replaces an

@@ -5,7 +5,11 @@
 #include "capi/boundary.h"
 #include "capi/handles.h"
 #include "capi/options.h"
+#include "common/excerpt.h"
+#include "common/text.h"
 #include "drillmaster/client.h"
+#include "engine/published.h"
+#include "model/ports.h"
 
 using dm::capi::guard;
 
@@ -72,6 +76,29 @@ int dm_client_engine_version(dm_client* client, char** engine_version, char** ap
       throw;
     }
     if (engine_version) *engine_version = engine;
+    return DM_OK;
+  });
+}
+
+int dm_client_host_port(dm_client* client, const char* container, const char* container_port,
+                        char** host, int* port) {
+  if (host) *host = nullptr;
+  if (port) *port = 0;
+  return guard([&] {
+    DM_REQUIRE(client, "client");
+    DM_REQUIRE(container, "container");
+    DM_REQUIRE(container_port, "container_port");
+    if (*container == '\0')
+      throw dm::capi::ArgumentError("container is empty; give a container's id or name");
+    if (!dm::model::parse_container_port(container_port))
+      throw dm::Error(dm::Error::Code::Invalid,
+                      "container port " + dm::quoted(dm::excerpt(container_port)) +
+                          " is not a port: use a number 1-65535, optionally followed by /tcp "
+                          "or /udp (\"5432\", \"53/udp\")");
+    dm::engine::HostAddress address = dm::engine::published_address(
+        *client->engine, container, dm::model::canonical_port(container_port));
+    if (host) *host = dm::capi::copy_for_caller(address.host);
+    if (port) *port = address.port;
     return DM_OK;
   });
 }

@@ -9,6 +9,7 @@
 #include "capi/group_lifetime.h"
 #include "capi/handles.h"
 #include "capi/options.h"
+#include "common/text.h"
 #include "drillmaster/group.h"
 #include "model/validate.h"
 #include "orchestrator/orchestrator.h"
@@ -259,6 +260,34 @@ DM_REPORT_FIELD(dm_report_ports, ports)
 int dm_report_outdated(const dm_report* report, size_t index) {
   const orch::ServiceState* s = state_at(report, index);
   return s ? s->outdated : 0;
+}
+
+size_t dm_report_published_count(const dm_report* report, size_t index) {
+  const orch::ServiceState* s = state_at(report, index);
+  return s ? s->published.size() : 0;
+}
+
+int dm_report_published(const dm_report* report, size_t index, size_t binding,
+                        const char** container_port, const char** host_ip, int* host_port) {
+  if (container_port) *container_port = "";
+  if (host_ip) *host_ip = "";
+  if (host_port) *host_port = 0;
+  return guard([&] {
+    DM_REQUIRE(report, "report");
+    const orch::ServiceState* s = state_at(report, index);
+    if (s == nullptr)
+      throw dm::capi::ArgumentError("index " + std::to_string(index) + " is out of range (" +
+                                    std::to_string(report->services.size()) + " services)");
+    if (binding >= s->published.size())
+      throw dm::capi::ArgumentError("binding " + std::to_string(binding) + " is out of range (" +
+                                    dm::quoted(s->service) + " has " +
+                                    std::to_string(s->published.size()) + ")");
+    const dm::engine::PortBinding& p = s->published[binding];
+    if (container_port) *container_port = p.container_port.c_str();
+    if (host_ip) *host_ip = p.host_ip.c_str();
+    if (host_port) *host_port = p.host_port;
+    return DM_OK;
+  });
 }
 
 void dm_report_free(dm_report* report) { delete report; }

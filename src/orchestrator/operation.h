@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/client.h"
 #include "orchestrator/defaults.h"
 
 namespace dm::orchestrator {
@@ -109,6 +110,9 @@ struct ServiceState {
   std::string container_name;
   std::string image;
   std::string ports;
+  // The same as the engine lists them, one entry per host address a port is
+  // bound on, by container port (IPv4 before IPv6); empty unless running.
+  std::vector<engine::PortBinding> published;
   bool outdated = false;
 };
 

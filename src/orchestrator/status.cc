@@ -1,5 +1,8 @@
 // What runs now: one list call, compared with the definitions.
+#include <algorithm>
+#include <cstdlib>
 #include <set>
+#include <tuple>
 
 #include "common/error.h"
 #include "common/text.h"
@@ -35,6 +38,20 @@ std::string ports_text(const std::vector<engine::PortBinding>& ports) {
   return join(out, ", ");
 }
 
+// The bindings in a stable order: by container port number and protocol,
+// then IPv4 before IPv6 ("0.0.0.0" sorts before "::").
+std::vector<engine::PortBinding> published(std::vector<engine::PortBinding> ports) {
+  auto key = [](const engine::PortBinding& p) {
+    int number = std::atoi(p.container_port.c_str());
+    std::string protocol = p.container_port.substr(p.container_port.find('/') + 1);
+    return std::make_tuple(number, protocol, p.host_ip.find(':') != std::string::npos, p.host_ip,
+                           p.host_port);
+  };
+  std::sort(ports.begin(), ports.end(),
+            [&](const auto& a, const auto& b) { return key(a) < key(b); });
+  return ports;
+}
+
 }  // namespace
 
 std::vector<ServiceState> status(engine::Client& engine, const model::GroupDef& group) {
@@ -55,6 +72,7 @@ std::vector<ServiceState> status(engine::Client& engine, const model::GroupDef& 
       s.container_name = c.names.empty() ? "" : c.names.front();
       s.image = c.image;
       s.ports = ports_text(c.ports);
+      s.published = published(c.ports);
       auto hash = c.labels.find(kConfigHashLabel);
       // The hash of what start would create, prepare hook included.
       auto deadline = Clock::now() + std::chrono::seconds(def.timeout > 0 ? int(def.timeout) : 30);

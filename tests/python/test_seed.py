@@ -96,8 +96,10 @@ def test_ps_is_status_and_json_has_every_field(spec):
         "image",
         "ports",
         "outdated",
+        "published",  # the structured form of "ports": one entry per binding
     }
     assert rows[0]["service"] == "web" and rows[0]["state"] == "running"
+    assert rows[0]["published"] == []  # it publishes nothing
     assert rows[0]["image"] == "drillmaster-test/busybox:latest" and rows[0]["outdated"] is False
 
 

@@ -427,6 +427,14 @@ def _status_json(rows: list[ServiceStatus]) -> str:
                 "image": r.image,
                 "ports": r.ports,
                 "outdated": r.outdated,
+                "published": [
+                    {
+                        "container_port": p.container_port,
+                        "host_ip": p.host_ip,
+                        "host_port": p.host_port,
+                    }
+                    for p in r.published
+                ],
             }
             for r in rows
         ],

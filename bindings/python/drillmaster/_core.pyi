@@ -70,6 +70,7 @@ class Client:
     @property
     def api_version(self) -> str: ...
     def engine_version(self) -> Tuple[str, str]: ...
+    def host_port(self, container: str, container_port: Union[int, str]) -> Tuple[str, int]: ...
     def close(self) -> None: ...
     def __enter__(self) -> "Client": ...
     def __exit__(self, *args: object) -> None: ...
@@ -118,6 +119,11 @@ class Result:
     failures: int
     services: List[ServiceResult]
 
+class PublishedPort:
+    container_port: str
+    host_ip: str
+    host_port: int
+
 class ServiceStatus:
     service: str
     state: str
@@ -128,6 +134,7 @@ class ServiceStatus:
     image: str
     ports: str
     outdated: bool
+    published: List[PublishedPort]
 
 class Event:
     service: Optional[str]

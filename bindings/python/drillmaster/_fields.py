@@ -164,8 +164,9 @@ _PORT_KEY = re.compile(r"^[0-9]+(/(tcp|udp|sctp))?$")
 
 
 class Ports(FieldType):
-    """container port (an int, or "53/udp") -> host port (an int);
-    handed over as (container port text, host port) pairs."""
+    """container port (an int, or "53/udp") -> host port (an int; None or 0:
+    a free port the engine picks); handed over as (container port text, host
+    port) pairs, None made 0. The C library checks the numbers' ranges."""
 
     expected = "a dict of int to int"
 
@@ -175,11 +176,11 @@ class Ports(FieldType):
         for key, host in value.items():
             if not (_is_int(key) or (isinstance(key, str) and _PORT_KEY.match(key))):
                 self.fail(value, f"key {key!r} ({_type_name(key)})")
-            if not _is_int(host):
+            if host is not None and not _is_int(host):
                 self.fail(value, f"value {host!r} ({_type_name(host)}) for key {key!r}")
 
     def normalise(self, value: Any) -> list[tuple[str, int]]:
-        return [(str(key), host) for key, host in value.items()]
+        return [(str(key), 0 if host is None else host) for key, host in value.items()]
 
 
 class Environment(FieldType):
@@ -457,13 +458,18 @@ class Attributes:
         compose="depends_on",
         doc="Names of services that must be running before this one starts.",
     )
-    ports: ClassVar[Mapping[PortKey, int]] = field(
+    ports: ClassVar[Mapping[PortKey, int | None]] = field(
         Ports(),
         default={},
         setter=_each("add_port"),
         compose="ports",
         doc="Published ports, container port -> host port. A container port may be "
-        '``"53/udp"``; tcp is the default.',
+        '``"53/udp"``; tcp is the default. A host port of ``None`` (or ``0``) publishes on a '
+        "free port the engine picks each time the container starts, so groups started at once "
+        "never clash: ``self.host_port(5432)`` in a hook, ``Session.host_port`` and "
+        "``status --json`` say which; a ``post_start_init`` that stores it "
+        '(``Context["db_port"] = self.host_port(5432)``) lets a dependant\'s ``env`` use '
+        '``"{db_port}"``.',
     )
     env: ClassVar[Mapping[str, EnvValue]] = field(
         Environment(),

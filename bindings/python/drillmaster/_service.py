@@ -14,10 +14,10 @@ the normalised :class:`Definition`.
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, Callable, Tuple, Union
 
 from . import _definition_errors
-from ._errors import ServiceDefinitionError
+from ._errors import InvalidArgument, NotFound, ServiceDefinitionError
 from ._fields import FIELDS, Attributes, documentation
 
 __all__ = ["Definition", "Service", "definition", "services"]
@@ -45,7 +45,9 @@ class Service(Attributes):
 
     Hooks run in the spec's process, on worker threads, with ``self`` an
     instance of the class whose ``container_id``, ``container_name``,
-    ``network`` and ``group`` describe the container at hand.
+    ``network`` and ``group`` describe the container at hand, and whose
+    ``address(port)`` and ``host_port(port)`` say where a published port is
+    (also a free one the engine picked: ``ports = {5432: None}``).
 
     The attributes (``name`` = default: what it is):
 
@@ -60,6 +62,9 @@ class Service(Attributes):
     network: str | None = None
     #: The group's name.
     group: str | None = None
+    # Set by the session before each hook: (container, container port) ->
+    # (host, port), asked through the operation's client (see address()).
+    _drillmaster_address: Callable[[str, Union[int, str]], Tuple[str, int]] | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -94,6 +99,43 @@ class Service(Attributes):
         """Runs once after a new container's first successful ping: create
         schemas, load fixtures. Not run when an existing container is reused.
         ``post_start`` is accepted as another name for it."""
+
+    def address(self, container_port: int | str) -> tuple[str, int]:
+        """In a hook (``ping``, ``post_start_init``): where a program on this
+        machine connects to ``container_port`` (``5432``, ``"5432/tcp"``,
+        ``"53/udp"``) of this service's container, as ``(host, port)``: the
+        port the engine published it on (also one it picked, for ``ports =
+        {5432: None}``), the host ``"127.0.0.1"`` for a local engine or the
+        engine's host name for a ``tcp://`` one. A ping that connects there
+        works whatever port the engine picked::
+
+            def ping(self):
+                host, port = self.address(80)
+                urllib.request.urlopen(f"http://{host}:{port}/", timeout=1)
+                return True
+
+        Raises :class:`~drillmaster.NotFound` naming the service when the
+        container does not publish that port (or is gone), and in
+        ``pre_start`` (there is no container yet); outside a hook use
+        ``Session.address(service, port)``."""
+        ask = self._drillmaster_address
+        cls = type(self).__name__
+        if ask is None:
+            raise InvalidArgument(
+                f"{cls}.address: only known in a hook drillmaster runs (ping, post_start_init); "
+                f"elsewhere use Session.address({self.name!r}, {container_port!r})"
+            )
+        if self.container_id is None:
+            raise NotFound(
+                f"service {self.name!r}: no container yet (pre_start runs before it is "
+                "created), so no port is published; ask in ping or post_start_init"
+            )
+        return ask(self.container_id, container_port)
+
+    def host_port(self, container_port: int | str) -> int:
+        """In a hook: the host port of :meth:`address`, e.g. for the Context
+        (``Context["db_port"] = self.host_port(5432)``)."""
+        return self.address(container_port)[1]
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} service {self.name!r}>"

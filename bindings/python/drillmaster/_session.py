@@ -29,11 +29,31 @@ import threading
 import time
 import traceback
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Type, TypeVar
+from typing import (
+    Callable,
+    Dict,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Type,
+    TypeVar,
+    Union,
+)
 
 from . import _context_file, _core
 from ._context import Context, PlaceholderError
-from ._errors import ContextFileError, HookFailed, InvalidArgument, NotReady, ServiceLoadError
+from ._errors import (
+    ContextFileError,
+    Error,
+    HookFailed,
+    InvalidArgument,
+    NotFound,
+    NotReady,
+    ServiceLoadError,
+)
 from ._fields import FIELDS, check_text
 from ._group import default_group_name, settings
 from ._service import Definition, Service, definition, services
@@ -43,6 +63,8 @@ __all__ = ["Session"]
 
 EventCallback = Callable[[Event], None]
 T = TypeVar("T")
+#: A container port: 5432, or text such as "5432/tcp" and "53/udp".
+ContainerPort = Union[int, str]
 
 #: The library's defaults of each operation's options (dm_*_options_init),
 #: e.g. ``DEFAULTS["stop"]["timeout"]``, the grace period: written once, in C.
@@ -58,6 +80,21 @@ def _user_traceback(exc: BaseException) -> str:
     ):
         tb = tb.tb_next
     return "".join(traceback.format_exception(type(exc), exc, tb)).rstrip("\n")
+
+
+def _port_text(service: str, container_port: ContainerPort) -> str:
+    """The container port as the C library takes it (it checks the text)."""
+    if isinstance(container_port, bool) or not isinstance(container_port, (int, str)):
+        raise InvalidArgument(
+            f"service {service!r}: container port {container_port!r}: expected an int or a str "
+            f"such as '53/udp', got {type(container_port).__name__}"
+        )
+    if isinstance(container_port, str) and "\0" in container_port:
+        raise InvalidArgument(
+            f"service {service!r}: container port {container_port!r} contains a NUL character "
+            "(\\x00); remove it"
+        )
+    return str(container_port)
 
 
 class Session:
@@ -99,6 +136,8 @@ class Session:
         for d in self.definitions:
             self.instances.setdefault(d.name, d.cls())
         self._current: Optional[_core.Group] = None
+        #: The client of the start or reload running, for hooks' address().
+        self._operation_client: Optional[_core.Client] = None
         self._lock = threading.Lock()
         self._cancelled = False
         #: Called with each client the session opens (the CLI's -v names the engine).
@@ -202,12 +241,17 @@ class Session:
 
         return hook
 
-    @staticmethod
-    def _bind(instance: Service, info: "_core.HookInfo") -> None:
+    def _bind(self, instance: Service, info: "_core.HookInfo") -> None:
         instance.group = info.group
         instance.network = info.network
         instance.container_id = info.container_id
         instance.container_name = info.container_name
+        client = self._operation_client
+        name = instance.name
+        if client is not None:
+            instance._drillmaster_address = lambda container, port: self._published(
+                client, name, container, port
+            )
 
     def _hook(self, instance: Service, method: str) -> Callable[["_core.HookInfo"], None]:
         fn = getattr(instance, method)
@@ -343,15 +387,21 @@ class Session:
             group.cancel()
 
     def _run(
-        self, group: _core.Group, op: Callable[[_core.Group], "_core.Result"]
+        self,
+        group: _core.Group,
+        op: Callable[[_core.Group], "_core.Result"],
+        client: Optional[_core.Client] = None,
     ) -> "_core.Result":
+        """Runs ``op``; ``client``: the one its hooks' ``address()`` asks."""
         with self._lock:
             self._current = group
+            self._operation_client = client
         try:
             return op(group)
         finally:
             with self._lock:
                 self._current = None
+                self._operation_client = None
 
     # ---- operations ----
 
@@ -385,6 +435,7 @@ class Session:
                 stop_timeout=stop_timeout,
                 on_event=on_event,
             ),
+            client,
         )
         self._catch_up()
         return Report(
@@ -482,6 +533,7 @@ class Session:
                 run_new_containers=run_new_containers,
                 on_event=on_event,
             ),
+            client,
         )
         self._catch_up()
         return Report(
@@ -497,6 +549,50 @@ class Session:
         self.check_context()
         client = self.client()
         return self._build().status(client)
+
+    # ---- published ports ----
+
+    def address(self, service: str, container_port: ContainerPort) -> Tuple[str, int]:
+        """Where a program on this machine connects to ``container_port``
+        (``5432``, ``"5432/tcp"``, ``"53/udp"``) of ``service``: ``(host,
+        port)`` as the engine published it, also a port it picked (``ports =
+        {5432: None}``). The host is ``"127.0.0.1"`` for a local engine (the
+        IPv4 binding is preferred; ``"::1"`` when there is only an IPv6 one),
+        the engine's host name for a ``tcp://`` engine, or the address the
+        port is bound on when it is bound on one only.
+
+        The container is the one :meth:`status` shows. Raises
+        :class:`~drillmaster.NotFound` naming the service when it has no
+        container, its container is not running (a stopped container
+        publishes nothing; the engine picks a free port again when it
+        starts) or does not publish that port; ServiceLoadError for a
+        service not defined; InvalidArgument for a port that is not one.
+        Safe from any thread, also while an operation runs."""
+        self._definition(service)
+        port = _port_text(service, container_port)
+        with self.client() as client:
+            row = next(r for r in self._build().status(client) if r.service == service)
+            if row.state == "missing":
+                raise NotFound(
+                    f"service {service!r} has no container in group {self.group_name!r}, so it "
+                    f"publishes no port {port}; start it first"
+                )
+            return self._published(client, service, row.container_id, port)
+
+    def host_port(self, service: str, container_port: ContainerPort) -> int:
+        """The host port of :meth:`address`: ``session.host_port("appdb", 5432)``."""
+        return self.address(service, container_port)[1]
+
+    @staticmethod
+    def _published(
+        client: _core.Client, service: str, container: str, container_port: ContainerPort
+    ) -> Tuple[str, int]:
+        """``client.host_port()``, its errors naming the service."""
+        port = _port_text(service, container_port)
+        try:
+            return client.host_port(container, port)
+        except Error as exc:
+            raise type(exc)(f"service {service!r}: {exc}") from None
 
     def logs(
         self,

@@ -2,6 +2,8 @@
 
 #include "core.h"
 
+#include <variant>
+
 namespace dm_python {
 
 namespace {
@@ -57,6 +59,28 @@ py::tuple client_engine_version(const Client& c) {
   return py::make_tuple(e, a);
 }
 
+// dm_client_host_port(): (host, port); the container port may be an int.
+py::tuple client_host_port(const Client& c, const std::string& container,
+                           const std::variant<int, std::string>& container_port) {
+  dm_client* h = c.get();
+  std::string port_text = std::holds_alternative<int>(container_port)
+                              ? std::to_string(std::get<int>(container_port))
+                              : std::get<std::string>(container_port);
+  char* host = nullptr;
+  int port = 0;
+  int status;
+  std::string message;
+  {
+    py::gil_scoped_release nogil;
+    status = dm_client_host_port(h, container.c_str(), port_text.c_str(), &host, &port);
+    if (status != DM_OK) message = take_error(status);
+  }
+  std::string text = host ? host : "";
+  dm_free(host);
+  if (status != DM_OK) raise_status(status, message);
+  return py::make_tuple(text, port);
+}
+
 void client_close(Client& c) {
   dm_client_free(c.handle);
   c.handle = nullptr;
@@ -82,6 +106,11 @@ void bind_client(py::module_& m) {
                              [](const Client& c) { return dm_client_api_version(c.get()); })
       .def("engine_version", &client_engine_version,
            "The engine's version and the highest API version it speaks, as a tuple.")
+      .def("host_port", &client_host_port, py::arg("container"), py::arg("container_port"),
+           "Where a program on this machine connects to `container_port` (5432, '5432/tcp', "
+           "'53/udp') of a running container (an id or a name), as the engine published it: "
+           "(host, port). NotFound when the container does not exist, is not running or does "
+           "not publish that port.")
       .def("close", &client_close)
       .def("__enter__", [](py::object self) { return self; })
       .def("__exit__", [](Client& c, py::args) { client_close(c); });

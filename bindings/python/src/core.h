@@ -159,9 +159,15 @@ struct Result {
   std::vector<ServiceResult> services;
 };
 
+struct PublishedPort {
+  std::string container_port, host_ip;
+  int host_port;
+};
+
 struct ServiceStatus {
   std::string service, state, status_text, health, container_id, container_name, image, ports;
   bool outdated;
+  std::vector<PublishedPort> published;
 };
 
 struct Event {

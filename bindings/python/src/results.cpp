@@ -22,15 +22,31 @@ Result convert_result(const dm_result* res, int status, const std::string& messa
   return out;
 }
 
+namespace {
+
+std::vector<PublishedPort> convert_published(const dm_report* report, size_t index) {
+  std::vector<PublishedPort> out;
+  size_t n = dm_report_published_count(report, index);
+  for (size_t i = 0; i < n; ++i) {
+    const char *container_port = nullptr, *host_ip = nullptr;
+    int host_port = 0;
+    check(dm_report_published(report, index, i, &container_port, &host_ip, &host_port));
+    out.push_back(PublishedPort{container_port, host_ip, host_port});
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<ServiceStatus> convert_report(const dm_report* report) {
   std::vector<ServiceStatus> out;
   size_t n = dm_report_count(report);
   for (size_t i = 0; i < n; ++i)
-    out.push_back(ServiceStatus{dm_report_service(report, i), dm_report_state(report, i),
-                                dm_report_status_text(report, i), dm_report_health(report, i),
-                                dm_report_container_id(report, i),
-                                dm_report_container_name(report, i), dm_report_image(report, i),
-                                dm_report_ports(report, i), dm_report_outdated(report, i) != 0});
+    out.push_back(ServiceStatus{
+        dm_report_service(report, i), dm_report_state(report, i), dm_report_status_text(report, i),
+        dm_report_health(report, i), dm_report_container_id(report, i),
+        dm_report_container_name(report, i), dm_report_image(report, i), dm_report_ports(report, i),
+        dm_report_outdated(report, i) != 0, convert_published(report, i)});
   return out;
 }
 
@@ -67,6 +83,17 @@ void bind_results(py::module_& m) {
         return "<Result " + r.status_name + ", " + std::to_string(r.services.size()) + " services>";
       });
 
+  py::class_<PublishedPort>(m, "PublishedPort",
+                            "A container port published on a host address (dm_report_published).")
+      .def_readonly("container_port", &PublishedPort::container_port, "e.g. '5432/tcp'")
+      .def_readonly("host_ip", &PublishedPort::host_ip,
+                    "The address it is bound on, as the engine reports it: '0.0.0.0', '::'...")
+      .def_readonly("host_port", &PublishedPort::host_port)
+      .def("__repr__", [](const PublishedPort& p) {
+        return "<PublishedPort " + p.host_ip + ":" + std::to_string(p.host_port) + "->" +
+               p.container_port + ">";
+      });
+
   py::class_<ServiceStatus>(m, "ServiceStatus", "One service's line of a status report.")
       .def_readonly("service", &ServiceStatus::service)
       .def_readonly("state", &ServiceStatus::state)
@@ -77,6 +104,8 @@ void bind_results(py::module_& m) {
       .def_readonly("image", &ServiceStatus::image)
       .def_readonly("ports", &ServiceStatus::ports)
       .def_readonly("outdated", &ServiceStatus::outdated)
+      .def_readonly("published", &ServiceStatus::published,
+                    "Each binding of a running container, IPv4 before IPv6 (dm_report_published).")
       .def("__repr__", [](const ServiceStatus& s) {
         return "<ServiceStatus " + s.service + ": " + s.state + ">";
       });

@@ -1,0 +1,74 @@
+#include "engine/published.h"
+
+#include <set>
+#include <vector>
+
+#include "common/error.h"
+#include "common/excerpt.h"
+#include "common/text.h"
+
+namespace dm::engine {
+
+namespace {
+
+bool is_ipv6(const std::string& ip) { return ip.find(':') != std::string::npos; }
+
+std::string host_for(const std::string& ip, const Address& engine) {
+  bool any_ipv4 = ip.empty() || ip == "0.0.0.0";
+  bool any_ipv6 = ip == "::";
+  if (!any_ipv4 && !any_ipv6) return ip;
+  if (engine.kind == Address::Kind::Tcp) return engine.host;
+  return any_ipv6 ? "::1" : "127.0.0.1";
+}
+
+// "80/tcp on host port 32769, 53/udp on host port 32770", each pair once,
+// cut short when a container publishes hundreds; "none" when there are none.
+std::string published_list(const std::vector<PortBinding>& ports) {
+  std::set<std::string> seen;
+  std::vector<std::string> out;
+  for (const PortBinding& p : ports) {
+    if (p.host_port <= 0) continue;
+    std::string text = p.container_port + " on host port " + std::to_string(p.host_port);
+    if (seen.insert(text).second) out.push_back(text);
+  }
+  return out.empty() ? "none" : excerpt(join(out, ", "));
+}
+
+}  // namespace
+
+HostAddress connect_address(const ContainerInfo& info, const std::string& container_port,
+                            const Address& engine, const std::string& container) {
+  std::string who = "container " + quoted(excerpt(info.name.empty() ? container : info.name));
+  if (!info.running)
+    throw Error(Error::Code::NotFound, who + " is not running (" +
+                                           (info.state.empty() ? "stopped" : info.state) +
+                                           "), so it publishes no ports and " + container_port +
+                                           " has no host port; start it first");
+  const PortBinding* chosen = nullptr;
+  for (const PortBinding& binding : info.ports) {
+    if (binding.container_port != container_port || binding.host_port <= 0) continue;
+    if (chosen == nullptr || (is_ipv6(chosen->host_ip) && !is_ipv6(binding.host_ip)))
+      chosen = &binding;
+  }
+  if (chosen == nullptr)
+    throw Error(Error::Code::NotFound, who + " does not publish " + container_port +
+                                           " (published: " + published_list(info.ports) +
+                                           "); add it to the service's ports");
+  return HostAddress{host_for(chosen->host_ip, engine), chosen->host_port};
+}
+
+HostAddress published_address(Client& client, const std::string& container,
+                              const std::string& container_port) {
+  ContainerInfo info;
+  try {
+    info = client.container_inspect(container);
+  } catch (const Error& e) {
+    if (e.code() != Error::Code::NotFound) throw;
+    throw Error(Error::Code::NotFound, "container " + quoted(excerpt(container)) +
+                                           " does not exist, so it publishes no " + container_port +
+                                           " (" + e.what() + ")");
+  }
+  return connect_address(info, container_port, client.address(), container);
+}
+
+}  // namespace dm::engine
