@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterator, List
 
 import pytest
-from conftest import IMAGE, LOOP, PACKAGE_DIRS, _clean, leftovers
+from conftest import IMAGE, LOOP, PACKAGE_DIRS, _clean, _docker, leftovers
 from processes import Watched
 
 import drillmaster
@@ -45,6 +45,7 @@ def define_store_and_app():
         name = "store"
         image = IMAGE
         cmd = ["sh", "-c", LOOP]
+        ports = {8080: None}  # a free host port
 
         def post_start_init(self):
             drillmaster.Context["store_token"] = f"token-of-{self.container_name}"
@@ -80,6 +81,11 @@ def test_up_starts_the_services_and_removes_them_at_the_end_of_the_block(groups)
             f"{env.group}-store-1",
         ]
         assert env.container_id("store") == env.report.get("store").container_id
+        # Where the engine published the free port, as `docker port` says.
+        host, port = env.address("store", 8080)
+        assert (host, port) == ("127.0.0.1", env.host_port("store", "8080/tcp"))
+        published = _docker("port", env.container_id("store"), "8080/tcp").split()
+        assert f"0.0.0.0:{port}" in published
         assert f"app sees {token}" in wait_for_log(env, "app", token)
         # The Context file is the group's, in the runtime directory.
         context_dir = env.session.context_directory

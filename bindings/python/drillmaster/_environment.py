@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ContextManager, List, Mapping, Optional, 
 from . import _cancellable, _exit, _signals
 from ._errors import Error, NotFound, ServicesFailed
 from ._progress import print_summary
-from ._session import DEFAULTS
+from ._session import DEFAULTS, ContainerPort
 
 if TYPE_CHECKING:
     from ._group_users import GroupUsers
@@ -84,14 +84,17 @@ class Environment:
 
     # ---- where things are ----
 
-    def host_port(self, service: str, container_port: int) -> int:
+    def host_port(self, service: str, container_port: ContainerPort) -> int:
         """The host port published for ``service``'s ``container_port``
-        (the one the engine chose for ``ports = {port: None}``)."""
+        (``5432``, ``"5432/tcp"``, ``"53/udp"``): the one the engine chose
+        for ``ports = {5432: None}``. NotFound, naming the service, when it
+        publishes no such port (see :meth:`Session.address`)."""
         return self.session.host_port(service, container_port)
 
-    def address(self, service: str, container_port: int) -> Tuple[str, int]:
+    def address(self, service: str, container_port: ContainerPort) -> Tuple[str, int]:
         """``(host, port)``: what a client on this host connects to, to
-        reach ``service``'s ``container_port``."""
+        reach ``service``'s ``container_port`` (``("127.0.0.1", 32768)`` for
+        a local engine)."""
         return self.session.address(service, container_port)
 
     def container_id(self, service: str) -> str:
