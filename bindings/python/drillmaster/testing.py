@@ -132,7 +132,10 @@ def _start(
 ) -> Environment:
     config = request.config
     kwargs = dict(options)
-    keep = bool(kwargs.pop("keep", False)) or bool(config.getoption("drillmaster_keep"))
+    # The option is unknown when the plugin is not loaded (-p no:drillmaster,
+    # or a build tree without -p drillmaster.testing): the fixture works all the same.
+    asked = config.getoption("drillmaster_keep", default=False)
+    keep = bool(kwargs.pop("keep", False)) or bool(asked)
     name, shared_now = _group_for(request, services, group, shared, kwargs.get("directory"))
     if shared_now:
         # A worker's parent is the xdist controller, which outlives every worker.
