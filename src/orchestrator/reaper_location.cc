@@ -80,9 +80,8 @@ std::string locate_reaper(const ReaperSearch& search) {
   throw Error(Error::Code::Invalid,
               "cannot remove the group's containers when this process exits: drillmaster-reaper "
               "was not found (looked for " +
-                  join(tried, ", ") +
-                  "); install drillmaster completely, or set " + kReaperVariable +
-                  " to its absolute path");
+                  join(tried, ", ") + "); install drillmaster completely, or set " +
+                  kReaperVariable + " to its absolute path");
 }
 
 std::string locate_reaper() {

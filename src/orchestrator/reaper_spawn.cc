@@ -20,9 +20,10 @@ namespace dm::orchestrator {
 namespace {
 
 [[noreturn]] void fail(const std::string& executable, const std::string& problem) {
-  throw Error(Error::Code::Internal,
-              "cannot start " + executable + " (which removes the group's containers when this "
-                                             "process exits): " + problem);
+  throw Error(Error::Code::Internal, "cannot start " + executable +
+                                         " (which removes the group's containers when this "
+                                         "process exits): " +
+                                         problem);
 }
 
 // A descriptor above stderr: one the host left at 0, 1 or 2 (a closed stdin)

@@ -26,8 +26,10 @@ Verdict read_control(int fd, ProcessWatch& watch) {
     if (n <= 0) return Verdict::Remove;
     for (ssize_t i = 0; i < n; i++) {
       if (buffer[i] != '\n') {
-        if (line.size() < kMaxLine) line += buffer[i];
-        else overlong = true;
+        if (line.size() < kMaxLine)
+          line += buffer[i];
+        else
+          overlong = true;
         continue;
       }
       ControlMessage message = orchestrator::parse_control_line(overlong ? "" : line);

@@ -44,7 +44,8 @@ void ignore_stray_signals() {
 int main(int argc, char** argv) {
   dm::orchestrator::ReaperOrders orders;
   try {
-    orders = dm::orchestrator::parse_reaper_arguments(std::vector<std::string>(argv + 1, argv + argc));
+    orders =
+        dm::orchestrator::parse_reaper_arguments(std::vector<std::string>(argv + 1, argv + argc));
   } catch (const dm::Error&) {
     return 2;  // its stderr is /dev/null: the library reports the status
   }

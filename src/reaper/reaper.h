@@ -17,8 +17,7 @@ namespace dm::reaper {
 // way to the engine, which can finish after the first sweep: the later ones
 // remove those, so that ten seconds after a kill -9 nothing is left.
 inline const std::vector<std::chrono::milliseconds> kSweepTimes = {
-    std::chrono::milliseconds(0), std::chrono::milliseconds(2000),
-    std::chrono::milliseconds(6000)};
+    std::chrono::milliseconds(0), std::chrono::milliseconds(2000), std::chrono::milliseconds(6000)};
 
 // What the reaper is doing, as its process name shows it (/proc/<pid>/comm,
 // `ps -o comm`; at most 15 characters): waiting for its owner's word, for

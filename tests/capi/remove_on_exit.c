@@ -150,7 +150,8 @@ static void wait_for_phase(pid_t reaper, const char* phase) {
 static double wait_for_no_reaper(const char* group, double deadline) {
   double began = now();
   while (reaper_of(group) != 0) {
-    if (now() - began > deadline) fail_msg("the reaper of %s still runs after %.0f s", group, deadline);
+    if (now() - began > deadline)
+      fail_msg("the reaper of %s still runs after %.0f s", group, deadline);
     pause_briefly();
   }
   return now() - began;
@@ -592,11 +593,10 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(a_plain_exit_without_a_stop_removes_the_group, setup,
                                       teardown),
-      cmocka_unit_test_setup_teardown(keep_on_exit_leaves_the_containers_running, setup,
-                                      teardown),
+      cmocka_unit_test_setup_teardown(keep_on_exit_leaves_the_containers_running, setup, teardown),
       cmocka_unit_test_setup_teardown(a_stop_with_remove_releases_the_group, setup, teardown),
-      cmocka_unit_test_setup_teardown(a_child_the_host_forked_does_not_hold_the_removal_back,
-                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(a_child_the_host_forked_does_not_hold_the_removal_back, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(the_group_stays_while_the_watched_process_lives, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(signals_to_the_hosts_process_group_spare_the_reaper, setup,

@@ -269,7 +269,7 @@ void bind_group(py::module_& m) {
            py::arg("run_new_containers") = reload.run_new_containers != 0)
       .def("keep_on_exit", &Group::keep_on_exit,
            "Cancels the removal on exit that starts with remove_on_exit registered for this "
-          "group's name in this process: its containers stay when the process exits.")
+           "group's name in this process: its containers stay when the process exits.")
       .def(
           "cancel", [](Group& g) { dm_group_cancel(g.get()); },
           "Asks the operation in progress to stop; safe from any thread.")

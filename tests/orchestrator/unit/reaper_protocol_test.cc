@@ -67,15 +67,16 @@ TEST(ReaperProtocol, ACommandLineItDoesNotUnderstandIsRefusedNamingTheArgument) 
   std::vector<std::string> unknown = good;
   unknown.insert(unknown.end(), {"--colour", "blue"});
   EXPECT_NE(refusal(unknown).find("unknown option --colour"), std::string::npos);
-  EXPECT_NE(refusal({"--host", "unix:///x", "--tls", "0", "--group", "g"}).find("--network is missing"),
-            std::string::npos);
+  EXPECT_NE(
+      refusal({"--host", "unix:///x", "--tls", "0", "--group", "g"}).find("--network is missing"),
+      std::string::npos);
   EXPECT_NE(refusal({"--host"}).find("--host needs a value"), std::string::npos);
   EXPECT_NE(refusal({"stray"}).find("unexpected argument 'stray'"), std::string::npos);
   std::vector<std::string> twice = good;
   twice.insert(twice.end(), {"--group", "other"});
   EXPECT_NE(refusal(twice).find("--group is given twice"), std::string::npos);
-  std::vector<std::string> bad_tls = {"--host", "h", "--tls", "yes", "--group", "g", "--network",
-                                      "n"};
+  std::vector<std::string> bad_tls = {"--host",  "h", "--tls",     "yes",
+                                      "--group", "g", "--network", "n"};
   EXPECT_NE(refusal(bad_tls).find("--tls takes 0 or 1, not 'yes'"), std::string::npos);
   for (const char* pid : {"0", "-4", "12x", ""}) {
     std::vector<std::string> bad_pid = good;

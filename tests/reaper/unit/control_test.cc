@@ -29,7 +29,9 @@ struct Stream {
     close_owner();
     ::close(reaper);
   }
-  void say(const std::string& text) { ASSERT_EQ(::write(owner, text.data(), text.size()), static_cast<ssize_t>(text.size())); }
+  void say(const std::string& text) {
+    ASSERT_EQ(::write(owner, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  }
   void close_owner() {
     if (owner >= 0) ::close(owner);
     owner = -1;
@@ -79,8 +81,8 @@ TEST(Control, WatchLinesAddProcessesAsTheyCome) {
   ASSERT_GT(a, 0);
   ASSERT_GT(b, 0);
   s.say("watch " + std::to_string(a) + "\nwat");
-  s.say("ch " + std::to_string(b) + "\n");  // split across two reads
-  s.say("watch " + std::to_string(a) + "\n");  // again: still one
+  s.say("ch " + std::to_string(b) + "\n");                              // split across two reads
+  s.say("watch " + std::to_string(a) + "\n");                           // again: still one
   s.say("colour blue\nwatch 0\n" + std::string(5000, 'x') + "keep\n");  // unknown, overlong
   s.close_owner();
   EXPECT_EQ(read_control(s.reaper, watch), Verdict::Remove)
