@@ -314,7 +314,9 @@ DM_EXTERN(int) dm_group_start(dm_result** out, dm_group* group, dm_client* clien
  * add one; the removal waits for all).
  *
  * The helper runs in a session of its own (a Ctrl-C or a signal to the test
- * run's process group does not reach it), holds no descriptor of this
+ * run's process group does not reach it; SIGTERM ends it), shows what it
+ * does as its process name (dm-reaper-owner, then dm-reaper-watch while it
+ * waits for watched processes, then dm-reaper-sweep), holds no descriptor of this
  * process but its control stream (its stdout and stderr are /dev/null), and
  * is no child of this process once the start returns. It reaches the engine
  * exactly as `client` does (address, TLS settings), whatever DOCKER_HOST says,

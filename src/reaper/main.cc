@@ -5,6 +5,9 @@
 // (orchestrator/reaper_protocol.h) and the control stream on stdin; it is
 // not meant to be run by hand.
 //
+// Its process name says what it is doing (reaper.h: dm-reaper-owner,
+// dm-reaper-watch, dm-reaper-sweep), for ps and for the tests.
+//
 // Exit status of the process the library starts: 0 once the reaper proper
 // runs on its own (forked off, so the library's process is left no zombie);
 // 2 for arguments it does not understand; 3 when it cannot fork.
