@@ -19,11 +19,17 @@ extern char** environ;
 namespace dm::orchestrator {
 namespace {
 
-[[noreturn]] void fail(const std::string& executable, const std::string& problem) {
-  throw Error(Error::Code::Internal, "cannot start " + executable +
-                                         " (which removes the group's containers when this "
-                                         "process exits): " +
-                                         problem);
+// `code`: Invalid when the installation is at fault (the file cannot be
+// executed, or it is a reaper of another version), Internal otherwise.
+[[noreturn]] void fail(const std::string& executable, const std::string& problem,
+                       Error::Code code = Error::Code::Internal) {
+  throw Error(code,
+              "cannot start " + executable +
+                  " (which removes the group's containers when this process exits): " + problem);
+}
+
+bool installation_fault(int err) {
+  return err == ENOENT || err == EACCES || err == ENOEXEC || err == ENOTDIR || err == ELOOP;
 }
 
 // A descriptor above stderr: one the host left at 0, 1 or 2 (a closed stdin)
@@ -79,10 +85,14 @@ void await_handover(const std::string& executable, pid_t pid) {
   // ECHILD: the host ignores SIGCHLD, so the kernel reaped it; nothing to see.
   if (got < 0) return;
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 2)
+    fail(executable,
+         "it does not understand its arguments (exit status 2): is it from another drillmaster "
+         "version than the library? Install them together, or point DRILLMASTER_REAPER at the "
+         "matching one",
+         Error::Code::Invalid);
   if (WIFEXITED(status))
-    fail(executable, "it exited with status " + std::to_string(WEXITSTATUS(status)) +
-                         " (2: it does not understand its arguments; is it from another "
-                         "drillmaster version than the library?)");
+    fail(executable, "it exited with status " + std::to_string(WEXITSTATUS(status)));
   fail(executable, "it was killed by signal " + std::to_string(WTERMSIG(status)));
 }
 
@@ -115,7 +125,8 @@ int spawn_reaper(const std::string& executable, const std::vector<std::string>& 
   ::close(theirs);
   if (rc != 0) {
     ::close(ours);
-    fail(executable, std::strerror(rc));
+    fail(executable, std::strerror(rc),
+         installation_fault(rc) ? Error::Code::Invalid : Error::Code::Internal);
   }
   try {
     await_handover(executable, pid);

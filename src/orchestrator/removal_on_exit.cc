@@ -79,14 +79,19 @@ bool Registry::arm(const Key& key, const engine::Client& engine, const model::Gr
       return false;
     }
   }
+  std::set<long> watched;
   if (it != entries_.end()) {  // its reaper died (someone killed it): a new one
     ::close(it->second.control);
+    watched = std::move(it->second.watched);
     entries_.erase(it);
   }
   ReaperOrders orders{engine.connection_options(), group.name, group.network, removal.watch_pid};
   Registration r;
   r.control = spawn_reaper(removal.reaper, reaper_arguments(orders));
   if (removal.watch_pid != 0) r.watched.insert(removal.watch_pid);
+  // What the dead one waited for, the new one waits for too.
+  for (long pid : watched)
+    if (!r.watched.count(pid) && send_to_reaper(r.control, watch_line(pid))) r.watched.insert(pid);
   entries_.emplace(key, std::move(r));
   return true;
 }

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -194,11 +195,12 @@ static dm_group* define(const char* name, dm_ping_fn ping, void* user_data) {
 
 /* What a forked host program does once its start has returned. */
 enum after_start {
-  HANG,            /* say "r" on the pipe, then wait to be killed */
-  EXIT,            /* exit at once */
-  KEEP_AND_EXIT,   /* dm_group_keep_on_exit() through another handle, then exit */
-  REMOVE_AND_WAIT, /* stop --remove, say "r", exit once the pipe closes */
-  FORK_AND_HANG,   /* fork a child that lives until the pipe closes, then as HANG */
+  HANG,                 /* say "r" on the pipe, then wait to be killed */
+  EXIT,                 /* exit at once */
+  KEEP_AND_EXIT,        /* dm_group_keep_on_exit() through another handle, then exit */
+  REMOVE_AND_WAIT,      /* stop --remove, say "r", exit once the pipe closes */
+  FORK_AND_HANG,        /* fork a child that lives until the pipe closes, then as HANG */
+  START_AGAIN_AND_HANG, /* say "r", start again once the pipe says so, then as HANG */
 };
 
 struct host {
@@ -231,6 +233,8 @@ static int stop_removing(dm_client* client, const char* name) {
   return rc;
 }
 
+static void start_removing_on_exit(const struct host* h, dm_client* client);
+
 static void after_the_start(const struct host* h, dm_client* client) {
   char byte;
   switch (h->after) {
@@ -256,6 +260,12 @@ static void after_the_start(const struct host* h, dm_client* client) {
       (void)!write(h->to_parent, &child, sizeof child);
       for (;;) pause();
     }
+    case START_AGAIN_AND_HANG:
+      (void)!write(h->to_parent, "r", 1);
+      if (read(h->from_parent, &byte, 1) != 1) _exit(7);
+      start_removing_on_exit(h, client);
+      (void)!write(h->to_parent, "r", 1);
+      for (;;) pause();
     case REMOVE_AND_WAIT:
       if (stop_removing(client, h->group) != DM_OK) _exit(6);
       (void)!write(h->to_parent, "r", 1);
@@ -265,20 +275,27 @@ static void after_the_start(const struct host* h, dm_client* client) {
   }
 }
 
-static void run_host(const struct host* h) {
-  dm_client* client = NULL;
+/* The host's start, with removal on exit; exits the host when it fails. */
+static void start_removing_on_exit(const struct host* h, dm_client* client) {
   dm_group* group = define(h->group, h->block_in_ping ? blocking_ping : NULL, (void*)h);
   dm_result* result = NULL;
   dm_start_options opts = DM_START_OPTIONS_INIT;
-  if (h->own_process_group) setpgid(0, 0);
   opts.remove_on_exit = 1;
   opts.watch_pid = h->watch_pid;
   opts.timeout = 60;
-  if (!group || dm_client_open(&client, NULL) != DM_OK) _exit(2);
-  if (dm_group_start(&result, group, client, &opts) != DM_OK) {
+  if (!group || dm_group_start(&result, group, client, &opts) != DM_OK) {
     fprintf(stderr, "host: start failed: %s\n", dm_error_last());
     _exit(3);
   }
+  dm_result_free(result);
+  dm_group_free(group);
+}
+
+static void run_host(const struct host* h) {
+  dm_client* client = NULL;
+  if (h->own_process_group) setpgid(0, 0);
+  if (dm_client_open(&client, NULL) != DM_OK) _exit(2);
+  start_removing_on_exit(h, client);
   after_the_start(h, client);
   _exit(4);
 }
@@ -476,6 +493,30 @@ static void a_child_the_host_forked_does_not_hold_the_removal_back(void** state)
   close(from_host);
 }
 
+/* Someone kills the reaper; the next start of the group in the host sees it
+ * is gone and starts a new one, which does the job. */
+static void a_reaper_that_died_is_replaced_by_the_next_start(void** state) {
+  struct fixture* f = *state;
+  struct host h = {f->name, 0, 0, 0, START_AGAIN_AND_HANG, -1, -1};
+  int from_host, to_host;
+  pid_t pid = fork_host(&h, &from_host, &to_host);
+  assert_int_equal(heard_from(from_host), 'r');
+  pid_t first = reaper_of(f->name);
+  assert_true(first != 0);
+  assert_int_equal(kill(first, SIGTERM), 0);
+  wait_for_no_reaper(f->name, PATIENCE_SECONDS);
+  assert_int_equal(containers_of(f->name, "running"), 2); /* a SIGTERM removes nothing */
+  assert_int_equal(write(to_host, "s", 1), 1);
+  assert_int_equal(heard_from(from_host), 'r');
+  pid_t second = reaper_of(f->name);
+  assert_true(second != 0 && second != first);
+  kill(pid, SIGKILL);
+  assert_int_equal(exit_status(pid), 1000 + SIGKILL);
+  close(to_host);
+  close(from_host);
+  assert_reaped(f->name);
+}
+
 /* watch_pid: the starting process exits, the group stays while the watched
  * process lives, and goes once it has exited. */
 static void the_group_stays_while_the_watched_process_lives(void** state) {
@@ -559,6 +600,36 @@ static void a_missing_reaper_fails_the_start_before_anything_is_made(void** stat
   dm_client_free(client);
 }
 
+/* A drillmaster-reaper that does not understand what the library tells it
+ * (one of another version) fails the start before anything is made. */
+static void a_reaper_of_another_version_fails_the_start(void** state) {
+  struct fixture* f = *state;
+  char script[] = "/tmp/dmt-old-reaper-XXXXXX";
+  int fd = mkstemp(script);
+  assert_true(fd >= 0);
+  const char* body = "#!/bin/sh\nexit 2\n";
+  assert_int_equal(write(fd, body, strlen(body)), (ssize_t)strlen(body));
+  close(fd);
+  chmod(script, 0755);
+  dm_client* client = NULL;
+  dm_group* group = define(f->name, NULL, NULL);
+  dm_result* result = NULL;
+  dm_start_options opts = DM_START_OPTIONS_INIT;
+  opts.remove_on_exit = 1;
+  assert_int_equal(dm_client_open(&client, NULL), DM_OK);
+  set_reaper_variable(script);
+  int rc = dm_group_start(&result, group, client, &opts);
+  set_reaper_variable(NULL);
+  unlink(script);
+  assert_int_equal(rc, DM_EINVALID);
+  assert_non_null(strstr(dm_error_last(), script));
+  assert_non_null(strstr(dm_error_last(), "another drillmaster version"));
+  assert_int_equal(containers_of(f->name, NULL), 0);
+  assert_int_equal(networks_of(f->name), 0);
+  dm_group_free(group);
+  dm_client_free(client);
+}
+
 /* A watch_pid that names no process would remove the group at once: refused. */
 static void a_watch_pid_of_no_process_is_refused(void** state) {
   struct fixture* f = *state;
@@ -597,12 +668,15 @@ int main(void) {
       cmocka_unit_test_setup_teardown(a_stop_with_remove_releases_the_group, setup, teardown),
       cmocka_unit_test_setup_teardown(a_child_the_host_forked_does_not_hold_the_removal_back, setup,
                                       teardown),
+      cmocka_unit_test_setup_teardown(a_reaper_that_died_is_replaced_by_the_next_start, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(the_group_stays_while_the_watched_process_lives, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(signals_to_the_hosts_process_group_spare_the_reaper, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(a_missing_reaper_fails_the_start_before_anything_is_made,
                                       setup, teardown),
+      cmocka_unit_test_setup_teardown(a_reaper_of_another_version_fails_the_start, setup, teardown),
       cmocka_unit_test_setup_teardown(a_watch_pid_of_no_process_is_refused, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
