@@ -247,11 +247,22 @@ typedef struct dm_start_options {
    * container started again that did not come up, as the stop options'
    * timeout (10 by default; 0 kills it at once). */
   double stop_timeout;
+  /* Since version 3 (drillmaster 0.2): non-zero removes the group's
+   * containers (with their anonymous volumes) and its networks once the
+   * watched process has exited without the group having been stopped with
+   * remove or kept (dm_group_keep_on_exit()): however it exits, a kill -9
+   * included. See "Removal on exit" below. Default 0. */
+  int remove_on_exit;
+  /* Since version 3, read only with remove_on_exit: the process whose exit
+   * triggers the removal; 0 (the default): the calling process. Lets the
+   * test-runner process of parallel workers own a group they share. It must
+   * exist when the start begins (DM_EINVALID otherwise). */
+  long watch_pid;
 } dm_start_options;
 
-#define DM_START_OPTIONS_VERSION 2
+#define DM_START_OPTIONS_VERSION 3
 #define DM_START_OPTIONS_INIT \
-  { DM_START_OPTIONS_VERSION, NULL, 0, 300.0, 0, 0, 0, NULL, NULL, 10.0 }
+  { DM_START_OPTIONS_VERSION, NULL, 0, 300.0, 0, 0, 0, NULL, NULL, 10.0, 0, 0 }
 
 /* Fills *opts with the defaults of `version` of the struct (pass
  * DM_START_OPTIONS_VERSION): the values of DM_START_OPTIONS_INIT. Writes only
@@ -283,6 +294,66 @@ DM_EXTERN(int) dm_start_options_init(dm_start_options* opts, unsigned int versio
  * DM_ETIMEOUT (*out NULL) naming that process. Since 0.1. */
 DM_EXTERN(int) dm_group_start(dm_result** out, dm_group* group, dm_client* client,
                               const dm_start_options* opts);
+
+/* ---- removal on exit ----
+ *
+ * A start with remove_on_exit registers the group, by its name and the
+ * engine's address (dm_client_host()), for removal when this process exits,
+ * the way Testcontainers' Ryuk does, but with no image: the first such start
+ * of a group in this process starts one small helper process,
+ * drillmaster-reaper, which outlives it; later starts of that group reuse it.
+ * When this process exits (normally, by a crash or by kill -9), the kernel
+ * closes the helper's control stream, and the helper removes every
+ * container labelled io.drillmaster.group=<group> (forced, with its
+ * anonymous volumes) and then the group's networks that nothing uses, under
+ * the group lock (a start of the group by another process finishes first).
+ * It sweeps again 2 and 6 s later, for containers whose create request
+ * reached the engine after the kill, so nothing of the group is left about
+ * ten seconds after the kill. Images stay, as with a stop that removes. With
+ * watch_pid, the removal waits for that process to exit too (each start may
+ * add one; the removal waits for all).
+ *
+ * The helper runs in a session of its own (a Ctrl-C or a signal to the test
+ * run's process group does not reach it; SIGTERM ends it), shows what it
+ * does as its process name (dm-reaper-owner, then dm-reaper-watch while it
+ * waits for watched processes, then dm-reaper-sweep), holds no descriptor of this
+ * process but its control stream (its stdout and stderr are /dev/null), and
+ * is no child of this process once the start returns. It reaches the engine
+ * exactly as `client` does (address, TLS settings), whatever DOCKER_HOST says,
+ * and inherits this process's environment (XDG_RUNTIME_DIR and TMPDIR decide
+ * the group lock's directory). The removal follows this process alone: a
+ * child it forks does not hold the control stream (nor the registration),
+ * and programs it executes never inherit it.
+ *
+ * Where the helper is looked for: $DRILLMASTER_REAPER (an absolute path;
+ * when set, the only place); else beside the loaded libdrillmaster
+ * (<dir>/drillmaster-reaper, where the build tree and the Python package put
+ * it); else <dir>/../libexec/drillmaster/drillmaster-reaper; else the
+ * libexec directory the library was configured with. When it is not found,
+ * the start fails with DM_EINVALID before it touches the engine, naming
+ * every place looked at.
+ *
+ * The registration ends, and the helper exits without touching anything,
+ * when dm_group_keep_on_exit() is called, or when dm_group_stop() with
+ * remove and no exclusion succeeds on the same engine (the group is gone: a
+ * start of the same name by another process later is never removed when
+ * this one exits). A later start with remove_on_exit registers it again.
+ *
+ * The removal goes by the group's name: another process's containers of a
+ * group of the same name on the same engine go too. Give concurrent runs
+ * their own group names. A reload creates containers under the group's
+ * label, so they are covered when the group is registered; a program that
+ * only reloads registers the group with a start with remove_on_exit first
+ * (on a running group it changes nothing). */
+
+/* Cancels the removal on exit that starts with remove_on_exit registered in
+ * this process for the group's name, on every engine: the containers stay
+ * when the process exits. Any dm_group handle of that name will do (it need
+ * not be the one that was started). Returns DM_OK, also when nothing was
+ * registered; DM_EINVALID for a NULL group. Thread-safe; it may run while an
+ * operation runs on the group (a start with remove_on_exit that has not yet
+ * registered the group registers it afterwards). Since 0.2. */
+DM_EXTERN(int) dm_group_keep_on_exit(dm_group* group);
 
 typedef struct dm_stop_options {
   unsigned int version;
@@ -319,7 +390,9 @@ DM_EXTERN(int) dm_stop_options_init(dm_stop_options* opts, unsigned int version)
  * are removed and then the group's networks: the one the group names and any
  * other labelled io.drillmaster.group=<group> (made by a start with another
  * network name), each unless something else still uses it; one of that name
- * that drillmaster did not make for the group is left in place.
+ * that drillmaster did not make for the group is left in place. A stop with
+ * remove and no exclusion that succeeds also ends this process's removal on
+ * exit of the group on this engine (see "Removal on exit").
  * Stopping a group that is not running is not an error. While another
  * process holds the group lock it waits up to DM_STOP_LOCK_WAIT_SECONDS.
  * Excluded services keep running, even those the stopped ones need (see

@@ -13,6 +13,7 @@
 #include "drillmaster/group.h"
 #include "model/validate.h"
 #include "orchestrator/orchestrator.h"
+#include "orchestrator/removal_on_exit.h"
 
 using dm::capi::check_version;
 using dm::capi::guard;
@@ -106,6 +107,10 @@ int dm_group_start(dm_result** out, dm_group* group, dm_client* client,
       options.on_event = event_sink(opts->on_event, opts->event_user_data);
       // A version-1 struct (a program built against 0.1) ends before this field.
       if (opts->version >= 2) options.stop_timeout = opts->stop_timeout;
+      if (opts->version >= 3) {
+        options.remove_on_exit = opts->remove_on_exit != 0;
+        options.watch_pid = opts->watch_pid;
+      }
       dm::model::GroupDef def = group->snapshot();
       dm::model::check(def, options.exclude);
       return finish(out, orch::start(*client->engine, def, options, group->cancel));
@@ -155,6 +160,14 @@ int dm_group_reload(dm_result** out, dm_group* group, dm_client* client, const c
       dm::model::check(def, {});
       return finish(out, orch::reload(*client->engine, def, options, group->cancel));
     });
+  });
+}
+
+int dm_group_keep_on_exit(dm_group* group) {
+  return guard([&] {
+    DM_REQUIRE(group, "group");
+    orch::keep_on_exit(group->name);
+    return DM_OK;
   });
 }
 

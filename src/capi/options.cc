@@ -38,6 +38,8 @@ constexpr dm_start_options start_defaults() {
   o.timeout = defaults::kReadySeconds;
   o.parallelism = defaults::kParallelism;
   o.stop_timeout = defaults::kStopGraceSeconds;
+  o.remove_on_exit = 0;  // a start leaves its services running
+  o.watch_pid = 0;       // the calling process
   return o;
 }
 
@@ -77,6 +79,7 @@ constexpr dm_status_options status_defaults() {
 
 constexpr size_t kClientSizes[] = {sizeof(dm_client_options)};
 constexpr size_t kStartSizes[] = {offsetof(dm_start_options, stop_timeout),
+                                  offsetof(dm_start_options, remove_on_exit),
                                   sizeof(dm_start_options)};
 constexpr size_t kStopSizes[] = {sizeof(dm_stop_options)};
 constexpr size_t kReloadSizes[] = {offsetof(dm_reload_options, stop_timeout),
@@ -94,7 +97,7 @@ constexpr bool ends_with(size_t offset_of_field) {
 }
 static_assert(ends_with<dm_client_options, double>(offsetof(dm_client_options, timeout)),
               "a field was appended to dm_client_options: see the comment above");
-static_assert(ends_with<dm_start_options, double>(offsetof(dm_start_options, stop_timeout)),
+static_assert(ends_with<dm_start_options, long>(offsetof(dm_start_options, watch_pid)),
               "a field was appended to dm_start_options: see the comment above");
 static_assert(ends_with<dm_stop_options, void*>(offsetof(dm_stop_options, event_user_data)),
               "a field was appended to dm_stop_options: see the comment above");
@@ -122,7 +125,8 @@ constexpr bool same(const dm_start_options& a, const dm_start_options& b) {
   return a.version == b.version && a.exclude == b.exclude && a.exclude_count == b.exclude_count &&
          a.timeout == b.timeout && a.run_new_containers == b.run_new_containers &&
          a.build == b.build && a.parallelism == b.parallelism && a.on_event == b.on_event &&
-         a.event_user_data == b.event_user_data && a.stop_timeout == b.stop_timeout;
+         a.event_user_data == b.event_user_data && a.stop_timeout == b.stop_timeout &&
+         a.remove_on_exit == b.remove_on_exit && a.watch_pid == b.watch_pid;
 }
 constexpr bool same(const dm_stop_options& a, const dm_stop_options& b) {
   return a.version == b.version && a.exclude == b.exclude && a.exclude_count == b.exclude_count &&

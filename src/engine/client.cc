@@ -93,16 +93,32 @@ std::unique_ptr<Client> Client::open(const ClientOptions& options) {
 
     Address address = parse_address(host, tls);
     if (address.kind == Address::Kind::Unix) tls = false;  // TLS is for TCP only
-    auto client =
-        std::make_unique<EngineClient>(address, tls_files(tls, cert_path), options.timeout);
+    auto client = std::make_unique<EngineClient>(address, tls_files(tls, cert_path),
+                                                 tls ? cert_path : "", options.timeout);
     client->negotiate(api_version);
     return client;
   });
 }
 
-EngineClient::EngineClient(Address address, TlsFiles tls, double timeout)
+ClientOptions Client::connection_options() const {
+  ClientOptions options;
+  options.host = address().text;
+  options.api_version = api_version();
+  options.tls_verify = 0;
+  return options;
+}
+
+EngineClient::EngineClient(Address address, TlsFiles tls, std::string cert_path, double timeout)
     : transport_(address, tls), transport_description_(describe_transport(address, tls.enabled)),
-      timeout_(timeout) {}
+      tls_(tls.enabled), cert_path_(std::move(cert_path)), timeout_(timeout) {}
+
+ClientOptions EngineClient::connection_options() const {
+  ClientOptions options = Client::connection_options();
+  options.tls_verify = tls_ ? 1 : 0;
+  options.cert_path = cert_path_;
+  options.timeout = timeout_;
+  return options;
+}
 
 void EngineClient::negotiate(const std::string& forced) {
   Request ping = request("GET", "/_ping", "ping the engine");

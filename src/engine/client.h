@@ -189,6 +189,13 @@ class Client {
 
   virtual const Address& address() const = 0;
   virtual const std::string& api_version() const = 0;
+  // Options that open another client to this same engine with nothing left
+  // to the environment: the address, the API version in use, TLS on or off
+  // and the certificate directory, this client's timeout. For a helper
+  // process (drillmaster-reaper) that must reach the engine this client
+  // reaches, whatever DOCKER_HOST says where it runs. The default (for
+  // clients that are not a real connection): address and API version, no TLS.
+  virtual ClientOptions connection_options() const;
   // describe_transport() of this client: how it reaches the engine.
   virtual const std::string& transport() const = 0;
 

@@ -23,7 +23,9 @@ constexpr int kMinApiMinor = 40;
 
 class EngineClient final : public Client {
  public:
-  EngineClient(Address address, TlsFiles tls, double timeout);
+  // `cert_path`: the directory the TLS files came from (for
+  // connection_options()); "" without TLS.
+  EngineClient(Address address, TlsFiles tls, std::string cert_path, double timeout);
 
   // GET /_ping (proves the engine answers) and settles the API version:
   // `forced` as given, else min(engine's, 1.47), refusing below 1.40.
@@ -32,6 +34,7 @@ class EngineClient final : public Client {
   const Address& address() const override { return transport_.address(); }
   const std::string& api_version() const override { return api_version_; }
   const std::string& transport() const override { return transport_description_; }
+  ClientOptions connection_options() const override;
 
   void ping() override;
   VersionInfo version() override;
@@ -72,6 +75,8 @@ class EngineClient final : public Client {
   Transport transport_;
   std::string transport_description_;
   std::string api_version_;
+  bool tls_;
+  std::string cert_path_;
   double timeout_;
 };
 

@@ -82,6 +82,10 @@ struct StartOptions {
   unsigned parallelism = defaults::kParallelism;  // 0: no limit
   EventSink on_event;
   double stop_timeout = defaults::kStopGraceSeconds;  // grace of an outdated container replaced
+  // The group is removed when this process (and watch_pid, when not 0) has
+  // exited without a stop that removed it (removal_on_exit.h).
+  bool remove_on_exit = false;
+  long watch_pid = 0;
 };
 
 struct StopOptions {

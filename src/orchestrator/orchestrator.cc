@@ -14,6 +14,7 @@
 #include "orchestrator/identity.h"
 #include "orchestrator/local_target.h"
 #include "orchestrator/lock.h"
+#include "orchestrator/removal_on_exit.h"
 #include "orchestrator/runs.h"
 
 namespace dm::orchestrator {
@@ -61,9 +62,15 @@ class LockOrCancelled {
 
 Result start(engine::Client& engine, const model::GroupDef& group, const StartOptions& options,
              const CancelToken& cancel) {
+  // Checked before the engine is touched; armed once the lock is held, so
+  // that a process killed while it waits for another's start of the group
+  // does not remove what that one made.
+  std::optional<RemovalOnExit> removal;
+  if (options.remove_on_exit) removal = RemovalOnExit::prepare(options.watch_pid);
   Events events(options.on_event);
   LockOrCancelled lock(group, events, cancel, options.timeout);
   if (lock.cancelled()) return *lock.cancelled();
+  if (removal) arm_removal_on_exit(engine, group, *removal, events);
   std::set<std::string> rebuild;
   if (options.build)
     for (const auto& s : group.services)
@@ -92,7 +99,13 @@ Result stop(engine::Client& engine, const model::GroupDef& group, const StopOpti
     scope.remove_orphans = options.exclude.empty();
     scope.remove_network = true;
   }
-  return run_stop({group, target, events, watcher}, options.timeout, scope);
+  Result result = run_stop({group, target, events, watcher}, options.timeout, scope);
+  // The group is gone: this process's exit must not remove a group of the
+  // same name that another process starts later. Still under the lock, so
+  // no such start can come in between.
+  if (options.remove && options.exclude.empty() && !result.cancelled && result.failures() == 0)
+    release_removal_on_exit(engine.address().text, group.name);
+  return result;
 }
 
 namespace {

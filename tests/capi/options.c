@@ -35,6 +35,20 @@ typedef struct {
   void* event_user_data;
 } start_options_v1;
 
+/* dm_start_options version 2, before remove_on_exit and watch_pid (version 3). */
+typedef struct {
+  unsigned int version;
+  const char* const* exclude;
+  size_t exclude_count;
+  double timeout;
+  int run_new_containers;
+  int build;
+  unsigned int parallelism;
+  dm_event_fn on_event;
+  void* event_user_data;
+  double stop_timeout;
+} start_options_v2;
+
 typedef struct {
   unsigned int version;
   double timeout;
@@ -90,6 +104,8 @@ static void every_init_fills_exactly_its_macros_values(void** state) {
     assert_true(got.on_event == want.on_event);
     assert_ptr_equal(got.event_user_data, want.event_user_data);
     assert_true(got.stop_timeout == want.stop_timeout);
+    assert_int_equal(got.remove_on_exit, want.remove_on_exit);
+    assert_int_equal(got.watch_pid, want.watch_pid);
   }
   {
     dm_stop_options want = DM_STOP_OPTIONS_INIT, got;
@@ -150,6 +166,10 @@ static void the_defaults_are_the_documented_ones(void** state) {
   /* One grace period everywhere: Docker's and Compose's 10 s. */
   assert_true(stop.timeout == 10.0);
   assert_true(start.stop_timeout == 10.0 && reload.stop_timeout == 10.0);
+  /* A start leaves its services running when the program exits; with
+   * remove_on_exit, the calling process's exit is what removes them. */
+  assert_int_equal(start.remove_on_exit, 0);
+  assert_int_equal(start.watch_pid, 0);
   /* A reload's dependants are started again by the reuse rules. */
   assert_int_equal(reload.run_new_containers, 0);
   assert_int_equal(start.parallelism, 0);
@@ -218,6 +238,32 @@ static void reload_version_2_gets_its_stop_timeout_and_not_version_3s_field(void
   assert_int_equal(reload.run_new_containers, 0);
 }
 
+/* Version 2 of the start struct has stop_timeout but not remove_on_exit
+ * and watch_pid (version 3): its init writes the one, not the others. */
+static void start_version_2_gets_its_stop_timeout_and_not_version_3s_fields(void** state) {
+  (void)state;
+  dm_start_options start;
+  memset(&start, GARBAGE, sizeof start);
+  assert_int_equal(dm_start_options_init(&start, 2), DM_OK);
+  assert_int_equal(start.version, 2);
+  assert_true(start.stop_timeout == 10.0);
+  unsigned char untouched[sizeof start.remove_on_exit + sizeof start.watch_pid];
+  memset(untouched, GARBAGE, sizeof untouched);
+  assert_memory_equal(&start.remove_on_exit, untouched, sizeof start.remove_on_exit);
+  assert_memory_equal(&start.watch_pid, untouched, sizeof start.watch_pid);
+
+  start_options_v2* old_start = malloc(sizeof *old_start);
+  assert_int_equal(dm_start_options_init((dm_start_options*)old_start, 2), DM_OK);
+  assert_int_equal(old_start->version, 2);
+  assert_true(old_start->stop_timeout == 10.0);
+  free(old_start);
+
+  assert_int_equal(dm_start_options_init(&start, 3), DM_OK);
+  assert_int_equal(start.version, 3);
+  assert_int_equal(start.remove_on_exit, 0);
+  assert_int_equal(start.watch_pid, 0);
+}
+
 static void version_0_is_refused_naming_the_struct_and_the_known_versions(void** state) {
   (void)state;
   dm_start_options start;
@@ -225,7 +271,7 @@ static void version_0_is_refused_naming_the_struct_and_the_known_versions(void**
   assert_string_equal(
       dm_error_last(),
       "dm_start_options version 0 is not supported by drillmaster " DM_VERSION_STRING
-      ", which knows versions 1 and 2: the struct was not initialised; "
+      ", which knows versions 1 to 3: the struct was not initialised; "
       "initialise it with DM_START_OPTIONS_INIT or "
       "dm_start_options_init(&opts, DM_START_OPTIONS_VERSION)");
   assert_int_equal(dm_error_last_status(), DM_EINVALID);
@@ -252,8 +298,8 @@ static void a_version_newer_than_the_library_is_refused(void** state) {
   assert_int_equal(dm_start_options_init(&start, DM_START_OPTIONS_VERSION + 1), DM_EINVALID);
   assert_string_equal(
       dm_error_last(),
-      "dm_start_options version 3 is not supported by drillmaster " DM_VERSION_STRING
-      ", which knows versions 1 and 2: the program was built against a newer "
+      "dm_start_options version 4 is not supported by drillmaster " DM_VERSION_STRING
+      ", which knows versions 1 to 3: the program was built against a newer "
       "drillmaster; run it with that library, or build it against this one");
   dm_client_options client;
   dm_stop_options stop;
@@ -395,6 +441,7 @@ int main(void) {
       cmocka_unit_test(the_defaults_are_the_documented_ones),
       cmocka_unit_test(an_older_version_gets_only_its_own_fields),
       cmocka_unit_test(reload_version_2_gets_its_stop_timeout_and_not_version_3s_field),
+      cmocka_unit_test(start_version_2_gets_its_stop_timeout_and_not_version_3s_fields),
       cmocka_unit_test(version_0_is_refused_naming_the_struct_and_the_known_versions),
       cmocka_unit_test(a_version_newer_than_the_library_is_refused),
       cmocka_unit_test(init_refuses_a_null_struct_by_the_functions_name),

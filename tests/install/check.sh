@@ -3,6 +3,9 @@
 # in BUILD_DIR into a temporary prefix, then, from outside the source tree,
 #   - builds examples/c with nothing but pkg-config and runs them,
 #   - builds a CMake project that uses find_package(drillmaster),
+#   - checks that the installed library finds the installed drillmaster-reaper
+#     (libexec/drillmaster) and that it removes a group started with
+#     remove_on_exit once the program that started it has exited,
 #   - checks that the shared library exports only dm_* symbols, each with a
 #     symbol version, and that DRILLMASTER_0.1 holds exactly the functions
 #     drillmaster 0.1 exported (abi/libdrillmaster-0.1.abi lists them): none
@@ -36,6 +39,36 @@ cmake -S "$root/tests/install/consumer" -B "$work/consumer" -G Ninja \
 cmake --build "$work/consumer" >/dev/null
 "$work/consumer/version" | head -n 1
 echo "install: find_package(drillmaster) works"
+
+# Removal on exit, with nothing but the installed tree: the library looks
+# beside itself, then in <libdir>/../libexec/drillmaster.
+unset DRILLMASTER_REAPER
+reaper=$(find "$prefix" -name drillmaster-reaper -type f -perm -u+x | head -n1)
+case $reaper in
+  "$prefix"/libexec/drillmaster/drillmaster-reaper) ;;
+  *) echo "install: drillmaster-reaper is not in $prefix/libexec/drillmaster (found: '$reaper')"; exit 1 ;;
+esac
+cc -Wall -Wextra -Werror "$root/tests/install/remove_on_exit.c" \
+  $(pkg-config --cflags --libs drillmaster) -o "$work/remove_on_exit"
+group="dmt-install-reap-$$"
+"$work/remove_on_exit" "${DM_TEST_IMAGE:-drillmaster-test/busybox:latest}" "$group" \
+  >"$work/remove_on_exit.log" 2>&1 || { cat "$work/remove_on_exit.log"; echo "install: remove_on_exit failed"; exit 1; }
+if ! grep -q "($libdir/[^)]*libexec/drillmaster/drillmaster-reaper)" "$work/remove_on_exit.log"; then
+  cat "$work/remove_on_exit.log"; echo "install: the library did not use the installed drillmaster-reaper"; exit 1
+fi
+# The reaper sweeps at once and again after 2 and 6 s; 30 s is generous.
+left=
+for _ in $(seq 300); do
+  left=$(docker ps -aq --filter "label=io.drillmaster.group=$group"; docker network ls -q --filter "label=io.drillmaster.group=$group")
+  [ -z "$left" ] && break
+  sleep 0.1
+done
+if [ -n "$left" ]; then
+  docker rm -f $(docker ps -aq --filter "label=io.drillmaster.group=$group") >/dev/null 2>&1 || true
+  docker network rm $(docker network ls -q --filter "label=io.drillmaster.group=$group") >/dev/null 2>&1 || true
+  echo "install: the installed reaper did not remove group $group within 30 s"; exit 1
+fi
+echo "install: the installed drillmaster-reaper is found and removes a group on exit"
 
 soname=$(objdump -p "$libdir/libdrillmaster.so.0" | awk '/SONAME/ {print $2}')
 [ "$soname" = "libdrillmaster.so.0" ] || { echo "install: SONAME is '$soname'"; exit 1; }

@@ -168,7 +168,10 @@ class Group:
         parallelism: int = ...,
         on_event: Optional[EventCallback] = ...,
         stop_timeout: float = ...,
+        remove_on_exit: bool = ...,
+        watch_pid: int = ...,
     ) -> Result: ...
+    def keep_on_exit(self) -> None: ...
     def stop(
         self,
         client: Client,

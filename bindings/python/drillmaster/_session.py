@@ -415,9 +415,19 @@ class Session:
         parallelism: int = DEFAULTS["start"]["parallelism"],
         stop_timeout: float = DEFAULTS["start"]["stop_timeout"],
         on_event: Optional[EventCallback] = None,
+        remove_on_exit: bool = DEFAULTS["start"]["remove_on_exit"],
+        watch_pid: Optional[int] = None,
     ) -> Report:
         """Starts every service not excluded, dependencies first; see the
-        module's docstring for how context placeholders are filled."""
+        module's docstring for how context placeholders are filled.
+
+        ``remove_on_exit``: the group's containers and network are removed
+        once this process has exited (however: a ``kill -9`` too) without
+        :meth:`stop` with ``remove`` or :meth:`keep_on_exit`; ``watch_pid``
+        (with it) waits for that process to exit as well, e.g. the pytest
+        process whose workers share the group. A helper process,
+        ``drillmaster-reaper``, does it (see the C header, "Removal on exit").
+        """
         began = time.monotonic()
         self.check(exclude)
         self.check_context()
@@ -434,6 +444,8 @@ class Session:
                 parallelism=parallelism,
                 stop_timeout=stop_timeout,
                 on_event=on_event,
+                remove_on_exit=remove_on_exit,
+                watch_pid=watch_pid or 0,
             ),
             client,
         )
@@ -444,6 +456,12 @@ class Session:
             result.cancelled or self._cancelled,
             time.monotonic() - began,
         )
+
+    def keep_on_exit(self) -> None:
+        """Cancels the removal on exit a :meth:`start` with
+        ``remove_on_exit`` registered for this group in this process: the
+        containers stay when the process exits. A no-op when none was."""
+        _core.Group(self.group_name).keep_on_exit()
 
     def stop(
         self,

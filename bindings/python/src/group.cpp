@@ -94,7 +94,7 @@ struct Group {
 
   Result start(const Client& client, const std::optional<std::vector<std::string>>& exclude,
                double timeout, bool run_new_containers, bool build, unsigned parallelism,
-               py::object on_event, double stop_timeout) {
+               py::object on_event, double stop_timeout, bool remove_on_exit, long watch_pid) {
     OperationContext op{std::move(on_event), {}};
     auto names = to_strings(exclude);
     auto c = c_strings(names);
@@ -106,11 +106,26 @@ struct Group {
     opts.build = build;
     opts.parallelism = parallelism;
     opts.stop_timeout = stop_timeout;
+    opts.remove_on_exit = remove_on_exit;
+    opts.watch_pid = watch_pid;
     opts.on_event = event_trampoline;
     opts.event_user_data = &op;
     dm_group* g = get();
     dm_client* cl = client.get();
     return run_operation(op, [&](dm_result** out) { return dm_group_start(out, g, cl, &opts); });
+  }
+
+  void keep_on_exit() {
+    dm_group* g = get();
+    int status;
+    std::string message;
+    {
+      // It may wait for another thread's start to finish registering a group.
+      py::gil_scoped_release nogil;
+      status = dm_group_keep_on_exit(g);
+      if (status != DM_OK) message = take_error(status);
+    }
+    if (status != DM_OK) raise_status(status, message);
   }
 
   Result stop(const Client& client, const std::optional<std::vector<std::string>>& exclude,
@@ -242,7 +257,9 @@ void bind_group(py::module_& m) {
            py::arg("exclude") = py::none(), py::arg("timeout") = start.timeout,
            py::arg("run_new_containers") = start.run_new_containers != 0,
            py::arg("build") = start.build != 0, py::arg("parallelism") = start.parallelism,
-           py::arg("on_event") = py::none(), py::arg("stop_timeout") = start.stop_timeout)
+           py::arg("on_event") = py::none(), py::arg("stop_timeout") = start.stop_timeout,
+           py::arg("remove_on_exit") = start.remove_on_exit != 0,
+           py::arg("watch_pid") = start.watch_pid)
       .def("stop", &Group::stop, py::arg("client"), py::kw_only(), py::arg("exclude") = py::none(),
            py::arg("timeout") = stop.timeout, py::arg("remove") = stop.remove != 0,
            py::arg("on_event") = py::none())
@@ -250,6 +267,9 @@ void bind_group(py::module_& m) {
            py::arg("timeout") = reload.timeout, py::arg("remove") = reload.remove != 0,
            py::arg("on_event") = py::none(), py::arg("stop_timeout") = reload.stop_timeout,
            py::arg("run_new_containers") = reload.run_new_containers != 0)
+      .def("keep_on_exit", &Group::keep_on_exit,
+           "Cancels the removal on exit that starts with remove_on_exit registered for this "
+           "group's name in this process: its containers stay when the process exits.")
       .def(
           "cancel", [](Group& g) { dm_group_cancel(g.get()); },
           "Asks the operation in progress to stop; safe from any thread.")

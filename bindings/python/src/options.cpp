@@ -34,10 +34,11 @@ void bind_options(py::module_& m) {
         dm_logs_options logs = dm_logs_options_defaults();
         py::dict out;
         out["client"] = py::dict("timeout"_a = client.timeout, "tls_verify"_a = client.tls_verify);
-        out["start"] = py::dict("timeout"_a = start.timeout,
-                                "run_new_containers"_a = start.run_new_containers != 0,
-                                "build"_a = start.build != 0, "parallelism"_a = start.parallelism,
-                                "stop_timeout"_a = start.stop_timeout);
+        out["start"] = py::dict(
+            "timeout"_a = start.timeout, "run_new_containers"_a = start.run_new_containers != 0,
+            "build"_a = start.build != 0, "parallelism"_a = start.parallelism,
+            "stop_timeout"_a = start.stop_timeout, "remove_on_exit"_a = start.remove_on_exit != 0,
+            "watch_pid"_a = start.watch_pid);
         out["stop"] = py::dict("timeout"_a = stop.timeout, "remove"_a = stop.remove != 0);
         out["reload"] = py::dict("timeout"_a = reload.timeout, "remove"_a = reload.remove != 0,
                                  "stop_timeout"_a = reload.stop_timeout,
