@@ -24,7 +24,9 @@ Ctrl-C). What differs, and why:
   ``up(group=...)``. ``stop`` removes it with the group.
 - The services are removed when the process ends without stopping them (a
   killed test run): the start asks the library's reaper for it
-  (``remove_on_exit``), and ``keep=True`` tells it to keep them instead.
+  (``remove_on_exit``). ``keep=True`` starts without it, from the first
+  moment, and ends a removal an earlier start of the group in this process
+  asked for (``keep_on_exit``).
 """
 
 from __future__ import annotations
@@ -194,7 +196,7 @@ def _start(env: Environment, watch_pid: Optional[int], **options: object) -> Non
     try:
         report, signum = _cancellable.run(
             session,
-            lambda: session.start(remove_on_exit=True, watch_pid=watch_pid, **options),
+            lambda: session.start(remove_on_exit=not env.keep, watch_pid=watch_pid, **options),
             left_behind=LEFT_RUNNING if env.keep else LEFT_TO_THE_REAPER,
         )
     except BaseException:
@@ -206,7 +208,7 @@ def _start(env: Environment, watch_pid: Optional[int], **options: object) -> Non
         raise
     finally:
         _exit.guard_if_hooks_run()
-    if env.keep:
+    if env.keep:  # and one an earlier start of this group in this process made
         session.keep_on_exit()
     env.report = report
     env.context = MappingProxyType(dict(Context))
