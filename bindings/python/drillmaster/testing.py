@@ -117,9 +117,9 @@ def _group_for(
     if shared:
         return group or group_name_of(base, fixture, run), True
     worker_id = str(worker["workerid"])
-    return group_name_of(group, worker_id) if group else group_name_of(
-        base, fixture, run, worker_id
-    ), False
+    if group:
+        return group_name_of(group, worker_id), False
+    return group_name_of(base, fixture, run, worker_id), False
 
 
 def _start(
