@@ -8,6 +8,7 @@ connection it forwards, so a test knows its requests went this way (and not
 to the engine's own socket). Runs until killed or its stdin closes.
 """
 
+import contextlib
 import socket
 import sys
 import threading
@@ -21,10 +22,8 @@ def pump(source: socket.socket, sink: socket.socket) -> None:
         pass
     finally:
         for s in (source, sink):
-            try:
+            with contextlib.suppress(OSError):
                 s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
 
 def serve(server: socket.socket, target: str) -> None:
