@@ -20,8 +20,9 @@ typedef struct dm_client dm_client;
  * dm_client_options_init() (not by zeroing it: tls_verify 0 turns TLS off).
  * Every field left at that default falls back to the environment, as the
  * docker command does:
- *   host         DOCKER_HOST, else "unix:///var/run/docker.sock".
- *                Accepted: "unix:///path", "tcp://host:port".
+ *   host         the engine's address; NULL: found as the docker command
+ *                finds it (see "Finding the engine" below). Accepted:
+ *                "unix:///path", "tcp://host:port".
  *   api_version  DOCKER_API_VERSION, else negotiated with the engine
  *                (the highest both speak, at least "1.40").
  *   tls_verify   -1: TLS when DOCKER_TLS_VERIFY is set, non-empty and not
@@ -32,7 +33,24 @@ typedef struct dm_client dm_client;
  *                docker command (dm_client_transport() says which).
  *   cert_path    DOCKER_CERT_PATH, else "~/.docker" (ca.pem, cert.pem, key.pem).
  *   timeout      seconds allowed for an ordinary request (not for waits, log
- *                follows, builds or pulls); 0 means 60. */
+ *                follows, builds or pulls); 0 means 60.
+ *   context      (version 2, since 0.2) a docker context's name, as the
+ *                docker command's --context: it beats DOCKER_HOST, and
+ *                giving it with `host` is DM_EINVALID (docker refuses
+ *                --host with --context). "default" means no context. NULL:
+ *                none.
+ *
+ * Finding the engine, in the docker command's order (docker/cli,
+ * cli/command/cli.go, resolveContextName): `context`; `host`; DOCKER_HOST;
+ * DOCKER_CONTEXT; the currentContext of $DOCKER_CONFIG/config.json (default
+ * ~/.docker/config.json). A context is read from
+ * $DOCKER_CONFIG/contexts/meta/<sha256 of its name>/meta.json
+ * (Endpoints.docker.Host and SkipTLSVerify), with its TLS files from
+ * contexts/tls/<sha256>/docker/{ca,cert,key}.pem. Any of these settles the
+ * engine: it is used whether it answers or not. Without any, the first of
+ * these sockets that answers: the rootless $XDG_RUNTIME_DIR/docker.sock,
+ * /var/run/docker.sock, then Podman's $XDG_RUNTIME_DIR/podman/podman.sock
+ * and /run/podman/podman.sock. dm_client_found_by() tells which was used. */
 typedef struct dm_client_options {
   unsigned int version;
   const char* host;
@@ -40,11 +58,13 @@ typedef struct dm_client_options {
   int tls_verify;
   const char* cert_path;
   double timeout;
+  /* version 2 */
+  const char* context;
 } dm_client_options;
 
-#define DM_CLIENT_OPTIONS_VERSION 1
+#define DM_CLIENT_OPTIONS_VERSION 2
 #define DM_CLIENT_OPTIONS_INIT \
-  { DM_CLIENT_OPTIONS_VERSION, NULL, NULL, -1, NULL, 0 }
+  { DM_CLIENT_OPTIONS_VERSION, NULL, NULL, -1, NULL, 0, NULL }
 
 /* Fills *opts with the library's defaults for `version` of the struct (pass
  * DM_CLIENT_OPTIONS_VERSION): the values of DM_CLIENT_OPTIONS_INIT, and the
@@ -58,10 +78,13 @@ DM_EXTERN(int) dm_client_options_init(dm_client_options* opts, unsigned int vers
 /* Opens a client and negotiates the API version with the engine, so an
  * unreachable engine is reported here. `opts` may be NULL (all from the
  * environment).
- * Returns DM_OK; DM_EINVALID for a malformed address (the message names it)
- * or a tls_verify other than -1, 0 or 1;
- * DM_EUNREACHABLE when nothing answers (the message names the address tried
- * and how to start an engine); DM_EENGINE when the engine is older than API
+ * Returns DM_OK; DM_EINVALID for a malformed address (the message names it),
+ * a tls_verify other than -1, 0 or 1, both `host` and `context`, or a
+ * docker config.json or context file that cannot be read; DM_ENOTFOUND for a
+ * named context that does not exist (the message names it and the file
+ * looked for); DM_EUNREACHABLE when nothing answers (the message names
+ * every place looked at, in order, with why each was passed over, and how
+ * to start an engine); DM_EENGINE when the engine is older than API
  * 1.40. On failure *out is NULL. Since 0.1. */
 DM_EXTERN(int) dm_client_open(dm_client** out, const dm_client_options* opts);
 
@@ -75,6 +98,14 @@ DM_EXTERN(int) dm_client_ping(dm_client* client);
 /* The address the client talks to, e.g. "unix:///var/run/docker.sock".
  * Borrowed: lives as long as the client. Since 0.1. */
 DM_EXTERN(const char*) dm_client_host(const dm_client* client);
+
+/* How the engine was found, in words a front end can show next to
+ * dm_client_host(): "host option", "DOCKER_HOST", "context 'NAME' (context
+ * option)", "context 'NAME' (DOCKER_CONTEXT)", "context 'NAME' (PATH of
+ * config.json)", "rootless socket", "default socket" or "podman socket".
+ * Later versions may add values. Borrowed: lives as long as the client; ""
+ * for NULL. Thread-safe. Since 0.2. */
+DM_EXTERN(const char*) dm_client_found_by(const dm_client* client);
 
 /* The API version in use, e.g. "1.41". Borrowed: lives as long as the client.
  * Since 0.1. */
@@ -92,7 +123,10 @@ DM_EXTERN(int) dm_client_engine_version(dm_client* client, char** engine_version
  *   "unix socket"                 a local socket: no network involved;
  *   "tcp, plain (no TLS)"         TCP without encryption or authentication;
  *   "tcp, TLS with verification"  TCP with TLS, the engine's certificate
- *                                 checked against ca.pem.
+ *                                 checked against ca.pem;
+ *   "tcp, TLS without verification"  (since 0.2) a docker context with
+ *                                 SkipTLSVerify: encrypted, the engine's
+ *                                 certificate not checked.
  * Later versions may add values. Borrowed: lives as long as the client. ""
  * for NULL. Since 0.2. */
 DM_EXTERN(const char*) dm_client_transport(const dm_client* client);

@@ -32,6 +32,7 @@ int dm_client_open(dm_client** out, const dm_client_options* opts) {
       options.tls_verify = opts->tls_verify;
       if (opts->cert_path) options.cert_path = opts->cert_path;
       if (opts->timeout > 0) options.timeout = opts->timeout;
+      if (opts->version >= 2 && opts->context) options.context = opts->context;
     }
     auto client = std::make_unique<dm_client>();
     client->engine = dm::engine::Client::open(options);
@@ -52,6 +53,10 @@ int dm_client_ping(dm_client* client) {
 
 const char* dm_client_host(const dm_client* client) {
   return client ? client->engine->address().text.c_str() : "";
+}
+
+const char* dm_client_found_by(const dm_client* client) {
+  return client ? client->engine->found_by().c_str() : "";
 }
 
 const char* dm_client_transport(const dm_client* client) {

@@ -77,7 +77,7 @@ constexpr dm_status_options status_defaults() {
 // static_asserts on the last field catch a field appended without a new
 // entry here (and a default above, and a comparison below).
 
-constexpr size_t kClientSizes[] = {sizeof(dm_client_options)};
+constexpr size_t kClientSizes[] = {offsetof(dm_client_options, context), sizeof(dm_client_options)};
 constexpr size_t kStartSizes[] = {offsetof(dm_start_options, stop_timeout),
                                   offsetof(dm_start_options, remove_on_exit),
                                   sizeof(dm_start_options)};
@@ -95,7 +95,7 @@ constexpr bool ends_with(size_t offset_of_field) {
   const size_t end = offset_of_field + sizeof(Field);
   return end <= sizeof(T) && sizeof(T) - end < alignof(T);
 }
-static_assert(ends_with<dm_client_options, double>(offsetof(dm_client_options, timeout)),
+static_assert(ends_with<dm_client_options, const char*>(offsetof(dm_client_options, context)),
               "a field was appended to dm_client_options: see the comment above");
 static_assert(ends_with<dm_start_options, long>(offsetof(dm_start_options, watch_pid)),
               "a field was appended to dm_start_options: see the comment above");
@@ -119,7 +119,8 @@ static_assert(std::size(kStatusSizes) == DM_STATUS_OPTIONS_VERSION);
 
 constexpr bool same(const dm_client_options& a, const dm_client_options& b) {
   return a.version == b.version && a.host == b.host && a.api_version == b.api_version &&
-         a.tls_verify == b.tls_verify && a.cert_path == b.cert_path && a.timeout == b.timeout;
+         a.tls_verify == b.tls_verify && a.cert_path == b.cert_path && a.timeout == b.timeout &&
+         a.context == b.context;
 }
 constexpr bool same(const dm_start_options& a, const dm_start_options& b) {
   return a.version == b.version && a.exclude == b.exclude && a.exclude_count == b.exclude_count &&

@@ -6,6 +6,7 @@
 
 #include "common/excerpt.h"
 #include "engine/answers.h"
+#include "engine/discovery.h"
 #include "engine/engine_client.h"
 
 namespace dm::engine {
@@ -59,45 +60,133 @@ const char* const kTlsVerifyValues =
 
 bool valid_tls_verify(int value) { return value >= -1 && value <= 1; }
 
-std::string describe_transport(const Address& address, bool tls) {
+std::string describe_transport(const Address& address, bool tls, bool verify) {
   if (address.kind == Address::Kind::Unix) return "unix socket";
-  // curl verifies the engine's certificate against ca.pem whenever TLS is
-  // on: there is no TLS without verification.
-  return tls ? "tcp, TLS with verification" : "tcp, plain (no TLS)";
+  if (!tls) return "tcp, plain (no TLS)";
+  return verify ? "tcp, TLS with verification" : "tcp, TLS without verification";
 }
 
 Client::~Client() = default;
 
+namespace {
+
+// What the options and the environment say beyond the address, checked once
+// before any engine is tried.
+struct Settings {
+  std::string api_version;
+  bool tls = false;
+  std::string cert_path;
+  double timeout = 60;
+};
+
+Settings settings(const ClientOptions& options) {
+  Settings s;
+  s.api_version = !options.api_version.empty() ? options.api_version : env("DOCKER_API_VERSION");
+  if (!s.api_version.empty() && !valid_api_version(s.api_version))
+    throw Error(Error::Code::Invalid, "DOCKER_API_VERSION '" + s.api_version +
+                                          "' is not an API version: use the form 1.41");
+  if (!valid_tls_verify(options.tls_verify))
+    throw Error(Error::Code::Invalid, "tls_verify " + std::to_string(options.tls_verify) +
+                                          " is not a TLS setting: use " + kTlsVerifyValues);
+  if (options.tls_verify >= 0) {
+    s.tls = options.tls_verify == 1;
+  } else {
+    std::string verify = env("DOCKER_TLS_VERIFY");
+    s.tls = !verify.empty() && verify != "0" && verify != "false";
+  }
+  s.cert_path = !options.cert_path.empty() ? options.cert_path : env("DOCKER_CERT_PATH");
+  if (s.cert_path.empty()) s.cert_path = env("HOME") + "/.docker";
+  s.timeout = options.timeout;
+  return s;
+}
+
+// A docker context's TLS: its files where it has them, TLS whenever it has
+// any or asks to skip verification (as the docker command decides).
+TlsFiles context_tls(const Endpoint::ContextTls& context) {
+  TlsFiles tls;
+  tls.verify = !context.skip_verify;
+  std::error_code ec;
+  for (auto [file, name] : {std::pair{&tls.ca, "ca.pem"}, std::pair{&tls.cert, "cert.pem"},
+                            std::pair{&tls.key, "key.pem"}}) {
+    std::filesystem::path path = std::filesystem::path(context.dir) / name;
+    if (!context.dir.empty() && std::filesystem::is_regular_file(path, ec)) *file = path.string();
+  }
+  tls.enabled = context.skip_verify || !tls.ca.empty() || !tls.cert.empty();
+  return tls;
+}
+
+std::unique_ptr<Client> connect(const Endpoint& endpoint, const Settings& s) {
+  TlsFiles tls;
+  std::string cert_path;
+  Address address;
+  if (endpoint.context_tls) {
+    tls = context_tls(*endpoint.context_tls);
+    address = parse_address(endpoint.host, tls.enabled);
+    cert_path = endpoint.context_tls->dir;
+  } else {
+    address = parse_address(endpoint.host, s.tls);
+    if (address.kind == Address::Kind::Tcp) tls = tls_files(s.tls, s.cert_path);
+    cert_path = s.cert_path;
+  }
+  if (address.kind == Address::Kind::Unix) tls = TlsFiles{};  // TLS is for TCP only
+  auto client = std::make_unique<EngineClient>(address, tls, tls.enabled ? cert_path : "",
+                                               s.timeout, endpoint.found_by);
+  client->negotiate(s.api_version);
+  return client;
+}
+
+// Why an endpoint that did not answer was passed over, in a few words.
+std::string why_unreachable(const Endpoint& endpoint) {
+  std::error_code ec;
+  if (endpoint.host.rfind("unix://", 0) == 0 &&
+      !std::filesystem::exists(endpoint.host.substr(7), ec))
+    return "no such file";
+  return "refused";
+}
+
+std::string looked_at(const std::vector<std::string>& tried) {
+  std::string text = " Places looked at, in order: ";
+  for (size_t i = 0; i < tried.size(); ++i) text += (i ? "; " : "") + tried[i];
+  return text + ".";
+}
+
+}  // namespace
+
 std::unique_ptr<Client> Client::open(const ClientOptions& options) {
   return guarded("open a Docker engine client", [&]() -> std::unique_ptr<Client> {
-    std::string host = !options.host.empty() ? options.host : env("DOCKER_HOST");
-    if (host.empty()) host = "unix:///var/run/docker.sock";
-    std::string api_version =
-        !options.api_version.empty() ? options.api_version : env("DOCKER_API_VERSION");
-    if (!api_version.empty() && !valid_api_version(api_version))
-      throw Error(Error::Code::Invalid, "DOCKER_API_VERSION '" + api_version +
-                                            "' is not an API version: use the form 1.41");
-    if (!valid_tls_verify(options.tls_verify))
-      throw Error(Error::Code::Invalid, "tls_verify " + std::to_string(options.tls_verify) +
-                                            " is not a TLS setting: use " + kTlsVerifyValues);
-    bool tls;
-    if (options.tls_verify >= 0) {
-      tls = options.tls_verify == 1;
-    } else {
-      std::string verify = env("DOCKER_TLS_VERIFY");
-      tls = !verify.empty() && verify != "0" && verify != "false";
+    Settings s = settings(options);
+    DiscoveryInput input;
+    input.host = options.host;
+    input.context = options.context;
+    input.env = [](const std::string& name) { return env(name.c_str()); };
+    std::vector<std::string> tried;
+    std::optional<Error> last;
+    for (const Place& place : discover(input)) {
+      if (!place.endpoint) {
+        tried.push_back(place.name + ": " + place.passed_over);
+        continue;
+      }
+      try {
+        return connect(*place.endpoint, s);
+      } catch (const Error& e) {
+        if (e.code() != Error::Code::Unreachable) throw;
+        tried.push_back(place.name + " (" + place.endpoint->host +
+                        "): " + why_unreachable(*place.endpoint));
+        last = e;
+      }
     }
-    std::string cert_path =
-        !options.cert_path.empty() ? options.cert_path : env("DOCKER_CERT_PATH");
-    if (cert_path.empty()) cert_path = env("HOME") + "/.docker";
-
-    Address address = parse_address(host, tls);
-    if (address.kind == Address::Kind::Unix) tls = false;  // TLS is for TCP only
-    auto client = std::make_unique<EngineClient>(address, tls_files(tls, cert_path),
-                                                 tls ? cert_path : "", options.timeout);
-    client->negotiate(api_version);
-    return client;
+    if (last) throw Error(Error::Code::Unreachable, last->what() + looked_at(tried));
+    throw Error(Error::Code::Unreachable,
+                "cannot reach a Docker engine: no engine socket exists. Is dockerd running? "
+                "Start it (`sudo dockerd &`, or scripts/engine in a drillmaster checkout), or "
+                "set DOCKER_HOST or a docker context to a running engine's address." +
+                    looked_at(tried));
   });
+}
+
+const std::string& Client::found_by() const {
+  static const std::string kNone;
+  return kNone;
 }
 
 ClientOptions Client::connection_options() const {
@@ -108,9 +197,12 @@ ClientOptions Client::connection_options() const {
   return options;
 }
 
-EngineClient::EngineClient(Address address, TlsFiles tls, std::string cert_path, double timeout)
-    : transport_(address, tls), transport_description_(describe_transport(address, tls.enabled)),
-      tls_(tls.enabled), cert_path_(std::move(cert_path)), timeout_(timeout) {}
+EngineClient::EngineClient(Address address, TlsFiles tls, std::string cert_path, double timeout,
+                           std::string found_by)
+    : transport_(address, tls),
+      transport_description_(describe_transport(address, tls.enabled, tls.verify)),
+      tls_(tls.enabled), cert_path_(std::move(cert_path)), timeout_(timeout),
+      found_by_(std::move(found_by)) {}
 
 ClientOptions EngineClient::connection_options() const {
   ClientOptions options = Client::connection_options();

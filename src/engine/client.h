@@ -50,8 +50,10 @@ Address parse_address(const std::string& text, bool tls);
 // tls_verify's default: TLS when DOCKER_TLS_VERIFY asks for it.
 inline constexpr int kTlsVerifyFromEnvironment = -1;
 
+// Where the engine is looked for when `host` is empty: engine/discovery.h.
 struct ClientOptions {
-  std::string host;                            // "" : DOCKER_HOST, else unix:///var/run/docker.sock
+  std::string host;                            // "" : found as the docker command finds it
+  std::string context;                         // a docker context's name; "" : none
   std::string api_version;                     // "" : DOCKER_API_VERSION, else negotiated
   int tls_verify = kTlsVerifyFromEnvironment;  // 0 off; 1 on; anything else: Code::Invalid
   std::string cert_path;                       // "" : DOCKER_CERT_PATH, else ~/.docker
@@ -64,8 +66,9 @@ bool valid_tls_verify(int value);
 extern const char* const kTlsVerifyValues;
 
 // How a client with this address talks to the engine, in words:
-// "unix socket", "tcp, plain (no TLS)" or "tcp, TLS with verification".
-std::string describe_transport(const Address& address, bool tls);
+// "unix socket", "tcp, plain (no TLS)", "tcp, TLS with verification" or
+// (a docker context with SkipTLSVerify) "tcp, TLS without verification".
+std::string describe_transport(const Address& address, bool tls, bool verify = true);
 
 // A stop's grace period as the engine takes it, in whole seconds: a fraction
 // is rounded up, so a container never gets less time than it was given (0.2
@@ -198,6 +201,10 @@ class Client {
   virtual ClientOptions connection_options() const;
   // describe_transport() of this client: how it reaches the engine.
   virtual const std::string& transport() const = 0;
+  // How the engine was found (engine/discovery.h): "DOCKER_HOST",
+  // "context 'colima' (DOCKER_CONTEXT)", "default socket"...; "" for
+  // clients that are not a real connection.
+  virtual const std::string& found_by() const;
 
   virtual void ping() = 0;
   virtual VersionInfo version() = 0;

@@ -25,7 +25,8 @@ class EngineClient final : public Client {
  public:
   // `cert_path`: the directory the TLS files came from (for
   // connection_options()); "" without TLS.
-  EngineClient(Address address, TlsFiles tls, std::string cert_path, double timeout);
+  EngineClient(Address address, TlsFiles tls, std::string cert_path, double timeout,
+               std::string found_by);
 
   // GET /_ping (proves the engine answers) and settles the API version:
   // `forced` as given, else min(engine's, 1.47), refusing below 1.40.
@@ -34,6 +35,7 @@ class EngineClient final : public Client {
   const Address& address() const override { return transport_.address(); }
   const std::string& api_version() const override { return api_version_; }
   const std::string& transport() const override { return transport_description_; }
+  const std::string& found_by() const override { return found_by_; }
   ClientOptions connection_options() const override;
 
   void ping() override;
@@ -78,6 +80,7 @@ class EngineClient final : public Client {
   bool tls_;
   std::string cert_path_;
   double timeout_;
+  std::string found_by_;
 };
 
 // The dm::Error for an engine answer with a failure status:

@@ -131,9 +131,13 @@ void set_connection(CURL* easy, const std::string& url, const Address& address,
   if (address.kind == Address::Kind::Unix)
     curl_easy_setopt(easy, CURLOPT_UNIX_SOCKET_PATH, address.socket_path.c_str());
   if (tls.enabled) {
-    curl_easy_setopt(easy, CURLOPT_CAINFO, tls.ca.c_str());
-    curl_easy_setopt(easy, CURLOPT_SSLCERT, tls.cert.c_str());
-    curl_easy_setopt(easy, CURLOPT_SSLKEY, tls.key.c_str());
+    if (!tls.ca.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, tls.ca.c_str());
+    if (!tls.cert.empty()) curl_easy_setopt(easy, CURLOPT_SSLCERT, tls.cert.c_str());
+    if (!tls.key.empty()) curl_easy_setopt(easy, CURLOPT_SSLKEY, tls.key.c_str());
+    if (!tls.verify) {
+      curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
+      curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
   }
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);  // we run on many threads
   curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);

@@ -67,6 +67,16 @@ typedef struct {
   double stop_timeout;
 } reload_options_v2;
 
+/* dm_client_options version 1 (0.1), before context (version 2). */
+typedef struct {
+  unsigned int version;
+  const char* host;
+  const char* api_version;
+  int tls_verify;
+  const char* cert_path;
+  double timeout;
+} client_options_v1;
+
 #define GARBAGE 0xA5
 
 /* The call failed with DM_EINVALID and a message holding `part`. */
@@ -89,6 +99,7 @@ static void every_init_fills_exactly_its_macros_values(void** state) {
     assert_int_equal(got.tls_verify, want.tls_verify);
     assert_ptr_equal(got.cert_path, want.cert_path);
     assert_true(got.timeout == want.timeout);
+    assert_ptr_equal(got.context, want.context);
   }
   {
     dm_start_options want = DM_START_OPTIONS_INIT, got;
@@ -213,6 +224,22 @@ static void an_older_version_gets_only_its_own_fields(void** state) {
   free(old_reload);
 }
 
+/* A program built against 0.1 passes the shorter client struct: init writes
+ * only its fields and dm_client_open reads no context past its end (an
+ * overrun shows under AddressSanitizer: the struct is allocated exactly). */
+static void client_version_1_has_no_context(void** state) {
+  (void)state;
+  client_options_v1* old = malloc(sizeof *old);
+  assert_int_equal(dm_client_options_init((dm_client_options*)old, 1), DM_OK);
+  assert_int_equal(old->version, 1);
+  assert_int_equal(old->tls_verify, -1);
+  old->host = "unix:///nonexistent";
+  dm_client* client = (dm_client*)1;
+  assert_int_equal(dm_client_open(&client, (dm_client_options*)old), DM_EUNREACHABLE);
+  assert_null(client);
+  free(old);
+}
+
 /* Version 2 of the reload struct has stop_timeout but not
  * run_new_containers (version 3): its init writes the one, not the other. */
 static void reload_version_2_gets_its_stop_timeout_and_not_version_3s_field(void** state) {
@@ -283,7 +310,8 @@ static void version_0_is_refused_naming_the_struct_and_the_known_versions(void**
   dm_status_options status;
   assert_refused_with(dm_client_options_init(&client, 0),
                       "dm_client_options version 0 is not supported");
-  assert_refused_with(dm_client_options_init(&client, 0), "which knows version 1 only");
+  assert_refused_with(dm_client_options_init(&client, 0), "which knows versions 1 and 2");
+  assert_refused_with(dm_stop_options_init(&stop, 0), "which knows version 1 only");
   assert_refused_with(dm_stop_options_init(&stop, 0), "dm_stop_options version 0");
   assert_refused_with(dm_reload_options_init(&reload, 0), "dm_reload_options version 0");
   assert_refused_with(dm_reload_options_init(&reload, 0), "versions 1 to 3");
@@ -307,7 +335,7 @@ static void a_version_newer_than_the_library_is_refused(void** state) {
   dm_logs_options logs;
   dm_status_options status;
   assert_refused_with(dm_client_options_init(&client, DM_CLIENT_OPTIONS_VERSION + 1),
-                      "dm_client_options version 2 is not supported");
+                      "dm_client_options version 3 is not supported");
   assert_refused_with(dm_stop_options_init(&stop, DM_STOP_OPTIONS_VERSION + 1),
                       "dm_stop_options version 2");
   assert_refused_with(dm_reload_options_init(&reload, DM_RELOAD_OPTIONS_VERSION + 1),
@@ -440,6 +468,7 @@ int main(void) {
       cmocka_unit_test(every_init_fills_exactly_its_macros_values),
       cmocka_unit_test(the_defaults_are_the_documented_ones),
       cmocka_unit_test(an_older_version_gets_only_its_own_fields),
+      cmocka_unit_test(client_version_1_has_no_context),
       cmocka_unit_test(reload_version_2_gets_its_stop_timeout_and_not_version_3s_field),
       cmocka_unit_test(start_version_2_gets_its_stop_timeout_and_not_version_3s_fields),
       cmocka_unit_test(version_0_is_refused_naming_the_struct_and_the_known_versions),

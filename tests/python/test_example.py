@@ -25,6 +25,8 @@ def test_example_spec(spec: Spec):
     assert re.search(r"^web +\| ", started.stdout, re.M)  # -v: the build's own output
     # -v: which engine, how it is reached, and the API version in use
     assert re.search(r"^engine: unix://\S+ \(unix socket\), API 1\.\d+$", started.stdout, re.M)
+    # -v: how the engine was found (DOCKER_HOST, a context, a socket...)
+    assert re.search(r"^engine found by \S", started.stdout, re.M)
     assert (
         f"on_start_services: store, web, app running; web on http://127.0.0.1:{port}/"
         in started.stdout

@@ -43,9 +43,10 @@ class _Spec:
 
     def __init__(self, directory: str) -> None:
         self.directory = directory
+        self.context: str | None = None  # --context: a docker context's name
 
     def session(self, network_name: str | None = None) -> Session:
-        return Session(directory=self.directory, network_name=network_name)
+        return Session(directory=self.directory, network_name=network_name, context=self.context)
 
 
 # ---- errors: click prints them and exits with their status ---------------------------
@@ -234,11 +235,21 @@ def _exit_with(code: int) -> NoReturn:
 
 
 @click.group(cls=_Commands, invoke_without_command=True, subcommand_metavar="COMMAND [ARGS]...")
+# Hidden: the group's --help is the seed's, word for word. The README
+# documents it, as docker's own global --context.
+@click.option(
+    "--context",
+    metavar="NAME",
+    hidden=True,
+    help="The docker context to use (as docker --context; default: DOCKER_HOST, "
+    "DOCKER_CONTEXT, docker's current context, then the local sockets).",
+)
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context, context: str | None) -> None:
     """Run the services of this spec: start, stop, reload, status, logs."""
     if ctx.obj is None:
         ctx.obj = _Spec(os.getcwd())
+    ctx.obj.context = context
     if ctx.invoked_subcommand is None:
         # The seed's documented way to see the commands: run the spec bare.
         click.echo(ctx.get_help())

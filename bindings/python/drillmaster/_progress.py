@@ -118,6 +118,7 @@ class Progress:
         """Says which engine the command talks to, and how (``-v``)."""
         with self.lock:
             self._above(f"engine: {client.host} ({client.transport}), API {client.api_version}")
+            self._above(f"engine found by {client.found_by}")
 
     # ---- live block ----
 

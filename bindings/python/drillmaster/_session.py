@@ -118,6 +118,7 @@ class Session:
         engine: Optional[str] = None,
         context_directory: Optional[os.PathLike[str] | str] = None,
         image_group: Optional[str] = None,
+        context: Optional[str] = None,
     ) -> None:
         self.directory = Path(directory if directory is not None else os.getcwd()).resolve()
         self.context_directory = (
@@ -129,6 +130,8 @@ class Session:
         check_text("Session", "group", self.group_name)
         check_text("Session", "network_name", network_name)
         self.engine = engine
+        #: A docker context's name (the docker command's --context).
+        self.context = context
         self.definitions: List[Definition] = [
             definition(c) for c in (classes if classes is not None else services())
         ]
@@ -372,8 +375,9 @@ class Session:
             Context.load(self.context_directory)
 
     def client(self) -> _core.Client:
-        """Opens a client for the engine (DOCKER_HOST, or the local socket)."""
-        client = _core.Client(host=self.engine)
+        """Opens a client for the engine, found as the docker command finds it
+        (DOCKER_HOST, a docker context, the local sockets)."""
+        client = _core.Client(host=self.engine, context=self.context)
         if self.on_connect is not None:
             self.on_connect(client)
         return client

@@ -11,13 +11,15 @@ namespace {
 std::shared_ptr<Client> client_open(std::optional<std::string> host,
                                     std::optional<std::string> api_version,
                                     std::optional<bool> tls_verify,
-                                    std::optional<std::string> cert_path, double timeout) {
+                                    std::optional<std::string> cert_path, double timeout,
+                                    std::optional<std::string> context) {
   dm_client_options opts = dm_client_options_defaults();
   opts.host = host ? host->c_str() : nullptr;
   opts.api_version = api_version ? api_version->c_str() : nullptr;
   opts.tls_verify = tls_verify ? (*tls_verify ? 1 : 0) : -1;
   opts.cert_path = cert_path ? cert_path->c_str() : nullptr;
   opts.timeout = timeout;
+  opts.context = context ? context->c_str() : nullptr;
   auto client = std::make_shared<Client>();
   int status;
   std::string error;
@@ -95,10 +97,16 @@ void bind_client(py::module_& m) {
            py::arg("api_version") = py::none(), py::arg("tls_verify") = py::none(),
            py::arg("cert_path") = py::none(),
            py::arg("timeout") = dm_client_options_defaults().timeout,
+           py::arg("context") = py::none(),
            "Opens a client and negotiates the API version; unset arguments come from "
-           "DOCKER_HOST, DOCKER_API_VERSION, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH.")
+           "the environment as for the docker command (DOCKER_HOST, a docker context, "
+           "the local sockets; DOCKER_API_VERSION, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH).")
       .def("ping", &client_ping, "Asks the engine whether it is alive.")
       .def_property_readonly("host", [](const Client& c) { return dm_client_host(c.get()); })
+      .def_property_readonly(
+          "found_by", [](const Client& c) { return dm_client_found_by(c.get()); },
+          "How the engine was found: 'DOCKER_HOST', \"context 'colima' (DOCKER_CONTEXT)\", "
+          "'default socket', ...")
       .def_property_readonly(
           "transport", [](const Client& c) { return dm_client_transport(c.get()); },
           "How it connects: 'unix socket', 'tcp, plain (no TLS)', ...")
