@@ -554,6 +554,52 @@ DM_EXTERN(int) dm_report_published(const dm_report* report, size_t index, size_t
                                    int* host_port);
 DM_EXTERN(void) dm_report_free(dm_report* report);
 
+/* ---- graph ---- */
+
+/* The text formats of dm_group_graph(). Since 0.2. */
+typedef enum dm_graph_format {
+  DM_GRAPH_MERMAID = 0, /* a Mermaid flowchart (GitHub renders ```mermaid) */
+  DM_GRAPH_DOT = 1      /* Graphviz DOT (dot -Tsvg) */
+} dm_graph_format;
+
+/* What dm_group_graph() takes. Since 0.2. */
+typedef struct dm_graph_options {
+  unsigned int version;
+  int format; /* a dm_graph_format; DM_GRAPH_MERMAID by default */
+  /* NULL (the default): nodes are not coloured. A report of the group
+   * (dm_group_status_with_options()): each node is coloured by its service's
+   * state; a service the report does not list counts as "missing". Borrowed
+   * for the length of the call. */
+  const dm_report* status;
+} dm_graph_options;
+
+#define DM_GRAPH_OPTIONS_VERSION 1
+#define DM_GRAPH_OPTIONS_INIT \
+  { DM_GRAPH_OPTIONS_VERSION, DM_GRAPH_MERMAID, NULL }
+
+/* Fills *opts with the defaults of `version` of the struct (pass
+ * DM_GRAPH_OPTIONS_VERSION), as dm_start_options_init() does. Since 0.2. */
+DM_EXTERN(int) dm_graph_options_init(dm_graph_options* opts, unsigned int version);
+
+/* The group's dependency graph as text, written to *out (NUL-terminated,
+ * ending with a newline; the caller frees it with dm_free()). One node per
+ * service in definition order, labelled with its name and its image (or
+ * "built from <dir>"); one edge per dependency, from the dependant to the
+ * service it depends on (read an arrow as "depends on"; a start goes against
+ * the arrows, a stop along them), in definition order. The same group gives
+ * the same text. Labels are quoted and escaped for the format. With the
+ * options' status, nodes carry the class of their state ("running",
+ * "exited", "created", "restarting", "paused", "dead", "missing", or "other")
+ * and are filled with its colour. Needs no engine: the status, when wanted,
+ * is the caller's report. `opts` may be NULL (Mermaid, no colours).
+ *
+ * Returns DM_OK; DM_EINVALID (*out NULL) for NULL out or group, an unknown
+ * format or options version, or a group that does not validate (the message
+ * is dm_group_validate()'s: an unknown dependency, a cycle...). Threading:
+ * as dm_group_validate() (it reads the definition and takes no group lock,
+ * so it does not wait for an operation in progress). Since 0.2. */
+DM_EXTERN(int) dm_group_graph(char** out, dm_group* group, const dm_graph_options* opts);
+
 /* ---- logs ---- */
 
 /* Receives one line of a container's output, without its newline. `stream` is

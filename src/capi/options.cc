@@ -72,6 +72,14 @@ constexpr dm_status_options status_defaults() {
   return o;
 }
 
+constexpr dm_graph_options graph_defaults() {
+  dm_graph_options o{};
+  o.version = DM_GRAPH_OPTIONS_VERSION;
+  o.format = DM_GRAPH_MERMAID;
+  o.status = nullptr;  // no colours
+  return o;
+}
+
 // ---- the size of each version of each struct, oldest first -----------------------
 // A version ends where the first field of the next one begins. The
 // static_asserts on the last field catch a field appended without a new
@@ -87,6 +95,7 @@ constexpr size_t kReloadSizes[] = {offsetof(dm_reload_options, stop_timeout),
                                    sizeof(dm_reload_options)};
 constexpr size_t kLogsSizes[] = {sizeof(dm_logs_options)};
 constexpr size_t kStatusSizes[] = {sizeof(dm_status_options)};
+constexpr size_t kGraphSizes[] = {sizeof(dm_graph_options)};
 
 // Only the struct's trailing padding (less than its alignment: an int after
 // a double leaves 4 bytes) may follow the field.
@@ -107,6 +116,8 @@ static_assert(ends_with<dm_logs_options, int>(offsetof(dm_logs_options, tail)),
               "a field was appended to dm_logs_options: see the comment above");
 static_assert(ends_with<dm_status_options, unsigned>(offsetof(dm_status_options, version)),
               "a field was appended to dm_status_options: see the comment above");
+static_assert(ends_with<dm_graph_options, const dm_report*>(offsetof(dm_graph_options, status)),
+              "a field was appended to dm_graph_options: see the comment above");
 
 static_assert(std::size(kClientSizes) == DM_CLIENT_OPTIONS_VERSION);
 static_assert(std::size(kStartSizes) == DM_START_OPTIONS_VERSION);
@@ -114,6 +125,7 @@ static_assert(std::size(kStopSizes) == DM_STOP_OPTIONS_VERSION);
 static_assert(std::size(kReloadSizes) == DM_RELOAD_OPTIONS_VERSION);
 static_assert(std::size(kLogsSizes) == DM_LOGS_OPTIONS_VERSION);
 static_assert(std::size(kStatusSizes) == DM_STATUS_OPTIONS_VERSION);
+static_assert(std::size(kGraphSizes) == DM_GRAPH_OPTIONS_VERSION);
 
 // ---- the public macros hold the same values ------------------------------------
 
@@ -147,12 +159,17 @@ constexpr bool same(const dm_status_options& a, const dm_status_options& b) {
   return a.version == b.version;
 }
 
+constexpr bool same(const dm_graph_options& a, const dm_graph_options& b) {
+  return a.version == b.version && a.format == b.format && a.status == b.status;
+}
+
 constexpr dm_client_options kClientMacro = DM_CLIENT_OPTIONS_INIT;
 constexpr dm_start_options kStartMacro = DM_START_OPTIONS_INIT;
 constexpr dm_stop_options kStopMacro = DM_STOP_OPTIONS_INIT;
 constexpr dm_reload_options kReloadMacro = DM_RELOAD_OPTIONS_INIT;
 constexpr dm_logs_options kLogsMacro = DM_LOGS_OPTIONS_INIT;
 constexpr dm_status_options kStatusMacro = DM_STATUS_OPTIONS_INIT;
+constexpr dm_graph_options kGraphMacro = DM_GRAPH_OPTIONS_INIT;
 static_assert(same(kClientMacro, client_defaults()),
               "DM_CLIENT_OPTIONS_INIT disagrees with the library's defaults");
 static_assert(same(kStartMacro, start_defaults()),
@@ -164,6 +181,7 @@ static_assert(same(kReloadMacro, reload_defaults()),
 static_assert(same(kLogsMacro, logs_defaults()),
               "DM_LOGS_OPTIONS_INIT disagrees with orchestrator/defaults.h");
 static_assert(same(kStatusMacro, status_defaults()), "DM_STATUS_OPTIONS_INIT disagrees");
+static_assert(same(kGraphMacro, graph_defaults()), "DM_GRAPH_OPTIONS_INIT disagrees");
 static_assert(DM_STOP_LOCK_WAIT_SECONDS == defaults::kStopLockWaitSeconds,
               "DM_STOP_LOCK_WAIT_SECONDS disagrees with orchestrator/defaults.h");
 
@@ -240,6 +258,11 @@ int dm_logs_options_init(dm_logs_options* opts, unsigned int version) {
 int dm_status_options_init(dm_status_options* opts, unsigned int version) {
   return guard(
       [&] { return fill(opts, version, status_defaults(), kStatusSizes, "dm_status_options"); });
+}
+
+int dm_graph_options_init(dm_graph_options* opts, unsigned int version) {
+  return guard(
+      [&] { return fill(opts, version, graph_defaults(), kGraphSizes, "dm_graph_options"); });
 }
 
 }  // extern "C"

@@ -158,6 +158,14 @@ static void every_init_fills_exactly_its_macros_values(void** state) {
     assert_int_equal(dm_status_options_init(&got, DM_STATUS_OPTIONS_VERSION), DM_OK);
     assert_int_equal(got.version, want.version);
   }
+  {
+    dm_graph_options want = DM_GRAPH_OPTIONS_INIT, got;
+    memset(&got, GARBAGE, sizeof got);
+    assert_int_equal(dm_graph_options_init(&got, DM_GRAPH_OPTIONS_VERSION), DM_OK);
+    assert_int_equal(got.version, want.version);
+    assert_int_equal(got.format, want.format);
+    assert_ptr_equal(got.status, want.status);
+  }
 }
 
 /* The documented defaults, so a change to one is a decision, not an accident. */
@@ -186,6 +194,11 @@ static void the_defaults_are_the_documented_ones(void** state) {
   assert_int_equal(start.parallelism, 0);
   assert_int_equal(logs.tail, -1);
   assert_int_equal(client.tls_verify, -1);
+  /* A graph is Mermaid (GitHub renders it) and not coloured by default. */
+  dm_graph_options graph;
+  assert_int_equal(dm_graph_options_init(&graph, DM_GRAPH_OPTIONS_VERSION), DM_OK);
+  assert_int_equal(graph.format, DM_GRAPH_MERMAID);
+  assert_null(graph.status);
   assert_true(DM_STOP_LOCK_WAIT_SECONDS == start.timeout);
 }
 
@@ -318,6 +331,9 @@ static void version_0_is_refused_naming_the_struct_and_the_known_versions(void**
   assert_refused_with(dm_logs_options_init(&logs, 0), "dm_logs_options version 0");
   assert_refused_with(dm_status_options_init(&status, 0), "dm_status_options version 0");
   assert_refused_with(dm_status_options_init(&status, 0), "DM_STATUS_OPTIONS_INIT");
+  dm_graph_options graph;
+  assert_refused_with(dm_graph_options_init(&graph, 0), "dm_graph_options version 0");
+  assert_refused_with(dm_graph_options_init(&graph, 0), "DM_GRAPH_OPTIONS_INIT");
 }
 
 static void a_version_newer_than_the_library_is_refused(void** state) {
@@ -345,6 +361,9 @@ static void a_version_newer_than_the_library_is_refused(void** state) {
   assert_refused_with(dm_status_options_init(&status, DM_STATUS_OPTIONS_VERSION + 1),
                       "dm_status_options version 2");
   assert_refused_with(dm_status_options_init(&status, 1000000), "version 1000000");
+  dm_graph_options graph;
+  assert_refused_with(dm_graph_options_init(&graph, DM_GRAPH_OPTIONS_VERSION + 1),
+                      "dm_graph_options version 2");
 }
 
 static void init_refuses_a_null_struct_by_the_functions_name(void** state) {
@@ -353,6 +372,8 @@ static void init_refuses_a_null_struct_by_the_functions_name(void** state) {
   assert_string_equal(dm_error_last(), "dm_start_options_init: opts is NULL");
   assert_int_equal(dm_status_options_init(NULL, 1), DM_EINVALID);
   assert_string_equal(dm_error_last(), "dm_status_options_init: opts is NULL");
+  assert_int_equal(dm_graph_options_init(NULL, 1), DM_EINVALID);
+  assert_string_equal(dm_error_last(), "dm_graph_options_init: opts is NULL");
 }
 
 static int ignore_line(const char* service, int stream, const char* line, size_t length,
@@ -388,6 +409,7 @@ static void every_call_refuses_versions_it_does_not_know(void** state) {
   const unsigned reload_bad[] = {0, DM_RELOAD_OPTIONS_VERSION + 1};
   const unsigned logs_bad[] = {0, DM_LOGS_OPTIONS_VERSION + 1};
   const unsigned status_bad[] = {0, DM_STATUS_OPTIONS_VERSION + 1};
+  const unsigned graph_bad[] = {0, DM_GRAPH_OPTIONS_VERSION + 1};
   for (int i = 0; i < 2; i++) {
     char wanted[64];
     dm_result* result = (dm_result*)1;
@@ -423,6 +445,13 @@ static void every_call_refuses_versions_it_does_not_know(void** state) {
     snprintf(wanted, sizeof wanted, "dm_status_options version %u ", status_bad[i]);
     assert_refused_with(dm_group_status_with_options(&report, group, client, &status), wanted);
     assert_null(report);
+
+    dm_graph_options graph = DM_GRAPH_OPTIONS_INIT;
+    graph.version = graph_bad[i];
+    snprintf(wanted, sizeof wanted, "dm_graph_options version %u ", graph_bad[i]);
+    char* text = (char*)1;
+    assert_refused_with(dm_group_graph(&text, group, &graph), wanted);
+    assert_null(text);
   }
   dm_group_free(group);
   dm_client_free(client);

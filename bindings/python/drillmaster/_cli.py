@@ -505,6 +505,28 @@ def logs(spec: _Spec, services: tuple[str, ...], follow: bool, tail: int) -> Non
     _exit_with(EXIT_CANCELLED if cancelled else EXIT_OK)
 
 
+@cli.command()
+@click.option(
+    "--format",
+    "graph_format",
+    type=click.Choice(["mermaid", "dot"]),
+    default="mermaid",
+    show_default=True,
+    help="Mermaid (GitHub renders it in ```mermaid blocks) or Graphviz DOT (dot -Tsvg).",
+)
+@click.option(
+    "--status",
+    "with_status",
+    is_flag=True,
+    help="Colour each service by its container's state (asks the engine).",
+)
+@click.pass_obj
+def graph(spec: _Spec, graph_format: str, with_status: bool) -> None:
+    """Print the dependency graph: an arrow from each service to each one it
+    depends on, each service labelled with its image."""
+    click.echo(spec.session().graph(format=graph_format, status=with_status), nl=False)
+
+
 # ---- entry point ---------------------------------------------------------------------
 
 
@@ -522,7 +544,7 @@ def main(
     standalone_mode: bool = True,
 ) -> Any:
     """The spec's command line: ``start``, ``stop``, ``reload``, ``status``
-    (``ps``) and ``logs``.
+    (``ps``), ``logs`` and ``graph``.
 
     Call it at the end of a spec script. ``directory`` is the spec's
     directory (default: the directory of the running script); it names the

@@ -572,6 +572,20 @@ class Session:
         client = self.client()
         return self._build().status(client)
 
+    def graph(self, format: str = "mermaid", status: bool = False) -> str:
+        """The dependency graph as text, ``"mermaid"`` (default) or ``"dot"``:
+        each service labelled with its image, an arrow from each service to
+        each one it depends on (dm_group_graph). ``status``: each service
+        coloured by its container's state, which asks the engine; without
+        it no engine is needed. Checks the definitions as start does: a
+        service without an image is an error, not a node."""
+        self.check()
+        if not status:
+            return self._build().graph(format=format)
+        self.check_context()
+        with self.client() as client:
+            return self._build().graph(format=format, client=client)
+
     # ---- published ports ----
 
     def address(self, service: str, container_port: ContainerPort) -> Tuple[str, int]:

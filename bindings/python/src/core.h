@@ -192,6 +192,7 @@ dm_stop_options dm_stop_options_defaults();
 dm_reload_options dm_reload_options_defaults();
 dm_logs_options dm_logs_options_defaults();
 dm_status_options dm_status_options_defaults();
+dm_graph_options dm_graph_options_defaults();
 
 // ---- bindings, in the order module.cpp calls them -----------------------------
 

@@ -181,6 +181,37 @@ struct Group {
     return convert_report(report);
   }
 
+  // The dependency graph as "mermaid" or "dot" text; with a client, coloured
+  // by the state of each service (a status report from that engine).
+  std::string graph(const std::string& format, const Client* client) {
+    dm_graph_options opts = dm_graph_options_defaults();
+    if (format == "dot") {
+      opts.format = DM_GRAPH_DOT;
+    } else if (format != "mermaid") {
+      raise_status(DM_EINVALID, "graph format '" + format + "' is not known: use mermaid or dot");
+    }
+    dm_group* g = get();
+    std::unique_ptr<dm_report, void (*)(dm_report*)> report(nullptr, dm_report_free);
+    if (client != nullptr) {
+      dm_report* r = nullptr;
+      dm_client* cl = client->get();
+      int status;
+      std::string message;
+      {
+        py::gil_scoped_release nogil;
+        status = dm_group_status(&r, g, cl);
+        if (status != DM_OK) message = take_error(status);
+      }
+      report.reset(r);
+      if (status != DM_OK) raise_status(status, message);
+      opts.status = report.get();
+    }
+    char* text = nullptr;
+    check(dm_group_graph(&text, g, &opts));
+    std::unique_ptr<char, void (*)(void*)> owned(text, dm_free);
+    return text;
+  }
+
   // Returns true when dm_group_cancel() ended the stream.
   bool logs(const Client& client, const std::optional<std::vector<std::string>>& services,
             bool follow, int tail, py::object callback) {
@@ -274,6 +305,10 @@ void bind_group(py::module_& m) {
           "cancel", [](Group& g) { dm_group_cancel(g.get()); },
           "Asks the operation in progress to stop; safe from any thread.")
       .def("status", &Group::status, py::arg("client"))
+      .def("graph", &Group::graph, py::kw_only(), py::arg("format") = "mermaid",
+           py::arg("client") = nullptr,
+           "The dependency graph as Mermaid or DOT text (dm_group_graph); with a client, "
+           "nodes coloured by their state.")
       .def("logs", &Group::logs, py::arg("client"), py::kw_only(), py::arg("services") = py::none(),
            py::arg("follow") = logs.follow != 0, py::arg("tail") = logs.tail, py::arg("callback"),
            "Streams log lines to callback(service, stream, line); a true return stops. "

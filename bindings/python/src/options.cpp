@@ -20,6 +20,7 @@ DM_OPTIONS(dm_stop_options, dm_stop_options_init, DM_STOP_OPTIONS_VERSION)
 DM_OPTIONS(dm_reload_options, dm_reload_options_init, DM_RELOAD_OPTIONS_VERSION)
 DM_OPTIONS(dm_logs_options, dm_logs_options_init, DM_LOGS_OPTIONS_VERSION)
 DM_OPTIONS(dm_status_options, dm_status_options_init, DM_STATUS_OPTIONS_VERSION)
+DM_OPTIONS(dm_graph_options, dm_graph_options_init, DM_GRAPH_OPTIONS_VERSION)
 #undef DM_OPTIONS
 
 void bind_options(py::module_& m) {
