@@ -71,3 +71,13 @@ def test_a_pid_given_to_another_process_since_is_not_a_user(group):
     mine.join()
     with mine.leaving() as last:
         assert last
+
+
+def test_a_users_file_cut_short_by_a_crash_counts_no_one_and_is_rewritten(group):
+    users = Path(_core.runtime_directory()) / f"{group}.users"
+    users.write_text('[{"pid": 12', encoding="utf-8")  # a write cut short
+    mine = GroupUsers(group, wait=30)
+    mine.join()
+    assert users.read_text(encoding="utf-8").startswith("[{")  # whole again
+    with mine.leaving() as last:
+        assert last
