@@ -76,6 +76,7 @@ struct Settings {
   std::string api_version;
   bool tls = false;
   std::string cert_path;
+  std::optional<TlsFiles> exact_tls;
   double timeout = 60;
 };
 
@@ -96,6 +97,7 @@ Settings settings(const ClientOptions& options) {
   }
   s.cert_path = !options.cert_path.empty() ? options.cert_path : env("DOCKER_CERT_PATH");
   if (s.cert_path.empty()) s.cert_path = env("HOME") + "/.docker";
+  s.exact_tls = options.tls;
   s.timeout = options.timeout;
   return s;
 }
@@ -124,8 +126,9 @@ std::unique_ptr<Client> connect(const Endpoint& endpoint, const Settings& s) {
     address = parse_address(endpoint.host, tls.enabled);
     cert_path = endpoint.context_tls->dir;
   } else {
-    address = parse_address(endpoint.host, s.tls);
-    if (address.kind == Address::Kind::Tcp) tls = tls_files(s.tls, s.cert_path);
+    address = parse_address(endpoint.host, s.exact_tls ? s.exact_tls->enabled : s.tls);
+    if (address.kind == Address::Kind::Tcp)
+      tls = s.exact_tls ? *s.exact_tls : tls_files(s.tls, s.cert_path);
     cert_path = s.cert_path;
   }
   if (address.kind == Address::Kind::Unix) tls = TlsFiles{};  // TLS is for TCP only
@@ -201,13 +204,14 @@ EngineClient::EngineClient(Address address, TlsFiles tls, std::string cert_path,
                            std::string found_by)
     : transport_(address, tls),
       transport_description_(describe_transport(address, tls.enabled, tls.verify)),
-      tls_(tls.enabled), cert_path_(std::move(cert_path)), timeout_(timeout),
+      tls_(std::move(tls)), cert_path_(std::move(cert_path)), timeout_(timeout),
       found_by_(std::move(found_by)) {}
 
 ClientOptions EngineClient::connection_options() const {
   ClientOptions options = Client::connection_options();
-  options.tls_verify = tls_ ? 1 : 0;
+  options.tls_verify = tls_.enabled ? 1 : 0;
   options.cert_path = cert_path_;
+  if (tls_.enabled) options.tls = tls_;
   options.timeout = timeout_;
   return options;
 }

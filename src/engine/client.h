@@ -51,6 +51,14 @@ Address parse_address(const std::string& text, bool tls);
 inline constexpr int kTlsVerifyFromEnvironment = -1;
 
 // Where the engine is looked for when `host` is empty: engine/discovery.h.
+struct TlsFiles {
+  bool enabled = false;
+  std::string ca, cert, key;  // PEM files; "" : none (a docker context may omit some)
+  // false only for a docker context with SkipTLSVerify: the engine's
+  // certificate is then not checked, as the docker command does.
+  bool verify = true;
+};
+
 struct ClientOptions {
   std::string host;                            // "" : found as the docker command finds it
   std::string context;                         // a docker context's name; "" : none
@@ -58,6 +66,11 @@ struct ClientOptions {
   int tls_verify = kTlsVerifyFromEnvironment;  // 0 off; 1 on; anything else: Code::Invalid
   std::string cert_path;                       // "" : DOCKER_CERT_PATH, else ~/.docker
   double timeout = 60;                         // seconds for an ordinary request
+  // TLS file by file, exactly as another client has it: connection_options()
+  // sets it so that a docker context's files and its SkipTLSVerify reach a
+  // second client (the reaper's). When set, tls_verify and cert_path are
+  // not read.
+  std::optional<TlsFiles> tls;
 };
 
 // Whether `value` is one of tls_verify's values, and those values in words

@@ -77,7 +77,7 @@ class EngineClient final : public Client {
   Transport transport_;
   std::string transport_description_;
   std::string api_version_;
-  bool tls_;
+  TlsFiles tls_;  // as the transport has them: connection_options() passes them on
   std::string cert_path_;
   double timeout_;
   std::string found_by_;

@@ -26,14 +26,6 @@
 
 namespace dm::engine {
 
-struct TlsFiles {
-  bool enabled = false;
-  std::string ca, cert, key;  // PEM files; "" : none (a docker context may omit some)
-  // false only for a docker context with SkipTLSVerify: the engine's
-  // certificate is then not checked, as the docker command does.
-  bool verify = true;
-};
-
 // The most of a non-2xx answer's body kept: enough for any message the
 // engine writes, bounded whatever a broken engine or a proxy sends.
 constexpr size_t kMaxErrorBody = 64 << 10;

@@ -41,6 +41,23 @@ double seconds_option(const std::string& name, const std::string& value) {
   return seconds;
 }
 
+// The options of a connection's exact TLS (engine::ClientOptions::tls): a
+// docker context's files and whether the engine's certificate is checked.
+void apply_tls_file(ReaperOrders& orders, const std::string& name, const std::string& value) {
+  if (!orders.engine.tls) orders.engine.tls = engine::TlsFiles{true};
+  engine::TlsFiles& tls = *orders.engine.tls;
+  const std::map<std::string, std::string*> files = {
+      {"--tls-ca", &tls.ca}, {"--tls-cert", &tls.cert}, {"--tls-key", &tls.key}};
+  if (auto file = files.find(name); file != files.end()) {
+    *file->second = value;
+  } else if (name == "--tls-verify-peer") {
+    if (value != "0" && value != "1") refuse(name + " takes 0 or 1, not '" + value + "'");
+    tls.verify = value == "1";
+  } else {
+    refuse("unknown option " + name);
+  }
+}
+
 // Sets the option `name` of `orders` from `value`.
 void apply(ReaperOrders& orders, const std::string& name, const std::string& value) {
   const std::map<std::string, std::string*> text = {{"--host", &orders.engine.host},
@@ -53,6 +70,8 @@ void apply(ReaperOrders& orders, const std::string& name, const std::string& val
   } else if (name == "--tls") {
     if (value != "0" && value != "1") refuse("--tls takes 0 or 1, not '" + value + "'");
     orders.engine.tls_verify = value == "1" ? 1 : 0;
+  } else if (name.rfind("--tls-", 0) == 0) {
+    apply_tls_file(orders, name, value);
   } else if (name == "--timeout") {
     orders.engine.timeout = seconds_option(name, value);
   } else if (name == "--watch-pid") {
@@ -73,6 +92,13 @@ std::vector<std::string> reaper_arguments(const ReaperOrders& orders) {
                                   "--timeout",     std::to_string(orders.engine.timeout),
                                   "--group",       orders.group,
                                   "--network",     orders.network};
+  if (const auto& tls = orders.engine.tls; tls && tls->enabled) {
+    for (const std::string& word :
+         {std::string("--tls-ca"), tls->ca, std::string("--tls-cert"), tls->cert,
+          std::string("--tls-key"), tls->key, std::string("--tls-verify-peer"),
+          std::string(tls->verify ? "1" : "0")})
+      out.push_back(word);
+  }
   if (orders.watch_pid > 0) {
     out.push_back("--watch-pid");
     out.push_back(std::to_string(orders.watch_pid));

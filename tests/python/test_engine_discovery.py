@@ -27,11 +27,12 @@ class Db(drillmaster.Service):
 """
 
 
-def make_context(config: Path, name: str, host: str) -> None:
-    """A context as `docker context create NAME --docker host=HOST` leaves it."""
+def make_context(config: Path, name: str, host: str, skip_tls_verify: bool = False) -> None:
+    """A context as `docker context create NAME --docker host=HOST` leaves it
+    (with `,skip-tls-verify=true` when asked)."""
     meta = config / "contexts" / "meta" / hashlib.sha256(name.encode()).hexdigest()
     meta.mkdir(parents=True)
-    endpoint = {"docker": {"Host": host, "SkipTLSVerify": False}}
+    endpoint = {"docker": {"Host": host, "SkipTLSVerify": skip_tls_verify}}
     (meta / "meta.json").write_text(
         json.dumps({"Name": name, "Metadata": {}, "Endpoints": endpoint})
     )
@@ -86,6 +87,13 @@ def test_current_context_of_the_config_file_is_used_without_options(
     assert forwarder.stdout is not None and forwarder.stdout.readline() == "connection\n"
     assert spec.status()["db"]["state"] == "running"
 
+    # status names the engine it asked, and how it was found, under its table.
+    table = spec.run("status", env=env)
+    assert table.returncode == 0, table.stdout + table.stderr
+    engine_line = table.stdout.splitlines()[-1]
+    assert engine_line.startswith(f"engine: unix://{tmp_path / 'second.sock'} (unix socket)")
+    assert engine_line.endswith(f", found by context 'second' ({config_file})"), engine_line
+
 
 def test_a_context_whose_socket_is_gone_names_every_place_looked_at(
     spec: Spec, tmp_path: Path
@@ -110,3 +118,55 @@ def test_an_unknown_context_is_named_with_where_it_was_looked_for(
     assert result.returncode != 0
     assert "docker context 'nosuch' (named by context option) does not exist" in result.stderr
     assert hashlib.sha256(b"nosuch").hexdigest() in result.stderr
+
+
+@pytest.fixture
+def tls_engine(tmp_path: Path) -> Iterator[int]:
+    """The engine as a remote one is reached: TCP on 127.0.0.1 with TLS and a
+    self-signed certificate, which only a context that skips verification
+    accepts. Yields its port."""
+    cert, key = tmp_path / "engine-cert.pem", tmp_path / "engine-key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-subj", "/CN=drillmaster-test", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    proc = subprocess.Popen(
+        [sys.executable, str(FORWARDER), "--tls", str(cert), str(key), "/var/run/docker.sock"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    ready = proc.stdout.readline().split()
+    assert ready[0] == "ready", ready
+    yield int(ready[1])
+    assert proc.stdin is not None
+    proc.stdin.close()
+    proc.wait(timeout=30)
+
+
+def test_a_tls_context_without_verification_is_used_by_the_library_and_its_reaper(
+    spec: Spec, tls_engine: int, tmp_path: Path
+) -> None:
+    # The reaper is a second process: it must reach the engine exactly as
+    # the library did (no certificate files, verification off), or the
+    # services of a program that exits would be left behind.
+    from test_remove_on_exit import PROGRAM, assert_reaped, reapers
+
+    config = tmp_path / "docker-config"
+    make_context(config, "remote", f"tcp://127.0.0.1:{tls_engine}", skip_tls_verify=True)
+    env = {"DOCKER_CONFIG": str(config), "DOCKER_HOST": "", "DOCKER_CONTEXT": "remote"}
+    spec.write(PROGRAM)
+    status = spec.run("status", env=env)
+    assert status.returncode == 0, status.stdout + status.stderr
+    assert status.stdout.splitlines()[-1].startswith(
+        f"engine: tcp://127.0.0.1:{tls_engine} (tcp, TLS without verification)"
+    ), status.stdout
+
+    program = spec.run(env={**env, "DM_PROGRAM": "exit"})
+    assert program.returncode == 0, program.stdout + program.stderr
+    assert program.stdout.strip() == "started"
+    assert reapers(spec.group), "no reaper was started"
+    assert_reaped(spec.group)

@@ -49,6 +49,24 @@ TEST(ReaperProtocol, OrdersSurviveTheCommandLine) {
   EXPECT_EQ(back.watch_pid, 4242);
 }
 
+TEST(ReaperProtocol, ADockerContextsTlsFilesAndSkipVerifyReachTheReaper) {
+  // A context may hold only some files, and may skip verification: the
+  // reaper must connect exactly as the library did, not by cert_path.
+  ReaperOrders orders = sample();
+  orders.engine.tls = engine::TlsFiles{true, "/ctx/tls/docker/ca.pem", "", "", false};
+  ReaperOrders back = parse_reaper_arguments(reaper_arguments(orders));
+  ASSERT_TRUE(back.engine.tls.has_value());
+  EXPECT_TRUE(back.engine.tls->enabled);
+  EXPECT_EQ(back.engine.tls->ca, "/ctx/tls/docker/ca.pem");
+  EXPECT_EQ(back.engine.tls->cert, "");
+  EXPECT_EQ(back.engine.tls->key, "");
+  EXPECT_FALSE(back.engine.tls->verify);
+  EXPECT_FALSE(parse_reaper_arguments(reaper_arguments(sample())).engine.tls.has_value());
+  std::vector<std::string> bad = reaper_arguments(orders);
+  *std::find(bad.begin(), bad.end(), "--tls-verify-peer") = "--tls-colour";
+  EXPECT_NE(refusal(bad).find("unknown option --tls-colour"), std::string::npos);
+}
+
 TEST(ReaperProtocol, NothingIsLeftToTheReapersEnvironment) {
   // TLS off is said, not left to DOCKER_TLS_VERIFY where the reaper runs.
   ReaperOrders orders = sample();
