@@ -4,6 +4,7 @@ it: --help, start, status, stop, stop --remove."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 
 from conftest import free_port
@@ -59,6 +60,7 @@ def test_seed_lifecycle(spec):
     table = spec.run("status").stdout.splitlines()
     assert table[0].split() == ["SERVICE", "CONTAINER", "STATE", "STATUS", "PORTS"]
     assert table[1].split()[:3] == ["appdb", f"{spec.group}-appdb-1", "running"]
+    assert re.fullmatch(r"engine: \S+ \(.+\), API 1\.\d+, found by .+", table[-1]), table
 
     again = spec.run("start")
     assert again.returncode == 0

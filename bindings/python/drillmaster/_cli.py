@@ -25,10 +25,11 @@ from click.shell_completion import CompletionItem
 from . import _cancellable, _exit, _signals
 from ._errors import EngineUnreachable, Error, InvalidArgument
 from ._group import settings
-from ._progress import Progress, print_summary
+from ._progress import Progress, describe_engine, print_summary
 from ._session import DEFAULTS, Session
 
 if TYPE_CHECKING:
+    from . import _core
     from ._types import Report, ServiceStatus
 
 __all__ = ["cli", "main"]
@@ -418,8 +419,17 @@ def status(spec: _Spec, as_json: bool) -> None:
 
     ps is another name for this command.
     """
-    rows = spec.session().status()
-    click.echo(_status_json(rows) if as_json else _status_table(rows))
+    session = spec.session()
+    engines: list[_core.Client] = []
+    session.on_connect = engines.append
+    rows = session.status()
+    if as_json:
+        # The JSON stays a list of services, the shape scripts already read.
+        click.echo(_status_json(rows))
+        return
+    click.echo(_status_table(rows))
+    if engines:
+        click.echo(f"\n{_engine_line(engines[0])}")
 
 
 cli.add_command(status, "ps")
@@ -451,6 +461,12 @@ def _status_json(rows: list[ServiceStatus]) -> str:
         ],
         indent=2,
     )
+
+
+def _engine_line(client: _core.Client) -> str:
+    """Which engine answered, and how it was found: the first thing to check
+    when status shows nothing that was expected."""
+    return f"engine: {describe_engine(client)}, found by {client.found_by}"
 
 
 def _status_table(rows: list[ServiceStatus]) -> str:

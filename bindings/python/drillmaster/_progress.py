@@ -46,6 +46,11 @@ def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else ""
 
 
+def describe_engine(client: "_core.Client") -> str:
+    """The engine a client talks to: address, transport and API version."""
+    return f"{client.host} ({client.transport}), API {client.api_version}"
+
+
 class Progress:
     """An ``on_event`` callback that renders progress to ``stream``.
 
@@ -117,7 +122,7 @@ class Progress:
     def engine(self, client: "_core.Client") -> None:
         """Says which engine the command talks to, and how (``-v``)."""
         with self.lock:
-            self._above(f"engine: {client.host} ({client.transport}), API {client.api_version}")
+            self._above(f"engine: {describe_engine(client)}")
             self._above(f"engine found by {client.found_by}")
 
     # ---- live block ----
