@@ -6,6 +6,7 @@ processes stand in for the workers; no engine is needed."""
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from typing import Iterator
 
 import pytest
 
+import drillmaster
 from drillmaster import _core
 from drillmaster._group_users import GroupUsers, _started
 
@@ -81,3 +83,21 @@ def test_a_users_file_cut_short_by_a_crash_counts_no_one_and_is_rewritten(group)
     assert users.read_text(encoding="utf-8").startswith("[{")  # whole again
     with mine.leaving() as last:
         assert last
+
+
+@pytest.mark.parametrize("name", ["users", "users.lock"])
+def test_a_symbolic_link_planted_at_a_users_file_is_refused_and_not_followed(
+    group: str, name: str, tmp_path: Path
+) -> None:
+    target = tmp_path / "not-drillmaster-s"
+    target.write_text("kept as it is", encoding="utf-8")
+    planted = Path(_core.runtime_directory()) / f"{group}.{name}"
+    planted.symlink_to(target)
+    try:
+        message = f"{planted} is a symbolic link, which drillmaster does not follow; remove it"
+        with pytest.raises(drillmaster.InvalidArgument, match=re.escape(message)):
+            GroupUsers(group, wait=30).join()
+        assert planted.is_symlink()  # neither replaced nor removed
+    finally:
+        planted.unlink()
+    assert target.read_text(encoding="utf-8") == "kept as it is"

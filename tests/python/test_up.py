@@ -231,3 +231,23 @@ def test_ctrl_c_during_up_cancels_removes_and_raises_keyboard_interrupt(groups, 
     watched.wait_for_line("KeyboardInterrupt after the clean-up")
     assert "Cancelling: waiting for the steps under way" in watched.output
     assert leftovers(group) == NOTHING
+
+
+def test_a_link_planted_at_a_shared_groups_users_file_fails_up_before_anything_is_made(
+    groups, tmp_path
+):
+    Store, App = define_store_and_app()
+    group = f"dmpy-planted-{os.getpid()}"
+    groups.append(group)
+    target = tmp_path / "elsewhere"
+    target.write_text("kept", encoding="utf-8")
+    planted = Path(drillmaster._core.runtime_directory()) / f"{group}.users"
+    planted.symlink_to(target)
+    try:
+        with pytest.raises(drillmaster.InvalidArgument, match="is a symbolic link"):
+            drillmaster.up(Store, App, group=group, shared=True)
+        assert planted.is_symlink()
+    finally:
+        planted.unlink()
+    assert target.read_text(encoding="utf-8") == "kept"
+    assert leftovers(group) == NOTHING  # the groups fixture checks again

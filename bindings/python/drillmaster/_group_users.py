@@ -22,6 +22,7 @@ import contextlib
 import json
 import os
 import tempfile
+from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
 from . import _lock_file
@@ -91,7 +92,8 @@ class GroupUsers:
 
     def _read(self) -> List[User]:
         try:
-            with open(self.path, encoding="utf-8") as f:
+            fd = _lock_file.open_own_file(Path(self.path), os.O_RDONLY)
+            with open(fd, encoding="utf-8") as f:
                 found = json.load(f)
         except FileNotFoundError:
             return []

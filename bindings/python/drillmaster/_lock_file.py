@@ -15,6 +15,7 @@ then gets the unlinked file notices and takes the new one.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import time
@@ -22,8 +23,9 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import _core
+from ._errors import InvalidArgument
 
-__all__ = ["runtime_directory", "held"]
+__all__ = ["runtime_directory", "held", "open_own_file"]
 
 
 def runtime_directory() -> Path:
@@ -60,6 +62,20 @@ def _same_file(fd: int, lock_path: Path) -> bool:
     return (there.st_dev, there.st_ino) == (held.st_dev, held.st_ino)
 
 
+def open_own_file(path: Path, flags: int) -> int:
+    """Opens a file drillmaster keeps in its runtime directory, never
+    following a symbolic link planted there (the directory is the user's
+    own, so this is the second line of defence); InvalidArgument names it."""
+    try:
+        return os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except OSError as e:
+        if e.errno != errno.ELOOP:
+            raise
+        raise InvalidArgument(
+            f"{path} is a symbolic link, which drillmaster does not follow; remove it"
+        ) from None
+
+
 @contextlib.contextmanager
 def held(name: str, *, wait: float, too_long: Callable[[str], Exception]) -> Iterator[None]:
     """Holds the lock file ``name`` of the runtime directory. Waits up to
@@ -68,7 +84,7 @@ def held(name: str, *, wait: float, too_long: Callable[[str], Exception]) -> Ite
     lock_path = runtime_directory() / name
     deadline = time.monotonic() + wait
     while True:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        fd = open_own_file(lock_path, os.O_RDWR | os.O_CREAT)
         try:
             _flock(fd, deadline, too_long)
             if _same_file(fd, lock_path):
