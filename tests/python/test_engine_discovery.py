@@ -12,7 +12,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, Iterator
+from typing import Dict, Iterator, List
 
 import pytest
 from conftest import Spec
@@ -170,3 +170,53 @@ def test_a_tls_context_without_verification_is_used_by_the_library_and_its_reape
     assert program.stdout.strip() == "started"
     assert reapers(spec.group), "no reaper was started"
     assert_reaped(spec.group)
+
+
+def without_system_sockets(command: List[str]) -> List[str]:
+    """`command` run where /run is an empty tmpfs of its own (a mount
+    namespace): /var/run/docker.sock and Podman's system socket are absent
+    from its view, as on a machine with only a rootless engine."""
+    hide = 'mount -t tmpfs drillmaster-test /run && exec "$@"'
+    return ["unshare", "--mount", "--map-root-user", "sh", "-c", hide, "sh", *command]
+
+
+def test_a_rootless_socket_is_found_when_the_system_socket_is_absent(
+    spec: Spec, tmp_path: Path
+) -> None:
+    probe = subprocess.run(without_system_sockets(["true"]), capture_output=True, text=True)
+    if probe.returncode != 0:
+        pytest.skip(f"no mount namespace here to hide /run in: {probe.stderr.strip()}")
+    runtime = tmp_path / "xdg"
+    runtime.mkdir(mode=0o700)
+    rootless = runtime / "docker.sock"
+    proc = subprocess.Popen(
+        [sys.executable, str(FORWARDER), str(rootless), "/var/run/docker.sock"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
+        spec.write(ONE_SERVICE)
+        env = spec.env(
+            {"DOCKER_HOST": "", "DOCKER_CONTEXT": "", "DOCKER_CONFIG": str(tmp_path / "none")}
+        )
+        env["XDG_RUNTIME_DIR"] = str(runtime)
+        started = subprocess.run(
+            without_system_sockets([sys.executable, str(spec.path), "start", "-v"]),
+            cwd=spec.directory,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        output = started.stdout + started.stderr
+        assert started.returncode == 0, output
+        assert f"engine: unix://{rootless} (unix socket)" in output, output
+        assert "engine found by rootless socket\n" in output, output
+        assert proc.stdout.readline() == "connection\n"
+        assert spec.status()["db"]["state"] == "running"  # on the engine behind it
+    finally:
+        assert proc.stdin is not None
+        proc.stdin.close()
+        proc.wait(timeout=30)
