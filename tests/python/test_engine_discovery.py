@@ -175,17 +175,47 @@ def test_a_tls_context_without_verification_is_used_by_the_library_and_its_reape
 def without_system_sockets(command: List[str]) -> List[str]:
     """`command` run where /run is an empty tmpfs of its own (a mount
     namespace): /var/run/docker.sock and Podman's system socket are absent
-    from its view, as on a machine with only a rootless engine."""
+    from its view, as on a machine whose only engine is elsewhere."""
     hide = 'mount -t tmpfs drillmaster-test /run && exec "$@"'
     return ["unshare", "--mount", "--map-root-user", "sh", "-c", hide, "sh", *command]
 
 
-def test_a_rootless_socket_is_found_when_the_system_socket_is_absent(
-    spec: Spec, tmp_path: Path
-) -> None:
+@pytest.fixture
+def hidden_system_sockets() -> None:
     probe = subprocess.run(without_system_sockets(["true"]), capture_output=True, text=True)
     if probe.returncode != 0:
         pytest.skip(f"no mount namespace here to hide /run in: {probe.stderr.strip()}")
+
+
+def run_without_system_sockets(
+    spec: Spec, *args: str, env: Dict[str, str]
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        without_system_sockets([sys.executable, str(spec.path), *args]),
+        cwd=spec.directory,
+        env=spec.env(env),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+def test_a_context_is_all_it_takes_when_no_system_socket_is_there(
+    spec: Spec, forwarder: subprocess.Popen, tmp_path: Path, hidden_system_sockets: None
+) -> None:
+    env = context_env(tmp_path)
+    env["DOCKER_CONTEXT"] = "second"
+    spec.write(ONE_SERVICE)
+    started = run_without_system_sockets(spec, "start", "-v", env=env)
+    assert started.returncode == 0, started.stdout + started.stderr
+    assert "engine found by context 'second' (DOCKER_CONTEXT)" in started.stdout, started.stdout
+    assert forwarder.stdout is not None and forwarder.stdout.readline() == "connection\n"
+    assert spec.status()["db"]["state"] == "running"
+
+
+def test_a_rootless_socket_is_found_when_the_system_socket_is_absent(
+    spec: Spec, tmp_path: Path, hidden_system_sockets: None
+) -> None:
     runtime = tmp_path / "xdg"
     runtime.mkdir(mode=0o700)
     rootless = runtime / "docker.sock"
@@ -198,18 +228,9 @@ def test_a_rootless_socket_is_found_when_the_system_socket_is_absent(
     try:
         assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
         spec.write(ONE_SERVICE)
-        env = spec.env(
-            {"DOCKER_HOST": "", "DOCKER_CONTEXT": "", "DOCKER_CONFIG": str(tmp_path / "none")}
-        )
+        env = {"DOCKER_HOST": "", "DOCKER_CONTEXT": "", "DOCKER_CONFIG": str(tmp_path / "none")}
         env["XDG_RUNTIME_DIR"] = str(runtime)
-        started = subprocess.run(
-            without_system_sockets([sys.executable, str(spec.path), "start", "-v"]),
-            cwd=spec.directory,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
+        started = run_without_system_sockets(spec, "start", "-v", env=env)
         output = started.stdout + started.stderr
         assert started.returncode == 0, output
         assert f"engine: unix://{rootless} (unix socket)" in output, output
