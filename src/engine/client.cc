@@ -139,11 +139,12 @@ std::unique_ptr<Client> connect(const Endpoint& endpoint, const Settings& s) {
 }
 
 // Why an endpoint that did not answer was passed over, in a few words.
-std::string why_unreachable(const Endpoint& endpoint) {
+std::string why_unreachable(const Endpoint& endpoint, const Error& error) {
   std::error_code ec;
   if (endpoint.host.rfind("unix://", 0) == 0 &&
       !std::filesystem::exists(endpoint.host.substr(7), ec))
     return "no such file";
+  if (std::string(error.what()).rfind(kTlsFailed, 0) == 0) return "TLS failed";
   return "refused";
 }
 
@@ -174,7 +175,7 @@ std::unique_ptr<Client> Client::open(const ClientOptions& options) {
       } catch (const Error& e) {
         if (e.code() != Error::Code::Unreachable) throw;
         tried.push_back(place.name + " (" + place.endpoint->host +
-                        "): " + why_unreachable(*place.endpoint));
+                        "): " + why_unreachable(*place.endpoint, e));
         last = e;
       }
     }

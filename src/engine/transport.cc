@@ -243,6 +243,22 @@ struct Attempt {
   const Deadline* limit;  // the deadline that set `timeout`, if one did
 };
 
+// Whether a transfer failed in the TLS handshake: something answers at the
+// address, but the certificates do not match (or it does not speak TLS).
+bool tls_failed(CURLcode result) {
+  switch (result) {
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // The error for a transfer that failed: the engine unreachable, too slow, or
 // the connection lost.
 Error failure(const Request& request, const Response& response, const Outcome& outcome,
@@ -255,7 +271,13 @@ Error failure(const Request& request, const Response& response, const Outcome& o
         std::string(curl_easy_strerror(outcome.result)) + " (" +
         std::error_code(static_cast<int>(outcome.os_errno), std::generic_category()).message() +
         ")";
-  // No request went out: nothing answers at the address (or TLS failed).
+  if (outcome.request_bytes == 0 && response.status == 0 && tls_failed(outcome.result))
+    return Error(Error::Code::Unreachable,
+                 std::string(kTlsFailed) + address + ": " + reason +
+                     ". Check the TLS files used (DOCKER_CERT_PATH, or the docker context's "
+                     "own): ca.pem must be the CA that signed the engine's certificate, and "
+                     "cert.pem and key.pem a client certificate the engine accepts.");
+  // No request went out: nothing answers at the address.
   if (outcome.request_bytes == 0 && response.status == 0)
     return Error(Error::Code::Unreachable,
                  "cannot reach the Docker engine at " + address + ": " + reason +

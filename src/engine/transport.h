@@ -26,6 +26,9 @@
 
 namespace dm::engine {
 
+// How the error of a failed TLS handshake begins, the address after it.
+inline constexpr const char* kTlsFailed = "TLS with the engine failed at ";
+
 // The most of a non-2xx answer's body kept: enough for any message the
 // engine writes, bounded whatever a broken engine or a proxy sends.
 constexpr size_t kMaxErrorBody = 64 << 10;

@@ -7,12 +7,14 @@ connection it carries, so the tests prove the context was used and not
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, Iterator, List
+from typing import Dict, Iterator, List, Optional
 
 import pytest
 from conftest import Spec
@@ -120,31 +122,97 @@ def test_an_unknown_context_is_named_with_where_it_was_looked_for(
     assert hashlib.sha256(b"nosuch").hexdigest() in result.stderr
 
 
-@pytest.fixture
-def tls_engine(tmp_path: Path) -> Iterator[int]:
-    """The engine as a remote one is reached: TCP on 127.0.0.1 with TLS and a
-    self-signed certificate, which only a context that skips verification
-    accepts. Yields its port."""
-    cert, key = tmp_path / "engine-cert.pem", tmp_path / "engine-key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
-        + ["-subj", "/CN=drillmaster-test", "-keyout", str(key), "-out", str(cert)],
-        check=True,
-        capture_output=True,
-    )
+def openssl(*args: str) -> None:
+    subprocess.run(["openssl", *args], check=True, capture_output=True)
+
+
+def certificate(directory: Path, name: str, ca: str = "", extension: str = "") -> None:
+    """name-cert.pem and name-key.pem in `directory`: self-signed, or signed
+    by the CA `ca` (whose files are ca-cert.pem and ca-key.pem there) with
+    the x509v3 `extension` line."""
+    cert, key = directory / f"{name}-cert.pem", directory / f"{name}-key.pem"
+    subject = ["-subj", f"/CN=drillmaster-test-{name}"]
+    keys = ["-newkey", "rsa:2048", "-nodes", "-keyout", str(key)]
+    if not ca:
+        openssl("req", "-x509", *keys, "-days", "1", *subject, "-out", str(cert))
+        return
+    request, extfile = directory / f"{name}.csr", directory / f"{name}.ext"
+    extfile.write_text(extension + "\n")
+    openssl("req", *keys, *subject, "-out", str(request))
+    signer = ["-CA", str(directory / f"{ca}-cert.pem"), "-CAkey", str(directory / f"{ca}-key.pem")]
+    signed = ["-out", str(cert), "-extfile", str(extfile)]
+    openssl("x509", "-req", "-in", str(request), "-days", "1", *signer, "-CAcreateserial", *signed)
+
+
+@contextlib.contextmanager
+def tls_forwarder(cert: Path, key: Path, client_ca: Optional[Path] = None) -> Iterator[int]:
+    """The engine as a remote one is reached: TCP on 127.0.0.1 with TLS.
+    Yields its port."""
+    verify = ["--client-ca", str(client_ca)] if client_ca else []
     proc = subprocess.Popen(
-        [sys.executable, str(FORWARDER), "--tls", str(cert), str(key), "/var/run/docker.sock"],
+        [sys.executable, str(FORWARDER), "--tls", str(cert), str(key), *verify]
+        + ["/var/run/docker.sock"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
-    assert proc.stdout is not None
-    ready = proc.stdout.readline().split()
-    assert ready[0] == "ready", ready
-    yield int(ready[1])
-    assert proc.stdin is not None
-    proc.stdin.close()
-    proc.wait(timeout=30)
+    try:
+        assert proc.stdout is not None
+        ready = proc.stdout.readline().split()
+        assert ready[:1] == ["ready"], ready
+        yield int(ready[1])
+    finally:
+        assert proc.stdin is not None
+        proc.stdin.close()
+        proc.wait(timeout=30)
+
+
+@pytest.fixture
+def tls_engine(tmp_path: Path) -> Iterator[int]:
+    """The engine behind TLS with a self-signed certificate, which only a
+    context that skips verification accepts."""
+    certificate(tmp_path, "engine")
+    with tls_forwarder(tmp_path / "engine-cert.pem", tmp_path / "engine-key.pem") as port:
+        yield port
+
+
+def test_tls_with_verification_both_ways_through_docker_tls_verify(
+    spec: Spec, tmp_path: Path
+) -> None:
+    # As a daemon started with --tlsverify: the engine's certificate is
+    # checked against ca.pem, and the engine checks ours.
+    certificate(tmp_path, "ca")
+    certificate(tmp_path, "engine", "ca", "subjectAltName=IP:127.0.0.1")
+    certificate(tmp_path, "client", "ca", "extendedKeyUsage=clientAuth")
+    certs = tmp_path / "certs"
+    certs.mkdir()
+    for name, source in (("ca", "ca-cert"), ("cert", "client-cert"), ("key", "client-key")):
+        (certs / f"{name}.pem").write_bytes((tmp_path / f"{source}.pem").read_bytes())
+    certificate(tmp_path, "stranger")  # a CA the engine's certificate is not from
+    strangers = tmp_path / "stranger-certs"
+    shutil.copytree(certs, strangers)
+    (strangers / "ca.pem").write_bytes((tmp_path / "stranger-cert.pem").read_bytes())
+    spec.write(ONE_SERVICE)
+    engine = (tmp_path / "engine-cert.pem", tmp_path / "engine-key.pem", tmp_path / "ca-cert.pem")
+    with tls_forwarder(*engine) as port:
+        env = {"DOCKER_HOST": f"tcp://127.0.0.1:{port}", "DOCKER_TLS_VERIFY": "1"}
+        refused = spec.run("start", env={**env, "DOCKER_CERT_PATH": str(strangers)})
+        assert refused.returncode != 0
+        # Said as a certificate problem, with what to check; not as an
+        # engine that is not running.
+        assert f"TLS with the engine failed at tcp://127.0.0.1:{port}: SSL certificate problem" in (
+            refused.stderr
+        )
+        assert "ca.pem must be the CA that signed the engine's certificate" in refused.stderr
+        assert f"DOCKER_HOST (tcp://127.0.0.1:{port}): TLS failed" in refused.stderr
+        assert "Is dockerd running" not in refused.stderr, refused.stderr
+        assert spec.status()["db"]["state"] == "missing"  # nothing was made
+
+        started = spec.run("start", "-v", env={**env, "DOCKER_CERT_PATH": str(certs)})
+        assert started.returncode == 0, started.stdout + started.stderr
+        assert f"engine: tcp://127.0.0.1:{port} (tcp, TLS with verification)" in started.stdout
+        assert "engine found by DOCKER_HOST" in started.stdout
+    assert spec.status()["db"]["state"] == "running"
 
 
 def test_a_tls_context_without_verification_is_used_by_the_library_and_its_reaper(

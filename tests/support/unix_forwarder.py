@@ -2,7 +2,7 @@
 every connection to another one (the real engine's), counting them.
 
     python3 unix_forwarder.py LISTEN_PATH TARGET_PATH
-    python3 unix_forwarder.py --tls CERT KEY TARGET_PATH
+    python3 unix_forwarder.py --tls CERT KEY [--client-ca CA] TARGET_PATH
 
 Prints "ready" once it listens, then one line "connection" for each
 connection it forwards, so a test knows its requests went this way (and not
@@ -10,7 +10,9 @@ to the engine's own socket). Runs until killed or its stdin closes.
 
 With --tls it is an engine reached over TCP with TLS instead, as a remote
 engine is: it listens on a free port of 127.0.0.1 with the certificate and
-key given, says "ready PORT", and forwards what it decrypts.
+key given, says "ready PORT", and forwards what it decrypts. With
+--client-ca it also requires a client certificate signed by CA, as a daemon
+started with --tlsverify does.
 """
 
 import contextlib
@@ -55,9 +57,12 @@ def serve(server: socket.socket, target: str) -> None:
         threading.Thread(target=relay, args=(client, engine), daemon=True).start()
 
 
-def tls_server(cert: str, key: str) -> socket.socket:
+def tls_server(cert: str, key: str, client_ca: str = "") -> socket.socket:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
+    if client_ca:
+        context.verify_mode = ssl.CERT_REQUIRED
+        context.load_verify_locations(client_ca)
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.bind(("127.0.0.1", 0))
     return context.wrap_socket(server, server_side=True)
@@ -65,7 +70,8 @@ def tls_server(cert: str, key: str) -> socket.socket:
 
 def main() -> None:
     if sys.argv[1] == "--tls":
-        server, target = tls_server(sys.argv[2], sys.argv[3]), sys.argv[4]
+        client_ca = sys.argv[5] if sys.argv[4] == "--client-ca" else ""
+        server, target = tls_server(sys.argv[2], sys.argv[3], client_ca), sys.argv[-1]
         ready = f"ready {server.getsockname()[1]}"
     else:
         server, target = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM), sys.argv[2]
