@@ -146,6 +146,24 @@ DM_EXTERN(int) dm_service_set_ping(dm_service* service, dm_ping_fn fn, void* use
  * Since 0.1. */
 DM_EXTERN(int) dm_service_set_post_start_init(dm_service* service, dm_hook_fn fn, void* user_data);
 
+/* The container's health check, as Compose's healthcheck: the engine runs
+ * `test` in the container every `interval_s` seconds, gives each run
+ * `timeout_s` seconds, and reports the container unhealthy after `retries`
+ * failures in a row; failures during the first `start_period_s` seconds do
+ * not count. `test` (`test_count` strings, copied) is {"CMD", program,
+ * argument...}, {"CMD-SHELL", "shell command"}, {"NONE"} (no health check,
+ * not even the image's HEALTHCHECK), or empty (keep the image's test). A
+ * duration or retries of 0 keeps the image's value, else the engine's
+ * default (30 s, 30 s, 3, 0 s). dm_group_validate() checks the values.
+ *
+ * A service whose container has a health check (this one or its image's)
+ * is ready only once the engine reports it healthy; it fails when the
+ * engine reports it unhealthy, with the last check's output. Its ping, when
+ * it has one, runs after that. Since 0.2. */
+DM_EXTERN(int) dm_service_set_healthcheck(dm_service* service, const char* const* test,
+                                          size_t test_count, double interval_s, double timeout_s,
+                                          int retries, double start_period_s);
+
 #ifdef __cplusplus
 }
 #endif
