@@ -353,7 +353,8 @@ class HealthcheckSpec(FieldType):
         except TypeError:
             known = ", ".join(Healthcheck.__dataclass_fields__)
             unknown = sorted(str(k) for k in value if k not in Healthcheck.__dataclass_fields__)
-            self.fail(value, f"key {unknown[0] if unknown else value!r}", f"a dict whose keys are among {known}")
+            got = f"key {unknown[0] if unknown else value!r}"
+            self.fail(value, got, f"a dict whose keys are among {known}")
 
     def _check_duration(self, value: Any, name: str, duration: Any) -> None:
         if duration is None:
