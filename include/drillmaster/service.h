@@ -135,7 +135,8 @@ DM_EXTERN(int) dm_service_set_prepare(dm_service* service, dm_hook_fn fn, void* 
  * Since 0.1. */
 DM_EXTERN(int) dm_service_set_pre_start(dm_service* service, dm_hook_fn fn, void* user_data);
 
-/* Polled right after the container starts, then every 0.1 s until it returns
+/* Polled right after the container starts (once it is healthy, when it has
+ * a health check), then every 0.1 s until it returns
  * DM_PING_READY or the service's timeout passes. Without it a service is ready
  * when its container still runs once started (see dm_group_start()). Also
  * runs when an exited container is started again. Since 0.1. */

@@ -2,7 +2,9 @@
 // HEALTHCHECK or the service's healthcheck) is ready once the engine reports
 // it healthy; unhealthy fails the service with the last check's output; a
 // ping runs only after healthy, and dependants start only after that.
+#include <chrono>
 #include <mutex>
+#include <thread>
 
 #include "support/lifecycle.h"
 
@@ -152,6 +154,25 @@ TEST_F(Health, AContainerThatExitsWhileStartingFailsWithItsExitCode) {
   std::string reason = reason_of(r, "db");
   EXPECT_TRUE(has(reason, "exited with code 4 while waiting for it to be healthy")) << reason;
   EXPECT_TRUE(has(reason, "giving up")) << reason;
+}
+
+TEST_F(Health, ACancelEndsTheWaitForHealthy) {
+  dm_group* g = new_group("cancel");
+  dm_service* db = add_sleeper(g, "db");
+  set_healthcheck(db, {"CMD", "false"}, 0.2, 1000);
+  EventRecorder events;
+  std::thread canceller([&] {
+    while (events.first("db", DM_PHASE_PINGING) < 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    dm_group_cancel(g);
+  });
+  ResultPtr r;
+  EXPECT_EQ(start(g, r.out(), &events, /*timeout=*/60), DM_ECANCELLED) << describe(r);
+  canceller.join();
+  EXPECT_EQ(outcome_of(r, "db"), DM_OUTCOME_CANCELLED);
+  EXPECT_EQ(reason_of(r, "db"), "cancelled while waiting for it to be healthy");
+  EXPECT_TRUE(engine_->containers(group_name(g), "db").empty())
+      << "the new container of the cancelled start was left behind";
 }
 
 TEST_F(Health, ChangingTheHealthcheckRecreatesTheContainer) {
