@@ -167,9 +167,13 @@ ContainerInfo parse_container_inspect(const std::string& body, const std::string
 
 std::string parse_health_event(const std::string& line, const std::string& request) {
   Answer answer(request, line);
-  std::string action = answer.string(answer.object(answer.root()), "Action");
+  JsonView event = answer.object(answer.root());
+  std::string action = answer.string(event, "Action");
   const std::string prefix = "health_status: ";
-  return action.compare(0, prefix.size(), prefix) == 0 ? action.substr(prefix.size()) : "";
+  if (action.compare(0, prefix.size(), prefix) == 0) return action.substr(prefix.size());
+  // Podman's compatible API: the status is an attribute of the event.
+  if (action == "health_status") return event["Actor"]["Attributes"]["health_status"].str();
+  return "";
 }
 
 std::string unix_timestamp(const std::string& rfc3339) {

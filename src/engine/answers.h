@@ -33,8 +33,9 @@ ContainerInfo parse_container_inspect(const std::string& body,
                                       const std::string& request = "GET /containers/{id}/json");
 
 // A line of GET /events: the status a health_status event reports
-// ("healthy" from the Action "health_status: healthy"); "" for any other
-// event. Required: Action (a string).
+// ("healthy" from the Action "health_status: healthy", or from
+// Actor.Attributes.health_status when the Action is only "health_status", as
+// Podman writes it); "" for any other event. Required: Action (a string).
 std::string parse_health_event(const std::string& line, const std::string& request = "GET /events");
 
 // A time as the engine writes it (RFC 3339: "2026-12-02T22:55:20.123456789Z",

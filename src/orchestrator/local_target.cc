@@ -31,6 +31,7 @@ Instance instance_of(const engine::ContainerSummary& c, const std::string& final
   out.name = c.names.empty() ? c.id : c.names.front();
   out.service = label(c.labels, kServiceLabel);
   out.state = c.state;
+  out.health = health_of(c);
   out.set_up = !final_name.empty() && set_up(c, final_name);
   out.definition_hash = label(c.labels, kConfigHashLabel);
   out.image_id = c.image_id;

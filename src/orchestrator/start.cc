@@ -214,9 +214,13 @@ void StartRun::bring_up(size_t i) {
   if (!untouched(t.existing, t.hash, recreate(i), rebuild(i))) image_id = ensure_image(i);
   Reuse reuse = choose_reuse(t.existing, t.hash, image_id, recreate(i));
   if (reuse.kind == Reuse::Kind::KeepRunning) {
-    // Running, same definition, same image (a rebuild changed nothing).
+    // Running, same definition, same image (a rebuild changed nothing); one
+    // whose health check has not yet decided (a start that ended during the
+    // wait) is waited for, as a new one would be.
+    const std::string& id = reuse.instance->id;
+    if (reuse.instance->health == "starting") await_healthy(i, id, look_at(i, id), deadline(i));
     t.outcome.outcome = Outcome::Kind::AlreadyRunning;
-    t.outcome.container_id = reuse.instance->id;
+    t.outcome.container_id = id;
     op_.events.emit(name(i), Phase::Running, "already running");
   } else {
     if (reuse.kind == Reuse::Kind::StartAgain) {
@@ -350,6 +354,8 @@ Target::Status StartRun::look_at(size_t i, const std::string& id) {
 void StartRun::await_healthy(size_t i, const std::string& id, const Target::Status& started,
                              Clock::time_point deadline) {
   if (started.health == "healthy") return;
+  // Reports older than the engine keeps are not replayed: decided already.
+  if (started.health == "unhealthy") throw not_healthy(i, id, started.health);
   op_.events.emit(name(i), Phase::Pinging, "waiting for its health check to report healthy");
   ExitWatch exit(op_.target, id, [this] { executor_.notify(); });
   HealthWatch health(op_.target, id, started.started_at, [this] { executor_.notify(); });

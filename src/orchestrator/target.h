@@ -28,6 +28,7 @@ struct Instance {
   std::string name;     // as people know it, for messages
   std::string service;  // the service it was made for ("" when unknown)
   std::string state;    // "running", "exited", "created", "restarting", ...
+  std::string health;   // "" without a health check; "starting", "healthy", "unhealthy"
   // Its setup (start, ping, init) finished: only such an instance is ever
   // reused. One whose setup a kill interrupted is not.
   bool set_up = false;

@@ -175,6 +175,31 @@ TEST_F(Health, ACancelEndsTheWaitForHealthy) {
       << "the new container of the cancelled start was left behind";
 }
 
+// A start that ended while its container's check was still starting (a
+// kill, say) left it running: the next start waits for it too.
+TEST_F(Health, ARunningContainerWhoseCheckIsStillStartingIsWaitedFor) {
+  dm_group* g = new_group("warm");
+  dm_service* db = add_sleeper(g, "db");
+  // Ready at once the first time, a second after each restart.
+  set_script(db,
+             "trap 'exit 0' TERM; rm -f /ready; if [ -e /seen ]; then sleep 1; fi; "
+             "touch /seen /ready; sleep 1000 & wait");
+  set_healthcheck(db, {"CMD", "test", "-f", "/ready"}, 0.2, 2, 10);
+  ResultPtr first;
+  ASSERT_EQ(start(g, first.out()), DM_OK) << dm_error_last() << describe(first);
+  std::string id = container_of(first, "db");
+  engine_->client().container_stop(id, 0);
+  engine_->client().container_start(id);
+  ASSERT_EQ(engine_->inspect(id).health, "starting");
+
+  EventRecorder events;
+  ResultPtr second;
+  ASSERT_EQ(start(g, second.out(), &events), DM_OK) << dm_error_last() << describe(second);
+  EXPECT_EQ(outcome_of(second, "db"), DM_OUTCOME_ALREADY_RUNNING);
+  EXPECT_EQ(engine_->inspect(id).health, "healthy");
+  EXPECT_GE(events.first("db", DM_PHASE_PINGING), 0) << events.dump();
+}
+
 TEST_F(Health, ChangingTheHealthcheckRecreatesTheContainer) {
   dm_group* g = new_group("change");
   dm_service* db = add_sleeper(g, "db");

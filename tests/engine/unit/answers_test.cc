@@ -204,6 +204,9 @@ TEST(HealthEvent, TheStatusOfAHealthStatusEventAndNothingForOthers) {
             "healthy");
   EXPECT_EQ(parse_health_event(R"({"Type":"container","Action":"health_status: unhealthy"})"),
             "unhealthy");
+  EXPECT_EQ(parse_health_event(R"({"Type":"container","Action":"health_status",
+    "Actor":{"ID":"abc","Attributes":{"health_status":"healthy"}}})"),
+            "healthy");
   EXPECT_EQ(parse_health_event(R"({"Type":"container","Action":"die"})"), "");
   std::string m = engine_error([&] { parse_health_event(R"({"Type":"container"})"); });
   EXPECT_HAS(m, "GET /events");
