@@ -286,7 +286,11 @@ DM_EXTERN(int) dm_start_options_init(dm_start_options* opts, unsigned int versio
  * running one it left alone stays as it is. A container that exits while
  * being pinged fails at once, with its exit code and the end of its logs. A
  * service without a ping is ready when its container still runs once
- * started; one that has exited by then fails the same way. Its container is
+ * started; one that has exited by then fails the same way. A container with
+ * a health check (its image's, or dm_service_set_healthcheck()) is ready
+ * only once the engine reports it healthy, before its ping (a running one
+ * left alone too, while its check still says starting); unhealthy fails it
+ * with the last check's output. Its container is
  * looked at again when the start ends: one that has exited meanwhile (its
  * dependants may have started already) is reported FAILED too, with its code
  * and logs, and removed when this start made it. While another process holds

@@ -135,7 +135,8 @@ DM_EXTERN(int) dm_service_set_prepare(dm_service* service, dm_hook_fn fn, void* 
  * Since 0.1. */
 DM_EXTERN(int) dm_service_set_pre_start(dm_service* service, dm_hook_fn fn, void* user_data);
 
-/* Polled right after the container starts, then every 0.1 s until it returns
+/* Polled right after the container starts (once it is healthy, when it has
+ * a health check), then every 0.1 s until it returns
  * DM_PING_READY or the service's timeout passes. Without it a service is ready
  * when its container still runs once started (see dm_group_start()). Also
  * runs when an exited container is started again. Since 0.1. */
@@ -145,6 +146,24 @@ DM_EXTERN(int) dm_service_set_ping(dm_service* service, dm_ping_fn fn, void* use
  * (schemas, fixtures). Not run when an existing container is reused.
  * Since 0.1. */
 DM_EXTERN(int) dm_service_set_post_start_init(dm_service* service, dm_hook_fn fn, void* user_data);
+
+/* The container's health check, as Compose's healthcheck: the engine runs
+ * `test` in the container every `interval_s` seconds, gives each run
+ * `timeout_s` seconds, and reports the container unhealthy after `retries`
+ * failures in a row; failures during the first `start_period_s` seconds do
+ * not count. `test` (`test_count` strings, copied) is {"CMD", program,
+ * argument...}, {"CMD-SHELL", "shell command"}, {"NONE"} (no health check,
+ * not even the image's HEALTHCHECK), or empty (keep the image's test). A
+ * duration or retries of 0 keeps the image's value, else the engine's
+ * default (30 s, 30 s, 3, 0 s). dm_group_validate() checks the values.
+ *
+ * A service whose container has a health check (this one or its image's)
+ * is ready only once the engine reports it healthy; it fails when the
+ * engine reports it unhealthy, with the last check's output. Its ping, when
+ * it has one, runs after that. Since 0.2. */
+DM_EXTERN(int) dm_service_set_healthcheck(dm_service* service, const char* const* test,
+                                          size_t test_count, double interval_s, double timeout_s,
+                                          int retries, double start_period_s);
 
 #ifdef __cplusplus
 }

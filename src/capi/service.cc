@@ -164,6 +164,17 @@ int dm_service_set_user(dm_service* service, const char* user) {
   });
 }
 
+int dm_service_set_healthcheck(dm_service* service, const char* const* test, size_t test_count,
+                               double interval_s, double timeout_s, int retries,
+                               double start_period_s) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    service->def.healthcheck = dm::model::Healthcheck{argv_vector(test, test_count), interval_s,
+                                                      timeout_s, retries, start_period_s};
+    return DM_OK;
+  });
+}
+
 int dm_service_set_timeout(dm_service* service, double seconds) {
   return guard([&] {
     DM_REQUIRE(service, "service");

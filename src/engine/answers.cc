@@ -1,5 +1,9 @@
 #include "engine/answers.h"
 
+#include <cctype>
+#include <cstdio>
+#include <ctime>
+
 #include "common/error.h"
 #include "common/excerpt.h"
 #include "engine/answer.h"
@@ -74,6 +78,26 @@ NetworkSummary network(const Answer& answer, JsonView n, const std::string& subj
   return s;
 }
 
+// Config.Healthcheck; nullopt when the container has none.
+std::optional<HealthcheckConfig> healthcheck_config(JsonView check) {
+  if (!check.is_object()) return std::nullopt;
+  HealthcheckConfig out;
+  out.test = check["Test"].string_list();
+  out.interval = check["Interval"].integer();
+  out.timeout = check["Timeout"].integer();
+  out.start_period = check["StartPeriod"].integer();
+  out.retries = static_cast<int>(check["Retries"].integer());
+  return out;
+}
+
+// The newest entry of State.Health.Log (the engine appends, keeping five).
+std::optional<HealthCheckRun> last_health_check(JsonView health) {
+  std::optional<HealthCheckRun> last;
+  for (const JsonView& run : health["Log"].items())
+    last = HealthCheckRun{run["ExitCode"].integer(), run["Output"].str()};
+  return last;
+}
+
 }  // namespace
 
 VersionInfo parse_version(const std::string& body, const std::string& request) {
@@ -118,6 +142,9 @@ ContainerInfo parse_container_inspect(const std::string& body, const std::string
   info.image_id = c["Image"].str();
   info.error = state["Error"].str();
   info.health = state["Health"]["Status"].str();
+  info.started_at = state["StartedAt"].str();
+  info.last_health_check = last_health_check(state["Health"]);
+  info.healthcheck = healthcheck_config(config["Healthcheck"]);
   info.labels = config["Labels"].string_map();
   info.image = config["Image"].str();
   info.tty = config["Tty"].boolean();
@@ -136,6 +163,42 @@ ContainerInfo parse_container_inspect(const std::string& body, const std::string
     info.network_aliases[network.key()] = network["Aliases"].string_list();
   }
   return info;
+}
+
+std::string parse_health_event(const std::string& line, const std::string& request) {
+  Answer answer(request, line);
+  JsonView event = answer.object(answer.root());
+  std::string action = answer.string(event, "Action");
+  const std::string prefix = "health_status: ";
+  if (action.compare(0, prefix.size(), prefix) == 0) return action.substr(prefix.size());
+  // Podman's compatible API: the status is an attribute of the event.
+  if (action == "health_status") return event["Actor"]["Attributes"]["health_status"].str();
+  return "";
+}
+
+std::string unix_timestamp(const std::string& rfc3339) {
+  std::tm tm{};
+  int consumed = 0;
+  if (std::sscanf(rfc3339.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
+                  &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) != 6)
+    return "";
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  std::string rest = rfc3339.substr(static_cast<size_t>(consumed));
+  std::string nanos = "000000000";
+  size_t i = 0;
+  if (!rest.empty() && rest[0] == '.')
+    for (i = 1; i < rest.size() && std::isdigit(static_cast<unsigned char>(rest[i])); i++)
+      if (i <= 9) nanos[i - 1] = rest[i];
+  rest = rest.substr(i);
+  long offset = 0;  // seconds east of UTC
+  int hours = 0, minutes = 0;
+  if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') &&
+      std::sscanf(rest.c_str() + 1, "%2d:%2d", &hours, &minutes) == 2)
+    offset = (rest[0] == '-' ? -1 : 1) * (hours * 3600L + minutes * 60L);
+  else if (rest != "Z")
+    return "";
+  return std::to_string(static_cast<long long>(timegm(&tm)) - offset) + "." + nanos;
 }
 
 int64_t parse_container_wait(const std::string& body, const std::string& request) {

@@ -32,6 +32,17 @@ std::vector<ContainerSummary> parse_container_list(
 ContainerInfo parse_container_inspect(const std::string& body,
                                       const std::string& request = "GET /containers/{id}/json");
 
+// A line of GET /events: the status a health_status event reports
+// ("healthy" from the Action "health_status: healthy", or from
+// Actor.Attributes.health_status when the Action is only "health_status", as
+// Podman writes it); "" for any other event. Required: Action (a string).
+std::string parse_health_event(const std::string& line, const std::string& request = "GET /events");
+
+// A time as the engine writes it (RFC 3339: "2026-12-02T22:55:20.123456789Z",
+// State.StartedAt) as GET /events takes it (`since`: "1796338520.123456789");
+// "" when the text is not such a time.
+std::string unix_timestamp(const std::string& rfc3339);
+
 // POST /containers/{id}/wait: the exit code (StatusCode, required). An
 // Error.Message the engine reports instead is Error::Code::Engine quoting it.
 int64_t parse_container_wait(const std::string& body,

@@ -138,6 +138,22 @@ struct ContainerSummary {  // from GET /containers/json
   std::vector<PortBinding> ports;  // published ones
 };
 
+// Config.Healthcheck as the engine made it: the service's merged with its
+// image's. Durations in nanoseconds; 0 means the engine's default.
+struct HealthcheckConfig {
+  std::vector<std::string> test;  // {"CMD", ...}, {"CMD-SHELL", "..."}, {"NONE"}
+  int64_t interval = 0;
+  int64_t timeout = 0;
+  int64_t start_period = 0;
+  int retries = 0;
+};
+
+// One run of a health check (an entry of State.Health.Log).
+struct HealthCheckRun {
+  int64_t exit_code = 0;
+  std::string output;
+};
+
 struct ContainerInfo {  // from GET /containers/{id}/json
   std::string id;
   std::string name;  // without the leading '/'
@@ -145,8 +161,11 @@ struct ContainerInfo {  // from GET /containers/{id}/json
   std::string state;  // "running", "exited", ...
   bool running = false;
   int exit_code = 0;
-  std::string error;   // the engine's State.Error
-  std::string health;  // "" without a health check
+  std::string error;       // the engine's State.Error
+  std::string health;      // "" without a health check
+  std::string started_at;  // State.StartedAt, the engine's time as it writes it (RFC 3339)
+  std::optional<HealthCheckRun> last_health_check;  // the newest of State.Health.Log
+  std::optional<HealthcheckConfig> healthcheck;     // Config.Healthcheck
   Labels labels;
   std::vector<PortBinding> ports;  // NetworkSettings.Ports, with the host ports given
   std::map<std::string, std::string> network_ips;  // network name -> IP address
@@ -242,6 +261,17 @@ class Client {
   // Gives the container a new name; Error::Code::Conflict when another container has it.
   virtual void container_rename(const std::string& id, const std::string& name) = 0;
   virtual ContainerInfo container_inspect(const std::string& id) = 0;
+  // Follows the engine's health reports of a container (its health_status
+  // events, GET /events) from `since` (an RFC 3339 time as the engine
+  // writes it, e.g. ContainerInfo::started_at; "" or any other text: from
+  // now, which misses a report made before the engine takes the request): passes each reported
+  // status
+  // ("starting", "healthy", "unhealthy") to `fn` until it returns false, or
+  // until `cancel` is cancelled. No deadline: the engine reports only when
+  // a status changes. The engine ending the stream is Error::Code::Engine.
+  virtual void container_health(const std::string& id, const std::string& since,
+                                const std::function<bool(const std::string& status)>& fn,
+                                const CancelToken* cancel) = 0;
   virtual std::vector<ContainerSummary> container_list(const Labels& label_filters, bool all) = 0;
 
   // Images. image_inspect returns nullopt for a missing image.

@@ -5,6 +5,7 @@
 #include "common/text.h"
 #include "engine/answers.h"
 #include "engine/engine_client.h"
+#include "engine/streams.h"
 
 namespace dm::engine {
 
@@ -97,6 +98,44 @@ ContainerInfo EngineClient::container_inspect(const std::string& id) {
     std::string path = versioned("/containers/" + path_encode(id) + "/json");
     return parse_container_inspect(send(request("GET", path, what)).body,
                                    "GET /containers/" + id + "/json");
+  });
+}
+
+void EngineClient::container_health(const std::string& id, const std::string& since,
+                                    const std::function<bool(const std::string& status)>& fn,
+                                    const CancelToken* cancel) {
+  std::string what = "follow the health reports of container " + quoted(id);
+  guarded(what, [&] {
+    Json filters = Json::object();
+    filters.set("type", std::vector<std::string>{"container"});
+    filters.set("container", std::vector<std::string>{id});
+    // The engine matches "health_status" with any status after it.
+    filters.set("event", std::vector<std::string>{"health_status"});
+    std::string path = versioned("/events?filters=" + url_encode(filters.dump()));
+    std::string from = unix_timestamp(since);
+    if (!from.empty()) path += "&since=" + from;
+    Request r = request("GET", path, what);
+    r.timeout = 0;  // reports come only when the status changes
+    r.cancel = cancel;
+    LineSplitter lines;
+    bool more = true;
+    r.on_data = [&](const char* data, size_t size) {
+      if (lines.pending() + size > kMaxStreamLine)
+        throw Error(Error::Code::Engine, "engine sent an event line longer than " +
+                                             std::to_string(kMaxStreamLine) +
+                                             " bytes to GET /events");
+      lines.feed(data, size, [&](const std::string& line) {
+        std::string status = parse_health_event(line);
+        if (more && !status.empty()) more = fn(status);
+      });
+      return more;
+    };
+    Response answer = send(r);
+    if (answer.cancelled || answer.stopped) return;
+    throw Error(Error::Code::Engine,
+                "the engine ended its events stream while drillmaster "
+                "waited for the health of container " +
+                    quoted(id));
   });
 }
 

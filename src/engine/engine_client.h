@@ -54,6 +54,9 @@ class EngineClient final : public Client {
   void container_remove(const std::string& id, bool force, bool volumes) override;
   void container_rename(const std::string& id, const std::string& name) override;
   ContainerInfo container_inspect(const std::string& id) override;
+  void container_health(const std::string& id, const std::string& since,
+                        const std::function<bool(const std::string& status)>& fn,
+                        const CancelToken* cancel) override;
   std::vector<ContainerSummary> container_list(const Labels& label_filters, bool all) override;
 
   std::optional<ImageInfo> image_inspect(const std::string& name) override;

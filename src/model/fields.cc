@@ -310,6 +310,99 @@ void write_tty(const GroupDef&, const ServiceDef& s, CreateRequest& r) {
 
 void sample_tty(GroupDef&, ServiceDef& s) { s.tty = true; }
 
+// ---- healthcheck: newer than 0.1 ----
+
+// The test as messages show it: ["CMD", "pg_isready"].
+std::string test_text(const Strings& test) {
+  Strings items;
+  for (const auto& item : test) items.push_back("\"" + item + "\"");
+  return "[" + join(items, ", ") + "]";
+}
+
+// What is wrong with the form of a test; "" when nothing is. An empty test
+// keeps the image's.
+std::string test_problem(const Strings& test) {
+  if (test.empty()) return "";
+  const std::string& kind = test.front();
+  if (kind == "NONE") {
+    if (test.size() == 1) return "";
+    return "turns the check off with \"NONE\", which takes nothing after it; write [\"NONE\"] "
+           "alone";
+  }
+  if (kind == "CMD") {
+    if (test.size() > 1 && !test[1].empty()) return "";
+    return "names no program after \"CMD\"; write [\"CMD\", \"program\", \"argument\", ...]";
+  }
+  if (kind == "CMD-SHELL") {
+    if (test.size() == 2 && !test[1].empty()) return "";
+    return "must be \"CMD-SHELL\" and one shell command; write [\"CMD-SHELL\", \"command && "
+           "other\"] (or the command as a plain string)";
+  }
+  return "must start with \"CMD\" (a program and its arguments), \"CMD-SHELL\" (a shell "
+         "command) or \"NONE\" (no check); write [\"CMD\", " +
+         (kind.empty() ? std::string("\"program\"") : "\"" + kind + "\"") +
+         ", ...] to run it as a program";
+}
+
+// Zero leaves the duration to the image or the engine; the engine takes
+// nothing below a millisecond.
+constexpr double kShortestHealthSeconds = 0.001;
+constexpr double kLongestHealthSeconds = 1e9;  // nanoseconds in an int64, with room
+
+void check_health_seconds(FieldCheck& f, const char* name, double seconds) {
+  if (seconds == 0 || (seconds >= kShortestHealthSeconds && seconds <= kLongestHealthSeconds))
+    return;
+  f.problems.push_back(f.who + ": healthcheck " + name + " " + seconds_text(seconds) +
+                       " s is not a duration the engine takes; use a number of seconds from " +
+                       seconds_text(kShortestHealthSeconds) + " to " +
+                       seconds_text(kLongestHealthSeconds) +
+                       " (or leave it unset for the image's or the engine's default)");
+}
+
+bool has_settings(const Healthcheck& h) {
+  return h.interval != 0 || h.timeout != 0 || h.retries != 0 || h.start_period != 0;
+}
+
+void check_healthcheck(FieldCheck& f) {
+  if (!f.service.healthcheck) return;
+  const Healthcheck& h = *f.service.healthcheck;
+  std::string problem = test_problem(h.test);
+  if (!problem.empty())
+    f.problems.push_back(f.who + ": healthcheck test " + test_text(h.test) + " " + problem);
+  else if (h.test.size() == 1 && h.test.front() == "NONE" && has_settings(h))
+    f.problems.push_back(f.who +
+                         ": healthcheck test [\"NONE\"] turns the health check off, so its "
+                         "interval, timeout, retries and start_period have nothing to time; drop "
+                         "them, or give a test");
+  check_health_seconds(f, "interval", h.interval);
+  check_health_seconds(f, "timeout", h.timeout);
+  check_health_seconds(f, "start_period", h.start_period);
+  if (h.retries < 0)
+    f.problems.push_back(f.who + ": healthcheck retries " + std::to_string(h.retries) +
+                         " must be at least 1 (or leave it unset for the image's or the "
+                         "engine's default, 3)");
+}
+
+int64_t nanoseconds(double seconds) { return std::llround(seconds * 1e9); }
+
+// Config.Healthcheck with only what was set: the engine takes the rest from
+// the image, then from its defaults.
+void write_healthcheck(const GroupDef&, const ServiceDef& s, CreateRequest& r) {
+  if (!s.healthcheck) return;
+  const Healthcheck& h = *s.healthcheck;
+  Json check = Json::object();
+  if (!h.test.empty()) check.set("Test", h.test);
+  if (h.interval > 0) check.set("Interval", nanoseconds(h.interval));
+  if (h.timeout > 0) check.set("Timeout", nanoseconds(h.timeout));
+  if (h.retries > 0) check.set("Retries", h.retries);
+  if (h.start_period > 0) check.set("StartPeriod", nanoseconds(h.start_period));
+  if (!h.test.empty() || has_settings(h)) r.config.set("Healthcheck", std::move(check));
+}
+
+void sample_healthcheck(GroupDef&, ServiceDef& s) {
+  s.healthcheck = Healthcheck{{"CMD-SHELL", "test -f /ready"}, 0.5, 2, 3, 1};
+}
+
 // ---- always_start_new ----
 
 void sample_always_start_new(GroupDef&, ServiceDef& s) { s.always_start_new = true; }
@@ -356,6 +449,7 @@ const std::vector<Field>& fields() {
       {"network", nullptr, write_network, digest_network, sample_network},
       // Newer than 0.1: no digest_01, hashed only when set.
       {"tty", nullptr, write_tty, nullptr, sample_tty},
+      {"healthcheck", check_healthcheck, write_healthcheck, nullptr, sample_healthcheck},
       // How drillmaster runs the service, not what the container is: not written, not hashed.
       {"always_start_new", nullptr, nullptr, nullptr, sample_always_start_new},
       {"build_from", check_build, nullptr, nullptr, sample_build},

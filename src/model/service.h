@@ -38,6 +38,19 @@ struct Volume {
   bool read_only = false;
 };
 
+// A health check as given (Compose's healthcheck): the engine runs `test` in
+// the container every `interval`; after `retries` failures in a row it
+// reports the container unhealthy. Zero (or an empty test) leaves that part
+// to the image's HEALTHCHECK, then to the engine's default (30 s, 30 s, 3,
+// 0 s). test {"NONE"} turns off the image's check.
+struct Healthcheck {
+  std::vector<std::string> test;  // {"CMD", ...}, {"CMD-SHELL", "..."} or {"NONE"}
+  double interval = 0;            // seconds
+  double timeout = 0;             // seconds
+  int retries = 0;
+  double start_period = 0;  // seconds
+};
+
 struct ServiceDef {
   std::string name;
   std::string image;
@@ -52,8 +65,9 @@ struct ServiceDef {
   std::optional<std::vector<std::string>> entrypoint;
   std::optional<std::vector<std::string>> cmd;
   std::string user;
-  bool tty = false;    // a terminal for the container; no setter yet
-  double timeout = 0;  // <= 0: the operation's timeout
+  bool tty = false;                        // a terminal for the container; no setter yet
+  std::optional<Healthcheck> healthcheck;  // unset: the image's
+  double timeout = 0;                      // <= 0: the operation's timeout
   Hooks hooks;
 };
 

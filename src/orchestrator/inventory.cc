@@ -13,6 +13,14 @@ const std::vector<engine::ContainerSummary>& Inventory::of(const std::string& se
   return it == by_service.end() ? none : it->second;
 }
 
+std::string health_of(const engine::ContainerSummary& container) {
+  const std::string& status = container.status;
+  if (status.find("(healthy)") != std::string::npos) return "healthy";
+  if (status.find("(unhealthy)") != std::string::npos) return "unhealthy";
+  if (status.find("(health: starting)") != std::string::npos) return "starting";
+  return "";
+}
+
 Inventory take_inventory(engine::Client& engine, const model::GroupDef& group) {
   Inventory inventory;
   for (auto& c : engine.container_list(group_filter(group), /*all=*/true)) {

@@ -23,6 +23,11 @@ struct Inventory {
 
 Inventory take_inventory(engine::Client& engine, const model::GroupDef& group);
 
+// A container's health as its list entry says it ("Up 3 minutes (healthy)"
+// -> "healthy"): "starting", "healthy", "unhealthy", or "" without a health
+// check.
+std::string health_of(const engine::ContainerSummary& container);
+
 // Makes sure the group's network exists, creating it with the group's labels
 // when missing. A network of that name that drillmaster did not make is used
 // as it is (and never removed by stop).

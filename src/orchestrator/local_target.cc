@@ -1,6 +1,9 @@
 #include "orchestrator/local_target.h"
 
+#include <cctype>
+
 #include "common/error.h"
+#include "common/excerpt.h"
 #include "engine/deadline.h"
 #include "orchestrator/identity.h"
 #include "orchestrator/inventory.h"
@@ -28,6 +31,7 @@ Instance instance_of(const engine::ContainerSummary& c, const std::string& final
   out.name = c.names.empty() ? c.id : c.names.front();
   out.service = label(c.labels, kServiceLabel);
   out.state = c.state;
+  out.health = health_of(c);
   out.set_up = !final_name.empty() && set_up(c, final_name);
   out.definition_hash = label(c.labels, kConfigHashLabel);
   out.image_id = c.image_id;
@@ -153,7 +157,23 @@ void LocalTarget::start(const model::ServiceDef& service, const std::string& id)
 
 Target::Status LocalTarget::inspect(const std::string& id) {
   engine::ContainerInfo info = engine_.container_inspect(id);
-  return {info.running, info.exit_code};
+  Status status{info.running, info.exit_code, info.health, "", info.started_at};
+  if (info.last_health_check) {
+    const engine::HealthCheckRun& run = *info.last_health_check;
+    std::string output = run.output;
+    while (!output.empty() && std::isspace(static_cast<unsigned char>(output.back())))
+      output.pop_back();
+    output = excerpt(output);
+    status.last_check = "exit code " + std::to_string(run.exit_code) +
+                        (output.empty() ? ", no output" : ": " + output);
+  }
+  return status;
+}
+
+void LocalTarget::follow_health(const std::string& id, const std::string& since,
+                                const std::function<bool(const std::string& health)>& fn,
+                                const CancelToken& stop) {
+  engine_.container_health(id, since, fn, &stop);
 }
 
 std::optional<int64_t> LocalTarget::wait_exit(const std::string& id, const CancelToken& stop) {

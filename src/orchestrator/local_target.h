@@ -34,6 +34,9 @@ class LocalTarget final : public Target {
   std::string instance_name(const model::ServiceDef& service) const override;
   void start(const model::ServiceDef& service, const std::string& id) override;
   Status inspect(const std::string& id) override;
+  void follow_health(const std::string& id, const std::string& since,
+                     const std::function<bool(const std::string& health)>& fn,
+                     const CancelToken& stop) override;
   std::optional<int64_t> wait_exit(const std::string& id, const CancelToken& stop) override;
   void mark_set_up(const std::string& id, const model::ServiceDef& service) override;
   void stop(const std::string& id, int grace_seconds) override;

@@ -1,7 +1,13 @@
 // Bringing services up: a plan going up (dependencies first), and for each
 // service a job of steps:
 //
-//   [prepare] -> image (build / pull) -> create -> start -> ping -> init -> ready
+//   [prepare] -> image (build / pull) -> create -> start -> [healthy] -> ping -> init -> ready
+//
+// A container with a health check (its service's healthcheck or its
+// image's HEALTHCHECK) is ready only once the engine reports it healthy,
+// and fails when the engine reports it unhealthy; its ping runs after that.
+// The wait follows the engine's own reports (health_watch.h), so it is
+// never more eager than the check itself.
 //
 // The plan (plan.h) lets a container be created while its dependencies are
 // still starting, and started once they are ready; a service with a
@@ -31,6 +37,7 @@
 #include "model/request.h"
 #include "orchestrator/executor.h"
 #include "orchestrator/exit_watch.h"
+#include "orchestrator/health_watch.h"
 #include "orchestrator/hook_pool.h"
 #include "orchestrator/hooks.h"
 #include "orchestrator/identity.h"
@@ -92,8 +99,10 @@ class StartRun {
   // ping, an init) that a kill could interrupt unseen. Only then is it made
   // not set up: without them, a container is set up once started.
   bool has_setup_steps(size_t i) const {
-    const model::Hooks& hooks = tasks_[i].def->hooks;
-    return hooks.ping != nullptr || hooks.post_start_init != nullptr;
+    const model::ServiceDef& def = *tasks_[i].def;
+    const std::optional<model::Healthcheck>& check = def.healthcheck;
+    bool checks_health = check && !check->test.empty() && check->test.front() != "NONE";
+    return def.hooks.ping != nullptr || def.hooks.post_start_init != nullptr || checks_health;
   }
   double timeout_of(size_t i) const {
     return tasks_[i].def->timeout > 0 ? tasks_[i].def->timeout : options_.timeout;
@@ -128,6 +137,10 @@ class StartRun {
   void remove_outdated(size_t i);
   void start(size_t i, const std::string& id);
   void await_ready(size_t i, const std::string& id, bool made_here);
+  Target::Status look_at(size_t i, const std::string& id);
+  void await_healthy(size_t i, const std::string& id, const Target::Status& started,
+                     Clock::time_point deadline);
+  Error not_healthy(size_t i, const std::string& id, const std::string& health);
   void ping_until_ready(size_t i, const std::string& id, Clock::time_point deadline);
   Error not_ready(size_t i, unsigned attempts, const std::string& last_word) const;
   // The container exited before it was ready: its code and last log lines.
@@ -201,9 +214,13 @@ void StartRun::bring_up(size_t i) {
   if (!untouched(t.existing, t.hash, recreate(i), rebuild(i))) image_id = ensure_image(i);
   Reuse reuse = choose_reuse(t.existing, t.hash, image_id, recreate(i));
   if (reuse.kind == Reuse::Kind::KeepRunning) {
-    // Running, same definition, same image (a rebuild changed nothing).
+    // Running, same definition, same image (a rebuild changed nothing); one
+    // whose health check has not yet decided (a start that ended during the
+    // wait) is waited for, as a new one would be.
+    const std::string& id = reuse.instance->id;
+    if (reuse.instance->health == "starting") await_healthy(i, id, look_at(i, id), deadline(i));
     t.outcome.outcome = Outcome::Kind::AlreadyRunning;
-    t.outcome.container_id = reuse.instance->id;
+    t.outcome.container_id = id;
     op_.events.emit(name(i), Phase::Running, "already running");
   } else {
     if (reuse.kind == Reuse::Kind::StartAgain) {
@@ -311,17 +328,73 @@ void StartRun::start(size_t i, const std::string& id) {
 
 void StartRun::await_ready(size_t i, const std::string& id, bool made_here) {
   Task& t = tasks_[i];
+  const Clock::time_point until = deadline(i);
+  Target::Status status = look_at(i, id);
+  if (status.running && !status.health.empty()) await_healthy(i, id, status, until);
   if (t.def->hooks.ping != nullptr) {
-    ping_until_ready(i, id, deadline(i));
+    ping_until_ready(i, id, until);
     return;
   }
-  // Without a ping, ready means still running once started. An exit after
-  // this look is found when the operation ends (report_late_exits).
-  engine::ScopedDeadline step(step_seconds(i), step_budget(i));
-  Target::Status status = op_.target.inspect(id);
+  // Without a ping, ready means still running once started (and healthy).
+  // An exit after this look is found when the operation ends
+  // (report_late_exits).
   if (!status.running) throw exited(id, status.exit_code, "right after it started");
   t.unpinged_id = id;
   t.unpinged_new = made_here;
+}
+
+Target::Status StartRun::look_at(size_t i, const std::string& id) {
+  engine::ScopedDeadline step(step_seconds(i), step_budget(i));
+  return op_.target.inspect(id);
+}
+
+// Until the engine reports it healthy, from the reports made since it
+// started; an exit, an unhealthy report, the deadline or a cancel end the
+// wait at once.
+void StartRun::await_healthy(size_t i, const std::string& id, const Target::Status& started,
+                             Clock::time_point deadline) {
+  if (started.health == "healthy") return;
+  // Reports older than the engine keeps are not replayed: decided already.
+  if (started.health == "unhealthy") throw not_healthy(i, id, started.health);
+  op_.events.emit(name(i), Phase::Pinging, "waiting for its health check to report healthy");
+  ExitWatch exit(op_.target, id, [this] { executor_.notify(); });
+  HealthWatch health(op_.target, id, started.started_at, [this] { executor_.notify(); });
+  for (unsigned seen = 0;;) {
+    if (std::optional<int64_t> code = exit.exit_code()) {
+      engine::ScopedDeadline step(step_seconds(i), step_budget(i));
+      throw exited(id, *code, "while waiting for it to be healthy");
+    }
+    HealthWatch::State now = health.state();
+    seen = now.changes;
+    if (now.health == "healthy") return;
+    if (now.health == "unhealthy") throw not_healthy(i, id, now.health);
+    if (!now.error.empty())
+      throw Error(Error::Code::Engine, "could not follow its health checks: " + now.error);
+    if (Clock::now() >= deadline) throw not_healthy(i, id, now.health);
+    executor_.wait_until(
+        deadline, [&] { return exit.exit_code().has_value() || health.state().changes != seen; });
+    if (executor_.cancelled())
+      throw Error(Error::Code::Cancelled, "cancelled while waiting for it to be healthy");
+  }
+}
+
+// Unhealthy, or still not healthy at the deadline: what its last check said.
+Error StartRun::not_healthy(size_t i, const std::string& id, const std::string& health) {
+  std::string last;
+  try {
+    last = look_at(i, id).last_check;
+  } catch (const Error& e) {
+    last = "(its last check could not be read: " + std::string(e.what()) + ")";
+  }
+  std::string said = last.empty() ? "; no check has finished yet" : "; its last check: " + last;
+  if (health == "unhealthy")
+    return Error(Error::Code::Failed,
+                 "its health check reports it unhealthy" + said +
+                     "; docker inspect shows the last checks under State.Health.Log");
+  return Error(Error::Code::Timeout, "not healthy after " + seconds_text(timeout_of(i)) +
+                                         " s: its health check still reports it " +
+                                         quoted(health.empty() ? "starting" : health) + said +
+                                         "; raise the service's timeout if it needs longer");
 }
 
 void StartRun::ping_until_ready(size_t i, const std::string& id, Clock::time_point deadline) {

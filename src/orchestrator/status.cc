@@ -15,14 +15,6 @@
 namespace dm::orchestrator {
 namespace {
 
-// "Up 3 minutes (healthy)" -> "healthy".
-std::string health_of(const std::string& status) {
-  if (status.find("(healthy)") != std::string::npos) return "healthy";
-  if (status.find("(unhealthy)") != std::string::npos) return "unhealthy";
-  if (status.find("(health: starting)") != std::string::npos) return "starting";
-  return "";
-}
-
 // "0.0.0.0:5433->5433/tcp, 53/udp", each binding once (the engine lists the
 // IPv4 and IPv6 sides of one binding separately).
 std::string ports_text(const std::vector<engine::PortBinding>& ports) {
@@ -67,7 +59,7 @@ std::vector<ServiceState> status(engine::Client& engine, const model::GroupDef& 
       const engine::ContainerSummary& c = containers.front();
       s.state = c.state;
       s.status_text = c.status;
-      s.health = health_of(c.status);
+      s.health = health_of(c);
       s.container_id = c.id;
       s.container_name = c.names.empty() ? "" : c.names.front();
       s.image = c.image;

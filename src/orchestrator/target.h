@@ -11,6 +11,7 @@
 #define DM_ORCHESTRATOR_TARGET_H
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -27,6 +28,7 @@ struct Instance {
   std::string name;     // as people know it, for messages
   std::string service;  // the service it was made for ("" when unknown)
   std::string state;    // "running", "exited", "created", "restarting", ...
+  std::string health;   // "" without a health check; "starting", "healthy", "unhealthy"
   // Its setup (start, ping, init) finished: only such an instance is ever
   // reused. One whose setup a kill interrupted is not.
   bool set_up = false;
@@ -73,12 +75,24 @@ class Target {
   // The name `service`'s set-up instance goes by, as hooks and events show it.
   virtual std::string instance_name(const model::ServiceDef& service) const = 0;
   virtual void start(const model::ServiceDef& service, const std::string& id) = 0;
-  // Whether it is running now, and its exit code when not.
+  // Whether it is running now, and its exit code when not; its health.
   struct Status {
     bool running = false;
     int64_t exit_code = 0;
+    // "" without a health check, else "starting", "healthy" or "unhealthy".
+    std::string health;
+    // The last health check's exit code and output, for messages; "" before the first.
+    std::string last_check;
+    // When it started, in the target's own time (for follow_health).
+    std::string started_at;
   };
   virtual Status inspect(const std::string& id) = 0;
+  // Passes each health status the target reports for the instance from
+  // `since` (a Status::started_at) on to `fn`, until `fn` returns false or
+  // `stop` is cancelled. Awaits the reports: no polling.
+  virtual void follow_health(const std::string& id, const std::string& since,
+                             const std::function<bool(const std::string& health)>& fn,
+                             const CancelToken& stop) = 0;
   // Blocks until the instance stops running and returns its exit code;
   // nullopt when `stop` is cancelled first or the target cannot say.
   virtual std::optional<int64_t> wait_exit(const std::string& id, const CancelToken& stop) = 0;

@@ -400,6 +400,95 @@ TEST(ValidateTimeout, MustBeFinite) {
   EXPECT_EQ(problems(s), Problems{});
 }
 
+// ---- healthcheck ----
+
+ServiceDef with_healthcheck(Healthcheck check) {
+  ServiceDef s = service("app");
+  s.healthcheck = std::move(check);
+  return s;
+}
+
+ServiceDef with_test(std::vector<std::string> test) {
+  Healthcheck check;
+  check.test = std::move(test);
+  return with_healthcheck(check);
+}
+
+TEST(ValidateHealthcheck, AcceptsEachFormOfTestAndUnsetSettings) {
+  for (const auto& test :
+       std::vector<std::vector<std::string>>{{},
+                                             {"CMD", "pg_isready"},
+                                             {"CMD", "curl", "-f", "http://localhost/"},
+                                             {"CMD-SHELL", "test -f /ready"},
+                                             {"NONE"}})
+    EXPECT_EQ(problems(with_test(test)), Problems{}) << test.size();
+  EXPECT_EQ(problems(with_healthcheck({{"CMD", "true"}, 0.2, 0.001, 1, 1e9})), Problems{});
+  EXPECT_EQ(problems(with_healthcheck({{}, 0, 0, 0, 0})), Problems{});
+}
+
+TEST(ValidateHealthcheck, TestMustStartWithItsKind) {
+  EXPECT_EQ(problems(with_test({"curl", "-f", "http://localhost/"})),
+            (Problems{"service 'app': healthcheck test [\"curl\", \"-f\", \"http://localhost/\"] "
+                      "must start with \"CMD\" (a program and its arguments), \"CMD-SHELL\" (a "
+                      "shell command) or \"NONE\" (no check); write [\"CMD\", \"curl\", ...] to "
+                      "run it as a program"}));
+  EXPECT_EQ(problems(with_test({""})),
+            (Problems{"service 'app': healthcheck test [\"\"] must start with \"CMD\" (a program "
+                      "and its arguments), \"CMD-SHELL\" (a shell command) or \"NONE\" (no "
+                      "check); write [\"CMD\", \"program\", ...] to run it as a program"}));
+}
+
+TEST(ValidateHealthcheck, CmdNeedsAProgram) {
+  const std::string said =
+      " names no program after \"CMD\"; write [\"CMD\", \"program\", "
+      "\"argument\", ...]";
+  EXPECT_EQ(problems(with_test({"CMD"})),
+            (Problems{"service 'app': healthcheck test [\"CMD\"]" + said}));
+  EXPECT_EQ(problems(with_test({"CMD", ""})),
+            (Problems{"service 'app': healthcheck test [\"CMD\", \"\"]" + said}));
+}
+
+TEST(ValidateHealthcheck, CmdShellTakesOneCommand) {
+  const std::string said =
+      " must be \"CMD-SHELL\" and one shell command; write [\"CMD-SHELL\", "
+      "\"command && other\"] (or the command as a plain string)";
+  EXPECT_EQ(problems(with_test({"CMD-SHELL"})),
+            (Problems{"service 'app': healthcheck test [\"CMD-SHELL\"]" + said}));
+  EXPECT_EQ(problems(with_test({"CMD-SHELL", "test", "-f"})),
+            (Problems{"service 'app': healthcheck test [\"CMD-SHELL\", \"test\", \"-f\"]" + said}));
+}
+
+TEST(ValidateHealthcheck, NoneStandsAlone) {
+  EXPECT_EQ(problems(with_test({"NONE", "x"})),
+            (Problems{"service 'app': healthcheck test [\"NONE\", \"x\"] turns the check off with "
+                      "\"NONE\", which takes nothing after it; write [\"NONE\"] alone"}));
+  EXPECT_EQ(problems(with_healthcheck({{"NONE"}, 1, 0, 0, 0})),
+            (Problems{"service 'app': healthcheck test [\"NONE\"] turns the health check off, so "
+                      "its interval, timeout, retries and start_period have nothing to time; "
+                      "drop them, or give a test"}));
+}
+
+TEST(ValidateHealthcheck, DurationsArePositiveAndTheEngineTakesThem) {
+  const std::string range =
+      " s is not a duration the engine takes; use a number of seconds "
+      "from 0.001 to 1e+09 (or leave it unset for the image's or the "
+      "engine's default)";
+  EXPECT_EQ(problems(with_healthcheck({{}, -1, 0, 0, 0})),
+            (Problems{"service 'app': healthcheck interval -1" + range}));
+  EXPECT_EQ(problems(with_healthcheck({{}, 0, 0.0001, 0, 0})),
+            (Problems{"service 'app': healthcheck timeout 0.0001" + range}));
+  EXPECT_EQ(problems(with_healthcheck({{}, 0, 0, 0, std::numeric_limits<double>::quiet_NaN()})),
+            (Problems{"service 'app': healthcheck start_period nan" + range}));
+  EXPECT_EQ(problems(with_healthcheck({{}, 2e9, 0, 0, 0})),
+            (Problems{"service 'app': healthcheck interval 2e+09" + range}));
+}
+
+TEST(ValidateHealthcheck, RetriesAreAtLeastOne) {
+  EXPECT_EQ(problems(with_healthcheck({{"CMD", "true"}, 0, 0, -2, 0})),
+            (Problems{"service 'app': healthcheck retries -2 must be at least 1 (or leave it "
+                      "unset for the image's or the engine's default, 3)"}));
+}
+
 // ---- everything at once ----
 
 TEST(Validate, ReportsEveryProblemGroupFirstThenServicesThenGraphThenExclusions) {

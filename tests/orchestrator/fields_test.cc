@@ -52,6 +52,8 @@ TEST_F(Fields, EveryFieldReachesTheContainer) {
   ASSERT_EQ(dm_service_set_cmd(web, cmd, 1), DM_OK);
   ASSERT_EQ(dm_service_set_user(web, "1234:1234"), DM_OK);
   ASSERT_EQ(dm_service_set_stop_signal(web, "kill"), DM_OK);
+  const char* healthcheck[] = {"CMD-SHELL", "test -d /data"};
+  ASSERT_EQ(dm_service_set_healthcheck(web, healthcheck, 2, 0.25, 5, 2, 0.5), DM_OK);
 
   ResultPtr r;
   ASSERT_EQ(start(g, r.out()), DM_OK) << dm_error_last() << describe(r);
@@ -73,6 +75,13 @@ TEST_F(Fields, EveryFieldReachesTheContainer) {
   EXPECT_EQ(info.stop_signal, "SIGKILL");  // in its canonical form
   EXPECT_TRUE(has(info.network_aliases[dm_group_network_name(g)], "web"));
   EXPECT_FALSE(info.tty);  // no setter yet: the image's default
+  ASSERT_TRUE(info.healthcheck.has_value());
+  EXPECT_EQ(info.healthcheck->test, (std::vector<std::string>{"CMD-SHELL", "test -d /data"}));
+  EXPECT_EQ(info.healthcheck->interval, 250000000);
+  EXPECT_EQ(info.healthcheck->timeout, 5000000000);
+  EXPECT_EQ(info.healthcheck->retries, 2);
+  EXPECT_EQ(info.healthcheck->start_period, 500000000);
+  EXPECT_EQ(info.health, "healthy");  // the start waited for it
   // And it carries the hash of the definition it was made from.
   model::GroupDef def = g->snapshot();
   EXPECT_EQ(info.labels["io.drillmaster.config-hash"],

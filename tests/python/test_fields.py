@@ -28,6 +28,7 @@ NAMES = [
     "entrypoint",
     "cmd",
     "user",
+    "healthcheck",
     "timeout",
 ]
 
@@ -65,6 +66,7 @@ def test_each_attribute_names_its_compose_key():
         "entrypoint": "entrypoint",
         "cmd": "command",
         "user": "user",
+        "healthcheck": "healthcheck",
         "timeout": None,
     }
 
@@ -103,6 +105,7 @@ def test_every_attribute_reaches_its_c_setter_normalised():
             "entrypoint": "sh -c",
             "cmd": ["echo", "hi there"],
             "user": 1000,
+            "healthcheck": drillmaster.Healthcheck(test="pg_isready", interval=1, retries=30),
             "timeout": 5,
         },
     )
@@ -120,8 +123,33 @@ def test_every_attribute_reaches_its_c_setter_normalised():
         ("set_entrypoint", ["sh", "-c"]),
         ("set_cmd", ["echo", "hi there"]),
         ("set_user", "1000"),
+        ("set_healthcheck", ["CMD-SHELL", "pg_isready"], 1.0, 0.0, 30, 0.0),
         ("set_timeout", 5.0),
     ]
+
+
+@pytest.mark.parametrize(
+    ("healthcheck", "arguments"),
+    [
+        (drillmaster.Healthcheck(), ([], 0.0, 0.0, 0, 0.0)),
+        (
+            drillmaster.Healthcheck(test=["CMD", "pg_isready", "-q"], timeout=2.5),
+            (["CMD", "pg_isready", "-q"], 0.0, 2.5, 0, 0.0),
+        ),
+        (drillmaster.Healthcheck(disable=True), (["NONE"], 0.0, 0.0, 0, 0.0)),
+        (
+            {"test": ["CMD-SHELL", "curl -f localhost"], "interval": "1m30s", "timeout": "500ms"},
+            (["CMD-SHELL", "curl -f localhost"], 90.0, 0.5, 0, 0.0),
+        ),
+        ({"start_period": "1h2m", "retries": 5}, ([], 0.0, 0.0, 5, 3720.0)),
+        ({"disable": True}, (["NONE"], 0.0, 0.0, 0, 0.0)),
+    ],
+)
+def test_a_healthcheck_reaches_its_setter_as_the_engine_takes_it(healthcheck, arguments):
+    """A test string runs in the shell; Compose's durations are read; what
+    is not set is 0 (the image's, else the engine's default)."""
+    cls = type("Application", (drillmaster.Service,), {"healthcheck": healthcheck})
+    assert ("set_healthcheck", *arguments) in applied(definition(cls))
 
 
 def test_the_short_volume_form_is_left_to_the_library():

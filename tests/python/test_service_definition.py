@@ -165,6 +165,48 @@ def test_user_must_be_a_str_or_int():
     define(user=1000)
 
 
+def test_healthcheck_must_be_a_healthcheck_or_a_dict_of_its_keys():
+    assert error_of(healthcheck="true") == (
+        "Application.healthcheck: expected a drillmaster.Healthcheck or a dict of its keys, got str"
+    )
+    assert error_of(healthcheck={"test": "true", "intervall": 1}) == (
+        "Application.healthcheck: expected a dict whose keys are among test, interval, timeout, "
+        "retries, start_period, disable, got key 'intervall'"
+    )
+    define(healthcheck={"test": ["CMD", "true"], "interval": "2s"})
+    define(healthcheck=drillmaster.Healthcheck(test="true", interval=0.5, retries=2))
+
+
+def test_healthcheck_members_have_their_types():
+    assert error_of(healthcheck=drillmaster.Healthcheck(test=["CMD", 1])) == (
+        "Application.healthcheck: expected test as a str or a list of str, got test ['CMD', 1]"
+    )
+    assert error_of(healthcheck={"interval": "soon"}) == (
+        "Application.healthcheck: expected interval as a number of seconds or a duration "
+        "such as '1m30s' or '500ms', got interval 'soon'"
+    )
+    assert error_of(healthcheck={"timeout": True}) == (
+        "Application.healthcheck: expected timeout as a number of seconds or a duration "
+        "such as '1m30s' or '500ms', got timeout True"
+    )
+    assert error_of(healthcheck={"retries": 2.5}) == (
+        "Application.healthcheck: expected retries as an int, got retries 2.5"
+    )
+
+
+def test_healthcheck_disable_and_a_test_do_not_go_together():
+    assert error_of(healthcheck={"disable": True, "test": "true"}) == (
+        "Application.healthcheck: disable=True turns the health check off, but test 'true' is "
+        "given too; keep one"
+    )
+
+
+def test_a_nul_in_a_healthcheck_test_is_an_error():
+    assert "contains a NUL character" in error_of(
+        healthcheck=drillmaster.Healthcheck(test="true\0")
+    )
+
+
 def test_timeout_must_be_a_number():
     assert error_of(timeout="5") == "Application.timeout: expected a number of seconds, got str"
     assert error_of(timeout=True) == "Application.timeout: expected a number of seconds, got bool"

@@ -565,6 +565,15 @@ engine::ContainerInfo FakeClient::container_inspect(const std::string& id) {
   return info;
 }
 
+void FakeClient::container_health(const std::string& id, const std::string&,
+                                  const std::function<bool(const std::string&)>&,
+                                  const CancelToken* cancel) {
+  Visit visit(*this, "container_health", id, false, cancel);
+  if (visit.cancelled()) return;
+  block(visit.lock(), std::nullopt, cancel, [] { return false; });
+  if (closing_) throw Error(Error::Code::Unreachable, "the fake engine is gone");
+}
+
 std::vector<engine::ContainerSummary> FakeClient::container_list(
     const engine::Labels& label_filters, bool all) {
   Visit visit(*this, "container_list", "", true);

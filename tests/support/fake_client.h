@@ -128,6 +128,10 @@ class FakeClient : public engine::Client {
   void container_remove(const std::string& id, bool force, bool volumes) override;
   void container_rename(const std::string& id, const std::string& name) override;
   engine::ContainerInfo container_inspect(const std::string& id) override;
+  // Its containers have no health check: it reports nothing, until cancelled.
+  void container_health(const std::string& id, const std::string& since,
+                        const std::function<bool(const std::string& status)>& fn,
+                        const CancelToken* cancel) override;
   std::vector<engine::ContainerSummary> container_list(const engine::Labels& label_filters,
                                                        bool all) override;
 

@@ -53,6 +53,7 @@ from ._errors import (  # noqa: E402
     Timeout,
 )
 from ._group import group_name, on_reload_service, on_start_services, on_stop_services  # noqa: E402
+from ._healthcheck import Healthcheck  # noqa: E402
 from ._service import Service, services  # noqa: E402
 from ._session import Session  # noqa: E402
 from ._types import Outcome, Phase, Report, ServiceOutcome  # noqa: E402
@@ -64,6 +65,7 @@ __version__: str = _core.version()
 __all__ = [
     "Service",
     "services",
+    "Healthcheck",
     "main",
     "up",
     "Environment",

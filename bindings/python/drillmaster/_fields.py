@@ -26,6 +26,7 @@ Adding an attribute: its C setter (``service.h``, ``src/capi``, the pybind11
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shlex
@@ -45,6 +46,7 @@ from typing import (
 
 from . import _placeholders
 from ._errors import ServiceDefinitionError
+from ._healthcheck import DURATION, Healthcheck, seconds
 
 __all__ = ["FIELDS", "Attributes", "Field", "FieldType", "check_text", "field"]
 
@@ -310,6 +312,64 @@ class Seconds(FieldType):
         return float(value)
 
 
+def _is_test(test: Any) -> bool:
+    """None, a str, or a list (or tuple) of str."""
+    if test is None or isinstance(test, str):
+        return True
+    return isinstance(test, (list, tuple)) and all(isinstance(t, str) for t in test)
+
+
+class HealthcheckSpec(FieldType):
+    """A :class:`~drillmaster.Healthcheck`, or Compose's mapping of the same
+    keys; handed over as the C setter's arguments. The library checks the
+    values (the test's form, the durations' range)."""
+
+    expected = "a drillmaster.Healthcheck or a dict of its keys"
+
+    def check(self, value: Any) -> None:
+        check = self._healthcheck(value)
+        test = check.test
+        if not _is_test(test):
+            self.fail(value, f"test {test!r}", "test as a str or a list of str")
+        for name in ("interval", "timeout", "start_period"):
+            self._check_duration(value, name, getattr(check, name))
+        if check.retries is not None and not _is_int(check.retries):
+            self.fail(value, f"retries {check.retries!r}", "retries as an int")
+        if not isinstance(check.disable, bool):
+            self.fail(value, f"disable {check.disable!r}", "disable as a bool")
+        if check.disable and test is not None:
+            raise Unusable(
+                f": disable=True turns the health check off, but test {test!r} is given too; "
+                "keep one"
+            )
+
+    def _healthcheck(self, value: Any) -> Healthcheck:
+        if isinstance(value, Healthcheck):
+            return value
+        if not isinstance(value, Mapping):
+            self.fail(value)
+        try:
+            return Healthcheck.from_compose(value)
+        except TypeError:
+            known = ", ".join(Healthcheck.__dataclass_fields__)
+            unknown = sorted(str(k) for k in value if k not in Healthcheck.__dataclass_fields__)
+            got = f"key {unknown[0] if unknown else value!r}"
+            self.fail(value, got, f"a dict whose keys are among {known}")
+
+    def _check_duration(self, value: Any, name: str, duration: Any) -> None:
+        if duration is None:
+            return
+        if isinstance(duration, bool) or not isinstance(duration, (int, float, str)):
+            self.fail(value, f"{name} {duration!r}", f"{name} as {DURATION}")
+        try:
+            seconds(duration)
+        except ValueError:
+            self.fail(value, f"{name} {duration!r}", f"{name} as {DURATION}")
+
+    def normalise(self, value: Any) -> tuple[list[str], float, float, int, float]:
+        return self._healthcheck(value).arguments()
+
+
 # ---- C setters ------------------------------------------------------------------------------
 
 
@@ -318,6 +378,15 @@ def _call(method: str) -> Setter:
 
     def setter(service: Any, value: Any, values: Mapping[str, Any]) -> None:
         getattr(service, method)(value)
+
+    return setter
+
+
+def _spread(method: str) -> Setter:
+    """``service.<method>(*value)``: a value that is the setter's arguments."""
+
+    def setter(service: Any, value: Any, values: Mapping[str, Any]) -> None:
+        getattr(service, method)(*value)
 
     return setter
 
@@ -540,6 +609,19 @@ class Attributes:
         compose="user",
         doc='The user the container runs as: a name, a uid, or ``"uid:gid"``.',
     )
+    healthcheck: ClassVar[Healthcheck | Mapping[str, Any] | None] = field(
+        HealthcheckSpec(),
+        default=None,
+        setter=_spread("set_healthcheck"),
+        compose="healthcheck",
+        doc="A health check the engine runs in the container: "
+        '``drillmaster.Healthcheck(test=["CMD", "pg_isready"], interval=1, retries=30)`` (or '
+        "Compose's dict of the same keys; a ``test`` string runs in the shell; durations in "
+        'seconds or as ``"1m30s"``). A service whose container has a health check (this one or '
+        "its image's ``HEALTHCHECK``) is ready once the engine reports it healthy, and fails "
+        "with the last check's output when it reports it unhealthy; its ``ping`` runs after "
+        "that. ``Healthcheck(disable=True)`` turns off the image's check.",
+    )
     timeout: ClassVar[float | None] = field(
         Seconds(),
         default=None,
@@ -582,6 +664,8 @@ def _nul_at(value: Any) -> str | None:
         return "" if "\0" in value else None
     if isinstance(value, bytes):
         return "" if b"\0" in value else None
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _nul_in_mapping(dataclasses.asdict(value))
     if isinstance(value, Mapping):
         return _nul_in_mapping(value)
     if isinstance(value, (list, tuple)):

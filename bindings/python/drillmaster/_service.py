@@ -85,7 +85,9 @@ class Service(Attributes):
         every 0.1 s until it returns True or the service's timeout passes.
 
         Not overriding it means the service is ready as soon as its container
-        runs. An ``OSError`` (connection refused or reset, a URL error...)
+        runs. A container with a health check (``healthcheck``, or its
+        image's ``HEALTHCHECK``) is pinged only once the engine reports it
+        healthy. An ``OSError`` (connection refused or reset, a URL error...)
         counts as "not ready yet" and is shown if the timeout passes; any
         other exception fails the service at once, with its traceback.
         """

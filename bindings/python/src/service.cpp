@@ -15,7 +15,8 @@ namespace {
 
 using ServiceClass = py::class_<Service>;
 
-// The setters of the container's definition: one per dm_service_set_*/add_*.
+// The setters of the container's definition, one per dm_service_set_*/add_*:
+// what it is made of and reached by...
 void bind_definition(ServiceClass& cls) {
   cls.def(
          "set_image",
@@ -45,9 +46,12 @@ void bind_definition(ServiceClass& cls) {
             check(dm_service_add_bind(s.handle, host.c_str(), container.c_str(),
                                       mode ? mode->c_str() : nullptr));
           },
-          py::arg("host_path"), py::arg("container_path"), py::arg("mode") = py::none())
-      .def(
-          "set_always_start_new",
+          py::arg("host_path"), py::arg("container_path"), py::arg("mode") = py::none());
+}
+
+// ...and how it is built, run and waited for.
+void bind_running(ServiceClass& cls) {
+  cls.def("set_always_start_new",
           [](Service& s, bool on) { check(dm_service_set_always_start_new(s.handle, on ? 1 : 0)); })
       .def("set_stop_signal",
            [](Service& s, const std::string& v) {
@@ -73,6 +77,13 @@ void bind_definition(ServiceClass& cls) {
       .def(
           "set_user",
           [](Service& s, const std::string& v) { check(dm_service_set_user(s.handle, v.c_str())); })
+      .def("set_healthcheck",
+           [](Service& s, const std::vector<std::string>& test, double interval, double timeout,
+              int retries, double start_period) {
+             auto c = c_strings(test);
+             check(dm_service_set_healthcheck(s.handle, c.data(), c.size(), interval, timeout,
+                                              retries, start_period));
+           })
       .def("set_timeout",
            [](Service& s, double seconds) { check(dm_service_set_timeout(s.handle, seconds)); });
 }
@@ -115,6 +126,7 @@ void bind_service(py::module_& m) {
     return "<Service " + s.name() + ">";
   });
   bind_definition(cls);
+  bind_running(cls);
   bind_hooks_of(cls);
 }
 

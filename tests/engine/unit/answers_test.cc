@@ -160,6 +160,59 @@ TEST(ContainerInspectAnswer, RequiredFieldsAreChecked) {
   EXPECT_HAS(m, "'Id' is an empty string");
 }
 
+TEST(ContainerInspectAnswer, ReadsTheHealthCheckAndItsLastRun) {
+  ContainerInfo info = parse_container_inspect(R"({"Id":"a","Name":"/a",
+    "State":{"Status":"running","Running":true,"ExitCode":0,
+             "StartedAt":"2026-12-02T22:55:20.123456789Z",
+             "Health":{"Status":"unhealthy","FailingStreak":3,"Log":[
+               {"Start":"x","End":"y","ExitCode":1,"Output":"first\n"},
+               {"Start":"x","End":"y","ExitCode":3,"Output":"refused\n"}]}},
+    "Config":{"Healthcheck":{"Test":["CMD-SHELL","exit 3"],"Interval":200000000,
+                             "Retries":2}}})");
+  EXPECT_EQ(info.health, "unhealthy");
+  EXPECT_EQ(info.started_at, "2026-12-02T22:55:20.123456789Z");
+  ASSERT_TRUE(info.last_health_check.has_value());
+  EXPECT_EQ(info.last_health_check->exit_code, 3);
+  EXPECT_EQ(info.last_health_check->output, "refused\n");
+  ASSERT_TRUE(info.healthcheck.has_value());
+  EXPECT_EQ(info.healthcheck->test, (std::vector<std::string>{"CMD-SHELL", "exit 3"}));
+  EXPECT_EQ(info.healthcheck->interval, 200000000);
+  EXPECT_EQ(info.healthcheck->timeout, 0);  // the engine's default
+  EXPECT_EQ(info.healthcheck->retries, 2);
+  // Without a health check: none of it.
+  ContainerInfo plain = parse_container_inspect(kInspect);
+  EXPECT_EQ(plain.health, "");
+  EXPECT_FALSE(plain.last_health_check.has_value());
+  EXPECT_FALSE(plain.healthcheck.has_value());
+}
+
+TEST(UnixTimestamp, AnEngineTimeAsEventsTakeIt) {
+  EXPECT_EQ(unix_timestamp("2026-12-02T22:55:20.123456789Z"), "1796252120.123456789");
+  EXPECT_EQ(unix_timestamp("2026-12-02T22:55:20Z"), "1796252120.000000000");
+  EXPECT_EQ(unix_timestamp("2026-12-02T22:55:20.5Z"), "1796252120.500000000");
+  EXPECT_EQ(unix_timestamp("2026-12-02T23:55:20.1234567891+01:00"), "1796252120.123456789");
+  EXPECT_EQ(unix_timestamp("2026-12-02T20:55:20-02:00"), "1796252120.000000000");
+  EXPECT_EQ(unix_timestamp(""), "");
+  EXPECT_EQ(unix_timestamp("0001-01-01T00:00:00"), "");  // no zone
+  EXPECT_EQ(unix_timestamp("yesterday"), "");
+}
+
+TEST(HealthEvent, TheStatusOfAHealthStatusEventAndNothingForOthers) {
+  EXPECT_EQ(parse_health_event(R"({"status":"health_status: healthy","id":"abc",
+    "Type":"container","Action":"health_status: healthy","Actor":{"ID":"abc"},
+    "time":1764000000,"timeNano":1764000000000000000})"),
+            "healthy");
+  EXPECT_EQ(parse_health_event(R"({"Type":"container","Action":"health_status: unhealthy"})"),
+            "unhealthy");
+  EXPECT_EQ(parse_health_event(R"({"Type":"container","Action":"health_status",
+    "Actor":{"ID":"abc","Attributes":{"health_status":"healthy"}}})"),
+            "healthy");
+  EXPECT_EQ(parse_health_event(R"({"Type":"container","Action":"die"})"), "");
+  std::string m = engine_error([&] { parse_health_event(R"({"Type":"container"})"); });
+  EXPECT_HAS(m, "GET /events");
+  EXPECT_HAS(m, "'Action'");
+}
+
 TEST(ContainerWaitAnswer, OnlyAStatusCodeTheEngineSaidIsAnExitCode) {
   EXPECT_EQ(parse_container_wait(R"({"Error":null,"StatusCode":137})"), 137);
   EXPECT_EQ(parse_container_wait(R"({"StatusCode":0})"), 0);
