@@ -388,9 +388,8 @@ Error StartRun::not_healthy(size_t i, const std::string& id, const std::string& 
   }
   std::string said = last.empty() ? "; no check has finished yet" : "; its last check: " + last;
   if (health == "unhealthy")
-    return Error(Error::Code::Failed,
-                 "its health check reports it unhealthy" + said +
-                     "; docker inspect shows the last checks under State.Health.Log");
+    // No pointer to `docker inspect`: a container this start made is removed.
+    return Error(Error::Code::Failed, "its health check reports it unhealthy" + said);
   return Error(Error::Code::Timeout, "not healthy after " + seconds_text(timeout_of(i)) +
                                          " s: its health check still reports it " +
                                          quoted(health.empty() ? "starting" : health) + said +
