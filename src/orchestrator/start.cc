@@ -117,7 +117,8 @@ class StartRun {
     };
   }
 
-  void look();
+  bool look();
+  void keep_running(size_t i, const Instance& instance);
   void job(size_t i) noexcept;
   void bring_up(size_t i);
   void prepare(size_t i);
@@ -155,9 +156,14 @@ class StartRun {
 };
 
 Result StartRun::run() {
-  look();
-  executor_.run([this](size_t i) { job(i); });
-  report_late_exits();
+  if (look()) {
+    // The warm path: each service's running container is left alone, as its
+    // job would decide, without a job, a thread or another engine call.
+    for (size_t i : scope_.include) keep_running(i, tasks_[i].existing.front());
+  } else {
+    executor_.run([this](size_t i) { job(i); });
+    report_late_exits();
+  }
   Result result;
   for (auto& t : tasks_) result.services.push_back(t.outcome);
   result.cancelled = executor_.cancelled();
@@ -165,13 +171,16 @@ Result StartRun::run() {
 }
 
 // What the target has of the group: one list call; and the network, unless
-// everything runs already (the warm path).
-void StartRun::look() {
+// everything runs already. Returns whether this is the warm path: every
+// included service running as defined, and none with a prepare hook (whose
+// definition is known only once the hook has run).
+bool StartRun::look() {
   double seconds = std::max(options_.timeout, kEngineMarginSeconds);
   engine::ScopedDeadline step(
       seconds, "the start's " + seconds_text(seconds) + " s limit for each engine step");
   Instances instances = op_.target.inventory();
   bool all_running = true;
+  bool prepared = false;
   for (size_t i = 0; i < tasks_.size(); i++) {
     Task& t = tasks_[i];
     t.def = &op_.group.services[i];
@@ -184,8 +193,10 @@ void StartRun::look() {
     t.hash = model::definition_hash(op_.group, *t.def);
     t.existing = instances.of(t.def->name);
     if (!untouched(t.existing, t.hash, recreate(i), rebuild(i))) all_running = false;
+    if (t.def->hooks.prepare) prepared = true;
   }
   if (!all_running) op_.target.ensure_network();
+  return all_running && !prepared;
 }
 
 void StartRun::job(size_t i) noexcept {
@@ -202,9 +213,7 @@ void StartRun::bring_up(size_t i) {
   Reuse reuse = choose_reuse(t.existing, t.hash, image_id, recreate(i));
   if (reuse.kind == Reuse::Kind::KeepRunning) {
     // Running, same definition, same image (a rebuild changed nothing).
-    t.outcome.outcome = Outcome::Kind::AlreadyRunning;
-    t.outcome.container_id = reuse.instance->id;
-    op_.events.emit(name(i), Phase::Running, "already running");
+    keep_running(i, *reuse.instance);
   } else {
     if (reuse.kind == Reuse::Kind::StartAgain) {
       Instance again = *reuse.instance;
@@ -215,6 +224,13 @@ void StartRun::bring_up(size_t i) {
     op_.events.emit(name(i), Phase::Running);
   }
   executor_.finish(i);
+}
+
+void StartRun::keep_running(size_t i, const Instance& instance) {
+  Task& t = tasks_[i];
+  t.outcome.outcome = Outcome::Kind::AlreadyRunning;
+  t.outcome.container_id = instance.id;
+  op_.events.emit(name(i), Phase::Running, "already running");
 }
 
 // Its definition is complete only now: nothing about its container can be
