@@ -19,9 +19,7 @@ file, named after the group, is left in the runtime directory.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import tempfile
 from typing import Dict, Iterator, List, Optional
 
 from . import _lock_file
@@ -90,6 +88,8 @@ class GroupUsers:
                 self._write(users)
 
     def _read(self) -> List[User]:
+        import json  # here and in _write: only for up(), not for the command line
+
         try:
             with open(self.path, encoding="utf-8") as f:
                 found = json.load(f)
@@ -107,6 +107,9 @@ class GroupUsers:
                 os.unlink(self.path)
             return
         directory = os.path.dirname(self.path)
+        import json
+        import tempfile
+
         fd, tmp = tempfile.mkstemp(prefix=f"{self.group}.users.", suffix=".tmp", dir=directory)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
