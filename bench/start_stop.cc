@@ -8,15 +8,23 @@
 // rounds that alternate floor and drillmaster, so drift in a noisy machine
 // hits both. The ratio is what to read, not the seconds.
 //
+// When `docker compose version` works, Docker Compose v2 is measured in the
+// same rounds as a peer: the same services, dependencies and network in a
+// compose file, `up -d` for the start and `down` for the stop and removal
+// (bench/compose-install builds and installs it).
+//
 //   bench_start_stop [IMAGE] [ROUNDS]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "common/json.h"
 #include "drillmaster/drillmaster.h"
 #include "engine/client.h"
 
@@ -147,6 +155,53 @@ std::pair<double, double> drillmaster_run(dm_client* client, const Shape& shape,
   return {start, stopped};
 }
 
+// Docker Compose v2 (the docker CLI plugin), when installed.
+bool compose_found() { return std::system("docker compose version >/dev/null 2>&1") == 0; }
+
+// The shape as a compose file (JSON is YAML): the same image, command,
+// dependencies and network as the floor's.
+std::string compose_file(const Shape& shape, int n, const std::string& image,
+                         const std::string& project) {
+  dm::Json services = dm::Json::object();
+  for (int i = 0; i < n; i++) {
+    dm::Json service = dm::Json::object();
+    service.set("image", image);
+    service.set("command", kCommand);
+    std::vector<std::string> deps;
+    for (int d : shape.deps(i)) deps.push_back("s" + std::to_string(d));
+    if (!deps.empty()) service.set("depends_on", deps);
+    services.set(("s" + std::to_string(i)).c_str(), std::move(service));
+  }
+  dm::Json network = dm::Json::object();
+  network.set("name", project);
+  dm::Json networks = dm::Json::object();
+  networks.set("default", std::move(network));
+  dm::Json file = dm::Json::object();
+  file.set("name", project);
+  file.set("services", std::move(services));
+  file.set("networks", std::move(networks));
+  std::string path = "/tmp/" + project + ".compose.yaml";
+  std::ofstream(path) << file.dump() << "\n";
+  return path;
+}
+
+double timed_command(const std::string& command) {
+  auto t0 = Clock::now();
+  if (std::system((command + " >/dev/null 2>&1").c_str()) != 0)
+    std::fprintf(stderr, "failed: %s\n", command.c_str());
+  return seconds_since(t0);
+}
+
+// Compose's start (up -d) and stop with removal (down).
+std::pair<double, double> compose_run(const Shape& shape, int n, const std::string& image) {
+  std::string path = compose_file(shape, n, image, "bench-compose");
+  std::string compose = "docker compose -f " + path;
+  double start = timed_command(compose + " up -d");
+  double stopped = timed_command(compose + " down");
+  std::remove(path.c_str());
+  return {start, stopped};
+}
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
@@ -163,12 +218,18 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", dm_error_last());
     return 1;
   }
-  std::printf("%-9s %3s  %10s %10s %6s  %10s %10s %6s\n", "graph", "n", "floor up", "dm up",
-              "ratio", "floor down", "dm down", "ratio");
+  bool compose = compose_found();
+  if (!compose)
+    std::printf(
+        "Docker Compose v2 not found (docker compose version failed): measured without "
+        "it; bench/compose-install builds and installs it\n");
+  std::printf("%-9s %3s  %10s %10s %6s %10s %6s  %10s %10s %6s %10s %6s\n", "graph", "n",
+              "floor up", "dm up", "ratio", "compose up", "ratio", "floor down", "dm down", "ratio",
+              "compose dn", "ratio");
   double worst = 0;
   for (int n : {10, 50}) {
     for (const Shape& shape : shapes()) {
-      std::vector<double> fs, fd, ds, dd;
+      std::vector<double> fs, fd, ds, dd, cs, cd;
       for (int r = 0; r < rounds; r++) {
         auto f = floor_run(*engine, shape, n, image);
         auto d = drillmaster_run(client, shape, n, image);
@@ -176,11 +237,24 @@ int main(int argc, char** argv) {
         fd.push_back(f.second);
         ds.push_back(d.first);
         dd.push_back(d.second);
+        if (!compose) continue;
+        auto c = compose_run(shape, n, image);
+        cs.push_back(c.first);
+        cd.push_back(c.second);
       }
       double up = median(ds) / median(fs), down = median(dd) / median(fd);
       worst = std::max(worst, up);
-      std::printf("%-9s %3d  %9.2fs %9.2fs %5.2fx  %9.2fs %9.2fs %5.2fx\n", shape.name.c_str(), n,
-                  median(fs), median(ds), up, median(fd), median(dd), down);
+      std::printf("%-9s %3d  %9.2fs %9.2fs %5.2fx", shape.name.c_str(), n, median(fs), median(ds),
+                  up);
+      if (compose)
+        std::printf(" %9.2fs %5.2fx", median(cs), median(cs) / median(fs));
+      else
+        std::printf(" %10s %6s", "-", "-");
+      std::printf("  %9.2fs %9.2fs %5.2fx", median(fd), median(dd), down);
+      if (compose)
+        std::printf(" %9.2fs %5.2fx\n", median(cd), median(cd) / median(fd));
+      else
+        std::printf(" %10s %6s\n", "-", "-");
       std::fflush(stdout);
     }
   }

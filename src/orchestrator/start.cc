@@ -126,7 +126,8 @@ class StartRun {
     };
   }
 
-  void look();
+  bool look();
+  void keep_running(size_t i, const Instance& instance);
   void job(size_t i) noexcept;
   void bring_up(size_t i);
   void prepare(size_t i);
@@ -168,9 +169,14 @@ class StartRun {
 };
 
 Result StartRun::run() {
-  look();
-  executor_.run([this](size_t i) { job(i); });
-  report_late_exits();
+  if (look()) {
+    // The warm path: each service's running container is left alone, as its
+    // job would decide, without a job, a thread or another engine call.
+    for (size_t i : scope_.include) keep_running(i, tasks_[i].existing.front());
+  } else {
+    executor_.run([this](size_t i) { job(i); });
+    report_late_exits();
+  }
   Result result;
   for (auto& t : tasks_) result.services.push_back(t.outcome);
   result.cancelled = executor_.cancelled();
@@ -178,13 +184,18 @@ Result StartRun::run() {
 }
 
 // What the target has of the group: one list call; and the network, unless
-// everything runs already (the warm path).
-void StartRun::look() {
+// everything runs already. Returns whether this is the warm path: every
+// included service running as defined, none with a prepare hook (whose
+// definition is known only once the hook has run) and none whose health
+// check is still starting.
+bool StartRun::look() {
   double seconds = std::max(options_.timeout, kEngineMarginSeconds);
   engine::ScopedDeadline step(
       seconds, "the start's " + seconds_text(seconds) + " s limit for each engine step");
   Instances instances = op_.target.inventory();
   bool all_running = true;
+  bool prepared = false;
+  bool health_undecided = false;  // such a container is waited for (bring_up)
   for (size_t i = 0; i < tasks_.size(); i++) {
     Task& t = tasks_[i];
     t.def = &op_.group.services[i];
@@ -196,9 +207,14 @@ void StartRun::look() {
     }
     t.hash = model::definition_hash(op_.group, *t.def);
     t.existing = instances.of(t.def->name);
-    if (!untouched(t.existing, t.hash, recreate(i), rebuild(i))) all_running = false;
+    if (!untouched(t.existing, t.hash, recreate(i), rebuild(i)))
+      all_running = false;
+    else if (t.existing.front().health == "starting")
+      health_undecided = true;
+    if (t.def->hooks.prepare) prepared = true;
   }
   if (!all_running) op_.target.ensure_network();
+  return all_running && !prepared && !health_undecided;
 }
 
 void StartRun::job(size_t i) noexcept {
@@ -219,9 +235,7 @@ void StartRun::bring_up(size_t i) {
     // wait) is waited for, as a new one would be.
     const std::string& id = reuse.instance->id;
     if (reuse.instance->health == "starting") await_healthy(i, id, look_at(i, id), deadline(i));
-    t.outcome.outcome = Outcome::Kind::AlreadyRunning;
-    t.outcome.container_id = id;
-    op_.events.emit(name(i), Phase::Running, "already running");
+    keep_running(i, *reuse.instance);
   } else {
     if (reuse.kind == Reuse::Kind::StartAgain) {
       Instance again = *reuse.instance;
@@ -232,6 +246,13 @@ void StartRun::bring_up(size_t i) {
     op_.events.emit(name(i), Phase::Running);
   }
   executor_.finish(i);
+}
+
+void StartRun::keep_running(size_t i, const Instance& instance) {
+  Task& t = tasks_[i];
+  t.outcome.outcome = Outcome::Kind::AlreadyRunning;
+  t.outcome.container_id = instance.id;
+  op_.events.emit(name(i), Phase::Running, "already running");
 }
 
 // Its definition is complete only now: nothing about its container can be

@@ -31,8 +31,9 @@ from pkgutil import extend_path
 
 __path__ = extend_path(__path__, __name__)
 
+from typing import TYPE_CHECKING, Any  # noqa: E402
+
 from . import _core  # noqa: E402
-from ._cli import main  # noqa: E402
 from ._context import Context, ContextDict  # noqa: E402
 from ._environment import Environment  # noqa: E402
 from ._errors import (  # noqa: E402
@@ -59,8 +60,24 @@ from ._session import Session  # noqa: E402
 from ._types import Outcome, Phase, Report, ServiceOutcome  # noqa: E402
 from ._up import up  # noqa: E402
 
+if TYPE_CHECKING:
+    from ._cli import main
+
 #: The version of the loaded libdrillmaster (the package's version too).
 __version__: str = _core.version()
+
+
+def __getattr__(name: str) -> Any:
+    """``main``, imported on first use: the command line and click are only
+    loaded by a spec that runs it, not by code that only imports the package
+    (a test suite, a program calling up())."""
+    if name == "main":
+        from ._cli import main
+
+        globals()["main"] = main
+        return main
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Service",

@@ -13,10 +13,8 @@ exit status (one place: :class:`_Commands`), and click prints them and exits.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-import traceback
 from typing import TYPE_CHECKING, Any, Callable, NoReturn, Sequence, TypeVar
 
 import click
@@ -222,6 +220,8 @@ def _finish(
         try:
             hook(arg)
         except Exception:  # noqa: BLE001 - the user's hook: show it, fail the command
+            import traceback  # only on failure: a command's start-up stays short
+
             cause = traceback.format_exc().rstrip()
             raise CommandFailed(f"the {hook_kind} hook raised:\n{cause}") from None
     _exit_with(code)
@@ -436,6 +436,8 @@ cli.add_command(status, "ps")
 
 
 def _status_json(rows: list[ServiceStatus]) -> str:
+    import json  # only for --json: a command's start-up stays short
+
     return json.dumps(
         [
             {

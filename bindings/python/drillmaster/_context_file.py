@@ -19,12 +19,9 @@ Rules, each for a failure seen in practice:
 from __future__ import annotations
 
 import contextlib
-import datetime
 import errno
-import json
 import os
 import stat
-import tempfile
 from pathlib import Path
 from typing import Any, Dict, Iterator, Optional, Union
 
@@ -114,6 +111,8 @@ def parse(target: Path, raw: bytes) -> Dict[str, Any]:
             f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
             _DELETE_HINT,
         ) from None
+    import json  # here and below: only when a file is there, a command's start-up stays short
+
     try:
         value = json.loads(text)
     except ValueError as exc:
@@ -159,6 +158,9 @@ def write(directory: PathLike, values: Dict[str, Any]) -> None:
     inside :func:`locked`, with values merged from what :func:`read` gave."""
     target = path(directory)
     _check_replaceable(target)
+    import json
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(prefix=CONTEXT_FILE + ".", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:  # mkstemp: mode 0600
@@ -204,6 +206,8 @@ def locked(directory: PathLike) -> Iterator[None]:
 
 
 def _aside_name(target: Path) -> Path:
+    import datetime
+
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     return target.with_name(f"{CONTEXT_FILE}.corrupt-{stamp}")
 

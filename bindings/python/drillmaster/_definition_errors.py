@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import traceback
 from typing import TYPE_CHECKING
 
 from ._errors import ServiceDefinitionError
@@ -45,6 +44,8 @@ def _interactive() -> bool:
 
 def _location(tb: TracebackType | None) -> str:
     """The last frame outside drillmaster: the class statement."""
+    import traceback  # only for a definition error: importing the package stays short
+
     where = ""
     for frame, lineno in traceback.walk_tb(tb):
         filename = frame.f_code.co_filename

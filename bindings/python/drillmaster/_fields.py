@@ -29,7 +29,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import shlex
 import signal
 import textwrap
 from typing import (
@@ -285,7 +284,11 @@ class Argv(FieldType):
                 self.fail_item(value, item)
 
     def normalise(self, value: Any) -> list[str]:
-        return shlex.split(value) if isinstance(value, str) else list(value)
+        if not isinstance(value, str):
+            return list(value)
+        import shlex  # only for a command given as one string
+
+        return shlex.split(value)
 
 
 class User(FieldType):

@@ -19,9 +19,7 @@ file, named after the group, is left in the runtime directory.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
@@ -91,6 +89,8 @@ class GroupUsers:
                 self._write(users)
 
     def _read(self) -> List[User]:
+        import json  # here and in _write: only for up(), not for the command line
+
         try:
             fd = _lock_file.open_own_file(Path(self.path), os.O_RDONLY)
             with open(fd, encoding="utf-8") as f:
@@ -109,6 +109,9 @@ class GroupUsers:
                 os.unlink(self.path)
             return
         directory = os.path.dirname(self.path)
+        import json
+        import tempfile
+
         fd, tmp = tempfile.mkstemp(prefix=f"{self.group}.users.", suffix=".tmp", dir=directory)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:

@@ -10,7 +10,6 @@ a time; the lock only guards against hooks printing concurrently.
 from __future__ import annotations
 
 import io
-import shutil
 import sys
 import threading
 from typing import Dict, List, Optional, TextIO, Tuple
@@ -128,6 +127,8 @@ class Progress:
     # ---- live block ----
 
     def _fit(self, text: str) -> str:
+        import shutil  # its imports (bz2, lzma...) only for a live display
+
         columns = shutil.get_terminal_size((100, 24)).columns
         plain_len = len(text) - (text.count("\x1b[") * 4 if self.color else 0)
         if plain_len <= columns - 1:

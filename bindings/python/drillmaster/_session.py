@@ -27,7 +27,6 @@ import contextlib
 import os
 import threading
 import time
-import traceback
 from pathlib import Path
 from typing import (
     Callable,
@@ -73,6 +72,8 @@ DEFAULTS = _core.defaults()
 
 def _user_traceback(exc: BaseException) -> str:
     """The exception's traceback without drillmaster's own frames."""
+    import traceback  # only when a hook fails: a command's start-up stays short
+
     tb = exc.__traceback__
     here = os.path.dirname(os.path.abspath(__file__))
     while (

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import sys
 from pathlib import Path
 from types import MappingProxyType, ModuleType
@@ -176,6 +175,8 @@ def _session(
     classes = services_of(sources)
     where = Path(directory).resolve() if directory is not None else directory_of(sources)
     base = base_group_name(where)
+    import secrets  # hashlib, hmac: only for up(), not for the command line
+
     name = group if group is not None else group_name_of(base, secrets.token_hex(4))
     _core.Group(name)  # the library's rule for a group name, before any file is named after it
     return Session(

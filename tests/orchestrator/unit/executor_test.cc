@@ -63,6 +63,45 @@ TEST(Executor, StartsAChainInDependencyOrderWhateverTheDefinitionOrder) {
   EXPECT_TRUE(g.fake.has_network(g.def().network));
 }
 
+TEST(Executor, AWarmStartIsOneListCallAndLeavesEveryServiceRunning) {
+  FakeGroup g;
+  g.add("db");
+  g.add("app", {"db"});
+  g.add("web", {"app"});
+  ASSERT_EQ(g.start().failures(), 0u) << g.dump();
+  size_t before = g.fake.calls().size();
+  Result r = g.start();
+  std::vector<FakeClient::Call> calls = g.fake.calls();
+  ASSERT_EQ(calls.size(), before + 1) << "no network, image or container call";
+  EXPECT_EQ(calls.back().call, "container_list");
+  for (const char* s : {"db", "app", "web"}) {
+    EXPECT_EQ(g.outcome(r, s), Outcome::Kind::AlreadyRunning) << s;
+    EXPECT_EQ(g.outcome_of(r, s).container_id, g.containers_of(s).at(0).id) << s;
+    EXPECT_EQ(g.count(s, Phase::Running), 2u) << s;
+  }
+}
+
+TEST(Executor, AWarmStartStillRunsAPrepareHookAndComparesWhatItGives) {
+  FakeGroup g;
+  g.add("db");
+  std::atomic<int> prepared{0};
+  std::string value = "one";
+  g.add("app", {"db"}).hooks.prepare = [&](const model::HookContext&, model::ServiceDef& d) {
+    prepared++;
+    d.env.push_back({"TOKEN", value});
+    return model::HookAnswer{0, ""};
+  };
+  ASSERT_EQ(g.start().failures(), 0u) << g.dump();
+  Result r = g.start();
+  EXPECT_EQ(prepared.load(), 2);
+  EXPECT_EQ(g.outcome(r, "app"), Outcome::Kind::AlreadyRunning) << g.reason(r, "app");
+  value = "two";  // the definition the hook makes differs now: a new container
+  r = g.start();
+  EXPECT_EQ(prepared.load(), 3);
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::AlreadyRunning);
+  EXPECT_EQ(g.outcome(r, "app"), Outcome::Kind::Started) << g.reason(r, "app");
+}
+
 TEST(Executor, CreatesAContainerWhileItsDependencyIsStillStarting) {
   FakeGroup g;
   g.add("db");
