@@ -1,5 +1,7 @@
 #include "engine/answers.h"
 
+#include <string.h>  // sigabbrev_np
+
 #include <cctype>
 #include <cstdio>
 #include <ctime>
@@ -7,6 +9,7 @@
 #include "common/error.h"
 #include "common/excerpt.h"
 #include "engine/answer.h"
+#include "engine/image_ref.h"
 
 namespace dm::engine {
 
@@ -26,6 +29,39 @@ int port_number(const std::string& text) {
   return value <= 65535 ? value : 0;
 }
 
+// A binding's host address as Docker gives it: Podman leaves it empty for
+// a port bound on every address, where Docker says "0.0.0.0".
+std::string binding_address(const std::string& ip) { return ip.empty() ? "0.0.0.0" : ip; }
+
+// A container's state in Docker's words (created, running, paused,
+// restarting, removing, exited, dead). Podman's list also says "stopped"
+// (exited, its clean-up not yet done: briefly, right after the exit, while
+// its inspect already says "exited"), "configured" (created) and
+// "stopping" (still running).
+std::string docker_state(const std::string& state) {
+  if (state == "stopped") return "exited";
+  if (state == "configured") return "created";
+  if (state == "stopping") return "running";
+  return state;
+}
+
+// Whether a container in this state holds its host ports. Docker lists none
+// for a stopped container (it hands them back at the stop); Podman lists
+// the ones it had, which no longer lead anywhere.
+bool holds_ports(const std::string& state) {
+  return state == "running" || state == "paused" || state == "restarting";
+}
+
+// Config.StopSignal as it was given: Podman answers with the signal's
+// number ("10"), Docker with the name it was created with ("SIGUSR1").
+std::string signal_name(const std::string& signal) {
+  if (signal.empty() || signal.size() > 2 ||
+      signal.find_first_not_of("0123456789") != std::string::npos)
+    return signal;
+  const char* abbrev = sigabbrev_np(std::stoi(signal));
+  return abbrev ? std::string("SIG") + abbrev : signal;
+}
+
 // NetworkSettings.Ports: {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "49153"}], "81/tcp": null}
 std::vector<PortBinding> published_ports(JsonView ports) {
   std::vector<PortBinding> out;
@@ -33,7 +69,7 @@ std::vector<PortBinding> published_ports(JsonView ports) {
     for (const JsonView& binding : port.items()) {
       PortBinding b;
       b.container_port = port.key();
-      b.host_ip = binding["HostIp"].str();
+      b.host_ip = binding_address(binding["HostIp"].str());
       b.host_port = port_number(binding["HostPort"].str());
       out.push_back(b);
     }
@@ -47,13 +83,14 @@ ContainerSummary summary(const Answer& answer, JsonView c, const std::string& su
     if (!name.empty() && name[0] == '/') name.erase(0, 1);
     s.names.push_back(name);
   }
-  s.state = answer.string(c, "State", subject);
-  s.image = c["Image"].str();
+  s.state = docker_state(answer.string(c, "State", subject));
+  s.image = familiar_image_name(c["Image"].str());
   s.image_id = c["ImageID"].str();
   s.status = c["Status"].str();
   s.command = c["Command"].str();
   s.labels = c["Labels"].string_map();
   for (const JsonView& p : c["Ports"].items()) {
+    if (!holds_ports(s.state)) break;
     int64_t public_port = p["PublicPort"].integer(-1);
     int64_t private_port = p["PrivatePort"].integer(-1);
     // Exposed but not published, or not a port at all.
@@ -61,7 +98,7 @@ ContainerSummary summary(const Answer& answer, JsonView c, const std::string& su
       continue;
     PortBinding b;
     b.container_port = std::to_string(private_port) + "/" + p["Type"].str("tcp");
-    b.host_ip = p["IP"].str();
+    b.host_ip = binding_address(p["IP"].str());
     b.host_port = static_cast<int>(public_port);
     s.ports.push_back(b);
   }
@@ -131,7 +168,7 @@ ContainerInfo parse_container_inspect(const std::string& body, const std::string
   info.id = answer.nonempty_string(c, "Id");
   info.name = answer.string(c, "Name");
   if (!info.name.empty() && info.name[0] == '/') info.name.erase(0, 1);
-  info.state = answer.string(c, "State.Status");
+  info.state = docker_state(answer.string(c, "State.Status"));
   info.running = answer.boolean(c, "State.Running");
   int64_t exit_code = answer.integer(c, "State.ExitCode");
   if (exit_code < INT32_MIN || exit_code > INT32_MAX)
@@ -146,13 +183,13 @@ ContainerInfo parse_container_inspect(const std::string& body, const std::string
   info.last_health_check = last_health_check(state["Health"]);
   info.healthcheck = healthcheck_config(config["Healthcheck"]);
   info.labels = config["Labels"].string_map();
-  info.image = config["Image"].str();
+  info.image = familiar_image_name(config["Image"].str());
   info.tty = config["Tty"].boolean();
   info.env = config["Env"].string_list();
   info.entrypoint = config["Entrypoint"].string_list();
   info.cmd = config["Cmd"].string_list();
   info.user = config["User"].str();
-  info.stop_signal = config["StopSignal"].str();
+  info.stop_signal = signal_name(config["StopSignal"].str());
   for (const JsonView& m : c["Mounts"].items())
     info.mounts.push_back(Mount{m["Type"].str() == "volume" ? m["Name"].str() : m["Source"].str(),
                                 m["Destination"].str(), !m["RW"].boolean(true)});
@@ -251,6 +288,25 @@ std::string error_message(const std::string& body, size_t total) {
   }
   if (!message.empty()) return excerpt(message);
   return excerpt(body, total);
+}
+
+bool podman_conflict(const std::string& body) {
+  static const char* const kCauses[] = {
+      "that name is already in use",  // create with a container name in use
+      "container already exists",     // the same, from libpod itself
+      "network already exists",       // network create with a name in use
+      "network is being used",        // network remove while containers use it
+      "container state improper",     // kill of a container that does not run
+  };
+  std::string cause;
+  try {
+    cause = Json::parse(body).view()["cause"].str();
+  } catch (const Error&) {
+    return false;
+  }
+  for (const char* known : kCauses)
+    if (cause == known) return true;
+  return false;
 }
 
 }  // namespace dm::engine

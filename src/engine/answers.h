@@ -68,6 +68,14 @@ ImageInfo parse_image_inspect(const std::string& body,
 // one line (common/excerpt.h); `total` as in excerpt().
 std::string error_message(const std::string& body, size_t total = 0);
 
+// Whether an error answer's body reports a conflict in Podman's words.
+// Podman's Docker-compatible API answers some conflicts with 500 where
+// Docker answers 409 (a network or container name in use, a network still
+// used, a kill of a container that does not run) and names the reason in
+// "cause", one of libpod's fixed error texts (libpod/define/errors.go,
+// containers/storage's ErrDuplicateName); docs/podman.md lists them.
+bool podman_conflict(const std::string& body);
+
 }  // namespace dm::engine
 
 #endif

@@ -274,9 +274,12 @@ Response EngineClient::send(const Request& request, std::initializer_list<long> 
 Error status_error(const Response& response, const std::string& what) {
   std::string message = error_message(response.body, response.body_size);
   if (message.empty()) message = "no message";
-  Error::Code code = response.status == 404   ? Error::Code::NotFound
-                     : response.status == 409 ? Error::Code::Conflict
-                                              : Error::Code::Engine;
+  // Podman says 500 for some conflicts (answers.h, podman_conflict).
+  bool conflict =
+      response.status == 409 || (response.status == 500 && podman_conflict(response.body));
+  Error::Code code = response.status == 404 ? Error::Code::NotFound
+                     : conflict             ? Error::Code::Conflict
+                                            : Error::Code::Engine;
   return Error(
       code, "engine refused to " + what + " (" + std::to_string(response.status) + "): " + message,
       response.status);

@@ -13,4 +13,15 @@ ImageRef split_image_reference(const std::string& reference) {
   return {reference, "latest"};
 }
 
+std::string familiar_image_name(const std::string& name) {
+  for (const char* prefix : {"docker.io/library/", "docker.io/"}) {
+    std::string p = prefix;
+    // "docker.io/library/a/b" is not an official image: only one level there.
+    if (name.rfind(p, 0) == 0 && name.size() > p.size() &&
+        (p != "docker.io/library/" || name.find('/', p.size()) == std::string::npos))
+      return name.substr(p.size());
+  }
+  return name;
+}
+
 }  // namespace dm::engine

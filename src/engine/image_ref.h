@@ -17,6 +17,13 @@ struct ImageRef {
 // "reg:5000/app" -> {reg:5000/app, latest}; "app@sha256:ab" -> {app, sha256:ab}.
 ImageRef split_image_reference(const std::string& reference);
 
+// An image name as the docker command shows it: Docker Hub's prefix left
+// out ("docker.io/library/busybox:1" -> "busybox:1", "docker.io/team/app"
+// -> "team/app"); any other name unchanged. Docker's answers give a
+// container's image as it was named at create; Podman's name every image of
+// Docker Hub in full (docs/podman.md).
+std::string familiar_image_name(const std::string& name);
+
 }  // namespace dm::engine
 
 #endif

@@ -3,13 +3,15 @@ context given with ``--context`` or named by ``currentContext`` in
 ``$DOCKER_CONFIG/config.json``, with ``DOCKER_HOST`` unset. The context's
 endpoint is a second socket, a forwarder to the engine that reports each
 connection it carries, so the tests prove the context was used and not
-/var/run/docker.sock; ``-v`` says how the engine was found."""
+/var/run/docker.sock; ``-v`` says how the engine was found. With no Docker
+socket answering, Podman's socket under ``$XDG_RUNTIME_DIR`` is used."""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -40,20 +42,35 @@ def make_context(config: Path, name: str, host: str, skip_tls_verify: bool = Fal
     )
 
 
-@pytest.fixture
-def forwarder(tmp_path: Path) -> Iterator[subprocess.Popen]:
-    """A second engine address: tmp_path/second.sock, forwarding to the engine."""
+def engine_socket() -> str:
+    """The socket of the engine the suite runs against (DOCKER_HOST's, when
+    it names one: scripts/test runs some tests against Podman that way)."""
+    host = os.environ.get("DOCKER_HOST", "")
+    return host[len("unix://") :] if host.startswith("unix://") else "/var/run/docker.sock"
+
+
+@contextlib.contextmanager
+def forwarding(listen: Path) -> Iterator[subprocess.Popen]:
+    """A second engine address: `listen`, forwarding to the engine."""
     proc = subprocess.Popen(
-        [sys.executable, str(FORWARDER), str(tmp_path / "second.sock"), "/var/run/docker.sock"],
+        [sys.executable, str(FORWARDER), str(listen), engine_socket()],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
     assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
-    yield proc
-    assert proc.stdin is not None
-    proc.stdin.close()  # it exits when its stdin closes
-    proc.wait(timeout=30)
+    try:
+        yield proc
+    finally:
+        assert proc.stdin is not None
+        proc.stdin.close()  # it exits when its stdin closes
+        proc.wait(timeout=30)
+
+
+@pytest.fixture
+def forwarder(tmp_path: Path) -> Iterator[subprocess.Popen]:
+    with forwarding(tmp_path / "second.sock") as proc:
+        yield proc
 
 
 def context_env(tmp_path: Path) -> Dict[str, str]:
@@ -150,8 +167,7 @@ def tls_forwarder(cert: Path, key: Path, client_ca: Optional[Path] = None) -> It
     Yields its port."""
     verify = ["--client-ca", str(client_ca)] if client_ca else []
     proc = subprocess.Popen(
-        [sys.executable, str(FORWARDER), "--tls", str(cert), str(key), *verify]
-        + ["/var/run/docker.sock"],
+        [sys.executable, str(FORWARDER), "--tls", str(cert), str(key), *verify] + [engine_socket()],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -287,25 +303,50 @@ def test_a_rootless_socket_is_found_when_the_system_socket_is_absent(
     runtime = tmp_path / "xdg"
     runtime.mkdir(mode=0o700)
     rootless = runtime / "docker.sock"
-    proc = subprocess.Popen(
-        [sys.executable, str(FORWARDER), str(rootless), "/var/run/docker.sock"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
-        spec.write(ONE_SERVICE)
-        env = {"DOCKER_HOST": "", "DOCKER_CONTEXT": "", "DOCKER_CONFIG": str(tmp_path / "none")}
-        env["XDG_RUNTIME_DIR"] = str(runtime)
+    spec.write(ONE_SERVICE)
+    env = {"DOCKER_HOST": "", "DOCKER_CONTEXT": "", "DOCKER_CONFIG": str(tmp_path / "none")}
+    env["XDG_RUNTIME_DIR"] = str(runtime)
+    with forwarding(rootless) as proc:
         started = run_without_system_sockets(spec, "start", "-v", env=env)
         output = started.stdout + started.stderr
         assert started.returncode == 0, output
         assert f"engine: unix://{rootless} (unix socket)" in output, output
         assert "engine found by rootless socket\n" in output, output
-        assert proc.stdout.readline() == "connection\n"
-        assert spec.status()["db"]["state"] == "running"  # on the engine behind it
-    finally:
-        assert proc.stdin is not None
-        proc.stdin.close()
-        proc.wait(timeout=30)
+        assert proc.stdout is not None and proc.stdout.readline() == "connection\n"
+    assert spec.status()["db"]["state"] == "running"  # on the engine behind it
+
+
+# Run by sh in a mount namespace of its own: covers /var/run/docker.sock with
+# an empty file ($0), so connecting to it is refused as to a dead engine's
+# socket, for this command alone; then runs the command.
+HIDE_DOCKER_SOCKET = (
+    'if [ -e /var/run/docker.sock ]; then mount --bind "$0" /var/run/docker.sock; fi; exec "$@"'
+)
+
+
+def test_podmans_socket_is_used_when_no_docker_socket_answers(spec: Spec, tmp_path: Path) -> None:
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        pytest.skip("hiding /var/run/docker.sock needs root and unshare(1) (util-linux)")
+    spec.write(ONE_SERVICE)
+    runtime = tmp_path / "runtime"  # no docker.sock in it: the rootless socket is absent
+    (runtime / "podman").mkdir(parents=True)
+    empty = tmp_path / "empty"
+    empty.touch()
+    env = {"DOCKER_CONFIG": str(tmp_path / "no-config"), "DOCKER_HOST": "", "DOCKER_CONTEXT": ""}
+    env["XDG_RUNTIME_DIR"] = str(runtime)
+    command = ["unshare", "--mount", "sh", "-c", HIDE_DOCKER_SOCKET, str(empty)]
+    with forwarding(runtime / "podman" / "podman.sock") as podman:
+        result = subprocess.run(
+            [*command, sys.executable, str(spec.path), "start", "-v"],
+            cwd=spec.directory,
+            env=spec.env(env),
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        output = result.stdout + result.stderr
+        assert result.returncode == 0, output
+        assert f"engine: unix://{runtime}/podman/podman.sock" in output, output
+        assert "engine found by podman socket" in output, output
+        assert podman.stdout is not None and podman.stdout.readline() == "connection\n"
+    assert spec.status()["db"]["state"] == "running"

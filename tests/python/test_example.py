@@ -33,10 +33,18 @@ def test_example_spec(spec: Spec):
     )
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as answer:
         assert b"hello from the web service" in answer.read()
-    expected = f"app | app sees STORE_TOKEN=token-of-{spec.group}-store-1"
+    # app got the token, and reached web by its name on the group's network
+    # (the engine's DNS answers the service name, an alias of the container).
+    expected = [
+        f"app | app sees STORE_TOKEN=token-of-{spec.group}-store-1",
+        "app | <p>hello from the web service</p>",
+    ]
     deadline = time.monotonic() + 10
-    while expected not in (logs := run("logs", "app").stdout) and time.monotonic() < deadline:
+    while not all(line in (logs := run("logs", "app").stdout) for line in expected):
+        if time.monotonic() > deadline:
+            break
         time.sleep(0.2)
-    assert expected in logs
+    for line in expected:
+        assert line in logs, logs
     stopped = run("stop", "--remove")
     assert stopped.returncode == 0, stopped.stdout + stopped.stderr

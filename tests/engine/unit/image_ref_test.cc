@@ -21,5 +21,16 @@ TEST(ImageRef, SplitsNameAndTag) {
   expect_split("registry:5000/app@sha256:abcd", "registry:5000/app", "sha256:abcd");
 }
 
+TEST(ImageRef, TheFamiliarNameLeavesOutDockerHubsPrefixOnly) {
+  EXPECT_EQ(familiar_image_name("docker.io/library/busybox:1.36"), "busybox:1.36");
+  EXPECT_EQ(familiar_image_name("docker.io/team/app:v2"), "team/app:v2");
+  EXPECT_EQ(familiar_image_name("docker.io/library/team/app"), "library/team/app");
+  EXPECT_EQ(familiar_image_name("busybox"), "busybox");
+  EXPECT_EQ(familiar_image_name("registry:5000/team/app"), "registry:5000/team/app");
+  EXPECT_EQ(familiar_image_name("localhost/app:dev"), "localhost/app:dev");
+  EXPECT_EQ(familiar_image_name("docker.io/"), "docker.io/");
+  EXPECT_EQ(familiar_image_name(""), "");
+}
+
 }  // namespace
 }  // namespace dm::engine
