@@ -271,11 +271,13 @@ def spec(tmp_path: Path, request: pytest.FixtureRequest, engine: None) -> Iterat
     directory.mkdir()
     s = Spec(directory, group)
     yield s
+    said = ""
     if s.path.exists():
-        s.run("stop", "--remove", "--timeout", "2", timeout=120)
+        stopped = s.run("stop", "--remove", "--timeout", "2", timeout=120)
+        said = f"; stop --remove said ({stopped.returncode}):\n{stopped.stdout}{stopped.stderr}"
     found = leftovers(group)
     _clean(group)
-    assert found == {"containers": [], "networks": []}, f"left behind: {found}"
+    assert found == {"containers": [], "networks": []}, f"left behind: {found}{said}"
 
 
 @pytest.fixture
