@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -62,6 +63,14 @@ def _locate_package() -> List[str]:
 
 
 PACKAGE_DIRS = _locate_package()
+
+# A suite started in the background of a non-interactive shell (a CI script's
+# `cmd &`) inherits SIGINT ignored, and so would every program a test starts:
+# the command line, like Python, keeps an ignored signal ignored, and the
+# tests that press Ctrl-C would press it in vain. Take SIGINT as a terminal
+# gives it; the programs then start with its default.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 import drillmaster  # noqa: E402
 from drillmaster import _group, _service  # noqa: E402
