@@ -407,7 +407,11 @@ Error StartRun::not_healthy(size_t i, const std::string& id, const std::string& 
   } catch (const Error& e) {
     last = "(its last check could not be read: " + std::string(e.what()) + ")";
   }
-  std::string said = last.empty() ? "; no check has finished yet" : "; its last check: " + last;
+  // No check at all: the engine is not running them (Podman needs systemd's
+  // timers for it), which no timeout cures.
+  std::string said = last.empty() ? "; no check has finished yet: is the engine running health "
+                                    "checks? (Podman runs them only with systemd)"
+                                  : "; its last check: " + last;
   if (health == "unhealthy")
     // No pointer to `docker inspect`: a container this start made is removed.
     return Error(Error::Code::Failed, "its health check reports it unhealthy" + said);
