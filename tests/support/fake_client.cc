@@ -209,11 +209,11 @@ void FakeClient::exits_on_start(const std::string& subject, int code, const std:
   exits_on_start_[subject] = {code, logs};
 }
 
-void FakeClient::exit(const std::string& subject, int code) {
+void FakeClient::exit(const std::string& subject, int code, const std::string& state) {
   Lock lock(mutex_);
   FakeContainer& c = get(subject, "exit");
   if (c.state == "running") {
-    c.state = "exited";
+    c.state = state;
     c.exit_code = code;
   }
   changed_.notify_all();

@@ -78,8 +78,9 @@ class FakeClient : public engine::Client {
   // Containers whose service (or name) is `subject` exit with `code` right
   // after they start, having written `logs`.
   void exits_on_start(const std::string& subject, int code, const std::string& logs = "");
-  // A running container exits now.
-  void exit(const std::string& subject, int code);
+  // A running container exits now; `state` "restarting" is what an engine
+  // shows of one whose restart policy brings it back after a pause.
+  void exit(const std::string& subject, int code, const std::string& state = "exited");
 
   // ---- scripting ----
   // `call` is the Client method's name ("container_start"); `subject` ""

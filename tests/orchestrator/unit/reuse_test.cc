@@ -200,6 +200,21 @@ TEST(ReuseRules, AServiceWithoutAPingThatExitsLaterInTheStartIsReportedFailed) {
   EXPECT_TRUE(g.containers_of("db").empty()) << "made by this start, it did not stay up";
 }
 
+TEST(ReuseRules, AServiceWithoutAPingRestartingByItsPolicyDidNotStayUpEither) {
+  FakeGroup g;
+  g.add("db").restart = "always";
+  g.add("app", {"db"});
+  Probe app;
+  app.attach(g.service("app"), false, true, false);
+  app.on_ping = [&] { g.fake.exit("db", 2, "restarting"); };
+  Result r = g.start();
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Failed);
+  EXPECT_NE(g.reason(r, "db").find("exited with code 2 after it started, while the start went on"),
+            std::string::npos)
+      << g.reason(r, "db");
+  EXPECT_TRUE(g.containers_of("db").empty()) << "removed: it would go on restarting";
+}
+
 // ---- a container that does not come up in this run ----
 
 TEST(ReuseRules, ARestartedContainerThatDoesNotComeUpIsStoppedKeptAndPingedAgainByTheNextStart) {
