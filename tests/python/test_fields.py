@@ -143,7 +143,7 @@ def test_every_attribute_reaches_its_c_setter_normalised():
             "cap_drop": ("ALL",),
             "shm_size": 1 << 26,
             "mem_limit": "1.5g",
-            "cpus": 2,
+            "cpus": "2",
             "ulimits": {"nofile": 1024, "nproc": {"soft": 10, "hard": 20}},
             "extra_hosts": ["db.local:10.0.0.5", "v6=::1", "gw:host-gateway"],
             "stop_grace_period": "1m30s",

@@ -248,10 +248,12 @@ def test_byte_sizes_must_be_an_int_or_a_str(attr):
 
 
 def test_cpus_must_be_a_number():
-    assert error_of(cpus="2") == "Application.cpus: expected a number, got str"
+    assert error_of(cpus="two") == "Application.cpus: expected a number, got 'two'"
     assert error_of(cpus=True) == "Application.cpus: expected a number, got bool"
+    assert error_of(cpus=[1]) == "Application.cpus: expected a number, got list"
     define(cpus=1)
     define(cpus=0.5)
+    define(cpus="0.5")  # as Compose files often write it
 
 
 def test_ulimits_take_compose_s_shape():

@@ -343,12 +343,18 @@ class ByteSize(FieldType):
 
 
 class Number(FieldType):
-    """An int or a float, handed over as a float."""
+    """An int or a float, or a str holding one (Compose writes ``cpus: "0.5"``);
+    handed over as a float."""
 
     expected = "a number"
 
     def check(self, value: Any) -> None:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, str):
+            try:
+                float(value)
+            except ValueError:
+                self.fail(value, repr(value))
+        elif isinstance(value, bool) or not isinstance(value, (int, float)):
             self.fail(value)
 
     def normalise(self, value: Any) -> float:
@@ -805,7 +811,7 @@ class Attributes:
         compose="mem_limit",
         doc='The container\'s memory limit: bytes, or ``"512m"``, ``"1.5g"`` (powers of 1024).',
     )
-    cpus: ClassVar[float | None] = field(
+    cpus: ClassVar[float | str | None] = field(
         Number(),
         default=None,
         setter=_call("set_cpus"),
