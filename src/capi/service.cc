@@ -220,33 +220,45 @@ int dm_service_set_post_start_init(dm_service* service, dm_hook_fn fn, void* use
 
 namespace {
 
+// The setters' common bodies. `function` is the exported function that
+// calls one (guard() names it in argument errors).
+
 // Records a text value; the pointers are required.
 int set_text(dm_service* service, const char* value, const char* what,
-             std::string dm::model::ServiceDef::*member) {
-  return guard([&] {
-    DM_REQUIRE(service, "service");
-    DM_REQUIRE(value, what);
-    service->def.*member = value;
-    return DM_OK;
-  });
+             std::string dm::model::ServiceDef::*member,
+             const char* function = __builtin_FUNCTION()) {
+  return guard(
+      [&] {
+        DM_REQUIRE(service, "service");
+        DM_REQUIRE(value, what);
+        service->def.*member = value;
+        return DM_OK;
+      },
+      function);
 }
 
 int add_text(dm_service* service, const char* value, const char* what,
-             std::vector<std::string> dm::model::ServiceDef::*member) {
-  return guard([&] {
-    DM_REQUIRE(service, "service");
-    DM_REQUIRE(value, what);
-    (service->def.*member).emplace_back(value);
-    return DM_OK;
-  });
+             std::vector<std::string> dm::model::ServiceDef::*member,
+             const char* function = __builtin_FUNCTION()) {
+  return guard(
+      [&] {
+        DM_REQUIRE(service, "service");
+        DM_REQUIRE(value, what);
+        (service->def.*member).emplace_back(value);
+        return DM_OK;
+      },
+      function);
 }
 
-int set_flag(dm_service* service, int on, bool dm::model::ServiceDef::*member) {
-  return guard([&] {
-    DM_REQUIRE(service, "service");
-    service->def.*member = on != 0;
-    return DM_OK;
-  });
+int set_flag(dm_service* service, int on, bool dm::model::ServiceDef::*member,
+             const char* function = __builtin_FUNCTION()) {
+  return guard(
+      [&] {
+        DM_REQUIRE(service, "service");
+        service->def.*member = on != 0;
+        return DM_OK;
+      },
+      function);
 }
 
 }  // namespace

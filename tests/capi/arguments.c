@@ -72,6 +72,12 @@ static void null_arguments_are_named_with_the_public_function(void** state) {
   const char* argv[] = {"sh", NULL};
   assert_refused(dm_service_set_entrypoint(service, argv, 2),
                  "dm_service_set_entrypoint: argv[1] is NULL");
+  assert_refused(dm_service_set_restart(NULL, "always"), "dm_service_set_restart: service is NULL");
+  assert_refused(dm_service_add_tmpfs(service, NULL), "dm_service_add_tmpfs: mount is NULL");
+  assert_refused(dm_service_set_init(NULL, 1), "dm_service_set_init: service is NULL");
+  assert_refused(dm_service_set_ulimit(service, NULL, 1, 2), "dm_service_set_ulimit: name is NULL");
+  assert_refused(dm_service_add_extra_host(service, "db", NULL),
+                 "dm_service_add_extra_host: address is NULL");
   assert_refused(dm_client_ping(NULL), "dm_client_ping: client is NULL");
 
   dm_group_free(group);
