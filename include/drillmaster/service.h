@@ -168,7 +168,10 @@ DM_EXTERN(int) dm_service_set_healthcheck(dm_service* service, const char* const
 /* The engine's restart policy for the container, as Compose's restart:
  * "no" (the default: never restarted), "always", "unless-stopped",
  * "on-failure" or "on-failure:N" (at most N restarts). A container stopped
- * by dm_group_stop() stays stopped whatever its policy. Since 0.2. */
+ * by dm_group_stop() stays stopped whatever its policy. The policy changes
+ * nothing of dm_group_start()'s rules: a container that exits before it is
+ * ready fails its service (and a new one is removed) even when the engine
+ * would restart it. Since 0.2. */
 DM_EXTERN(int) dm_service_set_restart(dm_service* service, const char* policy);
 
 /* Mounts a tmpfs (a file system in memory) in the container: an absolute
