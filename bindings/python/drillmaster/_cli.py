@@ -268,7 +268,8 @@ def cli(ctx: click.Context, context: str | None) -> None:
 @_seconds_option(
     "--stop-timeout",
     "start",
-    "Seconds an outdated container may take to stop before it is killed, when it is replaced.",
+    "Seconds an outdated container may take to stop before it is killed, when it is replaced "
+    "(a service's stop_grace_period wins over it).",
 )
 @click.option(
     "--run-new-containers",
@@ -328,7 +329,8 @@ def start(
     "--timeout",
     "stop",
     "Seconds each container may take to stop before it is killed (its grace "
-    "period; whole seconds, a fraction is rounded up).",
+    "period; whole seconds, a fraction is rounded up). A service's stop_grace_period "
+    "wins over it.",
 )
 @_verbosity_options
 @click.pass_obj
@@ -368,7 +370,8 @@ def stop(
 @_seconds_option(
     "--stop-timeout",
     "reload",
-    "Seconds each container it stops may take to stop before it is killed.",
+    "Seconds each container it stops may take to stop before it is killed (a service's "
+    "stop_grace_period wins over it).",
 )
 @click.option(
     "--run-new-containers",
