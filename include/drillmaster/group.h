@@ -135,6 +135,16 @@ DM_EXTERN(int) dm_group_validate_stop(dm_group* group, const char* const* exclud
 
 /* ---- progress events ---- */
 
+/* Checks the values of one service's fields on their own, as
+ * dm_group_validate() would in a group, and leaves out its name and what
+ * needs the rest of the group (dependencies, cycles, a host port two services
+ * publish) or is only known at start (files, an image a build will make): a
+ * binding calls it when a service is defined, to name a bad value there
+ * (a restart policy of "sometimes", cpus of -1). DM_EINVALID with every
+ * problem, one per line, in dm_error_last(). Reads `service` only; call it
+ * on the thread that sets the service's fields. Since 0.2. */
+DM_EXTERN(int) dm_service_validate(const dm_service* service);
+
 typedef enum dm_phase {
   DM_PHASE_BUILDING = 1,     /* building the service's image */
   DM_PHASE_PULLING = 2,      /* pulling the service's image */

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "capi/boundary.h"
+#include "common/error.h"
+#include "common/text.h"
 #include "capi/group_lifetime.h"
 #include "capi/handles.h"
 #include "drillmaster/group.h"
@@ -123,6 +125,15 @@ int dm_group_validate(dm_group* group, const char* const* exclude, size_t exclud
   return guard([&] {
     DM_REQUIRE(group, "group");
     dm::model::check(group->snapshot(), dm::capi::strings(exclude, exclude_count, "exclude"));
+    return DM_OK;
+  });
+}
+
+int dm_service_validate(const dm_service* service) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    auto problems = dm::model::validate_alone(service->def);
+    if (!problems.empty()) throw dm::Error(dm::Error::Code::Invalid, dm::join(problems, "\n"));
     return DM_OK;
   });
 }

@@ -45,6 +45,7 @@ bool has_upper_case_path(const std::string& image) {
 
 void check_image(FieldCheck& f) {
   const std::string& image = f.service.image;
+  if (image.empty() && f.alone) return;  // the binding may set it at start
   if (image.empty()) {
     f.problems.push_back(f.who + ": image is empty");
   } else if (std::any_of(image.begin(), image.end(),
@@ -67,6 +68,7 @@ void sample_image(GroupDef&, ServiceDef& s) { s.image = "redis:7"; }
 // ---- dependencies ----
 
 void check_dependencies(FieldCheck& f) {
+  if (f.alone) return;  // the other services are not known yet
   const ServiceDef& service = f.service;
   std::unordered_set<std::string> seen;
   for (const auto& dependency : service.dependencies) {

@@ -42,6 +42,10 @@ struct FieldCheck {
   // One sentence per problem, naming the service, the field and the value,
   // and saying what would be accepted.
   std::vector<std::string>& problems;
+  // The service is checked on its own, when a binding defines it (a Python
+  // class): checks leave out what needs the rest of the group (dependencies)
+  // or what is only known at start (files, an image a build will make).
+  bool alone = false;
 };
 
 struct Field {

@@ -136,6 +136,21 @@ std::vector<std::string> validate_stop(const GroupDef& group,
   return validate_excluding(group, exclude, Exclusion::KeptRunning);
 }
 
+std::vector<std::string> validate_alone(const ServiceDef& service) {
+  GroupDef group;
+  group.name = "check";
+  group.directory = "/";
+  group.services.push_back(service);
+  Problems problems;
+  DefinedNames defined(group);
+  std::map<std::string, std::string> published;
+  const std::string name = who(service, 0);
+  FieldCheck check{group, group.services[0], name, defined, published, problems, true};
+  for (const Field& field : fields())
+    if (field.check) field.check(check);
+  return problems;
+}
+
 void check(const GroupDef& group, const std::vector<std::string>& exclude) {
   throw_problems(validate(group, exclude));
 }

@@ -32,6 +32,13 @@ void check(const GroupDef& group, const std::vector<std::string>& exclude);
 std::vector<std::string> validate_stop(const GroupDef& group,
                                        const std::vector<std::string>& exclude);
 
+// The problems of `service`'s fields on its own, as validate() would report
+// them in a group, leaving out its name (the group checks names) and what
+// needs the other services (dependencies, cycles, a host port published
+// twice) or is only known at start (files, an image a build makes): what a
+// binding can tell its user when the service is defined.
+std::vector<std::string> validate_alone(const ServiceDef& service);
+
 // validate_stop(), throwing as check() does.
 void check_stop(const GroupDef& group, const std::vector<std::string>& exclude);
 

@@ -169,6 +169,26 @@ def _validate(cls: type[Service]) -> None:
         raise ServiceDefinitionError(
             f"{cls.__name__}: define post_start_init or post_start (another name for it), not both"
         )
+    _check_values(cls)
+
+
+def _check_values(cls: type[Service]) -> None:
+    """The library's checks of the values on their own (a restart policy of
+    "sometimes", cpus of -1), so that they fail where the class is defined;
+    what needs the other services or files is checked at start."""
+    from . import _core  # the extension, loaded once the first class is defined
+
+    group = _core.Group("check")
+    values = {f.name: f.normalise(getattr(cls, f.name)) for f in FIELDS}
+    service = group.add_service(str(cls.name), "")
+    for f in FIELDS:
+        f.apply(service, values)
+    try:
+        service.validate()
+    except InvalidArgument as exc:
+        who = f"service '{cls.name}'"
+        message = str(exc).replace(f"{who}:", f"{who} (class {cls.__name__}):")
+        raise ServiceDefinitionError(message) from None
 
 
 # Names a class may use for its own purposes besides the fields and hooks.

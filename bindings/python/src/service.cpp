@@ -172,6 +172,10 @@ void bind_service(py::module_& m) {
   cls.def_property_readonly("name", &Service::name).def("__repr__", [](const Service& s) {
     return "<Service " + s.name() + ">";
   });
+  cls.def(
+      "validate", [](const Service& s) { check(dm_service_validate(s.handle)); },
+      "Raises InvalidArgument with the problems of the service's own values "
+      "(dm_service_validate).");
   bind_definition(cls);
   bind_running(cls);
   bind_host_fields(cls);
