@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "capi/boundary.h"
-#include "common/error.h"
-#include "common/text.h"
 #include "capi/group_lifetime.h"
 #include "capi/handles.h"
+#include "common/error.h"
+#include "common/text.h"
 #include "drillmaster/group.h"
 #include "model/names.h"
 #include "model/validate.h"
