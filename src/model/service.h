@@ -68,6 +68,11 @@ struct ServiceDef {
   bool tty = false;                        // a terminal for the container; no setter yet
   std::optional<Healthcheck> healthcheck;  // unset: the image's
   double timeout = 0;                      // <= 0: the operation's timeout
+  // A job: its container runs to completion, and the service is ready when
+  // it exits with 0 (orchestrator/reuse.h says when it runs again).
+  bool oneshot = false;
+  // Started only when one of them is enabled, or when named (start_selection.h).
+  std::vector<std::string> profiles;
   Hooks hooks;
 };
 

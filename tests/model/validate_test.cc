@@ -523,5 +523,32 @@ TEST(Check, ThrowsInvalidWithOneProblemPerLine) {
   }
 }
 
+// ---- oneshot ----
+
+TEST(Validate, AOneshotServiceTakesNoPing) {
+  ServiceDef s = service("migrate");
+  s.oneshot = true;
+  EXPECT_EQ(problems(s), Problems{});
+  s.hooks.ping = [](const HookContext&) { return HookAnswer{kPingReady, ""}; };
+  EXPECT_EQ(problems(s), Problems{"service 'migrate': a oneshot service takes no ping: it is "
+                                  "ready when its container exits with 0; remove the ping, or "
+                                  "check the job's work in post_start_init"});
+}
+
+// ---- profiles ----
+
+TEST(Validate, AProfileNameIsComposesWord) {
+  ServiceDef s = service("debugger");
+  s.profiles = {"debug", "x.y_z-1", "9lives"};
+  EXPECT_EQ(problems(s), Problems{});
+  s.profiles = {"", "-debug", "de bug"};
+  const std::string rest =
+      " is not a valid profile name; use letters, digits, '_', '.' and '-', starting with a "
+      "letter or a digit";
+  EXPECT_EQ(problems(s), (Problems{"service 'debugger': profile ''" + rest,
+                                   "service 'debugger': profile '-debug'" + rest,
+                                   "service 'debugger': profile 'de bug'" + rest}));
+}
+
 }  // namespace
 }  // namespace dm::model

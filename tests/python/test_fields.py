@@ -29,7 +29,9 @@ NAMES = [
     "cmd",
     "user",
     "healthcheck",
+    "oneshot",
     "timeout",
+    "profiles",
 ]
 
 
@@ -67,7 +69,9 @@ def test_each_attribute_names_its_compose_key():
         "cmd": "command",
         "user": "user",
         "healthcheck": "healthcheck",
+        "oneshot": None,
         "timeout": None,
+        "profiles": "profiles",
     }
 
 
@@ -106,7 +110,9 @@ def test_every_attribute_reaches_its_c_setter_normalised():
             "cmd": ["echo", "hi there"],
             "user": 1000,
             "healthcheck": drillmaster.Healthcheck(test="pg_isready", interval=1, retries=30),
+            "oneshot": True,
             "timeout": 5,
+            "profiles": ["debug", "tools"],
         },
     )
     assert applied(definition(cls)) == [
@@ -124,7 +130,10 @@ def test_every_attribute_reaches_its_c_setter_normalised():
         ("set_cmd", ["echo", "hi there"]),
         ("set_user", "1000"),
         ("set_healthcheck", ["CMD-SHELL", "pg_isready"], 1.0, 0.0, 30, 0.0),
+        ("set_oneshot", True),
         ("set_timeout", 5.0),
+        ("add_profile", "debug"),
+        ("add_profile", "tools"),
     ]
 
 

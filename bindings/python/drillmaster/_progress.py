@@ -241,7 +241,8 @@ def _outcome_lines(shown: List[ServiceOutcome], color: bool) -> List[str]:
     for s in shown:
         label = _style(f"{s.outcome.label:<15}", _OUTCOME_COLORS.get(s.outcome), color)
         detail = ""
-        if s.outcome.is_failure or s.outcome is Outcome.CANCELLED:
+        # A success may carry a reason too: a pre_stop that failed.
+        if s.outcome.is_failure or s.outcome is Outcome.CANCELLED or s.reason:
             detail = _first_line(s.reason)
         elif s.seconds >= 0.05:
             detail = f"{s.seconds:.1f}s"
