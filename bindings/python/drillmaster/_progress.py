@@ -255,8 +255,11 @@ def _failure_causes(report: Report, quiet: bool, color: bool) -> List[str]:
     full; with ``quiet``, every cause (there is no table)."""
     out = []
     for s in report.services:
-        if s.outcome is Outcome.FAILED and (quiet or len(s.reason.strip().splitlines()) > 1):
-            out.append(_style(f"{s.service} failed:", "red", color))
+        failed = s.outcome is Outcome.FAILED
+        # A success's reason (a pre_stop that failed) in full too.
+        said = failed or (s.outcome.is_success and bool(s.reason))
+        if said and (quiet or len(s.reason.strip().splitlines()) > 1):
+            out.append(_style(f"{s.service} failed:" if failed else f"{s.service}:", "red", color))
             out.extend(f"    {line}" for line in (s.reason or "(no reason given)").splitlines())
     return out
 
