@@ -134,14 +134,17 @@ constexpr bool same(const dm_client_options& a, const dm_client_options& b) {
          a.tls_verify == b.tls_verify && a.cert_path == b.cert_path && a.timeout == b.timeout &&
          a.context == b.context;
 }
+// Version 4's fields.
+constexpr bool same_selection(const dm_start_options& a, const dm_start_options& b) {
+  return a.only == b.only && a.only_count == b.only_count && a.profiles == b.profiles &&
+         a.profiles_count == b.profiles_count;
+}
 constexpr bool same(const dm_start_options& a, const dm_start_options& b) {
   return a.version == b.version && a.exclude == b.exclude && a.exclude_count == b.exclude_count &&
          a.timeout == b.timeout && a.run_new_containers == b.run_new_containers &&
          a.build == b.build && a.parallelism == b.parallelism && a.on_event == b.on_event &&
          a.event_user_data == b.event_user_data && a.stop_timeout == b.stop_timeout &&
-         a.remove_on_exit == b.remove_on_exit && a.watch_pid == b.watch_pid && a.only == b.only &&
-         a.only_count == b.only_count && a.profiles == b.profiles &&
-         a.profiles_count == b.profiles_count;
+         a.remove_on_exit == b.remove_on_exit && a.watch_pid == b.watch_pid && same_selection(a, b);
 }
 constexpr bool same(const dm_stop_options& a, const dm_stop_options& b) {
   return a.version == b.version && a.exclude == b.exclude && a.exclude_count == b.exclude_count &&

@@ -68,10 +68,10 @@ class Selecting {
 
   std::string left_out_dependency(size_t i, size_t d) const {
     const ServiceDef& dependency = group_.services[d];
-    return "service " + quoted(group_.services[i].name) + " depends on " +
-           quoted(dependency.name) + ", which starts only with its " +
-           profiles_text(dependency) + ", not enabled; enable one of them, or name " +
-           quoted(dependency.name) + " among the services to start";
+    return "service " + quoted(group_.services[i].name) + " depends on " + quoted(dependency.name) +
+           ", which starts only with its " + profiles_text(dependency) +
+           ", not enabled; enable one of them, or name " + quoted(dependency.name) +
+           " among the services to start";
   }
 
   const GroupDef& group_;

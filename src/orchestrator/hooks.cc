@@ -91,8 +91,7 @@ void HookRunner::post_start_init(const model::ServiceDef& service, const std::st
     throw hook_failed("post_start_init", call->answer.code, call->answer.reason);
 }
 
-std::string HookRunner::pre_stop(const model::ServiceDef& service,
-                                 const std::string& container_id,
+std::string HookRunner::pre_stop(const model::ServiceDef& service, const std::string& container_id,
                                  const std::string& container_name, Clock::time_point deadline) {
   if (!service.hooks.pre_stop) return "";
   auto call = new_call(group_, service, container_id, container_name);

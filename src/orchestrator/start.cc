@@ -397,7 +397,8 @@ void StartRun::remove_outdated(size_t i) {
     if (c.running()) {
       std::string failed =
           hooks_.pre_stop(*t.def, c.id, op_.target.instance_name(*t.def), deadline(i));
-      if (!failed.empty()) op_.events.emit(name(i), Phase::Detail, failed + "; replacing it anyway");
+      if (!failed.empty())
+        op_.events.emit(name(i), Phase::Detail, failed + "; replacing it anyway");
       engine::ScopedDeadline step(
           stop_seconds,
           "the " + seconds_text(stop_seconds) + " s allowed for stopping an outdated container");

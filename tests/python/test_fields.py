@@ -168,6 +168,7 @@ def test_the_short_volume_form_is_left_to_the_library():
         ("add_volume", "/b:/b"),
         ("set_always_start_new", False),
         ("set_stop_signal", "SIGTERM"),
+        ("set_oneshot", False),
     ]
 
 
@@ -178,6 +179,7 @@ def test_attributes_left_unset_call_no_setter_but_the_stop_signal():
     assert applied(definition(cls)) == [
         ("set_always_start_new", False),
         ("set_stop_signal", "SIGTERM"),
+        ("set_oneshot", False),
     ]
 
 

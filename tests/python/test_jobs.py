@@ -4,7 +4,6 @@ real engine."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import IMAGE
 
 pytestmark = pytest.mark.engine
@@ -297,4 +296,3 @@ def test_a_service_needing_a_profiled_one_not_enabled_is_a_clear_error(spec):
     assert set(states(spec).values()) == {"missing"}
     started(spec, "--profile", "test")
     assert states(spec) == {"mock": "running", "app": "running"}
-

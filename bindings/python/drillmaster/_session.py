@@ -437,11 +437,9 @@ class Session:
         """Starts every service not excluded, dependencies first; see the
         module's docstring for how context placeholders are filled.
 
-        ``only``: start these services and what they depend on (as ``docker
-        compose up SERVICE...``). ``profiles``: the profiles enabled; None
-        reads ``DRILLMASTER_PROFILES`` (comma-separated). A service with
-        ``profiles`` starts only when one of them is enabled or it is named
-        in ``only``.
+        ``only``: these services and what they depend on (``docker compose
+        up SERVICE...``); ``profiles``: those enabled (None: the ones
+        ``DRILLMASTER_PROFILES`` names), see ``Service.profiles``.
 
         ``remove_on_exit``: the group's containers and network are removed
         once this process has exited (however: a ``kill -9`` too) without

@@ -144,8 +144,8 @@ struct StopRecord {
   model::Hook hook(FakeGroup& g, const std::string& service, model::HookAnswer answer = {0, ""}) {
     return [this, &g, service, answer](const model::HookContext& context) {
       std::lock_guard<std::mutex> lock(mutex);
-      seen.push_back(service + " pre_stop " + context.container_id + " app stops so far: " +
-                     std::to_string(g.fake.count("container_stop", "app")));
+      seen.push_back(service + " pre_stop " + context.container_id +
+                     " app stops so far: " + std::to_string(g.fake.count("container_stop", "app")));
       return answer;
     };
   }
@@ -201,8 +201,8 @@ TEST(PreStop, ItRunsBeforeAnOutdatedContainerIsReplaced) {
   std::string outdated = g.leave("db", "running", "", "an-older-definition");
   Result r = g.start();
   EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Started) << g.reason(r, "db");
-  EXPECT_EQ(record.seen, std::vector<std::string>{"db pre_stop " + outdated +
-                                                  " app stops so far: 0"});
+  EXPECT_EQ(record.seen,
+            std::vector<std::string>{"db pre_stop " + outdated + " app stops so far: 0"});
 }
 
 TEST(PreStop, ReloadRunsItForTheServiceAndItsDependants) {
