@@ -435,10 +435,13 @@ void sample_timeout(GroupDef&, ServiceDef& s) { s.timeout = 5; }
 // ---- oneshot ----
 
 // Ready means exited with 0: a ping has nothing to ask of a container that
-// is meant to stop. (A restart policy other than "no" keeps a job from ever
-// completing: that check belongs here too, beside the restart field.)
+// is meant to stop.
 void check_oneshot(FieldCheck& f) {
   if (!f.service.oneshot) return;
+  // MERGE POINT (restart field): a restart policy other than "no" keeps a
+  // job from ever completing; report it here, as "service 'x': restart
+  // 'always' cannot be used with oneshot; a job runs once (use restart
+  // 'no', or leave it unset)".
   if (f.service.hooks.ping)
     f.problems.push_back(f.who +
                          ": a oneshot service takes no ping: it is ready when its container "
