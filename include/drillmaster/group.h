@@ -194,7 +194,9 @@ typedef enum dm_outcome {
   DM_OUTCOME_CANCELLED = 8,       /* not attempted: the operation was cancelled */
   DM_OUTCOME_STOPPED = 9,         /* its container was stopped */
   DM_OUTCOME_REMOVED = 10,        /* its container was stopped and removed */
-  DM_OUTCOME_NOT_RUNNING = 11     /* nothing to stop */
+  DM_OUTCOME_NOT_RUNNING = 11,    /* nothing to stop */
+  DM_OUTCOME_COMPLETED = 12       /* a oneshot job that completed with 0 before, its
+                                     definition unchanged: not run again (0.2) */
 } dm_outcome;
 
 /* A short lower-case name of an outcome ("already running"); never NULL.
@@ -269,11 +271,26 @@ typedef struct dm_start_options {
    * test-runner process of parallel workers own a group they share. It must
    * exist when the start begins (DM_EINVALID otherwise). */
   long watch_pid;
+  /* Since version 4 (drillmaster 0.2): the services to start (`only_count`
+   * names), with everything they depend on, as `docker compose up SERVICE...`;
+   * none (the default): every service. Services the start leaves out are
+   * reported DM_OUTCOME_EXCLUDED with the reason. An unknown name is
+   * DM_EINVALID. */
+  const char* const* only;
+  size_t only_count;
+  /* Since version 4: the profiles enabled (`profiles_count` names), as
+   * Compose's --profile. A service with profiles (dm_service_add_profile())
+   * starts only when one of them is enabled or when it is named in `only`
+   * (naming a service enables its profiles); a service that starts while a
+   * dependency of it is left out by its profiles is DM_EINVALID, naming
+   * both. */
+  const char* const* profiles;
+  size_t profiles_count;
 } dm_start_options;
 
-#define DM_START_OPTIONS_VERSION 3
+#define DM_START_OPTIONS_VERSION 4
 #define DM_START_OPTIONS_INIT \
-  { DM_START_OPTIONS_VERSION, NULL, 0, 300.0, 0, 0, 0, NULL, NULL, 10.0, 0, 0 }
+  { DM_START_OPTIONS_VERSION, NULL, 0, 300.0, 0, 0, 0, NULL, NULL, 10.0, 0, 0, NULL, 0, NULL, 0 }
 
 /* Fills *opts with the defaults of `version` of the struct (pass
  * DM_START_OPTIONS_VERSION): the values of DM_START_OPTIONS_INIT. Writes only
@@ -535,10 +552,12 @@ DM_EXTERN(int) dm_group_status(dm_report** out, dm_group* group, dm_client* clie
  * Since 0.1. */
 DM_EXTERN(size_t) dm_report_count(const dm_report* report);
 DM_EXTERN(const char*) dm_report_service(const dm_report* report, size_t index);
-/* "running", "exited", "created", "restarting", "paused", "dead" or "missing".
- * Since 0.1. */
+/* "running", "exited", "created", "restarting", "paused", "dead" or "missing";
+ * for an exited oneshot job (dm_service_set_oneshot()), "completed" (exit
+ * code 0) or "failed" (since 0.2). Since 0.1. */
 DM_EXTERN(const char*) dm_report_state(const dm_report* report, size_t index);
-/* The engine's status text, e.g. "Up 3 minutes". Since 0.1. */
+/* The engine's status text, e.g. "Up 3 minutes"; for an exited oneshot job
+ * "completed (0)" or "failed (3)" (since 0.2). Since 0.1. */
 DM_EXTERN(const char*) dm_report_status_text(const dm_report* report, size_t index);
 /* "healthy", "unhealthy", "starting", or "" without a health check.
  * Since 0.1. */

@@ -225,6 +225,40 @@ DM_EXTERN(int) dm_service_add_extra_host(dm_service* service, const char* host,
  * by hand. 0 kills at once. As Compose's stop_grace_period. Since 0.2. */
 DM_EXTERN(int) dm_service_set_stop_grace_period(dm_service* service, double seconds);
 
+/* Makes the service a job (on != 0; default 0), as a Compose service that
+ * dependants wait for with `service_completed_successfully`: its container
+ * runs to completion, and the service is ready when it exits with 0; then
+ * its post_start_init runs and its dependants start. Any other exit code
+ * fails the service with that code and the container's last log lines (its
+ * container is kept, for `docker logs`, until the next start). The service's
+ * timeout bounds the run. A job that completed with 0 is not run again by
+ * the next start, unless its definition or image changed, one of its
+ * dependencies got a new container in that start, or a new container is
+ * asked for (run_new_containers, always_start_new); a job that failed runs
+ * again. Stop leaves a completed job's container alone; stop with remove
+ * removes it. Status reports its state as "completed" or "failed", with the
+ * text "completed (0)" / "failed (3)". A job takes no ping and
+ * no restart policy but "no" (dm_group_validate() reports them). Since 0.2. */
+DM_EXTERN(int) dm_service_set_oneshot(dm_service* service, int on);
+
+/* Runs on the host before the service's running container is stopped: by
+ * dm_group_stop() (removing or not), dm_group_reload(), and a start that
+ * replaces an outdated container; dependants' pre_stop hooks run (and their
+ * containers stop) before their dependencies'. Not run for a container that
+ * is not running. A failure, or a hook still running after the service's
+ * timeout (else the operation's), is reported as an event
+ * (DM_PHASE_DETAIL, naming the service and the reason) and the stop goes
+ * on. `info` has the container's id and name. Since 0.2. */
+DM_EXTERN(int) dm_service_set_pre_stop(dm_service* service, dm_hook_fn fn, void* user_data);
+
+/* Adds a profile (copied) to the service, as Compose's `profiles`: a
+ * service with profiles is started only when one of them is enabled
+ * (dm_start_options.profiles) or when it is named in
+ * dm_start_options.only; one without is always started. A name is a
+ * letter or digit, then letters, digits, '_', '.' and '-'
+ * (dm_group_validate() checks it). Since 0.2. */
+DM_EXTERN(int) dm_service_add_profile(dm_service* service, const char* profile);
+
 #ifdef __cplusplus
 }
 #endif

@@ -78,6 +78,7 @@ constexpr Row<Kind, dm_outcome> kOutcomes[] = {
     {Kind::Stopped, DM_OUTCOME_STOPPED, "stopped"},
     {Kind::Removed, DM_OUTCOME_REMOVED, "removed"},
     {Kind::NotRunning, DM_OUTCOME_NOT_RUNNING, "not running"},
+    {Kind::Completed, DM_OUTCOME_COMPLETED, "completed"},
 };
 
 using Phase = orchestrator::Phase;

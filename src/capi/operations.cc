@@ -111,6 +111,10 @@ int dm_group_start(dm_result** out, dm_group* group, dm_client* client,
         options.remove_on_exit = opts->remove_on_exit != 0;
         options.watch_pid = opts->watch_pid;
       }
+      if (opts->version >= 4) {
+        options.only = dm::capi::strings(opts->only, opts->only_count, "only");
+        options.profiles = dm::capi::strings(opts->profiles, opts->profiles_count, "profiles");
+      }
       dm::model::GroupDef def = group->snapshot();
       dm::model::check(def, options.exclude);
       return finish(out, orch::start(*client->engine, def, options, group->cancel));

@@ -88,7 +88,7 @@ constexpr dm_graph_options graph_defaults() {
 constexpr size_t kClientSizes[] = {offsetof(dm_client_options, context), sizeof(dm_client_options)};
 constexpr size_t kStartSizes[] = {offsetof(dm_start_options, stop_timeout),
                                   offsetof(dm_start_options, remove_on_exit),
-                                  sizeof(dm_start_options)};
+                                  offsetof(dm_start_options, only), sizeof(dm_start_options)};
 constexpr size_t kStopSizes[] = {sizeof(dm_stop_options)};
 constexpr size_t kReloadSizes[] = {offsetof(dm_reload_options, stop_timeout),
                                    offsetof(dm_reload_options, run_new_containers),
@@ -106,7 +106,7 @@ constexpr bool ends_with(size_t offset_of_field) {
 }
 static_assert(ends_with<dm_client_options, const char*>(offsetof(dm_client_options, context)),
               "a field was appended to dm_client_options: see the comment above");
-static_assert(ends_with<dm_start_options, long>(offsetof(dm_start_options, watch_pid)),
+static_assert(ends_with<dm_start_options, size_t>(offsetof(dm_start_options, profiles_count)),
               "a field was appended to dm_start_options: see the comment above");
 static_assert(ends_with<dm_stop_options, void*>(offsetof(dm_stop_options, event_user_data)),
               "a field was appended to dm_stop_options: see the comment above");
@@ -134,12 +134,17 @@ constexpr bool same(const dm_client_options& a, const dm_client_options& b) {
          a.tls_verify == b.tls_verify && a.cert_path == b.cert_path && a.timeout == b.timeout &&
          a.context == b.context;
 }
+// Version 4's fields.
+constexpr bool same_selection(const dm_start_options& a, const dm_start_options& b) {
+  return a.only == b.only && a.only_count == b.only_count && a.profiles == b.profiles &&
+         a.profiles_count == b.profiles_count;
+}
 constexpr bool same(const dm_start_options& a, const dm_start_options& b) {
   return a.version == b.version && a.exclude == b.exclude && a.exclude_count == b.exclude_count &&
          a.timeout == b.timeout && a.run_new_containers == b.run_new_containers &&
          a.build == b.build && a.parallelism == b.parallelism && a.on_event == b.on_event &&
          a.event_user_data == b.event_user_data && a.stop_timeout == b.stop_timeout &&
-         a.remove_on_exit == b.remove_on_exit && a.watch_pid == b.watch_pid;
+         a.remove_on_exit == b.remove_on_exit && a.watch_pid == b.watch_pid && same_selection(a, b);
 }
 constexpr bool same(const dm_stop_options& a, const dm_stop_options& b) {
   return a.version == b.version && a.exclude == b.exclude && a.exclude_count == b.exclude_count &&

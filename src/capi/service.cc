@@ -216,6 +216,31 @@ int dm_service_set_post_start_init(dm_service* service, dm_hook_fn fn, void* use
   });
 }
 
+int dm_service_set_oneshot(dm_service* service, int on) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    service->def.oneshot = on != 0;
+    return DM_OK;
+  });
+}
+
+int dm_service_set_pre_stop(dm_service* service, dm_hook_fn fn, void* user_data) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    service->def.hooks.pre_stop = dm::capi::wrap_hook(fn, user_data);
+    return DM_OK;
+  });
+}
+
+int dm_service_add_profile(dm_service* service, const char* profile) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    DM_REQUIRE(profile, "profile");
+    service->def.profiles.emplace_back(profile);
+    return DM_OK;
+  });
+}
+
 }  // extern "C"
 
 namespace {

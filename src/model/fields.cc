@@ -696,6 +696,55 @@ void check_timeout(FieldCheck& f) {
 
 void sample_timeout(GroupDef&, ServiceDef& s) { s.timeout = 5; }
 
+// ---- oneshot ----
+
+// Ready means exited with 0: a ping has nothing to ask of a container that
+// is meant to stop.
+void check_oneshot(FieldCheck& f) {
+  if (!f.service.oneshot) return;
+  // A restart policy would keep a job from ever completing.
+  if (!f.service.restart.empty() && f.service.restart != "no")
+    f.problems.push_back(f.who + ": restart " + quoted(f.service.restart) +
+                         " cannot be used with oneshot; a job runs once (use restart 'no', or "
+                         "leave it unset)");
+  if (f.service.hooks.ping)
+    f.problems.push_back(f.who +
+                         ": a oneshot service takes no ping: it is ready when its container "
+                         "exits with 0; remove the ping, or check the job's work in "
+                         "post_start_init");
+}
+
+// The engine never restarts a job; written so that the field enters the
+// definition hash (turning it on or off makes a new container).
+void write_oneshot(const GroupDef&, const ServiceDef& s, CreateRequest& r) {
+  if (!s.oneshot) return;
+  Json policy = Json::object();
+  policy.set("Name", "no");
+  r.host.set("RestartPolicy", std::move(policy));
+}
+
+void sample_oneshot(GroupDef&, ServiceDef& s) { s.oneshot = true; }
+
+// ---- profiles ----
+
+// Compose's rule for a profile's name.
+bool valid_profile(const std::string& name) {
+  if (name.empty() || !std::isalnum(static_cast<unsigned char>(name[0]))) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+  });
+}
+
+void check_profiles(FieldCheck& f) {
+  for (const std::string& profile : f.service.profiles)
+    if (!valid_profile(profile))
+      f.problems.push_back(f.who + ": profile " + quoted(profile) +
+                           " is not a valid profile name; use letters, digits, '_', '.' and "
+                           "'-', starting with a letter or a digit");
+}
+
+void sample_profiles(GroupDef&, ServiceDef& s) { s.profiles = {"debug"}; }
+
 }  // namespace
 
 const std::vector<Field>& fields() {
@@ -728,10 +777,12 @@ const std::vector<Field>& fields() {
       {"extra_hosts", check_extra_hosts, write_extra_hosts, nullptr, sample_extra_hosts},
       {"stop_grace_period", check_stop_grace_period, write_stop_grace_period, nullptr,
        sample_stop_grace_period},
+      {"oneshot", check_oneshot, write_oneshot, nullptr, sample_oneshot},
       // How drillmaster runs the service, not what the container is: not written, not hashed.
       {"always_start_new", nullptr, nullptr, nullptr, sample_always_start_new},
       {"build_from", check_build, nullptr, nullptr, sample_build},
       {"timeout", check_timeout, nullptr, nullptr, sample_timeout},
+      {"profiles", check_profiles, nullptr, nullptr, sample_profiles},
   };
   return table;
 }

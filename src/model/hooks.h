@@ -29,7 +29,7 @@ struct HookAnswer {
   std::string reason;
 };
 
-// pre_start and post_start_init: 0 succeeds, anything else fails the service.
+// pre_start, post_start_init and pre_stop: 0 succeeds, anything else fails the service.
 // ping: kPingReady, kPingNotReady, or a negative value that fails at once.
 using Hook = std::function<HookAnswer(const HookContext& context)>;
 
@@ -46,6 +46,7 @@ struct Hooks {
   Hook pre_start;        // before a new container is created
   Hook ping;             // until the container is ready
   Hook post_start_init;  // once, after a new container's first ready ping
+  Hook pre_stop;         // before its running container is stopped
 };
 
 }  // namespace dm::model

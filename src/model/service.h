@@ -89,6 +89,11 @@ struct ServiceDef {
   std::vector<std::pair<std::string, std::string>> extra_hosts;  // host -> IP or "host-gateway"
   std::optional<double> stop_grace_period;                       // seconds; unset: the operation's
   double timeout = 0;                                            // <= 0: the operation's timeout
+  // A job: its container runs to completion, and the service is ready when
+  // it exits with 0 (orchestrator/reuse.h says when it runs again).
+  bool oneshot = false;
+  // Started only when one of them is enabled, or when named (start_selection.h).
+  std::vector<std::string> profiles;
   Hooks hooks;
 };
 

@@ -91,6 +91,20 @@ void HookRunner::post_start_init(const model::ServiceDef& service, const std::st
     throw hook_failed("post_start_init", call->answer.code, call->answer.reason);
 }
 
+std::string HookRunner::pre_stop(const model::ServiceDef& service, const std::string& container_id,
+                                 const std::string& container_name, Clock::time_point deadline) {
+  if (!service.hooks.pre_stop) return "";
+  auto call = new_call(group_, service, container_id, container_name);
+  try {
+    run(pool_, "pre_stop", call, service.hooks.pre_stop, deadline, HookPool::OnCancel::Wait);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  if (call->answer.code != 0)
+    return hook_failed("pre_stop", call->answer.code, call->answer.reason).what();
+  return "";
+}
+
 bool HookRunner::ping(const model::ServiceDef& service, const std::string& container_id,
                       const std::string& container_name, Clock::time_point deadline,
                       std::string* last_word) {

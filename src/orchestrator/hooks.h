@@ -37,6 +37,12 @@ class HookRunner {
   void pre_start(const model::ServiceDef& service, Clock::time_point deadline);
   void post_start_init(const model::ServiceDef& service, const std::string& container_id,
                        const std::string& container_name, Clock::time_point deadline);
+  // Runs `service`'s pre_stop, if it has one, before its running container
+  // is stopped. Its failure does not hold the stop up: returns what went
+  // wrong ("pre_stop failed: ...", or that it ran past `deadline`), "" when
+  // it succeeded or there is none. A cancel waits for it.
+  std::string pre_stop(const model::ServiceDef& service, const std::string& container_id,
+                       const std::string& container_name, Clock::time_point deadline);
   // Whether the service answers ready. `*last_word`: what a not-ready ping
   // said. Throws Code::Hook when it fails, Code::Timeout past `deadline`, and
   // Code::Cancelled at once on a cancel (the call is abandoned).

@@ -1,6 +1,7 @@
 #include "orchestrator/inventory.h"
 
 #include <algorithm>
+#include <exception>
 
 #include "common/error.h"
 #include "orchestrator/identity.h"
@@ -19,6 +20,20 @@ std::string health_of(const engine::ContainerSummary& container) {
   if (status.find("(unhealthy)") != std::string::npos) return "unhealthy";
   if (status.find("(health: starting)") != std::string::npos) return "starting";
   return "";
+}
+
+std::optional<int64_t> exit_code_of(const engine::ContainerSummary& container) {
+  static const std::string kExited = "Exited (";
+  const std::string& status = container.status;
+  if (container.state != "exited" || status.compare(0, kExited.size(), kExited) != 0)
+    return std::nullopt;
+  size_t end = status.find(')', kExited.size());
+  if (end == std::string::npos) return std::nullopt;
+  try {
+    return std::stoll(status.substr(kExited.size(), end - kExited.size()));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
 }
 
 Inventory take_inventory(engine::Client& engine, const model::GroupDef& group) {

@@ -4,7 +4,9 @@
 #ifndef DM_ORCHESTRATOR_INVENTORY_H
 #define DM_ORCHESTRATOR_INVENTORY_H
 
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,10 @@ Inventory take_inventory(engine::Client& engine, const model::GroupDef& group);
 // -> "healthy"): "starting", "healthy", "unhealthy", or "" without a health
 // check.
 std::string health_of(const engine::ContainerSummary& container);
+
+// An exited container's exit code as its list entry says it ("Exited (3) 2
+// minutes ago" -> 3); nullopt when it has not exited.
+std::optional<int64_t> exit_code_of(const engine::ContainerSummary& container);
 
 // Makes sure the group's network exists, creating it with the group's labels
 // when missing. A network of that name that drillmaster did not make is used

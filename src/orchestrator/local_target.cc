@@ -35,6 +35,7 @@ Instance instance_of(const engine::ContainerSummary& c, const std::string& final
   out.set_up = !final_name.empty() && set_up(c, final_name);
   out.definition_hash = label(c.labels, kConfigHashLabel);
   out.image_id = c.image_id;
+  out.exit_code = exit_code_of(c);
   return out;
 }
 

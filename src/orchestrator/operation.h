@@ -57,6 +57,7 @@ struct Outcome {
     Stopped,         // its container was stopped
     Removed,         // its container was stopped and removed
     NotRunning,      // nothing to stop
+    Completed,       // a job that completed with 0 before, unchanged: not run again
   };
 
   std::string service;
@@ -86,6 +87,10 @@ struct StartOptions {
   // exited without a stop that removed it (removal_on_exit.h).
   bool remove_on_exit = false;
   long watch_pid = 0;
+  // The services to start with their dependencies (empty: all), and the
+  // profiles enabled (model/selection.h).
+  std::vector<std::string> only;
+  std::vector<std::string> profiles;
 };
 
 struct StopOptions {

@@ -10,6 +10,7 @@
 #include "common/text.h"
 #include "engine/deadline.h"
 #include "model/graph.h"
+#include "model/selection.h"
 #include "orchestrator/events.h"
 #include "orchestrator/identity.h"
 #include "orchestrator/local_target.h"
@@ -65,6 +66,7 @@ Result start(engine::Client& engine, const model::GroupDef& group, const StartOp
   // Checked before the engine is touched; armed once the lock is held, so
   // that a process killed while it waits for another's start of the group
   // does not remove what that one made.
+  model::Selection selection = model::select_services(group, options.only, options.profiles);
   std::optional<RemovalOnExit> removal;
   if (options.remove_on_exit) removal = RemovalOnExit::prepare(options.watch_pid);
   Events events(options.on_event);
@@ -78,8 +80,10 @@ Result start(engine::Client& engine, const model::GroupDef& group, const StartOp
   LocalTarget target(engine, group, events, rebuild);
   CancelWatcher watcher(cancel);
   StartScope scope;
-  scope.include = all_but(group, options.exclude);
+  for (size_t i : all_but(group, options.exclude))
+    if (selection.services.count(i)) scope.include.insert(i);
   scope.left_out_reason = "excluded";
+  scope.left_out_reasons = selection.left_out;
   Result result = run_start({group, target, events, watcher}, options, scope);
   target.remove_replaced_images();
   return result;

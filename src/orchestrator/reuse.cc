@@ -29,4 +29,19 @@ bool untouched(const std::vector<Instance>& existing, const std::string& definit
   return reusable(existing.front(), definition_hash, "");
 }
 
+Reuse choose_job_reuse(const std::vector<Instance>& existing, const std::string& definition_hash,
+                       const std::string& image_id, bool rerun) {
+  if (!rerun)
+    for (const Instance& instance : existing)
+      if (instance.completed() && reusable(instance, definition_hash, image_id))
+        return {Reuse::Kind::Completed, &instance};
+  return {Reuse::Kind::New, nullptr};
+}
+
+bool job_untouched(const std::vector<Instance>& existing, const std::string& definition_hash,
+                   bool rerun, bool rebuild) {
+  if (rebuild) return false;
+  return choose_job_reuse(existing, definition_hash, "", rerun).kind == Reuse::Kind::Completed;
+}
+
 }  // namespace dm::orchestrator

@@ -5,6 +5,11 @@
 //   exited, same definition and image -> started again and pinged
 //   otherwise (none, outdated, a new container asked for, a setup that never
 //   finished, never started)          -> a new one; the others are removed
+// A job (a oneshot service) is never started again:
+//   completed with 0, same definition and image, no rerun asked for
+//                                     -> left alone, no hooks
+//   otherwise (failed, outdated, a new container asked for, a dependency
+//   that got a new container in this start) -> run again in a new one
 #ifndef DM_ORCHESTRATOR_REUSE_H
 #define DM_ORCHESTRATOR_REUSE_H
 
@@ -16,9 +21,9 @@
 namespace dm::orchestrator {
 
 struct Reuse {
-  enum class Kind { KeepRunning, StartAgain, New };
+  enum class Kind { KeepRunning, StartAgain, New, Completed };
   Kind kind;
-  const Instance* instance = nullptr;  // KeepRunning, StartAgain: which one
+  const Instance* instance = nullptr;  // KeepRunning, StartAgain, Completed: which one
 };
 
 // `existing`: the service's instances, running ones first. `image_id`: its
@@ -32,6 +37,17 @@ Reuse choose_reuse(const std::vector<Instance>& existing, const std::string& def
 // of its image was asked for.
 bool untouched(const std::vector<Instance>& existing, const std::string& definition_hash,
                bool recreate, bool rebuild);
+
+// A job's: Completed or New. `rerun`: a new instance was asked for, or one
+// of its dependencies got a new instance in this start (a fresh database
+// needs its migration again).
+Reuse choose_job_reuse(const std::vector<Instance>& existing, const std::string& definition_hash,
+                       const std::string& image_id, bool rerun);
+
+// Whether a job's completed instance can be left alone without even looking
+// at its image: the warm path.
+bool job_untouched(const std::vector<Instance>& existing, const std::string& definition_hash,
+                   bool rerun, bool rebuild);
 
 }  // namespace dm::orchestrator
 

@@ -5,6 +5,7 @@
 #ifndef DM_ORCHESTRATOR_RUNS_H
 #define DM_ORCHESTRATOR_RUNS_H
 
+#include <map>
 #include <set>
 #include <string>
 
@@ -43,10 +44,11 @@ struct Operation {
 struct StartScope {
   std::set<size_t> include;  // services worked on; the others get `left_out` with...
   Outcome::Kind left_out = Outcome::Kind::Excluded;
-  std::string left_out_reason;  // ...this reason
-  std::set<size_t> recreate;    // always get a new container (reload's service; its
-                                // dependants too with run_new_containers)
-  std::set<size_t> reloaded;    // their new container's outcome is Reloaded, not Started
+  std::string left_out_reason;  // ...this reason, or their own:
+  std::map<size_t, std::string> left_out_reasons;
+  std::set<size_t> recreate;  // always get a new container (reload's service; its
+                              // dependants too with run_new_containers)
+  std::set<size_t> reloaded;  // their new container's outcome is Reloaded, not Started
 };
 
 Result run_start(const Operation& operation, const StartOptions& options, const StartScope& scope);

@@ -21,6 +21,12 @@
 // once start, ping and init have all succeeded, so one whose setup was
 // interrupted is recognised by the next start, removed and made again.
 //
+// A job (a oneshot service) is ready when its container exits with 0, then
+// its init runs and it is marked set up; a failed one keeps its container
+// (not set up, so the next start replaces it). Whether a completed job runs
+// again (reuse.h) is decided once its dependencies are ready, as it depends
+// on whether they got new containers in this start.
+//
 // Every engine request a step makes is bounded (engine/deadline.h): by the
 // service's timeout, at least kEngineMarginSeconds, counted afresh for each
 // step, so an engine that stops answering fails the service instead of
@@ -102,7 +108,8 @@ class StartRun {
     const model::ServiceDef& def = *tasks_[i].def;
     const std::optional<model::Healthcheck>& check = def.healthcheck;
     bool checks_health = check && !check->test.empty() && check->test.front() != "NONE";
-    return def.hooks.ping != nullptr || def.hooks.post_start_init != nullptr || checks_health;
+    return def.oneshot || def.hooks.ping != nullptr || def.hooks.post_start_init != nullptr ||
+           checks_health;
   }
   double timeout_of(size_t i) const {
     return tasks_[i].def->timeout > 0 ? tasks_[i].def->timeout : options_.timeout;
@@ -127,13 +134,19 @@ class StartRun {
   }
 
   bool look();
+  // Whether the service's instance can be left as it is, without an image look.
+  bool untouched_now(size_t i) const;
   void keep_running(size_t i, const Instance& instance);
+  void leave_completed(size_t i, const Instance& instance);
   void job(size_t i) noexcept;
   void bring_up(size_t i);
   void prepare(size_t i);
   std::string ensure_image(size_t i);
   void bring_up_new(size_t i);
   void bring_up_again(size_t i, const Instance& instance);
+  void run_job(size_t i);
+  bool dependency_renewed(size_t i) const;
+  void await_completion(size_t i, const std::string& id);
   void make_container(size_t i);
   void remove_outdated(size_t i);
   void start(size_t i, const std::string& id);
@@ -172,7 +185,13 @@ Result StartRun::run() {
   if (look()) {
     // The warm path: each service's running container is left alone, as its
     // job would decide, without a job, a thread or another engine call.
-    for (size_t i : scope_.include) keep_running(i, tasks_[i].existing.front());
+    for (size_t i : scope_.include) {
+      Task& t = tasks_[i];
+      if (t.def->oneshot)
+        leave_completed(i, *choose_job_reuse(t.existing, t.hash, "", false).instance);
+      else
+        keep_running(i, t.existing.front());
+    }
   } else {
     executor_.run([this](size_t i) { job(i); });
     report_late_exits();
@@ -202,19 +221,27 @@ bool StartRun::look() {
     t.outcome.service = t.def->name;
     if (!scope_.include.count(i)) {
       t.outcome.outcome = scope_.left_out;
-      t.outcome.reason = scope_.left_out_reason;
+      auto own = scope_.left_out_reasons.find(i);
+      t.outcome.reason =
+          own != scope_.left_out_reasons.end() ? own->second : scope_.left_out_reason;
       continue;
     }
     t.hash = model::definition_hash(op_.group, *t.def);
     t.existing = instances.of(t.def->name);
-    if (!untouched(t.existing, t.hash, recreate(i), rebuild(i)))
+    if (!untouched_now(i))
       all_running = false;
-    else if (t.existing.front().health == "starting")
+    else if (!t.def->oneshot && t.existing.front().health == "starting")
       health_undecided = true;
     if (t.def->hooks.prepare) prepared = true;
   }
   if (!all_running) op_.target.ensure_network();
   return all_running && !prepared && !health_undecided;
+}
+
+bool StartRun::untouched_now(size_t i) const {
+  const Task& t = tasks_[i];
+  if (t.def->oneshot) return job_untouched(t.existing, t.hash, recreate(i), rebuild(i));
+  return untouched(t.existing, t.hash, recreate(i), rebuild(i));
 }
 
 void StartRun::job(size_t i) noexcept {
@@ -226,8 +253,13 @@ void StartRun::job(size_t i) noexcept {
 void StartRun::bring_up(size_t i) {
   Task& t = tasks_[i];
   if (t.def->hooks.prepare) prepare(i);
+  if (t.def->oneshot) {
+    run_job(i);
+    executor_.finish(i);
+    return;
+  }
   std::string image_id;
-  if (!untouched(t.existing, t.hash, recreate(i), rebuild(i))) image_id = ensure_image(i);
+  if (!untouched_now(i)) image_id = ensure_image(i);
   Reuse reuse = choose_reuse(t.existing, t.hash, image_id, recreate(i));
   if (reuse.kind == Reuse::Kind::KeepRunning) {
     // Running, same definition, same image (a rebuild changed nothing); one
@@ -253,6 +285,41 @@ void StartRun::keep_running(size_t i, const Instance& instance) {
   t.outcome.outcome = Outcome::Kind::AlreadyRunning;
   t.outcome.container_id = instance.id;
   op_.events.emit(name(i), Phase::Running, "already running");
+}
+
+void StartRun::leave_completed(size_t i, const Instance& instance) {
+  Task& t = tasks_[i];
+  t.outcome.outcome = Outcome::Kind::Completed;
+  t.outcome.container_id = instance.id;
+  op_.events.emit(name(i), Phase::Running, "completed (0) before, unchanged: not run again");
+}
+
+// Its image first, while its dependencies start; then, once they are ready,
+// whether it runs again.
+void StartRun::run_job(size_t i) {
+  Task& t = tasks_[i];
+  std::string image_id;
+  if (!untouched_now(i)) image_id = ensure_image(i);
+  executor_.await(i, Plan::Step::Start, false, waiting(i));
+  Reuse reuse =
+      choose_job_reuse(t.existing, t.hash, image_id, recreate(i) || dependency_renewed(i));
+  if (reuse.kind == Reuse::Kind::Completed) {
+    leave_completed(i, *reuse.instance);
+    return;
+  }
+  bring_up_new(i);
+  op_.events.emit(name(i), Phase::Running, "completed (0)");
+}
+
+// A dependency's outcome is final once it is ready, which the plan's Start
+// gate has waited for (under the executor's lock).
+bool StartRun::dependency_renewed(size_t i) const {
+  for (size_t d : graph_.dependencies(i)) {
+    Outcome::Kind o = tasks_[d].outcome.outcome;
+    if (scope_.include.count(d) && (o == Outcome::Kind::Started || o == Outcome::Kind::Reloaded))
+      return true;
+  }
+  return false;
 }
 
 // Its definition is complete only now: nothing about its container can be
@@ -328,6 +395,10 @@ void StartRun::remove_outdated(size_t i) {
   const double stop_seconds = grace + kEngineMarginSeconds;
   for (const Instance& c : t.existing) {
     if (c.running()) {
+      std::string failed =
+          hooks_.pre_stop(*t.def, c.id, op_.target.instance_name(*t.def), deadline(i));
+      if (!failed.empty())
+        op_.events.emit(name(i), Phase::Detail, failed + "; replacing it anyway");
       engine::ScopedDeadline step(
           stop_seconds,
           "the " + seconds_text(stop_seconds) + " s allowed for stopping an outdated container");
@@ -350,6 +421,10 @@ void StartRun::start(size_t i, const std::string& id) {
 void StartRun::await_ready(size_t i, const std::string& id, bool made_here) {
   Task& t = tasks_[i];
   const Clock::time_point until = deadline(i);
+  if (t.def->oneshot) {
+    await_completion(i, id);
+    return;
+  }
   Target::Status status = look_at(i, id);
   if (status.running && !status.health.empty()) await_healthy(i, id, status, until);
   if (t.def->hooks.ping != nullptr) {
@@ -362,6 +437,30 @@ void StartRun::await_ready(size_t i, const std::string& id, bool made_here) {
   if (!status.running) throw exited(id, status.exit_code, "right after it started");
   t.unpinged_id = id;
   t.unpinged_new = made_here;
+}
+
+// Until its container exits: ready with 0; any other code fails it, and its
+// container is kept (not set up) for `docker logs` until the next start.
+void StartRun::await_completion(size_t i, const std::string& id) {
+  const Clock::time_point until = deadline(i);
+  op_.events.emit(name(i), Phase::Pinging, "waiting for the job to complete");
+  ExitWatch watch(op_.target, id, [this] { executor_.notify(); });
+  for (;;) {
+    if (std::optional<int64_t> code = watch.exit_code()) {
+      if (*code == 0) return;
+      engine::ScopedDeadline step(step_seconds(i), step_budget(i));
+      Error failed = exited(id, *code, "(a oneshot job completes with 0)");
+      tasks_[i].created_id.clear();
+      throw failed;
+    }
+    if (Clock::now() >= until)
+      throw Error(Error::Code::Timeout, "the job did not complete within " +
+                                            seconds_text(timeout_of(i)) +
+                                            " s; raise the service's timeout if it needs longer");
+    executor_.wait_until(until, [&] { return watch.exit_code().has_value(); });
+    if (executor_.cancelled())
+      throw Error(Error::Code::Cancelled, "cancelled while waiting for the job to complete");
+  }
 }
 
 Target::Status StartRun::look_at(size_t i, const std::string& id) {

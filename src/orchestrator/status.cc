@@ -59,6 +59,12 @@ std::vector<ServiceState> status(engine::Client& engine, const model::GroupDef& 
       const engine::ContainerSummary& c = containers.front();
       s.state = c.state;
       s.status_text = c.status;
+      // A job's end says how it went: "completed (0)", "failed (3)".
+      std::optional<int64_t> code = exit_code_of(c);
+      if (def.oneshot && code) {
+        s.state = *code == 0 ? "completed" : "failed";
+        s.status_text = s.state + " (" + std::to_string(*code) + ")";
+      }
       s.health = health_of(c);
       s.container_id = c.id;
       s.container_name = c.names.empty() ? "" : c.names.front();

@@ -2,12 +2,16 @@
 // service a job that stops its containers once every dependant in the stop
 // has stopped, so independent branches stop in parallel. The engine sends
 // each container the stop signal it was created with and kills it after the
-// grace period.
+// grace period. A service's pre_stop hook runs before its running
+// container is stopped (so a dependant's before its dependencies stop); its
+// failure is reported and the stop goes on.
 //
 // Every engine request is bounded (engine/deadline.h): a container's stop by
 // its grace period plus kEngineMarginSeconds, any other request by the
 // margin, so an engine that stops answering fails the service instead of
 // holding the stop for minutes.
+#include <algorithm>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -16,6 +20,8 @@
 #include "engine/deadline.h"
 #include "model/graph.h"
 #include "orchestrator/executor.h"
+#include "orchestrator/hook_pool.h"
+#include "orchestrator/hooks.h"
 #include "orchestrator/runs.h"
 
 namespace dm::orchestrator {
@@ -43,7 +49,9 @@ class StopRun {
   StopRun(const Operation& operation, double grace, const StopScope& scope)
       : op_(operation), grace_(grace), scope_(scope), graph_(operation.group),
         plan_(graph_, Plan::Direction::Down, plan_services(operation.group, scope), 0),
-        executor_(plan_, operation.watcher) {}
+        executor_(plan_, operation.watcher),
+        pool_(std::max<size_t>(scope.include.size(), 1), &operation.watcher),
+        hooks_(pool_, operation.group) {}
 
   Result run();
 
@@ -51,6 +59,8 @@ class StopRun {
   void job(size_t i, const std::vector<Instance>& containers, Outcome& outcome) noexcept;
   void take_down(size_t i, const std::vector<Instance>& containers, Outcome& outcome);
   void remove_orphan(const Instance& c) noexcept;
+  // Runs the service's pre_stop before its running container `c` stops.
+  void before_stop(size_t i, const Instance& c, Outcome& outcome);
   // Stops one container with a grace period of `grace` whole seconds;
   // returns whether it was running.
   bool stop_container(const std::string& service, const Instance& c, int grace);
@@ -62,6 +72,8 @@ class StopRun {
   model::Graph graph_;
   Plan plan_;
   Executor executor_;
+  HookPool pool_;
+  HookRunner hooks_;
 };
 
 Result StopRun::run() {
@@ -141,7 +153,10 @@ void StopRun::take_down(size_t i, const std::vector<Instance>& containers, Outco
   executor_.await(i, Plan::Step::Stop, false);
   bool any_running = false;
   const int grace = stop_grace_seconds(op_.group.services[i], grace_);
-  for (const Instance& c : containers) any_running |= stop_container(name, c, grace);
+  for (const Instance& c : containers) {
+    if (is_running(c)) before_stop(i, c, outcome);
+    any_running |= stop_container(name, c, grace);
+  }
   // Dependencies wait for this service to stop, not for its removal.
   executor_.finish(i);
   if (remove)
@@ -151,6 +166,18 @@ void StopRun::take_down(size_t i, const std::vector<Instance>& containers, Outco
   } else {
     outcome.outcome = remove ? Outcome::Kind::Removed : Outcome::Kind::Stopped;
   }
+}
+
+void StopRun::before_stop(size_t i, const Instance& c, Outcome& outcome) {
+  const model::ServiceDef& def = op_.group.services[i];
+  if (!def.hooks.pre_stop) return;
+  double seconds = def.timeout > 0 ? def.timeout : defaults::kReadySeconds;
+  auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                     std::chrono::duration<double>(seconds));
+  std::string failed = hooks_.pre_stop(def, c.id, op_.target.instance_name(def), deadline);
+  if (failed.empty()) return;
+  op_.events.emit(def.name, Phase::Detail, failed + "; stopping it anyway");
+  outcome.reason = failed;
 }
 
 bool StopRun::stop_container(const std::string& service, const Instance& c, int grace) {

@@ -34,8 +34,11 @@ struct Instance {
   bool set_up = false;
   std::string definition_hash;  // of the definition it was made from; "" unknown
   std::string image_id;
+  std::optional<int64_t> exit_code;  // once exited, when the target says
 
   bool running() const { return state == "running"; }
+  // A job's instance that ran to its end with 0.
+  bool completed() const { return state == "exited" && exit_code == 0; }
 };
 
 // What the target has of a group, from one look.

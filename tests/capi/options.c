@@ -117,6 +117,10 @@ static void every_init_fills_exactly_its_macros_values(void** state) {
     assert_true(got.stop_timeout == want.stop_timeout);
     assert_int_equal(got.remove_on_exit, want.remove_on_exit);
     assert_int_equal(got.watch_pid, want.watch_pid);
+    assert_ptr_equal(got.only, want.only);
+    assert_int_equal(got.only_count, want.only_count);
+    assert_ptr_equal(got.profiles, want.profiles);
+    assert_int_equal(got.profiles_count, want.profiles_count);
   }
   {
     dm_stop_options want = DM_STOP_OPTIONS_INIT, got;
@@ -304,6 +308,24 @@ static void start_version_2_gets_its_stop_timeout_and_not_version_3s_fields(void
   assert_int_equal(start.watch_pid, 0);
 }
 
+/* Version 3 ends before only and profiles (version 4): its init leaves
+ * them as they were; version 4's sets them to none. */
+static void start_version_3_leaves_version_4s_selection_alone(void** state) {
+  (void)state;
+  dm_start_options start;
+  memset(&start, GARBAGE, sizeof start);
+  assert_int_equal(dm_start_options_init(&start, 3), DM_OK);
+  unsigned char untouched[sizeof start.only_count];
+  memset(untouched, GARBAGE, sizeof untouched);
+  assert_memory_equal(&start.only_count, untouched, sizeof start.only_count);
+  assert_memory_equal(&start.profiles_count, untouched, sizeof start.profiles_count);
+  assert_int_equal(dm_start_options_init(&start, 4), DM_OK);
+  assert_null(start.only);
+  assert_int_equal(start.only_count, 0);
+  assert_null(start.profiles);
+  assert_int_equal(start.profiles_count, 0);
+}
+
 static void version_0_is_refused_naming_the_struct_and_the_known_versions(void** state) {
   (void)state;
   dm_start_options start;
@@ -311,7 +333,7 @@ static void version_0_is_refused_naming_the_struct_and_the_known_versions(void**
   assert_string_equal(
       dm_error_last(),
       "dm_start_options version 0 is not supported by drillmaster " DM_VERSION_STRING
-      ", which knows versions 1 to 3: the struct was not initialised; "
+      ", which knows versions 1 to 4: the struct was not initialised; "
       "initialise it with DM_START_OPTIONS_INIT or "
       "dm_start_options_init(&opts, DM_START_OPTIONS_VERSION)");
   assert_int_equal(dm_error_last_status(), DM_EINVALID);
@@ -342,8 +364,8 @@ static void a_version_newer_than_the_library_is_refused(void** state) {
   assert_int_equal(dm_start_options_init(&start, DM_START_OPTIONS_VERSION + 1), DM_EINVALID);
   assert_string_equal(
       dm_error_last(),
-      "dm_start_options version 4 is not supported by drillmaster " DM_VERSION_STRING
-      ", which knows versions 1 to 3: the program was built against a newer "
+      "dm_start_options version 5 is not supported by drillmaster " DM_VERSION_STRING
+      ", which knows versions 1 to 4: the program was built against a newer "
       "drillmaster; run it with that library, or build it against this one");
   dm_client_options client;
   dm_stop_options stop;
@@ -500,6 +522,7 @@ int main(void) {
       cmocka_unit_test(client_version_1_has_no_context),
       cmocka_unit_test(reload_version_2_gets_its_stop_timeout_and_not_version_3s_field),
       cmocka_unit_test(start_version_2_gets_its_stop_timeout_and_not_version_3s_fields),
+      cmocka_unit_test(start_version_3_leaves_version_4s_selection_alone),
       cmocka_unit_test(version_0_is_refused_naming_the_struct_and_the_known_versions),
       cmocka_unit_test(a_version_newer_than_the_library_is_refused),
       cmocka_unit_test(init_refuses_a_null_struct_by_the_functions_name),

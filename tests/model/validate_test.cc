@@ -654,5 +654,57 @@ TEST(ValidateStopGracePeriod, ZeroToADay) {
                      "of seconds from 0 to 86400 (or leave it unset for the operation's)"});
 }
 
+// ---- oneshot ----
+
+TEST(Validate, AOneshotServiceTakesNoPing) {
+  ServiceDef s = service("migrate");
+  s.oneshot = true;
+  EXPECT_EQ(problems(s), Problems{});
+  s.hooks.ping = [](const HookContext&) { return HookAnswer{kPingReady, ""}; };
+  EXPECT_EQ(problems(s), Problems{"service 'migrate': a oneshot service takes no ping: it is "
+                                  "ready when its container exits with 0; remove the ping, or "
+                                  "check the job's work in post_start_init"});
+}
+
+TEST(Validate, AOneshotServiceTakesNoRestartPolicy) {
+  ServiceDef s = service("migrate");
+  s.oneshot = true;
+  s.restart = "no";
+  EXPECT_EQ(problems(s), Problems{});
+  s.restart = "always";
+  EXPECT_EQ(problems(s), Problems{"service 'migrate': restart 'always' cannot be used with "
+                                  "oneshot; a job runs once (use restart 'no', or leave it unset)"});
+}
+
+// ---- a service on its own, as a binding checks it when it is defined ----
+
+TEST(ValidateAlone, ReportsTheValuesAndLeavesOutWhatNeedsTheGroup) {
+  ServiceDef s = service("app");
+  s.image = "";                 // a build may make it at start
+  s.dependencies = {"db"};      // the other services are not known yet
+  EXPECT_EQ(validate_alone(s), Problems{});
+  s.restart = "sometimes";
+  s.cpus = -1;
+  Problems found = validate_alone(s);
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].rfind("service 'app': restart 'sometimes' is not a restart policy", 0), 0u);
+  EXPECT_EQ(found[1].rfind("service 'app': cpus -1 is not a number of CPUs", 0), 0u);
+}
+
+// ---- profiles ----
+
+TEST(Validate, AProfileNameIsComposesWord) {
+  ServiceDef s = service("debugger");
+  s.profiles = {"debug", "x.y_z-1", "9lives"};
+  EXPECT_EQ(problems(s), Problems{});
+  s.profiles = {"", "-debug", "de bug"};
+  const std::string rest =
+      " is not a valid profile name; use letters, digits, '_', '.' and '-', starting with a "
+      "letter or a digit";
+  EXPECT_EQ(problems(s), (Problems{"service 'debugger': profile ''" + rest,
+                                   "service 'debugger': profile '-debug'" + rest,
+                                   "service 'debugger': profile 'de bug'" + rest}));
+}
+
 }  // namespace
 }  // namespace dm::model

@@ -42,7 +42,9 @@ NAMES = [
     "ulimits",
     "extra_hosts",
     "stop_grace_period",
+    "oneshot",
     "timeout",
+    "profiles",
 ]
 
 
@@ -95,7 +97,9 @@ def test_each_attribute_names_its_compose_key():
         "ulimits": "ulimits",
         "extra_hosts": "extra_hosts",
         "stop_grace_period": "stop_grace_period",
+        "oneshot": None,
         "timeout": None,
+        "profiles": "profiles",
     }
 
 
@@ -147,7 +151,9 @@ def test_every_attribute_reaches_its_c_setter_normalised():
             "ulimits": {"nofile": 1024, "nproc": {"soft": 10, "hard": 20}},
             "extra_hosts": ["db.local:10.0.0.5", "v6=::1", "gw:host-gateway"],
             "stop_grace_period": "1m30s",
+            "oneshot": True,
             "timeout": 5,
+            "profiles": ["debug", "tools"],
         },
     )
     assert applied(definition(cls)) == [
@@ -181,7 +187,10 @@ def test_every_attribute_reaches_its_c_setter_normalised():
         ("add_extra_host", "v6", "::1"),
         ("add_extra_host", "gw", "host-gateway"),
         ("set_stop_grace_period", 90.0),
+        ("set_oneshot", True),
         ("set_timeout", 5.0),
+        ("add_profile", "debug"),
+        ("add_profile", "tools"),
     ]
 
 
@@ -216,6 +225,7 @@ def test_the_short_volume_form_is_left_to_the_library():
         ("add_volume", "/b:/b"),
         ("set_always_start_new", False),
         ("set_stop_signal", "SIGTERM"),
+        ("set_oneshot", False),
     ]
 
 
@@ -226,6 +236,7 @@ def test_attributes_left_unset_call_no_setter_but_the_stop_signal():
     assert applied(definition(cls)) == [
         ("set_always_start_new", False),
         ("set_stop_signal", "SIGTERM"),
+        ("set_oneshot", False),
     ]
 
 

@@ -129,6 +129,19 @@ def test_always_start_new_must_be_a_bool():
     assert error_of(always_start_new=1) == "Application.always_start_new: expected a bool, got int"
 
 
+def test_oneshot_must_be_a_bool():
+    assert error_of(oneshot="yes") == "Application.oneshot: expected a bool, got str"
+
+
+def test_profiles_must_be_a_list_of_names():
+    define(profiles=["debug"])
+    assert error_of(profiles="debug") == "Application.profiles: expected a list of str, got str"
+    assert (
+        error_of(profiles=["debug", 1])
+        == "Application.profiles: expected a list of str, got list containing int 1"
+    )
+
+
 def test_stop_signal_must_be_a_name():
     assert (
         error_of(stop_signal=15)

@@ -258,6 +258,7 @@ def cli(ctx: click.Context, context: str | None) -> None:
 
 
 @cli.command()
+@click.argument("services", nargs=-1, metavar="[SERVICE]...", type=_ServiceName())
 @_exclude_option
 @_network_option
 @_seconds_option(
@@ -277,20 +278,32 @@ def cli(ctx: click.Context, context: str | None) -> None:
     help="Create new containers instead of reusing existing ones.",
 )
 @click.option("--build", is_flag=True, help="Rebuild the images of services with build_from.")
+@click.option(
+    "--profile",
+    "profiles",
+    multiple=True,
+    metavar="NAMES",
+    callback=_split_names,
+    help="Profiles to enable, comma-separated; may be repeated (default: DRILLMASTER_PROFILES).",
+)
 @_verbosity_options
 @click.pass_obj
 def start(
     spec: _Spec,
+    services: tuple[str, ...],
     exclude: tuple[str, ...],
     network_name: str | None,
     timeout: float,
     stop_timeout: float,
     run_new_containers: bool,
     build: bool,
+    profiles: tuple[str, ...],
     verbose: bool,
     quiet: bool,
 ) -> None:
-    """Start the services, each once its dependencies are running."""
+    """Start the services, each once its dependencies are running: all of
+    them, or the SERVICEs named and what they depend on. A service with
+    profiles starts only when one of them is enabled, or when named."""
     session = spec.session(network_name)
     session.check(exclude)
     session.check_context()
@@ -307,6 +320,8 @@ def start(
             build=build,
             stop_timeout=stop_timeout,
             on_event=progress,
+            only=services,
+            profiles=profiles or None,
         ),
     )
     # As the predecessor did: the hook gets the services that did start,

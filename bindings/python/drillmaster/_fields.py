@@ -843,12 +843,33 @@ class Attributes:
         "whenever drillmaster stops it (``stop``, ``reload``, a replaced container); default: the "
         "operation's (``stop --timeout``, 10 s).",
     )
+    oneshot: ClassVar[bool] = field(
+        Flag(),
+        default=False,
+        setter=_call("set_oneshot"),
+        doc="True: a job (a migration, a seed) whose container runs to completion; it is ready "
+        "when it exits with 0 (then its ``post_start_init`` runs and its dependants start), and "
+        "fails with its exit code and last log lines otherwise. A job that completed is not run "
+        "again by the next ``start`` unless its definition or image changed, one of its "
+        "dependencies got a new container, or ``--run-new-containers``; one that failed runs "
+        "again. ``stop`` leaves it alone; ``status`` shows ``completed (0)`` / ``failed (3)``. "
+        "A job takes no ``ping`` (Compose: a dependant's ``service_completed_successfully``).",
+    )
     timeout: ClassVar[float | None] = field(
         Seconds(),
         default=None,
         setter=_call("set_timeout"),
         doc="Seconds this service may take to become ready (ping loop and init); default: the "
         "``--timeout`` of ``start``.",
+    )
+    profiles: ClassVar[Sequence[str]] = field(
+        Names(),
+        default=(),
+        setter=_each("add_profile"),
+        compose="profiles",
+        doc='Profiles (``["debug"]``): the service starts only when one of them is enabled '
+        "(``start --profile debug``, or ``DRILLMASTER_PROFILES=debug,x``), or when it is named "
+        "(``start SERVICE``). Without profiles a service always starts.",
     )
 
 

@@ -241,7 +241,8 @@ def _outcome_lines(shown: List[ServiceOutcome], color: bool) -> List[str]:
     for s in shown:
         label = _style(f"{s.outcome.label:<15}", _OUTCOME_COLORS.get(s.outcome), color)
         detail = ""
-        if s.outcome.is_failure or s.outcome is Outcome.CANCELLED:
+        # A success may carry a reason too: a pre_stop that failed.
+        if s.outcome.is_failure or s.outcome is Outcome.CANCELLED or s.reason:
             detail = _first_line(s.reason)
         elif s.seconds >= 0.05:
             detail = f"{s.seconds:.1f}s"
@@ -254,8 +255,11 @@ def _failure_causes(report: Report, quiet: bool, color: bool) -> List[str]:
     full; with ``quiet``, every cause (there is no table)."""
     out = []
     for s in report.services:
-        if s.outcome is Outcome.FAILED and (quiet or len(s.reason.strip().splitlines()) > 1):
-            out.append(_style(f"{s.service} failed:", "red", color))
+        failed = s.outcome is Outcome.FAILED
+        # A success's reason (a pre_stop that failed) in full too.
+        said = failed or (s.outcome.is_success and bool(s.reason))
+        if said and (quiet or len(s.reason.strip().splitlines()) > 1):
+            out.append(_style(f"{s.service} failed:" if failed else f"{s.service}:", "red", color))
             out.extend(f"    {line}" for line in (s.reason or "(no reason given)").splitlines())
     return out
 

@@ -26,7 +26,7 @@ __all__ = ["Definition", "Service", "definition", "services"]
 _registry: list[type[Service]] = []
 
 # Hooks a subclass may override, and the alias accepted for one of them.
-_HOOKS = ("ping", "pre_start", "post_start_init")
+_HOOKS = ("ping", "pre_start", "post_start_init", "pre_stop")
 _ALIASES = {"post_start": "post_start_init"}
 
 
@@ -101,6 +101,14 @@ class Service(Attributes):
         """Runs once after a new container's first successful ping: create
         schemas, load fixtures. Not run when an existing container is reused.
         ``post_start`` is accepted as another name for it."""
+
+    def pre_stop(self) -> None:
+        """Runs before the running container is stopped: by ``stop`` (also
+        ``stop --remove``), ``reload``, and a ``start`` that replaces an
+        outdated container; dependants' ``pre_stop`` run before their
+        dependencies are stopped. Dump data, deregister. An exception (or
+        running past the service's timeout) is reported and the stop goes
+        on."""
 
     def address(self, container_port: int | str) -> tuple[str, int]:
         """In a hook (``ping``, ``post_start_init``): where a program on this

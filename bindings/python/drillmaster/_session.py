@@ -70,6 +70,14 @@ ContainerPort = Union[int, str]
 DEFAULTS = _core.defaults()
 
 
+def enabled_profiles(profiles: Optional[Sequence[str]]) -> Tuple[str, ...]:
+    """The profiles given, else those ``DRILLMASTER_PROFILES`` names
+    (comma-separated), as Compose's ``--profile`` and ``COMPOSE_PROFILES``."""
+    if profiles is None:
+        profiles = os.environ.get("DRILLMASTER_PROFILES", "").split(",")
+    return tuple(p.strip() for p in profiles if p.strip())
+
+
 def _user_traceback(exc: BaseException) -> str:
     """The exception's traceback without drillmaster's own frames."""
     import traceback  # only when a hook fails: a command's start-up stays short
@@ -207,6 +215,7 @@ class Session:
             "ping": s.set_ping,
             "pre_start": s.set_pre_start,
             "post_start_init": s.set_post_start_init,
+            "pre_stop": s.set_pre_stop,
         }
         for hook, method in d.hooks.items():
             call = (
@@ -422,9 +431,15 @@ class Session:
         on_event: Optional[EventCallback] = None,
         remove_on_exit: bool = DEFAULTS["start"]["remove_on_exit"],
         watch_pid: Optional[int] = None,
+        only: Sequence[str] = (),
+        profiles: Optional[Sequence[str]] = None,
     ) -> Report:
         """Starts every service not excluded, dependencies first; see the
         module's docstring for how context placeholders are filled.
+
+        ``only``: these services and what they depend on (``docker compose
+        up SERVICE...``); ``profiles``: those enabled (None: the ones
+        ``DRILLMASTER_PROFILES`` names), see ``Service.profiles``.
 
         ``remove_on_exit``: the group's containers and network are removed
         once this process has exited (however: a ``kill -9`` too) without
@@ -451,6 +466,8 @@ class Session:
                 on_event=on_event,
                 remove_on_exit=remove_on_exit,
                 watch_pid=watch_pid or 0,
+                only=list(only),
+                profiles=list(enabled_profiles(profiles)),
             ),
             client,
         )

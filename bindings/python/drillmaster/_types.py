@@ -53,6 +53,7 @@ class Outcome(enum.IntEnum):
     STOPPED = _core.OUTCOME_STOPPED
     REMOVED = _core.OUTCOME_REMOVED
     NOT_RUNNING = _core.OUTCOME_NOT_RUNNING
+    COMPLETED = _core.OUTCOME_COMPLETED
 
     @property
     def label(self) -> str:
@@ -79,6 +80,7 @@ _SUCCESS = frozenset(
         Outcome.STOPPED,
         Outcome.REMOVED,
         Outcome.NOT_RUNNING,
+        Outcome.COMPLETED,
     }
 )
 

@@ -94,10 +94,16 @@ struct Group {
 
   Result start(const Client& client, const std::optional<std::vector<std::string>>& exclude,
                double timeout, bool run_new_containers, bool build, unsigned parallelism,
-               py::object on_event, double stop_timeout, bool remove_on_exit, long watch_pid) {
+               py::object on_event, double stop_timeout, bool remove_on_exit, long watch_pid,
+               const std::optional<std::vector<std::string>>& only,
+               const std::optional<std::vector<std::string>>& profiles) {
     OperationContext op{std::move(on_event), {}};
     auto names = to_strings(exclude);
     auto c = c_strings(names);
+    auto only_names = to_strings(only);
+    auto only_c = c_strings(only_names);
+    auto profile_names = to_strings(profiles);
+    auto profiles_c = c_strings(profile_names);
     dm_start_options opts = dm_start_options_defaults();
     opts.exclude = c.empty() ? nullptr : c.data();
     opts.exclude_count = c.size();
@@ -108,6 +114,10 @@ struct Group {
     opts.stop_timeout = stop_timeout;
     opts.remove_on_exit = remove_on_exit;
     opts.watch_pid = watch_pid;
+    opts.only = only_c.empty() ? nullptr : only_c.data();
+    opts.only_count = only_c.size();
+    opts.profiles = profiles_c.empty() ? nullptr : profiles_c.data();
+    opts.profiles_count = profiles_c.size();
     opts.on_event = event_trampoline;
     opts.event_user_data = &op;
     dm_group* g = get();
@@ -290,7 +300,8 @@ void bind_group(py::module_& m) {
            py::arg("build") = start.build != 0, py::arg("parallelism") = start.parallelism,
            py::arg("on_event") = py::none(), py::arg("stop_timeout") = start.stop_timeout,
            py::arg("remove_on_exit") = start.remove_on_exit != 0,
-           py::arg("watch_pid") = start.watch_pid)
+           py::arg("watch_pid") = start.watch_pid, py::arg("only") = py::none(),
+           py::arg("profiles") = py::none())
       .def("stop", &Group::stop, py::arg("client"), py::kw_only(), py::arg("exclude") = py::none(),
            py::arg("timeout") = stop.timeout, py::arg("remove") = stop.remove != 0,
            py::arg("on_event") = py::none())

@@ -85,7 +85,12 @@ void bind_running(ServiceClass& cls) {
                                               retries, start_period));
            })
       .def("set_timeout",
-           [](Service& s, double seconds) { check(dm_service_set_timeout(s.handle, seconds)); });
+           [](Service& s, double seconds) { check(dm_service_set_timeout(s.handle, seconds)); })
+      .def("set_oneshot",
+           [](Service& s, bool on) { check(dm_service_set_oneshot(s.handle, on ? 1 : 0)); })
+      .def("add_profile", [](Service& s, const std::string& profile) {
+        check(dm_service_add_profile(s.handle, profile.c_str()));
+      });
 }
 
 // ...and the fields of Compose's service that shape the container's host
@@ -162,7 +167,14 @@ void bind_hooks_of(ServiceClass& cls) {
           [](Service& s, py::object fn) {
             check(dm_service_set_post_start_init(s.handle, hook_trampoline, s.slot(std::move(fn))));
           },
-          "fn(HookInfo) runs after a new container's first successful ping.");
+          "fn(HookInfo) runs after a new container's first successful ping.")
+      .def(
+          "set_pre_stop",
+          [](Service& s, py::object fn) {
+            check(dm_service_set_pre_stop(s.handle, hook_trampoline, s.slot(std::move(fn))));
+          },
+          "fn(HookInfo) runs before the running container is stopped; raising is reported and "
+          "the stop goes on.");
 }
 
 }  // namespace

@@ -39,6 +39,7 @@ TEST(Conversions, EachOutcomeIsTheCOutcomeOfTheSameName) {
       {Outcome::Kind::Stopped, "stopped"},
       {Outcome::Kind::Removed, "removed"},
       {Outcome::Kind::NotRunning, "not running"},
+      {Outcome::Kind::Completed, "completed"},
   };
   std::set<int> seen;
   for (const auto& [kind, name] : pairs) {

@@ -123,14 +123,16 @@ class FakeGroup {
     return orchestrator::container_spec(def_, service(name));
   }
   // A container as an earlier start left it: `state`, under `container_name`
-  // ("" : its final name), made from the current definition unless `hash`.
+  // ("" : its final name), made from the current definition unless `hash`,
+  // exited with `exit_code`.
   std::string leave(const std::string& name, const std::string& state,
-                    const std::string& container_name = "", const std::string& hash = "") {
+                    const std::string& container_name = "", const std::string& hash = "",
+                    int exit_code = 0) {
     engine::ContainerSpec spec = spec_of(name);
     if (!container_name.empty()) spec.name = container_name;
     if (!hash.empty()) spec.labels[orchestrator::kConfigHashLabel] = hash;
     if (!fake.has_network(def_.network)) fake.network_create(def_.network, {});
-    return fake.add_container(spec, state);
+    return fake.add_container(spec, state, exit_code);
   }
 
   Result start(orchestrator::StartOptions options = {}) {

@@ -67,6 +67,55 @@ TEST(Reuse, TheWarmPathNeedsARunningSetUpContainerOfTheDefinitionAndNoRebuild) {
   EXPECT_FALSE(untouched({}, "h1", false, false));
 }
 
+// ---- a job's (oneshot) ----
+
+Instance exited_with(int code, bool set_up = true, const std::string& image = "i1") {
+  Instance c = instance("exited", set_up, "h1", image);
+  c.exit_code = code;
+  return c;
+}
+
+TEST(JobReuse, AJobThatCompletedWithZeroFromTheSameDefinitionAndImageIsNotRunAgain) {
+  std::vector<Instance> existing = {exited_with(0)};
+  Reuse r = choose_job_reuse(existing, "h1", "i1", false);
+  EXPECT_EQ(r.kind, Reuse::Kind::Completed);
+  EXPECT_EQ(r.instance, &existing[0]);
+  EXPECT_EQ(choose_job_reuse(existing, "h1", "", false).kind, Reuse::Kind::Completed)
+      << "an image not looked at is not compared";
+  EXPECT_TRUE(job_untouched(existing, "h1", false, false));
+}
+
+TEST(JobReuse, AFailedJobRunsAgain) {
+  std::vector<Instance> existing = {exited_with(3)};
+  EXPECT_EQ(choose_job_reuse(existing, "h1", "i1", false).kind, Reuse::Kind::New);
+  EXPECT_FALSE(job_untouched(existing, "h1", false, false));
+  std::vector<Instance> unknown = {instance("exited")};  // no code known
+  EXPECT_EQ(choose_job_reuse(unknown, "h1", "i1", false).kind, Reuse::Kind::New);
+}
+
+TEST(JobReuse, AChangedImageOrDefinitionRunsItAgain) {
+  std::vector<Instance> existing = {exited_with(0)};
+  EXPECT_EQ(choose_job_reuse(existing, "h1", "i2", false).kind, Reuse::Kind::New);
+  EXPECT_EQ(choose_job_reuse(existing, "h2", "i1", false).kind, Reuse::Kind::New);
+  EXPECT_FALSE(job_untouched(existing, "h2", false, false));
+  EXPECT_FALSE(job_untouched(existing, "h1", false, /*rebuild=*/true))
+      << "a rebuild looks at the image first";
+}
+
+TEST(JobReuse, ARerunAskedForOrADependencyRenewedRunsItAgain) {
+  std::vector<Instance> existing = {exited_with(0)};
+  EXPECT_EQ(choose_job_reuse(existing, "h1", "i1", /*rerun=*/true).kind, Reuse::Kind::New);
+  EXPECT_FALSE(job_untouched(existing, "h1", /*rerun=*/true, false));
+}
+
+TEST(JobReuse, AJobStillRunningOrNeverSetUpIsNotTakenForCompleted) {
+  std::vector<Instance> running = {instance("running")};
+  EXPECT_EQ(choose_job_reuse(running, "h1", "i1", false).kind, Reuse::Kind::New);
+  std::vector<Instance> interrupted = {exited_with(0, /*set_up=*/false)};
+  EXPECT_EQ(choose_job_reuse(interrupted, "h1", "i1", false).kind, Reuse::Kind::New)
+      << "completed, but its init never finished";
+}
+
 }  // namespace
 }  // namespace dm::orchestrator
 
