@@ -672,16 +672,17 @@ TEST(Validate, AOneshotServiceTakesNoRestartPolicy) {
   s.restart = "no";
   EXPECT_EQ(problems(s), Problems{});
   s.restart = "always";
-  EXPECT_EQ(problems(s), Problems{"service 'migrate': restart 'always' cannot be used with "
-                                  "oneshot; a job runs once (use restart 'no', or leave it unset)"});
+  EXPECT_EQ(problems(s),
+            Problems{"service 'migrate': restart 'always' cannot be used with "
+                     "oneshot; a job runs once (use restart 'no', or leave it unset)"});
 }
 
 // ---- a service on its own, as a binding checks it when it is defined ----
 
 TEST(ValidateAlone, ReportsTheValuesAndLeavesOutWhatNeedsTheGroup) {
   ServiceDef s = service("app");
-  s.image = "";                 // a build may make it at start
-  s.dependencies = {"db"};      // the other services are not known yet
+  s.image = "";             // a build may make it at start
+  s.dependencies = {"db"};  // the other services are not known yet
   EXPECT_EQ(validate_alone(s), Problems{});
   s.restart = "sometimes";
   s.cpus = -1;
