@@ -179,6 +179,10 @@ struct ContainerInfo {  // from GET /containers/{id}/json
   std::string stop_signal;
   std::vector<Mount> mounts;
   std::map<std::string, std::vector<std::string>> network_aliases;  // network name -> aliases
+  std::string hostname;                                             // Config.Hostname
+  std::string working_dir;                                          // Config.WorkingDir
+  std::string domainname;                                           // Config.Domainname
+  int64_t oom_score_adj = 0;                                        // HostConfig.OomScoreAdj
 };
 
 struct ImageInfo {
@@ -196,6 +200,8 @@ struct BuildOptions {
   std::string tag;
   Labels labels;
   bool no_cache = false;
+  std::vector<std::pair<std::string, std::string>> build_args;  // the Dockerfile's ARG values
+  std::string target;                                           // the stage to build; "" : the last
   // Once cancelled, the build stops at once with Error::Code::Cancelled.
   const CancelToken* cancel = nullptr;
 };
