@@ -30,6 +30,15 @@ NAMES = [
     "user",
     "healthcheck",
     "timeout",
+    "hostname",
+    "working_dir",
+    "aliases",
+    "labels",
+    "build_args",
+    "build_target",
+    "env_file",
+    "secrets",
+    "create_options",
 ]
 
 
@@ -68,6 +77,15 @@ def test_each_attribute_names_its_compose_key():
         "user": "user",
         "healthcheck": "healthcheck",
         "timeout": None,
+        "hostname": "hostname",
+        "working_dir": "working_dir",
+        "aliases": "networks.aliases",
+        "labels": "labels",
+        "build_args": "build.args",
+        "build_target": "build.target",
+        "env_file": "env_file",
+        "secrets": "secrets",
+        "create_options": None,
     }
 
 
@@ -107,6 +125,15 @@ def test_every_attribute_reaches_its_c_setter_normalised():
             "user": 1000,
             "healthcheck": drillmaster.Healthcheck(test="pg_isready", interval=1, retries=30),
             "timeout": 5,
+            "hostname": "box",
+            "working_dir": "/srv",
+            "aliases": ["db.local"],
+            "labels": ["team=data"],
+            "build_args": {"VERSION": 2},
+            "build_target": "dev",
+            "env_file": "app.env",
+            "secrets": ["./secrets/pw.txt"],
+            "create_options": {"HostConfig": {"OomScoreAdj": 100}},
         },
     )
     assert applied(definition(cls)) == [
@@ -125,6 +152,43 @@ def test_every_attribute_reaches_its_c_setter_normalised():
         ("set_user", "1000"),
         ("set_healthcheck", ["CMD-SHELL", "pg_isready"], 1.0, 0.0, 30, 0.0),
         ("set_timeout", 5.0),
+        ("set_hostname", "box"),
+        ("set_working_dir", "/srv"),
+        ("add_alias", "db.local"),
+        ("set_label", "team", "data"),
+        ("set_build_arg", "VERSION", "2"),
+        ("set_build_target", "dev"),
+        ("add_env_file", "app.env"),
+        ("add_secret", "pw.txt", "./secrets/pw.txt"),
+        ("set_create_options", '{"HostConfig": {"OomScoreAdj": 100}}'),
+    ]
+
+
+def test_ports_as_compose_strings_reach_their_own_setter():
+    cls = type("Application", (drillmaster.Service,), {"ports": ["127.0.0.1:5433:5432", "53/udp"]})
+    assert applied(definition(cls))[:2] == [
+        ("add_port_spec", "127.0.0.1:5433:5432"),
+        ("add_port_spec", "53/udp"),
+    ]
+
+
+def test_the_dict_forms_of_labels_and_secrets():
+    cls = type(
+        "Application",
+        (drillmaster.Service,),
+        {
+            "labels": {"team": "data", "tier": 2},
+            "secrets": {"pw": "pw.txt"},
+            "env_file": ["a", "b"],
+        },
+    )
+    calls = applied(definition(cls))
+    assert ("set_label", "team", "data") in calls
+    assert ("set_label", "tier", "2") in calls
+    assert ("add_secret", "pw", "pw.txt") in calls
+    assert [c for c in calls if c[0] == "add_env_file"] == [
+        ("add_env_file", "a"),
+        ("add_env_file", "b"),
     ]
 
 
