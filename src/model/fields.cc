@@ -795,6 +795,11 @@ void check_create_options(FieldCheck& f) {
                          "request, e.g. {\"HostConfig\": {\"OomScoreAdj\": 100}}");
     return;
   }
+  JsonView host = options->view()["HostConfig"];
+  if (host.valid() && !host.is_object())
+    f.problems.push_back(f.who +
+                         ": create_options key 'HostConfig' must be a JSON object of its "
+                         "members, as the engine takes it");
   static const std::map<std::string, std::string> typed = typed_members();
   for (const std::string& member : option_members(options->view())) {
     std::string top = member.substr(0, member.find('.'));

@@ -625,6 +625,9 @@ TEST(ValidateCreateOptions, MustBeAJsonObject) {
   EXPECT_EQ(problems(s), (Problems{"service 'app': create_options '[1, 2]' is not a JSON object; "
                                    "give the members of the engine's create request, e.g. "
                                    "{\"HostConfig\": {\"OomScoreAdj\": 100}}"}));
+  s.create_options = R"({"HostConfig": [1]})";
+  EXPECT_EQ(problems(s), (Problems{"service 'app': create_options key 'HostConfig' must be a JSON "
+                                   "object of its members, as the engine takes it"}));
   s.create_options = R"({"HostConfig": {"OomScoreAdj": 100}, "StopTimeout": 5})";
   EXPECT_EQ(problems(s), Problems{});
 }
