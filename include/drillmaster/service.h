@@ -165,6 +165,71 @@ DM_EXTERN(int) dm_service_set_healthcheck(dm_service* service, const char* const
                                           size_t test_count, double interval_s, double timeout_s,
                                           int retries, double start_period_s);
 
+/* The container's host name (Config.Hostname), as Compose's hostname;
+ * "" keeps the engine's (the container id's start). The service's name
+ * stays its DNS name on the group's network. Since 0.2. */
+DM_EXTERN(int) dm_service_set_hostname(dm_service* service, const char* hostname);
+
+/* The directory the container's command runs in (Config.WorkingDir), as
+ * Compose's working_dir: an absolute path in the container; "" keeps the
+ * image's. Since 0.2. */
+DM_EXTERN(int) dm_service_set_working_dir(dm_service* service, const char* path);
+
+/* Adds a DNS name the container answers to on the group's network, besides
+ * the service's name (Compose's networks.aliases): a host name such as
+ * "db.local", not the name of another service. Since 0.2. */
+DM_EXTERN(int) dm_service_add_alias(dm_service* service, const char* alias);
+
+/* Sets a label of the container (a later value replaces an earlier one),
+ * beside drillmaster's own. Names starting "io.drillmaster." are
+ * drillmaster's and refused by dm_group_validate(). Since 0.2. */
+DM_EXTERN(int) dm_service_set_label(dm_service* service, const char* name, const char* value);
+
+/* Sets a build argument (a Dockerfile ARG) of the service's image build, as
+ * Compose's build.args (a later value replaces an earlier one); needs
+ * dm_service_set_build(). The build arguments and target are part of the
+ * image's identity: an image built with others is built again on start.
+ * Since 0.2. */
+DM_EXTERN(int) dm_service_set_build_arg(dm_service* service, const char* name, const char* value);
+
+/* The stage of a multi-stage Dockerfile to build, as Compose's
+ * build.target; "" builds the last. Needs dm_service_set_build().
+ * Since 0.2. */
+DM_EXTERN(int) dm_service_set_build_target(dm_service* service, const char* target);
+
+/* Adds an env file (Compose's env_file): NAME=value lines, '#' comments,
+ * `export ` prefixes, single- or double-quoted values. A relative path
+ * starts at the group directory. The files are read when an operation
+ * starts (a missing one fails it, naming the file); their values come
+ * before the service's env, which wins, and a later file wins over an
+ * earlier one. What they hold is part of the definition hash, so an edited
+ * file recreates the container. Since 0.2. */
+DM_EXTERN(int) dm_service_add_env_file(dm_service* service, const char* path);
+
+/* Mounts the file at `path` (relative to the group directory) read-only at
+ * /run/secrets/<name> in the container, as Compose's file secrets. The file
+ * must exist when an operation starts (else it fails, naming the file).
+ * Since 0.2. */
+DM_EXTERN(int) dm_service_add_secret(dm_service* service, const char* name, const char* path);
+
+/* Publishes a port given as Compose's short syntax, host before container:
+ * "[ip:][host:]container[/tcp|/udp]", each port or a range "8000-8002":
+ * "127.0.0.1:5433:5432" (on one host address), "53:53/udp",
+ * "8000-8002:8000-8002", "5432" (a free host port, as host_port 0 of
+ * dm_service_add_port()), "127.0.0.1::5432", "[::1]:5433:5432". A string
+ * that does not parse is reported by dm_group_validate(). Since 0.2. */
+DM_EXTERN(int) dm_service_add_port_spec(dm_service* service, const char* spec);
+
+/* More of the engine's container create request (POST /containers/create,
+ * known to work with Engine API 1.41), as the text of a JSON object merged
+ * into the request drillmaster makes: objects member by member, anything
+ * else (lists too) replaced; e.g. {"HostConfig": {"OomScoreAdj": 100}}. It
+ * is part of the definition hash. A member another field sets (Env,
+ * HostConfig.Binds...) or that drillmaster manages (Labels,
+ * NetworkingConfig, the name), or text that is not a JSON object, is
+ * reported by dm_group_validate(). "" sets nothing. Since 0.2. */
+DM_EXTERN(int) dm_service_set_create_options(dm_service* service, const char* json);
+
 /* The engine's restart policy for the container, as Compose's restart:
  * "no" (the default: never restarted), "always", "unless-stopped",
  * "on-failure" or "on-failure:N" (at most N restarts). A container stopped

@@ -28,6 +28,18 @@ std::vector<std::string> argv_vector(const char* const* argv, size_t argc) {
   return out;
 }
 
+// Sets `name` in name -> value pairs: a later value replaces an earlier one.
+void set_pair(std::vector<std::pair<std::string, std::string>>& pairs, const char* name,
+              const char* value) {
+  for (auto& entry : pairs) {
+    if (entry.first == name) {
+      entry.second = value;
+      return;
+    }
+  }
+  pairs.emplace_back(name, value);
+}
+
 }  // namespace
 
 extern "C" {
@@ -364,6 +376,99 @@ int dm_service_set_stop_grace_period(dm_service* service, double seconds) {
   return guard([&] {
     DM_REQUIRE(service, "service");
     service->def.stop_grace_period = seconds;
+    return DM_OK;
+  });
+}
+
+int dm_service_set_hostname(dm_service* service, const char* hostname) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    DM_REQUIRE(hostname, "hostname");
+    service->def.hostname = hostname;
+    return DM_OK;
+  });
+}
+
+int dm_service_set_working_dir(dm_service* service, const char* path) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    DM_REQUIRE(path, "path");
+    service->def.working_dir = path;
+    return DM_OK;
+  });
+}
+
+int dm_service_add_alias(dm_service* service, const char* alias) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    DM_REQUIRE(alias, "alias");
+    service->def.aliases.emplace_back(alias);
+    return DM_OK;
+  });
+}
+
+int dm_service_set_label(dm_service* service, const char* name, const char* value) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    DM_REQUIRE(name, "name");
+    DM_REQUIRE(value, "value");
+    set_pair(service->def.labels, name, value);
+    return DM_OK;
+  });
+}
+
+int dm_service_set_build_arg(dm_service* service, const char* name, const char* value) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    DM_REQUIRE(name, "name");
+    DM_REQUIRE(value, "value");
+    set_pair(service->def.build_args, name, value);
+    return DM_OK;
+  });
+}
+
+int dm_service_set_build_target(dm_service* service, const char* target) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    DM_REQUIRE(target, "target");
+    service->def.build_target = target;
+    return DM_OK;
+  });
+}
+
+int dm_service_add_env_file(dm_service* service, const char* path) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    DM_REQUIRE(path, "path");
+    service->def.env_files.emplace_back(path);
+    return DM_OK;
+  });
+}
+
+int dm_service_add_secret(dm_service* service, const char* name, const char* path) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    DM_REQUIRE(name, "name");
+    DM_REQUIRE(path, "path");
+    service->def.secrets.emplace_back(name, path);
+    return DM_OK;
+  });
+}
+
+int dm_service_add_port_spec(dm_service* service, const char* spec) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    DM_REQUIRE(spec, "spec");
+    service->def.ports.push_back(dm::model::PortSpec::compose(spec));
+    return DM_OK;
+  });
+}
+
+int dm_service_set_create_options(dm_service* service, const char* json) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    DM_REQUIRE(json, "json");
+    service->def.create_options = json;
     return DM_OK;
   });
 }

@@ -135,6 +135,35 @@ Json& Json::set(const char* key, bool value) {
   return replace_member(*this, root_, key, checked(cJSON_CreateBool(value)));
 }
 
+Json Json::copy(const JsonView& view) {
+  const cJSON* node = view.node();
+  return node ? Json(checked(cJSON_Duplicate(node, /*recurse=*/true))) : Json::object();
+}
+
+namespace {
+
+void merge_into(cJSON* target, const cJSON* patch) {
+  for (const cJSON* item = patch->child; item; item = item->next) {
+    cJSON* mine = cJSON_GetObjectItemCaseSensitive(target, item->string);
+    if (mine && cJSON_IsObject(mine) && cJSON_IsObject(item)) {
+      merge_into(mine, item);
+      continue;
+    }
+    cJSON* copy = checked(cJSON_Duplicate(item, /*recurse=*/true));
+    if (mine)
+      cJSON_ReplaceItemViaPointer(target, mine, copy);
+    else
+      cJSON_AddItemToObject(target, item->string, copy);
+  }
+}
+
+}  // namespace
+
+Json& Json::merge(const JsonView& patch) {
+  if (patch.is_object()) merge_into(root_, patch.node());
+  return *this;
+}
+
 Json& Json::set(const char* key, Json child) {
   return replace_member(*this, root_, key, child.release());
 }

@@ -23,6 +23,8 @@ class JsonView {
   explicit JsonView(const cJSON* node = nullptr) : node_(node) {}
 
   bool valid() const { return node_ != nullptr; }
+  // The node shown (for Json::copy and Json::merge); nullptr when none.
+  const cJSON* node() const { return node_; }
   bool is_object() const;
   bool is_array() const;
   bool is_string() const;
@@ -61,6 +63,8 @@ class Json {
   static Json parse(const std::string& text);
   static Json object();
   static Json array();
+  // A copy of the tree `view` shows (an empty object when it shows nothing).
+  static Json copy(const JsonView& view);
 
   Json(const Json& other);
   Json& operator=(const Json& other);
@@ -79,6 +83,11 @@ class Json {
   Json& set(const char* key, Json child);
   Json& set(const char* key, const std::vector<std::string>& list);
   Json& set(const char* key, const std::map<std::string, std::string>& map);
+
+  // Merges the object `patch` into this object, deeply: a member that is an
+  // object on both sides is merged key by key, any other member of `patch`
+  // (a list too) replaces this one's.
+  Json& merge(const JsonView& patch);
 
   // Array items.
   Json& push(const std::string& value);

@@ -214,6 +214,10 @@ ContainerInfo parse_container_inspect(const std::string& body, const std::string
   info.entrypoint = config["Entrypoint"].string_list();
   info.cmd = config["Cmd"].string_list();
   info.user = config["User"].str();
+  info.hostname = config["Hostname"].str();
+  info.working_dir = config["WorkingDir"].str();
+  info.domainname = config["Domainname"].str();
+  info.oom_score_adj = c["HostConfig"]["OomScoreAdj"].integer();
   info.stop_signal = signal_name(config["StopSignal"].str());
   for (const JsonView& m : c["Mounts"].items())
     info.mounts.push_back(Mount{m["Type"].str() == "volume" ? m["Name"].str() : m["Source"].str(),

@@ -193,6 +193,10 @@ struct ContainerInfo {  // from GET /containers/{id}/json
   int64_t nano_cpus = 0;
   std::vector<std::string> ulimits;  // "nofile=1024:2048"
   std::vector<std::string> extra_hosts;
+  std::string hostname;                                             // Config.Hostname
+  std::string working_dir;                                          // Config.WorkingDir
+  std::string domainname;                                           // Config.Domainname
+  int64_t oom_score_adj = 0;                                        // HostConfig.OomScoreAdj
 };
 
 struct ImageInfo {
@@ -210,6 +214,8 @@ struct BuildOptions {
   std::string tag;
   Labels labels;
   bool no_cache = false;
+  std::vector<std::pair<std::string, std::string>> build_args;  // the Dockerfile's ARG values
+  std::string target;                                           // the stage to build; "" : the last
   // Once cancelled, the build stops at once with Error::Code::Cancelled.
   const CancelToken* cancel = nullptr;
 };

@@ -59,6 +59,12 @@ std::string EngineClient::image_build(const BuildOptions& options, const LineFn&
                         "&forcerm=1&rm=1&version=1";  // version=1: the classic builder
     if (!options.tag.empty()) query += "&t=" + url_encode(options.tag);
     if (options.no_cache) query += "&nocache=1";
+    if (!options.build_args.empty()) {
+      Json args = Json::object();
+      for (const auto& [k, v] : options.build_args) args.set(k.c_str(), v);
+      query += "&buildargs=" + url_encode(args.dump());
+    }
+    if (!options.target.empty()) query += "&target=" + url_encode(options.target);
     if (!options.labels.empty()) {
       Json labels = Json::object();
       for (const auto& [k, v] : options.labels) labels.set(k.c_str(), v);

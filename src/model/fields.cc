@@ -12,7 +12,10 @@
 #include <set>
 #include <unordered_set>
 
+#include "common/error.h"
 #include "common/text.h"
+#include "model/build.h"
+#include "model/names.h"
 #include "model/ports.h"
 #include "model/signals.h"
 #include "model/sizes.h"
@@ -130,49 +133,87 @@ void sample_env(GroupDef&, ServiceDef& s) { s.env = {{"A", "1"}}; }
 
 // ---- ports ----
 
+// Records host port `port` of `ip` ("" every address) for `service`, and
+// reports it when another service, or this one, already has it there.
+void publish(FieldCheck& f, const std::string& ip, int port, const std::string& protocol) {
+  const std::string number = std::to_string(port) + "/" + protocol;
+  const std::string host = ip.empty() ? number : ip + ":" + number;
+  std::string other;
+  for (const auto& [key, owner] : f.published) {
+    size_t colon = key.rfind(':');
+    std::string key_ip = colon == std::string::npos ? "" : key.substr(0, colon);
+    std::string key_number = colon == std::string::npos ? key : key.substr(colon + 1);
+    if (key_number == number && (key_ip.empty() || ip.empty() || key_ip == ip)) {
+      other = owner;
+      break;
+    }
+  }
+  if (other.empty()) {
+    f.published.emplace(host, f.service.name);
+  } else if (other == f.service.name) {
+    f.problems.push_back("host port " + host + " is published twice by " + quoted(other));
+  } else {
+    f.problems.push_back("host port " + host + " is published by both " + quoted(other) + " and " +
+                         quoted(f.service.name));
+  }
+}
+
 void check_ports(FieldCheck& f) {
   const ServiceDef& service = f.service;
   for (const auto& port : service.ports) {
-    auto parsed = parse_container_port(port.container_port);
-    if (!parsed) {
+    auto parts = port_parts(port);
+    if (!parts && !port.text.empty()) {
+      f.problems.push_back(f.who + ": ports " + quoted(port.text) +
+                           " does not parse; write [[ip:]host:]container[/tcp|/udp], a port "
+                           "or a range like 8000-8002 each (e.g. \"127.0.0.1:5433:5432\", "
+                           "\"53:53/udp\", \"8000-8002:8000-8002\", or \"5432\" for a free "
+                           "host port)");
+      continue;
+    }
+    if (!parts) {
       f.problems.push_back(f.who + ": port " + quoted(port.container_port) +
                            " must be a number 1-65535 optionally followed by /tcp or /udp");
       continue;
     }
-    const std::string canonical = canonical_port(port.container_port);
-    if (!is_host_port(port.host_port)) {
+    if (port.text.empty() && !is_host_port(port.host_port)) {
       f.problems.push_back(f.who + ": host port " + std::to_string(port.host_port) + " for " +
-                           quoted(canonical) + " is out of range (1-65535)");
+                           quoted(canonical_port(port.container_port)) +
+                           " is out of range (1-65535)");
       continue;
     }
-    if (port.host_port == 0) continue;  // the engine picks a free one
-    const std::string host = std::to_string(port.host_port) + "/" + parsed->protocol;
-    auto [it, inserted] = f.published.emplace(host, service.name);
-    if (inserted) continue;
-    if (it->second == service.name) {
-      f.problems.push_back("host port " + host + " is published twice by " + quoted(service.name));
-    } else {
-      f.problems.push_back("host port " + host + " is published by both " + quoted(it->second) +
-                           " and " + quoted(service.name));
-    }
+    if (parts->host_first == 0) continue;  // the engine picks a free one
+    // One container port on a host range: the engine picks one in it.
+    if (parts->container_first == parts->container_last && parts->host_first != parts->host_last)
+      continue;
+    for (int host = parts->host_first; host <= parts->host_last; host++)
+      publish(f, parts->host_ip, host, parts->protocol);
   }
 }
 
-// Each container port exposed, and bound to its host port on every address
-// ("" lets the engine pick a free port).
+// Each container port exposed, and bound to its host port on the port's
+// host address, every one by default ("" lets the engine pick a free port).
 void write_ports(const GroupDef&, const ServiceDef& service, CreateRequest& request) {
   if (service.ports.empty()) return;
   Json exposed = Json::object();
   std::map<std::string, Json> bindings;  // one list per container port
   for (const PortSpec& port : service.ports) {
-    std::string key = canonical_port(port.container_port);
-    exposed.set(key.c_str(), Json::object());
-    Json binding = Json::object();
-    binding.set("HostIp", "");
-    binding.set("HostPort", port.host_port > 0 ? std::to_string(port.host_port) : "");
-    auto it = bindings.find(key);
-    if (it == bindings.end()) it = bindings.emplace(key, Json::array()).first;
-    it->second.push(std::move(binding));
+    PortParts parts = *port_parts(port);
+    bool one_container = parts.container_first == parts.container_last;
+    for (int k = 0; k <= parts.container_last - parts.container_first; k++) {
+      std::string key = std::to_string(parts.container_first + k) + "/" + parts.protocol;
+      exposed.set(key.c_str(), Json::object());
+      std::string host;
+      if (parts.host_first > 0 && one_container && parts.host_last != parts.host_first)
+        host = std::to_string(parts.host_first) + "-" + std::to_string(parts.host_last);
+      else if (parts.host_first > 0)
+        host = std::to_string(parts.host_first + k);
+      Json binding = Json::object();
+      binding.set("HostIp", parts.host_ip);
+      binding.set("HostPort", host);
+      auto it = bindings.find(key);
+      if (it == bindings.end()) it = bindings.emplace(key, Json::array()).first;
+      it->second.push(std::move(binding));
+    }
   }
   request.config.set("ExposedPorts", std::move(exposed));
   Json port_bindings = Json::object();
@@ -180,12 +221,23 @@ void write_ports(const GroupDef&, const ServiceDef& service, CreateRequest& requ
   request.host.set("PortBindings", std::move(port_bindings));
 }
 
+// 0.1's digest of the ports given as container port -> host port; then,
+// newer, each port given as a Compose string, by its parts.
 void digest_ports(const GroupDef&, const ServiceDef& service, Digest& d) {
-  d.add(std::to_string(service.ports.size()));
-  for (const auto& port : service.ports) {
-    d.add(canonical_port(port.container_port));
+  std::vector<const PortSpec*> pairs;
+  std::vector<const PortSpec*> texts;
+  for (const auto& port : service.ports) (port.text.empty() ? pairs : texts).push_back(&port);
+  d.add(std::to_string(pairs.size()));
+  for (const PortSpec* port : pairs) {
+    d.add(canonical_port(port->container_port));
     d.add("");  // the host address, always every one
-    d.add(std::to_string(port.host_port));
+    d.add(std::to_string(port->host_port));
+  }
+  for (const PortSpec* port : texts) {
+    PortParts parts = *port_parts(*port);
+    d.add_list({"compose", parts.host_ip, std::to_string(parts.host_first),
+                std::to_string(parts.host_last), std::to_string(parts.container_first),
+                std::to_string(parts.container_last), parts.protocol});
   }
 }
 
@@ -406,6 +458,207 @@ void write_healthcheck(const GroupDef&, const ServiceDef& s, CreateRequest& r) {
 
 void sample_healthcheck(GroupDef&, ServiceDef& s) {
   s.healthcheck = Healthcheck{{"CMD-SHELL", "test -f /ready"}, 0.5, 2, 3, 1};
+}
+
+// ---- hostname ----
+
+void write_hostname(const GroupDef&, const ServiceDef& s, CreateRequest& r) {
+  if (!s.hostname.empty()) r.config.set("Hostname", s.hostname);
+}
+
+void sample_hostname(GroupDef&, ServiceDef& s) { s.hostname = "box"; }
+
+// ---- working_dir ----
+
+void check_working_dir(FieldCheck& f) {
+  const std::string& dir = f.service.working_dir;
+  if (dir.empty() || dir.front() == '/') return;
+  f.problems.push_back(f.who + ": working_dir " + quoted(dir) +
+                       " must be an absolute path in the container, e.g. \"/app\"");
+}
+
+void write_working_dir(const GroupDef&, const ServiceDef& s, CreateRequest& r) {
+  if (!s.working_dir.empty()) r.config.set("WorkingDir", s.working_dir);
+}
+
+void sample_working_dir(GroupDef&, ServiceDef& s) { s.working_dir = "/srv"; }
+
+// ---- aliases: more names on the group's network, after the service's own ----
+
+// A host name: DNS labels joined by '.'.
+bool is_dns_name(const std::string& name) {
+  size_t start = 0;
+  while (true) {
+    size_t dot = name.find('.', start);
+    if (!is_dns_label(name.substr(start, dot - start))) return false;
+    if (dot == std::string::npos) return true;
+    start = dot + 1;
+  }
+}
+
+void check_aliases(FieldCheck& f) {
+  std::set<std::string> seen;
+  for (const auto& alias : f.service.aliases) {
+    if (!is_dns_name(alias)) {
+      f.problems.push_back(f.who + ": alias " + quoted(alias) +
+                           " is not a DNS name; use lower-case letters, digits and '-', in "
+                           "labels joined by '.', e.g. \"db.local\"");
+    } else if (alias == f.service.name || !seen.insert(alias).second) {
+      f.problems.push_back(f.who + ": alias " + quoted(alias) + " is given twice" +
+                           (alias == f.service.name ? " (it is the service's name)" : ""));
+    } else if (f.defined.has(alias)) {
+      f.problems.push_back(f.who + ": alias " + quoted(alias) +
+                           " is the name of another service of the group; choose another");
+    }
+  }
+}
+
+// The network's endpoint again, its Aliases list now the name and the aliases.
+void write_aliases(const GroupDef& group, const ServiceDef& service, CreateRequest& request) {
+  if (group.network.empty() || service.aliases.empty()) return;
+  Strings names{service.name};
+  names.insert(names.end(), service.aliases.begin(), service.aliases.end());
+  Json endpoint = Json::object();
+  endpoint.set("Aliases", names);
+  Json endpoints = Json::object();
+  endpoints.set(group.network.c_str(), std::move(endpoint));
+  Json networking = Json::object();
+  networking.set("EndpointsConfig", std::move(endpoints));
+  request.networking.merge(networking.view());
+}
+
+void sample_aliases(GroupDef&, ServiceDef& s) { s.aliases = {"db.local"}; }
+
+// ---- labels: the user's, beside drillmaster's own (kLabelPrefix) ----
+
+// Problems of name -> value pairs: an empty or repeated name.
+void check_pairs(FieldCheck& f, const char* field,
+                 const std::vector<std::pair<std::string, std::string>>& pairs) {
+  std::set<std::string> seen;
+  for (const auto& pair : pairs) {
+    if (pair.first.empty())
+      f.problems.push_back(f.who + ": " + field + " name '' is empty");
+    else if (!seen.insert(pair.first).second)
+      f.problems.push_back(f.who + ": " + field + " name " + quoted(pair.first) + " is set twice");
+  }
+}
+
+void check_labels(FieldCheck& f) {
+  check_pairs(f, "labels", f.service.labels);
+  for (const auto& [name, value] : f.service.labels) {
+    if (name.compare(0, std::string(kLabelPrefix).size(), kLabelPrefix) == 0)
+      f.problems.push_back(f.who + ": label " + quoted(name) + " is reserved: labels starting " +
+                           quoted(kLabelPrefix) +
+                           " are drillmaster's own (how it finds its containers); choose "
+                           "another name");
+  }
+}
+
+// Merged: the build's label (build_args) goes there too.
+void write_labels(const GroupDef&, const ServiceDef& s, CreateRequest& r) {
+  if (s.labels.empty()) return;
+  Json labels = Json::object();
+  labels.set("Labels", std::map<std::string, std::string>(s.labels.begin(), s.labels.end()));
+  r.config.merge(labels.view());
+}
+
+void sample_labels(GroupDef&, ServiceDef& s) { s.labels = {{"com.example.team", "data"}}; }
+
+// ---- build_args, build_target: the image's build (model/build.h) ----
+
+void check_build_args(FieldCheck& f) {
+  check_pairs(f, "build_args", f.service.build_args);
+  if (f.service.build_context.empty() &&
+      (!f.service.build_args.empty() || !f.service.build_target.empty()))
+    f.problems.push_back(f.who + ": " +
+                         (f.service.build_args.empty() ? "build_target" : "build_args") +
+                         " is set but build_from is not; give the directory to build from");
+}
+
+// The container carries the build's identity (model/build.h), so a change
+// of the build changes its definition.
+void write_build(const GroupDef&, const ServiceDef& s, CreateRequest& r) {
+  std::string build = build_hash(s);
+  if (build.empty()) return;
+  Json labels = Json::object();
+  labels.set("Labels", std::map<std::string, std::string>{{kBuildLabel, build}});
+  r.config.merge(labels.view());
+}
+
+void sample_build_args(GroupDef&, ServiceDef& s) {
+  s.build_context = "app";
+  s.build_args = {{"VERSION", "1.2"}};
+}
+
+void sample_build_target(GroupDef&, ServiceDef& s) {
+  s.build_context = "app";
+  s.build_target = "dev";
+}
+
+// ---- env_file: read when an operation starts, its values under env's ----
+
+void check_env_file(FieldCheck& f) {
+  for (const auto& path : f.service.env_files)
+    if (path.empty()) f.problems.push_back(f.who + ": env_file '' is empty; name a file");
+}
+
+void sample_env_file(GroupDef&, ServiceDef& s) { s.env_files = {"app.env"}; }
+
+// ---- secrets: files mounted read-only at /run/secrets/NAME ----
+
+void check_secrets(FieldCheck& f) {
+  std::set<std::string> seen;
+  for (const auto& [name, path] : f.service.secrets) {
+    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos)
+      f.problems.push_back(f.who + ": secret name " + quoted(name) +
+                           " must be a file name (not empty, no '/')");
+    else if (!seen.insert(name).second)
+      f.problems.push_back(f.who + ": secret " + quoted(name) + " is given twice");
+    if (path.empty())
+      f.problems.push_back(f.who + ": secret " + quoted(name) + " names no file ('')");
+  }
+}
+
+void write_secrets(const GroupDef& group, const ServiceDef& s, CreateRequest& r) {
+  if (s.secrets.empty()) return;
+  Json mounts = Json::array();
+  for (const auto& [name, path] : s.secrets) {
+    Json mount = Json::object();
+    mount.set("Type", "bind");
+    mount.set("Source", resolve_path(path, group.directory));
+    mount.set("Target", std::string(kSecretsDirectory) + "/" + name);
+    mount.set("ReadOnly", true);
+    mounts.push(std::move(mount));
+  }
+  r.host.set("Mounts", std::move(mounts));
+}
+
+void sample_secrets(GroupDef&, ServiceDef& s) { s.secrets = {{"db_password", "db.txt"}}; }
+
+// ---- create_options: the rest of the create request, merged last ----
+
+// Merged into the request's three parts, objects key by key: the keys
+// the check allows are none that another field writes.
+void write_create_options(const GroupDef&, const ServiceDef& s, CreateRequest& r) {
+  if (s.create_options.empty()) return;
+  std::optional<Json> options = parse_create_options(s.create_options);
+  if (!options) return;  // validate() reports it
+  Json config = Json::object();
+  for (const JsonView& item : options->view().items()) {
+    if (item.key() == "HostConfig")
+      r.host.merge(item);
+    else if (item.key() == "NetworkingConfig")
+      r.networking.merge(item);
+    else
+      config.set(item.key().c_str(), Json::copy(item));
+  }
+  r.config.merge(config.view());
+}
+
+void check_create_options(FieldCheck& f);  // after the table, which it reads
+
+void sample_create_options(GroupDef&, ServiceDef& s) {
+  s.create_options = R"({"HostConfig": {"OomScoreAdj": 100}, "StopTimeout": 5})";
 }
 
 // ---- restart ----
@@ -747,6 +1000,15 @@ void sample_profiles(GroupDef&, ServiceDef& s) { s.profiles = {"debug"}; }
 
 }  // namespace
 
+std::optional<Json> parse_create_options(const std::string& text) {
+  try {
+    Json parsed = Json::parse(text);
+    if (parsed.view().is_object()) return parsed;
+  } catch (const Error&) {
+  }
+  return std::nullopt;
+}
+
 const std::vector<Field>& fields() {
   static const std::vector<Field> table = {
       // name, check, write, digest_01, sample
@@ -778,13 +1040,111 @@ const std::vector<Field>& fields() {
       {"stop_grace_period", check_stop_grace_period, write_stop_grace_period, nullptr,
        sample_stop_grace_period},
       {"oneshot", check_oneshot, write_oneshot, nullptr, sample_oneshot},
+      {"hostname", nullptr, write_hostname, nullptr, sample_hostname},
+      {"working_dir", check_working_dir, write_working_dir, nullptr, sample_working_dir},
+      {"aliases", check_aliases, write_aliases, nullptr, sample_aliases},
+      {"labels", check_labels, write_labels, nullptr, sample_labels},
+      {"secrets", check_secrets, write_secrets, nullptr, sample_secrets},
+      // Part of the image's build (model/build.h), and so of the container's.
+      {"build_args", check_build_args, write_build, nullptr, sample_build_args},
+      {"build_target", nullptr, write_build, nullptr, sample_build_target},
+      {"create_options", check_create_options, write_create_options, nullptr,
+       sample_create_options},
       // How drillmaster runs the service, not what the container is: not written, not hashed.
       {"always_start_new", nullptr, nullptr, nullptr, sample_always_start_new},
       {"build_from", check_build, nullptr, nullptr, sample_build},
       {"timeout", check_timeout, nullptr, nullptr, sample_timeout},
       {"profiles", check_profiles, nullptr, nullptr, sample_profiles},
+      // Read at start into env (orchestrator/service_files.h).
+      {"env_file", check_env_file, nullptr, nullptr, sample_env_file},
   };
   return table;
 }
+
+namespace {
+
+// Where in the create request each typed field writes: its members of
+// Config ("Env"), HostConfig ("HostConfig.Binds") and NetworkingConfig
+// ("NetworkingConfig.EndpointsConfig") -> the field's name. Found by
+// writing every other field's sample, so a new field is known here at once.
+std::map<std::string, std::string> typed_members() {
+  std::map<std::string, std::string> out;
+  for (const Field& field : fields()) {
+    if (!field.write || field.write == write_create_options) continue;
+    GroupDef group;
+    group.network = "network";
+    ServiceDef service;
+    service.name = "service";
+    field.sample(group, service);
+    CreateRequest written;
+    field.write(group, service, written);
+    for (const JsonView& item : written.config.view().items()) out.emplace(item.key(), field.name);
+    for (const JsonView& item : written.host.view().items())
+      out.emplace("HostConfig." + item.key(), field.name);
+    for (const JsonView& item : written.networking.view().items())
+      out.emplace("NetworkingConfig." + item.key(), field.name);
+  }
+  return out;
+}
+
+// The members create_options sets, named as typed_members() names them.
+Strings option_members(const JsonView& options) {
+  Strings out;
+  for (const JsonView& item : options.items()) {
+    bool part = item.key() == "HostConfig" || item.key() == "NetworkingConfig";
+    if (part && item.is_object()) {
+      for (const JsonView& member : item.items()) out.push_back(item.key() + "." + member.key());
+    } else {
+      out.push_back(item.key());
+    }
+  }
+  return out;
+}
+
+// What drillmaster itself decides in every create request, whatever the fields say.
+const std::map<std::string, std::string>& managed_members() {
+  static const std::map<std::string, std::string> managed = {
+      {"Labels", "drillmaster's labels (" + std::string(kLabelPrefix) +
+                     "*) are there; give your own in labels"},
+      {"NetworkingConfig", "the group's network is drillmaster's; use aliases for more names"},
+      {"HostConfig.NetworkMode", "the group's network is drillmaster's"},
+      {"name", "the container's name is drillmaster's (<group>-<service>-1)"},
+      {"Name", "the container's name is drillmaster's (<group>-<service>-1)"},
+  };
+  return managed;
+}
+
+void check_create_options(FieldCheck& f) {
+  const std::string& text = f.service.create_options;
+  if (text.empty()) return;
+  std::optional<Json> options = parse_create_options(text);
+  if (!options) {
+    f.problems.push_back(f.who + ": create_options " + quoted(text) +
+                         " is not a JSON object; give the members of the engine's create "
+                         "request, e.g. {\"HostConfig\": {\"OomScoreAdj\": 100}}");
+    return;
+  }
+  JsonView host = options->view()["HostConfig"];
+  if (host.valid() && !host.is_object())
+    f.problems.push_back(f.who +
+                         ": create_options key 'HostConfig' must be a JSON object of its "
+                         "members, as the engine takes it");
+  static const std::map<std::string, std::string> typed = typed_members();
+  for (const std::string& member : option_members(options->view())) {
+    std::string top = member.substr(0, member.find('.'));
+    auto field = typed.find(member);
+    auto managed = managed_members().find(member);
+    if (managed == managed_members().end()) managed = managed_members().find(top);
+    if (managed != managed_members().end())
+      f.problems.push_back(f.who + ": create_options key " + quoted(member) +
+                           " is managed by drillmaster: " + managed->second);
+    else if (field != typed.end())
+      f.problems.push_back(f.who + ": create_options key " + quoted(member) +
+                           " is set by the field " + field->second + "; use " + field->second +
+                           " instead");
+  }
+}
+
+}  // namespace
 
 }  // namespace dm::model

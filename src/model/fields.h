@@ -9,6 +9,7 @@
 #define DM_MODEL_FIELDS_H
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,16 @@ struct Field {
   // request and the hash without a test of its own.
   void (*sample)(GroupDef& group, ServiceDef& service);
 };
+
+// The labels drillmaster puts on what it makes all start with this; a
+// service's own labels may not.
+inline constexpr const char* kLabelPrefix = "io.drillmaster.";
+
+// Where secrets are mounted: <kSecretsDirectory>/<name>, as Compose does.
+inline constexpr const char* kSecretsDirectory = "/run/secrets";
+
+// The create_options text parsed: nullopt when it is not a JSON object.
+std::optional<Json> parse_create_options(const std::string& text);
 
 // Every field, in the order validation reports problems in. Those with a
 // digest_01 are in the order 0.1 digested them, and newer ones come after.

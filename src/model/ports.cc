@@ -1,5 +1,7 @@
 #include "model/ports.h"
 
+#include <arpa/inet.h>
+
 namespace dm::model {
 
 std::optional<ContainerPort> parse_container_port(const std::string& text) {
@@ -23,6 +25,85 @@ std::string canonical_port(const std::string& container_port) {
   auto port = parse_container_port(container_port);
   if (!port) return container_port;
   return std::to_string(port->number) + "/" + port->protocol;
+}
+
+namespace {
+
+// "8000" or "8000-8002", each 1-65535, the range not backwards.
+bool parse_range(const std::string& text, int* first, int* last) {
+  size_t dash = text.find('-');
+  auto one = [](const std::string& number, int* out) {
+    auto port = parse_container_port(number);
+    if (!port || number.find('/') != std::string::npos) return false;
+    *out = port->number;
+    return true;
+  };
+  if (dash == std::string::npos) {
+    if (!one(text, first)) return false;
+    *last = *first;
+    return true;
+  }
+  return one(text.substr(0, dash), first) && one(text.substr(dash + 1), last) && *first <= *last;
+}
+
+bool is_ip(const std::string& text) {
+  unsigned char address[16];
+  return inet_pton(AF_INET, text.c_str(), address) == 1 ||
+         inet_pton(AF_INET6, text.c_str(), address) == 1;
+}
+
+// "ip:" or "[ipv6]:" at the front of `rest` taken off into `ip`.
+bool take_ip(std::string& rest, std::string* ip) {
+  if (!rest.empty() && rest.front() == '[') {
+    size_t close = rest.find("]:");
+    if (close == std::string::npos) return false;
+    *ip = rest.substr(1, close - 1);
+    rest = rest.substr(close + 2);
+    return is_ip(*ip);
+  }
+  size_t first = rest.find(':');
+  if (first == std::string::npos || rest.find(':', first + 1) == std::string::npos) return true;
+  *ip = rest.substr(0, first);
+  rest = rest.substr(first + 1);
+  return is_ip(*ip);
+}
+
+std::optional<PortParts> parse_port_text(const std::string& text) {
+  PortParts parts;
+  std::string rest = text;
+  size_t slash = rest.rfind('/');
+  parts.protocol = slash == std::string::npos ? "tcp" : rest.substr(slash + 1);
+  if (parts.protocol != "tcp" && parts.protocol != "udp") return std::nullopt;
+  rest = rest.substr(0, slash);
+  if (!take_ip(rest, &parts.host_ip)) return std::nullopt;
+  size_t colon = rest.find(':');
+  std::string container = colon == std::string::npos ? rest : rest.substr(colon + 1);
+  if (!parse_range(container, &parts.container_first, &parts.container_last)) return std::nullopt;
+  std::string host = colon == std::string::npos ? "" : rest.substr(0, colon);
+  if (host.empty()) return parts;  // a free port (or ports) the engine picks
+  if (!parse_range(host, &parts.host_first, &parts.host_last)) return std::nullopt;
+  bool one_container = parts.container_first == parts.container_last;
+  if (!one_container &&
+      parts.host_last - parts.host_first != parts.container_last - parts.container_first)
+    return std::nullopt;
+  return parts;
+}
+
+}  // namespace
+
+std::optional<PortParts> port_parts(const PortSpec& port) {
+  if (!port.text.empty()) return parse_port_text(port.text);
+  auto container = parse_container_port(port.container_port);
+  if (!container) return std::nullopt;
+  PortParts parts;
+  parts.container_first = parts.container_last = container->number;
+  parts.protocol = container->protocol;
+  parts.host_first = parts.host_last = port.host_port;
+  return parts;
+}
+
+std::string port_text(const PortSpec& port) {
+  return port.text.empty() ? port.container_port : port.text;
 }
 
 }  // namespace dm::model

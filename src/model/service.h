@@ -18,8 +18,22 @@ namespace dm::model {
 // A published port as given: container port text ("80", "80/tcp", "53/udp")
 // and the host port.
 struct PortSpec {
+  PortSpec() = default;
+  PortSpec(std::string container, int host)
+      : container_port(std::move(container)), host_port(host) {}
+  // A port given as a Compose string.
+  static PortSpec compose(std::string text) {
+    PortSpec port;
+    port.text = std::move(text);
+    return port;
+  }
+
   std::string container_port;
   int host_port = 0;
+  // Since 0.2: a Compose port string instead ("127.0.0.1:5433:5432",
+  // "53:53/udp", "8000-8002:8000-8002", "5432"); the two above are unused
+  // then. ports.h reads both forms.
+  std::string text;
 };
 
 // A volume as given: either the short form in `spec` ("host:container[:mode]")
@@ -88,12 +102,23 @@ struct ServiceDef {
   std::vector<Ulimit> ulimits;  // in order, names unique
   std::vector<std::pair<std::string, std::string>> extra_hosts;  // host -> IP or "host-gateway"
   std::optional<double> stop_grace_period;                       // seconds; unset: the operation's
-  double timeout = 0;                                            // <= 0: the operation's timeout
   // A job: its container runs to completion, and the service is ready when
   // it exits with 0 (orchestrator/reuse.h says when it runs again).
   bool oneshot = false;
   // Started only when one of them is enabled, or when named (start_selection.h).
   std::vector<std::string> profiles;
+  double timeout = 0;                      // <= 0: the operation's timeout
+  std::string hostname;                    // "" : the engine's (the container id)
+  std::string working_dir;                 // "" : the image's
+  std::vector<std::string> aliases;        // DNS names on the group network besides the name
+  std::vector<std::pair<std::string, std::string>> labels;      // user labels, in order
+  std::vector<std::pair<std::string, std::string>> build_args;  // the build's ARG values
+  std::string build_target;                                     // "" : the Dockerfile's last stage
+  // Env files, relative to the group directory: read when an operation
+  // starts (orchestrator/service_files.h), their values put under `env`'s.
+  std::vector<std::string> env_files;
+  std::vector<std::pair<std::string, std::string>> secrets;  // name -> file, mounted read-only
+  std::string create_options;  // a JSON object merged into the create request; "" : none
   Hooks hooks;
 };
 

@@ -33,6 +33,9 @@ engine::ContainerSpec container_spec(const model::GroupDef& group,
                  {kServiceLabel, service.name},
                  {kVersionLabel, kVersion},
                  {kConfigHashLabel, model::definition_hash(group, service)}};
+  // The service's own labels (its labels field), beside these.
+  for (const auto& [name, value] : spec.body.view()["Labels"].string_map())
+    spec.labels.emplace(name, value);
   return spec;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "engine/client.h"
+#include "model/build.h"
 #include "model/service.h"
 
 namespace dm::orchestrator {
@@ -15,6 +16,7 @@ inline constexpr const char* kGroupLabel = "io.drillmaster.group";
 inline constexpr const char* kServiceLabel = "io.drillmaster.service";
 inline constexpr const char* kConfigHashLabel = "io.drillmaster.config-hash";
 inline constexpr const char* kVersionLabel = "io.drillmaster.version";
+using model::kBuildLabel;  // on built images (model/build.h)
 
 // "<group>-<service>-1": readable, and unique per group on the engine. A
 // container gets this name only once it is set up (started, pinged and

@@ -2,10 +2,19 @@
 
 #include "common/error.h"
 #include "engine/deadline.h"
+#include "model/build.h"
 #include "model/volumes.h"
 #include "orchestrator/identity.h"
 
 namespace dm::orchestrator {
+namespace {
+
+std::string label_of(const engine::ImageInfo& image, const char* name) {
+  auto it = image.labels.find(name);
+  return it == image.labels.end() ? "" : it->second;
+}
+
+}  // namespace
 
 std::string Images::ensure(const model::ServiceDef& service) {
   std::promise<std::string> promise;
@@ -46,7 +55,10 @@ std::map<std::string, std::string> Images::replaced() const {
 std::string Images::prepare(const model::ServiceDef& service) {
   std::optional<engine::ImageInfo> existing = engine_.image_inspect(service.image);
   bool has_context = !service.build_context.empty();
-  if (has_context && (!existing || rebuild_.count(service.name))) {
+  // Built with other build_args or another build_target: built again.
+  bool stale =
+      has_context && existing && label_of(*existing, kBuildLabel) != model::build_hash(service);
+  if (has_context && (!existing || stale || rebuild_.count(service.name))) {
     std::string id = build(service);
     // A build may outlast the step's deadline, which does not bound it.
     engine::ScopedDeadline::restart();
@@ -81,6 +93,10 @@ std::string Images::build(const model::ServiceDef& service) {
   if (!service.dockerfile.empty()) options.dockerfile = service.dockerfile;
   options.tag = service.image;
   options.labels = {{kGroupLabel, group_.name}, {kServiceLabel, service.name}};
+  std::string build = model::build_hash(service);
+  if (!build.empty()) options.labels[kBuildLabel] = build;
+  options.build_args = service.build_args;
+  options.target = service.build_target;
   events_.emit(service.name, Phase::Building, service.image + " from " + options.context_dir);
   try {
     return engine_.image_build(

@@ -17,6 +17,7 @@
 #include "orchestrator/lock.h"
 #include "orchestrator/removal_on_exit.h"
 #include "orchestrator/runs.h"
+#include "orchestrator/service_files.h"
 
 namespace dm::orchestrator {
 namespace {
@@ -61,8 +62,9 @@ class LockOrCancelled {
 
 }  // namespace
 
-Result start(engine::Client& engine, const model::GroupDef& group, const StartOptions& options,
+Result start(engine::Client& engine, const model::GroupDef& defined, const StartOptions& options,
              const CancelToken& cancel) {
+  const model::GroupDef group = with_service_files(defined, options.exclude);
   // Checked before the engine is touched; armed once the lock is held, so
   // that a process killed while it waits for another's start of the group
   // does not remove what that one made.
@@ -185,8 +187,9 @@ StartScope reload_start_scope(const model::Graph& graph, size_t service, const S
 
 }  // namespace
 
-Result reload(engine::Client& engine, const model::GroupDef& group, const ReloadOptions& options,
+Result reload(engine::Client& engine, const model::GroupDef& defined, const ReloadOptions& options,
               const CancelToken& cancel) {
+  const model::GroupDef group = with_service_files(defined);
   model::Graph graph(group);
   size_t service = reloadable(graph, group, options.service);
   const model::ServiceDef& def = group.services[service];

@@ -11,6 +11,7 @@
 #include "orchestrator/identity.h"
 #include "orchestrator/inventory.h"
 #include "orchestrator/orchestrator.h"
+#include "orchestrator/service_files.h"
 
 namespace dm::orchestrator {
 namespace {
@@ -44,9 +45,21 @@ std::vector<engine::PortBinding> published(std::vector<engine::PortBinding> port
   return ports;
 }
 
+// The group as start would see it, its services' files read; as defined
+// when one cannot be read (start will say why; only the outdated flags may
+// be off).
+model::GroupDef as_started(const model::GroupDef& defined) {
+  try {
+    return with_service_files(defined);
+  } catch (const Error&) {
+    return defined;
+  }
+}
+
 }  // namespace
 
-std::vector<ServiceState> status(engine::Client& engine, const model::GroupDef& group) {
+std::vector<ServiceState> status(engine::Client& engine, const model::GroupDef& defined) {
+  const model::GroupDef group = as_started(defined);
   Inventory inventory = take_inventory(engine, group);
   HookPool pool(1, nullptr);  // prepare hooks, one at a time; nothing cancels a status
   HookRunner hooks(pool, group);

@@ -523,6 +523,141 @@ TEST(Check, ThrowsInvalidWithOneProblemPerLine) {
   }
 }
 
+// ---- the fields of 0.2 ----
+
+TEST(ValidateWorkingDir, MustBeAbsolute) {
+  ServiceDef s = service("app");
+  s.working_dir = "srv";
+  EXPECT_EQ(problems(s), (Problems{"service 'app': working_dir 'srv' must be an absolute path in "
+                                   "the container, e.g. \"/app\""}));
+  s.working_dir = "/srv";
+  EXPECT_EQ(problems(s), Problems{});
+}
+
+TEST(ValidateAliases, MustBeDnsNamesGivenOnceAndNotAnotherService) {
+  ServiceDef s = service("app");
+  s.aliases = {"db.local", "Bad_Name", "app", "db.local", "web"};
+  EXPECT_EQ(problems(group({s, service("web")})),
+            (Problems{"service 'app': alias 'Bad_Name' is not a DNS name; use lower-case "
+                      "letters, digits and '-', in labels joined by '.', e.g. \"db.local\"",
+                      "service 'app': alias 'app' is given twice (it is the service's name)",
+                      "service 'app': alias 'db.local' is given twice",
+                      "service 'app': alias 'web' is the name of another service of the group; "
+                      "choose another"}));
+}
+
+TEST(ValidateLabels, DrillmastersOwnAreReserved) {
+  ServiceDef s = service("app");
+  s.labels = {{"com.example.team", "data"}, {"io.drillmaster.group", "x"}, {"", "y"}};
+  EXPECT_EQ(problems(s),
+            (Problems{"service 'app': labels name '' is empty",
+                      "service 'app': label 'io.drillmaster.group' is reserved: labels starting "
+                      "'io.drillmaster.' are drillmaster's own (how it finds its containers); "
+                      "choose another name"}));
+}
+
+TEST(ValidateBuildArgs, NeedABuildContext) {
+  ServiceDef s = service("app");
+  s.build_args = {{"VERSION", "1"}};
+  EXPECT_EQ(problems(s), (Problems{"service 'app': build_args is set but build_from is not; give "
+                                   "the directory to build from"}));
+  s.build_args.clear();
+  s.build_target = "dev";
+  EXPECT_EQ(problems(s), (Problems{"service 'app': build_target is set but build_from is not; "
+                                   "give the directory to build from"}));
+  s.build_context = ".";
+  EXPECT_EQ(problems(s), Problems{});
+}
+
+TEST(ValidateSecrets, NamesAreFileNamesGivenOnceWithAFile) {
+  ServiceDef s = service("app");
+  s.secrets = {{"pw", "pw.txt"}, {"a/b", "x"}, {"pw", "other.txt"}, {"key", ""}};
+  EXPECT_EQ(problems(s),
+            (Problems{"service 'app': secret name 'a/b' must be a file name (not empty, no '/')",
+                      "service 'app': secret 'pw' is given twice",
+                      "service 'app': secret 'key' names no file ('')"}));
+}
+
+TEST(ValidateEnvFile, MustNameAFile) {
+  ServiceDef s = service("app");
+  s.env_files = {"app.env", ""};
+  EXPECT_EQ(problems(s), (Problems{"service 'app': env_file '' is empty; name a file"}));
+}
+
+TEST(ValidatePorts, ComposeStringsParse) {
+  ServiceDef s = service("app");
+  for (const char* text : {"127.0.0.1:5433:5432", "53:53/udp", "8000-8002:8000-8002", "5432",
+                           "127.0.0.1::5432", "[::1]:6000:5432", "9000-9010:80"})
+    s.ports.push_back(PortSpec::compose(text));
+  EXPECT_EQ(problems(s), Problems{});
+}
+
+TEST(ValidatePorts, AComposeStringThatDoesNotParseIsNamed) {
+  for (const char* text : {"abc", "1:2:3:4", "70000:80", "8000-8001:9000-9002", "80/sctp",
+                           "localhost:80:80", "8002-8000:80"}) {
+    ServiceDef s = service("app");
+    s.ports.push_back(PortSpec::compose(text));
+    EXPECT_EQ(problems(s),
+              (Problems{"service 'app': ports '" + std::string(text) +
+                        "' does not parse; write [[ip:]host:]container[/tcp|/udp], a port or a "
+                        "range like 8000-8002 each (e.g. \"127.0.0.1:5433:5432\", \"53:53/udp\", "
+                        "\"8000-8002:8000-8002\", or \"5432\" for a free host port)"}));
+  }
+}
+
+TEST(ValidatePorts, AHostPortOfARangeOrAnAddressIsPublishedOnce) {
+  ServiceDef a = service("a");
+  a.ports.push_back(PortSpec::compose("8000-8002:8000-8002"));
+  ServiceDef b = service("b");
+  b.ports.push_back({"8001", 8001});
+  ServiceDef c = service("c");
+  c.ports.push_back(PortSpec::compose("127.0.0.1:9000:80"));
+  c.ports.push_back(PortSpec::compose("127.0.0.2:9000:81"));  // another address: fine
+  c.ports.push_back(PortSpec::compose("9000:82"));            // every address: not
+  EXPECT_EQ(problems(group({a, b, c})),
+            (Problems{"host port 8001/tcp is published by both 'a' and 'b'",
+                      "host port 9000/tcp is published twice by 'c'"}));
+}
+
+TEST(ValidateCreateOptions, MustBeAJsonObject) {
+  ServiceDef s = service("app");
+  s.create_options = "[1, 2]";
+  EXPECT_EQ(problems(s), (Problems{"service 'app': create_options '[1, 2]' is not a JSON object; "
+                                   "give the members of the engine's create request, e.g. "
+                                   "{\"HostConfig\": {\"OomScoreAdj\": 100}}"}));
+  s.create_options = R"({"HostConfig": [1]})";
+  EXPECT_EQ(problems(s), (Problems{"service 'app': create_options key 'HostConfig' must be a JSON "
+                                   "object of its members, as the engine takes it"}));
+  s.create_options = R"({"HostConfig": {"OomScoreAdj": 100}, "StopTimeout": 5})";
+  EXPECT_EQ(problems(s), Problems{});
+}
+
+TEST(ValidateCreateOptions, AKeyATypedFieldSetsIsAnError) {
+  ServiceDef s = service("app");
+  s.create_options =
+      R"({"Env": ["A=1"], "HostConfig": {"Binds": [], "Mounts": []}, "Hostname": "x"})";
+  EXPECT_EQ(problems(s),
+            (Problems{"service 'app': create_options key 'Env' is set by the field env; use env "
+                      "instead",
+                      "service 'app': create_options key 'HostConfig.Binds' is set by the field "
+                      "volumes; use volumes instead",
+                      "service 'app': create_options key 'HostConfig.Mounts' is set by the field "
+                      "secrets; use secrets instead",
+                      "service 'app': create_options key 'Hostname' is set by the field "
+                      "hostname; use hostname instead"}));
+}
+
+TEST(ValidateCreateOptions, WhatDrillmasterManagesIsAnError) {
+  ServiceDef s = service("app");
+  s.create_options = R"({"NetworkingConfig": {"EndpointsConfig": {}}, "name": "x"})";
+  EXPECT_EQ(problems(s),
+            (Problems{"service 'app': create_options key 'NetworkingConfig.EndpointsConfig' is "
+                      "managed by drillmaster: the group's network is drillmaster's; use aliases "
+                      "for more names",
+                      "service 'app': create_options key 'name' is managed by drillmaster: the "
+                      "container's name is drillmaster's (<group>-<service>-1)"}));
+}
+
 // ---- the fields of real stacks ----
 
 ServiceDef app_with(void (*set)(ServiceDef&)) {

@@ -124,5 +124,51 @@ TEST_F(Build, ARebuildWhileRunningRecreatesOnlyWhenTheImageChanged) {
   EXPECT_EQ(outcome_of(r, "other"), DM_OUTCOME_ALREADY_RUNNING);
 }
 
+// Two stages from the local image; the first labels the image with an ARG.
+constexpr const char* kStagesDockerfile =
+    "FROM drillmaster-test/busybox:latest AS base\n"
+    "ARG GREETING=none\n"
+    "LABEL test.greeting=$GREETING\n"
+    "COPY version.txt /version.txt\n"
+    "CMD [\"sh\", \"-c\", \"trap 'exit 0' TERM; sleep 1000 & wait\"]\n"
+    "FROM base AS dev\n"
+    "LABEL test.stage=dev\n"
+    "FROM base AS prod\n"
+    "LABEL test.stage=prod\n";
+
+TEST_F(Build, BuildArgsAndTargetReachTheBuildAndAChangeBuildsAgain) {
+  TempContext context("reload");
+  context.write("Dockerfile", kStagesDockerfile);
+  dm_group* g = new_group("build-args");
+  std::string image;
+  dm_service* s = nullptr;
+  ASSERT_NO_FATAL_FAILURE(add_built(g, context, &image, &s));
+  ASSERT_EQ(dm_service_set_build_arg(s, "GREETING", "hello"), DM_OK);
+  ASSERT_EQ(dm_service_set_build_target(s, "dev"), DM_OK);
+  ResultPtr r;
+  ASSERT_EQ(start(g, r.out()), DM_OK) << dm_error_last() << describe(r);
+  auto built = engine_->client().image_inspect(image);
+  ASSERT_TRUE(built.has_value());
+  EXPECT_EQ(built->labels["test.greeting"], "hello");
+  EXPECT_EQ(built->labels["test.stage"], "dev");
+  std::string first = container_of(r, "built");
+
+  // Unchanged: neither built nor made again.
+  EventRecorder events;
+  ASSERT_EQ(start(g, r.out(), &events), DM_OK) << dm_error_last();
+  EXPECT_EQ(events.first("built", DM_PHASE_BUILDING), -1) << events.dump();
+  EXPECT_EQ(container_of(r, "built"), first);
+
+  // Another argument, then another target: built again, and a new container.
+  ASSERT_EQ(dm_service_set_build_arg(s, "GREETING", "bye"), DM_OK);
+  ASSERT_EQ(start(g, r.out()), DM_OK) << dm_error_last() << describe(r);
+  EXPECT_EQ(engine_->client().image_inspect(image)->labels["test.greeting"], "bye");
+  EXPECT_EQ(outcome_of(r, "built"), DM_OUTCOME_STARTED);
+  EXPECT_NE(container_of(r, "built"), first);
+  ASSERT_EQ(dm_service_set_build_target(s, "prod"), DM_OK);
+  ASSERT_EQ(start(g, r.out()), DM_OK) << dm_error_last() << describe(r);
+  EXPECT_EQ(engine_->client().image_inspect(image)->labels["test.stage"], "prod");
+}
+
 }  // namespace
 }  // namespace dm::testing

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <thread>
 
@@ -36,8 +37,50 @@ struct TempDir {
     std::error_code ec;
     fs::remove_all(path, ec);
   }
+  void write(const std::string& file, const std::string& content) const {
+    std::ofstream(fs::path(path) / file) << content;
+  }
   std::string path;
 };
+
+bool publishes(const engine::ContainerInfo& info, const std::string& container_port,
+               const std::string& host_ip, int host_port = -1) {
+  return std::any_of(info.ports.begin(), info.ports.end(), [&](const auto& p) {
+    return p.container_port == container_port && p.host_ip == host_ip &&
+           (host_port < 0 ? p.host_port > 0 : p.host_port == host_port);
+  });
+}
+
+bool mounts(const engine::ContainerInfo& info, const std::string& source,
+            const std::string& target) {
+  return std::any_of(info.mounts.begin(), info.mounts.end(), [&](const auto& m) {
+    return m.source == source && m.target == target && m.read_only;
+  });
+}
+
+// The fields of 0.2 on a service "web" in `directory`, and a service
+// "client" whose health check pings web by its alias.
+void define_compose_fields(dm_group* g, const std::string& directory, int host_port) {
+  ASSERT_EQ(dm_group_set_directory(g, directory.c_str()), DM_OK) << dm_error_last();
+  dm_service* web = dm_group_find_service(g, "web");
+  ASSERT_EQ(dm_service_set_hostname(web, "box"), DM_OK);
+  ASSERT_EQ(dm_service_set_working_dir(web, "/tmp"), DM_OK);
+  ASSERT_EQ(dm_service_add_alias(web, "db.local"), DM_OK);
+  ASSERT_EQ(dm_service_set_label(web, "com.example.team", "data"), DM_OK);
+  ASSERT_EQ(dm_service_add_env_file(web, "app.env"), DM_OK);
+  ASSERT_EQ(dm_service_set_env(web, "A", "from env"), DM_OK);
+  ASSERT_EQ(dm_service_add_secret(web, "pw", "./pw.txt"), DM_OK);
+  std::string on_loopback = "127.0.0.1:" + std::to_string(host_port) + ":80";
+  ASSERT_EQ(dm_service_add_port_spec(web, on_loopback.c_str()), DM_OK);
+  ASSERT_EQ(dm_service_add_port_spec(web, "53/udp"), DM_OK);
+  ASSERT_EQ(dm_service_add_port_spec(web, "8000-8001"), DM_OK);
+  ASSERT_EQ(dm_service_add_bind(web, directory.c_str(), "/data", "ro"), DM_OK);
+  const char* options = R"({"Domainname": "example.test", "HostConfig": {"OomScoreAdj": 100}})";
+  ASSERT_EQ(dm_service_set_create_options(web, options), DM_OK);
+  dm_service* client = dm_group_find_service(g, "client");
+  const char* resolves[] = {"CMD-SHELL", "ping -c1 -W1 db.local"};
+  ASSERT_EQ(dm_service_set_healthcheck(client, resolves, 2, 0.25, 2, 20, 0), DM_OK);
+}
 
 TEST_F(Fields, EveryFieldReachesTheContainer) {
   TempDir data;
@@ -117,6 +160,75 @@ TEST_F(Fields, EveryFieldReachesTheContainer) {
   model::GroupDef def = g->snapshot();
   EXPECT_EQ(info.labels["io.drillmaster.config-hash"],
             model::definition_hash(def, def.services.front()));
+}
+
+TEST_F(Fields, TheComposeFieldsReachTheContainer) {
+  TempDir dir;
+  ASSERT_FALSE(dir.path.empty());
+  dir.write("app.env", "# the app\nA=from file\nB=\"quoted # kept\" # a comment\nexport C=c # x\n");
+  dir.write("pw.txt", "s3cret\n");
+  int host_port = free_port();
+  dm_group* g = new_group("compose-fields");
+  add_sleeper(g, "web");
+  add_sleeper(g, "client", {"web"});
+  ASSERT_NO_FATAL_FAILURE(define_compose_fields(g, dir.path, host_port));
+
+  ResultPtr r;
+  ASSERT_EQ(start(g, r.out()), DM_OK) << dm_error_last() << describe(r);
+  engine::ContainerInfo info = engine_->inspect(container_of(r, "web"));
+  EXPECT_EQ(info.hostname, "box");
+  EXPECT_EQ(info.working_dir, "/tmp");
+  EXPECT_TRUE(has(info.network_aliases[dm_group_network_name(g)], "db.local"));
+  EXPECT_EQ(engine_->inspect(container_of(r, "client")).health, "healthy");  // it resolved it
+  EXPECT_EQ(info.labels["com.example.team"], "data");
+  EXPECT_EQ(info.labels["io.drillmaster.service"], "web");  // drillmaster's own stay
+  EXPECT_TRUE(has(info.env, "A=from env"));                 // env wins over the file
+  EXPECT_TRUE(has(info.env, "B=quoted # kept"));
+  EXPECT_TRUE(has(info.env, "C=c"));
+  EXPECT_TRUE(mounts(info, dir.path + "/pw.txt", "/run/secrets/pw"));
+  EXPECT_TRUE(mounts(info, dir.path, "/data"));  // create_options' HostConfig merged, not replacing
+  EXPECT_TRUE(publishes(info, "80/tcp", "127.0.0.1", host_port));
+  EXPECT_TRUE(publishes(info, "53/udp", "0.0.0.0"));
+  EXPECT_TRUE(publishes(info, "8000/tcp", "0.0.0.0"));
+  EXPECT_TRUE(publishes(info, "8001/tcp", "0.0.0.0"));
+  EXPECT_EQ(info.domainname, "example.test");
+  EXPECT_EQ(info.oom_score_adj, 100);
+  model::GroupDef def = g->snapshot();
+  EXPECT_NE(info.labels["io.drillmaster.config-hash"],
+            model::definition_hash(def, def.services.front()))
+      << "the env file's values are part of the hash";
+
+  // Unchanged: reused. The env file edited: made again.
+  std::string first = container_of(r, "web");
+  ASSERT_EQ(start(g, r.out()), DM_OK) << dm_error_last() << describe(r);
+  EXPECT_EQ(container_of(r, "web"), first);
+  dir.write("app.env", "B=edited\n");
+  ASSERT_EQ(start(g, r.out()), DM_OK) << dm_error_last() << describe(r);
+  EXPECT_NE(container_of(r, "web"), first);
+  EXPECT_TRUE(has(engine_->inspect(container_of(r, "web")).env, "B=edited"));
+}
+
+TEST_F(Fields, AMissingEnvFileOrSecretFailsTheStartNamingIt) {
+  TempDir dir;
+  dm_group* g = new_group("missing-files");
+  ASSERT_EQ(dm_group_set_directory(g, dir.path.c_str()), DM_OK);
+  dm_service* web = add_sleeper(g, "web");
+  ASSERT_EQ(dm_service_add_env_file(web, "app.env"), DM_OK);
+  ASSERT_EQ(dm_group_validate(g, nullptr, 0), DM_OK) << "defined without the file";
+  ResultPtr r;
+  EXPECT_NE(start(g, r.out()), DM_OK);
+  std::string error = dm_error_last();
+  EXPECT_NE(error.find("service 'web': env_file '" + dir.path + "/app.env' cannot be read"),
+            std::string::npos)
+      << error;
+  dir.write("app.env", "A=1\n");
+  ASSERT_EQ(dm_service_add_secret(web, "pw", "pw.txt"), DM_OK);
+  EXPECT_NE(start(g, r.out()), DM_OK);
+  error = dm_error_last();
+  EXPECT_NE(error.find("service 'web': secret 'pw' file '" + dir.path + "/pw.txt' cannot be read"),
+            std::string::npos)
+      << error;
+  EXPECT_TRUE(engine_->containers(group_name(g)).empty());
 }
 
 // Privileged containers cannot start on every machine (not on the one the

@@ -84,8 +84,8 @@ def test_definition_error_at_import_exits_2_naming_class_and_attribute(offline_s
     result = offline_spec.run("--help")
     assert result.returncode == 2
     assert (
-        result.stderr.splitlines()[0]
-        == "Error: Application.ports: expected a dict of int to int, got list"
+        result.stderr.splitlines()[0] == "Error: Application.ports: "
+        "expected a dict of int to int or a list of str, got list containing int 80"
     )
     assert "spec.py:" in result.stderr and "Traceback" not in result.stderr
 

@@ -44,6 +44,15 @@ NAMES = [
     "stop_grace_period",
     "oneshot",
     "timeout",
+    "hostname",
+    "working_dir",
+    "aliases",
+    "labels",
+    "build_args",
+    "build_target",
+    "env_file",
+    "secrets",
+    "create_options",
     "profiles",
 ]
 
@@ -99,6 +108,15 @@ def test_each_attribute_names_its_compose_key():
         "stop_grace_period": "stop_grace_period",
         "oneshot": None,
         "timeout": None,
+        "hostname": "hostname",
+        "working_dir": "working_dir",
+        "aliases": "networks.aliases",
+        "labels": "labels",
+        "build_args": "build.args",
+        "build_target": "build.target",
+        "env_file": "env_file",
+        "secrets": "secrets",
+        "create_options": None,
         "profiles": "profiles",
     }
 
@@ -151,8 +169,17 @@ def test_every_attribute_reaches_its_c_setter_normalised():
             "ulimits": {"nofile": 1024, "nproc": {"soft": 10, "hard": 20}},
             "extra_hosts": ["db.local:10.0.0.5", "v6=::1", "gw:host-gateway"],
             "stop_grace_period": "1m30s",
-            "oneshot": True,
+            "oneshot": False,  # a job takes no restart policy
             "timeout": 5,
+            "hostname": "box",
+            "working_dir": "/srv",
+            "aliases": ["db.local"],
+            "labels": ["team=data"],
+            "build_args": {"VERSION": 2},
+            "build_target": "dev",
+            "env_file": "app.env",
+            "secrets": ["./secrets/pw.txt"],
+            "create_options": {"HostConfig": {"OomScoreAdj": 100}},
             "profiles": ["debug", "tools"],
         },
     )
@@ -187,10 +214,47 @@ def test_every_attribute_reaches_its_c_setter_normalised():
         ("add_extra_host", "v6", "::1"),
         ("add_extra_host", "gw", "host-gateway"),
         ("set_stop_grace_period", 90.0),
-        ("set_oneshot", True),
+        ("set_oneshot", False),
         ("set_timeout", 5.0),
+        ("set_hostname", "box"),
+        ("set_working_dir", "/srv"),
+        ("add_alias", "db.local"),
+        ("set_label", "team", "data"),
+        ("set_build_arg", "VERSION", "2"),
+        ("set_build_target", "dev"),
+        ("add_env_file", "app.env"),
+        ("add_secret", "pw.txt", "./secrets/pw.txt"),
+        ("set_create_options", '{"HostConfig": {"OomScoreAdj": 100}}'),
         ("add_profile", "debug"),
         ("add_profile", "tools"),
+    ]
+
+
+def test_ports_as_compose_strings_reach_their_own_setter():
+    cls = type("Application", (drillmaster.Service,), {"ports": ["127.0.0.1:5433:5432", "53/udp"]})
+    assert applied(definition(cls))[:2] == [
+        ("add_port_spec", "127.0.0.1:5433:5432"),
+        ("add_port_spec", "53/udp"),
+    ]
+
+
+def test_the_dict_forms_of_labels_and_secrets():
+    cls = type(
+        "Application",
+        (drillmaster.Service,),
+        {
+            "labels": {"team": "data", "tier": 2},
+            "secrets": {"pw": "pw.txt"},
+            "env_file": ["a", "b"],
+        },
+    )
+    calls = applied(definition(cls))
+    assert ("set_label", "team", "data") in calls
+    assert ("set_label", "tier", "2") in calls
+    assert ("add_secret", "pw", "pw.txt") in calls
+    assert [c for c in calls if c[0] == "add_env_file"] == [
+        ("add_env_file", "a"),
+        ("add_env_file", "b"),
     ]
 
 

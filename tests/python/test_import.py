@@ -82,8 +82,8 @@ def test_a_script_can_catch_a_definition_error_and_other_errors_keep_their_trace
     caught = offline_spec.run("--help")
     assert caught.returncode == 0, caught.stderr
     assert (
-        caught.stdout.splitlines()[0]
-        == "caught: Broken.ports: expected a dict of int to int, got list"
+        caught.stdout.splitlines()[0] == "caught: Broken.ports: "
+        "expected a dict of int to int or a list of str, got list containing int 80"
     )
     assert "Usage: spec.py" in caught.stdout
     other = offline_spec.run("raise")
@@ -99,7 +99,8 @@ def test_python_c_is_a_script_too():
         """)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        "Error: Broken.ports: expected a dict of int to int, got list",
+        "Error: Broken.ports: "
+        "expected a dict of int to int or a list of str, got list containing int 80",
         "  (at <string>:3)",
     ]
 

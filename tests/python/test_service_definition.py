@@ -74,20 +74,23 @@ def test_dependencies_must_hold_str():
 
 
 def test_ports_must_be_a_dict():
-    assert error_of(ports=[80]) == "Application.ports: expected a dict of int to int, got list"
+    assert (
+        error_of(ports=[80]) == "Application.ports: "
+        "expected a dict of int to int or a list of str, got list containing int 80"
+    )
 
 
 def test_ports_keys_must_be_ports():
     assert (
         error_of(ports={"http": 80})
-        == "Application.ports: expected a dict of int to int, got key 'http' (str)"
+        == "Application.ports: expected a dict of int to int or a list of str, got key 'http' (str)"
     )
 
 
 def test_ports_values_must_be_int():
     assert (
-        error_of(ports={80: "8080"})
-        == "Application.ports: expected a dict of int to int, got value '8080' (str) for key 80"
+        error_of(ports={80: "8080"}) == "Application.ports: "
+        "expected a dict of int to int or a list of str, got value '8080' (str) for key 80"
     )
 
 
@@ -223,6 +226,67 @@ def test_a_nul_in_a_healthcheck_test_is_an_error():
 def test_timeout_must_be_a_number():
     assert error_of(timeout="5") == "Application.timeout: expected a number of seconds, got str"
     assert error_of(timeout=True) == "Application.timeout: expected a number of seconds, got bool"
+
+
+def test_ports_may_be_a_list_of_compose_strings():
+    define(ports=["127.0.0.1:5433:5432", "53:53/udp", "8000-8002:8000-8002", "5432"])
+    assert error_of(ports=["80", 443]) == (
+        "Application.ports: expected a dict of int to int or a list of str, "
+        "got list containing int 443"
+    )
+
+
+def test_hostname_working_dir_and_build_target_must_be_str():
+    assert error_of(hostname=1) == "Application.hostname: expected a str, got int"
+    assert error_of(working_dir=["/app"]) == "Application.working_dir: expected a str, got list"
+    assert error_of(build_target=2) == "Application.build_target: expected a str, got int"
+
+
+def test_aliases_must_be_a_list_of_str():
+    assert error_of(aliases="db") == "Application.aliases: expected a list of str, got str"
+
+
+def test_labels_and_build_args_are_a_dict_or_a_list_of_name_value():
+    define(labels={"team": "data", "tier": 2}, build_args=["VERSION=1"])
+    expected = 'expected a dict of str to str or a list of "name=value"'
+    assert error_of(labels="team=data") == f"Application.labels: {expected}, got str"
+    assert (
+        error_of(labels=["team"]) == f"Application.labels: {expected}, got item 'team' without '='"
+    )
+    assert error_of(build_args={"V": None}) == (
+        f"Application.build_args: {expected}, got value None (NoneType) for 'V'"
+    )
+
+
+def test_env_file_is_a_path_or_a_list_of_paths():
+    define(env_file="app.env")
+    define(env_file=["a.env", "b.env"])
+    assert error_of(env_file=3) == (
+        "Application.env_file: expected a path (str) or a list of paths, got int"
+    )
+    assert error_of(env_file=["a.env", 3]) == (
+        "Application.env_file: expected a path (str) or a list of paths, got list containing int 3"
+    )
+
+
+def test_secrets_are_a_dict_of_name_to_path_or_a_list_of_paths():
+    define(secrets={"pw": "pw.txt"})
+    define(secrets=["pw.txt"])
+    expected = "expected a dict of secret name to file path or a list of file paths"
+    assert error_of(secrets="pw.txt") == f"Application.secrets: {expected}, got str"
+    assert error_of(secrets={"pw": 1}) == (
+        f"Application.secrets: {expected}, got value 1 (int) for 'pw'"
+    )
+
+
+def test_create_options_must_be_a_json_object():
+    define(create_options={"HostConfig": {"OomScoreAdj": 100}})
+    assert error_of(create_options="{}") == (
+        "Application.create_options: expected a dict (a JSON object), got str"
+    )
+    assert error_of(create_options={"A": {1, 2}}).startswith(
+        "Application.create_options: {'A': {1, 2}} cannot be written as JSON: "
+    )
 
 
 def test_restart_must_be_a_str():

@@ -58,7 +58,7 @@ class ServiceDefinitionError(InvalidArgument):
     """A ``Service`` subclass has an attribute of the wrong type.
 
     Raised when the class is defined; the message names the class and the
-    attribute: ``"Application.ports: expected a dict of int to int, got list"``.
+    attribute: ``"Application.ports: expected a dict of int to int or a list of str, got int"``.
     """
 
 

@@ -7,7 +7,7 @@ as click's ``Parameter`` and ``ParamType`` do for an option, everything the
 rest of the package needs to know:
 
 - its type: which values it takes and the phrase the error uses
-  (``Application.ports: expected a dict of int to int, got list``);
+  (``Application.ports: expected a dict of int to int or a list of str, got int``);
 - its normaliser: the value turned into what the C library takes (a command
   string split like a shell, a signal made a name, numbers made text);
 - its C setter: the call on the ``_core.Service`` that hands it over;
@@ -167,11 +167,18 @@ _PORT_KEY = re.compile(r"^[0-9]+(/(tcp|udp|sctp))?$")
 class Ports(FieldType):
     """container port (an int, or "53/udp") -> host port (an int; None or 0:
     a free port the engine picks); handed over as (container port text, host
-    port) pairs, None made 0. The C library checks the numbers' ranges."""
+    port) pairs, None made 0. Or a list of Compose port strings
+    ("127.0.0.1:5433:5432"), handed over as they are. The C library checks
+    the numbers' ranges and parses the strings."""
 
-    expected = "a dict of int to int"
+    expected = "a dict of int to int or a list of str"
 
     def check(self, value: Any) -> None:
+        if isinstance(value, (list, tuple)):
+            for item in value:
+                if not isinstance(item, str):
+                    self.fail_item(value, item)
+            return
         if not isinstance(value, Mapping):
             self.fail(value)
         for key, host in value.items():
@@ -180,7 +187,9 @@ class Ports(FieldType):
             if host is not None and not _is_int(host):
                 self.fail(value, f"value {host!r} ({_type_name(host)}) for key {key!r}")
 
-    def normalise(self, value: Any) -> list[tuple[str, int]]:
+    def normalise(self, value: Any) -> list[tuple[str, int] | str]:
+        if not isinstance(value, Mapping):
+            return list(value)
         return [(str(key), 0 if host is None else host) for key, host in value.items()]
 
 
@@ -492,6 +501,106 @@ class HealthcheckSpec(FieldType):
         return self._healthcheck(value).arguments()
 
 
+class TextMap(FieldType):
+    """str -> str (a number made text), or a list of "name=value" (Compose's
+    list form); handed over as a dict."""
+
+    expected = 'a dict of str to str or a list of "name=value"'
+
+    def check(self, value: Any) -> None:
+        if isinstance(value, (list, tuple)):
+            for item in value:
+                if not isinstance(item, str):
+                    self.fail_item(value, item)
+                if "=" not in item:
+                    self.fail(value, f"item {item!r} without '='")
+            return
+        if not isinstance(value, Mapping):
+            self.fail(value)
+        for key, item in value.items():
+            if not isinstance(key, str):
+                self.fail(value, f"key {key!r} ({_type_name(key)})")
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+                self.fail(value, f"value {item!r} ({_type_name(item)}) for {key!r}")
+
+    def normalise(self, value: Any) -> dict[str, str]:
+        if isinstance(value, Mapping):
+            return {key: str(item) for key, item in value.items()}
+        return dict(item.split("=", 1) for item in value)
+
+
+def _is_path(value: Any) -> bool:
+    return isinstance(value, (str, os.PathLike))
+
+
+class PathList(FieldType):
+    """One path (a str or an ``os.PathLike``) or a list of them; handed over
+    as a list of str."""
+
+    expected = "a path (str) or a list of paths"
+
+    def check(self, value: Any) -> None:
+        if _is_path(value):
+            return
+        if not isinstance(value, (list, tuple)):
+            self.fail(value)
+        for item in value:
+            if not _is_path(item):
+                self.fail_item(value, item)
+
+    def normalise(self, value: Any) -> list[str]:
+        items = [value] if _is_path(value) else value
+        return [os.fspath(item) for item in items]
+
+
+class Secrets(FieldType):
+    """name -> file path, or a list of file paths (each named by its file
+    name), as Compose's file secrets; handed over as (name, path) pairs."""
+
+    expected = "a dict of secret name to file path or a list of file paths"
+
+    def check(self, value: Any) -> None:
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    self.fail(value, f"key {key!r} ({_type_name(key)})")
+                if not _is_path(item):
+                    self.fail(value, f"value {item!r} ({_type_name(item)}) for {key!r}")
+            return
+        if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+            self.fail(value)
+        for item in value:
+            if not _is_path(item):
+                self.fail_item(value, item)
+
+    def normalise(self, value: Any) -> list[tuple[str, str]]:
+        if isinstance(value, Mapping):
+            return [(key, os.fspath(path)) for key, path in value.items()]
+        return [(os.path.basename(os.fspath(path)), os.fspath(path)) for path in value]
+
+
+class JsonObject(FieldType):
+    """A dict that JSON can write (a JSON object); handed over as its JSON
+    text."""
+
+    expected = "a dict (a JSON object)"
+
+    def check(self, value: Any) -> None:
+        if not isinstance(value, Mapping):
+            self.fail(value)
+        import json  # only for a service that has create_options
+
+        try:
+            json.dumps(value)
+        except (TypeError, ValueError) as exc:
+            raise Unusable(f": {value!r} cannot be written as JSON: {exc}") from None
+
+    def normalise(self, value: Any) -> str:
+        import json
+
+        return json.dumps(value)
+
+
 # ---- C setters ------------------------------------------------------------------------------
 
 
@@ -536,6 +645,14 @@ def _each_item(method: str) -> Setter:
             getattr(service, method)(key, item)
 
     return setter
+
+
+def _ports(service: Any, value: Any, values: Mapping[str, Any]) -> None:
+    for item in value:
+        if isinstance(item, str):
+            service.add_port_spec(item)
+        else:
+            service.add_port(*item)
 
 
 def _volumes(service: Any, value: Any, values: Mapping[str, Any]) -> None:
@@ -649,10 +766,10 @@ class Attributes:
         compose="depends_on",
         doc="Names of services that must be running before this one starts.",
     )
-    ports: ClassVar[Mapping[PortKey, int | None]] = field(
+    ports: ClassVar[Mapping[PortKey, int | None] | Sequence[str]] = field(
         Ports(),
         default={},
-        setter=_each("add_port"),
+        setter=_ports,
         compose="ports",
         doc="Published ports, container port -> host port. A container port may be "
         '``"53/udp"``; tcp is the default. A host port of ``None`` (or ``0``) publishes on a '
@@ -660,7 +777,9 @@ class Attributes:
         "never clash: ``self.host_port(5432)`` in a hook, ``Session.host_port`` and "
         "``status --json`` say which; a ``post_start_init`` that stores it "
         '(``Context["db_port"] = self.host_port(5432)``) lets a dependant\'s ``env`` use '
-        '``"{db_port}"``.',
+        '``"{db_port}"``. Or a list of Compose port strings, host before container: '
+        '``["127.0.0.1:5433:5432", "53:53/udp", "8000-8002:8000-8002", "5432"]`` (an address '
+        "to publish on, udp, ranges; a container port alone takes a free host port).",
     )
     env: ClassVar[Mapping[str, EnvValue]] = field(
         Environment(),
@@ -861,6 +980,80 @@ class Attributes:
         setter=_call("set_timeout"),
         doc="Seconds this service may take to become ready (ping loop and init); default: the "
         "``--timeout`` of ``start``.",
+    )
+    hostname: ClassVar[str | None] = field(
+        Text(),
+        default=None,
+        setter=_call("set_hostname"),
+        compose="hostname",
+        doc="The container's own host name (its name on the group network stays the service's "
+        "name).",
+    )
+    working_dir: ClassVar[str | None] = field(
+        Text(),
+        default=None,
+        setter=_call("set_working_dir"),
+        compose="working_dir",
+        doc="The directory the command runs in: an absolute path in the container, e.g. "
+        '``"/app"``.',
+    )
+    aliases: ClassVar[Sequence[str] | None] = field(
+        Names(),
+        default=None,
+        setter=_each("add_alias"),
+        compose="networks.aliases",
+        doc='More DNS names of the container on the group network, e.g. ``["db.local"]``.',
+    )
+    labels: ClassVar[Mapping[str, str] | Sequence[str] | None] = field(
+        TextMap(),
+        default=None,
+        setter=_each_item("set_label"),
+        compose="labels",
+        doc='Labels of the container, ``{"name": "value"}`` or ``["name=value"]``, beside '
+        "drillmaster's own (names starting ``io.drillmaster.`` are drillmaster's).",
+    )
+    build_args: ClassVar[Mapping[str, str] | Sequence[str] | None] = field(
+        TextMap(),
+        default=None,
+        setter=_each_item("set_build_arg"),
+        compose="build.args",
+        doc="Values of the Dockerfile's ``ARG``s for the build of ``build_from``. Changing them "
+        "builds the image again on the next start.",
+    )
+    build_target: ClassVar[str | None] = field(
+        Text(),
+        default=None,
+        setter=_call("set_build_target"),
+        compose="build.target",
+        doc="The stage of a Dockerfile with several stages to build (default: the last). "
+        "Changing it builds the image again on the next start.",
+    )
+    env_file: ClassVar[str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None] = field(
+        PathList(),
+        default=None,
+        setter=_each("add_env_file"),
+        compose="env_file",
+        doc="A file of ``NAME=value`` lines (Compose's env file format), or a list of them, "
+        "relative to the spec's directory; read at each start (a missing file is an error "
+        "then), its values under ``env``'s. An edited file recreates the container.",
+    )
+    secrets: ClassVar[Mapping[str, str] | Sequence[str] | None] = field(
+        Secrets(),
+        default=None,
+        setter=_each("add_secret"),
+        compose="secrets",
+        doc='Files mounted read only at ``/run/secrets/NAME``: ``{"NAME": "path"}``, or a list '
+        "of paths (NAME: the file's name), relative to the spec's directory; a missing file is "
+        "an error at start.",
+    )
+    create_options: ClassVar[Mapping[str, Any] | None] = field(
+        JsonObject(),
+        default=None,
+        setter=_call("set_create_options"),
+        doc="More of the engine's container create request, deep-merged into what drillmaster "
+        'sends (objects key by key, lists replaced), e.g. ``{"HostConfig": {"OomScoreAdj": '
+        "100}}``: fields of Engine API 1.41 are known to work. A key another attribute sets, or "
+        "that drillmaster manages (labels, networking, the name), is an error.",
     )
     profiles: ClassVar[Sequence[str]] = field(
         Names(),

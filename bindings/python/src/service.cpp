@@ -140,6 +140,30 @@ void bind_host_fields(ServiceClass& cls) {
       });
 }
 
+// The fields of 0.2, appended: one string, or a name and a value.
+void bind_fields_02(ServiceClass& cls) {
+  using Set = int (*)(dm_service*, const char*);
+  using SetPair = int (*)(dm_service*, const char*, const char*);
+  auto one = [&cls](const char* name, Set set) {
+    cls.def(name, [set](Service& s, const std::string& v) { check(set(s.handle, v.c_str())); });
+  };
+  auto pair = [&cls](const char* name, SetPair set) {
+    cls.def(name, [set](Service& s, const std::string& k, const std::string& v) {
+      check(set(s.handle, k.c_str(), v.c_str()));
+    });
+  };
+  one("set_hostname", dm_service_set_hostname);
+  one("set_working_dir", dm_service_set_working_dir);
+  one("add_alias", dm_service_add_alias);
+  pair("set_label", dm_service_set_label);
+  pair("set_build_arg", dm_service_set_build_arg);
+  one("set_build_target", dm_service_set_build_target);
+  one("add_env_file", dm_service_add_env_file);
+  pair("add_secret", dm_service_add_secret);
+  one("add_port_spec", dm_service_add_port_spec);
+  one("set_create_options", dm_service_set_create_options);
+}
+
 // The hooks: each Python callable is kept in the group's hook table and
 // reaches the library as a token (Service::slot).
 void bind_hooks_of(ServiceClass& cls) {
@@ -192,6 +216,7 @@ void bind_service(py::module_& m) {
   bind_running(cls);
   bind_host_fields(cls);
   bind_hooks_of(cls);
+  bind_fields_02(cls);
 }
 
 }  // namespace dm_python
