@@ -235,7 +235,9 @@ class _Converter:
 
     def set(self, out: ServiceClass, f: Field, key: str, value: Any) -> None:
         """Sets the field when the value passes its check, or keeps the key as lost."""
-        value = interpolated(value, out.where)
+        self.set_interpolated(out, f, key, interpolated(value, out.where))
+
+    def set_interpolated(self, out: ServiceClass, f: Field, key: str, value: Any) -> None:
         try:
             f.check(out.name, sample(value))
         except ServiceDefinitionError as exc:
@@ -317,10 +319,10 @@ class _Converter:
                 item = "${" + str(name) + "}"  # Compose passes the host's value on
             elif isinstance(item, bool):
                 item = "true" if item else "false"
-            env[str(name)] = item
+            env[str(name)] = _braces_kept(interpolated(item, out.where))
         f = _compose_keys.field_for("environment")
         if f is not None:
-            self.set(out, f, "environment", env)
+            self.set_interpolated(out, f, "environment", env)
 
     def key_volumes(self, out: ServiceClass, value: Any) -> None:
         f = _compose_keys.field_for("volumes")
@@ -409,6 +411,16 @@ _DEPENDS_ON = {
 _LONG_VOLUME = "only bind and volume mounts convert; the others go in create_options"
 _PORTS = "a host IP or a port range needs a ports list of Compose strings"
 _HEALTHCHECK = "not a key of drillmaster.Healthcheck"
+
+
+def _braces_kept(value: Any) -> Any:
+    """Literal braces of an env value doubled: drillmaster's env takes
+    ``{key}`` for a Context value, Compose's does not."""
+    if isinstance(value, str):
+        return value.replace("{", "{{").replace("}", "}}")
+    if isinstance(value, Expr):
+        return Expr([_braces_kept(p) if isinstance(p, str) else p for p in value.parts])
+    return value
 
 
 def _after_owner(exc: Exception) -> str:

@@ -162,8 +162,10 @@ def _validate(cls: type[Service]) -> None:
     for hook in (*_HOOKS, *_ALIASES):
         value = getattr(cls, hook, None)
         if value is not None and not callable(value):
+            row = _compose_keys.key(hook)
+            compose = f" (Compose's {hook}: {row.reason()})" if row and row.reason() else ""
             raise ServiceDefinitionError(
-                f"{cls.__name__}.{hook}: expected a method, got {type(value).__name__}"
+                f"{cls.__name__}.{hook}: expected a method, got {type(value).__name__}{compose}"
             )
     if _overrides(cls, "post_start") and _overrides(cls, "post_start_init"):
         raise ServiceDefinitionError(
