@@ -141,6 +141,10 @@ def test_attributes_near_the_short_field_names_stay_allowed():
         caps = ["a"]
         tables = 3
         exit = 0
+        restore = True  # two letters from restart
+        initial = 1
+        hosts = ["a"]
+        secret_key = "k"
 
     assert Web.unit == "s"
 

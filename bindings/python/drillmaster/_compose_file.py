@@ -167,14 +167,15 @@ _REPLACED = {"command", "entrypoint", "healthcheck.test", "dns", "dns_search"}
 MAPPING_LIKE = {"environment", "labels", "annotations", "build.args", "sysctls", "extra_hosts"}
 
 
-def as_mapping(value: Any, separator: str = "=") -> Any:
-    """A list of "KEY=value" (or "KEY" alone: None) as a dict; a dict as is."""
+def as_mapping(value: Any, colon: bool = False) -> Any:
+    """A list of "KEY=value" (or "KEY" alone: None; with ``colon``, also
+    "KEY:value", as extra_hosts) as a dict; anything else as is."""
     if not isinstance(value, list):
         return value
     out: dict[str, Any] = {}
     for item in value:
         text = str(item)
-        sep = separator if separator in text else ("=" if "=" in text else ":")
+        sep = ":" if colon and "=" not in text else "="
         key, found, rest = text.partition(sep)
         out[key.strip()] = rest if found else None
     return out
@@ -182,7 +183,7 @@ def as_mapping(value: Any, separator: str = "=") -> Any:
 
 def _normalised(path: str, value: Any) -> Any:
     if path in MAPPING_LIKE and isinstance(value, list):
-        return as_mapping(value, "=" if path != "extra_hosts" else ":")
+        return as_mapping(value, colon=path == "extra_hosts")
     if path == "depends_on" and isinstance(value, list):
         return {str(name): {"condition": "service_started"} for name in value}
     return value

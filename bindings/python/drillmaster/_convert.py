@@ -253,7 +253,7 @@ class _Converter:
             return
         f = _compose_keys.field_for(key)
         if f is not None:
-            self.set(out, f, key, as_mapping(value) if key in MAPPING_LIKE else value)
+            self.set(out, f, key, _form(f, key, value, out.where))
             return
         row = _compose_keys.key(key)
         if row is None:
@@ -291,7 +291,7 @@ class _Converter:
             if sub == "context" and context is not None:
                 self.set(out, context, "build.context", item)
             elif sub in subs:
-                item = as_mapping(item) if f"build.{sub}" in MAPPING_LIKE else item
+                item = _form(subs[sub], f"build.{sub}", item, out.where)
                 self.set(out, subs[sub], f"build.{sub}", item)
             else:
                 out.lost.append(Lost(out.where, f"build.{sub}", item, "no drillmaster attribute"))
@@ -425,6 +425,15 @@ def _braces_kept(value: Any) -> Any:
 
 def _after_owner(exc: Exception) -> str:
     return str(exc).split(": ", 1)[-1]
+
+
+def _form(f: Field, key: str, value: Any, where: tuple[str, int]) -> Any:
+    """The value as written when the field takes it, else a "KEY=value"
+    list as a mapping."""
+    if key in MAPPING_LIKE and isinstance(value, list):
+        if not _takes(f, sample(interpolated(value, where))):
+            return as_mapping(value, colon=key == "extra_hosts")
+    return value
 
 
 def _takes(f: Field, value: Any) -> bool:

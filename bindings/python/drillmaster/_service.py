@@ -194,18 +194,21 @@ def _edits(a: str, b: str) -> int:
 
 
 def _meant(attr: str) -> str | None:
-    """The field ``attr`` is one or two edits away from (two for names
-    longer than four letters, none for shorter ones: ``unit`` is not a
-    misspelled ``init``), also counting Compose's name for it and singular
-    forms, which match exactly."""
-    limit = 0 if len(attr) <= 4 else 2
+    """The field ``attr`` is a misspelling of: Compose's name for it, a
+    singular form, or a few edits away from its name (none for names of up
+    to four letters, one up to eight, two beyond: ``unit`` is not a
+    misspelled ``init``, nor ``restore`` a misspelled ``restart``). Names of
+    fewer than four letters only match as themselves (``cpu`` may be the
+    class's own; ``cpus`` is the field)."""
+    limit = 0 if len(attr) <= 4 else 1 if len(attr) <= 8 else 2
     for f in FIELDS:
         if attr == f.compose:
             return f.name
         names = {f.name, _singular(f.name)}
         if f.compose:
             names |= {f.compose, _singular(f.compose)}
-        if attr in names or any(_edits(attr, n) <= limit for n in names if len(n) > 4):
+        names = {n for n in names if len(n) >= 4}
+        if any(_edits(attr, n) <= limit for n in names):
             return f.name
     return None
 
