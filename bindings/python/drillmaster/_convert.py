@@ -430,9 +430,9 @@ def _after_owner(exc: Exception) -> str:
 def _form(f: Field, key: str, value: Any, where: tuple[str, int]) -> Any:
     """The value as written when the field takes it, else a "KEY=value"
     list as a mapping."""
-    if key in MAPPING_LIKE and isinstance(value, list):
-        if not _takes(f, sample(interpolated(value, where))):
-            return as_mapping(value, colon=key == "extra_hosts")
+    taken = _takes(f, sample(interpolated(value, where)))
+    if key in MAPPING_LIKE and isinstance(value, list) and not taken:
+        return as_mapping(value, colon=key == "extra_hosts")
     return value
 
 
