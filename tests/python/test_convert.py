@@ -175,6 +175,9 @@ def test_the_suite_uses_every_key_of_a_compose_service():
 def test_every_key_converts_to_a_spec_that_validates(every_key, tmp_path):
     _, classes = every_key
     assert set(classes) == {"web", "worker", "base"}
+    # It imported though what it names is missing: errors at start only.
+    for missing in ("app", "web.env", "db_password.txt", "web.labels"):
+        assert not (tmp_path / missing).exists()
     session = drillmaster.Session(list(classes.values()), directory=tmp_path)
     session.check(images=False)  # dm_group_validate: the graph and every value
 
@@ -203,6 +206,9 @@ def test_the_mapped_keys_round_trip(every_key):
     for sub, f in _compose_keys.mapped_sub_keys("build").items():
         assert getattr(classes["web"], f.name) == web["build"][sub], f"build.{sub}"
     assert classes["web"].build_from == web["build"]["context"]
+    base = service_keys(DATA / "every-key" / "compose.yaml")["base"]
+    for sub, f in _compose_keys.mapped_sub_keys("networks").items():
+        assert getattr(classes["base"], f.name) == base["networks"]["default"][sub]
     assert {"image", "environment", "command", "healthcheck", "depends_on"} <= set(checked)
 
 

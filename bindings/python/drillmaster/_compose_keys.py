@@ -258,7 +258,11 @@ def advice(attr: str) -> str | None:
 def rows() -> Iterator[tuple[str, str]]:
     """(Compose key, drillmaster spelling or why none) for every key."""
     for row in KEYS:
-        yield row.compose, _spelling(row.compose) or row.reason()
+        subs = mapped_sub_keys(row.compose)
+        text = _spelling(row.compose) or row.reason()
+        if subs and field_for(row.compose) is None:
+            text += "; " + ", ".join(f"`{sub}`: `{f.name}`" for sub, f in subs.items())
+        yield row.compose, text
 
 
 def markdown_table() -> str:

@@ -354,6 +354,63 @@ class _Converter:
         if ports:
             self.set(out, f, "ports", ports)
 
+    def key_networks(self, out: ServiceClass, value: Any) -> None:
+        """The group has one network: each network's ``aliases`` (when a
+        field maps ``networks.aliases``) become the service's; the rest is lost."""
+        subs = _compose_keys.mapped_sub_keys("networks")
+        row = _compose_keys.key("networks")
+        networks = value if isinstance(value, dict) else {str(n): None for n in value or ()}
+        found: dict[str, list] = {}
+        rest: dict[str, Any] = {}
+        for network, spec in networks.items():
+            for sub, item in (spec or {}).items():
+                if sub in subs:
+                    found.setdefault(sub, []).extend(i for i in item or () if i not in found[sub])
+                else:
+                    rest.setdefault(network, {})[sub] = item
+            rest.setdefault(network, None)
+        for sub, items in found.items():
+            self.set(out, subs[sub], f"networks.{sub}", items)
+        if list(rest) != ["default"] or rest["default"]:
+            reason = row.reason() if row else ""
+            out.lost.append(Lost(out.where, "networks", rest, reason))
+
+    def key_secrets(self, out: ServiceClass, value: Any) -> None:
+        """Compose's file secrets as NAME -> the file the top level names."""
+        f = _compose_keys.field_for("secrets")
+        row = _compose_keys.key("secrets")
+        if f is None:
+            out.lost.append(Lost(out.where, "secrets", value, row.reason() if row else ""))
+            return
+        defined = self.project.get("secrets") or {}
+        files = {}
+        for item in value or ():
+            spec = item if isinstance(item, dict) else {"source": item}
+            source = str(spec.get("source", ""))
+            target = str(spec.get("target") or source)
+            path = (defined.get(source) or {}).get("file")
+            if path is None or "/" in target or set(spec) - {"source", "target"}:
+                out.lost.append(Lost(out.where, "secrets", [item], _SECRETS))
+            else:
+                files[target] = path
+        if files:
+            self.set(out, f, "secrets", files)
+
+    def key_env_file(self, out: ServiceClass, value: Any) -> None:
+        f = _compose_keys.field_for("env_file")
+        row = _compose_keys.key("env_file")
+        if f is None:
+            out.lost.append(Lost(out.where, "env_file", value, row.reason() if row else ""))
+            return
+        paths = []
+        for item in [value] if isinstance(value, (str, dict)) else value or ():
+            if isinstance(item, dict):
+                if item.get("required", True) is False:
+                    out.lost.append(Lost(out.where, "env_file.required", False, _ENV_FILE))
+                item = item.get("path")
+            paths.append(item)
+        self.set(out, f, "env_file", paths[0] if isinstance(value, str) else paths)
+
     def key_healthcheck(self, out: ServiceClass, value: Any) -> None:
         from ._healthcheck import Healthcheck
 
@@ -411,6 +468,8 @@ _DEPENDS_ON = {
 _LONG_VOLUME = "only bind and volume mounts convert; the others go in create_options"
 _PORTS = "a host IP or a port range needs a ports list of Compose strings"
 _HEALTHCHECK = "not a key of drillmaster.Healthcheck"
+_SECRETS = "only file secrets of the top level mounted at /run/secrets/NAME convert"
+_ENV_FILE = "drillmaster requires every env file: a missing one is an error at start"
 
 
 def _braces_kept(value: Any) -> Any:
@@ -553,6 +612,10 @@ def _top_level(project: Node) -> list[Lost]:
         where = (project.path, project.line_of(key))
         if key == "volumes" and all(not v for v in (value or {}).values()):
             continue  # named volumes the engine creates on first use
+        if key == "secrets" and _compose_keys.field_for("secrets") is not None:
+            value = {k: v for k, v in (value or {}).items() if set(v or {}) != {"file"}}
+            if not value:
+                continue  # file secrets: the services' secrets name their files
         lost.append(Lost(where, str(key), value, "top-level elements other than services"))
     return lost
 
