@@ -6,7 +6,9 @@ key that a drillmaster attribute maps is found through the field table
 here again; a key that none maps says why (``instead``), and, when the
 engine's create request has a place for it, which one (``host_config`` or
 ``config``: ``create_options = {"HostConfig": {...}}`` or
-``{"<key>": ...}``), so ``convert`` can carry the value over.
+``{"<key>": ...}``). ``convert`` carries the value of such a key over into
+``create_options`` when the row has no ``instead``: Compose's value is then
+the engine's own.
 
 Three readers derive from it: the advice a service class gets for an
 attribute named as Compose names it (:func:`advice`), ``drillmaster
@@ -58,7 +60,7 @@ _NOT_PULLED = "drillmaster runs the image the engine has (or builds it)"
 
 #: Every key of the Compose service reference, in its order.
 KEYS: tuple[Key, ...] = (
-    Key("annotations", host_config="Annotations"),
+    Key("annotations", "Engine API 1.43 and later", host_config="Annotations"),
     Key("attach", "drillmaster does not attach to service output; use `./spec.py logs SERVICE`"),
     Key("blkio_config", "block I/O limits", host_config="BlkioWeight"),
     Key("build"),
@@ -144,9 +146,9 @@ KEYS: tuple[Key, ...] = (
     Key("logging", "the engine's log configuration", host_config="LogConfig"),
     Key("mac_address", config="MacAddress"),
     Key("mem_limit", "not yet an attribute", host_config="Memory"),
-    Key("mem_reservation", host_config="MemoryReservation"),
+    Key("mem_reservation", "in bytes", host_config="MemoryReservation"),
     Key("mem_swappiness", host_config="MemorySwappiness"),
-    Key("memswap_limit", host_config="MemorySwap"),
+    Key("memswap_limit", "in bytes", host_config="MemorySwap"),
     Key("models", "Docker Model Runner's models are not supported"),
     Key(
         "network_mode",
@@ -270,3 +272,7 @@ def markdown_table() -> str:
     lines = ["| Compose | drillmaster |", "| --- | --- |"]
     lines += [f"| `{compose}` | {text} |" for compose, text in rows()]
     return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # python -m drillmaster._compose_keys: the README's table
+    print(markdown_table(), end="")
