@@ -97,7 +97,7 @@ def test_the_readme_table_is_the_table():
     end = text.index("\n\n", start)
     assert text[start : end + 1] == _compose_keys.markdown_table(), (
         "README.md's Coming from Compose table differs from drillmaster._compose_keys: "
-        "paste the output of python -m drillmaster._compose_keys there"
+        "paste drillmaster._compose_keys.markdown_table() there"
     )
 
 

@@ -273,6 +273,3 @@ def markdown_table() -> str:
     lines += [f"| `{compose}` | {text} |" for compose, text in rows()]
     return "\n".join(lines) + "\n"
 
-
-if __name__ == "__main__":  # python -m drillmaster._compose_keys: the README's table
-    print(markdown_table(), end="")
