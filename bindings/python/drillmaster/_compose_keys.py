@@ -272,4 +272,3 @@ def markdown_table() -> str:
     lines = ["| Compose | drillmaster |", "| --- | --- |"]
     lines += [f"| `{compose}` | {text} |" for compose, text in rows()]
     return "\n".join(lines) + "\n"
-
