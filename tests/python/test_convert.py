@@ -19,6 +19,7 @@ import yaml
 from conftest import PACKAGE_DIRS, REPO, Spec, _docker
 
 import drillmaster
+import drillmaster.compose
 from drillmaster import ServiceDefinitionError, _compose_keys, _service
 from drillmaster._fields import FIELDS
 
@@ -385,3 +386,20 @@ def test_the_typical_stack_converts_whole_and_starts(spec: Spec):
     assert _docker("exec", prefix + "app-1", "cat", "/stage").strip() == "runtime"
     stopped = spec.run("stop", "--remove", "--timeout", "2")
     assert stopped.returncode == 0, stopped.stdout + stopped.stderr
+
+
+def test_dotenv_is_read_as_compose_reads_it(tmp_path):
+    values = drillmaster.compose.read_dotenv(DATA / "interpolation" / ".env", environ={})
+    assert values == {
+        "PLAIN": "from-dotenv",
+        "FROM_DOTENV": "dotenv value",  # an inline comment is not the value's
+        "QUOTED": "two\nlines",  # export, double quotes and their escapes
+        "LITERAL": "${PLAIN} stays",  # single quotes: as written
+    }
+    assert drillmaster.compose.read_dotenv(tmp_path / "none") == {}
+
+
+def test_an_unknown_command_exits_2():
+    result = drillmaster_command("konvert", "compose.yaml")
+    assert result.returncode == 2
+    assert "no command 'konvert'" in result.stderr
