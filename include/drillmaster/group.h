@@ -245,7 +245,8 @@ typedef struct dm_start_options {
   /* Since version 2 (drillmaster 0.2): the grace period, in seconds, of a
    * running outdated container that the start replaces, and of an exited
    * container started again that did not come up, as the stop options'
-   * timeout (10 by default; 0 kills it at once). */
+   * timeout (10 by default; 0 kills it at once; a service's
+   * dm_service_set_stop_grace_period() wins over it). */
   double stop_timeout;
   /* Since version 3 (drillmaster 0.2): non-zero removes the group's
    * containers (with their anonymous volumes) and its networks once the
@@ -367,6 +368,8 @@ typedef struct dm_stop_options {
                      its stop signal and being killed (10 by default, as
                      with Docker and Compose; 0 kills at once). The engine
                      takes whole seconds: a fraction is rounded up. A
+                     service's dm_service_set_stop_grace_period() wins
+                     over it for its containers. A
                      container's stop fails when the engine has not
                      answered 10 s after that, any other request after
                      10 s */
@@ -412,7 +415,8 @@ typedef struct dm_reload_options {
   void* event_user_data;
   /* Since version 2 (drillmaster 0.2): the grace period, in seconds, of the
    * containers the reload stops (the service's and its dependants'), as
-   * the stop options' timeout (10 by default; 0 kills them at once). */
+   * the stop options' timeout (10 by default; 0 kills them at once; a
+   * service's dm_service_set_stop_grace_period() wins over it). */
   double stop_timeout;
   /* Since version 3 (drillmaster 0.2): non-zero gives the dependants the
    * reload restarts new containers, as dm_start_options' run_new_containers

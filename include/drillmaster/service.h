@@ -165,6 +165,63 @@ DM_EXTERN(int) dm_service_set_healthcheck(dm_service* service, const char* const
                                           size_t test_count, double interval_s, double timeout_s,
                                           int retries, double start_period_s);
 
+/* The engine's restart policy for the container, as Compose's restart:
+ * "no" (the default: never restarted), "always", "unless-stopped",
+ * "on-failure" or "on-failure:N" (at most N restarts). A container stopped
+ * by dm_group_stop() stays stopped whatever its policy. Since 0.2. */
+DM_EXTERN(int) dm_service_set_restart(dm_service* service, const char* policy);
+
+/* Mounts a tmpfs (a file system in memory) in the container: an absolute
+ * path, optionally followed by ':' and mount options, as Compose's tmpfs
+ * ("/run", "/tmp:size=64m,mode=1777"). Since 0.2. */
+DM_EXTERN(int) dm_service_add_tmpfs(dm_service* service, const char* mount);
+
+/* Non-zero: the container's root file system is read-only (Compose's
+ * read_only). Since 0.2. */
+DM_EXTERN(int) dm_service_set_read_only(dm_service* service, int on);
+
+/* Non-zero: an init process runs as PID 1 and reaps zombies (Compose's
+ * init). Since 0.2. */
+DM_EXTERN(int) dm_service_set_init(dm_service* service, int on);
+
+/* Non-zero: the container runs privileged (Compose's privileged). Since 0.2. */
+DM_EXTERN(int) dm_service_set_privileged(dm_service* service, int on);
+
+/* Adds a Linux capability to / drops one from the container's default set:
+ * "NET_ADMIN" or "CAP_NET_ADMIN", upper case, or "ALL" (Compose's cap_add,
+ * cap_drop). Since 0.2. */
+DM_EXTERN(int) dm_service_add_cap_add(dm_service* service, const char* capability);
+DM_EXTERN(int) dm_service_add_cap_drop(dm_service* service, const char* capability);
+
+/* The size of /dev/shm, and the container's memory limit, as Compose's
+ * shm_size and mem_limit: a number of bytes ("67108864") or a number with a
+ * unit k, m, g, t or p, powers of 1024 ("64m", "1g", "1.5g"). Since 0.2. */
+DM_EXTERN(int) dm_service_set_shm_size(dm_service* service, const char* size);
+DM_EXTERN(int) dm_service_set_mem_limit(dm_service* service, const char* size);
+
+/* The CPUs the container may use, above 0 ("0.5": half of one CPU), as
+ * Compose's cpus. Since 0.2. */
+DM_EXTERN(int) dm_service_set_cpus(dm_service* service, double cpus);
+
+/* Sets a ulimit of the container ("nofile", "nproc", "core", ...): its soft
+ * and hard limits, soft at most hard, -1 for unlimited (Compose's ulimits). A
+ * later value for the same name replaces an earlier one. Since 0.2. */
+DM_EXTERN(int) dm_service_set_ulimit(dm_service* service, const char* name, long long soft,
+                                     long long hard);
+
+/* Adds a line to the container's /etc/hosts: `host` resolves to `address`,
+ * an IP address or "host-gateway" (the host's address), as Compose's
+ * extra_hosts. Since 0.2. */
+DM_EXTERN(int) dm_service_add_extra_host(dm_service* service, const char* host,
+                                         const char* address);
+
+/* Seconds the container gets between its stop signal and SIGKILL, whenever
+ * drillmaster stops it (stop, reload, the replacement of an outdated
+ * container); it wins over the stop timeout of the operation's options. Also
+ * the container's own stop timeout (rounded up to whole seconds), for a stop
+ * by hand. 0 kills at once. As Compose's stop_grace_period. Since 0.2. */
+DM_EXTERN(int) dm_service_set_stop_grace_period(dm_service* service, double seconds);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2,6 +2,7 @@
 // in dm_group_validate(), so every problem is reported at once; a setter
 // refuses only what the definition cannot hold (a NULL, an empty build
 // context, which would read as "no build").
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -211,6 +212,121 @@ int dm_service_set_post_start_init(dm_service* service, dm_hook_fn fn, void* use
   return guard([&] {
     DM_REQUIRE(service, "service");
     service->def.hooks.post_start_init = dm::capi::wrap_hook(fn, user_data);
+    return DM_OK;
+  });
+}
+
+}  // extern "C"
+
+namespace {
+
+// Records a text value; the pointers are required.
+int set_text(dm_service* service, const char* value, const char* what,
+             std::string dm::model::ServiceDef::*member) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    DM_REQUIRE(value, what);
+    service->def.*member = value;
+    return DM_OK;
+  });
+}
+
+int add_text(dm_service* service, const char* value, const char* what,
+             std::vector<std::string> dm::model::ServiceDef::*member) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    DM_REQUIRE(value, what);
+    (service->def.*member).emplace_back(value);
+    return DM_OK;
+  });
+}
+
+int set_flag(dm_service* service, int on, bool dm::model::ServiceDef::*member) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    service->def.*member = on != 0;
+    return DM_OK;
+  });
+}
+
+}  // namespace
+
+extern "C" {
+
+int dm_service_set_restart(dm_service* service, const char* policy) {
+  return set_text(service, policy, "policy", &dm::model::ServiceDef::restart);
+}
+
+int dm_service_add_tmpfs(dm_service* service, const char* mount) {
+  return add_text(service, mount, "mount", &dm::model::ServiceDef::tmpfs);
+}
+
+int dm_service_set_read_only(dm_service* service, int on) {
+  return set_flag(service, on, &dm::model::ServiceDef::read_only);
+}
+
+int dm_service_set_init(dm_service* service, int on) {
+  return set_flag(service, on, &dm::model::ServiceDef::init);
+}
+
+int dm_service_set_privileged(dm_service* service, int on) {
+  return set_flag(service, on, &dm::model::ServiceDef::privileged);
+}
+
+int dm_service_add_cap_add(dm_service* service, const char* capability) {
+  return add_text(service, capability, "capability", &dm::model::ServiceDef::cap_add);
+}
+
+int dm_service_add_cap_drop(dm_service* service, const char* capability) {
+  return add_text(service, capability, "capability", &dm::model::ServiceDef::cap_drop);
+}
+
+int dm_service_set_shm_size(dm_service* service, const char* size) {
+  return set_text(service, size, "size", &dm::model::ServiceDef::shm_size);
+}
+
+int dm_service_set_mem_limit(dm_service* service, const char* size) {
+  return set_text(service, size, "size", &dm::model::ServiceDef::mem_limit);
+}
+
+int dm_service_set_cpus(dm_service* service, double cpus) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    service->def.cpus = cpus;
+    return DM_OK;
+  });
+}
+
+int dm_service_set_ulimit(dm_service* service, const char* name, long long soft, long long hard) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    DM_REQUIRE(name, "name");
+    auto& ulimits = service->def.ulimits;
+    auto same = std::find_if(ulimits.begin(), ulimits.end(),
+                             [&](const dm::model::Ulimit& u) { return u.name == name; });
+    dm::model::Ulimit ulimit{name, soft, hard};
+    if (same != ulimits.end())
+      *same = ulimit;
+    else
+      ulimits.push_back(ulimit);
+    return DM_OK;
+  });
+}
+
+int dm_service_add_extra_host(dm_service* service, const char* host, const char* address) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    DM_REQUIRE(host, "host");
+    DM_REQUIRE(address, "address");
+    service->def.extra_hosts.emplace_back(host, address);
+    return DM_OK;
+  });
+}
+
+int dm_service_set_stop_grace_period(dm_service* service, double seconds) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    service->def.stop_grace_period = seconds;
     return DM_OK;
   });
 }

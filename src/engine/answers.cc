@@ -161,6 +161,31 @@ std::vector<ContainerSummary> parse_container_list(const std::string& body,
   return out;
 }
 
+namespace {
+
+// What a container's HostConfig says of the fields that shape it.
+void read_host_config(const JsonView& host, ContainerInfo& info) {
+  JsonView restart = host["RestartPolicy"];
+  info.restart_policy = restart["Name"].str();
+  if (int64_t most = restart["MaximumRetryCount"].integer(); most > 0)
+    info.restart_policy += ":" + std::to_string(most);
+  info.tmpfs = host["Tmpfs"].string_map();
+  info.read_only = host["ReadonlyRootfs"].boolean();
+  info.init = host["Init"].boolean();
+  info.privileged = host["Privileged"].boolean();
+  info.cap_add = host["CapAdd"].string_list();
+  info.cap_drop = host["CapDrop"].string_list();
+  info.shm_size = host["ShmSize"].integer();
+  info.memory = host["Memory"].integer();
+  info.nano_cpus = host["NanoCpus"].integer();
+  for (const JsonView& u : host["Ulimits"].items())
+    info.ulimits.push_back(u["Name"].str() + "=" + std::to_string(u["Soft"].integer()) + ":" +
+                           std::to_string(u["Hard"].integer()));
+  info.extra_hosts = host["ExtraHosts"].string_list();
+}
+
+}  // namespace
+
 ContainerInfo parse_container_inspect(const std::string& body, const std::string& request) {
   Answer answer(request, body);
   JsonView c = answer.object(answer.root());
@@ -199,6 +224,8 @@ ContainerInfo parse_container_inspect(const std::string& body, const std::string
     info.network_ips[network.key()] = network["IPAddress"].str();
     info.network_aliases[network.key()] = network["Aliases"].string_list();
   }
+  if (config["StopTimeout"].is_integer()) info.stop_timeout = config["StopTimeout"].integer();
+  read_host_config(c["HostConfig"], info);
   return info;
 }
 

@@ -179,6 +179,20 @@ struct ContainerInfo {  // from GET /containers/{id}/json
   std::string stop_signal;
   std::vector<Mount> mounts;
   std::map<std::string, std::vector<std::string>> network_aliases;  // network name -> aliases
+  std::optional<int64_t> stop_timeout;                              // Config.StopTimeout, when set
+  // HostConfig
+  std::string restart_policy;                // "no", "always", "on-failure:3"...; "" unset
+  std::map<std::string, std::string> tmpfs;  // path -> options
+  bool read_only = false;                    // ReadonlyRootfs
+  bool init = false;
+  bool privileged = false;
+  std::vector<std::string> cap_add;
+  std::vector<std::string> cap_drop;
+  int64_t shm_size = 0;
+  int64_t memory = 0;
+  int64_t nano_cpus = 0;
+  std::vector<std::string> ulimits;  // "nofile=1024:2048"
+  std::vector<std::string> extra_hosts;
 };
 
 struct ImageInfo {

@@ -4,6 +4,8 @@
 // them out.
 #include "model/fields.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -13,6 +15,7 @@
 #include "common/text.h"
 #include "model/ports.h"
 #include "model/signals.h"
+#include "model/sizes.h"
 #include "model/volumes.h"
 
 namespace dm::model {
@@ -403,6 +406,265 @@ void sample_healthcheck(GroupDef&, ServiceDef& s) {
   s.healthcheck = Healthcheck{{"CMD-SHELL", "test -f /ready"}, 0.5, 2, 3, 1};
 }
 
+// ---- restart ----
+
+// The engine's RestartPolicy: its name and the most restarts (0: no limit);
+// nullopt for what is not a policy. "" and "no" are Name "no".
+std::optional<std::pair<std::string, int64_t>> restart_policy(const std::string& restart) {
+  if (restart.empty() || restart == "no" || restart == "always" || restart == "unless-stopped" ||
+      restart == "on-failure")
+    return std::make_pair(restart.empty() ? std::string("no") : restart, int64_t{0});
+  const std::string prefix = "on-failure:";
+  if (restart.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
+  std::string count = restart.substr(prefix.size());
+  if (count.empty() || count.size() > 9 ||
+      !std::all_of(count.begin(), count.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
+  return std::make_pair(std::string("on-failure"), static_cast<int64_t>(std::stol(count)));
+}
+
+void check_restart(FieldCheck& f) {
+  if (restart_policy(f.service.restart)) return;
+  f.problems.push_back(f.who + ": restart " + quoted(f.service.restart) +
+                       " is not a restart policy; use one of 'no', 'always', 'unless-stopped', "
+                       "'on-failure' or 'on-failure:N' (at most N restarts)");
+}
+
+// Nothing for "no": the engine's default.
+void write_restart(const GroupDef&, const ServiceDef& s, CreateRequest& r) {
+  auto policy = restart_policy(s.restart);
+  if (!policy || policy->first == "no") return;
+  Json restart = Json::object();
+  restart.set("Name", policy->first);
+  restart.set("MaximumRetryCount", policy->second);
+  r.host.set("RestartPolicy", std::move(restart));
+}
+
+void sample_restart(GroupDef&, ServiceDef& s) { s.restart = "on-failure:3"; }
+
+// ---- tmpfs: "/path" or "/path:options" ----
+
+void check_tmpfs(FieldCheck& f) {
+  std::set<std::string> paths;
+  for (const auto& mount : f.service.tmpfs) {
+    std::string path = mount.substr(0, mount.find(':'));
+    if (path.empty() || path[0] != '/') {
+      f.problems.push_back(f.who + ": tmpfs " + quoted(mount) +
+                           " must start with an absolute path in the container, such as '/tmp' "
+                           "(optionally followed by ':' and mount options: '/tmp:size=64m')");
+    } else if (!paths.insert(path).second) {
+      f.problems.push_back(f.who + ": tmpfs " + quoted(path) + " is mounted twice");
+    }
+  }
+}
+
+void write_tmpfs(const GroupDef&, const ServiceDef& s, CreateRequest& r) {
+  if (s.tmpfs.empty()) return;
+  Json tmpfs = Json::object();
+  for (const auto& mount : s.tmpfs) {
+    size_t colon = mount.find(':');
+    tmpfs.set(mount.substr(0, colon).c_str(),
+              colon == std::string::npos ? std::string() : mount.substr(colon + 1));
+  }
+  r.host.set("Tmpfs", std::move(tmpfs));
+}
+
+void sample_tmpfs(GroupDef&, ServiceDef& s) { s.tmpfs = {"/run", "/tmp:size=64m"}; }
+
+// ---- read_only, init, privileged: off unless set ----
+
+void write_read_only(const GroupDef&, const ServiceDef& s, CreateRequest& r) {
+  if (s.read_only) r.host.set("ReadonlyRootfs", true);
+}
+
+void sample_read_only(GroupDef&, ServiceDef& s) { s.read_only = true; }
+
+void write_init(const GroupDef&, const ServiceDef& s, CreateRequest& r) {
+  if (s.init) r.host.set("Init", true);
+}
+
+void sample_init(GroupDef&, ServiceDef& s) { s.init = true; }
+
+void write_privileged(const GroupDef&, const ServiceDef& s, CreateRequest& r) {
+  if (s.privileged) r.host.set("Privileged", true);
+}
+
+void sample_privileged(GroupDef&, ServiceDef& s) { s.privileged = true; }
+
+// ---- cap_add, cap_drop ----
+
+// "NET_ADMIN", "CAP_NET_ADMIN" or "ALL", as the engine takes them.
+bool is_capability(const std::string& name) {
+  std::string bare = name.compare(0, 4, "CAP_") == 0 ? name.substr(4) : name;
+  return !bare.empty() && bare.front() != '_' && std::all_of(bare.begin(), bare.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || c == '_';
+  });
+}
+
+void check_capabilities(FieldCheck& f, const char* field, const Strings& names) {
+  for (const auto& name : names) {
+    if (is_capability(name)) continue;
+    f.problems.push_back(f.who + ": " + field + " " + quoted(name) +
+                         " is not a capability name; write it in upper case, such as "
+                         "'NET_ADMIN' or 'CAP_NET_ADMIN' (or 'ALL' for every one)");
+  }
+}
+
+void check_cap_add(FieldCheck& f) { check_capabilities(f, "cap_add", f.service.cap_add); }
+
+void write_cap_add(const GroupDef&, const ServiceDef& s, CreateRequest& r) {
+  if (!s.cap_add.empty()) r.host.set("CapAdd", s.cap_add);
+}
+
+void sample_cap_add(GroupDef&, ServiceDef& s) { s.cap_add = {"NET_ADMIN"}; }
+
+void check_cap_drop(FieldCheck& f) { check_capabilities(f, "cap_drop", f.service.cap_drop); }
+
+void write_cap_drop(const GroupDef&, const ServiceDef& s, CreateRequest& r) {
+  if (!s.cap_drop.empty()) r.host.set("CapDrop", s.cap_drop);
+}
+
+void sample_cap_drop(GroupDef&, ServiceDef& s) { s.cap_drop = {"CAP_CHOWN"}; }
+
+// ---- shm_size, mem_limit: Compose's byte values ----
+
+void check_bytes(FieldCheck& f, const char* field, const std::string& value) {
+  if (value.empty() || parse_bytes(value)) return;
+  f.problems.push_back(f.who + ": " + field + " " + quoted(value) + " is not a size; use " +
+                       kBytesForm);
+}
+
+void write_bytes(const char* member, const std::string& value, Json& host) {
+  if (auto bytes = value.empty() ? std::nullopt : parse_bytes(value)) host.set(member, *bytes);
+}
+
+void check_shm_size(FieldCheck& f) { check_bytes(f, "shm_size", f.service.shm_size); }
+
+void write_shm_size(const GroupDef&, const ServiceDef& s, CreateRequest& r) {
+  write_bytes("ShmSize", s.shm_size, r.host);
+}
+
+void sample_shm_size(GroupDef&, ServiceDef& s) { s.shm_size = "128m"; }
+
+void check_mem_limit(FieldCheck& f) { check_bytes(f, "mem_limit", f.service.mem_limit); }
+
+void write_mem_limit(const GroupDef&, const ServiceDef& s, CreateRequest& r) {
+  write_bytes("Memory", s.mem_limit, r.host);
+}
+
+void sample_mem_limit(GroupDef&, ServiceDef& s) { s.mem_limit = "1.5g"; }
+
+// ---- cpus ----
+
+constexpr double kMostCpus = 1e6;  // NanoCpus in an int64, with room
+
+void check_cpus(FieldCheck& f) {
+  if (!f.service.cpus) return;
+  double cpus = *f.service.cpus;
+  if (cpus > 0 && cpus <= kMostCpus) return;
+  f.problems.push_back(f.who + ": cpus " + seconds_text(cpus) +
+                       " is not a number of CPUs; use a number above 0, such as 0.5 or 2 (or "
+                       "leave it unset for no limit)");
+}
+
+void write_cpus(const GroupDef&, const ServiceDef& s, CreateRequest& r) {
+  if (s.cpus) r.host.set("NanoCpus", static_cast<int64_t>(std::llround(*s.cpus * 1e9)));
+}
+
+void sample_cpus(GroupDef&, ServiceDef& s) { s.cpus = 0.5; }
+
+// ---- ulimits ----
+
+const Strings& ulimit_names() {
+  static const Strings names = {"core",    "cpu",      "data",   "fsize",      "locks",
+                                "memlock", "msgqueue", "nice",   "nofile",     "nproc",
+                                "rss",     "rtprio",   "rttime", "sigpending", "stack"};
+  return names;
+}
+
+void check_ulimits(FieldCheck& f) {
+  for (const Ulimit& u : f.service.ulimits) {
+    const Strings& names = ulimit_names();
+    std::string what = f.who + ": ulimit " + quoted(u.name);
+    if (std::find(names.begin(), names.end(), u.name) == names.end()) {
+      f.problems.push_back(what + " is not a ulimit; use one of " + join(names, ", "));
+    } else if (u.soft < -1 || u.hard < -1) {
+      f.problems.push_back(what + " must be 0 or more (or -1 for unlimited), not soft " +
+                           std::to_string(u.soft) + ", hard " + std::to_string(u.hard));
+    } else if (u.hard != -1 && (u.soft == -1 || u.soft > u.hard)) {
+      f.problems.push_back(what + " has a soft limit " + std::to_string(u.soft) +
+                           " above its hard limit " + std::to_string(u.hard) +
+                           "; the soft limit must be at most the hard one");
+    }
+  }
+}
+
+void write_ulimits(const GroupDef&, const ServiceDef& s, CreateRequest& r) {
+  if (s.ulimits.empty()) return;
+  Json ulimits = Json::array();
+  for (const Ulimit& u : s.ulimits) {
+    Json ulimit = Json::object();
+    ulimit.set("Name", u.name);
+    ulimit.set("Soft", u.soft);
+    ulimit.set("Hard", u.hard);
+    ulimits.push(std::move(ulimit));
+  }
+  r.host.set("Ulimits", std::move(ulimits));
+}
+
+void sample_ulimits(GroupDef&, ServiceDef& s) { s.ulimits = {{"nofile", 1024, 2048}}; }
+
+// ---- extra_hosts: host -> IP address or "host-gateway" ----
+
+bool is_ip_address(const std::string& text) {
+  unsigned char address[sizeof(struct in6_addr)];
+  return inet_pton(AF_INET, text.c_str(), address) == 1 ||
+         inet_pton(AF_INET6, text.c_str(), address) == 1;
+}
+
+void check_extra_hosts(FieldCheck& f) {
+  for (const auto& [host, ip] : f.service.extra_hosts) {
+    if (host.empty() || host.find_first_of(": \t\n") != std::string::npos) {
+      f.problems.push_back(f.who + ": extra_hosts name " + quoted(host) +
+                           " is not a host name; use one such as 'db.local'");
+    } else if (ip != "host-gateway" && !is_ip_address(ip)) {
+      f.problems.push_back(f.who + ": extra_hosts address " + quoted(ip) + " for " + quoted(host) +
+                           " is not an IP address; use one such as '10.0.0.5' or '::1', or "
+                           "'host-gateway' for the host");
+    }
+  }
+}
+
+void write_extra_hosts(const GroupDef&, const ServiceDef& s, CreateRequest& r) {
+  Strings hosts;
+  for (const auto& [host, ip] : s.extra_hosts) hosts.push_back(host + ":" + ip);
+  if (!hosts.empty()) r.host.set("ExtraHosts", hosts);
+}
+
+void sample_extra_hosts(GroupDef&, ServiceDef& s) { s.extra_hosts = {{"db.local", "10.0.0.5"}}; }
+
+// ---- stop_grace_period ----
+
+constexpr double kLongestGraceSeconds = 86400;  // a day
+
+void check_stop_grace_period(FieldCheck& f) {
+  if (!f.service.stop_grace_period) return;
+  double seconds = *f.service.stop_grace_period;
+  if (seconds >= 0 && seconds <= kLongestGraceSeconds) return;
+  f.problems.push_back(f.who + ": stop_grace_period " + seconds_text(seconds) +
+                       " s is not a grace period; use a number of seconds from 0 to " +
+                       seconds_text(kLongestGraceSeconds) +
+                       " (or leave it unset for the operation's)");
+}
+
+// The engine's own stop timeout too, so that a stop by hand gives it as long.
+void write_stop_grace_period(const GroupDef&, const ServiceDef& s, CreateRequest& r) {
+  if (s.stop_grace_period)
+    r.config.set("StopTimeout", static_cast<int64_t>(std::ceil(*s.stop_grace_period)));
+}
+
+void sample_stop_grace_period(GroupDef&, ServiceDef& s) { s.stop_grace_period = 90; }
+
 // ---- always_start_new ----
 
 void sample_always_start_new(GroupDef&, ServiceDef& s) { s.always_start_new = true; }
@@ -450,6 +712,20 @@ const std::vector<Field>& fields() {
       // Newer than 0.1: no digest_01, hashed only when set.
       {"tty", nullptr, write_tty, nullptr, sample_tty},
       {"healthcheck", check_healthcheck, write_healthcheck, nullptr, sample_healthcheck},
+      {"restart", check_restart, write_restart, nullptr, sample_restart},
+      {"tmpfs", check_tmpfs, write_tmpfs, nullptr, sample_tmpfs},
+      {"read_only", nullptr, write_read_only, nullptr, sample_read_only},
+      {"init", nullptr, write_init, nullptr, sample_init},
+      {"privileged", nullptr, write_privileged, nullptr, sample_privileged},
+      {"cap_add", check_cap_add, write_cap_add, nullptr, sample_cap_add},
+      {"cap_drop", check_cap_drop, write_cap_drop, nullptr, sample_cap_drop},
+      {"shm_size", check_shm_size, write_shm_size, nullptr, sample_shm_size},
+      {"mem_limit", check_mem_limit, write_mem_limit, nullptr, sample_mem_limit},
+      {"cpus", check_cpus, write_cpus, nullptr, sample_cpus},
+      {"ulimits", check_ulimits, write_ulimits, nullptr, sample_ulimits},
+      {"extra_hosts", check_extra_hosts, write_extra_hosts, nullptr, sample_extra_hosts},
+      {"stop_grace_period", check_stop_grace_period, write_stop_grace_period, nullptr,
+       sample_stop_grace_period},
       // How drillmaster runs the service, not what the container is: not written, not hashed.
       {"always_start_new", nullptr, nullptr, nullptr, sample_always_start_new},
       {"build_from", check_build, nullptr, nullptr, sample_build},

@@ -5,6 +5,7 @@
 #ifndef DM_MODEL_SERVICE_H
 #define DM_MODEL_SERVICE_H
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -51,6 +52,13 @@ struct Healthcheck {
   double start_period = 0;  // seconds
 };
 
+// A ulimit as Compose's ulimits give it; -1 is unlimited.
+struct Ulimit {
+  std::string name;  // "nofile", "nproc", ...
+  int64_t soft = 0;
+  int64_t hard = 0;
+};
+
 struct ServiceDef {
   std::string name;
   std::string image;
@@ -67,7 +75,20 @@ struct ServiceDef {
   std::string user;
   bool tty = false;                        // a terminal for the container; no setter yet
   std::optional<Healthcheck> healthcheck;  // unset: the image's
-  double timeout = 0;                      // <= 0: the operation's timeout
+  std::string restart;                     // "" or "no": never restarted by the engine
+  std::vector<std::string> tmpfs;          // "/path" or "/path:options"
+  bool read_only = false;
+  bool init = false;
+  bool privileged = false;
+  std::vector<std::string> cap_add;  // "NET_ADMIN", "CAP_NET_ADMIN" or "ALL"
+  std::vector<std::string> cap_drop;
+  std::string shm_size;         // "": the engine's; else as parse_bytes() takes it
+  std::string mem_limit;        // "": no limit; else as parse_bytes() takes it
+  std::optional<double> cpus;   // unset: no limit
+  std::vector<Ulimit> ulimits;  // in order, names unique
+  std::vector<std::pair<std::string, std::string>> extra_hosts;  // host -> IP or "host-gateway"
+  std::optional<double> stop_grace_period;                       // seconds; unset: the operation's
+  double timeout = 0;                                            // <= 0: the operation's timeout
   Hooks hooks;
 };
 

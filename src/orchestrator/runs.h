@@ -24,6 +24,13 @@ namespace dm::orchestrator {
 // taken for a frozen one.
 inline constexpr double kEngineMarginSeconds = 10;
 
+// The grace period a service's container gets between its stop signal and
+// SIGKILL, in whole seconds as the engine takes it: the service's own
+// stop_grace_period when it has one, else the operation's. Every stop of a
+// service's container (stop, reload, an outdated or failed container in
+// start) asks this.
+int stop_grace_seconds(const model::ServiceDef& service, double operation_grace);
+
 // What the runs of one operation share.
 struct Operation {
   const model::GroupDef& group;
@@ -52,6 +59,7 @@ struct StopScope {
   bool remove_network = false;
 };
 
+// `grace_seconds`: the operation's grace period (see stop_grace_seconds()).
 Result run_stop(const Operation& operation, double grace_seconds, const StopScope& scope);
 
 }  // namespace dm::orchestrator

@@ -321,10 +321,10 @@ void StartRun::make_container(size_t i) {
 }
 
 // Containers made from an older definition, and ones whose setup never
-// finished: each stopped (with the start's stop_timeout) and removed.
+// finished: each stopped (with its grace period) and removed.
 void StartRun::remove_outdated(size_t i) {
   Task& t = tasks_[i];
-  const int grace = engine::whole_grace_seconds(options_.stop_timeout);
+  const int grace = stop_grace_seconds(*t.def, options_.stop_timeout);
   const double stop_seconds = grace + kEngineMarginSeconds;
   for (const Instance& c : t.existing) {
     if (c.running()) {
@@ -538,13 +538,13 @@ void StartRun::remove_failed(size_t i, const std::string& id) {
   }
 }
 
-// Stopped with the start's grace period, and kept: it holds what its service
+// Stopped with its grace period, and kept: it holds what its service
 // stored, and the next start finds it exited, starts it again and pings it.
 // Appends to the outcome's reason when the stop fails.
 void StartRun::stop_failed(size_t i, const std::string& id) {
   Task& t = tasks_[i];
   try {
-    const int grace = engine::whole_grace_seconds(options_.stop_timeout);
+    const int grace = stop_grace_seconds(*t.def, options_.stop_timeout);
     const double allowed = grace + kEngineMarginSeconds;
     engine::ScopedDeadline step(allowed, "the " + seconds_text(allowed) +
                                              " s allowed for stopping the container of a failed "
@@ -590,7 +590,10 @@ void StartRun::report_late_exits() {
 void StartRun::report_late_exit(size_t i, const std::map<std::string, std::string>& states) {
   Task& t = tasks_[i];
   auto state = states.find(t.unpinged_id);
-  bool stopped = state == states.end() || state->second == "exited" || state->second == "dead";
+  // "restarting": it exited, and its restart policy brings it back after a
+  // pause; it did not stay up all the same.
+  bool stopped = state == states.end() || state->second == "exited" || state->second == "dead" ||
+                 state->second == "restarting";
   if (!stopped) return;
   t.outcome.outcome = Outcome::Kind::Failed;
   try {

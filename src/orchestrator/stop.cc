@@ -41,8 +41,7 @@ bool is_running(const Instance& c) {
 class StopRun {
  public:
   StopRun(const Operation& operation, double grace, const StopScope& scope)
-      : op_(operation), grace_(engine::whole_grace_seconds(grace)), scope_(scope),
-        graph_(operation.group),
+      : op_(operation), grace_(grace), scope_(scope), graph_(operation.group),
         plan_(graph_, Plan::Direction::Down, plan_services(operation.group, scope), 0),
         executor_(plan_, operation.watcher) {}
 
@@ -52,12 +51,13 @@ class StopRun {
   void job(size_t i, const std::vector<Instance>& containers, Outcome& outcome) noexcept;
   void take_down(size_t i, const std::vector<Instance>& containers, Outcome& outcome);
   void remove_orphan(const Instance& c) noexcept;
-  // Stops one container; returns whether it was running.
-  bool stop_container(const std::string& service, const Instance& c);
+  // Stops one container with a grace period of `grace` whole seconds;
+  // returns whether it was running.
+  bool stop_container(const std::string& service, const Instance& c, int grace);
   void remove_container(const std::string& service, const Instance& c);
 
   const Operation& op_;
-  int grace_;  // whole seconds, as the engine takes it (rounded up)
+  double grace_;  // the operation's, in seconds
   const StopScope& scope_;
   model::Graph graph_;
   Plan plan_;
@@ -100,7 +100,7 @@ Result StopRun::run() {
 void StopRun::remove_orphan(const Instance& c) noexcept {
   std::string name = !c.service.empty() ? c.service : c.name;
   if (std::optional<JobEnd> ended = attempt([&] {
-        stop_container(name, c);
+        stop_container(name, c, engine::whole_grace_seconds(grace_));
         remove_container(name, c);
       })) {
     try {
@@ -140,7 +140,8 @@ void StopRun::take_down(size_t i, const std::vector<Instance>& containers, Outco
   bool remove = scope_.remove.count(i) > 0;
   executor_.await(i, Plan::Step::Stop, false);
   bool any_running = false;
-  for (const Instance& c : containers) any_running |= stop_container(name, c);
+  const int grace = stop_grace_seconds(op_.group.services[i], grace_);
+  for (const Instance& c : containers) any_running |= stop_container(name, c, grace);
   // Dependencies wait for this service to stop, not for its removal.
   executor_.finish(i);
   if (remove)
@@ -152,14 +153,14 @@ void StopRun::take_down(size_t i, const std::vector<Instance>& containers, Outco
   }
 }
 
-bool StopRun::stop_container(const std::string& service, const Instance& c) {
+bool StopRun::stop_container(const std::string& service, const Instance& c, int grace) {
   if (!is_running(c)) return false;
   op_.events.emit(service, Phase::Stopping, c.name);
-  double allowed = grace_ + kEngineMarginSeconds;
+  double allowed = grace + kEngineMarginSeconds;
   engine::ScopedDeadline step(allowed, "the " + seconds_text(allowed) +
                                            " s allowed for a stop with a grace period of " +
-                                           seconds_text(grace_) + " s");
-  op_.target.stop(c.id, grace_);
+                                           seconds_text(grace) + " s");
+  op_.target.stop(c.id, grace);
   op_.events.emit(service, Phase::Stopped);
   return true;
 }
@@ -175,6 +176,10 @@ void StopRun::remove_container(const std::string& service, const Instance& c) {
 }
 
 }  // namespace
+
+int stop_grace_seconds(const model::ServiceDef& service, double operation_grace) {
+  return engine::whole_grace_seconds(service.stop_grace_period.value_or(operation_grace));
+}
 
 Result run_stop(const Operation& operation, double grace_seconds, const StopScope& scope) {
   StopRun run(operation, grace_seconds, scope);

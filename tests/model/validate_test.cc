@@ -523,5 +523,136 @@ TEST(Check, ThrowsInvalidWithOneProblemPerLine) {
   }
 }
 
+// ---- the fields of real stacks ----
+
+ServiceDef app_with(void (*set)(ServiceDef&)) {
+  ServiceDef s = service("app");
+  set(s);
+  return s;
+}
+
+TEST(ValidateRestart, AcceptsComposesPolicies) {
+  for (const char* policy : {"", "no", "always", "unless-stopped", "on-failure", "on-failure:5"}) {
+    ServiceDef s = service("app");
+    s.restart = policy;
+    EXPECT_EQ(problems(s), Problems{}) << policy;
+  }
+}
+
+TEST(ValidateRestart, NamesTheValueAndThePolicies) {
+  for (const char* policy : {"sometimes", "on-failure:", "on-failure:x", "Always"}) {
+    ServiceDef s = service("app");
+    s.restart = policy;
+    EXPECT_EQ(problems(s), Problems{"service 'app': restart '" + std::string(policy) +
+                                    "' is not a restart policy; use one of 'no', 'always', "
+                                    "'unless-stopped', 'on-failure' or 'on-failure:N' (at most "
+                                    "N restarts)"});
+  }
+}
+
+TEST(ValidateTmpfs, PathMustBeAbsolute) {
+  EXPECT_EQ(problems(app_with([](ServiceDef& s) {
+              s.tmpfs = {"/run", "/tmp:size=64m"};
+            })),
+            Problems{});
+  EXPECT_EQ(problems(app_with([](ServiceDef& s) { s.tmpfs = {"tmp:size=64m"}; })),
+            Problems{"service 'app': tmpfs 'tmp:size=64m' must start with an absolute path in the "
+                     "container, such as '/tmp' (optionally followed by ':' and mount options: "
+                     "'/tmp:size=64m')"});
+}
+
+TEST(ValidateTmpfs, APathIsMountedOnce) {
+  EXPECT_EQ(problems(app_with([](ServiceDef& s) {
+              s.tmpfs = {"/tmp", "/tmp:size=1m"};
+            })),
+            Problems{"service 'app': tmpfs '/tmp' is mounted twice"});
+}
+
+TEST(ValidateCapabilities, UpperCaseNamesWithOrWithoutCapOrAll) {
+  EXPECT_EQ(problems(app_with([](ServiceDef& s) {
+              s.cap_add = {"NET_ADMIN", "CAP_SYS_TIME", "ALL"};
+              s.cap_drop = {"ALL"};
+            })),
+            Problems{});
+  EXPECT_EQ(problems(app_with([](ServiceDef& s) {
+              s.cap_add = {"net_admin"};
+              s.cap_drop = {"CAP_"};
+            })),
+            (Problems{"service 'app': cap_add 'net_admin' is not a capability name; write it in "
+                      "upper case, such as 'NET_ADMIN' or 'CAP_NET_ADMIN' (or 'ALL' for every "
+                      "one)",
+                      "service 'app': cap_drop 'CAP_' is not a capability name; write it in upper "
+                      "case, such as 'NET_ADMIN' or 'CAP_NET_ADMIN' (or 'ALL' for every one)"}));
+}
+
+TEST(ValidateSizes, ShmSizeAndMemLimitTakeComposesByteValues) {
+  EXPECT_EQ(problems(app_with([](ServiceDef& s) {
+              s.shm_size = "64m";
+              s.mem_limit = "1073741824";
+            })),
+            Problems{});
+  const std::string form =
+      "use a number of bytes, or a number with a unit k, m, g, t or p (powers of 1024) such as "
+      "'64m', '1g' or '1.5g'";
+  EXPECT_EQ(problems(app_with([](ServiceDef& s) {
+              s.shm_size = "-1";
+              s.mem_limit = "lots";
+            })),
+            (Problems{"service 'app': shm_size '-1' is not a size; " + form,
+                      "service 'app': mem_limit 'lots' is not a size; " + form}));
+}
+
+TEST(ValidateCpus, MustBeAboveZero) {
+  EXPECT_EQ(problems(app_with([](ServiceDef& s) { s.cpus = 0.5; })), Problems{});
+  for (double cpus : {-1.0, 0.0, std::nan("")}) {
+    ServiceDef s = service("app");
+    s.cpus = cpus;
+    std::string shown = std::isnan(cpus) ? "nan" : cpus < 0 ? "-1" : "0";
+    EXPECT_EQ(problems(s), Problems{"service 'app': cpus " + shown +
+                                    " is not a number of CPUs; use a number above 0, such as 0.5 "
+                                    "or 2 (or leave it unset for no limit)"});
+  }
+}
+
+TEST(ValidateUlimits, KnownNamesSoftAtMostHard) {
+  EXPECT_EQ(problems(app_with([](ServiceDef& s) {
+              s.ulimits = {{"nofile", 1024, 2048}, {"core", -1, -1}, {"nproc", 10, -1}};
+            })),
+            Problems{});
+  EXPECT_EQ(
+      problems(app_with([](ServiceDef& s) {
+        s.ulimits = {{"files", 1, 1}, {"nofile", 4096, 1024}, {"nproc", -5, 1}};
+      })),
+      (Problems{"service 'app': ulimit 'files' is not a ulimit; use one of core, cpu, data, fsize, "
+                "locks, memlock, msgqueue, nice, nofile, nproc, rss, rtprio, rttime, sigpending, "
+                "stack",
+                "service 'app': ulimit 'nofile' has a soft limit 4096 above its hard limit 1024; "
+                "the soft limit must be at most the hard one",
+                "service 'app': ulimit 'nproc' must be 0 or more (or -1 for unlimited), not soft "
+                "-5, hard 1"}));
+}
+
+TEST(ValidateExtraHosts, AnIpAddressOrTheHostGateway) {
+  EXPECT_EQ(problems(app_with([](ServiceDef& s) {
+              s.extra_hosts = {{"db.local", "10.0.0.5"}, {"v6", "::1"}, {"host", "host-gateway"}};
+            })),
+            Problems{});
+  EXPECT_EQ(problems(app_with([](ServiceDef& s) {
+              s.extra_hosts = {{"db.local", "10.0.0"}, {"", "10.0.0.5"}};
+            })),
+            (Problems{"service 'app': extra_hosts address '10.0.0' for 'db.local' is not an IP "
+                      "address; use one such as '10.0.0.5' or '::1', or 'host-gateway' for the "
+                      "host",
+                      "service 'app': extra_hosts name '' is not a host name; use one such as "
+                      "'db.local'"}));
+}
+
+TEST(ValidateStopGracePeriod, ZeroToADay) {
+  EXPECT_EQ(problems(app_with([](ServiceDef& s) { s.stop_grace_period = 0; })), Problems{});
+  EXPECT_EQ(problems(app_with([](ServiceDef& s) { s.stop_grace_period = -1; })),
+            Problems{"service 'app': stop_grace_period -1 s is not a grace period; use a number "
+                     "of seconds from 0 to 86400 (or leave it unset for the operation's)"});
+}
+
 }  // namespace
 }  // namespace dm::model

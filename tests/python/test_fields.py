@@ -29,6 +29,19 @@ NAMES = [
     "cmd",
     "user",
     "healthcheck",
+    "restart",
+    "tmpfs",
+    "read_only",
+    "init",
+    "privileged",
+    "cap_add",
+    "cap_drop",
+    "shm_size",
+    "mem_limit",
+    "cpus",
+    "ulimits",
+    "extra_hosts",
+    "stop_grace_period",
     "timeout",
 ]
 
@@ -43,6 +56,8 @@ def test_each_attribute_is_readable_on_the_class_with_its_default():
     assert drillmaster.Service.image is None
     assert drillmaster.Service.stop_signal == "SIGTERM"
     assert drillmaster.Service.dockerfile == "Dockerfile"
+    assert drillmaster.Service.restart is None
+    assert drillmaster.Service.cpus is None
 
 
 def test_the_class_documentation_describes_every_attribute():
@@ -67,6 +82,19 @@ def test_each_attribute_names_its_compose_key():
         "cmd": "command",
         "user": "user",
         "healthcheck": "healthcheck",
+        "restart": "restart",
+        "tmpfs": "tmpfs",
+        "read_only": "read_only",
+        "init": "init",
+        "privileged": "privileged",
+        "cap_add": "cap_add",
+        "cap_drop": "cap_drop",
+        "shm_size": "shm_size",
+        "mem_limit": "mem_limit",
+        "cpus": "cpus",
+        "ulimits": "ulimits",
+        "extra_hosts": "extra_hosts",
+        "stop_grace_period": "stop_grace_period",
         "timeout": None,
     }
 
@@ -106,6 +134,19 @@ def test_every_attribute_reaches_its_c_setter_normalised():
             "cmd": ["echo", "hi there"],
             "user": 1000,
             "healthcheck": drillmaster.Healthcheck(test="pg_isready", interval=1, retries=30),
+            "restart": "unless-stopped",
+            "tmpfs": "/run",
+            "read_only": True,
+            "init": False,
+            "privileged": True,
+            "cap_add": ["NET_ADMIN"],
+            "cap_drop": ("ALL",),
+            "shm_size": 1 << 26,
+            "mem_limit": "1.5g",
+            "cpus": 2,
+            "ulimits": {"nofile": 1024, "nproc": {"soft": 10, "hard": 20}},
+            "extra_hosts": ["db.local:10.0.0.5", "v6=::1", "gw:host-gateway"],
+            "stop_grace_period": "1m30s",
             "timeout": 5,
         },
     )
@@ -124,6 +165,22 @@ def test_every_attribute_reaches_its_c_setter_normalised():
         ("set_cmd", ["echo", "hi there"]),
         ("set_user", "1000"),
         ("set_healthcheck", ["CMD-SHELL", "pg_isready"], 1.0, 0.0, 30, 0.0),
+        ("set_restart", "unless-stopped"),
+        ("add_tmpfs", "/run"),
+        ("set_read_only", True),
+        ("set_init", False),
+        ("set_privileged", True),
+        ("add_cap_add", "NET_ADMIN"),
+        ("add_cap_drop", "ALL"),
+        ("set_shm_size", "67108864"),
+        ("set_mem_limit", "1.5g"),
+        ("set_cpus", 2.0),
+        ("set_ulimit", "nofile", 1024, 1024),
+        ("set_ulimit", "nproc", 10, 20),
+        ("add_extra_host", "db.local", "10.0.0.5"),
+        ("add_extra_host", "v6", "::1"),
+        ("add_extra_host", "gw", "host-gateway"),
+        ("set_stop_grace_period", 90.0),
         ("set_timeout", 5.0),
     ]
 

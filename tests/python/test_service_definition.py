@@ -212,6 +212,93 @@ def test_timeout_must_be_a_number():
     assert error_of(timeout=True) == "Application.timeout: expected a number of seconds, got bool"
 
 
+def test_restart_must_be_a_str():
+    assert error_of(restart=True) == "Application.restart: expected a str, got bool"
+    define(restart="on-failure:3")
+
+
+def test_tmpfs_must_be_a_str_or_a_list_of_str():
+    assert error_of(tmpfs=1) == "Application.tmpfs: expected a str or a list of str, got int"
+    assert error_of(tmpfs=["/run", 1]) == (
+        "Application.tmpfs: expected a str or a list of str, got list containing int 1"
+    )
+    define(tmpfs="/run")
+    define(tmpfs=["/run", "/tmp:size=64m"])
+
+
+@pytest.mark.parametrize("attr", ["read_only", "init", "privileged"])
+def test_flags_must_be_bools(attr):
+    assert error_of(**{attr: 1}) == f"Application.{attr}: expected a bool, got int"
+    define(**{attr: True})
+
+
+@pytest.mark.parametrize("attr", ["cap_add", "cap_drop"])
+def test_capabilities_must_be_a_list_of_str(attr):
+    assert error_of(**{attr: "NET_ADMIN"}) == f"Application.{attr}: expected a list of str, got str"
+    define(**{attr: ["NET_ADMIN"]})
+
+
+@pytest.mark.parametrize("attr", ["shm_size", "mem_limit"])
+def test_byte_sizes_must_be_an_int_or_a_str(attr):
+    assert error_of(**{attr: 1.5}) == (
+        f"Application.{attr}: expected an int of bytes or a str such as '64m' or '1g', got float"
+    )
+    define(**{attr: "64m"})
+    define(**{attr: 1 << 30})
+
+
+def test_cpus_must_be_a_number():
+    assert error_of(cpus="2") == "Application.cpus: expected a number, got str"
+    assert error_of(cpus=True) == "Application.cpus: expected a number, got bool"
+    define(cpus=1)
+    define(cpus=0.5)
+
+
+def test_ulimits_take_compose_s_shape():
+    assert error_of(ulimits=["nofile=1024"]) == (
+        "Application.ulimits: expected a dict of ulimit name to an int or "
+        "{'soft': int, 'hard': int}, got list"
+    )
+    assert error_of(ulimits={"nofile": {"soft": 1024}}) == (
+        "Application.ulimits: expected a dict of ulimit name to an int or "
+        "{'soft': int, 'hard': int}, got {'soft': 1024} for 'nofile'"
+    )
+    assert error_of(ulimits={"nofile": "1024"}) == (
+        "Application.ulimits: expected a dict of ulimit name to an int or "
+        "{'soft': int, 'hard': int}, got '1024' for 'nofile'"
+    )
+    define(ulimits={"nofile": 1024, "nproc": {"soft": 10, "hard": 20}})
+
+
+def test_extra_hosts_take_a_list_of_host_ip_or_a_dict():
+    assert error_of(extra_hosts="db:10.0.0.5") == (
+        "Application.extra_hosts: expected a list of 'host:ip' or a dict of host to IP address, "
+        "got str"
+    )
+    assert error_of(extra_hosts=["db"]) == (
+        "Application.extra_hosts: expected 'host:ip' (or 'host=ip') items, got 'db'"
+    )
+    assert error_of(extra_hosts={"db": 5}) == (
+        "Application.extra_hosts: expected a list of 'host:ip' or a dict of host to IP address, "
+        "got 'db': 5"
+    )
+    define(extra_hosts=["db:10.0.0.5", "gw=host-gateway"])
+    define(extra_hosts={"db": "10.0.0.5"})
+
+
+def test_stop_grace_period_is_seconds_or_a_compose_duration():
+    assert error_of(stop_grace_period="soon") == (
+        "Application.stop_grace_period: expected a number of seconds or a duration such as "
+        "'1m30s' or '500ms', got 'soon'"
+    )
+    assert error_of(stop_grace_period=[1]) == (
+        "Application.stop_grace_period: expected a number of seconds or a duration such as "
+        "'1m30s' or '500ms', got list"
+    )
+    define(stop_grace_period="1m30s")
+    define(stop_grace_period=5)
+
+
 def test_hooks_must_be_methods():
     assert error_of(ping=True) == "Application.ping: expected a method, got bool"
     assert error_of(pre_start="x") == "Application.pre_start: expected a method, got str"

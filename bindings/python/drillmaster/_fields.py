@@ -315,6 +315,119 @@ class Seconds(FieldType):
         return float(value)
 
 
+class TextOrNames(Names):
+    """A str, or a list (or tuple) of str; handed over as a list."""
+
+    expected = "a str or a list of str"
+
+    def check(self, value: Any) -> None:
+        if not isinstance(value, str):
+            super().check(value)
+
+    def normalise(self, value: Any) -> list[str]:
+        return [value] if isinstance(value, str) else list(value)
+
+
+class ByteSize(FieldType):
+    """Compose's byte value: an int of bytes or a str such as "64m", handed
+    over as text (the library parses it and says what is wrong with it)."""
+
+    expected = "an int of bytes or a str such as '64m' or '1g'"
+
+    def check(self, value: Any) -> None:
+        if not isinstance(value, str) and not _is_int(value):
+            self.fail(value)
+
+    def normalise(self, value: Any) -> str:
+        return str(value)
+
+
+class Number(FieldType):
+    """An int or a float, handed over as a float."""
+
+    expected = "a number"
+
+    def check(self, value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(value)
+
+    def normalise(self, value: Any) -> float:
+        return float(value)
+
+
+class Ulimits(FieldType):
+    """Compose's ulimits: name -> an int (soft and hard alike) or
+    ``{"soft": int, "hard": int}``; handed over as (name, soft, hard)."""
+
+    expected = "a dict of ulimit name to an int or {'soft': int, 'hard': int}"
+
+    def check(self, value: Any) -> None:
+        if not isinstance(value, Mapping):
+            self.fail(value)
+        for name, limit in value.items():
+            if not isinstance(name, str):
+                self.fail(value, f"key {name!r} ({_type_name(name)})")
+            if _is_int(limit):
+                continue
+            if (
+                not isinstance(limit, Mapping)
+                or set(limit) != {"soft", "hard"}
+                or not all(_is_int(limit[k]) for k in ("soft", "hard"))
+            ):
+                self.fail(value, f"{limit!r} for {name!r}")
+
+    def normalise(self, value: Any) -> list[tuple[str, int, int]]:
+        return [
+            (name, limit, limit) if _is_int(limit) else (name, limit["soft"], limit["hard"])
+            for name, limit in value.items()
+        ]
+
+
+class ExtraHosts(FieldType):
+    """Compose's extra_hosts: ``["host:ip", "host=ip", ...]`` or ``{host:
+    ip}``; handed over as (host, ip) pairs (the library checks the address)."""
+
+    expected = "a list of 'host:ip' or a dict of host to IP address"
+
+    def check(self, value: Any) -> None:
+        if isinstance(value, Mapping):
+            for host, ip in value.items():
+                if not isinstance(host, str) or not isinstance(ip, str):
+                    self.fail(value, f"{host!r}: {ip!r}")
+            return
+        if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+            self.fail(value)
+        for item in value:
+            if not isinstance(item, str):
+                self.fail_item(value, item)
+            if ":" not in item and "=" not in item:
+                self.fail(value, f"{item!r}", "'host:ip' (or 'host=ip') items")
+
+    def normalise(self, value: Any) -> list[tuple[str, str]]:
+        if isinstance(value, Mapping):
+            return list(value.items())
+        # "host=ip" first: an IPv6 address has colons of its own.
+        pairs = [item.split("=" if "=" in item else ":", 1) for item in value]
+        return [(host, ip) for host, ip in pairs]
+
+
+class Duration(FieldType):
+    """Seconds, or Compose's duration ("1m30s"); handed over in seconds."""
+
+    expected = DURATION
+
+    def check(self, value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            self.fail(value)
+        try:
+            seconds(value)
+        except ValueError:
+            self.fail(value, repr(value))
+
+    def normalise(self, value: Any) -> float:
+        return seconds(value)
+
+
 def _is_test(test: Any) -> bool:
     """None, a str, or a list (or tuple) of str."""
     if test is None or isinstance(test, str):
@@ -624,6 +737,105 @@ class Attributes:
         "its image's ``HEALTHCHECK``) is ready once the engine reports it healthy, and fails "
         "with the last check's output when it reports it unhealthy; its ``ping`` runs after "
         "that. ``Healthcheck(disable=True)`` turns off the image's check.",
+    )
+    restart: ClassVar[str | None] = field(
+        Text(),
+        default=None,
+        setter=_call("set_restart"),
+        compose="restart",
+        doc='When the engine restarts the container: ``"no"`` (never), ``"always"``, '
+        '``"unless-stopped"``, ``"on-failure"`` or ``"on-failure:N"`` (at most N times). '
+        "``stop`` stops it whatever the policy.",
+    )
+    tmpfs: ClassVar[str | Sequence[str]] = field(
+        TextOrNames(),
+        default=(),
+        setter=_each("add_tmpfs"),
+        compose="tmpfs",
+        doc="File systems in memory: absolute paths in the container, each optionally with "
+        'mount options (``["/run", "/tmp:size=64m"]``).',
+    )
+    read_only: ClassVar[bool | None] = field(
+        Flag(),
+        default=None,
+        setter=_call("set_read_only"),
+        compose="read_only",
+        doc="True: the container's root file system is read-only.",
+    )
+    init: ClassVar[bool | None] = field(
+        Flag(),
+        default=None,
+        setter=_call("set_init"),
+        compose="init",
+        doc="True: an init process runs as PID 1, forwards signals and reaps zombies.",
+    )
+    privileged: ClassVar[bool | None] = field(
+        Flag(),
+        default=None,
+        setter=_call("set_privileged"),
+        compose="privileged",
+        doc="True: the container runs privileged (every capability, every device).",
+    )
+    cap_add: ClassVar[Sequence[str]] = field(
+        Names(),
+        default=(),
+        setter=_each("add_cap_add"),
+        compose="cap_add",
+        doc='Linux capabilities added to the default set: ``["NET_ADMIN"]`` (or '
+        '``"CAP_NET_ADMIN"``; ``"ALL"`` for every one).',
+    )
+    cap_drop: ClassVar[Sequence[str]] = field(
+        Names(),
+        default=(),
+        setter=_each("add_cap_drop"),
+        compose="cap_drop",
+        doc='Linux capabilities dropped from the default set: ``["CHOWN"]``, ``["ALL"]``.',
+    )
+    shm_size: ClassVar[int | str | None] = field(
+        ByteSize(),
+        default=None,
+        setter=_call("set_shm_size"),
+        compose="shm_size",
+        doc='The size of ``/dev/shm``: bytes, or ``"64m"``, ``"1g"`` (powers of 1024).',
+    )
+    mem_limit: ClassVar[int | str | None] = field(
+        ByteSize(),
+        default=None,
+        setter=_call("set_mem_limit"),
+        compose="mem_limit",
+        doc='The container\'s memory limit: bytes, or ``"512m"``, ``"1.5g"`` (powers of 1024).',
+    )
+    cpus: ClassVar[float | None] = field(
+        Number(),
+        default=None,
+        setter=_call("set_cpus"),
+        compose="cpus",
+        doc="The CPUs the container may use, above 0: ``0.5`` is half of one.",
+    )
+    ulimits: ClassVar[Mapping[str, int | Mapping[str, int]]] = field(
+        Ulimits(),
+        default={},
+        setter=_each("set_ulimit"),
+        compose="ulimits",
+        doc='Resource limits: ``{"nofile": 1024}`` (soft and hard) or '
+        '``{"nofile": {"soft": 1024, "hard": 2048}}``; -1 is unlimited.',
+    )
+    extra_hosts: ClassVar[Sequence[str] | Mapping[str, str]] = field(
+        ExtraHosts(),
+        default=(),
+        setter=_each("add_extra_host"),
+        compose="extra_hosts",
+        doc='Lines of the container\'s ``/etc/hosts``: ``["db.local:10.0.0.5"]`` (or '
+        '``"host=ip"``) or ``{"db.local": "10.0.0.5"}``; ``"host-gateway"`` is the host.',
+    )
+    stop_grace_period: ClassVar[float | str | None] = field(
+        Duration(),
+        default=None,
+        setter=_call("set_stop_grace_period"),
+        compose="stop_grace_period",
+        doc='Seconds (or ``"1m30s"``) the container gets between its stop signal and SIGKILL '
+        "whenever drillmaster stops it (``stop``, ``reload``, a replaced container); default: the "
+        "operation's (``stop --timeout``, 10 s).",
     )
     timeout: ClassVar[float | None] = field(
         Seconds(),

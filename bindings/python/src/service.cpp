@@ -88,6 +88,53 @@ void bind_running(ServiceClass& cls) {
            [](Service& s, double seconds) { check(dm_service_set_timeout(s.handle, seconds)); });
 }
 
+// ...and the fields of Compose's service that shape the container's host
+// side: restart, tmpfs, limits, capabilities, /etc/hosts, the grace period.
+void bind_host_fields(ServiceClass& cls) {
+  cls.def("set_restart",
+          [](Service& s, const std::string& v) {
+            check(dm_service_set_restart(s.handle, v.c_str()));
+          })
+      .def("add_tmpfs",
+           [](Service& s, const std::string& v) {
+             check(dm_service_add_tmpfs(s.handle, v.c_str()));
+           })
+      .def("set_read_only",
+           [](Service& s, bool on) { check(dm_service_set_read_only(s.handle, on ? 1 : 0)); })
+      .def("set_init",
+           [](Service& s, bool on) { check(dm_service_set_init(s.handle, on ? 1 : 0)); })
+      .def("set_privileged",
+           [](Service& s, bool on) { check(dm_service_set_privileged(s.handle, on ? 1 : 0)); })
+      .def("add_cap_add",
+           [](Service& s, const std::string& v) {
+             check(dm_service_add_cap_add(s.handle, v.c_str()));
+           })
+      .def("add_cap_drop",
+           [](Service& s, const std::string& v) {
+             check(dm_service_add_cap_drop(s.handle, v.c_str()));
+           })
+      .def("set_shm_size",
+           [](Service& s, const std::string& v) {
+             check(dm_service_set_shm_size(s.handle, v.c_str()));
+           })
+      .def("set_mem_limit",
+           [](Service& s, const std::string& v) {
+             check(dm_service_set_mem_limit(s.handle, v.c_str()));
+           })
+      .def("set_cpus", [](Service& s, double cpus) { check(dm_service_set_cpus(s.handle, cpus)); })
+      .def("set_ulimit",
+           [](Service& s, const std::string& name, long long soft, long long hard) {
+             check(dm_service_set_ulimit(s.handle, name.c_str(), soft, hard));
+           })
+      .def("add_extra_host",
+           [](Service& s, const std::string& host, const std::string& address) {
+             check(dm_service_add_extra_host(s.handle, host.c_str(), address.c_str()));
+           })
+      .def("set_stop_grace_period", [](Service& s, double seconds) {
+        check(dm_service_set_stop_grace_period(s.handle, seconds));
+      });
+}
+
 // The hooks: each Python callable is kept in the group's hook table and
 // reaches the library as a token (Service::slot).
 void bind_hooks_of(ServiceClass& cls) {
@@ -127,6 +174,7 @@ void bind_service(py::module_& m) {
   });
   bind_definition(cls);
   bind_running(cls);
+  bind_host_fields(cls);
   bind_hooks_of(cls);
 }
 

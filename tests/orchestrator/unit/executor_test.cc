@@ -675,5 +675,34 @@ TEST(Executor, AFailedReloadBuildLeavesEverythingRunning) {
   EXPECT_EQ(g.containers_of("app").at(0).state, "running");
 }
 
+// ---- a service's own stop_grace_period ----
+
+TEST(Executor, AServicesStopGracePeriodWinsOverTheStopsTimeout) {
+  FakeGroup g;
+  g.add("db").stop_grace_period = 0.5;
+  g.add("app", {"db"});
+  ASSERT_EQ(g.start().failures(), 0u);
+  orchestrator::StopOptions options;
+  options.timeout = 30;
+  Result r = g.stop(options);
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Stopped);
+  EXPECT_EQ(g.containers_of("db").at(0).last_grace, 1) << "its own, rounded up";
+  EXPECT_EQ(g.containers_of("app").at(0).last_grace, 30) << "the stop's";
+}
+
+TEST(Executor, AReloadStopsAServiceWithItsOwnStopGracePeriod) {
+  FakeGroup g;
+  model::ServiceDef& app = g.add("app");
+  app.image = "app:dev";
+  app.build_context = "/srv/app";
+  g.add("web", {"app"}).stop_grace_period = 0;
+  ASSERT_EQ(g.start().failures(), 0u) << g.dump();
+  orchestrator::ReloadOptions options;
+  options.stop_timeout = 4;
+  Result r = g.reload("app", options);
+  EXPECT_EQ(g.outcome(r, "web"), Outcome::Kind::Restarted) << g.reason(r, "web");
+  EXPECT_EQ(g.containers_of("web").at(0).last_grace, 0) << "killed at once, as it asks";
+}
+
 }  // namespace
 }  // namespace dm::testing

@@ -266,5 +266,20 @@ TEST(ReuseRules, ARunningContainerLeftAloneStaysRunningWhenItsDependantFails) {
   EXPECT_EQ(g.fake.count("container_stop", "db"), 0u);
 }
 
+TEST(ReuseRules, AnOutdatedContainerGetsItsServicesOwnStopGracePeriod) {
+  FakeGroup g;
+  g.add("db").stop_grace_period = 60;
+  std::string outdated = g.leave("db", "running", "", "an-older-definition");
+  int grace_when_removed = -1;
+  Script look;
+  look.before = [&] { grace_when_removed = g.fake.container(outdated)->last_grace; };
+  g.fake.script("container_remove", outdated, look);
+  orchestrator::StartOptions options;
+  options.stop_timeout = 2;
+  Result r = g.start(options);
+  EXPECT_EQ(g.outcome(r, "db"), Outcome::Kind::Started) << g.reason(r, "db");
+  EXPECT_EQ(grace_when_removed, 60);
+}
+
 }  // namespace
 }  // namespace dm::testing
