@@ -403,3 +403,19 @@ def test_an_unknown_command_exits_2():
     result = drillmaster_command("konvert", "compose.yaml")
     assert result.returncode == 2
     assert "no command 'konvert'" in result.stderr
+
+
+@pytest.mark.usefixtures("registry")
+def test_deploy_limits_and_restart_policy_become_their_attributes(tmp_path):
+    spec = converted(DATA / "deploy" / "compose.yaml", tmp_path)
+    classes = load(spec)
+    a, b = classes["a"], classes["b"]
+    assert (a.mem_limit, a.cpus, a.restart) == ("50M", 0.5, "on-failure:3")
+    assert b.mem_limit == "1g"  # its own key, over deploy's
+    text = spec.read_text()
+    for lost in ("deploy.resources.reservations.memory", "deploy.restart_policy.delay"):
+        assert f"# not converted: {lost}: " in text
+    assert (
+        "# not converted: deploy.resources.limits.memory: 50M\n    #   (mem_limit is set too)"
+        in text
+    )

@@ -55,7 +55,7 @@ class Key:
         return "; ".join(parts)
 
 
-_SWARM = "Compose's Swarm-only settings have no meaning for one engine"
+_SWARM = "the rest of Compose's deployment settings have no meaning for one engine"
 _NOT_PULLED = "drillmaster runs the image the engine has (or builds it)"
 
 #: Every key of the Compose service reference, in its order.
@@ -91,8 +91,7 @@ KEYS: tuple[Key, ...] = (
     Key("depends_on"),
     Key(
         "deploy",
-        f"{_SWARM}: one container per service; resource limits are `mem_limit` and "
-        "`cpus`, the restart policy is `restart`",
+        f"{_SWARM}: one container per service",
     ),
     Key(
         "develop",
@@ -211,8 +210,19 @@ KEYS: tuple[Key, ...] = (
 _BY_NAME = {key.compose: key for key in KEYS}
 
 
+#: Sub-keys that map to a field whose own Compose key is another (Compose
+#: says the same thing twice): written once here.
+ALSO: dict[str, str] = {
+    "deploy.resources.limits.memory": "mem_limit",
+    "deploy.resources.limits.cpus": "cpus",
+    "deploy.restart_policy": "restart",
+}
+
+
 def _fields_by_compose() -> dict[str, Field]:
-    return {f.compose: f for f in FIELDS if f.compose}
+    by_name = {f.name: f for f in FIELDS}
+    also = {key: by_name[name] for key, name in ALSO.items() if name in by_name}
+    return {**{f.compose: f for f in FIELDS if f.compose}, **also}
 
 
 def field_for(compose: str) -> Field | None:

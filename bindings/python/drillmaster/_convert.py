@@ -238,6 +238,8 @@ class _Converter:
         self.set_interpolated(out, f, key, interpolated(value, out.where))
 
     def set_interpolated(self, out: ServiceClass, f: Field, key: str, value: Any) -> None:
+        if isinstance(value, str) and not _takes(f, value) and _takes(f, _number(value)):
+            value = _number(value)  # Compose takes "0.5" for a number
         try:
             f.check(out.name, sample(value))
         except ServiceDefinitionError as exc:
@@ -354,6 +356,41 @@ class _Converter:
         if ports:
             self.set(out, f, "ports", ports)
 
+    def key_deploy(self, out: ServiceClass, value: Any) -> None:
+        """The parts of ``deploy`` a field maps (unless the service sets
+        that field itself); the rest is lost."""
+        subs = _compose_keys.mapped_sub_keys("deploy")
+        row = _compose_keys.key("deploy")
+        for path, item in _leaves(value or {}, set(subs)):
+            f = subs.get(path)
+            if path == "replicas" and item == 1:
+                continue
+            if f is None:
+                out.lost.append(
+                    Lost(out.where, f"deploy.{path}", item, row.reason() if row else "")
+                )
+            elif f.name in out.attrs:
+                out.lost.append(Lost(out.where, f"deploy.{path}", item, f"{f.name} is set too"))
+            elif path == "restart_policy":
+                self.restart_policy(out, f, item)
+            else:
+                self.set(out, f, f"deploy.{path}", item)
+
+    def restart_policy(self, out: ServiceClass, f: Field, policy: Any) -> None:
+        """``deploy.restart_policy`` as a ``restart``."""
+        policy = dict(policy or {})
+        condition = policy.pop("condition", "any")
+        attempts = policy.pop("max_attempts", None)
+        restart = {"none": "no", "any": "always", "on-failure": "on-failure"}.get(condition)
+        if restart == "on-failure" and attempts:
+            restart += f":{attempts}"
+        for sub, item in policy.items():
+            out.lost.append(Lost(out.where, f"deploy.restart_policy.{sub}", item, _POLICY))
+        if restart is None:
+            out.lost.append(Lost(out.where, "deploy.restart_policy", condition, _POLICY))
+        else:
+            self.set(out, f, "deploy.restart_policy", restart)
+
     def key_networks(self, out: ServiceClass, value: Any) -> None:
         """The group has one network: each network's ``aliases`` (when a
         field maps ``networks.aliases``) become the service's; the rest is lost."""
@@ -468,6 +505,7 @@ _DEPENDS_ON = {
 _LONG_VOLUME = "only bind and volume mounts convert; the others go in create_options"
 _PORTS = "a host IP or a port range needs a ports list of Compose strings"
 _HEALTHCHECK = "not a key of drillmaster.Healthcheck"
+_POLICY = "restart takes no, always, unless-stopped or on-failure[:N]"
 _SECRETS = "only file secrets of the top level mounted at /run/secrets/NAME convert"
 _ENV_FILE = "drillmaster requires every env file: a missing one is an error at start"
 
@@ -486,6 +524,16 @@ def _after_owner(exc: Exception) -> str:
     return str(exc).split(": ", 1)[-1]
 
 
+def _leaves(value: Any, stops: set, prefix: str = "") -> list[tuple[str, Any]]:
+    """(dotted path, value) of each leaf of a mapping, not going below ``stops``."""
+    if not isinstance(value, dict) or prefix.rstrip(".") in stops:
+        return [(prefix.rstrip("."), value)]
+    out = []
+    for key, item in value.items():
+        out += _leaves(item, stops, f"{prefix}{key}.")
+    return out
+
+
 def _form(f: Field, key: str, value: Any, where: tuple[str, int]) -> Any:
     """The value as written when the field takes it, else a "KEY=value"
     list as a mapping."""
@@ -493,6 +541,16 @@ def _form(f: Field, key: str, value: Any, where: tuple[str, int]) -> Any:
     if key in MAPPING_LIKE and isinstance(value, list) and not taken:
         return as_mapping(value, colon=key == "extra_hosts")
     return value
+
+
+def _number(text: str) -> Any:
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return text
 
 
 def _takes(f: Field, value: Any) -> bool:
