@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import runpy
 import shutil
 import subprocess
@@ -218,7 +219,7 @@ def test_every_key_without_a_field_is_a_comment_on_its_class(every_key):
     web = text[text.index("class Web(") : text.index("class Worker(")]
     for key in service_keys(DATA / "every-key" / "compose.yaml")["web"]:
         if _compose_keys.field_for(key) is None:
-            assert f"# not converted: {key}: " in web, key
+            assert re.search(rf"# not converted: {key}[:.]", web), key
     for key in ("networks", "configs", "secrets"):
         assert f"# not converted: {key}: " in text  # top-level elements
 
