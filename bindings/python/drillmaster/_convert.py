@@ -470,19 +470,22 @@ class _Converter:
         out = ServiceClass(name, _class_name(name, self.taken), (node.path, node.line))
         for anchor, mapping in node.merged:
             out.bases.append(self.base(anchor, mapping).name)
-        for key, value in node.items():
-            if not str(key).startswith("x-"):
-                self.key(out, str(key), value, node)
+        self.keys(out, node)
         out.attrs = {"name": name, **out.attrs}
         self.inherit(out)
         return out
 
+    def keys(self, out: ServiceClass, node: Node) -> None:
+        """Every key of a service; ``deploy`` last, so that a field's own key
+        wins over deploy's part."""
+        keys = sorted((str(k) for k in node if not str(k).startswith("x-")), key="deploy".__eq__)
+        for key in keys:
+            self.key(out, key, node[key], node)
+
     def base(self, anchor: str, mapping: Node) -> ServiceClass:
         if anchor not in self.bases:
             out = ServiceClass("", _class_name(anchor, self.taken), (mapping.path, mapping.line))
-            for key, value in mapping.items():
-                if not str(key).startswith("x-"):
-                    self.key(out, str(key), value, mapping)
+            self.keys(out, mapping)
             out.depends = {}
             self.bases[anchor] = out
         return self.bases[anchor]
