@@ -420,3 +420,14 @@ def test_deploy_limits_and_restart_policy_become_their_attributes(tmp_path):
         "# not converted: deploy.resources.limits.memory: 50M\n    #   (mem_limit is set too)"
         in text
     )
+
+
+GOOD = sorted(p.parent.name for p in DATA.glob("*/compose.yaml") if p.parent.name not in ("bad",))
+
+
+@pytest.mark.usefixtures("registry")
+@pytest.mark.parametrize("name", GOOD)
+def test_each_converted_spec_validates(name, tmp_path):
+    classes = load(converted(DATA / name / "compose.yaml", tmp_path), {"NEEDED": "x"})
+    assert classes
+    drillmaster.Session(list(classes.values()), directory=tmp_path).check(images=False)
