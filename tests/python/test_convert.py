@@ -283,7 +283,9 @@ def test_interpolation_reads_the_environment_then_the_dotenv_beside_the_spec(tmp
         "PASSED_ON": "host",
     }
     drillmaster._service._registry.clear()
-    env = load(spec, {"PLAIN": "shell", "ONLY_UNSET": "", "NEEDED": "eu"})["app"].env
+    app = load(spec, {"PLAIN": "shell", "ONLY_UNSET": "", "NEEDED": "eu", "CPUS": "1.5"})["app"]
+    assert app.cpus == 1.5  # a number after interpolation, as Compose makes it
+    env = app.env
     assert (env["PLAIN"], env["DASH_DEFAULT"], env["REQUIRED"]) == ("shell", "", "eu")
     assert env["ALTERNATIVE"] == "plain is set"
 

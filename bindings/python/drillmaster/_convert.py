@@ -66,6 +66,34 @@ class Expr:
     def required(self) -> dict[str, str]:
         return _required(self.parts)
 
+    def compose(self) -> str:
+        """As Compose writes it (for a comment)."""
+        return "".join(_part_compose(part) for part in self.parts)
+
+
+class Cast(Expr):
+    """An interpolated number: ``int(...)`` or ``float(...)`` of the text,
+    as Compose converts a value after interpolating it."""
+
+    def __init__(self, expr: Expr, kind: type) -> None:
+        super().__init__(expr.parts)
+        self.kind = kind
+
+    def source(self) -> str:
+        return f"{self.kind.__name__}({super().source()})"
+
+    def sample(self) -> Any:  # type: ignore[override]
+        try:
+            return self.kind(super().sample())
+        except ValueError:
+            return super().sample()
+
+
+def _part_compose(part: _interpolation.Part) -> str:
+    if isinstance(part, str):
+        return part.replace("$", "$$")
+    return f"${{{part.name}{part.operator}{Expr(part.argument).compose()}}}"
+
 
 def _part_source(part: _interpolation.Part) -> str:
     if isinstance(part, str):
@@ -194,6 +222,8 @@ class Lost:
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, Expr):
+        return value.compose()
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -240,6 +270,10 @@ class _Converter:
     def set_interpolated(self, out: ServiceClass, f: Field, key: str, value: Any) -> None:
         if isinstance(value, str) and not _takes(f, value) and _takes(f, _number(value)):
             value = _number(value)  # Compose takes "0.5" for a number
+        if isinstance(value, Expr) and not _takes(f, value.sample()):
+            number = _number(value.sample())
+            if not isinstance(number, str) and _takes(f, number):
+                value = Cast(value, type(number))
         try:
             f.check(out.name, sample(value))
         except ServiceDefinitionError as exc:
