@@ -169,7 +169,7 @@ KEYS: tuple[Key, ...] = (
         "the hook `def post_start_init(self)` (or `post_start`) runs on the host once the "
         "service is ready",
     ),
-    Key("pre_stop", "drillmaster has no pre-stop hook yet"),
+    Key("pre_stop", "Compose's commands run in the container before it stops are not supported"),
     Key("privileged"),
     Key("profiles", "not yet an attribute: `start --exclude SERVICE` leaves services out"),
     Key("provider", "Compose's provider services are not supported"),
