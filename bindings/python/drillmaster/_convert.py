@@ -653,6 +653,11 @@ def _edges(classes: dict[str, ServiceClass]) -> None:
                     f"depends_on {dep}: service_healthy: {out.service} starts once {dep} is "
                     f"ready, which waits for {dep}'s health check"
                 )
+            if condition == "service_completed_successfully" and "oneshot" in _FIELDS:
+                out.notes.append(
+                    f"depends_on {dep}: service_completed_successfully: {dep} is a one-shot "
+                    f"job; {out.service} starts once it exited with 0"
+                )
     for dep, by in conditions.items():
         if dep not in classes:
             continue
