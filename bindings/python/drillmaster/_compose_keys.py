@@ -115,7 +115,6 @@ KEYS: tuple[Key, ...] = (
     Key(
         "expose",
         "not needed: every service reaches every port of another on the group network",
-        config="ExposedPorts",
     ),
     Key(
         "extends",
@@ -192,7 +191,7 @@ KEYS: tuple[Key, ...] = (
     Key("storage_opt", host_config="StorageOpt"),
     Key("sysctls", host_config="Sysctls"),
     Key("tmpfs"),
-    Key("tty", config="Tty"),
+    Key("tty", "a service's container has no terminal: `docker exec -it CONTAINER sh` gives one"),
     Key("ulimits"),
     Key(
         "use_api_socket",
