@@ -193,10 +193,10 @@ struct ContainerInfo {  // from GET /containers/{id}/json
   int64_t nano_cpus = 0;
   std::vector<std::string> ulimits;  // "nofile=1024:2048"
   std::vector<std::string> extra_hosts;
-  std::string hostname;                                             // Config.Hostname
-  std::string working_dir;                                          // Config.WorkingDir
-  std::string domainname;                                           // Config.Domainname
-  int64_t oom_score_adj = 0;                                        // HostConfig.OomScoreAdj
+  std::string hostname;       // Config.Hostname
+  std::string working_dir;    // Config.WorkingDir
+  std::string domainname;     // Config.Domainname
+  int64_t oom_score_adj = 0;  // HostConfig.OomScoreAdj
 };
 
 struct ImageInfo {

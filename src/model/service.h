@@ -107,10 +107,10 @@ struct ServiceDef {
   bool oneshot = false;
   // Started only when one of them is enabled, or when named (start_selection.h).
   std::vector<std::string> profiles;
-  double timeout = 0;                      // <= 0: the operation's timeout
-  std::string hostname;                    // "" : the engine's (the container id)
-  std::string working_dir;                 // "" : the image's
-  std::vector<std::string> aliases;        // DNS names on the group network besides the name
+  double timeout = 0;                // <= 0: the operation's timeout
+  std::string hostname;              // "" : the engine's (the container id)
+  std::string working_dir;           // "" : the image's
+  std::vector<std::string> aliases;  // DNS names on the group network besides the name
   std::vector<std::pair<std::string, std::string>> labels;      // user labels, in order
   std::vector<std::pair<std::string, std::string>> build_args;  // the build's ARG values
   std::string build_target;                                     // "" : the Dockerfile's last stage

@@ -1,14 +1,38 @@
-"""``python -m drillmaster``: the version and the engine drillmaster would use."""
+"""``python -m drillmaster`` (and the ``drillmaster`` command): alone, the
+version and the engine drillmaster would use; ``convert compose.yaml``
+writes a spec for a compose file (see :mod:`drillmaster._convert`)."""
 
 from __future__ import annotations
 
 import sys
+from typing import Sequence
 
 from . import _core
 from ._errors import Error
 
+USAGE = """usage: drillmaster [convert [--check] COMPOSE_FILE]
 
-def run() -> int:
+  (nothing)  the version, and the engine drillmaster would use
+  convert    write a spec for a compose file to standard output
+"""
+
+
+def run(args: Sequence[str] | None = None) -> int:
+    args = sys.argv[1:] if args is None else list(args)
+    if not args:
+        return _version()
+    if args[0] == "convert":
+        from . import _convert  # only for convert: plain `drillmaster` stays short
+
+        return _convert.main(args[1:])
+    if args[0] in ("-h", "--help"):
+        sys.stdout.write(USAGE)
+        return 0
+    sys.stderr.write(USAGE + f"\nError: no command {args[0]!r}\n")
+    return 2
+
+
+def _version() -> int:
     library = _core.version()
     print(f"drillmaster {library} (libdrillmaster {library}, headers {_core.HEADER_VERSION})")
     try:

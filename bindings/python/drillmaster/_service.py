@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 from typing import Any, Callable, Tuple, Union
 
-from . import _definition_errors
+from . import _compose_keys, _definition_errors
 from ._errors import InvalidArgument, NotFound, ServiceDefinitionError
 from ._fields import FIELDS, Attributes, documentation
 
@@ -170,8 +170,10 @@ def _validate(cls: type[Service]) -> None:
     for hook in (*_HOOKS, *_ALIASES):
         value = getattr(cls, hook, None)
         if value is not None and not callable(value):
+            row = _compose_keys.key(hook)
+            compose = f" (Compose's {hook}: {row.reason()})" if row and row.reason() else ""
             raise ServiceDefinitionError(
-                f"{cls.__name__}.{hook}: expected a method, got {type(value).__name__}"
+                f"{cls.__name__}.{hook}: expected a method, got {type(value).__name__}{compose}"
             )
     if _overrides(cls, "post_start") and _overrides(cls, "post_start_init"):
         raise ServiceDefinitionError(
@@ -220,25 +222,49 @@ def _edits(a: str, b: str) -> int:
 
 
 def _meant(attr: str) -> str | None:
-    """The field ``attr`` is one or two edits away from (one for short
-    names), also counting Compose's name for it and singular forms."""
-    limit = 1 if len(attr) <= 4 else 2
+    """The field ``attr`` is a misspelling of: Compose's name for it, a
+    singular form, or a few edits away from its name (none for names of up
+    to four letters, one up to eight, two beyond: ``unit`` is not a
+    misspelled ``init``, nor ``restore`` a misspelled ``restart``). Names of
+    fewer than four letters only match as themselves (``cpu`` may be the
+    class's own; ``cpus`` is the field)."""
+    limit = 0 if len(attr) <= 4 else 1 if len(attr) <= 8 else 2
     for f in FIELDS:
         if attr == f.compose:
             return f.name
         names = {f.name, _singular(f.name)}
         if f.compose:
             names |= {f.compose, _singular(f.compose)}
+        names = {n for n in names if len(n) >= 4}
         if any(_edits(attr, n) <= limit for n in names):
             return f.name
     return None
 
 
+def _misnamed(attr: str) -> str | None:
+    """What is wrong with an attribute that is not drillmaster's, or None
+    when it may be one of the class's own."""
+    unsupported = _compose_keys.advice(attr)
+    if unsupported is not None:
+        return f"not an attribute drillmaster knows: {unsupported}"
+    meant = _meant(attr)
+    if meant is None:
+        return None
+    compose = " (Compose's name for it)" if attr in {f.compose for f in FIELDS} else ""
+    return (
+        f"not an attribute drillmaster knows{compose}; did you mean {meant!r}? (an attribute "
+        "of your own close to a field's name must start with '_' or be UPPER_CASE)"
+    )
+
+
 def _check_spelling(cls: type) -> None:
-    """A misspelled field is an error: an attribute of the class (or of a
-    base below Service) that is not a field, a hook or a method, not private
-    (``_x``) nor UPPER_CASE, and is close to a field's name."""
+    """A misspelled field, or a Compose key drillmaster spells otherwise or
+    does not support, is an error: an attribute of the class (or of a base
+    below Service) that is not a field, a hook or a method, not private
+    (``_x``) nor UPPER_CASE, and is close to a field's name or is a key of a
+    Compose service (``container_name`` too, though a hook reads it)."""
     known = {f.name for f in FIELDS} | set(_HOOKS) | set(_ALIASES) | _OWN
+    known.discard("container_name")
     for klass in cls.__mro__:
         if klass is Service:
             return
@@ -247,15 +273,9 @@ def _check_spelling(cls: type) -> None:
                 continue
             if callable(value) or isinstance(value, (staticmethod, classmethod, property)):
                 continue
-            meant = _meant(attr)
-            if meant is None:
-                continue
-            compose = " (Compose's name for it)" if attr in {f.compose for f in FIELDS} else ""
-            raise ServiceDefinitionError(
-                f"{klass.__name__}.{attr}: not an attribute drillmaster knows{compose}; did you "
-                f"mean {meant!r}? (an attribute of your own close to a field's name must start "
-                "with '_' or be UPPER_CASE)"
-            )
+            wrong = _misnamed(attr)
+            if wrong is not None:
+                raise ServiceDefinitionError(f"{klass.__name__}.{attr}: {wrong}")
 
 
 def _overrides(cls: type, hook: str) -> bool:
