@@ -211,4 +211,60 @@ Result reload(engine::Client& engine, const model::GroupDef& group, const Reload
   return result;
 }
 
+namespace {
+
+// Starts what `index` depends on, and makes sure of the network and its
+// image, under the group lock; false when it cannot run.
+bool prepare_run(engine::Client& engine, const model::GroupDef& group, size_t index,
+                 const std::vector<size_t>& dependencies, const RunOptions& options,
+                 const CancelToken& cancel, RunResult& out) {
+  Events events(options.on_event);
+  LockOrCancelled lock(group, events, cancel, options.timeout);
+  if (lock.cancelled()) {
+    out.dependencies = *lock.cancelled();
+    return false;
+  }
+  LocalTarget target(engine, group, events);
+  CancelWatcher watcher(cancel);
+  StartScope scope;
+  scope.include.insert(dependencies.begin(), dependencies.end());
+  scope.left_out_reason = "not a dependency of '" + group.services[index].name + "'";
+  StartOptions start;
+  start.timeout = options.timeout;
+  start.on_event = options.on_event;
+  start.stop_timeout = options.stop_timeout;
+  if (scope.include.empty()) {  // nothing to start: the network is all the run needs
+    target.ensure_network();
+    for (const auto& s : group.services)
+      out.dependencies.services.push_back(
+          {s.name, Outcome::Kind::Excluded, scope.left_out_reason, "", 0});
+  } else {
+    out.dependencies = run_start({group, target, events, watcher}, start, scope);
+  }
+  if (out.dependencies.cancelled || out.dependencies.failures() > 0 || cancel.cancelled())
+    return false;
+  double seconds = std::max(options.timeout, kEngineMarginSeconds);
+  engine::ScopedDeadline step(
+      seconds, "the run's " + seconds_text(seconds) + " s limit for preparing the image");
+  target.ensure_image(group.services[index]);
+  return true;
+}
+
+}  // namespace
+
+RunResult run(engine::Client& engine, const model::GroupDef& group, const std::string& service,
+              const RunOptions& options, const CancelToken& cancel) {
+  model::Graph graph(group);
+  std::optional<size_t> index = graph.find(service);
+  if (!index)
+    throw Error(Error::Code::NotFound,
+                "cannot run '" + service + "': no such service; defined: " + defined_names(group));
+  RunResult out;
+  if (!prepare_run(engine, group, *index, graph.transitive_dependencies(*index), options, cancel,
+                   out))
+    return out;
+  run_one_off(engine, group, group.services[*index], options, cancel, out);
+  return out;
+}
+
 }  // namespace dm::orchestrator
