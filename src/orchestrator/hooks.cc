@@ -30,8 +30,12 @@ std::shared_ptr<Call> new_call(const model::GroupDef& group, const model::Servic
                                const std::string& container_id = "",
                                const std::string& container_name = "") {
   auto call = std::make_shared<Call>();
-  call->context = {group.name, service.name, group.network, container_id,
-                   container_id.empty() ? "" : container_name, nullptr};
+  call->context = {group.name,
+                   service.name,
+                   group.network,
+                   container_id,
+                   container_id.empty() ? "" : container_name,
+                   nullptr};
   return call;
 }
 

@@ -11,6 +11,8 @@
 #include "engine/deadline.h"
 #include "model/graph.h"
 #include "orchestrator/events.h"
+#include "orchestrator/hook_pool.h"
+#include "orchestrator/hooks.h"
 #include "orchestrator/identity.h"
 #include "orchestrator/local_target.h"
 #include "orchestrator/lock.h"
@@ -213,16 +215,18 @@ Result reload(engine::Client& engine, const model::GroupDef& group, const Reload
 
 namespace {
 
-// Starts what `index` depends on, and makes sure of the network and its
-// image, under the group lock; false when it cannot run.
-bool prepare_run(engine::Client& engine, const model::GroupDef& group, size_t index,
-                 const std::vector<size_t>& dependencies, const RunOptions& options,
-                 const CancelToken& cancel, RunResult& out) {
+// Starts what `index` depends on, makes sure of the network and its image,
+// and runs its prepare hook (which may fill in values the dependencies made),
+// under the group lock: the definition to run, or none when it cannot run.
+std::optional<model::ServiceDef> prepare_run(engine::Client& engine, const model::GroupDef& group,
+                                             size_t index, const std::vector<size_t>& dependencies,
+                                             const RunOptions& options, const CancelToken& cancel,
+                                             RunResult& out) {
   Events events(options.on_event);
   LockOrCancelled lock(group, events, cancel, options.timeout);
   if (lock.cancelled()) {
     out.dependencies = *lock.cancelled();
-    return false;
+    return std::nullopt;
   }
   LocalTarget target(engine, group, events);
   CancelWatcher watcher(cancel);
@@ -242,12 +246,17 @@ bool prepare_run(engine::Client& engine, const model::GroupDef& group, size_t in
     out.dependencies = run_start({group, target, events, watcher}, start, scope);
   }
   if (out.dependencies.cancelled || out.dependencies.failures() > 0 || cancel.cancelled())
-    return false;
+    return std::nullopt;
   double seconds = std::max(options.timeout, kEngineMarginSeconds);
   engine::ScopedDeadline step(
       seconds, "the run's " + seconds_text(seconds) + " s limit for preparing the image");
   target.ensure_image(group.services[index]);
-  return true;
+  HookPool pool(1, &watcher);
+  HookRunner hooks(pool, group);
+  auto deadline = std::chrono::steady_clock::now() +
+                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                      std::chrono::duration<double>(seconds));
+  return hooks.prepare(group.services[index], deadline);
 }
 
 }  // namespace
@@ -260,10 +269,9 @@ RunResult run(engine::Client& engine, const model::GroupDef& group, const std::s
     throw Error(Error::Code::NotFound,
                 "cannot run '" + service + "': no such service; defined: " + defined_names(group));
   RunResult out;
-  if (!prepare_run(engine, group, *index, graph.transitive_dependencies(*index), options, cancel,
-                   out))
-    return out;
-  run_one_off(engine, group, group.services[*index], options, cancel, out);
+  std::optional<model::ServiceDef> prepared = prepare_run(
+      engine, group, *index, graph.transitive_dependencies(*index), options, cancel, out);
+  if (prepared) run_one_off(engine, group, *prepared, options, cancel, out);
   return out;
 }
 
