@@ -10,10 +10,9 @@ import signal
 import subprocess
 
 import pytest
-
-import drillmaster
 from conftest import Spec
 
+import drillmaster
 
 SPEC = """
 class Db(drillmaster.Service):
