@@ -5,6 +5,7 @@
 #include <cerrno>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "engine/hijack.h"
 #include "orchestrator/identity.h"
 
@@ -71,7 +72,12 @@ void run_one_off(engine::Client& engine, const model::GroupDef& group,
   out.ran = true;
   Removal removal(engine, out.container_id, options.keep);
   auto connection = engine.container_attach(out.container_id, options.stdin_fd >= 0, &cancel);
-  engine.container_start(out.container_id);
+  try {
+    engine.container_start(out.container_id);
+  } catch (const Error& e) {
+    throw Error(e.code(), "service '" + service.name + "': its one-off container " +
+                              quoted(spec.name) + " did not start: " + e.what());
+  }
 
   engine::StreamIo io;
   io.in_fd = options.stdin_fd;

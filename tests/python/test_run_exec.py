@@ -65,6 +65,15 @@ def test_run_without_a_command_runs_the_services_own(spec: Spec) -> None:
     assert result.stdout == "its own command\n"
 
 
+def test_a_one_off_that_cannot_start_is_reported_and_removed(spec: Spec) -> None:
+    spec.write(SPEC)
+    result = spec.run("run", "app", "--", "no-such-program")
+    assert result.returncode == 1
+    assert "service 'app': its one-off container" in result.stderr
+    assert "did not start" in result.stderr and "no-such-program" in result.stderr
+    assert _one_offs(spec) == []
+
+
 def test_run_copies_stdin_to_the_container(spec: Spec) -> None:
     spec.write(SPEC)
     result = subprocess.run(
