@@ -79,7 +79,8 @@ class Transport {
   // engine/hijack.h): sent with "Upgrade: tcp". The answer's head is read
   // within the request's timeout; `connection` is set when the engine
   // upgraded it (101, or 200 from an engine that does not say so), else
-  // `response` holds the failure status and its body.
+  // `response` holds the failure status and its body. A cancel of
+  // request.cancel before the head arrived throws Error::Code::Cancelled.
   struct Hijack {
     Response response;
     std::unique_ptr<HijackedConnection> connection;
