@@ -13,6 +13,7 @@
 
 #include "client.h"
 #include "common.h"
+#include "exec.h"
 #include "group.h"
 #include "service.h"
 

@@ -50,6 +50,11 @@ struct dm_result {
   dm::orchestrator::Result result;
 };
 
+struct dm_exec_result {
+  int exit_code = -1;
+  std::string out, err;
+};
+
 struct dm_report {
   std::vector<dm::orchestrator::ServiceState> services;
 };

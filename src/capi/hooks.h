@@ -21,6 +21,11 @@ model::Hook wrap_hook(dm_hook_fn fn, void* user_data);
 // deadline never writes memory that was freed.
 model::PrepareHook wrap_prepare(dm_hook_fn fn, void* user_data);
 
+// The exec of the hook call that got `info` (dm_hook_exec()): an
+// ArgumentError when no hook call under way got it, Code::Invalid when the
+// hook has no container yet.
+model::Exec exec_of(const dm_hook_info* info);
+
 }  // namespace dm::capi
 
 #endif

@@ -6,12 +6,15 @@
 
 #include "capi/boundary.h"
 #include "capi/conversions.h"
+#include "capi/exec.h"
 #include "capi/group_lifetime.h"
 #include "capi/handles.h"
 #include "capi/options.h"
 #include "common/text.h"
+#include "drillmaster/exec.h"
 #include "drillmaster/group.h"
 #include "model/validate.h"
+#include "orchestrator/exec.h"
 #include "orchestrator/orchestrator.h"
 #include "orchestrator/removal_on_exit.h"
 
@@ -85,9 +88,75 @@ int status_of(dm_report** out, dm_group* group, dm_client* client, const dm_stat
   });
 }
 
+orch::RunOptions run_options(const dm_run_options* opts) {
+  check_version("dm_run_options", opts->version, DM_RUN_OPTIONS_VERSION);
+  orch::RunOptions options;
+  if (opts->argc > 0) {
+    DM_REQUIRE(opts->argv, "opts->argv");
+    options.command = dm::capi::strings(opts->argv, opts->argc, "opts->argv");
+  }
+  options.keep = opts->keep != 0;
+  options.publish = opts->publish != 0;
+  options.tty = opts->tty != 0;
+  options.stdin_fd = opts->stdin_fd;
+  options.stdout_fd = opts->stdout_fd;
+  options.stderr_fd = opts->stderr_fd;
+  options.timeout = opts->timeout;
+  options.stop_timeout = opts->stop_timeout;
+  options.on_event = event_sink(opts->on_event, opts->event_user_data);
+  return options;
+}
+
+// dm_group_run()'s status: DM_EFAILED when a dependency failed, DM_ECANCELLED.
+int run_status(const orch::RunResult& run) {
+  if (run.cancelled || run.dependencies.cancelled)
+    return dm::capi::fail(DM_ECANCELLED, "cancelled");
+  if (!run.ran)
+    return dm::capi::fail(DM_EFAILED, std::to_string(run.dependencies.failures()) +
+                                          " dependency service(s) failed; nothing ran");
+  return DM_OK;
+}
+
 }  // namespace
 
 extern "C" {
+
+int dm_group_exec(dm_group* group, dm_client* client, const char* service, const char* const* argv,
+                  size_t argc, const dm_exec_options* opts, dm_exec_result** out) {
+  if (out != nullptr) *out = nullptr;
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    DM_REQUIRE(out, "out");
+    dm::model::ExecRequest request = dm::capi::exec_request(argv, argc, opts);
+    return run_operation(group, client, [&] {
+      dm::model::GroupDef def = group->snapshot();
+      dm::model::check(def, {});
+      *out =
+          dm::capi::exec_result(orch::exec(*client->engine, def, service, request, group->cancel));
+      return DM_OK;
+    });
+  });
+}
+
+int dm_group_run(dm_group* group, dm_client* client, const char* service,
+                 const dm_run_options* opts, int* exit_code, dm_result** dependencies) {
+  if (exit_code != nullptr) *exit_code = -1;
+  if (dependencies != nullptr) *dependencies = nullptr;
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    dm_run_options defaults = DM_RUN_OPTIONS_INIT;
+    orch::RunOptions options = run_options(opts ? opts : &defaults);
+    return run_operation(group, client, [&] {
+      dm::model::GroupDef def = group->snapshot();
+      dm::model::check(def, {});
+      orch::RunResult run = orch::run(*client->engine, def, service, options, group->cancel);
+      if (exit_code != nullptr && run.exit_code) *exit_code = static_cast<int>(*run.exit_code);
+      int status = run_status(run);
+      if (dependencies != nullptr) *dependencies = new dm_result{std::move(run.dependencies)};
+      return status;
+    });
+  });
+}
 
 int dm_group_start(dm_result** out, dm_group* group, dm_client* client,
                    const dm_start_options* opts) {

@@ -13,6 +13,7 @@
 
 #include "capi/boundary.h"
 #include "drillmaster/client.h"
+#include "drillmaster/exec.h"
 #include "drillmaster/group.h"
 #include "engine/client.h"
 #include "orchestrator/defaults.h"
@@ -66,6 +67,25 @@ constexpr dm_logs_options logs_defaults() {
   return o;
 }
 
+constexpr dm_exec_options exec_defaults() {
+  dm_exec_options o{};
+  o.version = DM_EXEC_OPTIONS_VERSION;
+  o.timeout = 0;  // no limit
+  o.stdin_fd = -1;
+  return o;
+}
+
+constexpr dm_run_options run_defaults() {
+  dm_run_options o{};
+  o.version = DM_RUN_OPTIONS_VERSION;
+  o.stdin_fd = -1;
+  o.stdout_fd = -1;
+  o.stderr_fd = -1;
+  o.timeout = defaults::kReadySeconds;
+  o.stop_timeout = defaults::kStopGraceSeconds;
+  return o;
+}
+
 constexpr dm_status_options status_defaults() {
   dm_status_options o{};
   o.version = DM_STATUS_OPTIONS_VERSION;
@@ -96,6 +116,8 @@ constexpr size_t kReloadSizes[] = {offsetof(dm_reload_options, stop_timeout),
 constexpr size_t kLogsSizes[] = {sizeof(dm_logs_options)};
 constexpr size_t kStatusSizes[] = {sizeof(dm_status_options)};
 constexpr size_t kGraphSizes[] = {sizeof(dm_graph_options)};
+constexpr size_t kExecSizes[] = {sizeof(dm_exec_options)};
+constexpr size_t kRunSizes[] = {sizeof(dm_run_options)};
 
 // Only the struct's trailing padding (less than its alignment: an int after
 // a double leaves 4 bytes) may follow the field.
@@ -126,6 +148,12 @@ static_assert(std::size(kReloadSizes) == DM_RELOAD_OPTIONS_VERSION);
 static_assert(std::size(kLogsSizes) == DM_LOGS_OPTIONS_VERSION);
 static_assert(std::size(kStatusSizes) == DM_STATUS_OPTIONS_VERSION);
 static_assert(std::size(kGraphSizes) == DM_GRAPH_OPTIONS_VERSION);
+static_assert(std::size(kExecSizes) == DM_EXEC_OPTIONS_VERSION);
+static_assert(std::size(kRunSizes) == DM_RUN_OPTIONS_VERSION);
+static_assert(ends_with<dm_exec_options, void*>(offsetof(dm_exec_options, output_user_data)),
+              "a field was appended to dm_exec_options: see the comment above");
+static_assert(ends_with<dm_run_options, void*>(offsetof(dm_run_options, event_user_data)),
+              "a field was appended to dm_run_options: see the comment above");
 
 // ---- the public macros hold the same values ------------------------------------
 
@@ -168,6 +196,19 @@ constexpr bool same(const dm_graph_options& a, const dm_graph_options& b) {
   return a.version == b.version && a.format == b.format && a.status == b.status;
 }
 
+constexpr bool same(const dm_exec_options& a, const dm_exec_options& b) {
+  return a.version == b.version && a.timeout == b.timeout && a.user == b.user &&
+         a.working_dir == b.working_dir && a.stdin_fd == b.stdin_fd && a.tty == b.tty &&
+         a.on_output == b.on_output && a.output_user_data == b.output_user_data;
+}
+constexpr bool same(const dm_run_options& a, const dm_run_options& b) {
+  return a.version == b.version && a.argv == b.argv && a.argc == b.argc && a.keep == b.keep &&
+         a.publish == b.publish && a.tty == b.tty && a.stdin_fd == b.stdin_fd &&
+         a.stdout_fd == b.stdout_fd && a.stderr_fd == b.stderr_fd && a.timeout == b.timeout &&
+         a.stop_timeout == b.stop_timeout && a.on_event == b.on_event &&
+         a.event_user_data == b.event_user_data;
+}
+
 constexpr dm_client_options kClientMacro = DM_CLIENT_OPTIONS_INIT;
 constexpr dm_start_options kStartMacro = DM_START_OPTIONS_INIT;
 constexpr dm_stop_options kStopMacro = DM_STOP_OPTIONS_INIT;
@@ -187,6 +228,11 @@ static_assert(same(kLogsMacro, logs_defaults()),
               "DM_LOGS_OPTIONS_INIT disagrees with orchestrator/defaults.h");
 static_assert(same(kStatusMacro, status_defaults()), "DM_STATUS_OPTIONS_INIT disagrees");
 static_assert(same(kGraphMacro, graph_defaults()), "DM_GRAPH_OPTIONS_INIT disagrees");
+constexpr dm_exec_options kExecMacro = DM_EXEC_OPTIONS_INIT;
+constexpr dm_run_options kRunMacro = DM_RUN_OPTIONS_INIT;
+static_assert(same(kExecMacro, exec_defaults()), "DM_EXEC_OPTIONS_INIT disagrees");
+static_assert(same(kRunMacro, run_defaults()),
+              "DM_RUN_OPTIONS_INIT disagrees with orchestrator/defaults.h");
 static_assert(DM_STOP_LOCK_WAIT_SECONDS == defaults::kStopLockWaitSeconds,
               "DM_STOP_LOCK_WAIT_SECONDS disagrees with orchestrator/defaults.h");
 
@@ -268,6 +314,14 @@ int dm_status_options_init(dm_status_options* opts, unsigned int version) {
 int dm_graph_options_init(dm_graph_options* opts, unsigned int version) {
   return guard(
       [&] { return fill(opts, version, graph_defaults(), kGraphSizes, "dm_graph_options"); });
+}
+
+int dm_exec_options_init(dm_exec_options* opts, unsigned int version) {
+  return guard([&] { return fill(opts, version, exec_defaults(), kExecSizes, "dm_exec_options"); });
+}
+
+int dm_run_options_init(dm_run_options* opts, unsigned int version) {
+  return guard([&] { return fill(opts, version, run_defaults(), kRunSizes, "dm_run_options"); });
 }
 
 }  // extern "C"

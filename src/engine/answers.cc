@@ -279,6 +279,15 @@ int64_t parse_container_wait(const std::string& body, const std::string& request
   return answer.integer(v, "StatusCode");
 }
 
+ExecState parse_exec_inspect(const std::string& body, const std::string& request) {
+  Answer answer(request, body);
+  JsonView v = answer.object(answer.root());
+  ExecState state;
+  state.running = answer.boolean(v, "Running");
+  if (!state.running) state.exit_code = answer.integer(v, "ExitCode");
+  return state;
+}
+
 std::string parse_created_id(const std::string& body, const std::string& request) {
   Answer answer(request, body);
   return answer.nonempty_string(answer.root(), "Id");

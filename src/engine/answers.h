@@ -48,6 +48,10 @@ std::string unix_timestamp(const std::string& rfc3339);
 int64_t parse_container_wait(const std::string& body,
                              const std::string& request = "POST /containers/{id}/wait");
 
+// GET /exec/{id}/json. Required: Running; ExitCode once it is not running.
+ExecState parse_exec_inspect(const std::string& body,
+                             const std::string& request = "GET /exec/{id}/json");
+
 // POST /containers/create and /networks/create: the new object's Id.
 std::string parse_created_id(const std::string& body, const std::string& request);
 

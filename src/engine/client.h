@@ -234,6 +234,23 @@ struct LogOptions {
 // A chunk of demultiplexed log output. Return false to stop reading.
 using LogFn = std::function<bool(LogStream stream, const std::string& data)>;
 
+// A command to run in a running container (POST /containers/{id}/exec).
+struct ExecSpec {
+  std::vector<std::string> cmd;
+  bool attach_stdin = false;
+  bool tty = false;
+  std::string user;         // "": the container's
+  std::string working_dir;  // "": the container's
+};
+
+// GET /exec/{id}/json.
+struct ExecState {
+  bool running = false;
+  int64_t exit_code = 0;
+};
+
+class HijackedConnection;  // engine/hijack.h
+
 class Client {
  public:
   // Opens a client and negotiates the API version (GET /_ping, header
@@ -315,6 +332,24 @@ class Client {
                               const CancelToken* cancel = nullptr) = 0;
   // Convenience: the last `lines` lines of stdout and stderr, interleaved.
   virtual std::string logs_tail(const std::string& id, int lines) = 0;
+
+  // Commands in a running container, and the hijacked connections of
+  // engine/hijack.h. Error::Code::NotFound when the container (or exec
+  // instance) does not exist, Error::Code::Conflict when it is not running
+  // (exec_create) or it is paused. A client that is no real connection
+  // throws Error::Code::Internal. exec_create returns the exec instance's id.
+  virtual std::string exec_create(const std::string& container, const ExecSpec& spec);
+  // Starts the exec instance, its stdin and output on the returned connection.
+  virtual std::unique_ptr<HijackedConnection> exec_start(const std::string& exec_id, bool tty,
+                                                         const CancelToken* cancel);
+  virtual ExecState exec_inspect(const std::string& exec_id);
+  virtual void exec_resize(const std::string& exec_id, int rows, int columns);
+  // Attaches to a container's streams (before its start, to miss nothing);
+  // `with_stdin`: the connection also carries its stdin.
+  virtual std::unique_ptr<HijackedConnection> container_attach(const std::string& id,
+                                                               bool with_stdin,
+                                                               const CancelToken* cancel);
+  virtual void container_resize(const std::string& id, int rows, int columns);
 };
 
 }  // namespace dm::engine

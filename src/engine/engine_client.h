@@ -69,6 +69,15 @@ class EngineClient final : public Client {
                       const CancelToken* cancel) override;
   std::string logs_tail(const std::string& id, int lines) override;
 
+  std::string exec_create(const std::string& container, const ExecSpec& spec) override;
+  std::unique_ptr<HijackedConnection> exec_start(const std::string& exec_id, bool tty,
+                                                 const CancelToken* cancel) override;
+  ExecState exec_inspect(const std::string& exec_id) override;
+  void exec_resize(const std::string& exec_id, int rows, int columns) override;
+  std::unique_ptr<HijackedConnection> container_attach(const std::string& id, bool with_stdin,
+                                                       const CancelToken* cancel) override;
+  void container_resize(const std::string& id, int rows, int columns) override;
+
  private:
   // "/v1.41" + path.
   std::string versioned(const std::string& path) const { return "/v" + api_version_ + path; }
@@ -76,6 +85,8 @@ class EngineClient final : public Client {
   Request request(const char* method, const std::string& path, std::string what) const;
   // Sends and throws the mapped dm::Error for a non-2xx status not in `also_ok`.
   Response send(const Request& request, std::initializer_list<long> also_ok = {});
+  // The same for a request whose connection the engine takes over.
+  std::unique_ptr<HijackedConnection> hijack(const Request& request);
 
   Transport transport_;
   std::string transport_description_;

@@ -1,11 +1,13 @@
 #include "engine/transport.h"
 
 #include <curl/curl.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <mutex>
@@ -15,6 +17,7 @@
 #include "common/error.h"
 #include "common/text.h"
 #include "engine/deadline.h"
+#include "engine/hijack.h"
 
 namespace dm::engine {
 
@@ -377,6 +380,114 @@ Response Transport::perform(const Request& request) {
                     "; gave up reading it");
   if (response.cancelled || response.stopped || outcome.result == CURLE_OK) return response;
   throw failure(request, response, outcome, error_text, {address_, timeout, limit});
+}
+
+}  // namespace dm::engine
+
+namespace dm::engine {
+
+namespace {
+
+// Reads more of a hijacked answer's head into `into`: false once the engine
+// closed the connection. Code::Timeout past `deadline`, Code::Cancelled on
+// a cancel.
+bool read_more(HijackedConnection& connection, std::string& into,
+               std::chrono::steady_clock::time_point deadline, const Request& request,
+               const std::string& address) {
+  for (;;) {
+    char buffer[16 << 10];
+    long got = connection.read(buffer, sizeof buffer);
+    if (got >= 0) {
+      into.append(buffer, static_cast<size_t>(got));
+      return got > 0;
+    }
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0)
+      throw Error(
+          Error::Code::Timeout,
+          "the engine at " + address + " did not answer in time while trying to " + request.what);
+    pollfd fds[2] = {{connection.fd(), POLLIN, 0},
+                     {request.cancel ? request.cancel->fd() : -1, POLLIN, 0}};
+    poll(fds, request.cancel ? 2 : 1, static_cast<int>(left.count()));
+    if (request.cancel && request.cancel->cancelled())
+      throw Error(Error::Code::Cancelled, "cancelled while trying to " + request.what);
+  }
+}
+
+// The status and headers of an answer's head ("HTTP/1.1 101 UPGRADED\r\n...").
+void parse_head(const std::string& head, Response& response) {
+  size_t space = head.find(' ');
+  response.status = space == std::string::npos ? 0 : std::atol(head.c_str() + space + 1);
+  size_t line = head.find("\r\n");
+  while (line != std::string::npos && line + 2 < head.size()) {
+    size_t end = head.find("\r\n", line + 2);
+    std::string text =
+        head.substr(line + 2, end == std::string::npos ? std::string::npos : end - line - 2);
+    size_t colon = text.find(':');
+    if (colon != std::string::npos) {
+      std::string name = text.substr(0, colon);
+      std::transform(name.begin(), name.end(), name.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      size_t start = text.find_first_not_of(" \t", colon + 1);
+      response.headers[name] = start == std::string::npos ? "" : text.substr(start);
+    }
+    line = end;
+  }
+}
+
+}  // namespace
+
+Transport::Hijack Transport::hijack(const Request& request) {
+  const Deadline* limit = nullptr;
+  double timeout = time_allowed(request, address_.text, &limit);
+  auto deadline = std::chrono::steady_clock::now() +
+                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                      std::chrono::duration<double>(timeout > 0 ? timeout : 60));
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> easy(curl_easy_init(), curl_easy_cleanup);
+  if (!easy) throw Error(Error::Code::NoMemory, "cannot create a libcurl handle");
+  char error_text[CURL_ERROR_SIZE] = "";
+  set_connection(easy.get(), base_url_ + request.path, address_, tls_);
+  curl_easy_setopt(easy.get(), CURLOPT_CONNECT_ONLY, 1L);
+  curl_easy_setopt(easy.get(), CURLOPT_ERRORBUFFER, error_text);
+  Outcome outcome;
+  outcome.result = curl_easy_perform(easy.get());
+  curl_easy_setopt(easy.get(), CURLOPT_ERRORBUFFER, nullptr);
+  if (outcome.result != CURLE_OK) {
+    curl_easy_getinfo(easy.get(), CURLINFO_OS_ERRNO, &outcome.os_errno);
+    throw failure(request, Response{}, outcome, error_text, {address_, timeout, limit});
+  }
+  std::string host = base_url_.substr(base_url_.find("://") + 3);
+  std::string message = request.method + " " + request.path + " HTTP/1.1\r\nHost: " + host +
+                        "\r\nContent-Type: application/json\r\nContent-Length: " +
+                        std::to_string(request.body.size()) +
+                        "\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n" + request.body;
+  Hijack out;
+  out.connection = std::make_unique<HijackedConnection>(easy.release(), request.what);
+  out.connection->write(message.data(), message.size());
+  std::string received;
+  size_t head_end;
+  while ((head_end = received.find("\r\n\r\n")) == std::string::npos)
+    if (!read_more(*out.connection, received, deadline, request, address_.text))
+      throw Error(Error::Code::Engine, "the engine at " + address_.text +
+                                           " closed the connection without an answer while "
+                                           "trying to " +
+                                           request.what);
+  parse_head(received.substr(0, head_end), out.response);
+  std::string rest = received.substr(head_end + 4);
+  if (out.response.status == 101 || out.response.status == 200) {
+    out.connection->unread(rest);
+    return out;
+  }
+  auto length = out.response.headers.find("content-length");
+  size_t want = length == out.response.headers.end() ? kMaxErrorBody : std::stoul(length->second);
+  while (rest.size() < std::min(want, kMaxErrorBody) &&
+         read_more(*out.connection, rest, deadline, request, address_.text)) {
+  }
+  out.connection.reset();
+  out.response.body = rest;
+  out.response.body_size = rest.size();
+  return out;
 }
 
 }  // namespace dm::engine

@@ -26,6 +26,8 @@
 
 namespace dm::engine {
 
+class HijackedConnection;
+
 // How the error of a failed TLS handshake begins, the address after it.
 inline constexpr const char* kTlsFailed = "TLS with the engine failed at ";
 
@@ -72,6 +74,18 @@ class Transport {
   Transport& operator=(const Transport&) = delete;
 
   Response perform(const Request& request);
+
+  // A request whose connection the engine takes over (attach, exec start:
+  // engine/hijack.h): sent with "Upgrade: tcp". The answer's head is read
+  // within the request's timeout; `connection` is set when the engine
+  // upgraded it (101, or 200 from an engine that does not say so), else
+  // `response` holds the failure status and its body. A cancel of
+  // request.cancel before the head arrived throws Error::Code::Cancelled.
+  struct Hijack {
+    Response response;
+    std::unique_ptr<HijackedConnection> connection;
+  };
+  Hijack hijack(const Request& request);
 
   const Address& address() const { return address_; }
 

@@ -345,7 +345,7 @@ void write_network(const GroupDef& group, const ServiceDef& service, CreateReque
   // Only this network: not also the default bridge.
   request.host.set("NetworkMode", group.network);
   Json endpoint = Json::object();
-  endpoint.set("Aliases", Strings{service.name});
+  if (request.use == Use::Service) endpoint.set("Aliases", Strings{service.name});
   Json endpoints = Json::object();
   endpoints.set(group.network.c_str(), std::move(endpoint));
   request.networking.set("EndpointsConfig", std::move(endpoints));

@@ -16,6 +16,7 @@
 #include "common/json.h"
 #include "model/defined_names.h"
 #include "model/digest.h"
+#include "model/request.h"
 #include "model/service.h"
 
 namespace dm::model {
@@ -26,6 +27,7 @@ struct CreateRequest {
   Json config = Json::object();      // the body's top level: the container's Config
   Json host = Json::object();        // HostConfig
   Json networking = Json::object();  // NetworkingConfig
+  Use use = Use::Service;            // what the container is for (request.h)
 };
 
 // What the check of one service's field sees, and where it reports.

@@ -6,12 +6,36 @@
 #ifndef DM_MODEL_HOOKS_H
 #define DM_MODEL_HOOKS_H
 
+#include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace dm::model {
 
 struct ServiceDef;
+
+// A command a hook runs in its service's container, and what came of it.
+struct ExecRequest {
+  std::vector<std::string> argv;
+  double timeout = 0;       // seconds; 0: none
+  std::string user;         // "": the container's
+  std::string working_dir;  // "": the container's
+  int stdin_fd = -1;        // copied to its stdin until the end; -1: none
+  bool tty = false;
+  // Receives the output as it comes (stream 1 stdout, 2 stderr); returns
+  // false to stop reading. Empty: the output is collected in ExecResult.
+  std::function<bool(int stream, const std::string& data)> on_output;
+};
+
+struct ExecResult {
+  int64_t exit_code = 0;
+  std::string out, err;
+};
+
+// Runs a command in the container the hook runs for; throws dm::Error
+// (common/error.h): Code::Timeout, Code::Cancelled, the engine's failures.
+using Exec = std::function<ExecResult(const ExecRequest& request)>;
 
 // What a hook is told about the service it runs for.
 struct HookContext {
@@ -20,6 +44,9 @@ struct HookContext {
   std::string network;         // the group's
   std::string container_id;    // "" before the container exists (prepare, pre_start)
   std::string container_name;  // its final name; "" before the container exists
+  // Runs commands in the container (orchestrator/hooks.h says until when);
+  // empty when the hook's runner has no engine to ask.
+  Exec exec;
 };
 
 // What a hook answered, and the reason it gave ("" for none): why it failed,

@@ -11,10 +11,16 @@ bool is_empty(const Json& object) { return object.view().items().empty(); }
 
 }  // namespace
 
-Json create_request(const GroupDef& group, const ServiceDef& service) {
+Json create_request(const GroupDef& group, const ServiceDef& service, Use use) {
   CreateRequest request;
+  request.use = use;
   for (const Field& field : fields())
     if (field.write) field.write(group, service, request);
+  if (use == Use::OneOff) {  // whatever a field said: the one-off's exit is the run's end
+    Json never = Json::object();
+    never.set("Name", "no");
+    request.host.set("RestartPolicy", std::move(never));
+  }
   Json body = std::move(request.config);
   body.set("HostConfig", std::move(request.host));
   if (!is_empty(request.networking)) body.set("NetworkingConfig", std::move(request.networking));

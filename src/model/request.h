@@ -11,10 +11,15 @@
 
 namespace dm::model {
 
+// What a container is created for: the service itself, or a one-off run of
+// its definition (`run`), which, as Compose's, has no DNS alias of the
+// service on the group network and no restart policy.
+enum class Use { Service, OneOff };
+
 // The body of the engine's POST /containers/create for `service` of `group`
 // (Config at the top level, HostConfig, NetworkingConfig), without labels.
 // Assumes a valid definition (validate.h).
-Json create_request(const GroupDef& group, const ServiceDef& service);
+Json create_request(const GroupDef& group, const ServiceDef& service, Use use = Use::Service);
 
 // Sixteen hex digits that change whenever the container `service` would be
 // created with changes. 0.1's digest of the fields 0.1 knew, in 0.1's order,

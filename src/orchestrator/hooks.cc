@@ -30,8 +30,12 @@ std::shared_ptr<Call> new_call(const model::GroupDef& group, const model::Servic
                                const std::string& container_id = "",
                                const std::string& container_name = "") {
   auto call = std::make_shared<Call>();
-  call->context = {group.name, service.name, group.network, container_id,
-                   container_id.empty() ? "" : container_name};
+  call->context = {group.name,
+                   service.name,
+                   group.network,
+                   container_id,
+                   container_id.empty() ? "" : container_name,
+                   nullptr};
   return call;
 }
 
@@ -45,6 +49,47 @@ void run(HookPool& pool, const std::string& name, const std::shared_ptr<Call>& c
 }
 
 }  // namespace
+
+bool ExecGate::enter() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (closed_) return false;
+  ++inside_;
+  return true;
+}
+
+void ExecGate::leave() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  --inside_;
+  left_.notify_all();
+}
+
+void ExecGate::close() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closed_ = true;
+  }
+  stop_.cancel();
+  std::unique_lock<std::mutex> lock(mutex_);
+  left_.wait(lock, [this] { return inside_ == 0; });
+}
+
+model::Exec HookRunner::exec_for(const std::string& service,
+                                 const std::string& container_id) const {
+  if (target_ == nullptr || container_id.empty()) return nullptr;
+  return [gate = gate_, target = target_, cancel = cancel_, service,
+          container_id](const model::ExecRequest& request) {
+    if (!gate->enter())
+      throw Error(Error::Code::Invalid,
+                  "service '" + service +
+                      "': the operation that ran the hook has ended; run commands in the "
+                      "container while the hook runs");
+    struct Leave {
+      ExecGate& gate;
+      ~Leave() { gate.leave(); }
+    } leave{*gate};
+    return target->exec(service, container_id, request, {cancel, &gate->stop()});
+  };
+}
 
 Error hook_failed(const std::string& hook, int rc, const std::string& reason) {
   return Error(
@@ -85,6 +130,7 @@ void HookRunner::post_start_init(const model::ServiceDef& service, const std::st
                                  const std::string& container_name, Clock::time_point deadline) {
   if (!service.hooks.post_start_init) return;
   auto call = new_call(group_, service, container_id, container_name);
+  call->context.exec = exec_for(service.name, container_id);
   run(pool_, "post_start_init", call, service.hooks.post_start_init, deadline,
       HookPool::OnCancel::Wait);
   if (call->answer.code != 0)
@@ -109,6 +155,7 @@ bool HookRunner::ping(const model::ServiceDef& service, const std::string& conta
                       const std::string& container_name, Clock::time_point deadline,
                       std::string* last_word) {
   auto call = new_call(group_, service, container_id, container_name);
+  call->context.exec = exec_for(service.name, container_id);
   run(pool_, "ping", call, service.hooks.ping, deadline, HookPool::OnCancel::Abandon);
   if (call->answer.code < 0) throw hook_failed("ping", call->answer.code, call->answer.reason);
   *last_word = call->answer.reason;

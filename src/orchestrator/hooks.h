@@ -7,12 +7,16 @@
 #define DM_ORCHESTRATOR_HOOKS_H
 
 #include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
 #include <string>
 
 #include "common/error.h"
 #include "model/hooks.h"
 #include "model/service.h"
 #include "orchestrator/hook_pool.h"
+#include "orchestrator/target.h"
 
 namespace dm::orchestrator {
 
@@ -22,10 +26,38 @@ using Clock = std::chrono::steady_clock;
 // said nothing; Code::Hook.
 Error hook_failed(const std::string& hook, int rc, const std::string& reason);
 
+// Lets the commands hooks run in containers (HookContext::exec) end with
+// the operation: a hook abandoned past its deadline may still call exec
+// after the operation returned, when the target and the cancel token it
+// would use are gone. Each exec enters the gate; closing it refuses new
+// ones, stops those under way and waits for them to leave.
+class ExecGate {
+ public:
+  bool enter();
+  void leave();
+  void close();
+  const CancelToken& stop() const { return stop_; }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable left_;
+  size_t inside_ = 0;
+  bool closed_ = false;
+  CancelToken stop_;
+};
+
 // The hooks of one operation's services.
 class HookRunner {
  public:
-  HookRunner(HookPool& pool, const model::GroupDef& group) : pool_(pool), group_(group) {}
+  // `target` and `cancel` (the operation's): what the hooks' exec uses; without
+  // a target, hooks have no exec.
+  HookRunner(HookPool& pool, const model::GroupDef& group, Target* target = nullptr,
+             const CancelToken* cancel = nullptr)
+      : pool_(pool), group_(group), target_(target), cancel_(cancel) {}
+  // Closes the gate: the hooks' execs end with the runner.
+  ~HookRunner() { gate_->close(); }
+  HookRunner(const HookRunner&) = delete;
+  HookRunner& operator=(const HookRunner&) = delete;
 
   // Runs `service`'s prepare hook, if it has one, on a working copy of its
   // definition, and returns the definition with the environment the hook
@@ -50,8 +82,15 @@ class HookRunner {
             const std::string& container_name, Clock::time_point deadline, std::string* last_word);
 
  private:
+  // The exec of the hooks that run for `container_id`; empty before the
+  // container exists.
+  model::Exec exec_for(const std::string& service, const std::string& container_id) const;
+
   HookPool& pool_;
   const model::GroupDef& group_;
+  Target* target_;
+  const CancelToken* cancel_;
+  std::shared_ptr<ExecGate> gate_ = std::make_shared<ExecGate>();
 };
 
 }  // namespace dm::orchestrator

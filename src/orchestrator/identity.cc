@@ -1,6 +1,8 @@
 #include "orchestrator/identity.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <random>
 
 #include "common/version.h"
 #include "model/request.h"
@@ -36,6 +38,19 @@ engine::ContainerSpec container_spec(const model::GroupDef& group,
   // The service's own labels (its labels field), beside these.
   for (const auto& [name, value] : spec.body.view()["Labels"].string_map())
     spec.labels.emplace(name, value);
+  return spec;
+}
+
+engine::ContainerSpec one_off_spec(const model::GroupDef& group, const model::ServiceDef& service) {
+  engine::ContainerSpec spec;
+  char suffix[9];
+  std::snprintf(suffix, sizeof suffix, "%08x", static_cast<unsigned>(std::random_device{}()));
+  spec.name = group.name + "-" + service.name + "-run-" + suffix;
+  spec.body = model::create_request(group, service, model::Use::OneOff);
+  spec.labels = {{kGroupLabel, group.name},
+                 {kServiceLabel, service.name},
+                 {kVersionLabel, kVersion},
+                 {kOneOffLabel, "true"}};
   return spec;
 }
 

@@ -17,6 +17,10 @@ inline constexpr const char* kServiceLabel = "io.drillmaster.service";
 inline constexpr const char* kConfigHashLabel = "io.drillmaster.config-hash";
 inline constexpr const char* kVersionLabel = "io.drillmaster.version";
 using model::kBuildLabel;  // on built images (model/build.h)
+// On one-off containers (`run`), "true": never a service's container, so
+// start, status and reuse pass them by; stop --remove removes them with the
+// group.
+inline constexpr const char* kOneOffLabel = "io.drillmaster.oneoff";
 
 // "<group>-<service>-1": readable, and unique per group on the engine. A
 // container gets this name only once it is set up (started, pinged and
@@ -45,6 +49,12 @@ engine::Labels group_filter(const model::GroupDef& group);
 // compared on later starts.
 engine::ContainerSpec container_spec(const model::GroupDef& group,
                                      const model::ServiceDef& service);
+
+// What to create for a one-off run of `service` (`run`): its create request
+// for model::Use::OneOff, named "<group>-<service>-run-<8 hex digits>", with
+// the group's and service's labels and kOneOffLabel (no definition hash:
+// nothing compares it).
+engine::ContainerSpec one_off_spec(const model::GroupDef& group, const model::ServiceDef& service);
 
 }  // namespace dm::orchestrator
 

@@ -40,7 +40,8 @@ Inventory take_inventory(engine::Client& engine, const model::GroupDef& group) {
   Inventory inventory;
   for (auto& c : engine.container_list(group_filter(group), /*all=*/true)) {
     auto label = c.labels.find(kServiceLabel);
-    bool defined = label != c.labels.end() &&
+    bool one_off = c.labels.count(kOneOffLabel) > 0;
+    bool defined = !one_off && label != c.labels.end() &&
                    std::any_of(group.services.begin(), group.services.end(),
                                [&](const model::ServiceDef& s) { return s.name == label->second; });
     if (defined) {

@@ -1,6 +1,7 @@
 // What the engine has of a group, from one label-filtered list call: each
 // service's containers (running ones first) and the containers labelled for
-// the group whose service is no longer defined.
+// the group whose service is no longer defined, or that are one-offs
+// (identity.h, kOneOffLabel), which are never a service's container.
 #ifndef DM_ORCHESTRATOR_INVENTORY_H
 #define DM_ORCHESTRATOR_INVENTORY_H
 
@@ -17,7 +18,7 @@ namespace dm::orchestrator {
 
 struct Inventory {
   std::map<std::string, std::vector<engine::ContainerSummary>> by_service;
-  std::vector<engine::ContainerSummary> orphans;
+  std::vector<engine::ContainerSummary> orphans;  // one-offs among them
 
   // The service's containers, running ones first; empty when it has none.
   const std::vector<engine::ContainerSummary>& of(const std::string& service) const;

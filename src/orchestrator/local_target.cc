@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "common/excerpt.h"
 #include "engine/deadline.h"
+#include "orchestrator/exec.h"
 #include "orchestrator/identity.h"
 #include "orchestrator/inventory.h"
 #include "orchestrator/runs.h"
@@ -222,6 +223,12 @@ void LocalTarget::remove(const std::string& id) {
 
 std::string LocalTarget::logs_tail(const std::string& id, int lines) {
   return engine_.logs_tail(id, lines);
+}
+
+model::ExecResult LocalTarget::exec(const std::string& service, const std::string& id,
+                                    const model::ExecRequest& request,
+                                    const std::vector<const CancelToken*>& cancel) {
+  return exec_in(engine_, service, id, request, cancel);
 }
 
 }  // namespace dm::orchestrator

@@ -42,6 +42,9 @@ class LocalTarget final : public Target {
   void stop(const std::string& id, int grace_seconds) override;
   void remove(const std::string& id) override;
   std::string logs_tail(const std::string& id, int lines) override;
+  model::ExecResult exec(const std::string& service, const std::string& id,
+                         const model::ExecRequest& request,
+                         const std::vector<const CancelToken*>& cancel) override;
 
  private:
   // Removes the container holding `name` when it is this service's (a

@@ -12,6 +12,8 @@
 #include "model/graph.h"
 #include "model/selection.h"
 #include "orchestrator/events.h"
+#include "orchestrator/hook_pool.h"
+#include "orchestrator/hooks.h"
 #include "orchestrator/identity.h"
 #include "orchestrator/local_target.h"
 #include "orchestrator/lock.h"
@@ -216,6 +218,68 @@ Result reload(engine::Client& engine, const model::GroupDef& defined, const Relo
       reload_start_scope(graph, service, stop_scope, options.run_new_containers, why_untouched));
   target.remove_replaced_images();
   return result;
+}
+
+namespace {
+
+// Starts what `index` depends on, makes sure of the network and its image,
+// and runs its prepare hook (which may fill in values the dependencies made),
+// under the group lock: the definition to run, or none when it cannot run.
+std::optional<model::ServiceDef> prepare_run(engine::Client& engine, const model::GroupDef& group,
+                                             size_t index, const std::vector<size_t>& dependencies,
+                                             const RunOptions& options, const CancelToken& cancel,
+                                             RunResult& out) {
+  Events events(options.on_event);
+  LockOrCancelled lock(group, events, cancel, options.timeout);
+  if (lock.cancelled()) {
+    out.dependencies = *lock.cancelled();
+    return std::nullopt;
+  }
+  LocalTarget target(engine, group, events);
+  CancelWatcher watcher(cancel);
+  StartScope scope;
+  scope.include.insert(dependencies.begin(), dependencies.end());
+  scope.left_out_reason = "not a dependency of '" + group.services[index].name + "'";
+  StartOptions start;
+  start.timeout = options.timeout;
+  start.on_event = options.on_event;
+  start.stop_timeout = options.stop_timeout;
+  if (scope.include.empty()) {  // nothing to start: the network is all the run needs
+    target.ensure_network();
+    for (const auto& s : group.services)
+      out.dependencies.services.push_back(
+          {s.name, Outcome::Kind::Excluded, scope.left_out_reason, "", 0});
+  } else {
+    out.dependencies = run_start({group, target, events, watcher}, start, scope);
+  }
+  if (out.dependencies.cancelled || out.dependencies.failures() > 0 || cancel.cancelled())
+    return std::nullopt;
+  double seconds = std::max(options.timeout, kEngineMarginSeconds);
+  engine::ScopedDeadline step(
+      seconds, "the run's " + seconds_text(seconds) + " s limit for preparing the image");
+  target.ensure_image(group.services[index]);
+  HookPool pool(1, &watcher);
+  HookRunner hooks(pool, group);
+  auto deadline = std::chrono::steady_clock::now() +
+                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                      std::chrono::duration<double>(seconds));
+  return hooks.prepare(group.services[index], deadline);
+}
+
+}  // namespace
+
+RunResult run(engine::Client& engine, const model::GroupDef& group, const std::string& service,
+              const RunOptions& options, const CancelToken& cancel) {
+  model::Graph graph(group);
+  std::optional<size_t> index = graph.find(service);
+  if (!index)
+    throw Error(Error::Code::NotFound,
+                "cannot run '" + service + "': no such service; defined: " + defined_names(group));
+  RunResult out;
+  std::optional<model::ServiceDef> prepared = prepare_run(
+      engine, group, *index, graph.transitive_dependencies(*index), options, cancel, out);
+  if (prepared) run_one_off(engine, group, *prepared, options, cancel, out);
+  return out;
 }
 
 }  // namespace dm::orchestrator

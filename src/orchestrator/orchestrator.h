@@ -13,6 +13,7 @@
 #include "common/cancel.h"
 #include "engine/client.h"
 #include "model/service.h"
+#include "orchestrator/one_off.h"
 #include "orchestrator/operation.h"
 
 namespace dm::orchestrator {
@@ -27,6 +28,14 @@ Result reload(engine::Client& engine, const model::GroupDef& group, const Reload
               const CancelToken& cancel);
 
 std::vector<ServiceState> status(engine::Client& engine, const model::GroupDef& group);
+
+// `run`: starts `service`'s dependencies as start does (under the group
+// lock), makes sure of the network and the service's image, then runs a
+// one-off container of it (one_off.h) without the lock. When a dependency
+// failed, or the start was cancelled, nothing runs (`ran` false). Code::NotFound
+// for a service that is not defined.
+RunResult run(engine::Client& engine, const model::GroupDef& group, const std::string& service,
+              const RunOptions& options, const CancelToken& cancel);
 
 // Returns false when cancelled.
 bool logs(engine::Client& engine, const model::GroupDef& group, const LogsOptions& options,

@@ -75,7 +75,8 @@ class StartRun {
               options.parallelism),
         executor_(plan_, operation.watcher),
         pool_(std::max<size_t>(scope.include.size(), 1), &operation.watcher),
-        hooks_(pool_, operation.group), tasks_(operation.group.services.size()) {}
+        hooks_(pool_, operation.group, &operation.target, &operation.watcher.token()),
+        tasks_(operation.group.services.size()) {}
 
   Result run();
 

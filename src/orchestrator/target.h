@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/cancel.h"
+#include "model/hooks.h"
 #include "model/service.h"
 
 namespace dm::orchestrator {
@@ -107,6 +108,13 @@ class Target {
   virtual void remove(const std::string& id) = 0;
   // Its last `lines` lines of output, for a failure's message.
   virtual std::string logs_tail(const std::string& id, int lines) = 0;
+  // Runs a command in the running instance `id` of `service` (for a hook's
+  // exec) until it ends, `request.timeout` passes or any of `cancel` is
+  // cancelled (orchestrator/exec.h says which errors). A target that cannot
+  // throws Code::Invalid.
+  virtual model::ExecResult exec(const std::string& service, const std::string& id,
+                                 const model::ExecRequest& request,
+                                 const std::vector<const CancelToken*>& cancel);
 };
 
 }  // namespace dm::orchestrator

@@ -57,7 +57,7 @@ from ._group import group_name, on_reload_service, on_start_services, on_stop_se
 from ._healthcheck import Healthcheck  # noqa: E402
 from ._service import Service, services  # noqa: E402
 from ._session import Session  # noqa: E402
-from ._types import Outcome, Phase, Report, ServiceOutcome  # noqa: E402
+from ._types import ExecResult, Outcome, Phase, Report, ServiceOutcome  # noqa: E402
 from ._up import up  # noqa: E402
 
 if TYPE_CHECKING:
@@ -112,5 +112,6 @@ __all__ = [
     "ServicesFailed",
     "OutOfMemory",
     "InternalError",
+    "ExecResult",
     "__version__",
 ]

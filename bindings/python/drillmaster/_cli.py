@@ -13,9 +13,10 @@ exit status (one place: :class:`_Commands`), and click prints them and exits.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from typing import TYPE_CHECKING, Any, Callable, NoReturn, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterator, NoReturn, Sequence, TypeVar
 
 import click
 from click.shell_completion import CompletionItem
@@ -561,6 +562,149 @@ def graph(spec: _Spec, graph_format: str, with_status: bool) -> None:
     """Print the dependency graph: an arrow from each service to each one it
     depends on, each service labelled with its image."""
     click.echo(spec.session().graph(format=graph_format, status=with_status), nl=False)
+
+
+# ---- commands in containers -----------------------------------------------------------
+
+# After SERVICE everything is the command's: its options are not ours.
+_COMMAND_LINE = {"ignore_unknown_options": True, "allow_interspersed_args": False}
+
+
+@contextlib.contextmanager
+def _terminal(tty: bool) -> Iterator[None]:
+    """With ``tty``: stdin's terminal in raw mode for the command's length
+    (keys, Ctrl-C among them, go to the container's TTY as they are
+    typed), restored after."""
+    if not tty:
+        yield
+        return
+    import termios
+    import tty as tty_modes
+
+    saved = termios.tcgetattr(0)
+    tty_modes.setraw(0)
+    try:
+        yield
+    finally:
+        termios.tcsetattr(0, termios.TCSADRAIN, saved)
+
+
+def _wants_tty(no_tty: bool) -> bool:
+    """A TTY when stdin and stdout are terminals, as Compose's exec and run."""
+    return not no_tty and sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _command_words(command: tuple[str, ...]) -> list[str]:
+    """The command after SERVICE, without the ``--`` that may separate them."""
+    words = list(command)
+    return words[1:] if words[:1] == ["--"] else words
+
+
+def _flush() -> None:
+    """What Python buffered goes out before the library writes to the descriptors."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+
+
+@cli.command("exec", context_settings=_COMMAND_LINE)
+@click.argument("service", type=_ServiceName())
+@click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED, metavar="-- COMMAND...")
+@click.option("-T", "--no-tty", is_flag=True, help="No TTY, even when stdin is a terminal.")
+@click.option("-u", "--user", metavar="USER", help="Run as this user (name, uid or uid:gid).")
+@click.option("-w", "--workdir", metavar="DIR", help="Run in this directory of the container.")
+@click.pass_obj
+def exec_(
+    spec: _Spec,
+    service: str,
+    command: tuple[str, ...],
+    no_tty: bool,
+    user: str | None,
+    workdir: str | None,
+) -> None:
+    """Run COMMAND in SERVICE's running container; exit with its status.
+
+    stdin goes to the command; a TTY when stdin is a terminal (-T: none).
+    """
+    session = spec.session()
+    words = _command_words(command)
+    if not words:
+        raise click.UsageError("give the command to run after SERVICE, e.g. exec db -- psql")
+    tty = _wants_tty(no_tty)
+    _flush()
+    with _terminal(tty):
+        result, cancelled_by = _run_cancellable(
+            session,
+            lambda: session.exec(
+                service,
+                words,
+                user=user,
+                working_dir=workdir,
+                stdin_fd=0,
+                tty=tty,
+                stdout_fd=1,
+                stderr_fd=2,
+            ),
+        )
+    if cancelled_by is not None:
+        _exit_with(_signals.exit_status(cancelled_by))
+    _exit_with(result.exit_code)
+
+
+@cli.command("run", context_settings=_COMMAND_LINE)
+@click.argument("service", type=_ServiceName())
+@click.argument("command", nargs=-1, type=click.UNPROCESSED, metavar="[-- COMMAND...]")
+@click.option("--keep", is_flag=True, help="Leave the container once it exited.")
+@click.option("--publish", is_flag=True, help="Publish the service's ports (not done by default).")
+@click.option("-T", "--no-tty", is_flag=True, help="No TTY, even when stdin is a terminal.")
+@_seconds_option("--timeout", "run", "Seconds each dependency may take to become ready.")
+@_seconds_option(
+    "--stop-timeout", "run", "Seconds the container may take to stop on Ctrl-C before it is killed."
+)
+@_network_option
+@click.pass_obj
+def run(
+    spec: _Spec,
+    service: str,
+    command: tuple[str, ...],
+    keep: bool,
+    publish: bool,
+    no_tty: bool,
+    timeout: float,
+    stop_timeout: float,
+    network_name: str | None,
+) -> None:
+    """Run a one-off container of SERVICE (COMMAND instead of its own),
+    after starting its dependencies; exit with its status.
+
+    stdin and the output are attached (a TTY when stdin is a terminal; -T:
+    none). It publishes no ports unless --publish, and is removed once it
+    exited unless --keep; Ctrl-C stops and removes it.
+    """
+    session = spec.session(network_name)
+    tty = _wants_tty(no_tty)
+    _flush()
+    with _terminal(tty):
+        (code, report), cancelled_by = _run_cancellable(
+            session,
+            lambda: session.run(
+                service,
+                _command_words(command) or None,
+                keep=keep,
+                publish=publish,
+                tty=tty,
+                stdin_fd=0,
+                stdout_fd=1,
+                stderr_fd=2,
+                timeout=timeout,
+                stop_timeout=stop_timeout,
+            ),
+        )
+    if cancelled_by is not None:
+        _exit_with(_signals.exit_status(cancelled_by))
+    if code is None:  # a dependency failed, or cancelled before it ran
+        print_summary(report, quiet=True)
+        _exit_with(_exit_for(report, None) or EXIT_FAILED)
+    _exit_with(code)
 
 
 # ---- entry point ---------------------------------------------------------------------

@@ -85,6 +85,14 @@ class HookInfo:
     network: str
     container_id: Optional[str]
     container_name: Optional[str]
+    def exec(
+        self,
+        argv: Sequence[str],
+        *,
+        timeout: float = ...,
+        user: Optional[str] = ...,
+        working_dir: Optional[str] = ...,
+    ) -> Tuple[int, bytes, bytes]: ...
 
 class Service:
     @property
@@ -245,3 +253,33 @@ class Group:
         tail: int = ...,
         callback: Callable[[str, int, str], object],
     ) -> bool: ...
+    def exec(
+        self,
+        client: Client,
+        service: str,
+        argv: Sequence[str],
+        *,
+        timeout: float = ...,
+        user: Optional[str] = ...,
+        working_dir: Optional[str] = ...,
+        stdin_fd: int = ...,
+        tty: bool = ...,
+        stdout_fd: int = ...,
+        stderr_fd: int = ...,
+    ) -> Tuple[int, bytes, bytes]: ...
+    def run(
+        self,
+        client: Client,
+        service: str,
+        *,
+        command: Optional[Sequence[str]] = ...,
+        keep: bool = ...,
+        publish: bool = ...,
+        tty: bool = ...,
+        stdin_fd: int = ...,
+        stdout_fd: int = ...,
+        stderr_fd: int = ...,
+        timeout: float = ...,
+        stop_timeout: float = ...,
+        on_event: Optional[EventCallback] = ...,
+    ) -> Tuple[Optional[int], Result]: ...

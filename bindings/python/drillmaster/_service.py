@@ -14,11 +14,12 @@ the normalised :class:`Definition`.
 from __future__ import annotations
 
 import sys
-from typing import Any, Callable, Tuple, Union
+from typing import Any, Callable, Sequence, Tuple, Union
 
 from . import _compose_keys, _definition_errors
 from ._errors import InvalidArgument, NotFound, ServiceDefinitionError
 from ._fields import FIELDS, Attributes, documentation
+from ._types import ExecResult
 
 __all__ = ["Definition", "Service", "definition", "services"]
 
@@ -65,6 +66,9 @@ class Service(Attributes):
     # Set by the session before each hook: (container, container port) ->
     # (host, port), asked through the operation's client (see address()).
     _drillmaster_address: Callable[[str, Union[int, str]], Tuple[str, int]] | None = None
+    # Set by the session before each hook: the hook's dm_hook_exec()
+    # (argv, timeout, user, working_dir) -> (exit code, stdout, stderr).
+    _drillmaster_exec: Callable[..., Tuple[int, bytes, bytes]] | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -147,12 +151,69 @@ class Service(Attributes):
         (``Context["db_port"] = self.host_port(5432)``)."""
         return self.address(container_port)[1]
 
+    def exec(
+        self,
+        argv: Sequence[str],
+        *,
+        timeout: float | None = None,
+        user: str | None = None,
+        working_dir: str | None = None,
+        text: bool = True,
+    ) -> ExecResult:
+        """In a hook (``ping``, ``post_start_init``): runs ``argv`` (the
+        program and its arguments, as a list) in this service's container
+        and waits for its end; returns an :class:`~drillmaster.ExecResult`
+        with its ``exit_code`` (a non-zero one is not an error: check it),
+        ``stdout`` and ``stderr`` apart, ``str`` unless ``text=False``::
+
+            def post_start_init(self):
+                r = self.exec(["psql", "-U", "postgres", "-c", "create table t (x int)"])
+                if r.exit_code != 0:
+                    raise RuntimeError(r.stderr)
+
+        ``timeout``: seconds the command may run (default: no limit besides
+        the hook's own); past it :class:`~drillmaster.Timeout` (the command
+        may go on in the container). ``user``, ``working_dir``: instead of
+        the container's. A cancel (Ctrl-C) ends the wait with
+        :class:`~drillmaster.Cancelled`; a container that is not running
+        raises :class:`~drillmaster.Conflict`. Raises
+        :class:`~drillmaster.InvalidArgument` outside a hook and in
+        ``pre_start`` (no container yet). Outside hooks use
+        :meth:`Session.exec`."""
+        run = self._drillmaster_exec
+        cls = type(self).__name__
+        words = _command(f"{cls}.exec", argv)
+        if run is None:
+            raise InvalidArgument(
+                f"{cls}.exec: only possible in a hook drillmaster runs (ping, post_start_init); "
+                f"elsewhere use Session.exec({self.name!r}, {words!r})"
+            )
+        if self.container_id is None:
+            raise InvalidArgument(
+                f"service {self.name!r}: no container yet (pre_start runs before it is "
+                "created); run commands in it from ping or post_start_init"
+            )
+        answer = run(words, timeout=timeout or 0.0, user=user, working_dir=working_dir)
+        return ExecResult.from_core(answer, text)
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} service {self.name!r}>"
 
 
 if Service.__doc__ is not None and sys.flags.optimize < 2:
     Service.__doc__ += documentation() + "\n"
+
+
+def _command(where: str, argv: Sequence[str]) -> list[str]:
+    """``argv`` as the list of strings an exec takes; a lone string is
+    refused (it would be one program name with spaces in it)."""
+    if isinstance(argv, (str, bytes)) or not all(isinstance(a, str) for a in argv) or not argv:
+        raise InvalidArgument(
+            f"{where}: give the command as a non-empty list of strings, e.g. "
+            f'["psql", "-c", "select 1"] (or ["sh", "-c", "..."] for a shell line), '
+            f"not {argv!r}"
+        )
+    return list(argv)
 
 
 def services() -> list[type[Service]]:

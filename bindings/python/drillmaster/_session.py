@@ -55,8 +55,8 @@ from ._errors import (
 )
 from ._fields import FIELDS, check_text
 from ._group import default_group_name, settings
-from ._service import Definition, Service, definition, services
-from ._types import Event, Report, ServiceOutcome, ServiceStatus
+from ._service import Definition, Service, _command, definition, services
+from ._types import Event, ExecResult, Report, ServiceOutcome, ServiceStatus
 
 __all__ = ["Session"]
 
@@ -259,6 +259,7 @@ class Session:
         instance.network = info.network
         instance.container_id = info.container_id
         instance.container_name = info.container_name
+        instance._drillmaster_exec = info.exec
         client = self._operation_client
         name = instance.name
         if client is not None:
@@ -603,6 +604,112 @@ class Session:
         self.check_context()
         with self.client() as client:
             return self._build().graph(format=format, client=client)
+
+    # ---- commands in containers ----
+
+    def exec(
+        self,
+        service: str,
+        argv: Sequence[str],
+        *,
+        timeout: Optional[float] = None,
+        user: Optional[str] = None,
+        working_dir: Optional[str] = None,
+        text: bool = True,
+        stdin_fd: int = -1,
+        tty: bool = False,
+        stdout_fd: int = -1,
+        stderr_fd: int = -1,
+    ) -> ExecResult:
+        """Runs ``argv`` in ``service``'s running container, as
+        :meth:`Service.exec` does in a hook (the same result, errors and
+        ``text``), from outside any operation. ``stdin_fd``: a descriptor
+        copied to the command's stdin (-1: none); ``tty``: it gets a TTY;
+        ``stdout_fd`` / ``stderr_fd``: its output is written there as it
+        comes (the result's output is then empty). A service without a
+        running container raises :class:`~drillmaster.NotFound` (none) or
+        :class:`~drillmaster.Conflict` (not running), saying to start it."""
+        self._definition(service)
+        words = _command(f"Session.exec({service!r})", argv)
+        self.check(images=False)
+        client = self.client()
+        answer = self._run(
+            self._build(),
+            lambda g: g.exec(
+                client,
+                service,
+                words,
+                timeout=timeout or 0.0,
+                user=user,
+                working_dir=working_dir,
+                stdin_fd=stdin_fd,
+                tty=tty,
+                stdout_fd=stdout_fd,
+                stderr_fd=stderr_fd,
+            ),
+        )
+        return ExecResult.from_core(answer, text)
+
+    def run(
+        self,
+        service: str,
+        command: Optional[Sequence[str]] = None,
+        *,
+        keep: bool = False,
+        publish: bool = False,
+        tty: bool = False,
+        stdin_fd: int = -1,
+        stdout_fd: int = -1,
+        stderr_fd: int = -1,
+        timeout: float = DEFAULTS["run"]["timeout"],
+        stop_timeout: float = DEFAULTS["run"]["stop_timeout"],
+        on_event: Optional[EventCallback] = None,
+    ) -> Tuple[Optional[int], Report]:
+        """Compose's ``run``: starts ``service``'s dependencies (as
+        :meth:`start` would), then runs a one-off container of the service
+        (``command`` instead of its own, if given) attached to the
+        descriptors (-1: stdin none, output discarded), and waits for its
+        exit. The one-off publishes no ports unless ``publish``, has no DNS
+        alias of the service and no restart policy, and is never taken for
+        the service's container; it is removed once it exited unless
+        ``keep``. A :meth:`cancel` stops it (grace ``stop_timeout``).
+
+        Returns its exit code (None when it did not run: a dependency
+        failed, or cancelled first) and the dependencies' report."""
+        self._definition(service)
+        words = _command(f"Session.run({service!r})", command) if command else None
+        began = time.monotonic()
+        self.check()
+        self.check_context()
+        client = self.client()
+        group = self._build(saving=True)
+        answer = self._run(
+            group,
+            lambda g: g.run(
+                client,
+                service,
+                command=words,
+                keep=keep,
+                publish=publish,
+                tty=tty,
+                stdin_fd=stdin_fd,
+                stdout_fd=stdout_fd,
+                stderr_fd=stderr_fd,
+                timeout=timeout,
+                stop_timeout=stop_timeout,
+                on_event=on_event,
+            ),
+            client,
+        )
+        code, result = answer
+        self._catch_up()
+        report = Report(
+            "run",
+            [ServiceOutcome.from_core(r) for r in result.services],
+            result.cancelled or self._cancelled,
+            time.monotonic() - began,
+        )
+        return code, report
 
     # ---- published ports ----
 

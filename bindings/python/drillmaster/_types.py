@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import List, Optional
+from typing import List, Optional, Tuple, Union
 
 from . import _core
 
-__all__ = ["Phase", "Outcome", "ServiceOutcome", "Report", "ServiceStatus", "Event"]
+__all__ = ["Phase", "Outcome", "ServiceOutcome", "Report", "ServiceStatus", "Event", "ExecResult"]
 
 Event = _core.Event
 ServiceStatus = _core.ServiceStatus
@@ -140,3 +140,28 @@ class Report:
             if s.service == service:
                 return s
         return None
+
+
+@dataclass(frozen=True)
+class ExecResult:
+    """What a command run in a container gave (:meth:`Service.exec`,
+    :meth:`Session.exec`): its exit code, whatever it is, and its output,
+    stdout and stderr apart. The output is ``str`` (UTF-8, undecodable bytes
+    replaced) unless the call passed ``text=False``: then ``bytes``, as
+    :func:`subprocess.run` does."""
+
+    exit_code: int
+    stdout: Union[str, bytes]
+    stderr: Union[str, bytes]
+
+    @property
+    def ok(self) -> bool:
+        """True when the command exited with 0."""
+        return self.exit_code == 0
+
+    @classmethod
+    def from_core(cls, answer: Tuple[int, bytes, bytes], text: bool) -> "ExecResult":
+        code, out, err = answer
+        if text:
+            return cls(code, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"))
+        return cls(code, out, err)

@@ -193,6 +193,17 @@ dm_reload_options dm_reload_options_defaults();
 dm_logs_options dm_logs_options_defaults();
 dm_status_options dm_status_options_defaults();
 dm_graph_options dm_graph_options_defaults();
+dm_exec_options dm_exec_options_defaults();
+dm_run_options dm_run_options_defaults();
+
+// ---- exec (hooks.cpp) ----------------------------------------------------------
+
+// Writes a command's output to the descriptors `user_data` points at (an
+// int[2]: stdout's, stderr's; -1 discards): a dm_output_fn that needs no GIL.
+int write_output_to_fds(int stream, const char* data, size_t size, void* user_data);
+
+// A dm_exec_result as (exit_code, stdout bytes, stderr bytes); frees it.
+py::tuple exec_result_tuple(dm_exec_result* result);
 
 // ---- bindings, in the order module.cpp calls them -----------------------------
 

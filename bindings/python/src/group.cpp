@@ -222,6 +222,70 @@ struct Group {
     return text;
   }
 
+  // dm_group_exec(): (exit_code, stdout bytes, stderr bytes). With an output
+  // descriptor the output is written there as it comes instead.
+  py::tuple exec(const Client& client, const std::string& service,
+                 const std::vector<std::string>& argv, double timeout,
+                 const std::optional<std::string>& user,
+                 const std::optional<std::string>& working_dir, int stdin_fd, bool tty,
+                 int stdout_fd, int stderr_fd) {
+    auto c = c_strings(argv);
+    dm_exec_options opts = dm_exec_options_defaults();
+    opts.timeout = timeout;
+    opts.user = user ? user->c_str() : nullptr;
+    opts.working_dir = working_dir ? working_dir->c_str() : nullptr;
+    opts.stdin_fd = stdin_fd;
+    opts.tty = tty;
+    int fds[2] = {stdout_fd, stderr_fd};
+    if (stdout_fd >= 0 || stderr_fd >= 0) {
+      opts.on_output = write_output_to_fds;
+      opts.output_user_data = fds;
+    }
+    dm_exec_result* result = nullptr;
+    int status;
+    std::string message;
+    dm_group* g = get();
+    dm_client* cl = client.get();
+    {
+      py::gil_scoped_release nogil;
+      status = dm_group_exec(g, cl, service.c_str(), c.data(), c.size(), &opts, &result);
+      if (status != DM_OK) message = take_error(status);
+    }
+    if (status != DM_OK) raise_status(status, message);
+    return exec_result_tuple(result);
+  }
+
+  // dm_group_run(): (exit code or None, the dependencies' Result).
+  py::tuple run(const Client& client, const std::string& service,
+                const std::optional<std::vector<std::string>>& command, bool keep, bool publish,
+                bool tty, int stdin_fd, int stdout_fd, int stderr_fd, double timeout,
+                double stop_timeout, py::object on_event) {
+    OperationContext op{std::move(on_event), {}};
+    auto words = to_strings(command);
+    auto c = c_strings(words);
+    dm_run_options opts = dm_run_options_defaults();
+    opts.argv = c.empty() ? nullptr : c.data();
+    opts.argc = c.size();
+    opts.keep = keep;
+    opts.publish = publish;
+    opts.tty = tty;
+    opts.stdin_fd = stdin_fd;
+    opts.stdout_fd = stdout_fd;
+    opts.stderr_fd = stderr_fd;
+    opts.timeout = timeout;
+    opts.stop_timeout = stop_timeout;
+    opts.on_event = event_trampoline;
+    opts.event_user_data = &op;
+    dm_group* g = get();
+    dm_client* cl = client.get();
+    int exit_code = -1;
+    Result result = run_operation(op, [&](dm_result** out) {
+      return dm_group_run(g, cl, service.c_str(), &opts, &exit_code, out);
+    });
+    py::object code = exit_code >= 0 ? py::object(py::int_(exit_code)) : py::object(py::none());
+    return py::make_tuple(code, result);
+  }
+
   // Returns true when dm_group_cancel() ended the stream.
   bool logs(const Client& client, const std::optional<std::vector<std::string>>& services,
             bool follow, int tail, py::object callback) {
@@ -266,6 +330,26 @@ struct Group {
   }
 };
 
+// exec and run: the commands that run something in a container.
+void bind_container_commands(py::class_<Group>& cls) {
+  cls.def("exec", &Group::exec, py::arg("client"), py::arg("service"), py::arg("argv"),
+          py::kw_only(), py::arg("timeout") = dm_exec_options_defaults().timeout,
+          py::arg("user") = py::none(), py::arg("working_dir") = py::none(),
+          py::arg("stdin_fd") = -1, py::arg("tty") = false, py::arg("stdout_fd") = -1,
+          py::arg("stderr_fd") = -1,
+          "Runs argv in the service's running container (dm_group_exec): (exit_code, "
+          "stdout bytes, stderr bytes); with stdout_fd / stderr_fd the output goes there as "
+          "it comes.")
+      .def("run", &Group::run, py::arg("client"), py::arg("service"), py::kw_only(),
+           py::arg("command") = py::none(), py::arg("keep") = false, py::arg("publish") = false,
+           py::arg("tty") = false, py::arg("stdin_fd") = -1, py::arg("stdout_fd") = -1,
+           py::arg("stderr_fd") = -1, py::arg("timeout") = dm_run_options_defaults().timeout,
+           py::arg("stop_timeout") = dm_run_options_defaults().stop_timeout,
+           py::arg("on_event") = py::none(),
+           "Starts the service's dependencies, then runs a one-off container of it attached "
+           "to the descriptors (dm_group_run): (exit code or None, the dependencies' Result).");
+}
+
 }  // namespace
 
 void bind_group(py::module_& m) {
@@ -274,9 +358,9 @@ void bind_group(py::module_& m) {
   const dm_stop_options stop = dm_stop_options_defaults();
   const dm_reload_options reload = dm_reload_options_defaults();
   const dm_logs_options logs = dm_logs_options_defaults();
-  py::class_<Group>(m, "Group", "A group of services on one network (dm_group).")
-      .def(py::init([](const std::string& name) { return Group{group_new(name)}; }),
-           py::arg("name"))
+  py::class_<Group> cls(m, "Group", "A group of services on one network (dm_group).");
+  bind_container_commands(cls);
+  cls.def(py::init([](const std::string& name) { return Group{group_new(name)}; }), py::arg("name"))
       .def_property_readonly("name", [](const Group& g) { return dm_group_name(g.get()); })
       .def_property(
           "network_name", [](const Group& g) { return dm_group_network_name(g.get()); },

@@ -3,7 +3,10 @@
 
 #include "core.h"
 
+#include <unistd.h>
+
 #include <atomic>
+#include <cerrno>
 #include <unordered_map>
 
 namespace dm_python {
@@ -31,13 +34,45 @@ struct InFlight {
   InFlight& operator=(const InFlight&) = delete;
 };
 
+// The dm_hook_info of the call under way, for dm_hook_exec(); null once the
+// hook returned (shared by the copies pybind makes).
+using LiveInfo = std::shared_ptr<std::atomic<const dm_hook_info*>>;
+
 struct HookInfo {
   std::string group, service, network;
   std::optional<std::string> container_id, container_name;
+  LiveInfo live;
 };
+
+// dm_hook_exec() for the hook that got `info`, with the GIL released.
+py::tuple hook_exec(const HookInfo& info, const std::vector<std::string>& argv, double timeout,
+                    const std::optional<std::string>& user,
+                    const std::optional<std::string>& working_dir) {
+  const dm_hook_info* raw = info.live ? info.live->load() : nullptr;
+  if (raw == nullptr)
+    raise_status(DM_EINVALID, "service '" + info.service +
+                                  "': exec is only possible while the hook that got this "
+                                  "info runs");
+  auto c = c_strings(argv);
+  dm_exec_options opts = dm_exec_options_defaults();
+  opts.timeout = timeout;
+  opts.user = user ? user->c_str() : nullptr;
+  opts.working_dir = working_dir ? working_dir->c_str() : nullptr;
+  dm_exec_result* result = nullptr;
+  int status;
+  std::string message;
+  {
+    py::gil_scoped_release nogil;
+    status = dm_hook_exec(raw, c.data(), c.size(), &opts, &result);
+    if (status != DM_OK) message = take_error(status);
+  }
+  if (status != DM_OK) raise_status(status, message);
+  return exec_result_tuple(result);
+}
 
 HookInfo hook_info(const dm_hook_info* info) {
   HookInfo out;
+  out.live = std::make_shared<std::atomic<const dm_hook_info*>>(info);
   out.group = info->group ? info->group : "";
   out.service = info->service ? info->service : "";
   out.network = info->network ? info->network : "";
@@ -65,8 +100,14 @@ std::optional<py::object> call_hook(const dm_hook_info* info, void* user_data) {
     dm_error_set("the hook's group was freed before the hook ran");
     return std::nullopt;
   }
+  HookInfo details = hook_info(info);
+  LiveInfo live = details.live;
+  struct Ended {  // the hook returned: its info no longer reaches the library
+    LiveInfo live;
+    ~Ended() { live->store(nullptr); }
+  } ended{live};
   try {
-    return fn(hook_info(info));
+    return fn(details);
   } catch (py::error_already_set& e) {
     // drillmaster._errors.NotReady from a ping: not ready, with a reason
     // the library shows if the timeout passes.
@@ -144,6 +185,28 @@ int prepare_trampoline(const dm_hook_info* info, void* user_data) {
   return 0;
 }
 
+int write_output_to_fds(int stream, const char* data, size_t size, void* user_data) {
+  const int* fds = static_cast<const int*>(user_data);
+  int fd = stream == DM_OUTPUT_STDERR ? fds[1] : fds[0];
+  while (fd >= 0 && size > 0) {
+    ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // the reader went away: the rest is lost
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+  return 0;
+}
+
+py::tuple exec_result_tuple(dm_exec_result* result) {
+  std::unique_ptr<dm_exec_result, void (*)(dm_exec_result*)> owned(result, dm_exec_result_free);
+  size_t out_size = 0, err_size = 0;
+  const char* out = dm_exec_result_stdout(result, &out_size);
+  const char* err = dm_exec_result_stderr(result, &err_size);
+  return py::make_tuple(dm_exec_result_exit_code(result), py::bytes(out, out_size),
+                        py::bytes(err, err_size));
+}
+
 void bind_hooks(py::module_& m) {
   py::class_<HookInfo>(m, "HookInfo", "What a hook knows about its service (dm_hook_info).")
       .def_readonly("group", &HookInfo::group)
@@ -151,6 +214,11 @@ void bind_hooks(py::module_& m) {
       .def_readonly("network", &HookInfo::network)
       .def_readonly("container_id", &HookInfo::container_id)
       .def_readonly("container_name", &HookInfo::container_name)
+      .def("exec", &hook_exec, py::arg("argv"), py::kw_only(),
+           py::arg("timeout") = dm_exec_options_defaults().timeout, py::arg("user") = py::none(),
+           py::arg("working_dir") = py::none(),
+           "Runs argv in the hook's container while the hook runs (dm_hook_exec): "
+           "(exit_code, stdout bytes, stderr bytes).")
       .def("__repr__",
            [](const HookInfo& i) { return "<HookInfo " + i.group + "/" + i.service + ">"; });
 }

@@ -21,6 +21,8 @@ DM_OPTIONS(dm_reload_options, dm_reload_options_init, DM_RELOAD_OPTIONS_VERSION)
 DM_OPTIONS(dm_logs_options, dm_logs_options_init, DM_LOGS_OPTIONS_VERSION)
 DM_OPTIONS(dm_status_options, dm_status_options_init, DM_STATUS_OPTIONS_VERSION)
 DM_OPTIONS(dm_graph_options, dm_graph_options_init, DM_GRAPH_OPTIONS_VERSION)
+DM_OPTIONS(dm_exec_options, dm_exec_options_init, DM_EXEC_OPTIONS_VERSION)
+DM_OPTIONS(dm_run_options, dm_run_options_init, DM_RUN_OPTIONS_VERSION)
 #undef DM_OPTIONS
 
 void bind_options(py::module_& m) {
@@ -46,6 +48,11 @@ void bind_options(py::module_& m) {
                                  "run_new_containers"_a = reload.run_new_containers != 0);
         out["logs"] = py::dict("follow"_a = logs.follow != 0, "tail"_a = logs.tail);
         out["status"] = py::dict();
+        dm_exec_options exec = dm_exec_options_defaults();
+        dm_run_options run = dm_run_options_defaults();
+        out["exec"] = py::dict("timeout"_a = exec.timeout);
+        out["run"] = py::dict("timeout"_a = run.timeout, "stop_timeout"_a = run.stop_timeout,
+                              "keep"_a = run.keep != 0, "publish"_a = run.publish != 0);
         return out;
       },
       "The library's defaults of each operation's options, from dm_*_options_init(): "

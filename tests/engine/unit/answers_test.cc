@@ -237,6 +237,20 @@ TEST(ContainerWaitAnswer, AnErrorTheEngineReportsIsQuotedShort) {
   EXPECT_HAS(m, "cut: 10000 bytes in all");
 }
 
+TEST(ExecInspectAnswer, GivesTheExitCodeOnceTheCommandEnded) {
+  ExecState running = parse_exec_inspect(R"({"Running":true,"ExitCode":null})");
+  EXPECT_TRUE(running.running);
+  ExecState ended = parse_exec_inspect(R"({"Running":false,"ExitCode":3,"Pid":0})");
+  EXPECT_FALSE(ended.running);
+  EXPECT_EQ(ended.exit_code, 3);
+  std::string request = "GET /exec/abc/json";
+  for (const char* body : {"{}", R"({"Running":false})", R"({"Running":false,"ExitCode":"3"})",
+                           R"({"Running":"no","ExitCode":0})", "[]"}) {
+    std::string m = engine_error([&] { parse_exec_inspect(body, request); });
+    EXPECT_HAS(m, request);
+  }
+}
+
 TEST(CreatedId, MustBeANonEmptyString) {
   EXPECT_EQ(parse_created_id(R"({"Id":"abc","Warnings":[]})", "POST /containers/create"), "abc");
   for (const char* body : {"{}", R"({"Id":""})", R"({"Id":5})", "[]", R"({"Id":["a"]})"})
