@@ -658,7 +658,7 @@ void write_create_options(const GroupDef&, const ServiceDef& s, CreateRequest& r
 void check_create_options(FieldCheck& f);  // after the table, which it reads
 
 void sample_create_options(GroupDef&, ServiceDef& s) {
-  s.create_options = R"({"HostConfig": {"OomScoreAdj": 100}, "StopTimeout": 5})";
+  s.create_options = R"({"HostConfig": {"OomScoreAdj": 100}, "Domainname": "example.org"})";
 }
 
 // ---- restart ----

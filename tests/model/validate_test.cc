@@ -628,7 +628,7 @@ TEST(ValidateCreateOptions, MustBeAJsonObject) {
   s.create_options = R"({"HostConfig": [1]})";
   EXPECT_EQ(problems(s), (Problems{"service 'app': create_options key 'HostConfig' must be a JSON "
                                    "object of its members, as the engine takes it"}));
-  s.create_options = R"({"HostConfig": {"OomScoreAdj": 100}, "StopTimeout": 5})";
+  s.create_options = R"({"HostConfig": {"OomScoreAdj": 100}, "Domainname": "example.org"})";
   EXPECT_EQ(problems(s), Problems{});
 }
 
