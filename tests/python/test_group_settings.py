@@ -87,7 +87,7 @@ def test_duplicate_names(tmp_path):
 
 def test_every_problem_is_reported_at_once(tmp_path):
     busybox("A", dependencies=["nope"])
-    busybox("B", ports={80: 70000})
+    busybox("B", dependencies=["a", "b"])  # itself: a second problem
     with pytest.raises(ServiceLoadError) as info:
         Session(directory=tmp_path).check()
     assert len(str(info.value).splitlines()) >= 2

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
+import sys
 
 import pytest
 from conftest import Spec
@@ -234,3 +235,77 @@ def test_exec_result_decodes_text_as_subprocess_does() -> None:
     assert (r.stdout, r.stderr, r.ok) == ("café", "\ufffd", True)
     raw = drillmaster.ExecResult.from_core((2, b"x", b""), text=False)
     assert (raw.stdout, raw.ok) == (b"x", False)
+
+
+def _set_size(fd: int, rows: int, columns: int) -> None:
+    import fcntl
+    import struct
+    import termios
+
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+
+
+def _in_a_terminal(spec: Spec, *args: str, resize_after: str = "") -> tuple[int, str]:
+    """Runs the spec with a pseudo-terminal as its stdin, stdout and stderr,
+    sized 30x100 (then 40x120 once ``resize_after`` was printed); returns
+    its exit status and what the terminal showed."""
+    import os
+    import select
+    import time
+
+    master, slave = os.openpty()
+    _set_size(slave, 30, 100)
+    process = subprocess.Popen(
+        [sys.executable, str(spec.path), *args],
+        cwd=spec.directory,
+        env=spec.env(None),
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        start_new_session=True,  # the terminal becomes its controlling one
+    )
+    os.close(slave)
+    shown, resized = b"", False
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 1)
+        if ready:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the terminal's other end closed: the command ended
+                break
+            if not chunk:
+                break
+            shown += chunk
+        if resize_after and not resized and resize_after.encode() in shown:
+            _set_size(master, 40, 120)
+            resized = True
+        if process.poll() is not None and not ready:
+            break
+    os.close(master)
+    return process.wait(timeout=60), shown.decode(errors="replace").replace("\r\n", "\n")
+
+
+def test_run_and_exec_give_a_terminal_sized_as_the_users(spec: Spec) -> None:
+    spec.write(SPEC)
+    status, shown = _in_a_terminal(
+        spec,
+        "run",
+        "app",
+        "--",
+        "sh",
+        "-c",
+        # The size reaches the container just after it starts (the engine
+        # takes a size at create only from API 1.42): stty waits for it.
+        "tty; sleep 0.5; stty size; echo resize now; sleep 2; stty size; exit 5",
+        resize_after="resize now",
+    )
+    assert status == 5, shown
+    assert "/dev/pts/" in shown
+    assert "30 100\n" in shown  # the user's terminal's size...
+    assert "40 120\n" in shown  # ...followed when it changes
+    assert _one_offs(spec) == []
+
+    status, shown = _in_a_terminal(spec, "exec", "db", "--", "sh", "-c", "tty; sleep 0.5; stty size; exit 6")
+    assert status == 6, shown
+    assert "/dev/pts/" in shown and "30 100\n" in shown

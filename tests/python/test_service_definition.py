@@ -247,7 +247,7 @@ def test_aliases_must_be_a_list_of_str():
 
 
 def test_labels_and_build_args_are_a_dict_or_a_list_of_name_value():
-    define(labels={"team": "data", "tier": 2}, build_args=["VERSION=1"])
+    define(labels={"team": "data", "tier": 2}, build_args=["VERSION=1"], build_from="ctx")
     expected = 'expected a dict of str to str or a list of "name=value"'
     assert error_of(labels="team=data") == f"Application.labels: {expected}, got str"
     assert (

@@ -74,7 +74,7 @@ def test_changing_a_field_replaces_the_container(spec):
     assert after["HostConfig"]["RestartPolicy"]["Name"] == "always"
 
 
-def test_values_the_library_refuses_are_reported_before_anything_runs(offline_spec):
+def test_values_the_library_refuses_are_reported_where_the_class_is_defined(offline_spec):
     offline_spec.write("""
         class App(drillmaster.Service):
             name = "app"
@@ -90,12 +90,12 @@ def test_values_the_library_refuses_are_reported_before_anything_runs(offline_sp
     assert result.returncode != 0
     out = result.stdout + result.stderr
     for said in (
-        "service 'app': restart 'sometimes' is not a restart policy; use one of 'no', 'always', "
+        "service 'app' (class App): restart 'sometimes' is not a restart policy; use one of 'no', 'always', "
         "'unless-stopped', 'on-failure' or 'on-failure:N'",
-        "service 'app': tmpfs 'tmp' must start with an absolute path",
-        "service 'app': cpus -1 is not a number of CPUs; use a number above 0",
-        "service 'app': mem_limit 'lots' is not a size",
-        "service 'app': ulimit 'nofile' has a soft limit 2048 above its hard limit 1024",
-        "service 'app': stop_grace_period -1 s is not a grace period",
+        "service 'app' (class App): tmpfs 'tmp' must start with an absolute path",
+        "service 'app' (class App): cpus -1 is not a number of CPUs; use a number above 0",
+        "service 'app' (class App): mem_limit 'lots' is not a size",
+        "service 'app' (class App): ulimit 'nofile' has a soft limit 2048 above its hard limit 1024",
+        "service 'app' (class App): stop_grace_period -1 s is not a grace period",
     ):
         assert said in out, out
