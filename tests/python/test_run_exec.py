@@ -306,6 +306,7 @@ def test_run_and_exec_give_a_terminal_sized_as_the_users(spec: Spec) -> None:
     assert "40 120\n" in shown  # ...followed when it changes
     assert _one_offs(spec) == []
 
-    status, shown = _in_a_terminal(spec, "exec", "db", "--", "sh", "-c", "tty; sleep 0.5; stty size; exit 6")
+    command = "tty; sleep 0.5; stty size; exit 6"
+    status, shown = _in_a_terminal(spec, "exec", "db", "--", "sh", "-c", command)
     assert status == 6, shown
     assert "/dev/pts/" in shown and "30 100\n" in shown

@@ -89,13 +89,14 @@ def test_values_the_library_refuses_are_reported_where_the_class_is_defined(offl
     result = offline_spec.run("start")
     assert result.returncode != 0
     out = result.stdout + result.stderr
+    app = "service 'app' (class App):"
     for said in (
-        "service 'app' (class App): restart 'sometimes' is not a restart policy; use one of 'no', 'always', "
+        f"{app} restart 'sometimes' is not a restart policy; use one of 'no', 'always', "
         "'unless-stopped', 'on-failure' or 'on-failure:N'",
-        "service 'app' (class App): tmpfs 'tmp' must start with an absolute path",
-        "service 'app' (class App): cpus -1 is not a number of CPUs; use a number above 0",
-        "service 'app' (class App): mem_limit 'lots' is not a size",
-        "service 'app' (class App): ulimit 'nofile' has a soft limit 2048 above its hard limit 1024",
-        "service 'app' (class App): stop_grace_period -1 s is not a grace period",
+        f"{app} tmpfs 'tmp' must start with an absolute path",
+        f"{app} cpus -1 is not a number of CPUs; use a number above 0",
+        f"{app} mem_limit 'lots' is not a size",
+        f"{app} ulimit 'nofile' has a soft limit 2048 above its hard limit 1024",
+        f"{app} stop_grace_period -1 s is not a grace period",
     ):
         assert said in out, out

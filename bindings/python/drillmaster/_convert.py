@@ -271,9 +271,12 @@ class _Converter:
         # Compose takes "0.5" for a number: a field of numbers (one that
         # takes no word) gets the number, so the spec reads as what it is.
         numeric = not _takes(f, "word")
-        if isinstance(value, str) and (numeric or not _takes(f, value)):
-            if _takes(f, _number(value)):
-                value = _number(value)
+        if (
+            isinstance(value, str)
+            and (numeric or not _takes(f, value))
+            and _takes(f, _number(value))
+        ):
+            value = _number(value)
         if isinstance(value, Expr) and (numeric or not _takes(f, value.sample())):
             number = _number(value.sample())
             if not isinstance(number, str) and _takes(f, number):
