@@ -141,6 +141,7 @@ std::string HookRunner::pre_stop(const model::ServiceDef& service, const std::st
                                  const std::string& container_name, Clock::time_point deadline) {
   if (!service.hooks.pre_stop) return "";
   auto call = new_call(group_, service, container_id, container_name);
+  call->context.exec = exec_for(service.name, container_id);  // the container still runs
   try {
     run(pool_, "pre_stop", call, service.hooks.pre_stop, deadline, HookPool::OnCancel::Wait);
   } catch (const Error& e) {

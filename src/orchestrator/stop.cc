@@ -51,7 +51,7 @@ class StopRun {
         plan_(graph_, Plan::Direction::Down, plan_services(operation.group, scope), 0),
         executor_(plan_, operation.watcher),
         pool_(std::max<size_t>(scope.include.size(), 1), &operation.watcher),
-        hooks_(pool_, operation.group) {}
+        hooks_(pool_, operation.group, &operation.target, &operation.watcher.token()) {}
 
   Result run();
 

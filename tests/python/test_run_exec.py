@@ -193,6 +193,23 @@ def test_hooks_run_commands_in_their_container(spec: Spec) -> None:
     assert spec.records() == ["seed 0 seeded", "failing 7 b'' b'oops\\n'"]
 
 
+def test_pre_stop_runs_commands_in_the_container_before_it_stops(spec: Spec) -> None:
+    spec.write("""
+        class Db(drillmaster.Service):
+            image = IMAGE
+            cmd = ["sh", "-c", "echo -n rows > /data; " + LOOP[2]]
+
+            def pre_stop(self):
+                dump = self.exec(["cat", "/data"])
+                record("dump", dump.exit_code, dump.stdout)
+    """)
+    started = spec.run("start")
+    assert started.returncode == 0, started.stdout + started.stderr
+    stopped = spec.run("stop", "--remove")
+    assert stopped.returncode == 0, stopped.stdout + stopped.stderr
+    assert spec.records() == ["dump 0 rows"]
+
+
 def test_exec_timeout_names_the_service_and_the_command(spec: Spec) -> None:
     spec.write("""
         class Db(drillmaster.Service):
