@@ -195,8 +195,10 @@ typedef enum dm_outcome {
   DM_OUTCOME_STOPPED = 9,         /* its container was stopped */
   DM_OUTCOME_REMOVED = 10,        /* its container was stopped and removed */
   DM_OUTCOME_NOT_RUNNING = 11,    /* nothing to stop */
-  DM_OUTCOME_COMPLETED = 12       /* a oneshot job that completed with 0 before, its
+  DM_OUTCOME_COMPLETED = 12,      /* a oneshot job that completed with 0 before, its
                                      definition unchanged: not run again (0.2) */
+  DM_OUTCOME_SYNCED = 13          /* files copied into its running container by a
+                                     watch rule (watch.h; 0.2) */
 } dm_outcome;
 
 /* A short lower-case name of an outcome ("already running"); never NULL.

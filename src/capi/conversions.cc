@@ -79,6 +79,7 @@ constexpr Row<Kind, dm_outcome> kOutcomes[] = {
     {Kind::Removed, DM_OUTCOME_REMOVED, "removed"},
     {Kind::NotRunning, DM_OUTCOME_NOT_RUNNING, "not running"},
     {Kind::Completed, DM_OUTCOME_COMPLETED, "completed"},
+    {Kind::Synced, DM_OUTCOME_SYNCED, "synced"},
 };
 
 using Phase = orchestrator::Phase;

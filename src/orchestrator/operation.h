@@ -58,6 +58,7 @@ struct Outcome {
     Removed,         // its container was stopped and removed
     NotRunning,      // nothing to stop
     Completed,       // a job that completed with 0 before, unchanged: not run again
+    Synced,          // files copied into its running container by a watch rule
   };
 
   std::string service;

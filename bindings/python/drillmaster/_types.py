@@ -54,6 +54,7 @@ class Outcome(enum.IntEnum):
     REMOVED = _core.OUTCOME_REMOVED
     NOT_RUNNING = _core.OUTCOME_NOT_RUNNING
     COMPLETED = _core.OUTCOME_COMPLETED
+    SYNCED = _core.OUTCOME_SYNCED
 
     @property
     def label(self) -> str:
@@ -81,6 +82,7 @@ _SUCCESS = frozenset(
         Outcome.REMOVED,
         Outcome.NOT_RUNNING,
         Outcome.COMPLETED,
+        Outcome.SYNCED,
     }
 )
 
