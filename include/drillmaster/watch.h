@@ -123,8 +123,7 @@ DM_EXTERN(int) dm_watch_batch_action(const dm_watch_batch* batch, size_t index);
 /* The entry's files: host path, container path ("" for a path only a
  * rebuild rule matched), and whether it was removed from the host. */
 DM_EXTERN(size_t) dm_watch_batch_file_count(const dm_watch_batch* batch, size_t index);
-DM_EXTERN(const char*) dm_watch_batch_file(const dm_watch_batch* batch, size_t index,
-                                           size_t file);
+DM_EXTERN(const char*) dm_watch_batch_file(const dm_watch_batch* batch, size_t index, size_t file);
 DM_EXTERN(const char*) dm_watch_batch_target(const dm_watch_batch* batch, size_t index,
                                              size_t file);
 DM_EXTERN(int) dm_watch_batch_removed(const dm_watch_batch* batch, size_t index, size_t file);
