@@ -107,6 +107,50 @@ def test_ctrl_c_stops_and_removes_the_one_off(spec: Spec) -> None:
     assert _one_offs(spec) == []
 
 
+def test_sigterm_stops_and_removes_the_one_off_and_exits_143(spec: Spec) -> None:
+    spec.write(SPEC)
+    run = spec.popen("run", "--stop-timeout", "1", "app", "--", "sh", "-c", "echo ready; sleep 60")
+    assert run.stdout is not None
+    assert run.stdout.readline() == "ready\n"
+    run.send_signal(signal.SIGTERM)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 143, err
+    assert _one_offs(spec) == []
+    assert spec.status()["db"]["state"] == "running"  # what it started stays
+
+
+def test_a_killed_run_leaves_its_one_off_to_stop_remove(spec: Spec) -> None:
+    spec.write(SPEC.replace('["sh", "-c", "echo its own command"]', "LOOP"))
+    run = spec.popen("run", "app", "--", "sh", "-c", "echo ready; sleep 60")
+    assert run.stdout is not None
+    assert run.stdout.readline() == "ready\n"
+    run.kill()  # kill -9: nothing of drillmaster's runs any more
+    run.communicate(timeout=60)
+    [left] = _one_offs(spec)
+    # Never taken for the service's container; the next start is not confused.
+    assert spec.status()["app"]["state"] == "missing"
+    assert spec.run("start").returncode == 0
+    assert spec.status()["app"]["container_name"] == f"{spec.group}-app-1"
+    stopped = spec.run("stop", "--remove", "--timeout", "1")
+    assert stopped.returncode == 0, stopped.stdout + stopped.stderr
+    assert left not in _docker("ps", "-a", "--format", "{{.Names}}").split()
+
+
+def test_two_runs_at_once_get_their_own_one_offs(spec: Spec) -> None:
+    spec.write(SPEC)
+    script = "echo {}; sleep 1; echo done-{}"
+    first = spec.popen("run", "app", "--", "sh", "-c", script.format("first", "first"))
+    second = spec.popen("run", "app", "--", "sh", "-c", script.format("second", "second"))
+    out_first, err_first = first.communicate(timeout=180)
+    out_second, err_second = second.communicate(timeout=180)
+    assert first.returncode == 0, err_first
+    assert second.returncode == 0, err_second
+    assert out_first == "first\ndone-first\n"
+    assert out_second == "second\ndone-second\n"
+    assert _one_offs(spec) == []
+    assert spec.status()["db"]["state"] == "running"
+
+
 def test_a_kept_one_off_is_never_taken_for_the_services_container(spec: Spec) -> None:
     spec.write(SPEC.replace('["sh", "-c", "echo its own command"]', "LOOP"))
     result = spec.run("run", "--keep", "app", "--", "true")
