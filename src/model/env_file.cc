@@ -1,5 +1,7 @@
 #include "model/env_file.h"
 
+#include "common/utf8.h"
+
 namespace dm::model {
 namespace {
 
@@ -58,6 +60,20 @@ std::string plain_value(const std::string& rest) {
   return trimmed(value);
 }
 
+// Why a line cannot be an environment variable as bytes, "" when it can:
+// the engine takes only UTF-8 (other bytes would arrive replaced), and a
+// NUL would cut the value short without a word.
+std::string unusable_bytes(const std::string& line) {
+  if (line.find('\0') != std::string::npos)
+    return "it holds a NUL byte (is this a binary file?)";
+  for (size_t i = 0; i < line.size();) {
+    size_t n = utf8_sequence(line, i);
+    if (n == 0) return "it is not UTF-8 text (save the file as UTF-8)";
+    i += n;
+  }
+  return "";
+}
+
 }  // namespace
 
 EnvFileText parse_env_file(const std::string& text) {
@@ -68,10 +84,14 @@ EnvFileText parse_env_file(const std::string& text) {
     std::string line = trimmed(text.substr(start, end == std::string::npos ? end : end - start));
     start = end == std::string::npos ? text.size() + 1 : end + 1;
     if (line.empty() || line.front() == '#') continue;
+    std::string where = "line " + std::to_string(number) + ": ";
+    if (std::string bytes = unusable_bytes(line); !bytes.empty()) {
+      out.problems.push_back(where + bytes);
+      continue;
+    }
     if (line.compare(0, 7, "export ") == 0) line = trimmed(line.substr(7));
     size_t equals = line.find('=');
     std::string name = trimmed(line.substr(0, equals));
-    std::string where = "line " + std::to_string(number) + ": ";
     if (equals == std::string::npos || name.empty()) {
       out.problems.push_back(where + "'" + line + "' is not NAME=value");
       continue;

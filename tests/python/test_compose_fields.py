@@ -62,3 +62,18 @@ def test_a_missing_env_file_is_an_error_at_start_not_at_import(spec: Spec) -> No
     assert result.returncode != 0
     missing = spec.directory / "web.env"
     assert f"service 'web': env_file '{missing}' cannot be read" in result.stdout + result.stderr
+
+
+def test_a_corrupt_env_file_is_refused_with_its_lines_and_nothing_starts(spec: Spec) -> None:
+    spec.write(COMPOSE)
+    (spec.directory / "web.env").write_bytes(b"GOOD=1\nBAD=\xff\xfe\nNUL=a\x00b\n")
+    (spec.directory / "secrets").mkdir()
+    (spec.directory / "secrets" / "pw.txt").write_text("s3cret\n")
+    result = spec.run("start")
+    said = result.stdout + result.stderr
+    assert result.returncode != 0, said
+    assert "line 2: it is not UTF-8 text" in said, said
+    assert "line 3: it holds a NUL byte" in said, said
+    assert "web.env" in said, said
+    # Nothing was made from half a file: the values would have arrived changed.
+    assert spec.status()["web"]["state"] == "missing"
