@@ -64,8 +64,7 @@ std::string plain_value(const std::string& rest) {
 // the engine takes only UTF-8 (other bytes would arrive replaced), and a
 // NUL would cut the value short without a word.
 std::string unusable_bytes(const std::string& line) {
-  if (line.find('\0') != std::string::npos)
-    return "it holds a NUL byte (is this a binary file?)";
+  if (line.find('\0') != std::string::npos) return "it holds a NUL byte (is this a binary file?)";
   for (size_t i = 0; i < line.size();) {
     size_t n = utf8_sequence(line, i);
     if (n == 0) return "it is not UTF-8 text (save the file as UTF-8)";

@@ -49,11 +49,10 @@ TEST(EnvFile, RefusesBytesTheEngineWouldChange) {
   text += std::string(1, '\0') + "b\nLAST=\xc3\xa9\n";
   EnvFileText parsed = parse_env_file(text);
   EXPECT_EQ(parsed.values, (Values{{"GOOD", "1"}, {"LAST", "\xc3\xa9"}}));
-  EXPECT_EQ(parsed.problems,
-            (std::vector<std::string>{
-                "line 2: it is not UTF-8 text (save the file as UTF-8)",
-                "line 3: it holds a NUL byte (is this a binary file?)",
-            }));
+  EXPECT_EQ(parsed.problems, (std::vector<std::string>{
+                                 "line 2: it is not UTF-8 text (save the file as UTF-8)",
+                                 "line 3: it holds a NUL byte (is this a binary file?)",
+                             }));
 }
 
 }  // namespace
