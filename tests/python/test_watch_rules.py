@@ -11,6 +11,7 @@ import drillmaster
 from drillmaster import ServiceDefinitionError, Watch, _core
 from drillmaster._fields import FIELDS
 from drillmaster._service import definition
+from drillmaster._watch import ACTIONS
 
 pytestmark = pytest.mark.usefixtures("registry")
 
@@ -33,6 +34,13 @@ def test_a_watch_takes_one_of_three_actions():
     assert str(info.value) == (
         "Watch 'site': action 'copy' is unknown; use one of 'sync', 'sync+restart', 'rebuild'"
     )
+
+
+def test_the_action_names_are_the_librarys():
+    assert list(ACTIONS) == ["sync", "sync+restart", "rebuild"]
+    for name, number in ACTIONS.items():
+        assert _core.watch_action_name(number) == name
+    assert _core.watch_action_name(0) == "unknown"
 
 
 def test_a_watch_is_frozen():

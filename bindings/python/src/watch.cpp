@@ -80,6 +80,9 @@ class Watcher {
 }  // namespace
 
 void bind_watch(py::module_& m) {
+  m.def(
+      "watch_action_name", [](int action) { return std::string(dm_watch_action_name(action)); },
+      py::arg("action"), "'sync', 'sync+restart', 'rebuild'; 'unknown' for another number.");
   py::class_<WatchBatch>(m, "WatchBatch",
                          "What changed paths ask of the watched services (dm_watch_batch).")
       .def("entries", &entries,
