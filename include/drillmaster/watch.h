@@ -121,7 +121,10 @@ DM_EXTERN(size_t) dm_watch_batch_count(const dm_watch_batch* batch);
 DM_EXTERN(const char*) dm_watch_batch_service(const dm_watch_batch* batch, size_t index);
 DM_EXTERN(int) dm_watch_batch_action(const dm_watch_batch* batch, size_t index);
 /* The entry's files: host path, container path ("" for a path only a
- * rebuild rule matched), and whether it was removed from the host. */
+ * rebuild rule matched), and whether it was removed from the host. A
+ * removed path may have been a directory (the host cannot tell any more):
+ * its target is removed recursively. 0 for NULL or an index out of range;
+ * the strings are NULL then. */
 DM_EXTERN(size_t) dm_watch_batch_file_count(const dm_watch_batch* batch, size_t index);
 DM_EXTERN(const char*) dm_watch_batch_file(const dm_watch_batch* batch, size_t index, size_t file);
 DM_EXTERN(const char*) dm_watch_batch_target(const dm_watch_batch* batch, size_t index,

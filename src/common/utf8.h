@@ -1,7 +1,7 @@
 // UTF-8 as Go (and so Docker) reads it: a sequence is valid only when it is
 // the shortest form of a code point up to U+10FFFF that is not a surrogate.
 // Used to quote outside text safely (common/excerpt.h) and to match
-// .dockerignore patterns character by character (engine/glob.h).
+// .dockerignore patterns character by character (common/glob.h).
 #ifndef DM_COMMON_UTF8_H
 #define DM_COMMON_UTF8_H
 

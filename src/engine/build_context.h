@@ -2,14 +2,14 @@
 //
 // The context directory is archived with paths relative to it, owner 0:0,
 // symlinks kept as links, leaving out what its .dockerignore excludes
-// (engine/dockerignore.h). The Dockerfile and .dockerignore are always sent,
+// (common/dockerignore.h). The Dockerfile and .dockerignore are always sent,
 // as the daemon needs them.
 #ifndef DM_ENGINE_BUILD_CONTEXT_H
 #define DM_ENGINE_BUILD_CONTEXT_H
 
 #include <string>
 
-#include "engine/dockerignore.h"
+#include "common/dockerignore.h"
 
 namespace dm::engine {
 

@@ -5,6 +5,7 @@
 #include "model/fields.h"
 
 #include <arpa/inet.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
@@ -20,6 +21,7 @@
 #include "model/signals.h"
 #include "model/sizes.h"
 #include "model/volumes.h"
+#include "model/watch.h"
 
 namespace dm::model {
 
@@ -998,6 +1000,82 @@ void check_profiles(FieldCheck& f) {
 
 void sample_profiles(GroupDef&, ServiceDef& s) { s.profiles = {"debug"}; }
 
+// ---- watch: what a changed file does to the running service (model/watch.h) ----
+
+// "service 'app': watch 'site'": how the messages of a rule start.
+std::string watch_who(const FieldCheck& f, const WatchRule& rule) {
+  return f.who + ": watch " + quoted(rule.path);
+}
+
+void check_watch_action(FieldCheck& f, const WatchRule& rule) {
+  const std::string who = watch_who(f, rule);
+  if (rule.action == static_cast<int>(WatchAction::Rebuild)) {
+    if (!rule.target.empty())
+      f.problems.push_back(who + " (rebuild) takes no target, got " + quoted(rule.target) +
+                           "; remove it, or use action sync to copy the files there");
+    if (f.service.build_context.empty())
+      f.problems.push_back(who +
+                           " (rebuild) needs a build context, and the service has none; set "
+                           "build_from, or use action sync");
+    return;
+  }
+  if (rule.target.empty())
+    f.problems.push_back(who + " (" + watch_action_name(rule.action) +
+                         ") has no target; give the absolute path in the container to copy "
+                         "it to (e.g. '/app')");
+  else if (rule.target[0] != '/')
+    f.problems.push_back(who + " target " + quoted(rule.target) +
+                         " is not absolute; give the absolute path in the container (e.g. " +
+                         quoted("/" + rule.target) + ")");
+  if (f.service.read_only)
+    f.problems.push_back(who + " (" + watch_action_name(rule.action) +
+                         ") cannot copy into a read_only service: the engine refuses to copy "
+                         "into a read-only container; use action rebuild, or drop read_only");
+}
+
+void check_watch_ignore(FieldCheck& f, const WatchRule& rule) {
+  for (const std::string& pattern : rule.ignore) {
+    if (pattern.find_first_not_of(" \t\r\n") == std::string::npos)
+      f.problems.push_back(watch_who(f, rule) + " ignore pattern " + quoted(pattern) +
+                           " is empty; remove it, or write a .dockerignore pattern like '*.log'");
+  }
+  try {
+    DockerIgnore(rule.ignore, "watch " + quoted(rule.path) + " ignore");
+  } catch (const Error& e) {
+    f.problems.push_back(f.who + ": " + e.what());
+  }
+}
+
+void check_watch(FieldCheck& f) {
+  for (const WatchRule& rule : f.service.watch) {
+    const std::string who = watch_who(f, rule);
+    if (rule.path.empty()) {
+      f.problems.push_back(f.who + ": watch path '' is empty; name a directory or a file");
+      continue;
+    }
+    if (rule.action < static_cast<int>(WatchAction::Sync) ||
+        rule.action > static_cast<int>(WatchAction::Rebuild)) {
+      f.problems.push_back(who + " action " + std::to_string(rule.action) +
+                           " is unknown; use sync (1), sync+restart (2) or rebuild (3)");
+    } else {
+      check_watch_action(f, rule);
+    }
+    check_watch_ignore(f, rule);
+    if (f.alone) continue;  // files are the group's: relative to its directory
+    std::string path = resolve_path(rule.path, f.group.directory);
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+      f.problems.push_back(who + " path " + quoted(path) +
+                           " does not exist; create it, or give a path relative to the "
+                           "group's directory " +
+                           quoted(f.group.directory));
+  }
+}
+
+void sample_watch(GroupDef&, ServiceDef& s) {
+  s.watch = {{"/", static_cast<int>(WatchAction::Sync), "/srv", {"*.log"}}};
+}
+
 }  // namespace
 
 std::optional<Json> parse_create_options(const std::string& text) {
@@ -1057,6 +1135,9 @@ const std::vector<Field>& fields() {
       {"profiles", check_profiles, nullptr, nullptr, sample_profiles},
       // Read at start into env (orchestrator/service_files.h).
       {"env_file", check_env_file, nullptr, nullptr, sample_env_file},
+      // What a changed file does to the running service: no part of the
+      // container (a change of a rule recreates nothing).
+      {"watch", check_watch, nullptr, nullptr, sample_watch},
   };
   return table;
 }

@@ -73,6 +73,22 @@ struct Ulimit {
   int64_t hard = 0;
 };
 
+// What a watch rule does to its service when a file under its path changes;
+// the number is the rule's weight (include/drillmaster/watch.h's
+// DM_WATCH_*): a batch does the heaviest rule it triggered.
+enum class WatchAction { Sync = 1, SyncRestart = 2, Rebuild = 3 };
+
+// A watch rule as given (Compose's develop.watch): `path` relative to the
+// group directory unless absolute; `target` the absolute container path of
+// a sync rule; `ignore` .dockerignore patterns relative to `path`. The
+// action is kept as given (an int) so that validation can name a bad one.
+struct WatchRule {
+  std::string path;
+  int action = static_cast<int>(WatchAction::Sync);
+  std::string target;  // "" for a rebuild rule
+  std::vector<std::string> ignore;
+};
+
 struct ServiceDef {
   std::string name;
   std::string image;
@@ -119,6 +135,10 @@ struct ServiceDef {
   std::vector<std::string> env_files;
   std::vector<std::pair<std::string, std::string>> secrets;  // name -> file, mounted read-only
   std::string create_options;  // a JSON object merged into the create request; "" : none
+  // What a changed file does to the running service (model/watch.h reads
+  // them: watch_rules() adds the implicit rebuild of a build context). Not
+  // part of the container's definition.
+  std::vector<WatchRule> watch;
   Hooks hooks;
 };
 

@@ -1,9 +1,9 @@
-// .dockerignore patterns (src/engine/dockerignore.h): the input's lines are
+// .dockerignore patterns (src/common/dockerignore.h): the input's lines are
 // the file; the last line is also matched as a path, as are a few fixed ones.
 #include <string>
 #include <vector>
 
-#include "engine/dockerignore.h"
+#include "common/dockerignore.h"
 #include "fuzz.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -14,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     lines.push_back(text.substr(start, nl - start));
   lines.push_back(text.substr(start));
   dm::fuzz::refuse_or_parse([&] {
-    dm::engine::DockerIgnore ignore(lines);
+    dm::DockerIgnore ignore(lines);
     ignore.has_negations();
     for (const std::string& path :
          {lines.back(), std::string("Dockerfile"),

@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "model/groups.h"
+#include "model/request.h"
 
 namespace dm::model {
 namespace {
@@ -840,6 +841,78 @@ TEST(Validate, AProfileNameIsComposesWord) {
   EXPECT_EQ(problems(s), (Problems{"service 'debugger': profile ''" + rest,
                                    "service 'debugger': profile '-debug'" + rest,
                                    "service 'debugger': profile 'de bug'" + rest}));
+}
+
+// ---- watch ----
+
+ServiceDef with_watch(WatchRule rule) {
+  ServiceDef s = service("web");
+  s.watch = {std::move(rule)};
+  return s;
+}
+
+constexpr int kSync = static_cast<int>(WatchAction::Sync);
+constexpr int kRebuild = static_cast<int>(WatchAction::Rebuild);
+
+TEST(Validate, AWatchPathMustExistInTheGroupsDirectory) {
+  EXPECT_EQ(problems(with_watch({"site", kSync, "/www", {}})),
+            Problems{"service 'web': watch 'site' path '/srv/demo/site' does not exist; create "
+                     "it, or give a path relative to the group's directory '/srv/demo'"});
+  EXPECT_EQ(problems(with_watch({"/", kSync, "/www", {}})), Problems{});
+  // Alone, the directory is not known yet.
+  EXPECT_EQ(validate_alone(with_watch({"site", kSync, "/www", {}})), Problems{});
+}
+
+TEST(Validate, AWatchTargetMustBeAbsoluteAndGivenForSync) {
+  EXPECT_EQ(validate_alone(with_watch({"site", kSync, "www", {}})),
+            Problems{"service 'web': watch 'site' target 'www' is not absolute; give the absolute "
+                     "path in the container (e.g. '/www')"});
+  EXPECT_EQ(validate_alone(with_watch({"site", kSync, "", {}})),
+            Problems{"service 'web': watch 'site' (sync) has no target; give the absolute path "
+                     "in the container to copy it to (e.g. '/app')"});
+}
+
+TEST(Validate, AWatchActionMustBeKnown) {
+  EXPECT_EQ(validate_alone(with_watch({"site", 7, "/www", {}})),
+            Problems{"service 'web': watch 'site' action 7 is unknown; use sync (1), "
+                     "sync+restart (2) or rebuild (3)"});
+}
+
+TEST(Validate, SyncIsRefusedOnAReadOnlyService) {
+  ServiceDef s = with_watch({"site", kSync, "/www", {}});
+  s.read_only = true;
+  EXPECT_EQ(validate_alone(s),
+            Problems{"service 'web': watch 'site' (sync) cannot copy into a read_only service: "
+                     "the engine refuses to copy into a read-only container; use action "
+                     "rebuild, or drop read_only"});
+}
+
+TEST(Validate, RebuildNeedsABuildContextAndNoTarget) {
+  EXPECT_EQ(validate_alone(with_watch({"src", kRebuild, "/src", {}})),
+            (Problems{"service 'web': watch 'src' (rebuild) takes no target, got '/src'; remove "
+                      "it, or use action sync to copy the files there",
+                      "service 'web': watch 'src' (rebuild) needs a build context, and the "
+                      "service has none; set build_from, or use action sync"}));
+  ServiceDef built = with_watch({"src", kRebuild, "", {}});
+  built.build_context = "src";
+  EXPECT_EQ(validate_alone(built), Problems{});
+}
+
+TEST(Validate, AWatchIgnorePatternMayNotBeEmptyOrMalformed) {
+  Problems found = validate_alone(with_watch({"site", kSync, "/www", {"*.log", "", "[a"}}));
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0],
+            "service 'web': watch 'site' ignore pattern '' is empty; remove it, or write a "
+            ".dockerignore pattern like '*.log'");
+  EXPECT_EQ(found[1].rfind("service 'web': watch 'site' ignore", 0), 0u) << found[1];
+}
+
+TEST(Validate, AWatchRuleIsNoPartOfTheContainersDefinition) {
+  ServiceDef s = service("web");
+  GroupDef g = group({s});
+  std::string before = definition_hash(g, s);
+  s.watch = {{"/", kSync, "/www", {}}};
+  EXPECT_EQ(definition_hash(g, s), before);
 }
 
 }  // namespace

@@ -54,6 +54,7 @@ NAMES = [
     "secrets",
     "create_options",
     "profiles",
+    "watch",
 ]
 
 
@@ -118,6 +119,7 @@ def test_each_attribute_names_its_compose_key():
         "secrets": "secrets",
         "create_options": None,
         "profiles": "profiles",
+        "watch": "develop.watch",
     }
 
 
@@ -181,6 +183,10 @@ def test_every_attribute_reaches_its_c_setter_normalised():
             "secrets": ["./secrets/pw.txt"],
             "create_options": {"HostConfig": {"OomScoreAdj": 100}},
             "profiles": ["debug", "tools"],
+            "watch": [
+                drillmaster.Watch("ctx", action="rebuild"),
+                drillmaster.Watch("ctx/src", action="rebuild", ignore=["*.tmp"]),
+            ],
         },
     )
     assert applied(definition(cls)) == [
@@ -227,6 +233,8 @@ def test_every_attribute_reaches_its_c_setter_normalised():
         ("set_create_options", '{"HostConfig": {"OomScoreAdj": 100}}'),
         ("add_profile", "debug"),
         ("add_profile", "tools"),
+        ("add_watch", "ctx", drillmaster._core.WATCH_REBUILD, None, []),
+        ("add_watch", "ctx/src", drillmaster._core.WATCH_REBUILD, None, ["*.tmp"]),
     ]
 
 

@@ -59,6 +59,7 @@ from ._service import Service, services  # noqa: E402
 from ._session import Session  # noqa: E402
 from ._types import ExecResult, Outcome, Phase, Report, ServiceOutcome  # noqa: E402
 from ._up import up  # noqa: E402
+from ._watch import Watch  # noqa: E402
 
 if TYPE_CHECKING:
     from ._cli import main
@@ -113,5 +114,6 @@ __all__ = [
     "OutOfMemory",
     "InternalError",
     "ExecResult",
+    "Watch",
     "__version__",
 ]

@@ -93,11 +93,7 @@ KEYS: tuple[Key, ...] = (
         "deploy",
         f"{_SWARM}: one container per service",
     ),
-    Key(
-        "develop",
-        "Compose Watch is not supported: `./spec.py reload SERVICE` recreates a service "
-        "after a change",
-    ),
+    Key("develop", "its watch rules are the attribute `watch` (`./spec.py watch`)"),
     Key("device_cgroup_rules", host_config="DeviceCgroupRules"),
     Key("devices", "as the engine's device mappings", host_config="Devices"),
     Key("dns", host_config="Dns"),

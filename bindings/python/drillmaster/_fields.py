@@ -46,6 +46,7 @@ from typing import (
 from . import _placeholders
 from ._errors import ServiceDefinitionError
 from ._healthcheck import DURATION, Healthcheck, seconds
+from ._watch import Watch
 
 __all__ = ["FIELDS", "Attributes", "Field", "FieldType", "check_text", "field"]
 
@@ -601,6 +602,33 @@ class JsonObject(FieldType):
         return json.dumps(value)
 
 
+class WatchRules(FieldType):
+    """A list of :class:`~drillmaster.Watch`; handed over as the C setter's
+    arguments, one rule each. The library checks the values (the path, the
+    target, the action against the service)."""
+
+    expected = "a list of drillmaster.Watch"
+
+    def check(self, value: Any) -> None:
+        if isinstance(value, (str, bytes, Watch)) or not isinstance(value, (list, tuple)):
+            self.fail(value)
+        for item in value:
+            if not isinstance(item, Watch):
+                self.fail_item(value, item)
+            if not _is_path(item.path):
+                self.fail(value, f"Watch path {item.path!r}", "a Watch path as a str")
+            if item.target is not None and not isinstance(item.target, str):
+                self.fail(value, f"Watch target {item.target!r}", "a Watch target as a str")
+            ignore = item.ignore
+            if isinstance(ignore, (str, bytes)) or not isinstance(ignore, (list, tuple)):
+                self.fail(value, f"Watch ignore {ignore!r}", "Watch ignore as a list of str")
+            if not all(isinstance(pattern, str) for pattern in ignore):
+                self.fail(value, f"Watch ignore {ignore!r}", "Watch ignore as a list of str")
+
+    def normalise(self, value: Any) -> list[tuple[str, int, str | None, list[str]]]:
+        return [item.arguments() for item in value]
+
+
 # ---- C setters ------------------------------------------------------------------------------
 
 
@@ -1063,6 +1091,16 @@ class Attributes:
         doc='Profiles (``["debug"]``): the service starts only when one of them is enabled '
         "(``start --profile debug``, or ``DRILLMASTER_PROFILES=debug,x``), or when it is named "
         "(``start SERVICE``). Without profiles a service always starts.",
+    )
+    watch: ClassVar[Sequence[Watch]] = field(
+        WatchRules(),
+        default=(),
+        setter=_each("add_watch"),
+        compose="develop.watch",
+        doc='What a saved file does to the running service (``./spec.py watch``): ``[Watch("site", '
+        'action="sync", target="/www"), Watch("src", action="rebuild")]``; actions ``sync``, '
+        "``sync+restart``, ``rebuild``. A service built from a context and without rules is "
+        "rebuilt when a file of its context changes.",
     )
 
 

@@ -2,6 +2,7 @@
 // (start, stop, reload, status, logs), each run with the GIL released.
 
 #include "core.h"
+#include "watch.h"
 
 namespace dm_python {
 
@@ -408,6 +409,17 @@ void bind_group(py::module_& m) {
            py::arg("follow") = logs.follow != 0, py::arg("tail") = logs.tail, py::arg("callback"),
            "Streams log lines to callback(service, stream, line); a true return stops. "
            "Returns True when cancelled.");
+}
+
+}  // namespace dm_python
+
+namespace dm_python {
+
+dm_group* group_handle(py::handle group) {
+  if (!py::isinstance<Group>(group))
+    throw py::type_error("expected a drillmaster._core.Group, got " +
+                         std::string(py::str(py::type::of(group).attr("__name__"))));
+  return group.cast<Group&>().get();
 }
 
 }  // namespace dm_python

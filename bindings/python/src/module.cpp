@@ -2,6 +2,7 @@
 // that owns it (see core.h for the map).
 
 #include "core.h"
+#include "watch.h"
 
 using namespace dm_python;
 
@@ -80,6 +81,9 @@ void bind_constants(py::module_& m) {
   DM_CONST(OUTCOME_COMPLETED);
   DM_CONST(OUTCOME_SYNCED);
   DM_CONST(GROUP_NAME_MAX);
+  DM_CONST(WATCH_SYNC);
+  DM_CONST(WATCH_SYNC_RESTART);
+  DM_CONST(WATCH_REBUILD);
 #undef DM_CONST
 }
 
@@ -99,4 +103,5 @@ PYBIND11_MODULE(_core, m) {
   bind_results(m);
   bind_options(m);
   bind_group(m);
+  bind_watch(m);
 }

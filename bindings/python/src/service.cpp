@@ -162,6 +162,19 @@ void bind_fields_02(ServiceClass& cls) {
   pair("add_secret", dm_service_add_secret);
   one("add_port_spec", dm_service_add_port_spec);
   one("set_create_options", dm_service_set_create_options);
+  cls.def(
+      "add_watch",
+      [](Service& s, const std::string& path, int action, std::optional<std::string> target,
+         const std::vector<std::string>& ignore) {
+        std::vector<const char*> patterns = c_strings(ignore);
+        check(dm_service_add_watch(s.handle, path.c_str(), action,
+                                   target ? target->c_str() : nullptr, patterns.data(),
+                                   patterns.size()));
+      },
+      py::arg("path"), py::arg("action"), py::arg("target") = py::none(),
+      py::arg("ignore") = std::vector<std::string>{},
+      "A watch rule (dm_service_add_watch): action WATCH_SYNC, WATCH_SYNC_RESTART or "
+      "WATCH_REBUILD; target the absolute container path of a sync rule.");
 }
 
 // The hooks: each Python callable is kept in the group's hook table and

@@ -1,8 +1,8 @@
-#include "engine/glob.h"
+#include "common/glob.h"
 
 #include "common/utf8.h"
 
-namespace dm::engine {
+namespace dm {
 
 namespace {
 
@@ -160,4 +160,4 @@ bool Glob::matches(std::u32string_view path) const {
   return false;
 }
 
-}  // namespace dm::engine
+}  // namespace dm

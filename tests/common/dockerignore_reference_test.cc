@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "common/dockerignore.h"
 #include "common/error.h"
-#include "engine/dockerignore.h"
 
-namespace dm::engine {
+namespace dm {
 namespace {
 
 enum class Answer { Kept, Excluded, Refused };
@@ -379,7 +379,7 @@ TEST(DockerIgnoreReference, LinesCommentsAndWhiteSpace) {
 
 // Where Docker's matcher lets its regular expressions or its partial syntax
 // check show through, drillmaster keeps to the syntax Docker documents and
-// checks (Go's filepath.Match), and says so in engine/glob.h.
+// checks (Go's filepath.Match), and says so in common/glob.h.
 struct Difference {
   std::vector<std::string> lines;
   std::string path;
@@ -430,4 +430,4 @@ TEST(DockerIgnoreReference, AMalformedPatternIsRefusedNamingItsLine) {
 }
 
 }  // namespace
-}  // namespace dm::engine
+}  // namespace dm

@@ -6,19 +6,19 @@
 //   - "!pattern" takes back what earlier patterns excluded: the last pattern
 //     that matches a path decides;
 //   - each pattern is cleaned like a path ("a/../b" is "b", "./a/" is "a",
-//     a leading '/' is dropped), then matched by engine/glob.h: it covers a
+//     a leading '/' is dropped), then matched by common/glob.h: it covers a
 //     path or any of the path's parent directories;
 //   - a malformed pattern (an unclosed '[', a lone '!') is an error, as it is
-//     for `docker build` (which checks less of each pattern: engine/glob.h).
-#ifndef DM_ENGINE_DOCKERIGNORE_H
-#define DM_ENGINE_DOCKERIGNORE_H
+//     for `docker build` (which checks less of each pattern: common/glob.h).
+#ifndef DM_COMMON_DOCKERIGNORE_H
+#define DM_COMMON_DOCKERIGNORE_H
 
 #include <string>
 #include <vector>
 
-#include "engine/glob.h"
+#include "common/glob.h"
 
-namespace dm::engine {
+namespace dm {
 
 class DockerIgnore {
  public:
@@ -44,6 +44,6 @@ class DockerIgnore {
   std::vector<Pattern> patterns_;
 };
 
-}  // namespace dm::engine
+}  // namespace dm
 
 #endif

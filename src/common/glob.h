@@ -17,7 +17,7 @@
 // backtracking matcher takes exponential time on "**/**/.../x").
 //
 // Where Docker's regular expressions leak through, drillmaster keeps to the
-// syntax Docker documents and validates (tests/engine/unit/
+// syntax Docker documents and validates (tests/common/
 // dockerignore_reference_test.cc shows each case):
 //   - "\c" is the character c, also for letters ("\d" is not a digit class
 //     and "\b" not a word boundary);
@@ -28,8 +28,8 @@
 //     matches only itself;
 //   - the whole pattern is checked when it is read (Docker's check stops at
 //     its first wildcard, and a bad range fails only when a path reaches it).
-#ifndef DM_ENGINE_GLOB_H
-#define DM_ENGINE_GLOB_H
+#ifndef DM_COMMON_GLOB_H
+#define DM_COMMON_GLOB_H
 
 #include <stdexcept>
 #include <string>
@@ -37,7 +37,7 @@
 #include <utility>
 #include <vector>
 
-namespace dm::engine {
+namespace dm {
 
 // A pattern Go's filepath.Match calls malformed (Docker's CLI refuses it
 // too); what() says what is wrong with it.
@@ -86,6 +86,6 @@ class Glob {
   std::vector<Token> tokens_;
 };
 
-}  // namespace dm::engine
+}  // namespace dm
 
 #endif

@@ -1,4 +1,4 @@
-#include "engine/dockerignore.h"
+#include "common/dockerignore.h"
 
 #include <filesystem>
 #include <fstream>
@@ -9,7 +9,7 @@
 
 namespace fs = std::filesystem;
 
-namespace dm::engine {
+namespace dm {
 
 namespace {
 
@@ -118,4 +118,4 @@ bool DockerIgnore::has_negations() const {
   return false;
 }
 
-}  // namespace dm::engine
+}  // namespace dm
