@@ -193,6 +193,13 @@ class Watcher::Routing {
       if (!rule || ignored(*rule, path)) continue;
       if (only_ >= 0 && rule->action == WatchAction::Rebuild) continue;
       if (!removed && refused(*rule, path)) continue;
+      if (removed && path == rule->path && rule->action != WatchAction::Rebuild) {
+        // Never `rm -rf` a rule's whole target (it may be /www, /etc, /):
+        // the container keeps it until the path is back or the service restarts.
+        skip(path, "the whole path of a watch rule was removed; its target " +
+                       quoted(rule->target) + " is left in the container");
+        continue;
+      }
       add(i, *rule, path, removed);
     }
   }

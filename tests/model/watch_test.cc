@@ -193,6 +193,17 @@ TEST_F(Watch, ARemovedDirectoryIsOneRemovedEntryForItsTarget) {
   EXPECT_TRUE(batch.entries[0].files[0].removed);
 }
 
+TEST_F(Watch, ARemovedRulePathLeavesItsWholeTargetAlone) {
+  write("site/a.html");
+  add("web", {{"site", kSync, "/www", {}}});
+  std::filesystem::remove_all(at("site"));
+  WatchBatch batch = route({at("site")});
+  EXPECT_TRUE(batch.entries.empty());
+  ASSERT_EQ(batch.skipped.size(), 1u);
+  EXPECT_NE(batch.skipped[0].reason.find("'/www' is left in the container"), std::string::npos)
+      << batch.skipped[0].reason;
+}
+
 TEST_F(Watch, ADirectoryStandsForTheFilesBelowIt) {
   std::string a = write("site/img/a.png");
   std::string b = write("site/img/deep/b.png");
