@@ -60,13 +60,15 @@ std::map<std::string, std::string> Images::replaced() const {
 std::string Images::prepare(const model::ServiceDef& service) {
   std::optional<engine::ImageInfo> existing = engine_.image_inspect(service.image);
   bool has_context = !service.build_context.empty();
-  // Built with other build_args or another build_target: built again.
-  bool stale = has_context && existing &&
-               !image_fresh(existing->id, model::build_hash(service),
-                            engine_.container_list(
-                                {{kGroupLabel, group_.name}, {kServiceLabel, service.name}},
-                                /*all=*/true));
-  if (has_context && (!existing || stale || rebuild_.count(service.name))) {
+  // Missing, asked for, or built with other build_args or another
+  // build_target (the containers are asked only then): built (again).
+  bool build_it =
+      has_context && (!existing || rebuild_.count(service.name) > 0 ||
+                      !image_fresh(existing->id, model::build_hash(service),
+                                   engine_.container_list(
+                                       {{kGroupLabel, group_.name}, {kServiceLabel, service.name}},
+                                       /*all=*/true)));
+  if (build_it) {
     std::string id = build(service);
     // A build may outlast the step's deadline, which does not bound it.
     engine::ScopedDeadline::restart();
