@@ -453,11 +453,17 @@ typedef struct dm_reload_options {
    * default) starts their containers again by the reuse rules. The
    * service's dependencies are never recreated. */
   int run_new_containers;
+  /* Since version 4 (drillmaster 0.2): non-zero leaves the service's
+   * dependants as they are: neither stopped nor started again (their
+   * outcome is DM_OUTCOME_EXCLUDED, saying so), for a service whose
+   * dependants do not need a restart when it is replaced. 0 (the default)
+   * stops them first and starts them again. */
+  int keep_dependants;
 } dm_reload_options;
 
-#define DM_RELOAD_OPTIONS_VERSION 3
+#define DM_RELOAD_OPTIONS_VERSION 4
 #define DM_RELOAD_OPTIONS_INIT \
-  { DM_RELOAD_OPTIONS_VERSION, 300.0, 0, NULL, NULL, 10.0, 0 }
+  { DM_RELOAD_OPTIONS_VERSION, 300.0, 0, NULL, NULL, 10.0, 0, 0 }
 
 /* Fills *opts with the defaults of `version` of the struct (pass
  * DM_RELOAD_OPTIONS_VERSION), as dm_start_options_init() does. Since 0.2. */
@@ -466,7 +472,8 @@ DM_EXTERN(int) dm_reload_options_init(dm_reload_options* opts, unsigned int vers
 /* Rebuilds `service`'s image (it must have a build context), stops it and its
  * transitive dependants (dependants first), recreates it, and starts the
  * dependants again by the reuse rules (in new containers with the options'
- * run_new_containers). Its dependencies keep running (they
+ * run_new_containers; left running, untouched, with keep_dependants). Its
+ * dependencies keep running (they
  * are started if they are not). The stopped containers get the options'
  * stop_timeout as their grace period. Waits for the group lock as start
  * does. Since 0.1. */

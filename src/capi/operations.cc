@@ -229,6 +229,7 @@ int dm_group_reload(dm_result** out, dm_group* group, dm_client* client, const c
       options.on_event = event_sink(opts->on_event, opts->event_user_data);
       if (opts->version >= 2) options.stop_timeout = opts->stop_timeout;  // as for start
       if (opts->version >= 3) options.run_new_containers = opts->run_new_containers != 0;
+      if (opts->version >= 4) options.keep_dependants = opts->keep_dependants != 0;
       dm::model::GroupDef def = group->snapshot();
       dm::model::check(def, {});
       return finish(out, orch::reload(*client->engine, def, options, group->cancel));

@@ -57,6 +57,7 @@ constexpr dm_reload_options reload_defaults() {
   o.timeout = defaults::kReadySeconds;
   o.stop_timeout = defaults::kStopGraceSeconds;
   o.run_new_containers = 0;  // the reuse rules
+  o.keep_dependants = 0;     // stopped and started again
   return o;
 }
 
@@ -110,9 +111,9 @@ constexpr size_t kStartSizes[] = {offsetof(dm_start_options, stop_timeout),
                                   offsetof(dm_start_options, remove_on_exit),
                                   offsetof(dm_start_options, only), sizeof(dm_start_options)};
 constexpr size_t kStopSizes[] = {sizeof(dm_stop_options)};
-constexpr size_t kReloadSizes[] = {offsetof(dm_reload_options, stop_timeout),
-                                   offsetof(dm_reload_options, run_new_containers),
-                                   sizeof(dm_reload_options)};
+constexpr size_t kReloadSizes[] = {
+    offsetof(dm_reload_options, stop_timeout), offsetof(dm_reload_options, run_new_containers),
+    offsetof(dm_reload_options, keep_dependants), sizeof(dm_reload_options)};
 constexpr size_t kLogsSizes[] = {sizeof(dm_logs_options)};
 constexpr size_t kStatusSizes[] = {sizeof(dm_status_options)};
 constexpr size_t kGraphSizes[] = {sizeof(dm_graph_options)};
@@ -132,7 +133,7 @@ static_assert(ends_with<dm_start_options, size_t>(offsetof(dm_start_options, pro
               "a field was appended to dm_start_options: see the comment above");
 static_assert(ends_with<dm_stop_options, void*>(offsetof(dm_stop_options, event_user_data)),
               "a field was appended to dm_stop_options: see the comment above");
-static_assert(ends_with<dm_reload_options, int>(offsetof(dm_reload_options, run_new_containers)),
+static_assert(ends_with<dm_reload_options, int>(offsetof(dm_reload_options, keep_dependants)),
               "a field was appended to dm_reload_options: see the comment above");
 static_assert(ends_with<dm_logs_options, int>(offsetof(dm_logs_options, tail)),
               "a field was appended to dm_logs_options: see the comment above");
@@ -182,7 +183,8 @@ constexpr bool same(const dm_stop_options& a, const dm_stop_options& b) {
 constexpr bool same(const dm_reload_options& a, const dm_reload_options& b) {
   return a.version == b.version && a.timeout == b.timeout && a.remove == b.remove &&
          a.on_event == b.on_event && a.event_user_data == b.event_user_data &&
-         a.stop_timeout == b.stop_timeout && a.run_new_containers == b.run_new_containers;
+         a.stop_timeout == b.stop_timeout && a.run_new_containers == b.run_new_containers &&
+         a.keep_dependants == b.keep_dependants;
 }
 constexpr bool same(const dm_logs_options& a, const dm_logs_options& b) {
   return a.version == b.version && a.services == b.services && a.service_count == b.service_count &&

@@ -10,9 +10,12 @@
 
 namespace dm::model {
 
-// The label an image built for a service carries with build_hash(), and so
-// does a container made from one: a change of the build changes the
-// container's definition too, and both are made again.
+// The label a container of a service with a build carries with build_hash():
+// a change of the build changes the container's definition, so it is made
+// again, and the label with the container's image id tells whether an
+// existing image was built with this build (orchestrator/images.h,
+// image_fresh). Images themselves carry no label of drillmaster's: the
+// engine's classic builder would spend a build step on each.
 inline constexpr const char* kBuildLabel = "io.drillmaster.build-hash";
 
 // Sixteen hex digits that change with the service's build_args and

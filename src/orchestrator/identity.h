@@ -16,7 +16,7 @@ inline constexpr const char* kGroupLabel = "io.drillmaster.group";
 inline constexpr const char* kServiceLabel = "io.drillmaster.service";
 inline constexpr const char* kConfigHashLabel = "io.drillmaster.config-hash";
 inline constexpr const char* kVersionLabel = "io.drillmaster.version";
-using model::kBuildLabel;  // on built images (model/build.h)
+using model::kBuildLabel;  // on containers of built images (model/build.h)
 // On one-off containers (`run`), "true": never a service's container, so
 // start, status and reuse pass them by; stop --remove removes them with the
 // group.

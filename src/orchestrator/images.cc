@@ -7,14 +7,19 @@
 #include "orchestrator/identity.h"
 
 namespace dm::orchestrator {
-namespace {
 
-std::string label_of(const engine::ImageInfo& image, const char* name) {
-  auto it = image.labels.find(name);
-  return it == image.labels.end() ? "" : it->second;
+bool image_fresh(const std::string& image_id, const std::string& hash,
+                 const std::vector<engine::ContainerSummary>& containers) {
+  bool recorded = false;
+  bool other = false;
+  for (const auto& c : containers) {
+    if (c.image_id != image_id) continue;
+    auto it = c.labels.find(kBuildLabel);
+    std::string theirs = it == c.labels.end() ? "" : it->second;
+    (theirs == hash ? recorded : other) = true;
+  }
+  return recorded || (hash.empty() && !other);
 }
-
-}  // namespace
 
 std::string Images::ensure(const model::ServiceDef& service) {
   std::promise<std::string> promise;
@@ -55,10 +60,15 @@ std::map<std::string, std::string> Images::replaced() const {
 std::string Images::prepare(const model::ServiceDef& service) {
   std::optional<engine::ImageInfo> existing = engine_.image_inspect(service.image);
   bool has_context = !service.build_context.empty();
-  // Built with other build_args or another build_target: built again.
-  bool stale =
-      has_context && existing && label_of(*existing, kBuildLabel) != model::build_hash(service);
-  if (has_context && (!existing || stale || rebuild_.count(service.name))) {
+  // Missing, asked for, or built with other build_args or another
+  // build_target (the containers are asked only then): built (again).
+  bool build_it =
+      has_context && (!existing || rebuild_.count(service.name) > 0 ||
+                      !image_fresh(existing->id, model::build_hash(service),
+                                   engine_.container_list(
+                                       {{kGroupLabel, group_.name}, {kServiceLabel, service.name}},
+                                       /*all=*/true)));
+  if (build_it) {
     std::string id = build(service);
     // A build may outlast the step's deadline, which does not bound it.
     engine::ScopedDeadline::restart();
@@ -92,9 +102,8 @@ std::string Images::build(const model::ServiceDef& service) {
   options.context_dir = model::resolve_build_context(service, group_.directory);
   if (!service.dockerfile.empty()) options.dockerfile = service.dockerfile;
   options.tag = service.image;
-  options.labels = {{kGroupLabel, group_.name}, {kServiceLabel, service.name}};
-  std::string build = model::build_hash(service);
-  if (!build.empty()) options.labels[kBuildLabel] = build;
+  // No labels: the classic builder spends a build step (a committed
+  // container) on each; image_fresh() needs none.
   options.build_args = service.build_args;
   options.target = service.build_target;
   events_.emit(service.name, Phase::Building, service.image + " from " + options.context_dir);

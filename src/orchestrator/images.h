@@ -11,12 +11,26 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "engine/client.h"
 #include "model/service.h"
 #include "orchestrator/events.h"
 
 namespace dm::orchestrator {
+
+// Whether the existing image `image_id`, under a service's image name, was
+// built with the service's build (model/build.h), whose hash is `hash`: the one
+// rule for it. Images carry no label of drillmaster's (the engine's classic
+// builder spends a build step, a committed container, on each label), so the
+// service's `containers` tell: each records the build hash it was made with
+// (kBuildLabel) and runs an image id. Fresh when a container running this very
+// image records `hash`, or, when `hash` is "" (no build_args, no build_target),
+// when none running it records another one. Otherwise the image is built
+// again: an unchanged build is quick from the builder's cache and yields the
+// same image id, so nothing is replaced.
+bool image_fresh(const std::string& image_id, const std::string& hash,
+                 const std::vector<engine::ContainerSummary>& containers);
 
 class Images {
  public:

@@ -108,6 +108,7 @@ struct ReloadOptions {
   EventSink on_event;
   double stop_timeout = defaults::kStopGraceSeconds;  // grace of the containers it stops
   bool run_new_containers = false;  // the dependants it restarts get new containers too
+  bool keep_dependants = false;     // the dependants are left as they are
 };
 
 // Where a service's container is, as status reports it.

@@ -158,12 +158,15 @@ std::optional<Result> build_first(Target& target, const model::GroupDef& group,
   }
 }
 
-// The service and its dependants stop; its old container goes (it is
-// recreated), theirs too with `remove`.
-StopScope reload_stop_scope(const model::Graph& graph, size_t service, bool remove) {
+// The service and its dependants (unless `keep_dependants`) stop; its old
+// container goes (it is recreated), theirs too with `remove`.
+StopScope reload_stop_scope(const model::Graph& graph, size_t service,
+                            const ReloadOptions& options) {
   StopScope scope;
   scope.include.insert(service);
   scope.remove.insert(service);
+  if (options.keep_dependants) return scope;
+  bool remove = options.remove;
   for (size_t d : graph.transitive_dependants(service)) {
     scope.include.insert(d);
     if (remove) scope.remove.insert(d);
@@ -175,12 +178,17 @@ StopScope reload_stop_scope(const model::Graph& graph, size_t service, bool remo
 // likely); the service gets a new container, and so do its dependants with
 // `run_new_containers` (otherwise the reuse rules restart theirs). The
 // dependencies are never recreated: the reload leaves them as they are.
+// Dependants kept (`keep_dependants`) are left out with a reason that says so.
 StartScope reload_start_scope(const model::Graph& graph, size_t service, const StopScope& stopped,
                               bool run_new_containers, const std::string& why_untouched) {
   StartScope scope;
   scope.include = stopped.include;
   for (size_t d : graph.transitive_dependencies(service)) scope.include.insert(d);
   scope.left_out_reason = why_untouched;
+  for (size_t d : graph.transitive_dependants(service))
+    if (!stopped.include.count(d))
+      scope.left_out_reasons[d] =
+          "left as it was (keep_dependants): neither stopped nor started again";
   scope.recreate.insert(service);
   if (run_new_containers) scope.recreate.insert(stopped.include.begin(), stopped.include.end());
   scope.reloaded.insert(service);
@@ -205,7 +213,7 @@ Result reload(engine::Client& engine, const model::GroupDef& defined, const Relo
   if (auto failed = build_first(target, group, def, options.timeout, events, why_untouched))
     return *failed;
 
-  StopScope stop_scope = reload_stop_scope(graph, service, options.remove);
+  StopScope stop_scope = reload_stop_scope(graph, service, options);
   Result stopped = run_stop(operation, options.stop_timeout, stop_scope);
   if (stopped.cancelled || stopped.failures() > 0) return stopped;
 

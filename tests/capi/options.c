@@ -280,6 +280,14 @@ static void reload_version_2_gets_its_stop_timeout_and_not_version_3s_field(void
   assert_int_equal(dm_reload_options_init(&reload, 3), DM_OK);
   assert_int_equal(reload.version, 3);
   assert_int_equal(reload.run_new_containers, 0);
+  /* Version 3 has no keep_dependants (version 4): left as it was. */
+  unsigned char untouched_v4[sizeof reload.keep_dependants];
+  memset(untouched_v4, GARBAGE, sizeof untouched_v4);
+  assert_memory_equal(&reload.keep_dependants, untouched_v4, sizeof untouched_v4);
+
+  assert_int_equal(dm_reload_options_init(&reload, 4), DM_OK);
+  assert_int_equal(reload.version, 4);
+  assert_int_equal(reload.keep_dependants, 0); /* the dependants are restarted */
 }
 
 /* Version 2 of the start struct has stop_timeout but not remove_on_exit
@@ -349,7 +357,7 @@ static void version_0_is_refused_naming_the_struct_and_the_known_versions(void**
   assert_refused_with(dm_stop_options_init(&stop, 0), "which knows version 1 only");
   assert_refused_with(dm_stop_options_init(&stop, 0), "dm_stop_options version 0");
   assert_refused_with(dm_reload_options_init(&reload, 0), "dm_reload_options version 0");
-  assert_refused_with(dm_reload_options_init(&reload, 0), "versions 1 to 3");
+  assert_refused_with(dm_reload_options_init(&reload, 0), "versions 1 to 4");
   assert_refused_with(dm_logs_options_init(&logs, 0), "dm_logs_options version 0");
   assert_refused_with(dm_status_options_init(&status, 0), "dm_status_options version 0");
   assert_refused_with(dm_status_options_init(&status, 0), "DM_STATUS_OPTIONS_INIT");
@@ -377,7 +385,7 @@ static void a_version_newer_than_the_library_is_refused(void** state) {
   assert_refused_with(dm_stop_options_init(&stop, DM_STOP_OPTIONS_VERSION + 1),
                       "dm_stop_options version 2");
   assert_refused_with(dm_reload_options_init(&reload, DM_RELOAD_OPTIONS_VERSION + 1),
-                      "dm_reload_options version 4");
+                      "dm_reload_options version 5");
   assert_refused_with(dm_logs_options_init(&logs, DM_LOGS_OPTIONS_VERSION + 1),
                       "dm_logs_options version 2");
   assert_refused_with(dm_status_options_init(&status, DM_STATUS_OPTIONS_VERSION + 1),

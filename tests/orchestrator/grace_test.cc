@@ -23,19 +23,24 @@ namespace {
 // A running container of service `service` in `group`, made from another
 // definition than the current one (its config hash is stale).
 std::string running_container(const std::string& group, const std::string& service) {
-  return R"([{"Id":"0123456789abcdef","Names":["/)" + group + "-" + service +
+  std::string id = "0123456789abcdef" + std::string(service == "web" ? "" : "-" + service);
+  return R"({"Id":")" + id + R"(","Names":["/)" + group + "-" + service +
          R"(-1"],"Image":"fake:latest","ImageID":"sha256:old","State":"running","Status":"Up",)"
          R"("Labels":{"io.drillmaster.group":")" +
          group + R"(","io.drillmaster.service":")" + service +
-         R"(","io.drillmaster.config-hash":"stale"}}])";
+         R"(","io.drillmaster.config-hash":"stale"}})";
 }
 
-// An engine where `service` of `group` has a running, outdated container; the
-// image is there; a build succeeds; creating a container fails (each test
-// is about what comes before).
+// An engine where each of `services` of `group` has a running, outdated
+// container; the image is there; a build succeeds; creating a container
+// fails (each test is about what comes before).
 FakeAnswer engine_with_a_running_container(const FakeRequest& r, const std::string& group,
-                                           const std::string& service) {
-  if (r.path == "/containers/json") return FakeAnswer::json(200, running_container(group, service));
+                                           const std::vector<std::string>& services) {
+  if (r.path == "/containers/json") {
+    std::string list;
+    for (const auto& s : services) list += (list.empty() ? "" : ",") + running_container(group, s);
+    return FakeAnswer::json(200, "[" + list + "]");
+  }
   if (r.method == "GET" && r.path.rfind("/networks/", 0) == 0)
     return FakeAnswer::json(200, R"({"Id":"fake-network","Name":"drillmaster-)" + group + R"("})");
   if (r.path.rfind("/images/", 0) == 0)
@@ -64,8 +69,9 @@ std::vector<std::string> grace_periods(const FakeEngine& fake) {
 
 struct Fixture {
   std::string group_name = unique_group("grace");
+  std::vector<std::string> running = {"web"};  // services with a running container
   FakeEngine fake{[this](const FakeRequest& r) {
-    return engine_with_a_running_container(r, group_name, "web");
+    return engine_with_a_running_container(r, group_name, running);
   }};
   dm_client* client = nullptr;
   dm_group* group = nullptr;
@@ -174,6 +180,21 @@ TEST(Grace, ReloadStopsWithItsStopTimeout) {
   dm_reload_options options = DM_RELOAD_OPTIONS_INIT;
   options.stop_timeout = 0.5;
   EXPECT_TRUE(each_asked_for(f.reload(&options), "1"));
+}
+
+// A dependant's own stop_grace_period wins over the reload's stop_timeout.
+TEST(Grace, ReloadStopsADependantWithItsOwnGracePeriod) {
+  Fixture f;
+  dm_service* client = nullptr;
+  ASSERT_EQ(dm_group_add_service(&client, f.group, "client", "fake:latest"), DM_OK);
+  ASSERT_EQ(dm_service_add_dependency(client, "web"), DM_OK);
+  ASSERT_EQ(dm_service_set_stop_grace_period(client, 1), DM_OK);
+  f.running.push_back("client");
+  Periods periods = f.reload(nullptr);
+  // The dependant stops first (with its 1 s), then the service (the default).
+  ASSERT_GE(periods.size(), 2u);
+  EXPECT_EQ(periods[0], "1");
+  EXPECT_EQ(periods[1], "10");
 }
 
 TEST(Grace, AVersionOneReloadStructGetsTheDefaultGrace) {

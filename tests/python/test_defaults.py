@@ -20,6 +20,7 @@ def test_the_library_gives_each_operations_defaults():
     assert d["stop"]["timeout"] == d["start"]["stop_timeout"] == d["reload"]["stop_timeout"] == 10.0
     assert d["start"]["parallelism"] == 0
     assert d["start"]["run_new_containers"] is d["reload"]["run_new_containers"] is False
+    assert d["reload"]["keep_dependants"] is False  # the seed's: restart them
     assert d["logs"] == {"follow": False, "tail": -1}
     assert d["client"] == {"timeout": 0.0, "tls_verify": -1}
     assert d["status"] == {}
@@ -34,6 +35,7 @@ def test_the_session_waits_as_the_library_does():
     assert default(Session.reload, "timeout") == d["reload"]["timeout"]
     assert default(Session.reload, "stop_timeout") == d["reload"]["stop_timeout"]
     assert default(Session.reload, "run_new_containers") is d["reload"]["run_new_containers"]
+    assert default(Session.reload, "keep_dependants") is d["reload"]["keep_dependants"]
     assert default(Session.logs, "tail") == d["logs"]["tail"]
 
 

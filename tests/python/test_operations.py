@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import time
@@ -145,6 +146,41 @@ def test_reload_run_new_containers_gives_the_dependants_new_containers(spec):
         "ps", "-a", "--filter", f"label=io.drillmaster.group={spec.group}", "--format", "{{.Names}}"
     ).split()
     assert sorted(names) == sorted(f"{spec.group}-{s}-1" for s in ("db", "web", "app"))
+
+
+def history_length(image: str) -> int:
+    """Entries of an image's history: one per build step, its base's included."""
+    return len(docker("history", "-q", "--no-trunc", image).split())
+
+
+def test_reload_keep_dependants_leaves_them_running_untouched(spec):
+    spec.write(RELOAD_WITH_HOOKS)
+    write_web(spec, "v1")
+    started = spec.run("start")
+    assert started.returncode == 0, started.stdout + started.stderr
+    before = spec.status()
+    app = before["app"]["container_id"]
+    app_started_at = docker("inspect", "--format", "{{.State.StartedAt}}", app)
+
+    write_web(spec, "v2")
+    spec.clear_records()
+    reloaded = spec.run("reload", "web", "--keep-dependants")
+    assert reloaded.returncode == 0, reloaded.stdout + reloaded.stderr
+    after = spec.status()
+    assert after["web"]["container_id"] != before["web"]["container_id"]
+    assert docker("exec", after["web"]["container_id"], "cat", "/version.txt") == "v2"
+    # The dependant: the same container, never stopped nor started again.
+    assert after["app"]["container_id"] == app
+    assert after["app"]["state"] == "running"
+    assert docker("inspect", "--format", "{{.State.StartedAt}}", app) == app_started_at
+    assert spec.records() == []
+    # The image has the Dockerfile's steps (LABEL, COPY, CMD) on its base's
+    # and no more: no build step spent on drillmaster's own labels.
+    image = docker("inspect", "--format", "{{.Image}}", after["web"]["container_id"])
+    assert history_length(image) == history_length(IMAGE) + 3
+    labels = json.loads(docker("image", "inspect", "--format", "{{json .Config.Labels}}", image))
+    assert not {"io.drillmaster.group", "io.drillmaster.service"} & set(labels)
+    assert "io.drillmaster.build-hash" not in labels
 
 
 def test_reload_of_a_service_without_build_from_is_a_clear_error(spec):

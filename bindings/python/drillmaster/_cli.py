@@ -394,6 +394,11 @@ def stop(
     is_flag=True,
     help="Create new containers for the dependants instead of restarting their existing ones.",
 )
+@click.option(
+    "--keep-dependants",
+    is_flag=True,
+    help="Leave the dependants running as they are: neither stopped nor restarted.",
+)
 @_network_option
 @_verbosity_options
 @click.pass_obj
@@ -404,6 +409,7 @@ def reload(
     timeout: float,
     stop_timeout: float,
     run_new_containers: bool,
+    keep_dependants: bool,
     network_name: str | None,
     verbose: bool,
     quiet: bool,
@@ -412,7 +418,7 @@ def reload(
     session = spec.session(network_name)
     session.check()
     session.check_context()
-    names = [service, *session.dependants(service)]
+    names = [service] if keep_dependants else [service, *session.dependants(service)]
     report, cancelled_by = _operate(
         session,
         names,
@@ -424,6 +430,7 @@ def reload(
             remove=remove,
             stop_timeout=stop_timeout,
             run_new_containers=run_new_containers,
+            keep_dependants=keep_dependants,
             on_event=progress,
         ),
     )

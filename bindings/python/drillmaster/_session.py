@@ -542,12 +542,15 @@ class Session:
         stop_timeout: float = DEFAULTS["reload"]["stop_timeout"],
         run_new_containers: bool = DEFAULTS["reload"]["run_new_containers"],
         on_event: Optional[EventCallback] = None,
+        keep_dependants: bool = DEFAULTS["reload"]["keep_dependants"],
     ) -> Report:
         """Rebuilds ``service``'s image and recreates it, restarting its
         dependants; its dependencies keep running. The dependants' containers
         are started again by the reuse rules, or, with
         ``run_new_containers``, replaced by new ones (``pre_start`` and
-        ``post_start_init`` run for them), as ``start`` does with it."""
+        ``post_start_init`` run for them), as ``start`` does with it. With
+        ``keep_dependants`` they are left as they are: neither stopped nor
+        started again."""
         began = time.monotonic()
         self._definition(service)
         self.check()
@@ -572,6 +575,7 @@ class Session:
                 remove=remove,
                 stop_timeout=stop_timeout,
                 run_new_containers=run_new_containers,
+                keep_dependants=keep_dependants,
                 on_event=on_event,
             ),
             client,

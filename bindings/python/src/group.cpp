@@ -157,13 +157,15 @@ struct Group {
   }
 
   Result reload(const Client& client, const std::string& service, double timeout, bool remove,
-                py::object on_event, double stop_timeout, bool run_new_containers) {
+                py::object on_event, double stop_timeout, bool run_new_containers,
+                bool keep_dependants) {
     OperationContext op{std::move(on_event), {}};
     dm_reload_options opts = dm_reload_options_defaults();
     opts.timeout = timeout;
     opts.remove = remove;
     opts.stop_timeout = stop_timeout;
     opts.run_new_containers = run_new_containers;
+    opts.keep_dependants = keep_dependants;
     opts.on_event = event_trampoline;
     opts.event_user_data = &op;
     dm_group* g = get();
@@ -393,7 +395,8 @@ void bind_group(py::module_& m) {
       .def("reload", &Group::reload, py::arg("client"), py::arg("service"), py::kw_only(),
            py::arg("timeout") = reload.timeout, py::arg("remove") = reload.remove != 0,
            py::arg("on_event") = py::none(), py::arg("stop_timeout") = reload.stop_timeout,
-           py::arg("run_new_containers") = reload.run_new_containers != 0)
+           py::arg("run_new_containers") = reload.run_new_containers != 0,
+           py::arg("keep_dependants") = reload.keep_dependants != 0)
       .def("keep_on_exit", &Group::keep_on_exit,
            "Cancels the removal on exit that starts with remove_on_exit registered for this "
            "group's name in this process: its containers stay when the process exits.")

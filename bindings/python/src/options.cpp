@@ -45,7 +45,8 @@ void bind_options(py::module_& m) {
         out["stop"] = py::dict("timeout"_a = stop.timeout, "remove"_a = stop.remove != 0);
         out["reload"] = py::dict("timeout"_a = reload.timeout, "remove"_a = reload.remove != 0,
                                  "stop_timeout"_a = reload.stop_timeout,
-                                 "run_new_containers"_a = reload.run_new_containers != 0);
+                                 "run_new_containers"_a = reload.run_new_containers != 0,
+                                 "keep_dependants"_a = reload.keep_dependants != 0);
         out["logs"] = py::dict("follow"_a = logs.follow != 0, "tail"_a = logs.tail);
         out["status"] = py::dict();
         dm_exec_options exec = dm_exec_options_defaults();
