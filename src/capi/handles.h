@@ -10,6 +10,7 @@
 #include "common/cancel.h"
 #include "engine/client.h"
 #include "model/service.h"
+#include "model/watch_batch.h"
 #include "orchestrator/operation.h"
 
 struct dm_client {
@@ -57,6 +58,13 @@ struct dm_exec_result {
 
 struct dm_report {
   std::vector<dm::orchestrator::ServiceState> services;
+};
+
+// What a set of changed paths asks of the watched services
+// (drillmaster/watch.h): routing fills it, dm_group_watch_apply() carries
+// out its entries.
+struct dm_watch_batch {
+  dm::model::WatchBatch batch;
 };
 
 #endif

@@ -284,3 +284,19 @@ class Group:
         stop_timeout: float = ...,
         on_event: Optional[EventCallback] = ...,
     ) -> Tuple[Optional[int], Result]: ...
+    def copy_files(
+        self,
+        client: Client,
+        service: str,
+        files: Sequence[Tuple[str, str]],
+        removed: Optional[Sequence[str]] = ...,
+    ) -> List[str]: ...
+    def restart_service(
+        self,
+        client: Client,
+        service: str,
+        *,
+        timeout: float = ...,
+        stop_timeout: float = ...,
+        on_event: Optional[EventCallback] = ...,
+    ) -> Result: ...
