@@ -212,7 +212,7 @@ TEST_F(WatchActions, ApplySyncsAndSyncRestartsABatchEntry) {
   sync.files.push_back({(dir_ / "vanished.txt").string(), "/tmp/vanished.txt", false});
   batch.batch.entries.push_back(sync);
   model::WatchBatchEntry restart_entry{"web", DM_WATCH_SYNC_RESTART, {}};
-  restart_entry.files.push_back({write("new.txt", "newer"), "/tmp/new.txt", false});
+  restart_entry.files.push_back({(dir_ / "new.txt").string(), "/tmp/new.txt", false});
   batch.batch.entries.push_back(restart_entry);
 
   dm_watch_options opts = DM_WATCH_OPTIONS_INIT;
@@ -223,6 +223,7 @@ TEST_F(WatchActions, ApplySyncsAndSyncRestartsABatchEntry) {
   EXPECT_NE(reason_of(r, "web").find("vanished.txt"), std::string::npos) << describe(r);
   EXPECT_EQ(in_web("cat /tmp/new.txt; test -e /tmp/old.txt || echo ' deleted'"), "new deleted\n");
 
+  write("new.txt", "newer");
   probe_.reset();
   ASSERT_EQ(dm_group_watch_apply(r.out(), g_, client_, &batch, 1, &opts), DM_OK) << dm_error_last();
   EXPECT_EQ(outcome_of(r, "web"), DM_OUTCOME_RESTARTED) << describe(r);
@@ -245,6 +246,10 @@ TEST(WatchActionsFault, AnUploadTheEngineRefusesIsAnEngineErrorWithItsMessage) {
                    R"(-web-1"],"Image":"fake:latest","ImageID":"sha256:f","State":"running",)"
                    R"("Status":"Up","Labels":{"io.drillmaster.group":")" +
                    group_name + R"(","io.drillmaster.service":"web"}}])");
+    if (r.path == "/containers/0123456789abcdef/json")
+      return FakeAnswer::json(200, R"({"Id":"0123456789abcdef","Name":"/web",)"
+                                   R"("Config":{"User":"1000:1000"},"State":{"Status":)"
+                                   R"("running","Running":true,"ExitCode":0}})");
     if (r.method == "PUT" && r.path == "/containers/0123456789abcdef/archive")
       return FakeAnswer::json(500, R"({"message":"disk full on purpose"})");
     return FakeAnswer::standard(r);
