@@ -53,6 +53,41 @@ void check(struct archive* a, int result, const fs::path& path) {
   if (result < ARCHIVE_WARN) unreadable(path, tar_error(a));
 }
 
+using Entry = std::unique_ptr<struct archive_entry, EntryDeleter>;
+
+// The tar header of `full` (lstat'ed as `st`), named `relative`. A build
+// context's files belong to 0:0, which keeps builds reproducible across
+// users (Docker's CLI does the same); copied files to their `owner`.
+Entry header_of(const fs::path& full, const struct stat& st, const std::string& relative,
+                const FileOwner& owner) {
+  Entry entry(archive_entry_new());
+  archive_entry_copy_stat(entry.get(), &st);
+  archive_entry_set_pathname(entry.get(), relative.c_str());
+  archive_entry_set_uid(entry.get(), owner.uid);
+  archive_entry_set_gid(entry.get(), owner.gid);
+  archive_entry_set_uname(entry.get(), "");
+  archive_entry_set_gname(entry.get(), "");
+  if (S_ISLNK(st.st_mode)) {
+    std::error_code ec;
+    fs::path target = fs::read_symlink(full, ec);
+    if (ec) unreadable(full, ec.message());
+    archive_entry_set_symlink(entry.get(), target.c_str());
+  }
+  if (!S_ISREG(st.st_mode)) archive_entry_set_size(entry.get(), 0);
+  return entry;
+}
+
+void copy_data(struct archive* a, std::ifstream& in, const fs::path& full) {
+  char buffer[65536];
+  while (in) {
+    in.read(buffer, sizeof buffer);
+    std::streamsize n = in.gcount();
+    if (n > 0 && archive_write_data(a, buffer, static_cast<size_t>(n)) < 0)
+      check(a, ARCHIVE_FATAL, full);
+  }
+  if (in.bad()) unreadable(full, "read error");
+}
+
 // Adds `full` as `relative`. With `skip_unreadable`, a file that cannot be
 // opened throws Unreadable before anything of it is written.
 void add_entry(struct archive* a, const fs::path& full, const std::string& relative,
@@ -63,40 +98,15 @@ void add_entry(struct archive* a, const fs::path& full, const std::string& relat
   };
   struct stat st;
   if (lstat(full.c_str(), &st) != 0) cannot(std::strerror(errno));
-  std::unique_ptr<struct archive_entry, EntryDeleter> entry(archive_entry_new());
-  archive_entry_copy_stat(entry.get(), &st);
-  archive_entry_set_pathname(entry.get(), relative.c_str());
-  // A build context's files belong to 0:0, which keeps builds reproducible
-  // across users (Docker's CLI does the same); copied files to `owner`.
-  archive_entry_set_uid(entry.get(), owner.uid);
-  archive_entry_set_gid(entry.get(), owner.gid);
-  archive_entry_set_uname(entry.get(), "");
-  archive_entry_set_gname(entry.get(), "");
-  if (S_ISLNK(st.st_mode)) {
-    std::error_code ec;
-    fs::path target = fs::read_symlink(full, ec);
-    if (ec) unreadable(full, ec.message());
-    archive_entry_set_symlink(entry.get(), target.c_str());
-    archive_entry_set_size(entry.get(), 0);
-  } else if (!S_ISREG(st.st_mode)) {
-    archive_entry_set_size(entry.get(), 0);
-  }
   if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISLNK(st.st_mode)) return;  // sockets...
+  Entry entry = header_of(full, st, relative, owner);
   std::ifstream in;
   if (S_ISREG(st.st_mode)) {
     in.open(full, std::ios::binary);
     if (!in) cannot(std::strerror(errno));
   }
   check(a, archive_write_header(a, entry.get()), full);
-  if (!S_ISREG(st.st_mode)) return;
-  char buffer[65536];
-  while (in) {
-    in.read(buffer, sizeof buffer);
-    std::streamsize n = in.gcount();
-    if (n > 0 && archive_write_data(a, buffer, static_cast<size_t>(n)) < 0)
-      check(a, ARCHIVE_FATAL, full);
-  }
-  if (in.bad()) unreadable(full, "read error");
+  if (S_ISREG(st.st_mode)) copy_data(a, in, full);
 }
 
 // The Dockerfile's path relative to the context, once both are checked.

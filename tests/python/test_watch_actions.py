@@ -54,9 +54,13 @@ def test_copy_files_copies_and_deletes_in_the_running_container(spec: Spec) -> N
     (site / "docs").mkdir(parents=True)
     (site / "index.html").write_text("v1")
     (site / "docs" / "a.txt").write_text("a")
-    files = [[str(site / "index.html"), "/tmp/www/index.html"], [str(site / "docs"), "/tmp/www/docs"]]
+    files = [
+        [str(site / "index.html"), "/tmp/www/index.html"],
+        [str(site / "docs"), "/tmp/www/docs"],
+    ]
     assert json.loads(_ok(spec.run("copy", json.dumps(files), "[]"))) == []
-    out = _ok(spec.run("sh", "cat /tmp/www/index.html /tmp/www/docs/a.txt; stat -c ' %u' /tmp/www/index.html"))
+    look = "cat /tmp/www/index.html /tmp/www/docs/a.txt; stat -c ' %u' /tmp/www/index.html"
+    out = _ok(spec.run("sh", look))
     assert out == "v1a 1000\n"
 
     gone = str(spec.directory / "gone.txt")
