@@ -32,8 +32,7 @@ def act():
         report = session.restart("web", timeout=30, stop_timeout=1)
         print(json.dumps([[o.service, o.outcome.name, o.reason] for o in report.services]))
     else:
-        code, out, _ = session.exec("web", ["sh", "-c", sys.argv[2]], text=False)
-        sys.stdout.write(out.decode())
+        sys.stdout.write(session.exec("web", ["sh", "-c", sys.argv[2]]).stdout)
     sys.exit(0)
 
 
