@@ -166,8 +166,9 @@ DM_EXTERN(int) dm_watch_options_init(dm_watch_options* opts, unsigned int versio
 /* Copies files into the running container of `service`: host file
  * `host_paths[i]` to the absolute container path `targets[i]` (`count`
  * pairs; missing directories are made), then deletes the `removed_count`
- * absolute container paths of `removed` (rm -f, one exec for all of them).
- * Copied files keep their host mode and belong to the container's user (the
+ * absolute container paths of `removed` (rm -rf, so a directory goes with
+ * what is below it; one exec for all of them). A host directory is copied
+ * with what is below it. Copied files keep their host mode and belong to the container's user (the
  * service's user, else its image's). One archive upload for all the
  * copies. A host file that cannot be read (permissions, deleted meanwhile)
  * is skipped, not fatal: *skipped (may be NULL; freed with dm_free())

@@ -9,6 +9,7 @@
 #include "capi/exec.h"
 #include "capi/group_lifetime.h"
 #include "capi/handles.h"
+#include "capi/operation_run.h"
 #include "capi/options.h"
 #include "common/text.h"
 #include "drillmaster/exec.h"
@@ -19,50 +20,13 @@
 #include "orchestrator/removal_on_exit.h"
 
 using dm::capi::check_version;
+using dm::capi::event_sink;
+using dm::capi::finish;
 using dm::capi::guard;
+using dm::capi::run_operation;
 namespace orch = dm::orchestrator;
 
 namespace {
-
-orch::EventSink event_sink(dm_event_fn fn, void* user_data) {
-  if (fn == nullptr) return nullptr;
-  return [fn, user_data](const orch::Event& e) {
-    dm_event event;
-    event.version = DM_EVENT_VERSION;
-    event.service = e.service.empty() ? nullptr : e.service.c_str();
-    event.phase = dm::capi::to_phase(e.phase);
-    event.message = e.message.c_str();
-    event.timestamp = e.timestamp;
-    fn(&event, user_data);
-  };
-}
-
-// Runs one operation on the group: one at a time, with the cancel token reset.
-// The GroupUse keeps the group alive until the operation returns, even when
-// dm_group_free() is called meanwhile; it is released after the lock.
-template <typename Body>
-int run_operation(dm_group* group, dm_client* client, Body&& body) {
-  DM_REQUIRE(group, "group");
-  DM_REQUIRE(client, "client");
-  dm::capi::GroupUse use(group);
-  std::lock_guard<std::mutex> lock(group->operation);
-  if (use.freed())
-    throw dm::Error(dm::Error::Code::Invalid,
-                    "the group was freed (dm_group_free) before this operation began");
-  group->cancel.reset();
-  return body();
-}
-
-int finish(dm_result** out, orch::Result&& result) {
-  int status = dm::capi::to_status(result);
-  *out = new dm_result{std::move(result)};
-  if (status == DM_EFAILED) {
-    dm::capi::fail(status, std::to_string((*out)->result.failures()) + " service(s) failed");
-  } else if (status == DM_ECANCELLED) {
-    dm::capi::fail(status, "cancelled");
-  }
-  return status;
-}
 
 const orch::Outcome* outcome_at(const dm_result* result, size_t index) {
   if (result == nullptr || index >= result->result.services.size()) return nullptr;

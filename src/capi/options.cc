@@ -15,6 +15,7 @@
 #include "drillmaster/client.h"
 #include "drillmaster/exec.h"
 #include "drillmaster/group.h"
+#include "drillmaster/watch.h"
 #include "engine/client.h"
 #include "orchestrator/defaults.h"
 
@@ -101,6 +102,14 @@ constexpr dm_graph_options graph_defaults() {
   return o;
 }
 
+constexpr dm_watch_options watch_defaults() {
+  dm_watch_options o{};
+  o.version = DM_WATCH_OPTIONS_VERSION;
+  o.timeout = defaults::kReadySeconds;
+  o.stop_timeout = defaults::kStopGraceSeconds;
+  return o;
+}
+
 // ---- the size of each version of each struct, oldest first -----------------------
 // A version ends where the first field of the next one begins. The
 // static_asserts on the last field catch a field appended without a new
@@ -119,6 +128,7 @@ constexpr size_t kStatusSizes[] = {sizeof(dm_status_options)};
 constexpr size_t kGraphSizes[] = {sizeof(dm_graph_options)};
 constexpr size_t kExecSizes[] = {sizeof(dm_exec_options)};
 constexpr size_t kRunSizes[] = {sizeof(dm_run_options)};
+constexpr size_t kWatchSizes[] = {sizeof(dm_watch_options)};
 
 // Only the struct's trailing padding (less than its alignment: an int after
 // a double leaves 4 bytes) may follow the field.
@@ -155,6 +165,9 @@ static_assert(ends_with<dm_exec_options, void*>(offsetof(dm_exec_options, output
               "a field was appended to dm_exec_options: see the comment above");
 static_assert(ends_with<dm_run_options, void*>(offsetof(dm_run_options, event_user_data)),
               "a field was appended to dm_run_options: see the comment above");
+static_assert(std::size(kWatchSizes) == DM_WATCH_OPTIONS_VERSION);
+static_assert(ends_with<dm_watch_options, void*>(offsetof(dm_watch_options, event_user_data)),
+              "a field was appended to dm_watch_options: see the comment above");
 
 // ---- the public macros hold the same values ------------------------------------
 
@@ -235,6 +248,13 @@ constexpr dm_run_options kRunMacro = DM_RUN_OPTIONS_INIT;
 static_assert(same(kExecMacro, exec_defaults()), "DM_EXEC_OPTIONS_INIT disagrees");
 static_assert(same(kRunMacro, run_defaults()),
               "DM_RUN_OPTIONS_INIT disagrees with orchestrator/defaults.h");
+constexpr bool same(const dm_watch_options& a, const dm_watch_options& b) {
+  return a.version == b.version && a.timeout == b.timeout && a.stop_timeout == b.stop_timeout &&
+         a.on_event == b.on_event && a.event_user_data == b.event_user_data;
+}
+constexpr dm_watch_options kWatchMacro = DM_WATCH_OPTIONS_INIT;
+static_assert(same(kWatchMacro, watch_defaults()),
+              "DM_WATCH_OPTIONS_INIT disagrees with orchestrator/defaults.h");
 static_assert(DM_STOP_LOCK_WAIT_SECONDS == defaults::kStopLockWaitSeconds,
               "DM_STOP_LOCK_WAIT_SECONDS disagrees with orchestrator/defaults.h");
 
@@ -324,6 +344,11 @@ int dm_exec_options_init(dm_exec_options* opts, unsigned int version) {
 
 int dm_run_options_init(dm_run_options* opts, unsigned int version) {
   return guard([&] { return fill(opts, version, run_defaults(), kRunSizes, "dm_run_options"); });
+}
+
+int dm_watch_options_init(dm_watch_options* opts, unsigned int version) {
+  return guard(
+      [&] { return fill(opts, version, watch_defaults(), kWatchSizes, "dm_watch_options"); });
 }
 
 }  // extern "C"

@@ -13,6 +13,11 @@
 
 using dm::capi::guard;
 
+// The C numbers are the model's (model/service.h): one meaning for both.
+static_assert(DM_WATCH_SYNC == static_cast<int>(dm::model::WatchAction::Sync));
+static_assert(DM_WATCH_SYNC_RESTART == static_cast<int>(dm::model::WatchAction::SyncRestart));
+static_assert(DM_WATCH_REBUILD == static_cast<int>(dm::model::WatchAction::Rebuild));
+
 namespace {
 
 const dm::model::WatchEntry* entry(const dm_watch_batch* batch, size_t index) {

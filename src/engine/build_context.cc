@@ -11,6 +11,7 @@
 #include <fstream>
 #include <memory>
 #include <system_error>
+#include <vector>
 
 #include "common/error.h"
 
@@ -24,6 +25,11 @@ namespace {
   throw Error(Error::Code::Invalid,
               "cannot read build context file '" + path.string() + "': " + reason);
 }
+
+// A host file of a copy that cannot be read: skipped, not fatal.
+struct Unreadable {
+  std::string reason;
+};
 
 // libarchive writes the tar through this into a string.
 la_ssize_t append_to_string(struct archive*, void* user, const void* buffer, size_t length) {
@@ -47,16 +53,18 @@ void check(struct archive* a, int result, const fs::path& path) {
   if (result < ARCHIVE_WARN) unreadable(path, tar_error(a));
 }
 
-void add_entry(struct archive* a, const fs::path& full, const std::string& relative) {
-  struct stat st;
-  if (lstat(full.c_str(), &st) != 0) unreadable(full, std::strerror(errno));
-  std::unique_ptr<struct archive_entry, EntryDeleter> entry(archive_entry_new());
+using Entry = std::unique_ptr<struct archive_entry, EntryDeleter>;
+
+// The tar header of `full` (lstat'ed as `st`), named `relative`. A build
+// context's files belong to 0:0, which keeps builds reproducible across
+// users (Docker's CLI does the same); copied files to their `owner`.
+Entry header_of(const fs::path& full, const struct stat& st, const std::string& relative,
+                const FileOwner& owner) {
+  Entry entry(archive_entry_new());
   archive_entry_copy_stat(entry.get(), &st);
   archive_entry_set_pathname(entry.get(), relative.c_str());
-  // The daemon does not care who owns the files here; 0:0 keeps builds
-  // reproducible across users (Docker's CLI does the same).
-  archive_entry_set_uid(entry.get(), 0);
-  archive_entry_set_gid(entry.get(), 0);
+  archive_entry_set_uid(entry.get(), owner.uid);
+  archive_entry_set_gid(entry.get(), owner.gid);
   archive_entry_set_uname(entry.get(), "");
   archive_entry_set_gname(entry.get(), "");
   if (S_ISLNK(st.st_mode)) {
@@ -64,15 +72,12 @@ void add_entry(struct archive* a, const fs::path& full, const std::string& relat
     fs::path target = fs::read_symlink(full, ec);
     if (ec) unreadable(full, ec.message());
     archive_entry_set_symlink(entry.get(), target.c_str());
-    archive_entry_set_size(entry.get(), 0);
-  } else if (!S_ISREG(st.st_mode)) {
-    archive_entry_set_size(entry.get(), 0);
   }
-  if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISLNK(st.st_mode)) return;  // sockets...
-  check(a, archive_write_header(a, entry.get()), full);
-  if (!S_ISREG(st.st_mode)) return;
-  std::ifstream in(full, std::ios::binary);
-  if (!in) unreadable(full, std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) archive_entry_set_size(entry.get(), 0);
+  return entry;
+}
+
+void copy_data(struct archive* a, std::ifstream& in, const fs::path& full) {
   char buffer[65536];
   while (in) {
     in.read(buffer, sizeof buffer);
@@ -81,6 +86,27 @@ void add_entry(struct archive* a, const fs::path& full, const std::string& relat
       check(a, ARCHIVE_FATAL, full);
   }
   if (in.bad()) unreadable(full, "read error");
+}
+
+// Adds `full` as `relative`. With `skip_unreadable`, a file that cannot be
+// opened throws Unreadable before anything of it is written.
+void add_entry(struct archive* a, const fs::path& full, const std::string& relative,
+               bool skip_unreadable = false, const FileOwner& owner = {}) {
+  auto cannot = [&](const std::string& reason) {
+    if (skip_unreadable) throw Unreadable{reason};
+    unreadable(full, reason);
+  };
+  struct stat st;
+  if (lstat(full.c_str(), &st) != 0) cannot(std::strerror(errno));
+  if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISLNK(st.st_mode)) return;  // sockets...
+  Entry entry = header_of(full, st, relative, owner);
+  std::ifstream in;
+  if (S_ISREG(st.st_mode)) {
+    in.open(full, std::ios::binary);
+    if (!in) cannot(std::strerror(errno));
+  }
+  check(a, archive_write_header(a, entry.get()), full);
+  if (S_ISREG(st.st_mode)) copy_data(a, in, full);
 }
 
 // The Dockerfile's path relative to the context, once both are checked.
@@ -140,7 +166,40 @@ void add_context(struct archive* a, const fs::path& root, const std::string& doc
   if (ec) unreadable(root, ec.message());
 }
 
+// Adds host path `host` at `relative` (a directory with what is below
+// it), noting in *skipped what cannot be read.
+void add_copied(struct archive* a, const fs::path& host, const std::string& relative,
+                const FileOwner& owner, std::vector<std::string>* skipped) {
+  try {
+    add_entry(a, host, relative, /*skip_unreadable=*/true, owner);
+  } catch (const Unreadable& e) {
+    skipped->push_back("'" + host.string() + "': cannot be read (" + e.reason + "); skipped");
+    return;
+  }
+  std::error_code ec;
+  if (fs::is_symlink(host, ec) || !fs::is_directory(host, ec)) return;
+  for (fs::directory_iterator it(host, ec), end; !ec && it != end; it.increment(ec))
+    add_copied(a, it->path(), relative + "/" + it->path().filename().string(), owner, skipped);
+  if (ec) skipped->push_back("'" + host.string() + "': cannot be listed (" + ec.message() + ")");
+}
+
 }  // namespace
+
+std::string make_copy_archive(const std::vector<CopiedFile>& files, const FileOwner& owner,
+                              std::vector<std::string>* skipped) {
+  std::string tar;
+  Archive a = open_tar(&tar, "/");
+  for (const CopiedFile& f : files) {
+    std::string relative = fs::path(f.target).lexically_normal().relative_path().generic_string();
+    while (!relative.empty() && relative.back() == '/') relative.pop_back();
+    if (!fs::path(f.target).is_absolute() || relative.empty() || relative.rfind("..", 0) == 0)
+      throw Error(Error::Code::Invalid, "copy target '" + f.target + "' of '" + f.host +
+                                            "' is not an absolute path below /: give one");
+    add_copied(a.get(), f.host, relative, owner, skipped);
+  }
+  if (archive_write_close(a.get()) != ARCHIVE_OK) unreadable("/", tar_error(a.get()));
+  return tar;
+}
 
 std::string make_build_context(const std::string& context_dir, const std::string& dockerfile) {
   fs::path root = fs::path(context_dir);

@@ -350,6 +350,15 @@ class Client {
                                                                bool with_stdin,
                                                                const CancelToken* cancel);
   virtual void container_resize(const std::string& id, int rows, int columns);
+
+  // Extracts the tar `archive` into container `id` at directory `path`
+  // (PUT /containers/{id}/archive), its files owned as the tar says (not
+  // copyUIDGID: dockerd 20.10 looks the container's User up in its own
+  // host's passwd and refuses "1000:1000"). Error::Code::NotFound when the
+  // container or `path` does not exist. A client that is no real connection
+  // throws Error::Code::Internal.
+  virtual void container_put_archive(const std::string& id, const std::string& path,
+                                     std::string archive);
 };
 
 }  // namespace dm::engine

@@ -149,4 +149,21 @@ std::vector<ContainerSummary> EngineClient::container_list(const Labels& label_f
   });
 }
 
+void Client::container_put_archive(const std::string&, const std::string&, std::string) {
+  throw Error(Error::Code::Internal, "this engine client cannot copy files into containers");
+}
+
+void EngineClient::container_put_archive(const std::string& id, const std::string& path,
+                                         std::string archive) {
+  std::string what = "copy files into container " + quoted(id) + " at " + quoted(path);
+  guarded(what, [&] {
+    std::string query = "?path=" + url_encode(path);
+    Request r =
+        request("PUT", versioned("/containers/" + path_encode(id) + "/archive" + query), what);
+    r.body = std::move(archive);
+    r.content_type = "application/x-tar";
+    send(r);
+  });
+}
+
 }  // namespace dm::engine

@@ -77,6 +77,8 @@ class EngineClient final : public Client {
   std::unique_ptr<HijackedConnection> container_attach(const std::string& id, bool with_stdin,
                                                        const CancelToken* cancel) override;
   void container_resize(const std::string& id, int rows, int columns) override;
+  void container_put_archive(const std::string& id, const std::string& path,
+                             std::string archive) override;
 
  private:
   // "/v1.41" + path.

@@ -137,6 +137,13 @@ struct LogsOptions {
 using LogLineFn =
     std::function<bool(const std::string& service, int stream, const std::string& line)>;
 
+// The watch actions: a restart of one service, a sync, a rebuild.
+struct WatchOptions {
+  double timeout = defaults::kReadySeconds;  // of the service restarted or rebuilt
+  double stop_timeout = defaults::kStopGraceSeconds;
+  EventSink on_event;
+};
+
 }  // namespace dm::orchestrator
 
 #endif

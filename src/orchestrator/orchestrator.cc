@@ -12,14 +12,17 @@
 #include "model/graph.h"
 #include "model/selection.h"
 #include "orchestrator/events.h"
+#include "orchestrator/exec.h"
 #include "orchestrator/hook_pool.h"
 #include "orchestrator/hooks.h"
 #include "orchestrator/identity.h"
+#include "orchestrator/inventory.h"
 #include "orchestrator/local_target.h"
 #include "orchestrator/lock.h"
 #include "orchestrator/removal_on_exit.h"
 #include "orchestrator/runs.h"
 #include "orchestrator/service_files.h"
+#include "orchestrator/sync.h"
 
 namespace dm::orchestrator {
 namespace {
@@ -288,6 +291,128 @@ RunResult run(engine::Client& engine, const model::GroupDef& group, const std::s
       engine, group, *index, graph.transitive_dependencies(*index), options, cancel, out);
   if (prepared) run_one_off(engine, group, *prepared, options, cancel, out);
   return out;
+}
+
+// ---- the watch actions ----
+
+namespace {
+
+// The result of an action on one service: its outcome only.
+Result only(Result result, const std::string& service) {
+  Result out;
+  out.cancelled = result.cancelled;
+  for (Outcome& o : result.services)
+    if (o.service == service) out.services.push_back(std::move(o));
+  return out;
+}
+
+size_t defined_service(const model::GroupDef& group, const std::string& service,
+                       const std::string& action) {
+  std::optional<size_t> found = model::Graph(group).find(service);
+  if (!found)
+    throw Error(Error::Code::NotFound, "cannot " + action + " '" + service +
+                                           "': no such service; defined: " + defined_names(group));
+  return *found;
+}
+
+Result restart_locked(engine::Client& engine, const model::GroupDef& group, size_t index,
+                      const WatchOptions& options, Events& events, const CancelToken& cancel) {
+  const std::string& name = group.services[index].name;
+  if (take_inventory(engine, group).of(name).empty())
+    throw Error(Error::Code::NotFound,
+                "cannot restart " + quoted(name) + " of group " + quoted(group.name) +
+                    ": it has no container; start it first (start " + name + ")");
+  LocalTarget target(engine, group, events);
+  CancelWatcher watcher(cancel);
+  Operation operation{group, target, events, watcher};
+  StopScope stop_scope;
+  stop_scope.include.insert(index);
+  Result stopped = run_stop(operation, options.stop_timeout, stop_scope);
+  if (stopped.cancelled || stopped.failures() > 0) return only(std::move(stopped), name);
+  StartOptions start_options;
+  start_options.timeout = options.timeout;
+  start_options.stop_timeout = options.stop_timeout;
+  start_options.on_event = options.on_event;
+  StartScope scope;
+  scope.include.insert(index);
+  scope.left_out_reason = "not restarted";
+  return only(run_start(operation, start_options, scope), name);
+}
+
+// The copies and deletions of a batch entry.
+void split_files(const model::WatchEntry& entry, std::vector<engine::CopiedFile>& files,
+                 std::vector<std::string>& removed) {
+  for (const auto& f : entry.files) {
+    if (f.target.empty()) continue;  // matched only by a rebuild rule
+    if (f.removed)
+      removed.push_back(f.target);
+    else
+      files.push_back({f.host, f.target});
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> copy_files(engine::Client& engine, const model::GroupDef& defined,
+                                    const std::string& service,
+                                    const std::vector<engine::CopiedFile>& files,
+                                    const std::vector<std::string>& removed,
+                                    const CancelToken& cancel) {
+  const model::GroupDef group = with_service_files(defined);
+  defined_service(group, service, "copy files into");
+  Events events(nullptr);
+  GroupLock lock(group.name, events, cancel, defaults::kReadySeconds);
+  return sync_files(engine, service, running_container(engine, group, service), files, removed,
+                    cancel);
+}
+
+Result restart_service(engine::Client& engine, const model::GroupDef& defined,
+                       const std::string& service, const WatchOptions& options,
+                       const CancelToken& cancel) {
+  const model::GroupDef group = with_service_files(defined);
+  size_t index = defined_service(group, service, "restart");
+  Events events(options.on_event);
+  LockOrCancelled lock(group, events, cancel, options.timeout);
+  if (lock.cancelled()) return only(*lock.cancelled(), service);
+  return restart_locked(engine, group, index, options, events, cancel);
+}
+
+Result watch_apply(engine::Client& engine, const model::GroupDef& defined,
+                   const model::WatchEntry& entry, const WatchOptions& options,
+                   const CancelToken& cancel) {
+  if (entry.action == static_cast<int>(model::WatchAction::Rebuild)) {
+    ReloadOptions reload_options;
+    reload_options.service = entry.service;
+    reload_options.timeout = options.timeout;
+    reload_options.stop_timeout = options.stop_timeout;
+    reload_options.on_event = options.on_event;
+    return reload(engine, defined, reload_options, cancel);
+  }
+  const model::GroupDef group = with_service_files(defined);
+  size_t index = defined_service(group, entry.service, "sync files into");
+  auto began = std::chrono::steady_clock::now();
+  Events events(options.on_event);
+  LockOrCancelled lock(group, events, cancel, options.timeout);
+  if (lock.cancelled()) return only(*lock.cancelled(), entry.service);
+  std::vector<engine::CopiedFile> files;
+  std::vector<std::string> removed;
+  split_files(entry, files, removed);
+  std::string container = running_container(engine, group, entry.service);
+  std::vector<std::string> skipped =
+      sync_files(engine, entry.service, container, files, removed, cancel);
+  Result result;
+  if (entry.action == static_cast<int>(model::WatchAction::SyncRestart)) {
+    result = restart_locked(engine, group, index, options, events, cancel);
+  } else {
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+    result.services.push_back({entry.service, Outcome::Kind::Synced, "", container, seconds});
+  }
+  if (!skipped.empty() && !result.services.empty()) {
+    std::string& reason = result.services.front().reason;
+    reason = join(skipped, "; ") + (reason.empty() ? "" : "; " + reason);
+  }
+  return result;
 }
 
 }  // namespace dm::orchestrator

@@ -308,3 +308,29 @@ class Watcher:
     def roots(self) -> List[str]: ...
     def route(self, paths: Sequence[str]) -> WatchBatch: ...
     def initial(self) -> WatchBatch: ...
+    def copy_files(
+        self,
+        client: Client,
+        service: str,
+        files: Sequence[Tuple[str, str]],
+        removed: Optional[Sequence[str]] = ...,
+    ) -> List[str]: ...
+    def restart_service(
+        self,
+        client: Client,
+        service: str,
+        *,
+        timeout: float = ...,
+        stop_timeout: float = ...,
+        on_event: Optional[EventCallback] = ...,
+    ) -> Result: ...
+    def watch_apply(
+        self,
+        client: Client,
+        batch: WatchBatch,
+        index: int,
+        *,
+        timeout: float = ...,
+        stop_timeout: float = ...,
+        on_event: Optional[EventCallback] = ...,
+    ) -> Result: ...

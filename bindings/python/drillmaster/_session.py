@@ -588,6 +588,66 @@ class Session:
             time.monotonic() - began,
         )
 
+    def copy_files(
+        self,
+        service: str,
+        files: Sequence[Tuple[str, str]],
+        removed: Sequence[str] = (),
+    ) -> List[str]:
+        """Copies host files into ``service``'s running container, each
+        ``(host path, absolute container path)`` (missing directories are
+        made; a host directory is copied with what is below it), then
+        deletes the ``removed`` container paths (directories too) with one
+        ``rm -rf``. The files keep their host mode and belong to the
+        container's user. Returns one line per host file that could not be
+        read (skipped). A service without a running container raises
+        :class:`~drillmaster.NotFound` or :class:`~drillmaster.Conflict`;
+        an image without ``rm`` raises :class:`~drillmaster.EngineError`
+        when there is something to delete."""
+        self._definition(service)
+        self.check(images=False)
+        client = self.client()
+        pairs = [(os.fspath(host), target) for host, target in files]
+        return self._run(
+            self._build(),
+            lambda g: g.copy_files(client, service, pairs, list(removed)),
+        )
+
+    def restart(
+        self,
+        service: str,
+        *,
+        timeout: float = DEFAULTS["watch"]["timeout"],
+        stop_timeout: float = DEFAULTS["watch"]["stop_timeout"],
+        on_event: Optional[EventCallback] = None,
+    ) -> Report:
+        """Stops ``service``'s container and starts it again, waiting for
+        its ping as start does, without ``pre_start`` or
+        ``post_start_init``; its dependants keep running. The report has
+        the service alone: restarted, or failed with the reason (its
+        container is kept)."""
+        began = time.monotonic()
+        self._definition(service)
+        self.check(images=False)
+        client = self.client()
+        result = self._run(
+            self._build(),
+            lambda g: g.restart_service(
+                client,
+                service,
+                timeout=timeout,
+                stop_timeout=stop_timeout,
+                on_event=on_event,
+            ),
+            client,
+        )
+        return Report(
+            "restart",
+            [ServiceOutcome.from_core(r) for r in result.services],
+            result.cancelled,
+            time.monotonic() - began,
+        )
+
     def status(self) -> List[ServiceStatus]:
         """What runs now, one entry per service in definition order."""
         self.check(images=False)

@@ -195,6 +195,7 @@ dm_status_options dm_status_options_defaults();
 dm_graph_options dm_graph_options_defaults();
 dm_exec_options dm_exec_options_defaults();
 dm_run_options dm_run_options_defaults();
+dm_watch_options dm_watch_options_defaults();
 
 // ---- exec (hooks.cpp) ----------------------------------------------------------
 

@@ -225,6 +225,74 @@ struct Group {
     return text;
   }
 
+  // dm_group_copy_files(): the lines of the host files skipped.
+  std::vector<std::string> copy_files(const Client& client, const std::string& service,
+                                      const std::vector<std::pair<std::string, std::string>>& files,
+                                      const std::optional<std::vector<std::string>>& removed) {
+    std::vector<std::string> hosts, targets;
+    for (const auto& [host, target] : files) {
+      hosts.push_back(host);
+      targets.push_back(target);
+    }
+    auto gone = to_strings(removed);
+    auto h = c_strings(hosts);
+    auto t = c_strings(targets);
+    auto r = c_strings(gone);
+    char* skipped = nullptr;
+    int status;
+    std::string message;
+    dm_group* g = get();
+    dm_client* cl = client.get();
+    {
+      py::gil_scoped_release nogil;
+      status = dm_group_copy_files(g, cl, service.c_str(), h.data(), t.data(), h.size(), r.data(),
+                                   r.size(), &skipped);
+      if (status != DM_OK) message = take_error(status);
+    }
+    std::unique_ptr<char, void (*)(void*)> owned(skipped, dm_free);
+    if (status != DM_OK) raise_status(status, message);
+    std::vector<std::string> lines;
+    std::string text = skipped ? skipped : "";
+    for (size_t begin = 0; begin < text.size();) {
+      size_t end = text.find('\n', begin);
+      if (end == std::string::npos) end = text.size();
+      lines.push_back(text.substr(begin, end - begin));
+      begin = end + 1;
+    }
+    return lines;
+  }
+
+  Result restart_service(const Client& client, const std::string& service, double timeout,
+                         double stop_timeout, py::object on_event) {
+    OperationContext op{std::move(on_event), {}};
+    dm_watch_options opts = dm_watch_options_defaults();
+    opts.timeout = timeout;
+    opts.stop_timeout = stop_timeout;
+    opts.on_event = event_trampoline;
+    opts.event_user_data = &op;
+    dm_group* g = get();
+    dm_client* cl = client.get();
+    return run_operation(op, [&](dm_result** out) {
+      return dm_group_restart_service(out, g, cl, service.c_str(), &opts);
+    });
+  }
+
+  // dm_group_watch_apply(): entry `index` of a batch the group's watcher routed.
+  Result watch_apply(const Client& client, const WatchBatch& batch, size_t index, double timeout,
+                     double stop_timeout, py::object on_event) {
+    OperationContext op{std::move(on_event), {}};
+    dm_watch_options opts = dm_watch_options_defaults();
+    opts.timeout = timeout;
+    opts.stop_timeout = stop_timeout;
+    opts.on_event = event_trampoline;
+    opts.event_user_data = &op;
+    dm_group* g = get();
+    dm_client* cl = client.get();
+    const dm_watch_batch* b = batch.batch();
+    return run_operation(
+        op, [&](dm_result** out) { return dm_group_watch_apply(out, g, cl, b, index, &opts); });
+  }
+
   // dm_group_exec(): (exit_code, stdout bytes, stderr bytes). With an output
   // descriptor the output is written there as it comes instead.
   py::tuple exec(const Client& client, const std::string& service,
@@ -353,6 +421,25 @@ void bind_container_commands(py::class_<Group>& cls) {
            "to the descriptors (dm_group_run): (exit code or None, the dependencies' Result).");
 }
 
+// The watch actions of drillmaster/watch.h.
+void bind_watch_actions(py::class_<Group>& cls) {
+  const dm_watch_options watch = dm_watch_options_defaults();
+  cls.def("copy_files", &Group::copy_files, py::arg("client"), py::arg("service"), py::arg("files"),
+          py::arg("removed") = py::none(),
+          "Copies (host, target) files into the service's running container and deletes the "
+          "removed container paths (dm_group_copy_files): the lines of host files skipped.")
+      .def("restart_service", &Group::restart_service, py::arg("client"), py::arg("service"),
+           py::kw_only(), py::arg("timeout") = watch.timeout,
+           py::arg("stop_timeout") = watch.stop_timeout, py::arg("on_event") = py::none(),
+           "Stops the service's container, starts it again and waits for its ping, without "
+           "pre_start or post_start_init (dm_group_restart_service).")
+      .def("watch_apply", &Group::watch_apply, py::arg("client"), py::arg("batch"),
+           py::arg("index"), py::kw_only(), py::arg("timeout") = watch.timeout,
+           py::arg("stop_timeout") = watch.stop_timeout, py::arg("on_event") = py::none(),
+           "Carries out entry `index` of a batch routed by a Watcher of this group: a sync, a "
+           "sync and restart, or a rebuild (dm_group_watch_apply).");
+}
+
 }  // namespace
 
 void bind_group(py::module_& m) {
@@ -363,6 +450,7 @@ void bind_group(py::module_& m) {
   const dm_logs_options logs = dm_logs_options_defaults();
   py::class_<Group> cls(m, "Group", "A group of services on one network (dm_group).");
   bind_container_commands(cls);
+  bind_watch_actions(cls);
   cls.def(py::init([](const std::string& name) { return Group{group_new(name)}; }), py::arg("name"))
       .def_property_readonly("name", [](const Group& g) { return dm_group_name(g.get()); })
       .def_property(

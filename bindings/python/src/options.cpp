@@ -23,6 +23,7 @@ DM_OPTIONS(dm_status_options, dm_status_options_init, DM_STATUS_OPTIONS_VERSION)
 DM_OPTIONS(dm_graph_options, dm_graph_options_init, DM_GRAPH_OPTIONS_VERSION)
 DM_OPTIONS(dm_exec_options, dm_exec_options_init, DM_EXEC_OPTIONS_VERSION)
 DM_OPTIONS(dm_run_options, dm_run_options_init, DM_RUN_OPTIONS_VERSION)
+DM_OPTIONS(dm_watch_options, dm_watch_options_init, DM_WATCH_OPTIONS_VERSION)
 #undef DM_OPTIONS
 
 void bind_options(py::module_& m) {
@@ -54,6 +55,8 @@ void bind_options(py::module_& m) {
         out["exec"] = py::dict("timeout"_a = exec.timeout);
         out["run"] = py::dict("timeout"_a = run.timeout, "stop_timeout"_a = run.stop_timeout,
                               "keep"_a = run.keep != 0, "publish"_a = run.publish != 0);
+        dm_watch_options watch = dm_watch_options_defaults();
+        out["watch"] = py::dict("timeout"_a = watch.timeout, "stop_timeout"_a = watch.stop_timeout);
         return out;
       },
       "The library's defaults of each operation's options, from dm_*_options_init(): "
