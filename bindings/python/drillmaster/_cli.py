@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 from typing import TYPE_CHECKING, Any, Callable, Iterator, NoReturn, Sequence, TypeVar
 
 import click
 from click.shell_completion import CompletionItem
 
-from . import _cancellable, _exit, _signals
+from . import _cancellable, _exit, _signals, _watch_loop
 from ._errors import EngineUnreachable, Error, InvalidArgument
 from ._group import settings
 from ._progress import Progress, describe_engine, print_summary
@@ -435,6 +436,70 @@ def reload(
         ),
     )
     _finish(report, cancelled_by, "on_reload_service", settings.on_reload, service)
+
+
+@cli.command()
+@click.argument("services", nargs=-1, metavar="[SERVICE]...", type=_ServiceName())
+@_seconds_option(
+    "--timeout",
+    "watch",
+    "Seconds a service may take to become ready, at the start and after a restart or rebuild.",
+)
+@_seconds_option(
+    "--stop-timeout",
+    "watch",
+    "Seconds each container a restart or rebuild stops may take to stop before it is killed "
+    "(a service's stop_grace_period wins over it).",
+)
+@_network_option
+@_verbosity_options
+@click.pass_obj
+def watch(
+    spec: _Spec,
+    services: tuple[str, ...],
+    timeout: float,
+    stop_timeout: float,
+    network_name: str | None,
+    verbose: bool,
+    quiet: bool,
+) -> None:
+    """Start the services (all, or the SERVICEs named and what they depend
+    on), then follow their watch rules as files are saved: sync them into the
+    running container, restart it, or rebuild it, one line per action.
+
+    A service built from a directory and without watch rules is rebuilt when
+    its build context changes. Ctrl-C ends the watch; the services keep
+    running.
+    """
+    session = spec.session(network_name)
+    session.check_context()
+    # The rules first: a bad one is reported before anything starts.
+    loop = _watch_loop.WatchLoop(
+        session,
+        services,
+        timeout=timeout,
+        stop_timeout=stop_timeout,
+        say=lambda line: click.echo(line, err=False),
+    )
+    report, cancelled_by = _operate(
+        session,
+        session.names,
+        verbose,
+        quiet,
+        lambda progress: session.start(
+            timeout=timeout, stop_timeout=stop_timeout, on_event=progress, only=services
+        ),
+    )
+    if cancelled_by is not None or report.cancelled or report.failures:
+        _exit_with(_exit_for(report, cancelled_by))
+    try:
+        cancelled_by = loop.run()
+    except KeyboardInterrupt:
+        cancelled_by = signal.SIGINT
+    except _signals.Interrupted as exc:
+        cancelled_by = exc.signum
+    click.echo(f"{_signals.describe(cancelled_by)}: stopped watching; the services keep running.")
+    _exit_with(_signals.exit_status(cancelled_by))
 
 
 @cli.command()

@@ -648,6 +648,55 @@ class Session:
             time.monotonic() - began,
         )
 
+    def watcher(self, services: Sequence[str] = ()) -> Tuple[_core.Group, _core.Watcher]:
+        """The group (with its hooks, saving to the Context as reload does)
+        and the watch rules of ``services`` (every service when empty; not
+        the ones they depend on), checked as start checks the definitions:
+        a watch path that does not exist, a relative target, an unknown
+        action are definition errors here."""
+        for name in services:
+            self._definition(name)
+        self.check()
+        group = self._build(saving=True)
+        return group, _core.Watcher(group, list(services))
+
+    def watch_apply(
+        self,
+        group: _core.Group,
+        client: _core.Client,
+        batch: _core.WatchBatch,
+        index: int,
+        *,
+        timeout: float = DEFAULTS["watch"]["timeout"],
+        stop_timeout: float = DEFAULTS["watch"]["stop_timeout"],
+        on_event: Optional[EventCallback] = None,
+    ) -> Report:
+        """Carries out entry ``index`` of a batch routed by the group's
+        watcher: a sync, a sync and restart, or a rebuild (as :meth:`reload`),
+        holding the group lock for that action only. ``group`` and
+        ``client``: :meth:`watcher`'s group and a client kept for the watch
+        (an action opens nothing)."""
+        began = time.monotonic()
+        result = self._run(
+            group,
+            lambda g: g.watch_apply(
+                client,
+                batch,
+                index,
+                timeout=timeout,
+                stop_timeout=stop_timeout,
+                on_event=on_event,
+            ),
+            client,
+        )
+        self._catch_up()
+        return Report(
+            "watch",
+            [ServiceOutcome.from_core(r) for r in result.services],
+            result.cancelled,
+            time.monotonic() - began,
+        )
+
     def status(self) -> List[ServiceStatus]:
         """What runs now, one entry per service in definition order."""
         self.check(images=False)
