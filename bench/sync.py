@@ -93,14 +93,16 @@ def measure(site: Path, port: int, edits: int, tool: str) -> List[float]:
         content = f"{tool} edit {n} {time.time()}"
         began = time.monotonic()
         page.write_text(content)
-        wait_until(lambda: served(port) == content)
+        wait_until(lambda content=content: served(port) == content)
         if n:  # the first one warms up
             times.append(time.monotonic() - began)
         time.sleep(0.3)  # the files settle between edits
     return times
 
 
-def run_watch(command: List[str], cwd: Path, env: dict, ready: Callable[[], bool]) -> subprocess.Popen:
+def run_watch(
+    command: List[str], cwd: Path, env: dict, ready: Callable[[], bool]
+) -> subprocess.Popen:
     process = subprocess.Popen(
         command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -137,8 +139,12 @@ def drillmaster_case(work: Path, edits: int) -> List[float]:
         return measure(work / "site", port, edits, "drillmaster")
     finally:
         end(process)
-        subprocess.run([sys.executable, str(spec), "stop", "--remove", "--timeout", "1"],
-                       cwd=work, capture_output=True, check=False)
+        subprocess.run(
+            [sys.executable, str(spec), "stop", "--remove", "--timeout", "1"],
+            cwd=work,
+            capture_output=True,
+            check=False,
+        )
 
 
 def compose_case(work: Path, edits: int) -> Optional[List[float]]:
@@ -155,8 +161,11 @@ def compose_case(work: Path, edits: int) -> Optional[List[float]]:
     if up.returncode != 0:
         print(f"compose up failed: {up.stderr.decode().strip()}")
         return None
-    subprocess.run(["docker", "compose", "cp", "site/index.html", "web:/www/index.html"],
-                   cwd=work, capture_output=True)
+    subprocess.run(
+        ["docker", "compose", "cp", "site/index.html", "web:/www/index.html"],
+        cwd=work,
+        capture_output=True,
+    )
     process = run_watch(
         ["docker", "compose", "watch", "--no-up"],
         work,
@@ -174,15 +183,19 @@ def main() -> None:
     edits = max(5, int(sys.argv[1]) if len(sys.argv) > 1 else 9)
     with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
         ours = statistics.median(drillmaster_case(Path(a), edits))
-        print(f"sync latency, drillmaster watch: median {ours:.3f} s of {edits} edits "
-              f"(goal under {GOAL_SECONDS} s: {'met' if ours < GOAL_SECONDS else 'NOT met'})")
+        print(
+            f"sync latency, drillmaster watch: median {ours:.3f} s of {edits} edits "
+            f"(goal under {GOAL_SECONDS} s: {'met' if ours < GOAL_SECONDS else 'NOT met'})"
+        )
         theirs = compose_case(Path(b), edits)
         if theirs is None:
             print("sync latency, Compose watch: not measured (docker compose not found)")
         else:
             peer = statistics.median(theirs)
-            print(f"sync latency, Compose watch:     median {peer:.3f} s of {edits} edits "
-                  f"(drillmaster {ours / peer:.2f}x)")
+            print(
+                f"sync latency, Compose watch:     median {peer:.3f} s of {edits} edits "
+                f"(drillmaster {ours / peer:.2f}x)"
+            )
 
 
 if __name__ == "__main__":

@@ -34,7 +34,18 @@ def test_seed_as_written_prints_usage_without_arguments(offline_spec):
     assert lines[0] == "Usage: spec.py [OPTIONS] COMMAND [ARGS]..."
     assert "Options:\n  --help  Show this message and exit.\n\nCommands:\n" in result.stdout
     commands = [line.split()[0] for line in result.stdout.split("Commands:\n")[1].splitlines()]
-    assert commands == ["exec", "graph", "logs", "ps", "reload", "run", "start", "status", "stop"]
+    assert commands == [
+        "exec",
+        "graph",
+        "logs",
+        "ps",
+        "reload",
+        "run",
+        "start",
+        "status",
+        "stop",
+        "watch",
+    ]
 
 
 def test_help_is_the_same(offline_spec):

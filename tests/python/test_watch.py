@@ -69,7 +69,13 @@ def container_of(group: str, service: str) -> dict:
 
 def started_at(group: str, service: str) -> str:
     return subprocess.run(
-        ["docker", "inspect", "--format", "{{.State.StartedAt}}", container_of(group, service)["id"]],
+        [
+            "docker",
+            "inspect",
+            "--format",
+            "{{.State.StartedAt}}",
+            container_of(group, service)["id"],
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -198,13 +204,20 @@ def test_a_storm_of_saves_is_coalesced(spec):
         (storm / f"f{i:03}.txt").write_text(str(i))
     watch.wait_for(lambda: read(spec.group, "web", "/www/storm/f499.txt") == "499", "the storm")
     count = subprocess.run(
-        ["docker", "exec", container_of(spec.group, "web")["name"], "sh", "-c", "ls /www/storm | wc -l"],
+        [
+            "docker",
+            "exec",
+            container_of(spec.group, "web")["name"],
+            "sh",
+            "-c",
+            "ls /www/storm | wc -l",
+        ],
         capture_output=True,
         text=True,
         check=True,
         timeout=60,
     ).stdout.strip()
-    assert count == "500"
+    assert count == "500", watch.output
     syncs = [line for line in watch.lines["stdout"] if line.startswith("web: sync of ")]
     # Saves that come while an action runs wait for it and go together.
     assert 1 <= len(syncs) <= 3, syncs

@@ -63,26 +63,38 @@ class WatchLoop:
             )
         self._changes: queue.Queue[Set[str]] = queue.Queue()
         self._stop = threading.Event()
+        self._ready = threading.Event()
 
     # ---- watching ----
 
     def _watch_files(self) -> None:
-        """The watcher thread: every batch of changed paths goes to the queue."""
-        import watchfiles  # only the watch command needs it
+        """The watcher thread: every batch of changed paths goes to the queue.
 
+        On watchfiles' Rust backend (``RustNotify``, its documented lower
+        level) rather than ``watchfiles.watch()``: the watches are in place
+        once it is made, which the loop waits for before its first sync, so
+        no save falls between the first sync's listing and the watching."""
+        from watchfiles import Change, DefaultFilter
+        from watchfiles._rust_notify import RustNotify
+
+        keep = DefaultFilter(ignore_dirs=(".git", ".hg", ".svn"))
         try:
-            for changes in watchfiles.watch(
-                *self.roots,
-                step=QUIET_MS,
-                stop_event=self._stop,
-                recursive=True,
-                raise_interrupt=False,
-                ignore_permission_denied=True,
-                watch_filter=_editor_files(watchfiles),
-            ):
-                self._changes.put({path for _, path in changes})
+            # paths, debug, force_polling, poll_delay_ms, recursive, ignore_permission_denied
+            with RustNotify(self.roots, False, False, 300, True, True) as notify:
+                self._ready.set()
+                while True:
+                    # debounce_ms, step_ms (the quiet period), timeout_ms (0: none)
+                    raw = notify.watch(1600, QUIET_MS, 0, self._stop)
+                    if raw == "stop":
+                        return
+                    if isinstance(raw, set):
+                        paths = {path for change, path in raw if keep(Change(change), path)}
+                        if paths:
+                            self._changes.put(paths)
         except Exception as exc:  # noqa: BLE001 - reported, the loop ends on it
             self._changes.put({_FAILED + str(exc)})
+        finally:
+            self._ready.set()
 
     def _next_paths(self) -> Set[str]:
         """Waits for changes, then takes every batch queued meanwhile."""
@@ -90,15 +102,20 @@ class WatchLoop:
             with contextlib.suppress(queue.Empty):
                 paths = self._changes.get(timeout=0.5)
                 break
-        while True:
-            try:
-                paths |= self._changes.get_nowait()
-            except queue.Empty:
-                break
+        self._drain(paths)
+        if _settle([p for p in paths if os.path.isdir(p)]):
+            self._drain(paths)  # what came while the new directories filled
         failed = [p for p in paths if p.startswith(_FAILED)]
         if failed:
             raise Error(f"watching the files failed: {failed[0][len(_FAILED) :]}")
         return paths
+
+    def _drain(self, paths: Set[str]) -> None:
+        while True:
+            try:
+                paths |= self._changes.get_nowait()
+            except queue.Empty:
+                return
 
     # ---- the loop ----
 
@@ -107,6 +124,7 @@ class WatchLoop:
         Ctrl-C / SIGTERM arrive between actions (raised as usual)."""
         thread = threading.Thread(target=self._watch_files, name="drillmaster-watch", daemon=True)
         thread.start()
+        self._ready.wait()
         try:
             self.say(f"watching {', '.join(_shown(r) for r in self.roots)} (Ctrl-C to stop)")
             signum = self._apply_all(self.watcher.initial(), initial=True)
@@ -167,12 +185,34 @@ class WatchLoop:
 _FAILED = "\0failed:"
 
 
-def _editor_files(watchfiles: object) -> object:
-    """Leaves out what no rule should see: editors' swap and backup files
-    and version control's own directories. Everything else is the rules'
-    (their ignore patterns and the build context's .dockerignore)."""
-    base = watchfiles.DefaultFilter  # type: ignore[attr-defined]
-    return base(ignore_dirs=(".git", ".hg", ".svn"))
+def _settle(directories: List[str], limit: float = 10.0) -> bool:
+    """Waits until the changed directories stop changing (their files and
+    sizes the same over a quiet period); True when there were any. A new
+    directory is watched only once the watcher saw it, and files written
+    into it before that give no event: a directory stands for its files
+    (the routing lists them), so they must be listed once it is complete,
+    not while a checkout is still filling it."""
+    if not directories:
+        return False
+    deadline = time.monotonic() + limit
+    previous = None
+    while time.monotonic() < deadline:
+        snapshot = [_listing(d) for d in directories]
+        if snapshot == previous:
+            break
+        previous = snapshot
+        time.sleep(QUIET_MS / 1000)
+    return True
+
+
+def _listing(directory: str) -> List[Tuple[str, int, int]]:
+    found = []
+    for folder, _, names in os.walk(directory):
+        for name in names:
+            with contextlib.suppress(OSError):
+                info = os.lstat(os.path.join(folder, name))
+                found.append((os.path.join(folder, name), info.st_size, info.st_mtime_ns))
+    return sorted(found)
 
 
 def _action_line(report: Report, service: str, name: str, what: str, took: float) -> str:
