@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Callable, List, Optional
 
 IMAGE = "drillmaster-test/busybox:latest"
-HTTPD = ["httpd", "-f", "-p", "8080", "-h", "/www"]
+HTTPD = ["sh", "-c", "mkdir -p /www && exec httpd -f -p 8080 -h /www"]
 GOAL_SECONDS = 0.3
 
 SPEC = """#! {python}
