@@ -30,6 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from peers import compose_found
+
 IMAGE = "drillmaster-test/busybox:latest"
 COMMAND = ["sh", "-c", "trap 'exit 0' TERM; sleep 2147483647 & wait"]
 WARM_SERVICES = 50
@@ -49,14 +51,6 @@ for i in range({n}):
 if __name__ == "__main__":
     drillmaster.main()
 """
-
-
-def compose_found() -> bool:
-    try:
-        done = subprocess.run(["docker", "compose", "version"], capture_output=True, check=False)
-    except OSError:
-        return False
-    return done.returncode == 0
 
 
 class Tool:

@@ -33,6 +33,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from peers import compose_found
+
 IMAGE = "drillmaster-test/busybox:latest"
 COMMAND = ["sh", "-c", "trap 'exit 0' TERM; sleep 2147483647 & wait"]
 CONTEXT = Path(__file__).resolve().parent / "reload-app"
@@ -82,14 +84,6 @@ for name, dependencies in {stack!r}.items():
 if __name__ == "__main__":
     miniboss.cli()
 """
-
-
-def compose_found() -> bool:
-    try:
-        done = subprocess.run(["docker", "compose", "version"], capture_output=True, check=False)
-    except OSError:
-        return False
-    return done.returncode == 0
 
 
 def miniboss_found() -> bool:
@@ -142,18 +136,11 @@ class Tool:
     def stop(self) -> None:
         raise NotImplementedError
 
-    def remove_image(self) -> None:
-        subprocess.run(["docker", "rmi", "-f", self.app_image], capture_output=True, check=False)
-
-
-class Drillmaster(Tool):
-    name = "drillmaster"
-
-    def __init__(self, root: Path) -> None:
-        super().__init__(root)
+    def write_spec(self, template: str) -> str:
+        """The stack as a spec script of the tool (`template`), executable."""
         spec = self.directory / "spec.py"
         spec.write_text(
-            DRILLMASTER_SPEC.format(
+            template.format(
                 python=sys.executable,
                 group=self.group,
                 stack=STACK,
@@ -163,7 +150,18 @@ class Drillmaster(Tool):
             )
         )
         spec.chmod(0o755)
-        self.spec = str(spec)
+        return str(spec)
+
+    def remove_image(self) -> None:
+        subprocess.run(["docker", "rmi", "-f", self.app_image], capture_output=True, check=False)
+
+
+class Drillmaster(Tool):
+    name = "drillmaster"
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.spec = self.write_spec(DRILLMASTER_SPEC)
 
     def start(self) -> None:
         self.run([self.spec, "start", "-q"])
@@ -223,19 +221,7 @@ class Miniboss(Tool):
 
     def __init__(self, root: Path) -> None:
         super().__init__(root)
-        spec = self.directory / "spec.py"
-        spec.write_text(
-            MINIBOSS_SPEC.format(
-                python=sys.executable,
-                group=self.group,
-                stack=STACK,
-                app_image=self.app_image,
-                image=IMAGE,
-                command=COMMAND,
-            )
-        )
-        spec.chmod(0o755)
-        self.spec = str(spec)
+        self.spec = self.write_spec(MINIBOSS_SPEC)
 
     def start(self) -> None:
         self.run([self.spec, "start"])

@@ -26,6 +26,8 @@ import urllib.request
 from pathlib import Path
 from typing import Callable, List, Optional
 
+from peers import compose_found
+
 IMAGE = "drillmaster-test/busybox:latest"
 HTTPD = ["sh", "-c", "mkdir -p /www && exec httpd -f -p 8080 -h /www"]
 GOAL_SECONDS = 0.3
@@ -148,7 +150,7 @@ def drillmaster_case(work: Path, edits: int) -> List[float]:
 
 
 def compose_case(work: Path, edits: int) -> Optional[List[float]]:
-    if subprocess.run(["docker", "compose", "version"], capture_output=True).returncode != 0:
+    if not compose_found():
         return None
     group = f"bench-sync-compose-{os.getpid()}"
     port = free_port()

@@ -262,14 +262,20 @@ struct Group {
     return lines;
   }
 
-  Result restart_service(const Client& client, const std::string& service, double timeout,
-                         double stop_timeout, py::object on_event) {
-    OperationContext op{std::move(on_event), {}};
+  // The watch actions' options, their events going to `op`.
+  static dm_watch_options watch_options(double timeout, double stop_timeout, OperationContext& op) {
     dm_watch_options opts = dm_watch_options_defaults();
     opts.timeout = timeout;
     opts.stop_timeout = stop_timeout;
     opts.on_event = event_trampoline;
     opts.event_user_data = &op;
+    return opts;
+  }
+
+  Result restart_service(const Client& client, const std::string& service, double timeout,
+                         double stop_timeout, py::object on_event) {
+    OperationContext op{std::move(on_event), {}};
+    dm_watch_options opts = watch_options(timeout, stop_timeout, op);
     dm_group* g = get();
     dm_client* cl = client.get();
     return run_operation(op, [&](dm_result** out) {
@@ -281,11 +287,7 @@ struct Group {
   Result watch_apply(const Client& client, const WatchBatch& batch, size_t index, double timeout,
                      double stop_timeout, py::object on_event) {
     OperationContext op{std::move(on_event), {}};
-    dm_watch_options opts = dm_watch_options_defaults();
-    opts.timeout = timeout;
-    opts.stop_timeout = stop_timeout;
-    opts.on_event = event_trampoline;
-    opts.event_user_data = &op;
+    dm_watch_options opts = watch_options(timeout, stop_timeout, op);
     dm_group* g = get();
     dm_client* cl = client.get();
     const dm_watch_batch* b = batch.batch();
