@@ -106,6 +106,7 @@ std::string Images::build(const model::ServiceDef& service) {
   // container) on each; image_fresh() needs none.
   options.build_args = service.build_args;
   options.target = service.build_target;
+  options.cancel = cancel_;
   events_.emit(service.name, Phase::Building, service.image + " from " + options.context_dir);
   try {
     return engine_.image_build(

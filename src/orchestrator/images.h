@@ -34,10 +34,12 @@ bool image_fresh(const std::string& image_id, const std::string& hash,
 
 class Images {
  public:
-  // `rebuild`: services whose images are rebuilt even when present.
+  // `rebuild`: services whose images are rebuilt even when present;
+  // `cancel` (may be null): once cancelled, a build under way stops.
   Images(engine::Client& engine, Events& events, const model::GroupDef& group,
-         std::set<std::string> rebuild)
-      : engine_(engine), events_(events), group_(group), rebuild_(std::move(rebuild)) {}
+         std::set<std::string> rebuild, const CancelToken* cancel = nullptr)
+      : engine_(engine), events_(events), group_(group), rebuild_(std::move(rebuild)),
+        cancel_(cancel) {}
 
   // The id of `service`'s image, built or pulled first when needed.
   // Thread-safe. Throws dm::Error naming the service when that fails.
@@ -55,6 +57,7 @@ class Images {
   Events& events_;
   const model::GroupDef& group_;
   std::set<std::string> rebuild_;
+  const CancelToken* cancel_;
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_future<std::string>> images_;  // by image name
   std::map<std::string, std::string> replaced_;

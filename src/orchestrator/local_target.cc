@@ -43,9 +43,9 @@ Instance instance_of(const engine::ContainerSummary& c, const std::string& final
 }  // namespace
 
 LocalTarget::LocalTarget(engine::Client& engine, const model::GroupDef& group, Events& events,
-                         std::set<std::string> rebuild)
+                         std::set<std::string> rebuild, const CancelToken* cancel)
     : engine_(engine), group_(group), events_(events),
-      images_(engine, events, group, std::move(rebuild)) {}
+      images_(engine, events, group, std::move(rebuild), cancel) {}
 
 Instances LocalTarget::inventory() {
   Inventory found = take_inventory(engine_, group_);

@@ -22,8 +22,9 @@ namespace dm::orchestrator {
 class LocalTarget final : public Target {
  public:
   // `rebuild`: services whose images are built again even when present.
+  // `cancel`: the operation's token, which also ends a build under way.
   LocalTarget(engine::Client& engine, const model::GroupDef& group, Events& events,
-              std::set<std::string> rebuild = {});
+              std::set<std::string> rebuild = {}, const CancelToken* cancel = nullptr);
 
   Instances inventory() override;
   void ensure_network() override;

@@ -84,7 +84,7 @@ Result start(engine::Client& engine, const model::GroupDef& defined, const Start
   if (options.build)
     for (const auto& s : group.services)
       if (!s.build_context.empty()) rebuild.insert(s.name);
-  LocalTarget target(engine, group, events, rebuild);
+  LocalTarget target(engine, group, events, rebuild, &cancel);
   CancelWatcher watcher(cancel);
   StartScope scope;
   for (size_t i : all_but(group, options.exclude))
@@ -150,13 +150,17 @@ std::optional<Result> build_first(Target& target, const model::GroupDef& group,
     target.ensure_image(def);
     return std::nullopt;
   } catch (const Error& e) {
+    // A cancel ends the build under way: nothing was stopped yet.
+    bool cancelled = e.code() == Error::Code::Cancelled;
     Result result;
+    result.cancelled = cancelled;
     for (const auto& s : group.services) {
       Outcome o{s.name, Outcome::Kind::Excluded, why_untouched, "", 0};
-      if (s.name == def.name) o = {s.name, Outcome::Kind::Failed, e.what(), "", 0};
+      if (s.name == def.name)
+        o = {s.name, cancelled ? Outcome::Kind::Cancelled : Outcome::Kind::Failed, e.what(), "", 0};
       result.services.push_back(o);
     }
-    events.emit(def.name, Phase::Failed, e.what());
+    events.emit(def.name, cancelled ? Phase::Skipped : Phase::Failed, e.what());
     return result;
   }
 }
@@ -209,7 +213,7 @@ Result reload(engine::Client& engine, const model::GroupDef& defined, const Relo
   Events events(options.on_event);
   LockOrCancelled lock(group, events, cancel, options.timeout);
   if (lock.cancelled()) return *lock.cancelled();
-  LocalTarget target(engine, group, events, {def.name});
+  LocalTarget target(engine, group, events, {def.name}, &cancel);
   CancelWatcher watcher(cancel);
   Operation operation{group, target, events, watcher};
   std::string why_untouched = "not affected by reloading '" + def.name + "'";

@@ -274,3 +274,40 @@ class Db(drillmaster.Service):
     assert done.returncode == 2, done.stdout + done.stderr
     assert "nothing to watch" in done.stderr
     assert containers(spec.group) == []
+
+
+SLOW_DOCKERFILE = (
+    "FROM drillmaster-test/busybox:latest\n"
+    "COPY message.txt /message.txt\n"
+    "RUN if grep -q slow /message.txt; then sleep 60; fi\n"
+)
+
+
+def building_slowly() -> bool:
+    """The engine runs the slow build step now (the classic builder runs
+    each RUN step in a container of its own)."""
+    running = subprocess.run(
+        ["docker", "ps", "--no-trunc", "--format", "{{.Command}}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+    return "sleep 60" in running
+
+
+def test_ctrl_c_cancels_a_rebuild_in_progress_and_leaves_the_old_container(spec):
+    app = spec.directory / "app"
+    app.mkdir()
+    (app / "Dockerfile").write_text(SLOW_DOCKERFILE)
+    (app / "message.txt").write_text("fast")
+    spec.write(BUILT)
+    watch = watching(spec)
+    before = container_of(spec.group, "app")
+    (app / "message.txt").write_text("slow")
+    watch.wait_for(building_slowly, "the slow build step")
+    watch.process.send_signal(signal.SIGINT)
+    # Well before the step's 60 s: the build was cancelled, not waited for.
+    assert watch.finish(timeout=40) == 130, watch.output
+    assert "stopped watching; the services keep running" in watch.output
+    assert container_of(spec.group, "app") == before
+    assert read(spec.group, "app", "/message.txt") == "fast"
