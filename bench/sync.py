@@ -102,15 +102,16 @@ def measure(site: Path, port: int, edits: int, tool: str) -> List[float]:
     return times
 
 
-def run_watch(
-    command: List[str], cwd: Path, env: dict, ready: Callable[[], bool]
-) -> subprocess.Popen:
-    process = subprocess.Popen(
+def run_watch(command: List[str], cwd: Path, env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
         command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    wait_until(ready, 120)
+
+
+def measure_when_ready(site: Path, port: int, edits: int, tool: str) -> List[float]:
+    wait_until(lambda: served(port) == "first", 120)
     time.sleep(1.0)  # the watcher is set up after the service answers
-    return process
+    return measure(site, port, edits, tool)
 
 
 def end(process: subprocess.Popen) -> None:
@@ -131,14 +132,9 @@ def drillmaster_case(work: Path, edits: int) -> List[float]:
         SPEC.format(python=sys.executable, group=group, image=IMAGE, command=HTTPD, port=port)
     )
     spec.chmod(0o755)
-    process = run_watch(
-        [sys.executable, str(spec), "watch"],
-        work,
-        dict(os.environ),
-        lambda: served(port) == "first",
-    )
+    process = run_watch([sys.executable, str(spec), "watch"], work, dict(os.environ))
     try:
-        return measure(work / "site", port, edits, "drillmaster")
+        return measure_when_ready(work / "site", port, edits, "drillmaster")
     finally:
         end(process)
         subprocess.run(
@@ -168,14 +164,9 @@ def compose_case(work: Path, edits: int) -> Optional[List[float]]:
         cwd=work,
         capture_output=True,
     )
-    process = run_watch(
-        ["docker", "compose", "watch", "--no-up"],
-        work,
-        dict(os.environ),
-        lambda: served(port) == "first",
-    )
+    process = run_watch(["docker", "compose", "watch", "--no-up"], work, dict(os.environ))
     try:
-        return measure(work / "site", port, edits, "compose")
+        return measure_when_ready(work / "site", port, edits, "compose")
     finally:
         end(process)
         subprocess.run(["docker", "compose", "down", "-t", "1"], cwd=work, capture_output=True)
