@@ -311,3 +311,41 @@ def test_ctrl_c_cancels_a_rebuild_in_progress_and_leaves_the_old_container(spec)
     assert "stopped watching; the services keep running" in watch.output
     assert container_of(spec.group, "app") == before
     assert read(spec.group, "app", "/message.txt") == "fast"
+
+
+def test_a_killed_watch_leaves_the_old_container_and_no_lock_behind(spec):
+    app = spec.directory / "app"
+    app.mkdir()
+    (app / "Dockerfile").write_text(SLOW_DOCKERFILE)
+    (app / "message.txt").write_text("fast")
+    spec.write(BUILT)
+    watch = watching(spec)
+    before = container_of(spec.group, "app")
+    (app / "message.txt").write_text("slow")
+    watch.wait_for(building_slowly, "the slow build step")
+    watch.process.kill()  # kill -9 in the middle of the rebuild, group lock held
+    watch.finish()
+    assert container_of(spec.group, "app") == before
+    assert read(spec.group, "app", "/message.txt") == "fast"
+    # Nothing holds the group: the next command runs, and a fixed save rebuilds.
+    (app / "message.txt").write_text("after")
+    again = spec.run("reload", "app", timeout=180)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert read(spec.group, "app", "/message.txt") == "after"
+    assert container_of(spec.group, "worker")["state"] == "running"
+
+
+def test_two_watches_of_one_spec_take_turns(spec):
+    site = spec.directory / "site"
+    (site / "conf").mkdir(parents=True)
+    spec.write(SYNCED)
+    first = watching(spec)
+    second = watching(spec)
+    (site / "both.html").write_text("both")
+    for watch in (first, second):
+        line = watch.wait_for_line("web: sync of site/both.html")
+        assert "failed" not in line, watch.output
+    assert read(spec.group, "web", "/www/both.html") == "both"
+    assert len(containers(spec.group)) == 1
+    end(first)
+    end(second)
