@@ -169,3 +169,18 @@ def test_the_library_refuses_bad_values_when_the_class_is_defined():
         "service 'application' (class Application): watch 'src' (rebuild) needs a build "
         "context, and the service has none; set build_from, or use action sync"
     )
+
+
+def test_an_unknown_action_in_a_spec_is_one_line_and_status_2(offline_spec):
+    offline_spec.write(
+        """
+class Web(drillmaster.Service):
+    image = IMAGE
+    watch = [drillmaster.Watch("site", action="copy", target="/www")]
+"""
+    )
+    done = offline_spec.run("watch", timeout=60)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith("Error: Watch 'site': action 'copy' is unknown"), done.stderr
+    assert f"(at {offline_spec.path}:" in done.stderr, done.stderr

@@ -49,7 +49,8 @@ def _location(tb: TracebackType | None) -> str:
     where = ""
     for frame, lineno in traceback.walk_tb(tb):
         filename = frame.f_code.co_filename
-        if os.path.dirname(os.path.abspath(filename)) != _HERE:
+        # "<string>": code Python made, such as a dataclass's __init__.
+        if not filename.startswith("<") and os.path.dirname(os.path.abspath(filename)) != _HERE:
             where = f"{filename}:{lineno}"
     return where
 

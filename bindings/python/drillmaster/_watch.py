@@ -11,10 +11,12 @@ rules (``_core.Watcher``).
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from typing import Sequence, Union
 
-from . import _core
+from . import _core, _definition_errors
+from ._errors import ServiceDefinitionError
 
 __all__ = ["Watch", "ACTIONS"]
 
@@ -24,6 +26,11 @@ ACTIONS = {
     "sync+restart": _core.WATCH_SYNC_RESTART,
     "rebuild": _core.WATCH_REBUILD,
 }
+
+
+class WatchError(ServiceDefinitionError, ValueError):
+    """A watch rule that cannot be one (an unknown action): a definition
+    error, and a ValueError as a bad argument is."""
 
 
 @dataclass(frozen=True)
@@ -46,9 +53,14 @@ class Watch:
     def __post_init__(self) -> None:
         if self.action not in ACTIONS:
             choices = ", ".join(repr(name) for name in ACTIONS)
-            raise ValueError(
+            error = WatchError(
                 f"Watch {self.path!r}: action {self.action!r} is unknown; use one of {choices}"
             )
+            # Made in a spec's class body, before the class can be checked:
+            # ended as a class's definition error is (one line, status 2).
+            if sys._getframe(2).f_globals.get("__name__") == "__main__":
+                _definition_errors.end_the_script_on(error)
+            raise error
 
     def arguments(self) -> tuple[str, int, str | None, list[str]]:
         """What the C setter takes: path, action number, target, ignore patterns."""
