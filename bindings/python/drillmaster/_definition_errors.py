@@ -49,8 +49,10 @@ def _location(tb: TracebackType | None) -> str:
     where = ""
     for frame, lineno in traceback.walk_tb(tb):
         filename = frame.f_code.co_filename
-        # "<string>": code Python made, such as a dataclass's __init__.
-        if not filename.startswith("<") and os.path.dirname(os.path.abspath(filename)) != _HERE:
+        # A frame of the package's own: by its file, or by its module for
+        # code Python made for it (a dataclass's __init__, file "<string>").
+        ours = frame.f_globals.get("__name__", "").startswith("drillmaster.")
+        if not ours and os.path.dirname(os.path.abspath(filename)) != _HERE:
             where = f"{filename}:{lineno}"
     return where
 
