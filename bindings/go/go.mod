@@ -1,0 +1,3 @@
+module drillmaster
+
+go 1.22

@@ -1,0 +1,173 @@
+// An example program: the services of examples/python/spec.py, defined and
+// started from Go, with its hooks in Go.
+//
+//   - store stands in for a database: its PostStartInit stores a token in the
+//     group's Values, which app's Prepare puts into app's environment;
+//   - web serves a page on a free host port; its Ping asks for the page over
+//     HTTP, so it counts as running only once httpd answers;
+//   - app depends on both.
+//
+// It starts them, prints their status and app's output, then stops and
+// removes them (-keep leaves them running). Ctrl-C or SIGTERM cancels the
+// start: what did not come up is removed, and the program exits 130 / 143.
+//
+//	go run ./examples/go [-group NAME] [-keep]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"drillmaster"
+)
+
+const image = "drillmaster-test/busybox:latest"
+
+// loop stops at once on SIGTERM.
+var loop = []string{"sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"}
+
+func services() []*drillmaster.Service {
+	store := &drillmaster.Service{
+		Name:  "store",
+		Image: image,
+		Cmd:   loop,
+		PostStartInit: func(ctx context.Context, s *drillmaster.Service) error {
+			// Runs once, after the new container's first successful ping.
+			s.Values().Set("store_token", "token-of-"+s.ContainerName())
+			return nil
+		},
+	}
+	web := &drillmaster.Service{
+		Name:  "web",
+		Image: image,
+		Cmd: []string{"sh", "-c", "mkdir -p /www && echo hello from the web service > /www/index.html" +
+			" && exec httpd -f -p 8080 -h /www"},
+		Ports: []string{"8080"}, // a free host port, picked by the engine
+		Ping: func(ctx context.Context, s *drillmaster.Service) (bool, error) {
+			addr, err := s.Address(ctx, "8080")
+			if err != nil {
+				return false, err
+			}
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/", nil)
+			if err != nil {
+				return false, err
+			}
+			client := http.Client{Timeout: time.Second}
+			answer, err := client.Do(req)
+			if err != nil {
+				return false, nil // not serving yet: asked again in 0.1 s
+			}
+			defer answer.Body.Close()
+			body, _ := io.ReadAll(answer.Body)
+			return strings.Contains(string(body), "hello from the web service"), nil
+		},
+	}
+	app := &drillmaster.Service{
+		Name:         "app",
+		Image:        image,
+		Dependencies: []string{"store", "web"},
+		Env:          map[string]string{"WEB_URL": "http://web:8080/"},
+		Cmd:          []string{"sh", "-c", "echo app sees STORE_TOKEN=$STORE_TOKEN; wget -qO- $WEB_URL; " + loop[2]},
+		Prepare: func(ctx context.Context, s *drillmaster.Service) error {
+			// The dependencies are ready here: store's token exists.
+			token, ok := s.Values().Get("store_token")
+			if !ok {
+				// store's container was left running by an earlier -keep
+				// run and reused, so its init did not run in this one.
+				token = "token-of-" + s.GroupName() + "-store-1"
+			}
+			return s.SetEnv("STORE_TOKEN", token)
+		},
+	}
+	return []*drillmaster.Service{store, web, app}
+}
+
+func main() {
+	name := flag.String("group", "example-go", "the group's name")
+	keep := flag.Bool("keep", false, "leave the services running")
+	flag.Parse()
+	os.Exit(run(*name, *keep))
+}
+
+func run(name string, keep bool) int {
+	// The first Ctrl-C or SIGTERM cancels the operation in progress.
+	ctx, stopSignals := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stopSignals()
+
+	group, err := drillmaster.NewGroup(name)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	defer group.Close()
+	if err := group.Add(services()...); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+
+	result, err := group.Start(ctx, drillmaster.StartOptions{
+		OnEvent: func(e drillmaster.Event) {
+			if e.Service != "" && (e.Phase == "running" || e.Phase == "failed") {
+				fmt.Printf("  %-6s %s %s\n", e.Service, e.Phase, e.Message)
+			}
+		},
+	})
+	switch {
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(os.Stderr, "cancelled: run it again to finish, or stop it")
+		return 130
+	case errors.Is(err, drillmaster.ErrFailed):
+		for _, f := range result.Failures() {
+			fmt.Fprintf(os.Stderr, "%s %s: %s\n", f.Service, f.Outcome, f.Reason)
+		}
+		return 1
+	case err != nil:
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	for _, s := range result.Services {
+		fmt.Printf("%-6s %s in %.2f s\n", s.Service, s.Outcome, s.Duration.Seconds())
+	}
+
+	status, err := group.Status(ctx)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	for _, s := range status {
+		fmt.Printf("%-6s %-8s %s %s\n", s.Service, s.State, s.ContainerName, s.Ports)
+	}
+	host, port, err := group.HostPort(ctx, "web", "8080")
+	if err == nil {
+		fmt.Printf("web serves on http://%s:%d/\n", host, port)
+	}
+	time.Sleep(500 * time.Millisecond) // app's output
+	lines, err := group.Logs(ctx, drillmaster.LogsOptions{Services: []string{"app"}})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	for _, l := range lines {
+		fmt.Printf("app | %s\n", l.Text)
+	}
+
+	if keep {
+		fmt.Printf("left running; remove with: go run ./examples/go -group %s and no -keep\n", name)
+		return 0
+	}
+	if _, err := group.Stop(context.Background(), drillmaster.StopOptions{Remove: true}); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Println("stopped and removed")
+	return 0
+}
