@@ -234,7 +234,11 @@ func runExec(ctx context.Context,
 		return nil, err
 	}
 	if deadline, ok := ctx.Deadline(); ok {
-		opts.timeout = C.double(max(time.Until(deadline).Seconds(), 0.001))
+		left := time.Until(deadline).Seconds()
+		if left < 0.001 {
+			left = 0.001 // 0 would mean no limit
+		}
+		opts.timeout = C.double(left)
 	}
 	var result *C.dm_exec_result
 	if err := call(func() C.int { return run(array, n, opts, &result) }); err != nil {

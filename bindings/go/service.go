@@ -145,53 +145,18 @@ func sortedKeys[V any](m map[string]V) []string {
 // same definition hash. Fields left at their zero value set nothing: the
 // library's defaults are the only defaults.
 func (s *Service) setters() []setter {
-	var out []setter
-	str := func(value string, set func(*C.dm_service, *C.char) C.int) {
-		if value != "" {
-			out = append(out, func(svc *C.dm_service) C.int {
-				return withString(value, func(c *C.char) C.int { return set(svc, c) })
-			})
-		}
-	}
-	each := func(values []string, add func(*C.dm_service, *C.char) C.int) {
-		for _, v := range values { // an empty entry too: validation names it
-			v := v
-			out = append(out, func(svc *C.dm_service) C.int {
-				return withString(v, func(c *C.char) C.int { return add(svc, c) })
-			})
-		}
-	}
-	pairs := func(m map[string]string, set func(*C.dm_service, *C.char, *C.char) C.int) {
-		for _, k := range sortedKeys(m) {
-			k, v := k, m[k]
-			out = append(out, func(svc *C.dm_service) C.int {
-				return withPair(k, v, func(a, b *C.char) C.int { return set(svc, a, b) })
-			})
-		}
-	}
-	flag := func(on bool, set func(*C.dm_service, C.int) C.int) {
-		if on {
-			out = append(out, func(svc *C.dm_service) C.int { return set(svc, 1) })
-		}
-	}
-	argv := func(args []string, set func(*C.dm_service, **C.char, C.size_t) C.int) {
-		if args != nil {
-			out = append(out, func(svc *C.dm_service) C.int {
-				array, n, free := cStrings(args)
-				defer free()
-				return set(svc, array, n)
-			})
-		}
-	}
-	seconds := func(d time.Duration, set func(*C.dm_service, C.double) C.int) {
-		if d != 0 {
-			out = append(out, func(svc *C.dm_service) C.int { return set(svc, C.double(d.Seconds())) })
-		}
-	}
+	var l setterList
+	s.buildSetters(&l)
+	s.containerSetters(&l)
+	s.lifecycleSetters(&l)
+	s.resourceSetters(&l)
+	return l
+}
 
+func (s *Service) buildSetters(l *setterList) {
 	if s.BuildFrom != "" || s.Dockerfile != "" {
 		context, dockerfile := s.BuildFrom, s.Dockerfile
-		out = append(out, func(svc *C.dm_service) C.int {
+		l.add(func(svc *C.dm_service) C.int {
 			cctx := cString(context)
 			defer C.free(unsafe.Pointer(cctx))
 			var cfile *C.char
@@ -202,59 +167,127 @@ func (s *Service) setters() []setter {
 			return C.dm_service_set_build(svc, cctx, cfile)
 		})
 	}
-	pairs(s.BuildArgs, func(svc *C.dm_service, k, v *C.char) C.int { return C.dm_service_set_build_arg(svc, k, v) })
-	str(s.BuildTarget, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_set_build_target(svc, v) })
-	each(s.Dependencies, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_add_dependency(svc, v) })
-	each(s.Ports, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_add_port_spec(svc, v) })
-	pairs(s.Env, func(svc *C.dm_service, k, v *C.char) C.int { return C.dm_service_set_env(svc, k, v) })
-	each(s.EnvFiles, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_add_env_file(svc, v) })
-	each(s.Volumes, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_add_volume(svc, v) })
-	each(s.Tmpfs, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_add_tmpfs(svc, v) })
-	pairs(s.Secrets, func(svc *C.dm_service, k, v *C.char) C.int { return C.dm_service_add_secret(svc, k, v) })
-	argv(s.Entrypoint, func(svc *C.dm_service, a **C.char, n C.size_t) C.int { return C.dm_service_set_entrypoint(svc, a, n) })
-	argv(s.Cmd, func(svc *C.dm_service, a **C.char, n C.size_t) C.int { return C.dm_service_set_cmd(svc, a, n) })
-	str(s.User, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_set_user(svc, v) })
-	str(s.WorkingDir, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_set_working_dir(svc, v) })
-	str(s.Hostname, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_set_hostname(svc, v) })
-	each(s.Aliases, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_add_alias(svc, v) })
-	pairs(s.Labels, func(svc *C.dm_service, k, v *C.char) C.int { return C.dm_service_set_label(svc, k, v) })
-	pairs(s.ExtraHosts, func(svc *C.dm_service, k, v *C.char) C.int { return C.dm_service_add_extra_host(svc, k, v) })
-	each(s.Profiles, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_add_profile(svc, v) })
-	str(s.StopSignal, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_set_stop_signal(svc, v) })
-	seconds(s.StopGracePeriod, func(svc *C.dm_service, v C.double) C.int { return C.dm_service_set_stop_grace_period(svc, v) })
-	seconds(s.Timeout, func(svc *C.dm_service, v C.double) C.int { return C.dm_service_set_timeout(svc, v) })
-	flag(s.AlwaysStartNew, func(svc *C.dm_service, v C.int) C.int { return C.dm_service_set_always_start_new(svc, v) })
-	flag(s.Oneshot, func(svc *C.dm_service, v C.int) C.int { return C.dm_service_set_oneshot(svc, v) })
-	str(s.Restart, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_set_restart(svc, v) })
+	l.pairs(s.BuildArgs, func(svc *C.dm_service, k, v *C.char) C.int { return C.dm_service_set_build_arg(svc, k, v) })
+	l.str(s.BuildTarget, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_set_build_target(svc, v) })
+}
+
+func (s *Service) containerSetters(l *setterList) {
+	l.each(s.Dependencies, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_add_dependency(svc, v) })
+	l.each(s.Ports, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_add_port_spec(svc, v) })
+	l.pairs(s.Env, func(svc *C.dm_service, k, v *C.char) C.int { return C.dm_service_set_env(svc, k, v) })
+	l.each(s.EnvFiles, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_add_env_file(svc, v) })
+	l.each(s.Volumes, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_add_volume(svc, v) })
+	l.each(s.Tmpfs, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_add_tmpfs(svc, v) })
+	l.pairs(s.Secrets, func(svc *C.dm_service, k, v *C.char) C.int { return C.dm_service_add_secret(svc, k, v) })
+	l.argv(s.Entrypoint, func(svc *C.dm_service, a **C.char, n C.size_t) C.int { return C.dm_service_set_entrypoint(svc, a, n) })
+	l.argv(s.Cmd, func(svc *C.dm_service, a **C.char, n C.size_t) C.int { return C.dm_service_set_cmd(svc, a, n) })
+	l.str(s.User, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_set_user(svc, v) })
+	l.str(s.WorkingDir, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_set_working_dir(svc, v) })
+	l.str(s.Hostname, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_set_hostname(svc, v) })
+	l.each(s.Aliases, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_add_alias(svc, v) })
+	l.pairs(s.Labels, func(svc *C.dm_service, k, v *C.char) C.int { return C.dm_service_set_label(svc, k, v) })
+	l.pairs(s.ExtraHosts, func(svc *C.dm_service, k, v *C.char) C.int { return C.dm_service_add_extra_host(svc, k, v) })
+	l.each(s.Profiles, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_add_profile(svc, v) })
+	l.str(s.CreateOptions, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_set_create_options(svc, v) })
+}
+
+func (s *Service) lifecycleSetters(l *setterList) {
+	l.str(s.StopSignal, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_set_stop_signal(svc, v) })
+	l.seconds(s.StopGracePeriod, func(svc *C.dm_service, v C.double) C.int { return C.dm_service_set_stop_grace_period(svc, v) })
+	l.seconds(s.Timeout, func(svc *C.dm_service, v C.double) C.int { return C.dm_service_set_timeout(svc, v) })
+	l.flag(s.AlwaysStartNew, func(svc *C.dm_service, v C.int) C.int { return C.dm_service_set_always_start_new(svc, v) })
+	l.flag(s.Oneshot, func(svc *C.dm_service, v C.int) C.int { return C.dm_service_set_oneshot(svc, v) })
+	l.str(s.Restart, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_set_restart(svc, v) })
 	if h := s.Healthcheck; h != nil {
-		out = append(out, func(svc *C.dm_service) C.int {
+		l.add(func(svc *C.dm_service) C.int {
 			test, n, free := cStrings(h.Test)
 			defer free()
 			return C.dm_service_set_healthcheck(svc, test, n, C.double(h.Interval.Seconds()),
 				C.double(h.Timeout.Seconds()), C.int(h.Retries), C.double(h.StartPeriod.Seconds()))
 		})
 	}
-	flag(s.ReadOnly, func(svc *C.dm_service, v C.int) C.int { return C.dm_service_set_read_only(svc, v) })
-	flag(s.Init, func(svc *C.dm_service, v C.int) C.int { return C.dm_service_set_init(svc, v) })
-	flag(s.Privileged, func(svc *C.dm_service, v C.int) C.int { return C.dm_service_set_privileged(svc, v) })
-	each(s.CapAdd, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_add_cap_add(svc, v) })
-	each(s.CapDrop, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_add_cap_drop(svc, v) })
-	str(s.ShmSize, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_set_shm_size(svc, v) })
-	str(s.MemLimit, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_set_mem_limit(svc, v) })
+}
+
+func (s *Service) resourceSetters(l *setterList) {
+	l.flag(s.ReadOnly, func(svc *C.dm_service, v C.int) C.int { return C.dm_service_set_read_only(svc, v) })
+	l.flag(s.Init, func(svc *C.dm_service, v C.int) C.int { return C.dm_service_set_init(svc, v) })
+	l.flag(s.Privileged, func(svc *C.dm_service, v C.int) C.int { return C.dm_service_set_privileged(svc, v) })
+	l.each(s.CapAdd, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_add_cap_add(svc, v) })
+	l.each(s.CapDrop, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_add_cap_drop(svc, v) })
+	l.str(s.ShmSize, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_set_shm_size(svc, v) })
+	l.str(s.MemLimit, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_set_mem_limit(svc, v) })
 	if s.CPUs != 0 {
 		cpus := s.CPUs
-		out = append(out, func(svc *C.dm_service) C.int { return C.dm_service_set_cpus(svc, C.double(cpus)) })
+		l.add(func(svc *C.dm_service) C.int { return C.dm_service_set_cpus(svc, C.double(cpus)) })
 	}
 	for _, name := range sortedKeys(s.Ulimits) {
 		name, limit := name, s.Ulimits[name]
-		out = append(out, func(svc *C.dm_service) C.int {
+		l.add(func(svc *C.dm_service) C.int {
 			return withString(name, func(c *C.char) C.int {
 				return C.dm_service_set_ulimit(svc, c, C.longlong(limit.Soft), C.longlong(limit.Hard))
 			})
 		})
 	}
-	str(s.CreateOptions, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_set_create_options(svc, v) })
-	return out
+}
+
+// setterList collects setters, with one method per shape of field.
+type setterList []setter
+
+func (l *setterList) add(set setter) { *l = append(*l, set) }
+
+// str sets a string field when it is not "".
+func (l *setterList) str(value string, set func(*C.dm_service, *C.char) C.int) {
+	if value != "" {
+		l.add(func(svc *C.dm_service) C.int {
+			return withString(value, func(c *C.char) C.int { return set(svc, c) })
+		})
+	}
+}
+
+// each adds every entry of a list field, an empty one too: validation
+// names it.
+func (l *setterList) each(values []string, add func(*C.dm_service, *C.char) C.int) {
+	for _, v := range values {
+		v := v
+		l.add(func(svc *C.dm_service) C.int {
+			return withString(v, func(c *C.char) C.int { return add(svc, c) })
+		})
+	}
+}
+
+// pairs sets every entry of a map field, by key.
+func (l *setterList) pairs(m map[string]string, set func(*C.dm_service, *C.char, *C.char) C.int) {
+	for _, k := range sortedKeys(m) {
+		k, v := k, m[k]
+		l.add(func(svc *C.dm_service) C.int {
+			return withPair(k, v, func(a, b *C.char) C.int { return set(svc, a, b) })
+		})
+	}
+}
+
+// flag turns a switch on when true.
+func (l *setterList) flag(on bool, set func(*C.dm_service, C.int) C.int) {
+	if on {
+		l.add(func(svc *C.dm_service) C.int { return set(svc, 1) })
+	}
+}
+
+// argv sets a command line; nil keeps the image's, an empty one is set.
+func (l *setterList) argv(args []string, set func(*C.dm_service, **C.char, C.size_t) C.int) {
+	if args != nil {
+		l.add(func(svc *C.dm_service) C.int {
+			array, n, free := cStrings(args)
+			defer free()
+			return set(svc, array, n)
+		})
+	}
+}
+
+// seconds sets a duration field, in seconds, when it is not 0.
+func (l *setterList) seconds(d time.Duration, set func(*C.dm_service, C.double) C.int) {
+	if d != 0 {
+		l.add(func(svc *C.dm_service) C.int { return set(svc, C.double(d.Seconds())) })
+	}
 }
 
 // define adds the service to a C group and sets its fields and its hooks

@@ -1,6 +1,6 @@
 module drillmaster/examples/go
 
-go 1.22
+go 1.19
 
 require drillmaster v0.0.0
 

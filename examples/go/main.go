@@ -104,16 +104,36 @@ func run(name string, keep bool) int {
 	defer stopSignals()
 
 	group, err := drillmaster.NewGroup(name)
+	if err == nil {
+		defer group.Close()
+		err = group.Add(services()...)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	defer group.Close()
-	if err := group.Add(services()...); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 2
+	if code := start(ctx, group); code != 0 {
+		return code
 	}
+	if err := show(ctx, group); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if keep {
+		fmt.Printf("left running; run it again without -keep to stop and remove them\n")
+		return 0
+	}
+	if _, err := group.Stop(context.Background(), drillmaster.StopOptions{Remove: true}); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Println("stopped and removed")
+	return 0
+}
 
+// start starts the group, printing each service as it becomes ready; it
+// returns the exit status of a start that did not succeed.
+func start(ctx context.Context, group *drillmaster.Group) int {
 	result, err := group.Start(ctx, drillmaster.StartOptions{
 		OnEvent: func(e drillmaster.Event) {
 			if e.Service != "" && (e.Phase == "running" || e.Phase == "failed") {
@@ -123,7 +143,7 @@ func run(name string, keep bool) int {
 	})
 	switch {
 	case errors.Is(err, context.Canceled):
-		fmt.Fprintln(os.Stderr, "cancelled: run it again to finish, or stop it")
+		fmt.Fprintln(os.Stderr, "cancelled: what did not come up was removed; run it again to finish")
 		return 130
 	case errors.Is(err, drillmaster.ErrFailed):
 		for _, f := range result.Failures() {
@@ -137,37 +157,27 @@ func run(name string, keep bool) int {
 	for _, s := range result.Services {
 		fmt.Printf("%-6s %s in %.2f s\n", s.Service, s.Outcome, s.Duration.Seconds())
 	}
+	return 0
+}
 
+// show prints the group's status, web's address and app's output.
+func show(ctx context.Context, group *drillmaster.Group) error {
 	status, err := group.Status(ctx)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
+		return err
 	}
 	for _, s := range status {
 		fmt.Printf("%-6s %-8s %s %s\n", s.Service, s.State, s.ContainerName, s.Ports)
 	}
 	host, port, err := group.HostPort(ctx, "web", "8080")
-	if err == nil {
-		fmt.Printf("web serves on http://%s:%d/\n", host, port)
-	}
-	time.Sleep(500 * time.Millisecond) // app's output
-	lines, err := group.Logs(ctx, drillmaster.LogsOptions{Services: []string{"app"}})
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
+		return err
 	}
+	fmt.Printf("web serves on http://%s:%d/\n", host, port)
+	time.Sleep(500 * time.Millisecond) // app's first output
+	lines, err := group.Logs(ctx, drillmaster.LogsOptions{Services: []string{"app"}})
 	for _, l := range lines {
 		fmt.Printf("app | %s\n", l.Text)
 	}
-
-	if keep {
-		fmt.Printf("left running; remove with: go run ./examples/go -group %s and no -keep\n", name)
-		return 0
-	}
-	if _, err := group.Stop(context.Background(), drillmaster.StopOptions{Remove: true}); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	fmt.Println("stopped and removed")
-	return 0
+	return err
 }
