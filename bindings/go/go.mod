@@ -1,3 +1,3 @@
 module drillmaster
 
-go 1.22
+go 1.19
