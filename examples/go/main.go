@@ -8,8 +8,9 @@
 //   - app depends on both.
 //
 // It starts them, prints their status and app's output, then stops and
-// removes them (-keep leaves them running). Ctrl-C or SIGTERM cancels the
-// start: what did not come up is removed, and the program exits 130 / 143.
+// removes them (-keep leaves them running). Ctrl-C, SIGTERM or SIGHUP
+// cancels the start: what did not come up is removed, and the program exits
+// 130, 143 or 129.
 //
 //	go run ./examples/go [-group NAME] [-keep]
 package main
@@ -24,6 +25,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -99,9 +101,10 @@ func main() {
 }
 
 func run(name string, keep bool) int {
-	// The first Ctrl-C or SIGTERM cancels the operation in progress.
-	ctx, stopSignals := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stopSignals()
+	// The first Ctrl-C, SIGTERM or SIGHUP cancels the operation in progress,
+	// and the program exits 128 + the signal's number, as the command line
+	// does.
+	ctx, caught := cancelOnSignal()
 
 	group, err := drillmaster.NewGroup(name)
 	if err == nil {
@@ -113,6 +116,9 @@ func run(name string, keep bool) int {
 		return 2
 	}
 	if code := start(ctx, group); code != 0 {
+		if sig := caught(); sig != 0 {
+			return 128 + int(sig)
+		}
 		return code
 	}
 	if err := show(ctx, group); err != nil {
@@ -131,6 +137,22 @@ func run(name string, keep bool) int {
 	return 0
 }
 
+// cancelOnSignal is a context that ends at the first SIGINT, SIGTERM or
+// SIGHUP, and the function that says which one came (0: none).
+func cancelOnSignal() (context.Context, func() syscall.Signal) {
+	ctx, cancel := context.WithCancel(context.Background())
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	var got atomic.Int32
+	go func() {
+		sig := (<-signals).(syscall.Signal)
+		got.Store(int32(sig))
+		signal.Reset() // a second signal ends the program at once
+		cancel()
+	}()
+	return ctx, func() syscall.Signal { return syscall.Signal(got.Load()) }
+}
+
 // start starts the group, printing each service as it becomes ready; it
 // returns the exit status of a start that did not succeed.
 func start(ctx context.Context, group *drillmaster.Group) int {
@@ -144,7 +166,7 @@ func start(ctx context.Context, group *drillmaster.Group) int {
 	switch {
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(os.Stderr, "cancelled: what did not come up was removed; run it again to finish")
-		return 130
+		return 1
 	case errors.Is(err, drillmaster.ErrFailed):
 		for _, f := range result.Failures() {
 			fmt.Fprintf(os.Stderr, "%s %s: %s\n", f.Service, f.Outcome, f.Reason)
