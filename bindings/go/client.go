@@ -24,7 +24,21 @@ type ClientOptions struct {
 	Context    string        // a docker context's name; not with Host
 	APIVersion string        // e.g. "1.41"; "": negotiated
 	Timeout    time.Duration // an ordinary request's limit; 0: the library's (60 s)
+	TLS        TLSMode       // for tcp:// addresses
+	CertPath   string        // ca.pem, cert.pem, key.pem; "": DOCKER_CERT_PATH, else ~/.docker
 }
+
+// TLSMode says whether a tcp:// engine is reached over TLS.
+type TLSMode int
+
+const (
+	// TLSFromEnvironment: TLS when DOCKER_TLS_VERIFY is set (the default).
+	TLSFromEnvironment TLSMode = iota
+	// TLSOff: plain TCP, as `docker` without --tlsverify.
+	TLSOff
+	// TLSVerify: TLS, the engine's certificate checked against ca.pem.
+	TLSVerify
+)
 
 // Client is a connection to one Docker Engine. It is safe for concurrent
 // use by many goroutines and groups. Close it when done.
@@ -58,6 +72,13 @@ func Connect(opts ClientOptions) (*Client, error) {
 	copts.host = str(opts.Host)
 	copts.context = str(opts.Context)
 	copts.api_version = str(opts.APIVersion)
+	copts.cert_path = str(opts.CertPath)
+	switch opts.TLS {
+	case TLSOff:
+		copts.tls_verify = 0
+	case TLSVerify:
+		copts.tls_verify = 1
+	}
 	if opts.Timeout > 0 {
 		copts.timeout = C.double(opts.Timeout.Seconds())
 	}
@@ -96,6 +117,15 @@ func (c *Client) Host() string {
 		return ""
 	}
 	return goString(C.dm_client_host(c.c))
+}
+
+// Transport says how the client reaches the engine: "unix socket",
+// "tcp, plain (no TLS)", "tcp, TLS with verification"...
+func (c *Client) Transport() string {
+	if c == nil || c.c == nil {
+		return ""
+	}
+	return goString(C.dm_client_transport(c.c))
 }
 
 // FoundBy says how the engine was found ("DOCKER_HOST", "default socket"...).

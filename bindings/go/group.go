@@ -202,6 +202,18 @@ func (g *Group) Graph(format GraphFormat) (string, error) {
 	return C.GoString(text), nil
 }
 
+// KeepOnExit cancels the removal on exit that a Start with RemoveOnExit
+// registered for the group's name in this process: its containers stay when
+// the process exits. A Stop with Remove of the whole group ends it too.
+func (g *Group) KeepOnExit() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.c == nil {
+		return errClosed
+	}
+	return call(func() C.int { return C.dm_group_keep_on_exit(g.c) })
+}
+
 // Close frees the group. Hooks of an operation abandoned past their deadline
 // that return later find their group gone and fail quietly. Closing twice is
 // a no-op.
@@ -230,7 +242,9 @@ func (g *Group) Close() error {
 // The returned function ends it.
 func (g *Group) begin(ctx context.Context) (*C.dm_group, *C.dm_client, func(), error) {
 	if err := ctx.Err(); err != nil {
-		return nil, nil, nil, err
+		// As an operation its context stops: ErrCancelled and ctx's error.
+		return nil, nil, nil, &Error{Status: StatusCancelled, cause: err,
+			Message: "drillmaster: the operation on group '" + g.name + "' was not begun: " + err.Error()}
 	}
 	g.mu.Lock()
 	if g.c == nil {
