@@ -185,16 +185,23 @@ func dmGoEvent(event *C.dm_event, id C.uintptr_t) {
 	fn(e)
 }
 
-// seconds is a duration in seconds for an options field whose zero Go
-// value means "the library's default": ok is false then.
-func seconds(d time.Duration) (C.double, bool) {
+// setSeconds writes a duration in seconds into an options field, whose
+// zero Go value means "the library's default" (the field is left as
+// dm_*_options_init filled it) and a negative one (Immediately) 0 s.
+func setSeconds(field *C.double, d time.Duration) {
 	switch {
-	case d == 0:
-		return 0, false
 	case d < 0:
-		return 0, true
+		*field = 0
+	case d > 0:
+		*field = C.double(d.Seconds())
 	}
-	return C.double(d.Seconds()), true
+}
+
+// setFlag turns an options switch on; false leaves the library's default.
+func setFlag(field *C.int, on bool) {
+	if on {
+		*field = 1
+	}
 }
 
 // runOperation runs one operation with its C options struct already filled:
@@ -246,23 +253,13 @@ func (g *Group) Start(ctx context.Context, opts StartOptions) (*Result, error) {
 	copts.only, copts.only_count = only, onlyN
 	copts.exclude, copts.exclude_count = exclude, excludeN
 	copts.profiles, copts.profiles_count = profiles, profilesN
-	if v, ok := seconds(opts.Timeout); ok {
-		copts.timeout = v
-	}
-	if v, ok := seconds(opts.StopTimeout); ok {
-		copts.stop_timeout = v
-	}
-	if opts.RunNew {
-		copts.run_new_containers = 1
-	}
-	if opts.Build {
-		copts.build = 1
-	}
+	setSeconds(&copts.timeout, opts.Timeout)
+	setSeconds(&copts.stop_timeout, opts.StopTimeout)
+	setFlag(&copts.run_new_containers, opts.RunNew)
+	setFlag(&copts.build, opts.Build)
+	setFlag(&copts.remove_on_exit, opts.RemoveOnExit)
 	if opts.Parallelism > 0 {
 		copts.parallelism = C.uint(opts.Parallelism)
-	}
-	if opts.RemoveOnExit {
-		copts.remove_on_exit = 1
 	}
 	defer events(opts.OnEvent, &copts.on_event, &copts.event_user_data)()
 	return g.runOperation(ctx, "start", func(group *C.dm_group, client *C.dm_client, out **C.dm_result) C.int {
@@ -281,12 +278,8 @@ func (g *Group) Stop(ctx context.Context, opts StopOptions) (*Result, error) {
 	exclude, excludeN, freeExclude := cStrings(opts.Exclude)
 	defer freeExclude()
 	copts.exclude, copts.exclude_count = exclude, excludeN
-	if v, ok := seconds(opts.GracePeriod); ok {
-		copts.timeout = v
-	}
-	if opts.Remove {
-		copts.remove = 1
-	}
+	setSeconds(&copts.timeout, opts.GracePeriod)
+	setFlag(&copts.remove, opts.Remove)
 	defer events(opts.OnEvent, &copts.on_event, &copts.event_user_data)()
 	return g.runOperation(ctx, "stop", func(group *C.dm_group, client *C.dm_client, out **C.dm_result) C.int {
 		return C.dm_group_stop(out, group, client, copts)
@@ -301,21 +294,11 @@ func (g *Group) Reload(ctx context.Context, service string, opts ReloadOptions) 
 	if err := call(func() C.int { return C.dm_reload_options_init(copts, C.DM_RELOAD_OPTIONS_VERSION) }); err != nil {
 		return nil, err
 	}
-	if v, ok := seconds(opts.Timeout); ok {
-		copts.timeout = v
-	}
-	if v, ok := seconds(opts.GracePeriod); ok {
-		copts.stop_timeout = v
-	}
-	if opts.Remove {
-		copts.remove = 1
-	}
-	if opts.RunNew {
-		copts.run_new_containers = 1
-	}
-	if opts.KeepDependants {
-		copts.keep_dependants = 1
-	}
+	setSeconds(&copts.timeout, opts.Timeout)
+	setSeconds(&copts.stop_timeout, opts.GracePeriod)
+	setFlag(&copts.remove, opts.Remove)
+	setFlag(&copts.run_new_containers, opts.RunNew)
+	setFlag(&copts.keep_dependants, opts.KeepDependants)
 	cservice := cString(service)
 	defer C.free(unsafe.Pointer(cservice))
 	defer events(opts.OnEvent, &copts.on_event, &copts.event_user_data)()

@@ -54,7 +54,7 @@ type Service struct {
 	Profiles   []string
 
 	StopSignal      string        // "SIGTERM" by default
-	StopGracePeriod time.Duration // wins over the stop options' grace period
+	StopGracePeriod time.Duration // wins over the stop options'; Immediately: none
 	Timeout         time.Duration // to be ready; 0: the start options'
 	AlwaysStartNew  bool          // never reuse a container
 	Oneshot         bool          // a job: ready when it exits with 0
@@ -283,10 +283,13 @@ func (l *setterList) argv(args []string, set func(*C.dm_service, **C.char, C.siz
 	}
 }
 
-// seconds sets a duration field, in seconds, when it is not 0.
+// seconds sets a duration field, in seconds, when it is not 0; a negative
+// one (Immediately) is 0 s.
 func (l *setterList) seconds(d time.Duration, set func(*C.dm_service, C.double) C.int) {
 	if d != 0 {
-		l.add(func(svc *C.dm_service) C.int { return set(svc, C.double(d.Seconds())) })
+		var field C.double
+		setSeconds(&field, d)
+		l.add(func(svc *C.dm_service) C.int { return set(svc, field) })
 	}
 }
 
