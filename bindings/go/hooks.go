@@ -51,7 +51,7 @@ type hookCall struct {
 }
 
 //export dmGoHook
-func dmGoHook(kind C.int, info *C.dm_hook_info, id C.uintptr_t) (status C.int) {
+func dmGoHook(kind C.int, info *C.dm_hook_info, id C.uintptr_t) C.int {
 	entry, _ := lookup(uintptr(id)).(*serviceHooks)
 	if entry == nil {
 		setError("drillmaster: the hook's group was closed")
@@ -69,38 +69,70 @@ func dmGoHook(kind C.int, info *C.dm_hook_info, id C.uintptr_t) (status C.int) {
 	}
 	ctx, client := entry.group.operationContext()
 	s.call.client = client
-	defer func() {
-		if r := recover(); r != nil {
-			setError(fmt.Sprintf("%s hook of service '%s' panicked: %v",
-				hookNames[hookKind(kind)], s.Name, r))
-			status = failure(hookKind(kind))
-		}
-	}()
 	var err error
-	switch hookKind(kind) {
-	case hookPing:
-		var ready bool
-		ready, err = s.Ping(ctx, &s)
-		if err == nil {
-			if ready {
-				return C.DM_PING_READY
-			}
-			return C.DM_PING_NOT_READY
+	ready := false
+	r := guard(func() {
+		switch hookKind(kind) {
+		case hookPing:
+			ready, err = s.Ping(ctx, &s)
+		case hookPrepare:
+			err = s.Prepare(ctx, &s)
+		case hookPreStart:
+			err = s.PreStart(ctx, &s)
+		case hookPostStartInit:
+			err = s.PostStartInit(ctx, &s)
+		case hookPreStop:
+			err = s.PreStop(ctx, &s)
 		}
-	case hookPrepare:
-		err = s.Prepare(ctx, &s)
-	case hookPreStart:
-		err = s.PreStart(ctx, &s)
-	case hookPostStartInit:
-		err = s.PostStartInit(ctx, &s)
-	case hookPreStop:
-		err = s.PreStop(ctx, &s)
+	})
+	if r.stopped {
+		setError(fmt.Sprintf("%s hook of service '%s' %s", hookNames[hookKind(kind)], s.Name, r))
+		return failure(hookKind(kind))
 	}
 	if err != nil {
 		setError(err.Error())
 		return failure(hookKind(kind))
 	}
+	if hookKind(kind) == hookPing {
+		if ready {
+			return C.DM_PING_READY
+		}
+		return C.DM_PING_NOT_READY
+	}
 	return 0
+}
+
+// guarded is how user code run by guard ended.
+type guarded struct {
+	stopped bool // it did not return: it panicked or called runtime.Goexit
+	value   any  // what it panicked with
+}
+
+func (g guarded) String() string {
+	if g.value == nil {
+		return "called runtime.Goexit (t.FailNow, t.Fatal, t.SkipNow?) or panicked with nil"
+	}
+	return "panicked: " + panicText(g.value)
+}
+
+// guard runs user code called back from C (a hook, an event or log
+// receiver) on a goroutine of its own and waits for it, so that a panic is
+// recovered and a runtime.Goexit (what t.FailNow does) ends that goroutine
+// only: on the C thread of the callback it would abort the whole process.
+func guard(f func()) guarded {
+	done := make(chan guarded, 1)
+	go func() {
+		returned := false
+		defer func() {
+			if !returned {
+				done <- guarded{stopped: true, value: recover()}
+			}
+		}()
+		f()
+		returned = true
+		done <- guarded{}
+	}()
+	return <-done
 }
 
 // failure is what a hook of that kind returns to fail its service at once.

@@ -181,8 +181,7 @@ func dmGoEvent(event *C.dm_event, id C.uintptr_t) {
 		Message: goString(event.message),
 		Time:    time.Unix(0, int64(sec*1e9)),
 	}
-	defer func() { _ = recover() }() // a panicking receiver must not take the process down
-	fn(e)
+	guard(func() { fn(e) }) // a receiver's panic or Goexit must not take the process down
 }
 
 // setSeconds writes a duration in seconds into an options field, whose

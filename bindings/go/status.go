@@ -183,22 +183,22 @@ func (g *Group) logs(ctx context.Context, opts LogsOptions, follow bool, fn func
 }
 
 //export dmGoLog
-func dmGoLog(service *C.char, stream C.int, line *C.char, length C.size_t, id C.uintptr_t) (stop C.int) {
+func dmGoLog(service *C.char, stream C.int, line *C.char, length C.size_t, id C.uintptr_t) C.int {
 	receiver, _ := lookup(uintptr(id)).(*logReceiver)
 	if receiver == nil {
 		return 1
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			receiver.err = &Error{Status: StatusHook, Message: "drillmaster: the logs receiver panicked: " + panicText(r)}
-			stop = 1
-		}
-	}()
-	err := receiver.fn(LogLine{
-		Service: goString(service),
-		Stderr:  stream == 2,
-		Text:    string(C.GoBytes(unsafe.Pointer(line), C.int(length))),
-	})
+	var err error
+	if r := guard(func() {
+		err = receiver.fn(LogLine{
+			Service: goString(service),
+			Stderr:  stream == 2,
+			Text:    string(C.GoBytes(unsafe.Pointer(line), C.int(length))),
+		})
+	}); r.stopped {
+		receiver.err = &Error{Status: StatusHook, Message: "drillmaster: the logs receiver " + r.String()}
+		return 1
+	}
 	if err != nil {
 		receiver.err = err
 		return 1
