@@ -30,7 +30,9 @@ type Group struct {
 
 	info     sync.Mutex // guards what may be read during an operation
 	services []string
+	defs     []Service // the definitions, for the group's readers (logs)
 	network  string
+	closed   bool
 }
 
 // operation is what the hooks of an operation in progress share.
@@ -134,6 +136,7 @@ func (g *Group) Add(services ...*Service) error {
 		}
 		g.info.Lock()
 		g.services = append(g.services, def.Name)
+		g.defs = append(g.defs, def)
 		g.info.Unlock()
 	}
 	return nil
@@ -229,11 +232,79 @@ func (g *Group) Close() error {
 	runtime.SetFinalizer(g, nil)
 	C.dm_group_free(g.c)
 	g.c = nil
+	g.info.Lock()
+	g.closed = true
+	g.info.Unlock()
 	for _, id := range g.hookIDs {
 		release(id)
 	}
 	g.hookIDs = nil
 	return nil
+}
+
+// resolveClient is the group's client, WithClient's or else the
+// environment's, and its C handle.
+func (g *Group) resolveClient() (*Client, *C.dm_client, error) {
+	client := g.client
+	if client == nil {
+		var err error
+		if client, err = environmentClient(); err != nil {
+			return nil, nil, err
+		}
+	}
+	c, err := client.handle()
+	return client, c, err
+}
+
+// notBegun is the error of an operation whose context ended before it
+// began: it matches ErrCancelled and the context's error.
+func (g *Group) notBegun(err error) error {
+	return &Error{Status: StatusCancelled, cause: err,
+		Message: "drillmaster: the operation on group '" + g.name + "' was not begun: " + err.Error()}
+}
+
+// beginReader gives an operation that only reads what the engine has (logs)
+// a C group of its own with the same name and services, and no hooks: it
+// runs beside this process's operations on the group instead of waiting
+// for them, and its cancel (ctx's end) cancels it alone. The returned
+// function ends it and frees that group.
+func (g *Group) beginReader(ctx context.Context) (*C.dm_group, *C.dm_client, func(), error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, nil, g.notBegun(err)
+	}
+	_, client, err := g.resolveClient()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	g.info.Lock()
+	defs, closed := append([]Service(nil), g.defs...), g.closed
+	g.info.Unlock()
+	if closed {
+		return nil, nil, nil, errClosed
+	}
+	var reader *C.dm_group
+	err = call(func() C.int {
+		return withPair(g.name, g.network, func(name, network *C.char) C.int {
+			if rc := C.dm_group_new(&reader, name); rc != C.DM_OK {
+				return rc
+			}
+			return C.dm_group_set_network_name(reader, network)
+		})
+	})
+	for i := 0; err == nil && i < len(defs); i++ {
+		def := defs[i]
+		def.Prepare, def.PreStart, def.Ping, def.PostStartInit, def.PreStop = nil, nil, nil, nil, nil
+		err = def.define(reader, 0)
+	}
+	if err != nil {
+		C.dm_group_free(reader) // NULL is a no-op
+		return nil, nil, nil, err
+	}
+	stopWatch := watchCancel(ctx, reader)
+	return reader, client, func() {
+		stopWatch()
+		C.dm_group_free(reader)
+	}, nil
 }
 
 // begin takes the group for an operation: it locks the group (operations
@@ -242,24 +313,14 @@ func (g *Group) Close() error {
 // The returned function ends it.
 func (g *Group) begin(ctx context.Context) (*C.dm_group, *C.dm_client, func(), error) {
 	if err := ctx.Err(); err != nil {
-		// As an operation its context stops: ErrCancelled and ctx's error.
-		return nil, nil, nil, &Error{Status: StatusCancelled, cause: err,
-			Message: "drillmaster: the operation on group '" + g.name + "' was not begun: " + err.Error()}
+		return nil, nil, nil, g.notBegun(err)
 	}
 	g.mu.Lock()
 	if g.c == nil {
 		g.mu.Unlock()
 		return nil, nil, nil, errClosed
 	}
-	client := g.client
-	if client == nil {
-		var err error
-		if client, err = environmentClient(); err != nil {
-			g.mu.Unlock()
-			return nil, nil, nil, err
-		}
-	}
-	cclient, err := client.handle()
+	client, cclient, err := g.resolveClient()
 	if err != nil {
 		g.mu.Unlock()
 		return nil, nil, nil, err

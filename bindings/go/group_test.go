@@ -121,8 +121,7 @@ func TestStatusAndLogs(t *testing.T) {
 	}
 
 	// FollowLogs gives the lines that come, until its context ends; then it
-	// returns nil. (It holds the group meanwhile: the container writes the
-	// lines itself.)
+	// returns nil.
 	followCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var mu sync.Mutex
@@ -192,6 +191,37 @@ func TestStatusAndLogs(t *testing.T) {
 		func(drillmaster.LogLine) error { runtime.Goexit(); return nil })
 	if !errors.Is(err, drillmaster.ErrHook) || !strings.Contains(err.Error(), "Goexit") {
 		t.Errorf("FollowLogs whose receiver calls runtime.Goexit: %v, want ErrHook saying so", err)
+	}
+}
+
+// A follow in a goroutine does not hold up the group's other operations: a
+// Status and a Stop run meanwhile, and the Stop ends the follow.
+func TestFollowBesideStop(t *testing.T) {
+	t.Parallel()
+	quiet := &drillmaster.Service{Name: "quiet", Image: bbImage, Cmd: bbLoop}
+	g := newTestGroup(t, "follow", quiet)
+	ctx := context.Background()
+	mustStart(t, g, drillmaster.StartOptions{})
+	done := make(chan error, 1)
+	go func() {
+		done <- g.FollowLogs(ctx, drillmaster.LogsOptions{}, func(drillmaster.LogLine) error { return nil })
+	}()
+	time.Sleep(300 * time.Millisecond) // the follow is under way
+	stopCtx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if _, err := g.Status(stopCtx); err != nil {
+		t.Fatalf("Status beside a follow: %v", err)
+	}
+	if _, err := g.Stop(stopCtx, drillmaster.StopOptions{GracePeriod: drillmaster.Immediately}); err != nil {
+		t.Fatalf("Stop beside a follow: %v", err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("the follow ended by the stop: %v, want nil", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the follow did not end once its only container stopped")
 	}
 }
 

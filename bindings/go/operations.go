@@ -322,6 +322,11 @@ func (g *Group) Exec(ctx context.Context, service string, argv ...string) (*Exec
 	}, argv)
 	if e, ok := err.(*Error); ok && ctx.Err() != nil {
 		e.cause = ctx.Err()
+		if ctx.Err() == context.DeadlineExceeded && e.Status == StatusCancelled {
+			// The deadline reached the group's cancel before the exec's own
+			// timeout, set to the same moment: it is the command's timeout.
+			e.Status = StatusTimeout
+		}
 	}
 	return result, err
 }

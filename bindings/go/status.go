@@ -91,11 +91,9 @@ func (g *Group) HostPort(ctx context.Context, service, containerPort string) (st
 					Message: "drillmaster: service '" + service + "' of group '" + g.name +
 						"' has no running container (state: " + s.State + "); start it first"}
 			}
-			client := g.client
-			if client == nil {
-				if client, err = environmentClient(); err != nil {
-					return "", 0, err
-				}
+			client, _, err := g.resolveClient()
+			if err != nil {
+				return "", 0, err
 			}
 			return client.HostPort(ctx, s.ContainerID, containerPort)
 		}
@@ -134,6 +132,9 @@ func (g *Group) Logs(ctx context.Context, opts LogsOptions) ([]LogLine, error) {
 
 // FollowLogs passes each line to fn as it comes, until every followed
 // container stops, fn returns an error (FollowLogs returns it) or ctx ends.
+// Logs and FollowLogs run beside the group's other operations (a follow
+// in a goroutine does not hold up a Stop, which ends it), and ending their
+// context ends them alone.
 func (g *Group) FollowLogs(ctx context.Context, opts LogsOptions, fn func(LogLine) error) error {
 	return g.logs(ctx, opts, true, fn)
 }
@@ -144,7 +145,7 @@ type logReceiver struct {
 }
 
 func (g *Group) logs(ctx context.Context, opts LogsOptions, follow bool, fn func(LogLine) error) error {
-	group, client, end, err := g.begin(ctx)
+	group, client, end, err := g.beginReader(ctx)
 	if err != nil {
 		return err
 	}
