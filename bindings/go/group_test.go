@@ -163,7 +163,7 @@ func TestStatusAndLogs(t *testing.T) {
 			}
 		}
 		mu.Unlock()
-		if took := time.Since(cancelled); took > 3*time.Second {
+		if took := time.Since(cancelled); took > 10*time.Second {
 			t.Errorf("FollowLogs returned %v after its context ended", took)
 		}
 	case <-time.After(15 * time.Second):
@@ -467,11 +467,11 @@ func TestExecReloadGraph(t *testing.T) {
 	defer cancel()
 	began := time.Now()
 	_, err = g.Exec(short, "user", "sleep", "5")
-	if !errors.Is(err, context.DeadlineExceeded) ||
-		!(errors.Is(err, drillmaster.ErrTimeout) || errors.Is(err, drillmaster.ErrCancelled)) {
-		t.Errorf("Exec past its context's deadline: %v, want ErrTimeout or ErrCancelled, and context.DeadlineExceeded", err)
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, drillmaster.ErrTimeout) {
+		t.Errorf("Exec past its context's deadline: %v, want ErrTimeout and context.DeadlineExceeded", err)
 	}
-	if took := time.Since(began); took > 3*time.Second {
+	// Well before the command's own end (5 s): the deadline ended the wait.
+	if took := time.Since(began); took > 4500*time.Millisecond {
 		t.Errorf("Exec returned %v after it began, past its context's deadline of 0.5 s", took)
 	}
 

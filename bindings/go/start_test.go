@@ -500,7 +500,7 @@ func TestCancelByContext(t *testing.T) {
 		if at.IsZero() {
 			t.Fatalf("Start returned before the cancel: %v", err)
 		}
-		if took > 5*time.Second {
+		if took > 10*time.Second {
 			t.Errorf("Start returned %v after the cancel", took)
 		}
 		if !errors.Is(err, drillmaster.ErrCancelled) || !errors.Is(err, context.Canceled) {
@@ -534,7 +534,7 @@ func TestCancelByContext(t *testing.T) {
 		if !errors.Is(err, context.Canceled) || !errors.Is(err, drillmaster.ErrCancelled) {
 			t.Errorf("Start with a cancelled context: %v, want ErrCancelled and context.Canceled", err)
 		}
-		if took := time.Since(start); took > 2*time.Second {
+		if took := time.Since(start); took > 10*time.Second {
 			t.Errorf("Start with a cancelled context took %v", took)
 		}
 		if left := groupContainerIDs(t, g.Name(), ""); len(left) != 0 {
