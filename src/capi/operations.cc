@@ -72,6 +72,13 @@ orch::RunOptions run_options(const dm_run_options* opts) {
 }
 
 // dm_group_run()'s status: DM_EFAILED when a dependency failed, DM_ECANCELLED.
+orch::TargetKind target_of(int target, const char* options) {
+  if (target == DM_TARGET_LOCAL) return orch::TargetKind::Local;
+  if (target == DM_TARGET_SWARM) return orch::TargetKind::Swarm;
+  throw dm::capi::ArgumentError(std::string(options) + ": target " + std::to_string(target) +
+                                " is not a dm_target (DM_TARGET_LOCAL 0, DM_TARGET_SWARM 1)");
+}
+
 int run_status(const orch::RunResult& run) {
   if (run.cancelled || run.dependencies.cancelled)
     return dm::capi::fail(DM_ECANCELLED, "cancelled");
@@ -148,6 +155,7 @@ int dm_group_start(dm_result** out, dm_group* group, dm_client* client,
         options.only = dm::capi::strings(opts->only, opts->only_count, "only");
         options.profiles = dm::capi::strings(opts->profiles, opts->profiles_count, "profiles");
       }
+      if (opts->version >= 5) options.target = target_of(opts->target, "dm_start_options");
       dm::model::GroupDef def = group->snapshot();
       dm::model::check(def, options.exclude);
       return finish(out, orch::start(*client->engine, def, options, group->cancel));
@@ -169,6 +177,7 @@ int dm_group_stop(dm_result** out, dm_group* group, dm_client* client,
       options.timeout = opts->timeout;
       options.remove = opts->remove != 0;
       options.on_event = event_sink(opts->on_event, opts->event_user_data);
+      if (opts->version >= 2) options.target = target_of(opts->target, "dm_stop_options");
       dm::model::GroupDef def = group->snapshot();
       dm::model::check_stop(def, options.exclude);
       return finish(out, orch::stop(*client->engine, def, options, group->cancel));
@@ -194,6 +203,7 @@ int dm_group_reload(dm_result** out, dm_group* group, dm_client* client, const c
       if (opts->version >= 2) options.stop_timeout = opts->stop_timeout;  // as for start
       if (opts->version >= 3) options.run_new_containers = opts->run_new_containers != 0;
       if (opts->version >= 4) options.keep_dependants = opts->keep_dependants != 0;
+      if (opts->version >= 5) options.target = target_of(opts->target, "dm_reload_options");
       dm::model::GroupDef def = group->snapshot();
       dm::model::check(def, {});
       return finish(out, orch::reload(*client->engine, def, options, group->cancel));
