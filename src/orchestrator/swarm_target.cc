@@ -18,6 +18,7 @@ namespace {
 
 constexpr auto kPollInterval = std::chrono::milliseconds(100);
 constexpr int64_t kNanosPerSecond = 1000000000;
+constexpr int kFailureLogLines = 20;
 
 std::string label(const engine::Labels& labels, const char* key) {
   auto it = labels.find(key);
@@ -381,9 +382,18 @@ void SwarmTarget::start(const model::ServiceDef& service, const std::string& id)
     return !tasks.empty() && std::all_of(tasks.begin(), tasks.end(), running_task);
   });
   auto failed = std::find_if(tasks.begin(), tasks.end(), failed_task);
-  if (failed != tasks.end())
-    throw Error(Error::Code::Failed, "swarm service '" + swarm_service_name(group_, service) +
-                                         "': " + task_failure(*failed));
+  if (failed != tasks.end()) {
+    std::string said;
+    try {
+      said = output_tail(id, kFailureLogLines);
+    } catch (const Error& e) {
+      said = "(its logs could not be read: " + std::string(e.what()) + ")";
+    }
+    throw Error(Error::Code::Failed,
+                "swarm service '" + swarm_service_name(group_, service) +
+                    "': " + task_failure(*failed) +
+                    (said.empty() ? " (it wrote no logs)" : "; its last log lines:\n" + said));
+  }
   if (!settled) {
     std::string state =
         tasks.empty()
@@ -461,6 +471,11 @@ std::string SwarmTarget::logs_tail(const std::string& id, int lines) {
   std::string out;
   for (const engine::TaskInfo& t : current_tasks(id))
     if (failed_task(t)) out += task_failure(t) + "\n";
+  return out + output_tail(id, lines);
+}
+
+std::string SwarmTarget::output_tail(const std::string& id, int lines) {
+  std::string out;
   engine::LogOptions options;
   options.tail = lines < 0 ? 0 : lines;
   options.tty = 0;

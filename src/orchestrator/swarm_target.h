@@ -78,6 +78,8 @@ class SwarmTarget final : public Target {
   std::vector<engine::TaskInfo> current_tasks(const std::string& id);
   // Polls every 0.1 s until `done` or the thread's engine deadline; false then.
   bool poll(const std::function<bool()>& done);
+  // Its tasks' last `lines` lines of output (GET /services/{id}/logs).
+  std::string output_tail(const std::string& id, int lines);
   void scale(const std::string& id, int64_t replicas, std::optional<int> grace_seconds);
 
   engine::Client& engine_;
