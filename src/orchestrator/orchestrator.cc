@@ -72,10 +72,12 @@ class LockOrCancelled {
 std::unique_ptr<Target> make_target(TargetKind kind, engine::Client& engine,
                                     const model::GroupDef& group, Events& events,
                                     std::set<std::string> rebuild = {},
-                                    const CancelToken* cancel = nullptr) {
+                                    const CancelToken* cancel = nullptr,
+                                    bool update_in_place = false) {
   if (kind == TargetKind::Swarm) {
     require_swarm(engine);
-    return std::make_unique<SwarmTarget>(engine, group, events, std::move(rebuild), cancel);
+    return std::make_unique<SwarmTarget>(engine, group, events, std::move(rebuild), cancel,
+                                         update_in_place);
   }
   return std::make_unique<LocalTarget>(engine, group, events, std::move(rebuild), cancel);
 }
@@ -106,7 +108,8 @@ Result start(engine::Client& engine, const model::GroupDef& defined, const Start
     for (const auto& s : group.services)
       if (!s.build_context.empty()) rebuild.insert(s.name);
   std::unique_ptr<Target> chosen =
-      make_target(options.target, engine, group, events, rebuild, &cancel);
+      make_target(options.target, engine, group, events, rebuild, &cancel,
+                  /*update_in_place=*/true);
   Target& target = *chosen;
   CancelWatcher watcher(cancel);
   StartScope scope;
@@ -240,7 +243,8 @@ Result reload(engine::Client& engine, const model::GroupDef& defined, const Relo
   LockOrCancelled lock(group, events, cancel, options.timeout);
   if (lock.cancelled()) return *lock.cancelled();
   std::unique_ptr<Target> chosen =
-      make_target(options.target, engine, group, events, {def.name}, &cancel);
+      make_target(options.target, engine, group, events, {def.name}, &cancel,
+                  /*update_in_place=*/true);
   Target& target = *chosen;
   CancelWatcher watcher(cancel);
   Operation operation{group, target, events, watcher};

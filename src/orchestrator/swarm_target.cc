@@ -167,9 +167,11 @@ Json swarm_service_spec(const model::GroupDef& group, const model::ServiceDef& s
 }
 
 SwarmTarget::SwarmTarget(engine::Client& engine, const model::GroupDef& group, Events& events,
-                         std::set<std::string> rebuild, const CancelToken* cancel)
+                         std::set<std::string> rebuild, const CancelToken* cancel,
+                         bool update_in_place)
     : engine_(engine), group_(group), events_(events),
-      images_(engine, events, group, std::move(rebuild), cancel), cancel_(cancel) {}
+      images_(engine, events, group, std::move(rebuild), cancel), cancel_(cancel),
+      update_in_place_(update_in_place) {}
 
 bool SwarmTarget::poll(const std::function<bool()>& done) {
   for (;;) {
@@ -322,6 +324,21 @@ std::string SwarmTarget::create(const model::ServiceDef& service, bool with_setu
   labels[kSetUpLabel] = with_setup ? "false" : "true";
   labels[kImageIdLabel] = images_.ensure(service);
   Json spec = swarm_service_spec(group_, service, labels, 0);
+  std::string retired;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = retired_.find(service.name);
+    if (it != retired_.end()) {
+      retired = it->second;
+      retired_.erase(it);
+    }
+  }
+  if (!retired.empty()) {
+    engine_.service_update(retired, engine_.service_inspect(retired).version, spec);
+    events_.emit(service.name, Phase::Detail,
+                 "swarm service " + retired.substr(0, 12) + " updated to the new definition");
+    return retired;
+  }
   try {
     return engine_.service_create(spec);
   } catch (const Error& e) {
@@ -458,12 +475,34 @@ void SwarmTarget::stop(const std::string& id, int grace_seconds) {
 // Removed; returns once the manager has no container of it left (the
 // group's network can go only then).
 void SwarmTarget::remove(const std::string& id) {
+  if (update_in_place_ && retire(id)) return;
   try {
     engine_.service_remove(id);
   } catch (const Error& e) {
     if (e.code() != Error::Code::NotFound) throw;
   }
   poll([&] { return engine_.container_list({{"com.docker.swarm.service.id", id}}, true).empty(); });
+}
+
+// An outdated service of a defined service, stopped already, is kept for
+// the create that follows (update_in_place); true when it was.
+bool SwarmTarget::retire(const std::string& id) {
+  engine::ServiceInfo info;
+  try {
+    info = engine_.service_inspect(id);
+  } catch (const Error& e) {
+    if (e.code() == Error::Code::NotFound) return false;
+    throw;
+  }
+  std::string name = label(info.labels, kServiceLabel);
+  auto def = std::find_if(group_.services.begin(), group_.services.end(),
+                          [&](const model::ServiceDef& d) { return d.name == name; });
+  if (def == group_.services.end() || info.replicas != 0 ||
+      label(info.labels, kConfigHashLabel) == model::definition_hash(group_, *def))
+    return false;
+  std::lock_guard<std::mutex> lock(mutex_);
+  retired_[name] = id;
+  return true;
 }
 
 // The task's own words first (its error), then its last log lines.

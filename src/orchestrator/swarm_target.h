@@ -15,10 +15,11 @@
 // which are off on the test swarm, and dnsrr is all a single replica needs);
 // ports are published in mode=host, on the node that runs the task.
 //
+// A changed definition updates the swarm service in place during a start or
+// reload (update_in_place below).
+//
 // Not here: exec into a task (Code::Invalid), health checks followed through
-// events (the health check runs, its status is not awaited), a changed
-// definition updated in place (the outdated service is removed and made
-// again), several replicas.
+// events (the health check runs, its status is not awaited), replicas but one.
 #ifndef DM_ORCHESTRATOR_SWARM_TARGET_H
 #define DM_ORCHESTRATOR_SWARM_TARGET_H
 
@@ -51,8 +52,12 @@ Json swarm_service_spec(const model::GroupDef& group, const model::ServiceDef& s
 
 class SwarmTarget final : public Target {
  public:
+  // `update_in_place` (start and reload): an outdated service that the
+  // operation removes to make the service anew is kept, scaled to 0, and
+  // the create that follows updates it (POST /services/{id}/update) instead.
   SwarmTarget(engine::Client& engine, const model::GroupDef& group, Events& events,
-              std::set<std::string> rebuild = {}, const CancelToken* cancel = nullptr);
+              std::set<std::string> rebuild = {}, const CancelToken* cancel = nullptr,
+              bool update_in_place = false);
 
   Instances inventory() override;
   void ensure_network() override;
@@ -80,6 +85,7 @@ class SwarmTarget final : public Target {
   bool poll(const std::function<bool()>& done);
   // Its tasks' last `lines` lines of output (GET /services/{id}/logs).
   std::string output_tail(const std::string& id, int lines);
+  bool retire(const std::string& id);
   void scale(const std::string& id, int64_t replicas, std::optional<int> grace_seconds);
 
   engine::Client& engine_;
@@ -89,6 +95,8 @@ class SwarmTarget final : public Target {
   const CancelToken* cancel_;
   std::mutex mutex_;
   std::map<std::string, std::set<std::string>> tasks_before_start_;  // service id -> task ids
+  bool update_in_place_;
+  std::map<std::string, std::string> retired_;  // service name -> outdated swarm service id
 };
 
 }  // namespace dm::orchestrator

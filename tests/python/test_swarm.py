@@ -150,15 +150,19 @@ def test_a_dependent_group_starts_in_order_with_hooks_pinged_over_a_host_port_th
     assert swarm.records() == []  # no hook for a running, unchanged service
 
 
-def test_an_env_change_replaces_the_service_and_its_task_runs_the_new_definition(swarm):
+def test_an_env_change_updates_the_service_in_place_and_its_task_runs_the_new_definition(swarm):
     swarm.extra_env["WEB_PORT"] = str(free_port())
     swarm.write(GROUP)
+    name = f"{swarm.group}_db"
     assert swarm.run("start", "db").returncode == 0
+    before = _swarm_docker("service", "inspect", "--format", "{{.ID}}", name).strip()
     changed = swarm.run("start", "db", env={"GREETING": "two"})
     assert changed.returncode == 0, changed.stdout + changed.stderr
     assert "1 started" in changed.stdout
+    # POST /services/{id}/update, not a new service
+    assert _swarm_docker("service", "inspect", "--format", "{{.ID}}", name).strip() == before
     logs = subprocess.run(
-        ["docker", "service", "logs", f"{swarm.group}_db"],
+        ["docker", "service", "logs", name],
         capture_output=True,
         text=True,
         timeout=60,
