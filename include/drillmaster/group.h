@@ -551,16 +551,20 @@ DM_EXTERN(void) dm_group_cancel(dm_group* group);
 
 typedef struct dm_report dm_report;
 
-/* What dm_group_status_with_options() takes. Nothing but the version yet:
- * the struct exists so that status can gain options the way the other
- * operations do, by fields appended with a new version. */
+/* What dm_group_status_with_options() takes; fields are appended with a
+ * new version, as for the other operations. */
 typedef struct dm_status_options {
   unsigned int version;
+  /* Since version 2 (drillmaster 0.2): a dm_target, as for start. On
+   * DM_TARGET_SWARM each service's row is its swarm service: the id and
+   * name are the swarm service's, the state "running" when all its tasks
+   * run, "exited" when it is scaled to 0 or its task failed. */
+  int target;
 } dm_status_options;
 
-#define DM_STATUS_OPTIONS_VERSION 1
+#define DM_STATUS_OPTIONS_VERSION 2
 #define DM_STATUS_OPTIONS_INIT \
-  { DM_STATUS_OPTIONS_VERSION }
+  { DM_STATUS_OPTIONS_VERSION, 0 }
 
 /* Fills *opts with the defaults of `version` of the struct (pass
  * DM_STATUS_OPTIONS_VERSION), as dm_start_options_init() does. Since 0.2. */

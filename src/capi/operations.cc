@@ -38,16 +38,25 @@ const orch::ServiceState* state_at(const dm_report* report, size_t index) {
   return &report->services[index];
 }
 
+orch::TargetKind target_of(int target, const char* options) {
+  if (target == DM_TARGET_LOCAL) return orch::TargetKind::Local;
+  if (target == DM_TARGET_SWARM) return orch::TargetKind::Swarm;
+  throw dm::capi::ArgumentError(std::string(options) + ": target " + std::to_string(target) +
+                                " is not a dm_target (DM_TARGET_LOCAL 0, DM_TARGET_SWARM 1)");
+}
+
 // The one body of dm_group_status_with_options() and dm_group_status(), run
 // under each one's own guard() so that argument errors name the function
 // the caller called.
 int status_of(dm_report** out, dm_group* group, dm_client* client, const dm_status_options* opts) {
   DM_REQUIRE(out, "out");
   if (opts != nullptr) check_version("dm_status_options", opts->version, DM_STATUS_OPTIONS_VERSION);
+  orch::TargetKind target = orch::TargetKind::Local;
+  if (opts != nullptr && opts->version >= 2) target = target_of(opts->target, "dm_status_options");
   return run_operation(group, client, [&] {
     dm::model::GroupDef def = group->snapshot();
     dm::model::check(def, {});
-    *out = new dm_report{orch::status(*client->engine, def)};
+    *out = new dm_report{orch::status(*client->engine, def, target)};
     return DM_OK;
   });
 }
@@ -72,13 +81,6 @@ orch::RunOptions run_options(const dm_run_options* opts) {
 }
 
 // dm_group_run()'s status: DM_EFAILED when a dependency failed, DM_ECANCELLED.
-orch::TargetKind target_of(int target, const char* options) {
-  if (target == DM_TARGET_LOCAL) return orch::TargetKind::Local;
-  if (target == DM_TARGET_SWARM) return orch::TargetKind::Swarm;
-  throw dm::capi::ArgumentError(std::string(options) + ": target " + std::to_string(target) +
-                                " is not a dm_target (DM_TARGET_LOCAL 0, DM_TARGET_SWARM 1)");
-}
-
 int run_status(const orch::RunResult& run) {
   if (run.cancelled || run.dependencies.cancelled)
     return dm::capi::fail(DM_ECANCELLED, "cancelled");

@@ -94,6 +94,7 @@ constexpr dm_run_options run_defaults() {
 constexpr dm_status_options status_defaults() {
   dm_status_options o{};
   o.version = DM_STATUS_OPTIONS_VERSION;
+  o.target = DM_TARGET_LOCAL;
   return o;
 }
 
@@ -128,7 +129,7 @@ constexpr size_t kReloadSizes[] = {offsetof(dm_reload_options, stop_timeout),
                                    offsetof(dm_reload_options, keep_dependants),
                                    offsetof(dm_reload_options, target), sizeof(dm_reload_options)};
 constexpr size_t kLogsSizes[] = {sizeof(dm_logs_options)};
-constexpr size_t kStatusSizes[] = {sizeof(dm_status_options)};
+constexpr size_t kStatusSizes[] = {offsetof(dm_status_options, target), sizeof(dm_status_options)};
 constexpr size_t kGraphSizes[] = {sizeof(dm_graph_options)};
 constexpr size_t kExecSizes[] = {sizeof(dm_exec_options)};
 constexpr size_t kRunSizes[] = {sizeof(dm_run_options)};
@@ -151,7 +152,7 @@ static_assert(ends_with<dm_reload_options, int>(offsetof(dm_reload_options, targ
               "a field was appended to dm_reload_options: see the comment above");
 static_assert(ends_with<dm_logs_options, int>(offsetof(dm_logs_options, tail)),
               "a field was appended to dm_logs_options: see the comment above");
-static_assert(ends_with<dm_status_options, unsigned>(offsetof(dm_status_options, version)),
+static_assert(ends_with<dm_status_options, int>(offsetof(dm_status_options, target)),
               "a field was appended to dm_status_options: see the comment above");
 static_assert(ends_with<dm_graph_options, const dm_report*>(offsetof(dm_graph_options, status)),
               "a field was appended to dm_graph_options: see the comment above");
@@ -209,7 +210,7 @@ constexpr bool same(const dm_logs_options& a, const dm_logs_options& b) {
          a.follow == b.follow && a.tail == b.tail;
 }
 constexpr bool same(const dm_status_options& a, const dm_status_options& b) {
-  return a.version == b.version;
+  return a.version == b.version && a.target == b.target;
 }
 
 constexpr bool same(const dm_graph_options& a, const dm_graph_options& b) {

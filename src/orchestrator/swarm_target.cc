@@ -166,6 +166,30 @@ Json swarm_service_spec(const model::GroupDef& group, const model::ServiceDef& s
   return spec;
 }
 
+std::vector<ServiceState> swarm_status(engine::Client& engine, const model::GroupDef& group) {
+  Events events(nullptr);
+  Instances instances = SwarmTarget(engine, group, events).inventory();
+  std::vector<ServiceState> states;
+  for (const auto& def : group.services) {
+    ServiceState s;
+    s.service = def.name;
+    const std::vector<Instance>& found = instances.of(def.name);
+    if (!found.empty()) {
+      const Instance& i = found.front();
+      s.state = i.state;
+      s.status_text = i.running() ? "swarm service running"
+                      : i.exit_code && *i.exit_code != 0
+                          ? "swarm task failed (" + std::to_string(*i.exit_code) + ")"
+                          : "swarm service scaled to 0";
+      s.container_id = i.id;
+      s.container_name = i.name;
+      s.outdated = i.definition_hash != model::definition_hash(group, def);
+    }
+    states.push_back(std::move(s));
+  }
+  return states;
+}
+
 SwarmTarget::SwarmTarget(engine::Client& engine, const model::GroupDef& group, Events& events,
                          std::set<std::string> rebuild, const CancelToken* cancel,
                          bool update_in_place)

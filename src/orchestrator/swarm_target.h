@@ -32,6 +32,7 @@
 #include "model/service.h"
 #include "orchestrator/events.h"
 #include "orchestrator/images.h"
+#include "orchestrator/operation.h"
 #include "orchestrator/target.h"
 
 namespace dm::orchestrator {
@@ -49,6 +50,10 @@ void require_swarm(engine::Client& engine);
 // The ServiceSpec for `service` with `replicas` and `labels` (exposed for tests).
 Json swarm_service_spec(const model::GroupDef& group, const model::ServiceDef& service,
                         const engine::Labels& labels, int64_t replicas);
+
+// Each service's row as status shows it, from one look at the swarm (no
+// prepare hook runs: `outdated` compares the definition as written).
+std::vector<ServiceState> swarm_status(engine::Client& engine, const model::GroupDef& group);
 
 class SwarmTarget final : public Target {
  public:

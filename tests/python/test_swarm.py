@@ -143,6 +143,12 @@ def test_a_dependent_group_starts_in_order_with_hooks_pinged_over_a_host_port_th
     ).split("\n")
     assert sorted(s for s in services if s) == [f"{g}_db 1/1", f"{g}_web 1/1"]
 
+    rows = swarm.status()  # status --target swarm: the swarm services
+    assert {n: (r["state"], r["container_name"]) for n, r in rows.items()} == {
+        "db": ("running", f"{g}_db"),
+        "web": ("running", f"{g}_web"),
+    }
+
     swarm.clear_records()
     again = swarm.run("start")
     assert again.returncode == 0, again.stdout + again.stderr
@@ -214,6 +220,7 @@ def test_stop_scales_to_zero_and_stop_remove_leaves_no_service_network_or_task(s
         "{{.Replicas}}",
     ).split()
     assert replicas == ["0/0", "0/0"]
+    assert {r["state"] for r in swarm.status().values()} == {"exited"}
     swarm.clear_records()
     restarted = swarm.run("start")
     assert restarted.returncode == 0, restarted.stdout + restarted.stderr

@@ -721,7 +721,7 @@ class Session:
         self.check(images=False)
         self.check_context()
         client = self.client()
-        return self._build().status(client)
+        return self._build().status(client, target=TARGETS[self.target])
 
     def graph(self, format: str = "mermaid", status: bool = False) -> str:
         """The dependency graph as text, ``"mermaid"`` (default) or ``"dot"``:
@@ -864,7 +864,8 @@ class Session:
         self._definition(service)
         port = _port_text(service, container_port)
         with self.client() as client:
-            row = next(r for r in self._build().status(client) if r.service == service)
+            rows = self._build().status(client, target=TARGETS[self.target])
+            row = next(r for r in rows if r.service == service)
             if row.state == "missing":
                 raise NotFound(
                     f"service {service!r} has no container in group {self.group_name!r}, so it "

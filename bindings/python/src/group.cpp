@@ -177,13 +177,14 @@ struct Group {
         op, [&](dm_result** out) { return dm_group_reload(out, g, cl, service.c_str(), &opts); });
   }
 
-  std::vector<ServiceStatus> status(const Client& client) {
+  std::vector<ServiceStatus> status(const Client& client, int target) {
     dm_report* report = nullptr;
     int status;
     std::string message;
     dm_group* g = get();
     dm_client* cl = client.get();
     dm_status_options opts = dm_status_options_defaults();
+    opts.target = target;
     {
       py::gil_scoped_release nogil;
       status = dm_group_status_with_options(&report, g, cl, &opts);
@@ -426,6 +427,21 @@ void bind_container_commands(py::class_<Group>& cls) {
            "to the descriptors (dm_group_run): (exit code or None, the dependencies' Result).");
 }
 
+// status, graph and logs: what the group looks like and says.
+void bind_reports(py::class_<Group>& cls) {
+  const dm_logs_options logs = dm_logs_options_defaults();
+  cls.def("status", &Group::status, py::arg("client"), py::kw_only(),
+          py::arg("target") = dm_status_options_defaults().target)
+      .def("graph", &Group::graph, py::kw_only(), py::arg("format") = "mermaid",
+           py::arg("client") = nullptr,
+           "The dependency graph as Mermaid or DOT text (dm_group_graph); with a client, "
+           "nodes coloured by their state.")
+      .def("logs", &Group::logs, py::arg("client"), py::kw_only(), py::arg("services") = py::none(),
+           py::arg("follow") = logs.follow != 0, py::arg("tail") = logs.tail, py::arg("callback"),
+           "Streams log lines to callback(service, stream, line); a true return stops. "
+           "Returns True when cancelled.");
+}
+
 // The watch actions of drillmaster/watch.h.
 void bind_watch_actions(py::class_<Group>& cls) {
   const dm_watch_options watch = dm_watch_options_defaults();
@@ -452,9 +468,9 @@ void bind_group(py::module_& m) {
   const dm_start_options start = dm_start_options_defaults();
   const dm_stop_options stop = dm_stop_options_defaults();
   const dm_reload_options reload = dm_reload_options_defaults();
-  const dm_logs_options logs = dm_logs_options_defaults();
   py::class_<Group> cls(m, "Group", "A group of services on one network (dm_group).");
   bind_container_commands(cls);
+  bind_reports(cls);
   bind_watch_actions(cls);
   cls.def(py::init([](const std::string& name) { return Group{group_new(name)}; }), py::arg("name"))
       .def_property_readonly("name", [](const Group& g) { return dm_group_name(g.get()); })
@@ -496,16 +512,7 @@ void bind_group(py::module_& m) {
            "group's name in this process: its containers stay when the process exits.")
       .def(
           "cancel", [](Group& g) { dm_group_cancel(g.get()); },
-          "Asks the operation in progress to stop; safe from any thread.")
-      .def("status", &Group::status, py::arg("client"))
-      .def("graph", &Group::graph, py::kw_only(), py::arg("format") = "mermaid",
-           py::arg("client") = nullptr,
-           "The dependency graph as Mermaid or DOT text (dm_group_graph); with a client, "
-           "nodes coloured by their state.")
-      .def("logs", &Group::logs, py::arg("client"), py::kw_only(), py::arg("services") = py::none(),
-           py::arg("follow") = logs.follow != 0, py::arg("tail") = logs.tail, py::arg("callback"),
-           "Streams log lines to callback(service, stream, line); a true return stops. "
-           "Returns True when cancelled.");
+          "Asks the operation in progress to stop; safe from any thread.");
 }
 
 }  // namespace dm_python
