@@ -686,11 +686,15 @@ typedef struct dm_logs_options {
   int follow; /* non-zero: keep going until cancelled or all stop */
   int tail;   /* last lines per service; negative: all (the
                  default); 0: none, only what follows */
+  /* Since version 2 (drillmaster 0.2): a dm_target, as for start. On
+   * DM_TARGET_SWARM a service's lines are its swarm service's
+   * (GET /services/{id}/logs: every task's). */
+  int target;
 } dm_logs_options;
 
-#define DM_LOGS_OPTIONS_VERSION 1
+#define DM_LOGS_OPTIONS_VERSION 2
 #define DM_LOGS_OPTIONS_INIT \
-  { DM_LOGS_OPTIONS_VERSION, NULL, 0, 0, -1 }
+  { DM_LOGS_OPTIONS_VERSION, NULL, 0, 0, -1, 0 }
 
 /* Fills *opts with the defaults of `version` of the struct (pass
  * DM_LOGS_OPTIONS_VERSION), as dm_start_options_init() does. Since 0.2. */

@@ -248,6 +248,7 @@ int dm_group_logs(dm_group* group, dm_client* client, const dm_logs_options* opt
       options.services = dm::capi::strings(opts->services, opts->service_count, "services");
       options.follow = opts->follow != 0;
       options.tail = opts->tail;
+      if (opts->version >= 2) options.target = target_of(opts->target, "dm_logs_options");
       dm::model::GroupDef def = group->snapshot();
       dm::model::check(def, {});
       bool finished = orch::logs(

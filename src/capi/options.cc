@@ -69,6 +69,7 @@ constexpr dm_logs_options logs_defaults() {
   dm_logs_options o{};
   o.version = DM_LOGS_OPTIONS_VERSION;
   o.tail = defaults::kLogTail;
+  o.target = DM_TARGET_LOCAL;
   return o;
 }
 
@@ -128,7 +129,7 @@ constexpr size_t kReloadSizes[] = {offsetof(dm_reload_options, stop_timeout),
                                    offsetof(dm_reload_options, run_new_containers),
                                    offsetof(dm_reload_options, keep_dependants),
                                    offsetof(dm_reload_options, target), sizeof(dm_reload_options)};
-constexpr size_t kLogsSizes[] = {sizeof(dm_logs_options)};
+constexpr size_t kLogsSizes[] = {offsetof(dm_logs_options, target), sizeof(dm_logs_options)};
 constexpr size_t kStatusSizes[] = {offsetof(dm_status_options, target), sizeof(dm_status_options)};
 constexpr size_t kGraphSizes[] = {sizeof(dm_graph_options)};
 constexpr size_t kExecSizes[] = {sizeof(dm_exec_options)};
@@ -150,7 +151,7 @@ static_assert(ends_with<dm_stop_options, int>(offsetof(dm_stop_options, target))
               "a field was appended to dm_stop_options: see the comment above");
 static_assert(ends_with<dm_reload_options, int>(offsetof(dm_reload_options, target)),
               "a field was appended to dm_reload_options: see the comment above");
-static_assert(ends_with<dm_logs_options, int>(offsetof(dm_logs_options, tail)),
+static_assert(ends_with<dm_logs_options, int>(offsetof(dm_logs_options, target)),
               "a field was appended to dm_logs_options: see the comment above");
 static_assert(ends_with<dm_status_options, int>(offsetof(dm_status_options, target)),
               "a field was appended to dm_status_options: see the comment above");
@@ -207,7 +208,7 @@ constexpr bool same(const dm_reload_options& a, const dm_reload_options& b) {
 }
 constexpr bool same(const dm_logs_options& a, const dm_logs_options& b) {
   return a.version == b.version && a.services == b.services && a.service_count == b.service_count &&
-         a.follow == b.follow && a.tail == b.tail;
+         a.follow == b.follow && a.tail == b.tail && a.target == b.target;
 }
 constexpr bool same(const dm_status_options& a, const dm_status_options& b) {
   return a.version == b.version && a.target == b.target;

@@ -135,6 +135,7 @@ struct ServiceState {
 };
 
 struct LogsOptions {
+  TargetKind target = TargetKind::Local;
   std::vector<std::string> services;  // empty: all
   bool follow = false;
   int tail = defaults::kLogTail;  // negative: all

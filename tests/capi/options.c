@@ -390,7 +390,7 @@ static void a_version_newer_than_the_library_is_refused(void** state) {
   assert_refused_with(dm_reload_options_init(&reload, DM_RELOAD_OPTIONS_VERSION + 1),
                       "dm_reload_options version 6");
   assert_refused_with(dm_logs_options_init(&logs, DM_LOGS_OPTIONS_VERSION + 1),
-                      "dm_logs_options version 2");
+                      "dm_logs_options version 3");
   assert_refused_with(dm_status_options_init(&status, DM_STATUS_OPTIONS_VERSION + 1),
                       "dm_status_options version 3");
   assert_refused_with(dm_status_options_init(&status, 1000000), "version 1000000");

@@ -149,6 +149,10 @@ def test_a_dependent_group_starts_in_order_with_hooks_pinged_over_a_host_port_th
         "web": ("running", f"{g}_web"),
     }
 
+    logs = swarm.run("logs", "db")  # GET /services/{id}/logs
+    assert logs.returncode == 0, logs.stdout + logs.stderr
+    assert "db says one" in logs.stdout
+
     swarm.clear_records()
     again = swarm.run("start")
     assert again.returncode == 0, again.stdout + again.stderr

@@ -269,6 +269,7 @@ class Group:
         follow: bool = ...,
         tail: int = ...,
         callback: Callable[[str, int, str], object],
+        target: int = ...,
     ) -> bool: ...
     def exec(
         self,

@@ -907,7 +907,12 @@ class Session:
             self._current = group
         try:
             return group.logs(
-                client, services=list(services), follow=follow, tail=tail, callback=callback
+                client,
+                services=list(services),
+                follow=follow,
+                tail=tail,
+                callback=callback,
+                target=TARGETS[self.target],
             )
         finally:
             with self._lock:

@@ -365,7 +365,7 @@ struct Group {
 
   // Returns true when dm_group_cancel() ended the stream.
   bool logs(const Client& client, const std::optional<std::vector<std::string>>& services,
-            bool follow, int tail, py::object callback) {
+            bool follow, int tail, py::object callback, int target) {
     struct LogContext {
       py::object fn;
       PendingError error;
@@ -377,6 +377,7 @@ struct Group {
     opts.service_count = c.size();
     opts.follow = follow;
     opts.tail = tail;
+    opts.target = target;
     auto trampoline = [](const char* service, int stream, const char* line, size_t length,
                          void* user_data) -> int {
       auto* lc = static_cast<LogContext*>(user_data);
@@ -438,6 +439,7 @@ void bind_reports(py::class_<Group>& cls) {
            "nodes coloured by their state.")
       .def("logs", &Group::logs, py::arg("client"), py::kw_only(), py::arg("services") = py::none(),
            py::arg("follow") = logs.follow != 0, py::arg("tail") = logs.tail, py::arg("callback"),
+           py::arg("target") = logs.target,
            "Streams log lines to callback(service, stream, line); a true return stops. "
            "Returns True when cancelled.");
 }
