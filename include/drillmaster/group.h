@@ -238,6 +238,18 @@ DM_EXTERN(void) dm_result_free(dm_result* result);
  * callbacks run on worker threads meanwhile. `opts` may be NULL (the
  * defaults). */
 
+/* Where an operation runs the group's services (the `target` field of the
+ * start, stop and reload options, since drillmaster 0.2):
+ * DM_TARGET_LOCAL, the engine's own containers (the default), or
+ * DM_TARGET_SWARM, services of the Docker Swarm the engine manages: each
+ * service a swarm service "<group>_<service>" on an attachable overlay
+ * network named as the group's, its ports published in mode=host on the
+ * node that runs its task; hooks still run on this host. An engine that is
+ * not a manager of an active swarm fails the operation at once with
+ * DM_EUNREACHABLE, before anything is made, saying how to start one
+ * (`docker swarm init`). README.md, "Swarm", has the mapping. */
+typedef enum dm_target { DM_TARGET_LOCAL = 0, DM_TARGET_SWARM = 1 } dm_target;
+
 typedef struct dm_start_options {
   unsigned int version;
   const char* const* exclude; /* services to leave out */
@@ -288,11 +300,15 @@ typedef struct dm_start_options {
    * both. */
   const char* const* profiles;
   size_t profiles_count;
+  /* Since version 5 (drillmaster 0.2): a dm_target; DM_TARGET_LOCAL (the
+   * default) or DM_TARGET_SWARM (remove_on_exit is then DM_EINVALID). Any
+   * other value is DM_EINVALID. */
+  int target;
 } dm_start_options;
 
-#define DM_START_OPTIONS_VERSION 4
+#define DM_START_OPTIONS_VERSION 5
 #define DM_START_OPTIONS_INIT \
-  { DM_START_OPTIONS_VERSION, NULL, 0, 300.0, 0, 0, 0, NULL, NULL, 10.0, 0, 0, NULL, 0, NULL, 0 }
+  { DM_START_OPTIONS_VERSION, NULL, 0, 300.0, 0, 0, 0, NULL, NULL, 10.0, 0, 0, NULL, 0, NULL, 0, 0 }
 
 /* Fills *opts with the defaults of `version` of the struct (pass
  * DM_START_OPTIONS_VERSION): the values of DM_START_OPTIONS_INIT. Writes only
@@ -405,11 +421,14 @@ typedef struct dm_stop_options {
   int remove;     /* non-zero: remove containers, then the network */
   dm_event_fn on_event;
   void* event_user_data;
+  /* Since version 2 (drillmaster 0.2): a dm_target, as for start; it must
+   * be the one the group was started on. */
+  int target;
 } dm_stop_options;
 
-#define DM_STOP_OPTIONS_VERSION 1
+#define DM_STOP_OPTIONS_VERSION 2
 #define DM_STOP_OPTIONS_INIT \
-  { DM_STOP_OPTIONS_VERSION, NULL, 0, 10.0, 0, NULL, NULL }
+  { DM_STOP_OPTIONS_VERSION, NULL, 0, 10.0, 0, NULL, NULL, 0 }
 
 /* Fills *opts with the defaults of `version` of the struct (pass
  * DM_STOP_OPTIONS_VERSION), as dm_start_options_init() does. Since 0.2. */
@@ -459,11 +478,13 @@ typedef struct dm_reload_options {
    * dependants do not need a restart when it is replaced. 0 (the default)
    * stops them first and starts them again. */
   int keep_dependants;
+  /* Since version 5 (drillmaster 0.2): a dm_target, as for start. */
+  int target;
 } dm_reload_options;
 
-#define DM_RELOAD_OPTIONS_VERSION 4
+#define DM_RELOAD_OPTIONS_VERSION 5
 #define DM_RELOAD_OPTIONS_INIT \
-  { DM_RELOAD_OPTIONS_VERSION, 300.0, 0, NULL, NULL, 10.0, 0, 0 }
+  { DM_RELOAD_OPTIONS_VERSION, 300.0, 0, NULL, NULL, 10.0, 0, 0, 0 }
 
 /* Fills *opts with the defaults of `version` of the struct (pass
  * DM_RELOAD_OPTIONS_VERSION), as dm_start_options_init() does. Since 0.2. */
@@ -530,16 +551,20 @@ DM_EXTERN(void) dm_group_cancel(dm_group* group);
 
 typedef struct dm_report dm_report;
 
-/* What dm_group_status_with_options() takes. Nothing but the version yet:
- * the struct exists so that status can gain options the way the other
- * operations do, by fields appended with a new version. */
+/* What dm_group_status_with_options() takes; fields are appended with a
+ * new version, as for the other operations. */
 typedef struct dm_status_options {
   unsigned int version;
+  /* Since version 2 (drillmaster 0.2): a dm_target, as for start. On
+   * DM_TARGET_SWARM each service's row is its swarm service: the id and
+   * name are the swarm service's, the state "running" when all its tasks
+   * run, "exited" when it is scaled to 0 or its task failed. */
+  int target;
 } dm_status_options;
 
-#define DM_STATUS_OPTIONS_VERSION 1
+#define DM_STATUS_OPTIONS_VERSION 2
 #define DM_STATUS_OPTIONS_INIT \
-  { DM_STATUS_OPTIONS_VERSION }
+  { DM_STATUS_OPTIONS_VERSION, 0 }
 
 /* Fills *opts with the defaults of `version` of the struct (pass
  * DM_STATUS_OPTIONS_VERSION), as dm_start_options_init() does. Since 0.2. */
@@ -661,11 +686,15 @@ typedef struct dm_logs_options {
   int follow; /* non-zero: keep going until cancelled or all stop */
   int tail;   /* last lines per service; negative: all (the
                  default); 0: none, only what follows */
+  /* Since version 2 (drillmaster 0.2): a dm_target, as for start. On
+   * DM_TARGET_SWARM a service's lines are its swarm service's
+   * (GET /services/{id}/logs: every task's). */
+  int target;
 } dm_logs_options;
 
-#define DM_LOGS_OPTIONS_VERSION 1
+#define DM_LOGS_OPTIONS_VERSION 2
 #define DM_LOGS_OPTIONS_INIT \
-  { DM_LOGS_OPTIONS_VERSION, NULL, 0, 0, -1 }
+  { DM_LOGS_OPTIONS_VERSION, NULL, 0, 0, -1, 0 }
 
 /* Fills *opts with the defaults of `version` of the struct (pass
  * DM_LOGS_OPTIONS_VERSION), as dm_start_options_init() does. Since 0.2. */

@@ -38,16 +38,25 @@ const orch::ServiceState* state_at(const dm_report* report, size_t index) {
   return &report->services[index];
 }
 
+orch::TargetKind target_of(int target, const char* options) {
+  if (target == DM_TARGET_LOCAL) return orch::TargetKind::Local;
+  if (target == DM_TARGET_SWARM) return orch::TargetKind::Swarm;
+  throw dm::capi::ArgumentError(std::string(options) + ": target " + std::to_string(target) +
+                                " is not a dm_target (DM_TARGET_LOCAL 0, DM_TARGET_SWARM 1)");
+}
+
 // The one body of dm_group_status_with_options() and dm_group_status(), run
 // under each one's own guard() so that argument errors name the function
 // the caller called.
 int status_of(dm_report** out, dm_group* group, dm_client* client, const dm_status_options* opts) {
   DM_REQUIRE(out, "out");
   if (opts != nullptr) check_version("dm_status_options", opts->version, DM_STATUS_OPTIONS_VERSION);
+  orch::TargetKind target = orch::TargetKind::Local;
+  if (opts != nullptr && opts->version >= 2) target = target_of(opts->target, "dm_status_options");
   return run_operation(group, client, [&] {
     dm::model::GroupDef def = group->snapshot();
     dm::model::check(def, {});
-    *out = new dm_report{orch::status(*client->engine, def)};
+    *out = new dm_report{orch::status(*client->engine, def, target)};
     return DM_OK;
   });
 }
@@ -148,6 +157,7 @@ int dm_group_start(dm_result** out, dm_group* group, dm_client* client,
         options.only = dm::capi::strings(opts->only, opts->only_count, "only");
         options.profiles = dm::capi::strings(opts->profiles, opts->profiles_count, "profiles");
       }
+      if (opts->version >= 5) options.target = target_of(opts->target, "dm_start_options");
       dm::model::GroupDef def = group->snapshot();
       dm::model::check(def, options.exclude);
       return finish(out, orch::start(*client->engine, def, options, group->cancel));
@@ -169,6 +179,7 @@ int dm_group_stop(dm_result** out, dm_group* group, dm_client* client,
       options.timeout = opts->timeout;
       options.remove = opts->remove != 0;
       options.on_event = event_sink(opts->on_event, opts->event_user_data);
+      if (opts->version >= 2) options.target = target_of(opts->target, "dm_stop_options");
       dm::model::GroupDef def = group->snapshot();
       dm::model::check_stop(def, options.exclude);
       return finish(out, orch::stop(*client->engine, def, options, group->cancel));
@@ -194,6 +205,7 @@ int dm_group_reload(dm_result** out, dm_group* group, dm_client* client, const c
       if (opts->version >= 2) options.stop_timeout = opts->stop_timeout;  // as for start
       if (opts->version >= 3) options.run_new_containers = opts->run_new_containers != 0;
       if (opts->version >= 4) options.keep_dependants = opts->keep_dependants != 0;
+      if (opts->version >= 5) options.target = target_of(opts->target, "dm_reload_options");
       dm::model::GroupDef def = group->snapshot();
       dm::model::check(def, {});
       return finish(out, orch::reload(*client->engine, def, options, group->cancel));
@@ -236,6 +248,7 @@ int dm_group_logs(dm_group* group, dm_client* client, const dm_logs_options* opt
       options.services = dm::capi::strings(opts->services, opts->service_count, "services");
       options.follow = opts->follow != 0;
       options.tail = opts->tail;
+      if (opts->version >= 2) options.target = target_of(opts->target, "dm_logs_options");
       dm::model::GroupDef def = group->snapshot();
       dm::model::check(def, {});
       bool finished = orch::logs(

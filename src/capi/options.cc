@@ -42,6 +42,7 @@ constexpr dm_start_options start_defaults() {
   o.stop_timeout = defaults::kStopGraceSeconds;
   o.remove_on_exit = 0;  // a start leaves its services running
   o.watch_pid = 0;       // the calling process
+  o.target = DM_TARGET_LOCAL;
   return o;
 }
 
@@ -49,6 +50,7 @@ constexpr dm_stop_options stop_defaults() {
   dm_stop_options o{};
   o.version = DM_STOP_OPTIONS_VERSION;
   o.timeout = defaults::kStopGraceSeconds;
+  o.target = DM_TARGET_LOCAL;
   return o;
 }
 
@@ -59,6 +61,7 @@ constexpr dm_reload_options reload_defaults() {
   o.stop_timeout = defaults::kStopGraceSeconds;
   o.run_new_containers = 0;  // the reuse rules
   o.keep_dependants = 0;     // stopped and started again
+  o.target = DM_TARGET_LOCAL;
   return o;
 }
 
@@ -66,6 +69,7 @@ constexpr dm_logs_options logs_defaults() {
   dm_logs_options o{};
   o.version = DM_LOGS_OPTIONS_VERSION;
   o.tail = defaults::kLogTail;
+  o.target = DM_TARGET_LOCAL;
   return o;
 }
 
@@ -91,6 +95,7 @@ constexpr dm_run_options run_defaults() {
 constexpr dm_status_options status_defaults() {
   dm_status_options o{};
   o.version = DM_STATUS_OPTIONS_VERSION;
+  o.target = DM_TARGET_LOCAL;
   return o;
 }
 
@@ -116,15 +121,16 @@ constexpr dm_watch_options watch_defaults() {
 // entry here (and a default above, and a comparison below).
 
 constexpr size_t kClientSizes[] = {offsetof(dm_client_options, context), sizeof(dm_client_options)};
-constexpr size_t kStartSizes[] = {offsetof(dm_start_options, stop_timeout),
-                                  offsetof(dm_start_options, remove_on_exit),
-                                  offsetof(dm_start_options, only), sizeof(dm_start_options)};
-constexpr size_t kStopSizes[] = {sizeof(dm_stop_options)};
-constexpr size_t kReloadSizes[] = {
-    offsetof(dm_reload_options, stop_timeout), offsetof(dm_reload_options, run_new_containers),
-    offsetof(dm_reload_options, keep_dependants), sizeof(dm_reload_options)};
-constexpr size_t kLogsSizes[] = {sizeof(dm_logs_options)};
-constexpr size_t kStatusSizes[] = {sizeof(dm_status_options)};
+constexpr size_t kStartSizes[] = {
+    offsetof(dm_start_options, stop_timeout), offsetof(dm_start_options, remove_on_exit),
+    offsetof(dm_start_options, only), offsetof(dm_start_options, target), sizeof(dm_start_options)};
+constexpr size_t kStopSizes[] = {offsetof(dm_stop_options, target), sizeof(dm_stop_options)};
+constexpr size_t kReloadSizes[] = {offsetof(dm_reload_options, stop_timeout),
+                                   offsetof(dm_reload_options, run_new_containers),
+                                   offsetof(dm_reload_options, keep_dependants),
+                                   offsetof(dm_reload_options, target), sizeof(dm_reload_options)};
+constexpr size_t kLogsSizes[] = {offsetof(dm_logs_options, target), sizeof(dm_logs_options)};
+constexpr size_t kStatusSizes[] = {offsetof(dm_status_options, target), sizeof(dm_status_options)};
 constexpr size_t kGraphSizes[] = {sizeof(dm_graph_options)};
 constexpr size_t kExecSizes[] = {sizeof(dm_exec_options)};
 constexpr size_t kRunSizes[] = {sizeof(dm_run_options)};
@@ -139,15 +145,15 @@ constexpr bool ends_with(size_t offset_of_field) {
 }
 static_assert(ends_with<dm_client_options, const char*>(offsetof(dm_client_options, context)),
               "a field was appended to dm_client_options: see the comment above");
-static_assert(ends_with<dm_start_options, size_t>(offsetof(dm_start_options, profiles_count)),
+static_assert(ends_with<dm_start_options, int>(offsetof(dm_start_options, target)),
               "a field was appended to dm_start_options: see the comment above");
-static_assert(ends_with<dm_stop_options, void*>(offsetof(dm_stop_options, event_user_data)),
+static_assert(ends_with<dm_stop_options, int>(offsetof(dm_stop_options, target)),
               "a field was appended to dm_stop_options: see the comment above");
-static_assert(ends_with<dm_reload_options, int>(offsetof(dm_reload_options, keep_dependants)),
+static_assert(ends_with<dm_reload_options, int>(offsetof(dm_reload_options, target)),
               "a field was appended to dm_reload_options: see the comment above");
-static_assert(ends_with<dm_logs_options, int>(offsetof(dm_logs_options, tail)),
+static_assert(ends_with<dm_logs_options, int>(offsetof(dm_logs_options, target)),
               "a field was appended to dm_logs_options: see the comment above");
-static_assert(ends_with<dm_status_options, unsigned>(offsetof(dm_status_options, version)),
+static_assert(ends_with<dm_status_options, int>(offsetof(dm_status_options, target)),
               "a field was appended to dm_status_options: see the comment above");
 static_assert(ends_with<dm_graph_options, const dm_report*>(offsetof(dm_graph_options, status)),
               "a field was appended to dm_graph_options: see the comment above");
@@ -186,25 +192,26 @@ constexpr bool same(const dm_start_options& a, const dm_start_options& b) {
          a.timeout == b.timeout && a.run_new_containers == b.run_new_containers &&
          a.build == b.build && a.parallelism == b.parallelism && a.on_event == b.on_event &&
          a.event_user_data == b.event_user_data && a.stop_timeout == b.stop_timeout &&
-         a.remove_on_exit == b.remove_on_exit && a.watch_pid == b.watch_pid && same_selection(a, b);
+         a.remove_on_exit == b.remove_on_exit && a.watch_pid == b.watch_pid &&
+         same_selection(a, b) && a.target == b.target;
 }
 constexpr bool same(const dm_stop_options& a, const dm_stop_options& b) {
   return a.version == b.version && a.exclude == b.exclude && a.exclude_count == b.exclude_count &&
          a.timeout == b.timeout && a.remove == b.remove && a.on_event == b.on_event &&
-         a.event_user_data == b.event_user_data;
+         a.event_user_data == b.event_user_data && a.target == b.target;
 }
 constexpr bool same(const dm_reload_options& a, const dm_reload_options& b) {
   return a.version == b.version && a.timeout == b.timeout && a.remove == b.remove &&
          a.on_event == b.on_event && a.event_user_data == b.event_user_data &&
          a.stop_timeout == b.stop_timeout && a.run_new_containers == b.run_new_containers &&
-         a.keep_dependants == b.keep_dependants;
+         a.keep_dependants == b.keep_dependants && a.target == b.target;
 }
 constexpr bool same(const dm_logs_options& a, const dm_logs_options& b) {
   return a.version == b.version && a.services == b.services && a.service_count == b.service_count &&
-         a.follow == b.follow && a.tail == b.tail;
+         a.follow == b.follow && a.tail == b.tail && a.target == b.target;
 }
 constexpr bool same(const dm_status_options& a, const dm_status_options& b) {
-  return a.version == b.version;
+  return a.version == b.version && a.target == b.target;
 }
 
 constexpr bool same(const dm_graph_options& a, const dm_graph_options& b) {

@@ -249,6 +249,45 @@ struct ExecState {
   int64_t exit_code = 0;
 };
 
+// GET /info's Swarm part: whether this engine is a node of an active swarm
+// and a manager of it (only a manager takes /services requests).
+struct SwarmInfo {
+  std::string local_node_state;  // "inactive", "pending", "active", "error", "locked"
+  bool control_available = false;
+  std::string node_id;
+  std::string node_addr;  // the address it advertises to the swarm
+};
+
+// A swarm service (GET /services, /services/{id}).
+struct ServiceInfo {
+  std::string id;
+  std::string name;
+  uint64_t version = 0;        // Version.Index, which an update must name
+  Labels labels;               // Spec.Labels
+  int64_t replicas = 0;        // Spec.Mode.Replicated.Replicas; 1 for a global service
+  Json spec = Json::object();  // Spec as the engine has it, for an update
+};
+
+// A task of a swarm service (GET /tasks): one container on some node.
+struct TaskInfo {
+  std::string id;
+  std::string service_id;
+  std::string node_id;
+  int64_t slot = 0;
+  std::string desired_state;  // "running", "shutdown", ...
+  std::string state;    // Status.State: "new" ... "running", "complete", "failed", "rejected"...
+  std::string message;  // Status.Message
+  std::string error;    // Status.Err
+  std::optional<int64_t> exit_code;  // Status.ContainerStatus.ExitCode, once it ended
+  std::string container_id;          // Status.ContainerStatus.ContainerID
+  std::string updated_at;
+  // Status.PortStatus.Ports: ports published in mode=host on its node
+  // (container_port "8080/tcp", host_port the published one).
+  std::vector<PortBinding> ports;
+
+  bool ended() const;  // in a state it never leaves (complete, failed, rejected, shutdown...)
+};
+
 class HijackedConnection;  // engine/hijack.h
 
 class Client {
@@ -359,6 +398,27 @@ class Client {
   // throws Error::Code::Internal.
   virtual void container_put_archive(const std::string& id, const std::string& path,
                                      std::string archive);
+
+  // Swarm (engine/services.cc). A client that is no real connection throws
+  // Error::Code::Internal. Label filters as for networks.
+  virtual SwarmInfo swarm_info();
+  // An overlay network that standalone containers may join too (Attachable).
+  virtual std::string overlay_network_create(const std::string& name, const Labels& labels);
+  // POST /services/create with `spec` (a ServiceSpec); returns the id.
+  virtual std::string service_create(const Json& spec);
+  virtual ServiceInfo service_inspect(const std::string& id_or_name);
+  virtual std::vector<ServiceInfo> service_list(const Labels& label_filters);
+  // POST /services/{id}/update?version=N: `spec` replaces the service's.
+  virtual void service_update(const std::string& id, uint64_t version, const Json& spec);
+  virtual void service_remove(const std::string& id);
+  // GET /tasks of the services `service_ids` (all tasks when empty).
+  virtual std::vector<TaskInfo> task_list(const std::vector<std::string>& service_ids);
+  // GET /nodes/{id}: Status.Addr, where its host-mode ports are published.
+  virtual std::string node_address(const std::string& node_id);
+  // GET /services/{id}/logs: its tasks' last `lines` lines (all with a
+  // negative count); `follow` as for containers.
+  virtual void service_logs(const std::string& id, const LogOptions& options, const LogFn& fn,
+                            const CancelToken* cancel = nullptr);
 };
 
 }  // namespace dm::engine

@@ -80,6 +80,18 @@ class EngineClient final : public Client {
   void container_put_archive(const std::string& id, const std::string& path,
                              std::string archive) override;
 
+  SwarmInfo swarm_info() override;
+  std::string overlay_network_create(const std::string& name, const Labels& labels) override;
+  std::string service_create(const Json& spec) override;
+  ServiceInfo service_inspect(const std::string& id_or_name) override;
+  std::vector<ServiceInfo> service_list(const Labels& label_filters) override;
+  void service_update(const std::string& id, uint64_t version, const Json& spec) override;
+  void service_remove(const std::string& id) override;
+  std::vector<TaskInfo> task_list(const std::vector<std::string>& service_ids) override;
+  std::string node_address(const std::string& node_id) override;
+  void service_logs(const std::string& id, const LogOptions& options, const LogFn& fn,
+                    const CancelToken* cancel) override;
+
  private:
   // "/v1.41" + path.
   std::string versioned(const std::string& path) const { return "/v" + api_version_ + path; }

@@ -1,5 +1,6 @@
 #include "engine/published.h"
 
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -57,6 +58,36 @@ HostAddress connect_address(const ContainerInfo& info, const std::string& contai
   return HostAddress{host_for(chosen->host_ip, engine), chosen->host_port};
 }
 
+namespace {
+
+// The address of `container_port` of the swarm service `id_or_name`: the
+// node of its running task and the port published there in mode=host;
+// nullopt when the engine has no such service (or no swarm).
+std::optional<HostAddress> swarm_published(Client& client, const std::string& id_or_name,
+                                           const std::string& container_port) {
+  ServiceInfo service;
+  try {
+    service = client.service_inspect(id_or_name);
+  } catch (const Error&) {
+    return std::nullopt;  // not a service (a container that is gone, or no swarm)
+  }
+  std::vector<std::string> published;
+  for (const TaskInfo& task : client.task_list({service.id})) {
+    if (task.state != "running") continue;
+    for (const PortBinding& p : task.ports) {
+      if (p.container_port == container_port && p.host_port > 0)
+        return HostAddress{client.node_address(task.node_id), p.host_port};
+      published.push_back(p.container_port);
+    }
+  }
+  throw Error(Error::Code::NotFound,
+              "swarm service " + quoted(service.name) + " has no running task that publishes " +
+                  container_port + " in mode=host" +
+                  (published.empty() ? "" : " (its tasks publish: " + join(published, ", ") + ")"));
+}
+
+}  // namespace
+
 HostAddress published_address(Client& client, const std::string& container,
                               const std::string& container_port) {
   ContainerInfo info;
@@ -64,6 +95,8 @@ HostAddress published_address(Client& client, const std::string& container,
     info = client.container_inspect(container);
   } catch (const Error& e) {
     if (e.code() != Error::Code::NotFound) throw;
+    if (std::optional<HostAddress> swarm = swarm_published(client, container, container_port))
+      return *swarm;
     throw Error(Error::Code::NotFound, "container " + quoted(excerpt(container)) +
                                            " does not exist, so it publishes no " + container_port +
                                            " (" + e.what() + ")");

@@ -10,8 +10,10 @@
 #include "common/cancel.h"
 #include "common/error.h"
 #include "common/text.h"
+#include "orchestrator/identity.h"
 #include "orchestrator/inventory.h"
 #include "orchestrator/orchestrator.h"
+#include "orchestrator/swarm_target.h"
 
 namespace dm::orchestrator {
 namespace {
@@ -67,6 +69,20 @@ std::vector<std::string> services_asked(const model::GroupDef& group,
 // (service, container id) of each service that has a container.
 using Targets = std::vector<std::pair<std::string, std::string>>;
 
+// On a swarm: (service, swarm service id).
+Targets swarm_services_of(engine::Client& engine, const model::GroupDef& group,
+                          const std::vector<std::string>& names) {
+  std::map<std::string, std::string> ids;  // service -> swarm service id
+  for (const engine::ServiceInfo& s : engine.service_list(group_filter(group))) {
+    auto label = s.labels.find(kServiceLabel);
+    if (label != s.labels.end()) ids[label->second] = s.id;
+  }
+  Targets targets;
+  for (const auto& name : names)
+    if (ids.count(name)) targets.emplace_back(name, ids[name]);
+  return targets;
+}
+
 Targets containers_of(engine::Client& engine, const model::GroupDef& group,
                       const std::vector<std::string>& names) {
   Inventory inventory = take_inventory(engine, group);
@@ -83,20 +99,22 @@ Targets containers_of(engine::Client& engine, const model::GroupDef& group,
 // reads wait on the reader's own token.
 class LogReader {
  public:
-  LogReader(engine::Client& engine, engine::LogOptions options, const LogLineFn& fn)
-      : engine_(engine), options_(std::move(options)), fn_(fn) {}
+  // `swarm`: the ids are swarm services' (their tasks' output, no TTY).
+  LogReader(engine::Client& engine, engine::LogOptions options, const LogLineFn& fn, bool swarm)
+      : engine_(engine), options_(std::move(options)), fn_(fn), swarm_(swarm) {}
 
   void read(const std::string& service, const std::string& id) {
     LineSplitter lines(service, fn_);
-    engine_.container_logs(
-        id, options_,
-        [&](engine::LogStream stream, const std::string& data) {
-          std::lock_guard<std::mutex> lock(mutex_);
-          if (stop_.cancelled()) return false;
-          if (!lines.feed(static_cast<int>(stream), data)) stop_.cancel();
-          return !stop_.cancelled();
-        },
-        &stop_);
+    auto feed = [&](engine::LogStream stream, const std::string& data) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stop_.cancelled()) return false;
+      if (!lines.feed(static_cast<int>(stream), data)) stop_.cancel();
+      return !stop_.cancelled();
+    };
+    if (swarm_)
+      engine_.service_logs(id, options_, feed, &stop_);
+    else
+      engine_.container_logs(id, options_, feed, &stop_);
     std::lock_guard<std::mutex> lock(mutex_);
     if (!stop_.cancelled() && !lines.flush()) stop_.cancel();
   }
@@ -108,6 +126,7 @@ class LogReader {
   engine::Client& engine_;
   engine::LogOptions options_;
   const LogLineFn& fn_;
+  bool swarm_;
   std::mutex mutex_;  // serialises `fn_`
   CancelToken stop_;  // ends every read
 };
@@ -153,11 +172,15 @@ bool follow_all(LogReader& reader, const Targets& targets, const CancelToken& ca
 bool logs(engine::Client& engine, const model::GroupDef& group, const LogsOptions& options,
           const LogLineFn& fn, const CancelToken& cancel) {
   std::vector<std::string> names = services_asked(group, options.services);
-  Targets targets = containers_of(engine, group, names);
+  bool swarm = options.target == TargetKind::Swarm;
+  if (swarm) require_swarm(engine);
+  Targets targets =
+      swarm ? swarm_services_of(engine, group, names) : containers_of(engine, group, names);
   engine::LogOptions log_options;
   log_options.follow = options.follow;
   log_options.tail = options.tail;
-  LogReader reader(engine, log_options, fn);
+  if (swarm) log_options.tty = 0;
+  LogReader reader(engine, log_options, fn, swarm);
   return options.follow ? follow_all(reader, targets, cancel)
                         : read_in_turn(reader, targets, cancel);
 }

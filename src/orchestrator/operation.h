@@ -76,7 +76,12 @@ struct Result {
   size_t failures() const;
 };
 
+// Where the group's services run: the engine's own containers, or the swarm
+// the engine manages (swarm_target.h).
+enum class TargetKind { Local, Swarm };
+
 struct StartOptions {
+  TargetKind target = TargetKind::Local;
   std::vector<std::string> exclude;
   double timeout = defaults::kReadySeconds;  // per service (a service may override)
   bool run_new_containers = false;
@@ -95,6 +100,7 @@ struct StartOptions {
 };
 
 struct StopOptions {
+  TargetKind target = TargetKind::Local;
   std::vector<std::string> exclude;
   double timeout = defaults::kStopGraceSeconds;  // grace seconds
   bool remove = false;
@@ -102,6 +108,7 @@ struct StopOptions {
 };
 
 struct ReloadOptions {
+  TargetKind target = TargetKind::Local;
   std::string service;
   double timeout = defaults::kReadySeconds;
   bool remove = false;
@@ -128,6 +135,7 @@ struct ServiceState {
 };
 
 struct LogsOptions {
+  TargetKind target = TargetKind::Local;
   std::vector<std::string> services;  // empty: all
   bool follow = false;
   int tail = defaults::kLogTail;  // negative: all

@@ -1,6 +1,7 @@
 // The public operations: each takes the group lock, then runs the machinery
 // of runs.h (start.cc, stop.cc) on the services it concerns, over the local
-// engine (local_target.h).
+// engine (local_target.h) or the swarm it manages (swarm_target.h), as the
+// options say.
 #include "orchestrator/orchestrator.h"
 
 #include <algorithm>
@@ -22,6 +23,7 @@
 #include "orchestrator/removal_on_exit.h"
 #include "orchestrator/runs.h"
 #include "orchestrator/service_files.h"
+#include "orchestrator/swarm_target.h"
 #include "orchestrator/sync.h"
 
 namespace dm::orchestrator {
@@ -65,6 +67,21 @@ class LockOrCancelled {
   Result cancelled_;
 };
 
+// The target the options ask for; a swarm only when the engine manages an
+// active one (Code::Unreachable saying how to start one, before anything is made).
+std::unique_ptr<Target> make_target(TargetKind kind, engine::Client& engine,
+                                    const model::GroupDef& group, Events& events,
+                                    std::set<std::string> rebuild = {},
+                                    const CancelToken* cancel = nullptr,
+                                    bool update_in_place = false) {
+  if (kind == TargetKind::Swarm) {
+    require_swarm(engine);
+    return std::make_unique<SwarmTarget>(engine, group, events, std::move(rebuild), cancel,
+                                         update_in_place);
+  }
+  return std::make_unique<LocalTarget>(engine, group, events, std::move(rebuild), cancel);
+}
+
 }  // namespace
 
 Result start(engine::Client& engine, const model::GroupDef& defined, const StartOptions& options,
@@ -74,6 +91,12 @@ Result start(engine::Client& engine, const model::GroupDef& defined, const Start
   // that a process killed while it waits for another's start of the group
   // does not remove what that one made.
   model::Selection selection = model::select_services(group, options.only, options.profiles);
+  if (options.target == TargetKind::Swarm) {
+    if (options.remove_on_exit)
+      throw Error(Error::Code::Invalid,
+                  "removal on exit is not available on a swarm target; stop --remove the group");
+    require_swarm(engine);
+  }
   std::optional<RemovalOnExit> removal;
   if (options.remove_on_exit) removal = RemovalOnExit::prepare(options.watch_pid);
   Events events(options.on_event);
@@ -84,7 +107,10 @@ Result start(engine::Client& engine, const model::GroupDef& defined, const Start
   if (options.build)
     for (const auto& s : group.services)
       if (!s.build_context.empty()) rebuild.insert(s.name);
-  LocalTarget target(engine, group, events, rebuild, &cancel);
+  std::unique_ptr<Target> chosen =
+      make_target(options.target, engine, group, events, rebuild, &cancel,
+                  /*update_in_place=*/true);
+  Target& target = *chosen;
   CancelWatcher watcher(cancel);
   StartScope scope;
   for (size_t i : all_but(group, options.exclude))
@@ -99,9 +125,11 @@ Result start(engine::Client& engine, const model::GroupDef& defined, const Start
 Result stop(engine::Client& engine, const model::GroupDef& group, const StopOptions& options,
             const CancelToken& cancel) {
   Events events(options.on_event);
+  if (options.target == TargetKind::Swarm) require_swarm(engine);
   LockOrCancelled lock(group, events, cancel, GroupLock::kStopWaitSeconds);
   if (lock.cancelled()) return *lock.cancelled();
-  LocalTarget target(engine, group, events);
+  std::unique_ptr<Target> chosen = make_target(options.target, engine, group, events);
+  Target& target = *chosen;
   CancelWatcher watcher(cancel);
   StopScope scope;
   scope.include = all_but(group, options.exclude);
@@ -211,9 +239,13 @@ Result reload(engine::Client& engine, const model::GroupDef& defined, const Relo
   size_t service = reloadable(graph, group, options.service);
   const model::ServiceDef& def = group.services[service];
   Events events(options.on_event);
+  if (options.target == TargetKind::Swarm) require_swarm(engine);
   LockOrCancelled lock(group, events, cancel, options.timeout);
   if (lock.cancelled()) return *lock.cancelled();
-  LocalTarget target(engine, group, events, {def.name}, &cancel);
+  std::unique_ptr<Target> chosen =
+      make_target(options.target, engine, group, events, {def.name}, &cancel,
+                  /*update_in_place=*/true);
+  Target& target = *chosen;
   CancelWatcher watcher(cancel);
   Operation operation{group, target, events, watcher};
   std::string why_untouched = "not affected by reloading '" + def.name + "'";

@@ -29,7 +29,9 @@ Result stop(engine::Client& engine, const model::GroupDef& group, const StopOpti
 Result reload(engine::Client& engine, const model::GroupDef& group, const ReloadOptions& options,
               const CancelToken& cancel);
 
-std::vector<ServiceState> status(engine::Client& engine, const model::GroupDef& group);
+// On TargetKind::Swarm: swarm_status() (swarm_target.h), after require_swarm().
+std::vector<ServiceState> status(engine::Client& engine, const model::GroupDef& group,
+                                 TargetKind target = TargetKind::Local);
 
 // `run`: starts `service`'s dependencies as start does (under the group
 // lock), makes sure of the network and the service's image, then runs a

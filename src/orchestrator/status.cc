@@ -12,6 +12,7 @@
 #include "orchestrator/inventory.h"
 #include "orchestrator/orchestrator.h"
 #include "orchestrator/service_files.h"
+#include "orchestrator/swarm_target.h"
 
 namespace dm::orchestrator {
 namespace {
@@ -58,8 +59,13 @@ model::GroupDef as_started(const model::GroupDef& defined) {
 
 }  // namespace
 
-std::vector<ServiceState> status(engine::Client& engine, const model::GroupDef& defined) {
+std::vector<ServiceState> status(engine::Client& engine, const model::GroupDef& defined,
+                                 TargetKind target) {
   const model::GroupDef group = as_started(defined);
+  if (target == TargetKind::Swarm) {
+    require_swarm(engine);
+    return swarm_status(engine, group);
+  }
   Inventory inventory = take_inventory(engine, group);
   HookPool pool(1, nullptr);  // prepare hooks, one at a time; nothing cancels a status
   HookRunner hooks(pool, group);

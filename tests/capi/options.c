@@ -332,6 +332,9 @@ static void start_version_3_leaves_version_4s_selection_alone(void** state) {
   assert_int_equal(start.only_count, 0);
   assert_null(start.profiles);
   assert_int_equal(start.profiles_count, 0);
+  // Version 5's target: the local engine unless asked.
+  assert_int_equal(dm_start_options_init(&start, 5), DM_OK);
+  assert_int_equal(start.target, DM_TARGET_LOCAL);
 }
 
 static void version_0_is_refused_naming_the_struct_and_the_known_versions(void** state) {
@@ -341,7 +344,7 @@ static void version_0_is_refused_naming_the_struct_and_the_known_versions(void**
   assert_string_equal(
       dm_error_last(),
       "dm_start_options version 0 is not supported by drillmaster " DM_VERSION_STRING
-      ", which knows versions 1 to 4: the struct was not initialised; "
+      ", which knows versions 1 to 5: the struct was not initialised; "
       "initialise it with DM_START_OPTIONS_INIT or "
       "dm_start_options_init(&opts, DM_START_OPTIONS_VERSION)");
   assert_int_equal(dm_error_last_status(), DM_EINVALID);
@@ -354,10 +357,10 @@ static void version_0_is_refused_naming_the_struct_and_the_known_versions(void**
   assert_refused_with(dm_client_options_init(&client, 0),
                       "dm_client_options version 0 is not supported");
   assert_refused_with(dm_client_options_init(&client, 0), "which knows versions 1 and 2");
-  assert_refused_with(dm_stop_options_init(&stop, 0), "which knows version 1 only");
+  assert_refused_with(dm_stop_options_init(&stop, 0), "which knows versions 1 and 2");
   assert_refused_with(dm_stop_options_init(&stop, 0), "dm_stop_options version 0");
   assert_refused_with(dm_reload_options_init(&reload, 0), "dm_reload_options version 0");
-  assert_refused_with(dm_reload_options_init(&reload, 0), "versions 1 to 4");
+  assert_refused_with(dm_reload_options_init(&reload, 0), "versions 1 to 5");
   assert_refused_with(dm_logs_options_init(&logs, 0), "dm_logs_options version 0");
   assert_refused_with(dm_status_options_init(&status, 0), "dm_status_options version 0");
   assert_refused_with(dm_status_options_init(&status, 0), "DM_STATUS_OPTIONS_INIT");
@@ -372,8 +375,8 @@ static void a_version_newer_than_the_library_is_refused(void** state) {
   assert_int_equal(dm_start_options_init(&start, DM_START_OPTIONS_VERSION + 1), DM_EINVALID);
   assert_string_equal(
       dm_error_last(),
-      "dm_start_options version 5 is not supported by drillmaster " DM_VERSION_STRING
-      ", which knows versions 1 to 4: the program was built against a newer "
+      "dm_start_options version 6 is not supported by drillmaster " DM_VERSION_STRING
+      ", which knows versions 1 to 5: the program was built against a newer "
       "drillmaster; run it with that library, or build it against this one");
   dm_client_options client;
   dm_stop_options stop;
@@ -383,13 +386,13 @@ static void a_version_newer_than_the_library_is_refused(void** state) {
   assert_refused_with(dm_client_options_init(&client, DM_CLIENT_OPTIONS_VERSION + 1),
                       "dm_client_options version 3 is not supported");
   assert_refused_with(dm_stop_options_init(&stop, DM_STOP_OPTIONS_VERSION + 1),
-                      "dm_stop_options version 2");
+                      "dm_stop_options version 3");
   assert_refused_with(dm_reload_options_init(&reload, DM_RELOAD_OPTIONS_VERSION + 1),
-                      "dm_reload_options version 5");
+                      "dm_reload_options version 6");
   assert_refused_with(dm_logs_options_init(&logs, DM_LOGS_OPTIONS_VERSION + 1),
-                      "dm_logs_options version 2");
+                      "dm_logs_options version 3");
   assert_refused_with(dm_status_options_init(&status, DM_STATUS_OPTIONS_VERSION + 1),
-                      "dm_status_options version 2");
+                      "dm_status_options version 3");
   assert_refused_with(dm_status_options_init(&status, 1000000), "version 1000000");
   dm_graph_options graph;
   assert_refused_with(dm_graph_options_init(&graph, DM_GRAPH_OPTIONS_VERSION + 1),

@@ -26,7 +26,7 @@ from . import _cancellable, _exit, _signals, _watch_loop
 from ._errors import EngineUnreachable, Error, InvalidArgument
 from ._group import settings
 from ._progress import Progress, describe_engine, print_summary
-from ._session import DEFAULTS, Session
+from ._session import DEFAULTS, TARGETS, Session
 
 if TYPE_CHECKING:
     from . import _core
@@ -45,9 +45,15 @@ class _Spec:
     def __init__(self, directory: str) -> None:
         self.directory = directory
         self.context: str | None = None  # --context: a docker context's name
+        self.target: str | None = None  # --target: "local" or "swarm"
 
     def session(self, network_name: str | None = None) -> Session:
-        return Session(directory=self.directory, network_name=network_name, context=self.context)
+        return Session(
+            directory=self.directory,
+            network_name=network_name,
+            context=self.context,
+            target=self.target,
+        )
 
 
 # ---- errors: click prints them and exits with their status ---------------------------
@@ -247,12 +253,23 @@ def _exit_with(code: int) -> NoReturn:
     help="The docker context to use (as docker --context; default: DOCKER_HOST, "
     "DOCKER_CONTEXT, docker's current context, then the local sockets).",
 )
+# Hidden too, for the same reason; README.md, "Swarm", documents it.
+@click.option(
+    "--target",
+    type=click.Choice(sorted(TARGETS)),
+    envvar="DRILLMASTER_TARGET",
+    default="local",
+    hidden=True,
+    help="Where start, stop and reload run the services: the engine's own containers "
+    "(local) or the swarm it manages (swarm); default: DRILLMASTER_TARGET, else local.",
+)
 @click.pass_context
-def cli(ctx: click.Context, context: str | None) -> None:
+def cli(ctx: click.Context, context: str | None, target: str) -> None:
     """Run the services of this spec: start, stop, reload, status, logs."""
     if ctx.obj is None:
         ctx.obj = _Spec(os.getcwd())
     ctx.obj.context = context
+    ctx.obj.target = target
     if ctx.invoked_subcommand is None:
         # The seed's documented way to see the commands: run the spec bare.
         click.echo(ctx.get_help())

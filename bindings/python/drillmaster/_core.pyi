@@ -4,6 +4,8 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 HEADER_VERSION: str
 OK: int
+TARGET_LOCAL: int
+TARGET_SWARM: int
 EINVALID: int
 ENOTFOUND: int
 ECONFLICT: int
@@ -230,6 +232,7 @@ class Group:
         watch_pid: int = ...,
         only: Optional[Sequence[str]] = ...,
         profiles: Optional[Sequence[str]] = ...,
+        target: int = ...,
     ) -> Result: ...
     def keep_on_exit(self) -> None: ...
     def stop(
@@ -240,6 +243,7 @@ class Group:
         timeout: float = ...,
         remove: bool = ...,
         on_event: Optional[EventCallback] = ...,
+        target: int = ...,
     ) -> Result: ...
     def reload(
         self,
@@ -252,9 +256,10 @@ class Group:
         stop_timeout: float = ...,
         run_new_containers: bool = ...,
         keep_dependants: bool = ...,
+        target: int = ...,
     ) -> Result: ...
     def cancel(self) -> None: ...
-    def status(self, client: Client) -> List[ServiceStatus]: ...
+    def status(self, client: Client, *, target: int = ...) -> List[ServiceStatus]: ...
     def graph(self, *, format: str = ..., client: Optional[Client] = ...) -> str: ...
     def logs(
         self,
@@ -264,6 +269,7 @@ class Group:
         follow: bool = ...,
         tail: int = ...,
         callback: Callable[[str, int, str], object],
+        target: int = ...,
     ) -> bool: ...
     def exec(
         self,

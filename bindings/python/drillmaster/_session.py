@@ -68,6 +68,8 @@ ContainerPort = Union[int, str]
 #: The library's defaults of each operation's options (dm_*_options_init),
 #: e.g. ``DEFAULTS["stop"]["timeout"]``, the grace period: written once, in C.
 DEFAULTS = _core.defaults()
+#: The targets an operation runs on, by name, as the C API numbers them.
+TARGETS = {"local": _core.TARGET_LOCAL, "swarm": _core.TARGET_SWARM}
 
 
 def enabled_profiles(profiles: Optional[Sequence[str]]) -> Tuple[str, ...]:
@@ -128,6 +130,7 @@ class Session:
         context_directory: Optional[os.PathLike[str] | str] = None,
         image_group: Optional[str] = None,
         context: Optional[str] = None,
+        target: Optional[str] = None,
     ) -> None:
         self.directory = Path(directory if directory is not None else os.getcwd()).resolve()
         self.context_directory = (
@@ -141,6 +144,15 @@ class Session:
         self.engine = engine
         #: A docker context's name (the docker command's --context).
         self.context = context
+        #: Where start, stop and reload run the services: "local" (the
+        #: engine's containers) or "swarm" (services of the swarm the engine
+        #: manages); None: ``DRILLMASTER_TARGET``, else "local".
+        self.target = target or os.environ.get("DRILLMASTER_TARGET") or "local"
+        if self.target not in TARGETS:
+            raise InvalidArgument(
+                f"target {self.target!r} is not one of {', '.join(TARGETS)} "
+                "(--target, DRILLMASTER_TARGET)"
+            )
         self.definitions: List[Definition] = [
             definition(c) for c in (classes if classes is not None else services())
         ]
@@ -469,6 +481,7 @@ class Session:
                 watch_pid=watch_pid or 0,
                 only=list(only),
                 profiles=list(enabled_profiles(profiles)),
+                target=TARGETS[self.target],
             ),
             client,
         )
@@ -507,7 +520,12 @@ class Session:
         result = self._run(
             group,
             lambda g: g.stop(
-                client, exclude=list(exclude), timeout=timeout, remove=remove, on_event=on_event
+                client,
+                exclude=list(exclude),
+                timeout=timeout,
+                remove=remove,
+                on_event=on_event,
+                target=TARGETS[self.target],
             ),
         )
         report = Report(
@@ -577,6 +595,7 @@ class Session:
                 run_new_containers=run_new_containers,
                 keep_dependants=keep_dependants,
                 on_event=on_event,
+                target=TARGETS[self.target],
             ),
             client,
         )
@@ -702,7 +721,7 @@ class Session:
         self.check(images=False)
         self.check_context()
         client = self.client()
-        return self._build().status(client)
+        return self._build().status(client, target=TARGETS[self.target])
 
     def graph(self, format: str = "mermaid", status: bool = False) -> str:
         """The dependency graph as text, ``"mermaid"`` (default) or ``"dot"``:
@@ -845,7 +864,8 @@ class Session:
         self._definition(service)
         port = _port_text(service, container_port)
         with self.client() as client:
-            row = next(r for r in self._build().status(client) if r.service == service)
+            rows = self._build().status(client, target=TARGETS[self.target])
+            row = next(r for r in rows if r.service == service)
             if row.state == "missing":
                 raise NotFound(
                     f"service {service!r} has no container in group {self.group_name!r}, so it "
@@ -887,7 +907,12 @@ class Session:
             self._current = group
         try:
             return group.logs(
-                client, services=list(services), follow=follow, tail=tail, callback=callback
+                client,
+                services=list(services),
+                follow=follow,
+                tail=tail,
+                callback=callback,
+                target=TARGETS[self.target],
             )
         finally:
             with self._lock:

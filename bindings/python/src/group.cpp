@@ -97,7 +97,7 @@ struct Group {
                double timeout, bool run_new_containers, bool build, unsigned parallelism,
                py::object on_event, double stop_timeout, bool remove_on_exit, long watch_pid,
                const std::optional<std::vector<std::string>>& only,
-               const std::optional<std::vector<std::string>>& profiles) {
+               const std::optional<std::vector<std::string>>& profiles, int target) {
     OperationContext op{std::move(on_event), {}};
     auto names = to_strings(exclude);
     auto c = c_strings(names);
@@ -119,6 +119,7 @@ struct Group {
     opts.only_count = only_c.size();
     opts.profiles = profiles_c.empty() ? nullptr : profiles_c.data();
     opts.profiles_count = profiles_c.size();
+    opts.target = target;
     opts.on_event = event_trampoline;
     opts.event_user_data = &op;
     dm_group* g = get();
@@ -140,7 +141,7 @@ struct Group {
   }
 
   Result stop(const Client& client, const std::optional<std::vector<std::string>>& exclude,
-              double timeout, bool remove, py::object on_event) {
+              double timeout, bool remove, py::object on_event, int target) {
     OperationContext op{std::move(on_event), {}};
     auto names = to_strings(exclude);
     auto c = c_strings(names);
@@ -149,6 +150,7 @@ struct Group {
     opts.exclude_count = c.size();
     opts.timeout = timeout;
     opts.remove = remove;
+    opts.target = target;
     opts.on_event = event_trampoline;
     opts.event_user_data = &op;
     dm_group* g = get();
@@ -158,7 +160,7 @@ struct Group {
 
   Result reload(const Client& client, const std::string& service, double timeout, bool remove,
                 py::object on_event, double stop_timeout, bool run_new_containers,
-                bool keep_dependants) {
+                bool keep_dependants, int target) {
     OperationContext op{std::move(on_event), {}};
     dm_reload_options opts = dm_reload_options_defaults();
     opts.timeout = timeout;
@@ -166,6 +168,7 @@ struct Group {
     opts.stop_timeout = stop_timeout;
     opts.run_new_containers = run_new_containers;
     opts.keep_dependants = keep_dependants;
+    opts.target = target;
     opts.on_event = event_trampoline;
     opts.event_user_data = &op;
     dm_group* g = get();
@@ -174,13 +177,14 @@ struct Group {
         op, [&](dm_result** out) { return dm_group_reload(out, g, cl, service.c_str(), &opts); });
   }
 
-  std::vector<ServiceStatus> status(const Client& client) {
+  std::vector<ServiceStatus> status(const Client& client, int target) {
     dm_report* report = nullptr;
     int status;
     std::string message;
     dm_group* g = get();
     dm_client* cl = client.get();
     dm_status_options opts = dm_status_options_defaults();
+    opts.target = target;
     {
       py::gil_scoped_release nogil;
       status = dm_group_status_with_options(&report, g, cl, &opts);
@@ -361,7 +365,7 @@ struct Group {
 
   // Returns true when dm_group_cancel() ended the stream.
   bool logs(const Client& client, const std::optional<std::vector<std::string>>& services,
-            bool follow, int tail, py::object callback) {
+            bool follow, int tail, py::object callback, int target) {
     struct LogContext {
       py::object fn;
       PendingError error;
@@ -373,6 +377,7 @@ struct Group {
     opts.service_count = c.size();
     opts.follow = follow;
     opts.tail = tail;
+    opts.target = target;
     auto trampoline = [](const char* service, int stream, const char* line, size_t length,
                          void* user_data) -> int {
       auto* lc = static_cast<LogContext*>(user_data);
@@ -423,6 +428,22 @@ void bind_container_commands(py::class_<Group>& cls) {
            "to the descriptors (dm_group_run): (exit code or None, the dependencies' Result).");
 }
 
+// status, graph and logs: what the group looks like and says.
+void bind_reports(py::class_<Group>& cls) {
+  const dm_logs_options logs = dm_logs_options_defaults();
+  cls.def("status", &Group::status, py::arg("client"), py::kw_only(),
+          py::arg("target") = dm_status_options_defaults().target)
+      .def("graph", &Group::graph, py::kw_only(), py::arg("format") = "mermaid",
+           py::arg("client") = nullptr,
+           "The dependency graph as Mermaid or DOT text (dm_group_graph); with a client, "
+           "nodes coloured by their state.")
+      .def("logs", &Group::logs, py::arg("client"), py::kw_only(), py::arg("services") = py::none(),
+           py::arg("follow") = logs.follow != 0, py::arg("tail") = logs.tail, py::arg("callback"),
+           py::arg("target") = logs.target,
+           "Streams log lines to callback(service, stream, line); a true return stops. "
+           "Returns True when cancelled.");
+}
+
 // The watch actions of drillmaster/watch.h.
 void bind_watch_actions(py::class_<Group>& cls) {
   const dm_watch_options watch = dm_watch_options_defaults();
@@ -449,9 +470,9 @@ void bind_group(py::module_& m) {
   const dm_start_options start = dm_start_options_defaults();
   const dm_stop_options stop = dm_stop_options_defaults();
   const dm_reload_options reload = dm_reload_options_defaults();
-  const dm_logs_options logs = dm_logs_options_defaults();
   py::class_<Group> cls(m, "Group", "A group of services on one network (dm_group).");
   bind_container_commands(cls);
+  bind_reports(cls);
   bind_watch_actions(cls);
   cls.def(py::init([](const std::string& name) { return Group{group_new(name)}; }), py::arg("name"))
       .def_property_readonly("name", [](const Group& g) { return dm_group_name(g.get()); })
@@ -478,30 +499,22 @@ void bind_group(py::module_& m) {
            py::arg("on_event") = py::none(), py::arg("stop_timeout") = start.stop_timeout,
            py::arg("remove_on_exit") = start.remove_on_exit != 0,
            py::arg("watch_pid") = start.watch_pid, py::arg("only") = py::none(),
-           py::arg("profiles") = py::none())
+           py::arg("profiles") = py::none(), py::arg("target") = start.target)
       .def("stop", &Group::stop, py::arg("client"), py::kw_only(), py::arg("exclude") = py::none(),
            py::arg("timeout") = stop.timeout, py::arg("remove") = stop.remove != 0,
-           py::arg("on_event") = py::none())
+           py::arg("on_event") = py::none(), py::arg("target") = stop.target)
       .def("reload", &Group::reload, py::arg("client"), py::arg("service"), py::kw_only(),
            py::arg("timeout") = reload.timeout, py::arg("remove") = reload.remove != 0,
            py::arg("on_event") = py::none(), py::arg("stop_timeout") = reload.stop_timeout,
            py::arg("run_new_containers") = reload.run_new_containers != 0,
-           py::arg("keep_dependants") = reload.keep_dependants != 0)
+           py::arg("keep_dependants") = reload.keep_dependants != 0,
+           py::arg("target") = reload.target)
       .def("keep_on_exit", &Group::keep_on_exit,
            "Cancels the removal on exit that starts with remove_on_exit registered for this "
            "group's name in this process: its containers stay when the process exits.")
       .def(
           "cancel", [](Group& g) { dm_group_cancel(g.get()); },
-          "Asks the operation in progress to stop; safe from any thread.")
-      .def("status", &Group::status, py::arg("client"))
-      .def("graph", &Group::graph, py::kw_only(), py::arg("format") = "mermaid",
-           py::arg("client") = nullptr,
-           "The dependency graph as Mermaid or DOT text (dm_group_graph); with a client, "
-           "nodes coloured by their state.")
-      .def("logs", &Group::logs, py::arg("client"), py::kw_only(), py::arg("services") = py::none(),
-           py::arg("follow") = logs.follow != 0, py::arg("tail") = logs.tail, py::arg("callback"),
-           "Streams log lines to callback(service, stream, line); a true return stops. "
-           "Returns True when cancelled.");
+          "Asks the operation in progress to stop; safe from any thread.");
 }
 
 }  // namespace dm_python

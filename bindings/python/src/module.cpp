@@ -41,6 +41,8 @@ void bind_functions(py::module_& m) {
 void bind_constants(py::module_& m) {
 #define DM_CONST(name) m.attr(#name) = static_cast<int>(DM_##name)
   DM_CONST(OK);
+  DM_CONST(TARGET_LOCAL);
+  DM_CONST(TARGET_SWARM);
   DM_CONST(EINVALID);
   DM_CONST(ENOTFOUND);
   DM_CONST(ECONFLICT);

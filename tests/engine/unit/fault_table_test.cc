@@ -147,6 +147,18 @@ const char* kPull =
     "\"progress\":\"[=>  ] 10B/20B\",\"id\":\"a1b2c3\"}\n"
     "{\"status\":\"Status: Downloaded newer image for busybox:latest\"}\n";
 
+const char* kInfo =
+    R"({"ID":"x","Swarm":{"NodeID":"n1","NodeAddr":"172.31.250.1","LocalNodeState":"active",)"
+    R"("ControlAvailable":true}})";
+const char* kService =
+    R"({"ID":"s1","Version":{"Index":12},"Spec":{"Name":"g_db","Labels":{"io.drillmaster.group":)"
+    R"("g"},"Mode":{"Replicated":{"Replicas":1}},"TaskTemplate":{"ContainerSpec":{"Image":"b"}}}})";
+const char* kTasks =
+    R"([{"ID":"t1","ServiceID":"s1","NodeID":"n1","Slot":1,"DesiredState":"shutdown",)"
+    R"("Status":{"State":"failed","Err":"task: non-zero exit, 3","ContainerStatus":)"
+    R"({"ContainerID":"c1","ExitCode":3},"PortStatus":{"Ports":[{"Protocol":"tcp",)"
+    R"("TargetPort":8080,"PublishedPort":18099,"PublishMode":"host"}]}}}])";
+
 std::vector<Endpoint> endpoints() {
   const std::string id = "8dfafdbc3a40";
   std::vector<Endpoint> e;
@@ -332,6 +344,63 @@ std::vector<Endpoint> endpoints() {
                 }};
   pull.waits = true;
   e.push_back(pull);
+  // The swarm calls (engine/services.cc).
+  e.push_back({"swarm_info",
+               "GET",
+               "/info",
+               Reads::Json,
+               200,
+               kInfo,
+               R"({"Swarm":[]})",
+               {"GET /info", "swarm state"},
+               [](Client& c, auto) { return run([&] { c.swarm_info(); }); }});
+  e.push_back({"services_list",
+               "GET",
+               "/services",
+               Reads::Json,
+               200,
+               std::string("[") + kService + "]",
+               R"([{"ID":"s1","Spec":[],"Version":{"Index":3}}])",
+               {"GET /services", "list swarm services"},
+               [](Client& c, auto) { return run([&] {
+                                       c.service_list({{"k", "v"}});
+                                     }); }});
+  e.push_back({"services_inspect",
+               "GET",
+               "/services/s1",
+               Reads::Json,
+               200,
+               kService,
+               R"({"ID":"s1","Spec":{},"Version":{"Index":"3"}})",
+               {"GET /services/s1", "inspect swarm service"},
+               [](Client& c, auto) { return run([&] { c.service_inspect("s1"); }); }});
+  e.push_back({"services_create",
+               "POST",
+               "/services/create",
+               Reads::Json,
+               201,
+               R"({"ID":"s1"})",
+               R"({"ID":12345})",
+               {"POST /services/create", "create swarm service"},
+               [](Client& c, auto) { return run([&] { c.service_create(Json::object()); }); }});
+  e.push_back({"tasks_list",
+               "GET",
+               "/tasks",
+               Reads::Json,
+               200,
+               kTasks,
+               R"([{"ID":"t1","Status":"running"}])",
+               {"GET /tasks", "list swarm tasks"},
+               [](Client& c, auto) { return run([&] { c.task_list({"s1"}); }); }});
+  e.push_back({"nodes_inspect",
+               "GET",
+               "/nodes/n1",
+               Reads::Json,
+               200,
+               R"({"ID":"n1","Status":{"State":"ready","Addr":"172.31.250.1"}})",
+               R"({"ID":"n1","Status":{"Addr":5}})",
+               {"GET /nodes/n1", "inspect swarm node"},
+               [](Client& c, auto) { return run([&] { c.node_address("n1"); }); }});
   return e;
 }
 

@@ -1,0 +1,109 @@
+// The Target of a Docker Swarm (engine::Client's swarm calls): an instance is
+// a swarm service named "<group>_<service>" (as `docker stack deploy` names
+// them), labelled for its group and service as containers are; "set up" is
+// its label io.drillmaster.set-up ("true" once its ping and init finished),
+// not a name. Created with 0 replicas, it is started by scaling it to 1 and
+// stopped by scaling it to 0 (the service and its labels stay for reuse).
+//
+// The mapping (swarm_target.cc): env, command, entrypoint, user, working
+// dir, hostname, stop signal and grace, health check, mounts (named volumes
+// on the node that runs the task; a bind mount is a path on that node) go to
+// the task's ContainerSpec; restart condition "none", so a failing task fails
+// the service with its exit code and error instead of looping; the group's
+// network is an attachable overlay network on which the service name is the
+// DNS name, endpoint mode dnsrr (VIPs need IPVS and the engines' iptables,
+// which are off on the test swarm, and dnsrr is all a single replica needs);
+// ports are published in mode=host, on the node that runs the task.
+//
+// A changed definition updates the swarm service in place during a start or
+// reload (update_in_place below).
+//
+// Not here: exec into a task (Code::Invalid), health checks followed through
+// events (the health check runs, its status is not awaited), replicas but one.
+#ifndef DM_ORCHESTRATOR_SWARM_TARGET_H
+#define DM_ORCHESTRATOR_SWARM_TARGET_H
+
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "engine/client.h"
+#include "model/service.h"
+#include "orchestrator/events.h"
+#include "orchestrator/images.h"
+#include "orchestrator/operation.h"
+#include "orchestrator/target.h"
+
+namespace dm::orchestrator {
+
+inline constexpr const char* kSetUpLabel = "io.drillmaster.set-up";
+inline constexpr const char* kImageIdLabel = "io.drillmaster.image-id";
+
+// "<group>_<service>": the swarm service's name.
+std::string swarm_service_name(const model::GroupDef& group, const model::ServiceDef& service);
+
+// Throws Code::Unreachable (a message saying how to start one) unless the
+// engine is a manager of an active swarm.
+void require_swarm(engine::Client& engine);
+
+// The ServiceSpec for `service` with `replicas` and `labels` (exposed for tests).
+Json swarm_service_spec(const model::GroupDef& group, const model::ServiceDef& service,
+                        const engine::Labels& labels, int64_t replicas);
+
+// Each service's row as status shows it, from one look at the swarm (no
+// prepare hook runs: `outdated` compares the definition as written).
+std::vector<ServiceState> swarm_status(engine::Client& engine, const model::GroupDef& group);
+
+class SwarmTarget final : public Target {
+ public:
+  // `update_in_place` (start and reload): an outdated service that the
+  // operation removes to make the service anew is kept, scaled to 0, and
+  // the create that follows updates it (POST /services/{id}/update) instead.
+  SwarmTarget(engine::Client& engine, const model::GroupDef& group, Events& events,
+              std::set<std::string> rebuild = {}, const CancelToken* cancel = nullptr,
+              bool update_in_place = false);
+
+  Instances inventory() override;
+  void ensure_network() override;
+  void remove_network() override;
+  std::string ensure_image(const model::ServiceDef& service) override;
+  void remove_replaced_images() override;
+  std::string create(const model::ServiceDef& service, bool with_setup) override;
+  std::string instance_name(const model::ServiceDef& service) const override;
+  void start(const model::ServiceDef& service, const std::string& id) override;
+  Status inspect(const std::string& id) override;
+  void follow_health(const std::string& id, const std::string& since,
+                     const std::function<bool(const std::string& health)>& fn,
+                     const CancelToken& stop) override;
+  std::optional<int64_t> wait_exit(const std::string& id, const CancelToken& stop) override;
+  void mark_set_up(const std::string& id, const model::ServiceDef& service) override;
+  void stop(const std::string& id, int grace_seconds) override;
+  void remove(const std::string& id) override;
+  std::string logs_tail(const std::string& id, int lines) override;
+
+ private:
+  // The service's current tasks: the newest of each slot, leaving out those
+  // that existed before this operation started it.
+  std::vector<engine::TaskInfo> current_tasks(const std::string& id);
+  // Polls every 0.1 s until `done` or the thread's engine deadline; false then.
+  bool poll(const std::function<bool()>& done);
+  // Its tasks' last `lines` lines of output (GET /services/{id}/logs).
+  std::string output_tail(const std::string& id, int lines);
+  bool retire(const std::string& id);
+  void scale(const std::string& id, int64_t replicas, std::optional<int> grace_seconds);
+
+  engine::Client& engine_;
+  const model::GroupDef& group_;
+  Events& events_;
+  Images images_;
+  const CancelToken* cancel_;
+  std::mutex mutex_;
+  std::map<std::string, std::set<std::string>> tasks_before_start_;  // service id -> task ids
+  bool update_in_place_;
+  std::map<std::string, std::string> retired_;  // service name -> outdated swarm service id
+};
+
+}  // namespace dm::orchestrator
+
+#endif

@@ -1,0 +1,62 @@
+// What a service becomes on a swarm (swarm_target.h): the ServiceSpec that
+// POST /services/create gets, from the same field table as a container.
+#include <gtest/gtest.h>
+
+#include "orchestrator/identity.h"
+#include "orchestrator/swarm_target.h"
+
+namespace dm::orchestrator {
+namespace {
+
+model::GroupDef shop() {
+  model::GroupDef g;
+  g.name = "shop";
+  g.network = "drillmaster-shop";
+  model::ServiceDef web;
+  web.name = "web";
+  web.image = "web:1";
+  web.env = {{"MODE", "test"}};
+  web.entrypoint = std::vector<std::string>{"/bin/sh", "-c"};
+  web.cmd = std::vector<std::string>{"exec httpd -f"};
+  web.user = "nobody";
+  web.stop_signal = "SIGKILL";
+  web.ports.emplace_back("8080/tcp", 18099);
+  g.services.push_back(web);
+  return g;
+}
+
+TEST(SwarmSpec, MapsTheDefinitionToATaskTemplateOnTheGroupsOverlayNetwork) {
+  model::GroupDef g = shop();
+  Json spec = swarm_service_spec(g, g.services[0], {{kGroupLabel, "shop"}}, 0);
+  JsonView s = spec.view();
+  EXPECT_EQ(s["Name"].str(), "shop_web");
+  EXPECT_EQ(s["Labels"][kGroupLabel].str(), "shop");
+  EXPECT_EQ(s["Mode"]["Replicated"]["Replicas"].integer(-1), 0);
+  JsonView container = s["TaskTemplate"]["ContainerSpec"];
+  EXPECT_EQ(container["Image"].str(), "web:1");
+  EXPECT_EQ(container["Env"].string_list(), std::vector<std::string>{"MODE=test"});
+  EXPECT_EQ(container["Command"].string_list(), (std::vector<std::string>{"/bin/sh", "-c"}));
+  EXPECT_EQ(container["Args"].string_list(), std::vector<std::string>{"exec httpd -f"});
+  EXPECT_EQ(container["User"].str(), "nobody");
+  EXPECT_EQ(container["StopSignal"].str(), "SIGKILL");
+  // A failing task fails the service instead of restarting in a loop.
+  EXPECT_EQ(s["TaskTemplate"]["RestartPolicy"]["Condition"].str(), "none");
+  JsonView network = s["TaskTemplate"]["Networks"].items().at(0);
+  EXPECT_EQ(network["Target"].str(), "drillmaster-shop");
+  EXPECT_EQ(network["Aliases"].string_list(), std::vector<std::string>{"web"});
+}
+
+TEST(SwarmSpec, PublishesPortsInHostModeWithDnsRoundRobin) {
+  model::GroupDef g = shop();
+  Json spec = swarm_service_spec(g, g.services[0], {}, 1);
+  JsonView endpoint = spec.view()["EndpointSpec"];
+  EXPECT_EQ(endpoint["Mode"].str(), "dnsrr");
+  JsonView port = endpoint["Ports"].items().at(0);
+  EXPECT_EQ(port["TargetPort"].integer(), 8080);
+  EXPECT_EQ(port["PublishedPort"].integer(), 18099);
+  EXPECT_EQ(port["Protocol"].str(), "tcp");
+  EXPECT_EQ(port["PublishMode"].str(), "host");
+}
+
+}  // namespace
+}  // namespace dm::orchestrator
