@@ -23,6 +23,7 @@ type Group struct {
 	c      *C.dm_group
 	name   string
 	client *Client // nil: the environment's, opened on first use
+	target C.int   // a dm_target: where every operation runs the services
 	values *Values
 
 	mu      sync.Mutex // serialises operations and definitions; guards c
@@ -67,6 +68,27 @@ func WithNetwork(name string) Option {
 			return withString(name, func(c *C.char) C.int { return C.dm_group_set_network_name(g.c, c) })
 		})
 	}
+}
+
+// Target is where a group's services run (dm_target).
+type Target int
+
+const (
+	// Local: containers of the engine itself (the default).
+	Local Target = C.DM_TARGET_LOCAL
+	// Swarm: services of the Docker Swarm the engine manages, one swarm
+	// service each on an attachable overlay network, ports published in
+	// mode=host; the hooks still run in this process. README.md, "Swarm",
+	// has the mapping and what a swarm target does not do yet. Every
+	// operation of the group fails with ErrUnreachable, before it makes
+	// anything, when the engine is not the manager of an active swarm.
+	Swarm Target = C.DM_TARGET_SWARM
+)
+
+// WithTarget makes every operation of the group run its services on that
+// target (the target field of each operation's options).
+func WithTarget(t Target) Option {
+	return func(g *Group) error { g.target = C.int(t); return nil }
 }
 
 // NewGroup makes an empty group. The name (a Docker name of at most 63

@@ -260,6 +260,7 @@ func (g *Group) Start(ctx context.Context, opts StartOptions) (*Result, error) {
 	if opts.Parallelism > 0 {
 		copts.parallelism = C.uint(opts.Parallelism)
 	}
+	copts.target = g.target
 	defer events(opts.OnEvent, &copts.on_event, &copts.event_user_data)()
 	return g.runOperation(ctx, "start", func(group *C.dm_group, client *C.dm_client, out **C.dm_result) C.int {
 		return C.dm_group_start(out, group, client, copts)
@@ -279,6 +280,7 @@ func (g *Group) Stop(ctx context.Context, opts StopOptions) (*Result, error) {
 	copts.exclude, copts.exclude_count = exclude, excludeN
 	setSeconds(&copts.timeout, opts.GracePeriod)
 	setFlag(&copts.remove, opts.Remove)
+	copts.target = g.target
 	defer events(opts.OnEvent, &copts.on_event, &copts.event_user_data)()
 	return g.runOperation(ctx, "stop", func(group *C.dm_group, client *C.dm_client, out **C.dm_result) C.int {
 		return C.dm_group_stop(out, group, client, copts)
@@ -298,6 +300,7 @@ func (g *Group) Reload(ctx context.Context, service string, opts ReloadOptions) 
 	setFlag(&copts.remove, opts.Remove)
 	setFlag(&copts.run_new_containers, opts.RunNew)
 	setFlag(&copts.keep_dependants, opts.KeepDependants)
+	copts.target = g.target
 	cservice := cString(service)
 	defer C.free(unsafe.Pointer(cservice))
 	defer events(opts.OnEvent, &copts.on_event, &copts.event_user_data)()

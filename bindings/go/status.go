@@ -45,8 +45,16 @@ func (g *Group) Status(ctx context.Context) ([]ServiceStatus, error) {
 		return nil, err
 	}
 	defer end()
+	copts := (*C.dm_status_options)(C.calloc(1, C.sizeof_dm_status_options))
+	defer C.free(unsafe.Pointer(copts))
 	var report *C.dm_report
-	if err := call(func() C.int { return C.dm_group_status_with_options(&report, group, client, nil) }); err != nil {
+	if err := call(func() C.int {
+		if rc := C.dm_status_options_init(copts, C.DM_STATUS_OPTIONS_VERSION); rc != C.DM_OK {
+			return rc
+		}
+		copts.target = g.target
+		return C.dm_group_status_with_options(&report, group, client, copts)
+	}); err != nil {
 		return nil, err
 	}
 	defer C.dm_report_free(report)
@@ -161,6 +169,7 @@ func (g *Group) logs(ctx context.Context, opts LogsOptions, follow bool, fn func
 	if follow {
 		copts.follow = 1
 	}
+	copts.target = g.target
 	switch {
 	case opts.Tail > 0:
 		copts.tail = C.int(opts.Tail)
