@@ -51,8 +51,13 @@ DOCKERFILE = f"FROM {'drillmaster-test/busybox:latest'}\nCOPY message.txt /messa
 
 
 def read(group: str, service: str, path: str) -> str | None:
-    """A file's content in the service's running container, None if absent."""
-    (container,) = [c for c in containers(group) if c["service"] == service]
+    """A file's content in the service's running container, None if absent
+    (also while a rebuild has removed the old container and not yet made the
+    new one)."""
+    found = [c for c in containers(group) if c["service"] == service]
+    if not found:
+        return None
+    (container,) = found
     done = subprocess.run(
         ["docker", "exec", container["name"], "cat", path],
         capture_output=True,
