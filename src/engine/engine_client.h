@@ -101,6 +101,10 @@ class EngineClient final : public Client {
   Response send(const Request& request, std::initializer_list<long> also_ok = {});
   // The same for a request whose connection the engine takes over.
   std::unique_ptr<HijackedConnection> hijack(const Request& request);
+  // POST /networks/create with that driver ("bridge", "overlay"); an
+  // attachable one lets standalone containers join (a swarm's overlay).
+  std::string create_network(const std::string& name, const char* driver, bool attachable,
+                             const Labels& labels);
 
   Transport transport_;
   std::string transport_description_;

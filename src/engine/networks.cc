@@ -5,11 +5,18 @@
 namespace dm::engine {
 
 std::string EngineClient::network_create(const std::string& name, const Labels& labels) {
-  std::string what = "create network '" + name + "'";
+  return create_network(name, "bridge", /*attachable=*/false, labels);
+}
+
+std::string EngineClient::create_network(const std::string& name, const char* driver,
+                                         bool attachable, const Labels& labels) {
+  std::string what =
+      std::string("create ") + (attachable ? "overlay " : "") + "network '" + name + "'";
   return guarded(what, [&] {
     Json body = Json::object();
     body.set("Name", name);
-    body.set("Driver", "bridge");
+    body.set("Driver", driver);
+    if (attachable) body.set("Attachable", true);
     // Refuse a second network of the same name (engines before API 1.44
     // would otherwise create it; newer ones always check and ignore this).
     body.set("CheckDuplicate", true);

@@ -102,19 +102,7 @@ SwarmInfo EngineClient::swarm_info() {
 }
 
 std::string EngineClient::overlay_network_create(const std::string& name, const Labels& labels) {
-  std::string what = "create overlay network '" + name + "'";
-  return guarded(what, [&] {
-    Json body = Json::object();
-    body.set("Name", name);
-    body.set("Driver", "overlay");
-    body.set("Attachable", true);
-    body.set("CheckDuplicate", true);
-    if (!labels.empty()) body.set("Labels", labels);
-    Request r = request("POST", versioned("/networks/create"), what);
-    r.body = body.dump();
-    r.content_type = "application/json";
-    return parse_created_id(send(r).body, "POST /networks/create");
-  });
+  return create_network(name, "overlay", /*attachable=*/true, labels);
 }
 
 std::string EngineClient::service_create(const Json& spec) {

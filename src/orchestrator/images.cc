@@ -1,10 +1,12 @@
 #include "orchestrator/images.h"
 
 #include "common/error.h"
+#include "common/text.h"
 #include "engine/deadline.h"
 #include "model/build.h"
 #include "model/volumes.h"
 #include "orchestrator/identity.h"
+#include "orchestrator/runs.h"
 
 namespace dm::orchestrator {
 
@@ -55,6 +57,18 @@ std::string Images::ensure(const model::ServiceDef& service) {
 std::map<std::string, std::string> Images::replaced() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return replaced_;
+}
+
+void Images::remove_replaced() {
+  engine::ScopedDeadline step(kEngineMarginSeconds, "the " + seconds_text(kEngineMarginSeconds) +
+                                                        " s limit for removing a replaced image");
+  for (const auto& [old_id, tag] : replaced()) {
+    try {
+      engine_.image_remove(old_id, /*force=*/false);
+    } catch (const Error&) {
+      // In use, or the engine refused: it stays, as an image left by hand would.
+    }
+  }
 }
 
 std::string Images::prepare(const model::ServiceDef& service) {

@@ -49,6 +49,10 @@ class Images {
   // removed once no container uses them.
   std::map<std::string, std::string> replaced() const;
 
+  // Removes the images replaced() lists, so rebuilds do not pile them up;
+  // one still in use (a container, a child image) stays. Never throws.
+  void remove_replaced();
+
  private:
   std::string prepare(const model::ServiceDef& service);
   std::string build(const model::ServiceDef& service);

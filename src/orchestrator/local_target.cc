@@ -110,18 +110,7 @@ std::string LocalTarget::ensure_image(const model::ServiceDef& service) {
   return images_.ensure(service);
 }
 
-// Images a rebuild replaced do not pile up: each is removed unless something
-// still uses it (a container, a child image), in which case it stays.
-void LocalTarget::remove_replaced_images() {
-  engine::ScopedDeadline step(kEngineMarginSeconds, "the " + seconds_text(kEngineMarginSeconds) +
-                                                        " s limit for removing a replaced image");
-  for (const auto& [old_id, tag] : images_.replaced()) {
-    try {
-      engine_.image_remove(old_id, /*force=*/false);
-    } catch (const Error&) {
-    }
-  }
-}
+void LocalTarget::remove_replaced_images() { images_.remove_replaced(); }
 
 // A container of this service may hold the name although the inventory did
 // not list it: a killed start's create request that the engine finished

@@ -328,16 +328,7 @@ std::string SwarmTarget::ensure_image(const model::ServiceDef& service) {
   return images_.ensure(service);
 }
 
-void SwarmTarget::remove_replaced_images() {
-  engine::ScopedDeadline step(kEngineMarginSeconds, "the " + seconds_text(kEngineMarginSeconds) +
-                                                        " s limit for removing a replaced image");
-  for (const auto& [old_id, tag] : images_.replaced()) {
-    try {
-      engine_.image_remove(old_id, /*force=*/false);
-    } catch (const Error&) {
-    }
-  }
-}
+void SwarmTarget::remove_replaced_images() { images_.remove_replaced(); }
 
 // A service of that name left behind (made by a start that was killed
 // before it could record it) gives way when it is this group's; any other
