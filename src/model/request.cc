@@ -27,6 +27,18 @@ Json create_request(const GroupDef& group, const ServiceDef& service, Use use) {
   return body;
 }
 
+std::vector<std::string> fields_written(const GroupDef& group, const ServiceDef& service) {
+  std::vector<std::string> names;
+  for (const Field& field : fields()) {
+    if (!field.write) continue;
+    CreateRequest written;
+    field.write(group, service, written);
+    if (!is_empty(written.config) || !is_empty(written.host) || !is_empty(written.networking))
+      names.push_back(field.name);
+  }
+  return names;
+}
+
 std::string definition_hash(const GroupDef& group, const ServiceDef& service) {
   Digest digest;
   for (const Field& field : fields())

@@ -5,6 +5,7 @@
 #define DM_MODEL_REQUEST_H
 
 #include <string>
+#include <vector>
 
 #include "common/json.h"
 #include "model/service.h"
@@ -28,6 +29,12 @@ Json create_request(const GroupDef& group, const ServiceDef& service, Use use = 
 // fields never changes the hash of an existing definition, and containers
 // made by 0.1 stay up to date.
 std::string definition_hash(const GroupDef& group, const ServiceDef& service);
+
+// The names of the fields (as the field table names them) that shape the
+// container of `service`: those that write something to its create request,
+// in the table's order. A target that carries only some of them (a swarm)
+// refuses the others by name.
+std::vector<std::string> fields_written(const GroupDef& group, const ServiceDef& service);
 
 }  // namespace dm::model
 

@@ -95,6 +95,7 @@ Result start(engine::Client& engine, const model::GroupDef& defined, const Start
     if (options.remove_on_exit)
       throw Error(Error::Code::Invalid,
                   "removal on exit is not available on a swarm target; stop --remove the group");
+    require_carried_fields(group);
     require_swarm(engine);
   }
   std::optional<RemovalOnExit> removal;
@@ -239,7 +240,10 @@ Result reload(engine::Client& engine, const model::GroupDef& defined, const Relo
   size_t service = reloadable(graph, group, options.service);
   const model::ServiceDef& def = group.services[service];
   Events events(options.on_event);
-  if (options.target == TargetKind::Swarm) require_swarm(engine);
+  if (options.target == TargetKind::Swarm) {
+    require_carried_fields(group);
+    require_swarm(engine);
+  }
   LockOrCancelled lock(group, events, cancel, options.timeout);
   if (lock.cancelled()) return *lock.cancelled();
   std::unique_ptr<Target> chosen =

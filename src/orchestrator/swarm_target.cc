@@ -92,6 +92,29 @@ std::string swarm_service_name(const model::GroupDef& group, const model::Servic
   return group.name + "_" + service.name;
 }
 
+// The fields swarm_service_spec carries to a swarm service, by the field
+// table's names (labels go on the swarm service, secrets are bind mounts,
+// the build fields shape the image built on the manager).
+constexpr const char* kCarriedFields[] = {
+    "image",    "env",         "ports",   "volumes",     "entrypoint", "cmd",
+    "user",     "stop_signal", "network", "healthcheck", "init",       "stop_grace_period",
+    "hostname", "working_dir", "labels",  "secrets",     "build_args", "build_target"};
+
+void require_carried_fields(const model::GroupDef& group) {
+  std::vector<std::string> problems;
+  for (const model::ServiceDef& service : group.services) {
+    for (const std::string& field : model::fields_written(group, service)) {
+      bool carried = false;
+      for (const char* name : kCarriedFields) carried = carried || field == name;
+      if (!carried)
+        problems.push_back("service " + quoted(service.name) + ": field " + quoted(field) +
+                           " is not carried to a swarm service by drillmaster yet; leave it "
+                           "out to run on a swarm, or use the local target");
+    }
+  }
+  if (!problems.empty()) throw Error(Error::Code::Invalid, join(problems, "\n"));
+}
+
 void require_swarm(engine::Client& engine) {
   engine::SwarmInfo info = engine.swarm_info();
   if (info.local_node_state != "active")

@@ -47,6 +47,11 @@ std::string swarm_service_name(const model::GroupDef& group, const model::Servic
 // engine is a manager of an active swarm.
 void require_swarm(engine::Client& engine);
 
+// Throws Code::Invalid, naming each service and field, when a service sets
+// a field that a swarm service does not carry (swarm_service_spec maps the
+// others): refused before anything is made rather than dropped unseen.
+void require_carried_fields(const model::GroupDef& group);
+
 // The ServiceSpec for `service` with `replicas` and `labels` (exposed for tests).
 Json swarm_service_spec(const model::GroupDef& group, const model::ServiceDef& service,
                         const engine::Labels& labels, int64_t replicas);

@@ -2,6 +2,7 @@
 // POST /services/create gets, from the same field table as a container.
 #include <gtest/gtest.h>
 
+#include "common/error.h"
 #include "orchestrator/identity.h"
 #include "orchestrator/swarm_target.h"
 
@@ -56,6 +57,26 @@ TEST(SwarmSpec, PublishesPortsInHostModeWithDnsRoundRobin) {
   EXPECT_EQ(port["PublishedPort"].integer(), 18099);
   EXPECT_EQ(port["Protocol"].str(), "tcp");
   EXPECT_EQ(port["PublishMode"].str(), "host");
+}
+
+// A field a swarm service does not carry is refused by name before anything
+// is made, not dropped unseen; the fields it carries pass.
+TEST(SwarmSpec, AFieldASwarmServiceDoesNotCarryIsRefusedByName) {
+  model::GroupDef g = shop();
+  g.services[0].labels = {{"team", "data"}};
+  EXPECT_NO_THROW(require_carried_fields(g));
+  g.services[0].privileged = true;
+  g.services[0].cap_add = {"NET_ADMIN"};
+  try {
+    require_carried_fields(g);
+    FAIL() << "privileged and cap_add were not refused";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Error::Code::Invalid);
+    std::string message = e.what();
+    EXPECT_NE(message.find("service 'web': field 'privileged' is not carried"), std::string::npos)
+        << message;
+    EXPECT_NE(message.find("field 'cap_add'"), std::string::npos) << message;
+  }
 }
 
 }  // namespace
