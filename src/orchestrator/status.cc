@@ -62,13 +62,24 @@ model::GroupDef as_started(const model::GroupDef& defined) {
 std::vector<ServiceState> status(engine::Client& engine, const model::GroupDef& defined,
                                  TargetKind target) {
   const model::GroupDef group = as_started(defined);
-  if (target == TargetKind::Swarm) {
-    require_swarm(engine);
-    return swarm_status(engine, group);
-  }
-  Inventory inventory = take_inventory(engine, group);
   HookPool pool(1, nullptr);  // prepare hooks, one at a time; nothing cancels a status
   HookRunner hooks(pool, group);
+  // The hash of what start would create, prepare hook included.
+  auto current_hash = [&](const model::ServiceDef& def) {
+    auto deadline = Clock::now() + std::chrono::seconds(def.timeout > 0 ? int(def.timeout) : 30);
+    model::ServiceDef current = def;
+    try {
+      current = hooks.prepare(def, deadline);
+    } catch (const Error&) {
+      // Status still reports; only the outdated flag may be off.
+    }
+    return model::definition_hash(group, current);
+  };
+  if (target == TargetKind::Swarm) {
+    require_swarm(engine);
+    return swarm_status(engine, group, current_hash);
+  }
+  Inventory inventory = take_inventory(engine, group);
   std::vector<ServiceState> states;
   for (const auto& def : group.services) {
     ServiceState s;
@@ -91,15 +102,7 @@ std::vector<ServiceState> status(engine::Client& engine, const model::GroupDef& 
       s.ports = ports_text(c.ports);
       s.published = published(c.ports);
       auto hash = c.labels.find(kConfigHashLabel);
-      // The hash of what start would create, prepare hook included.
-      auto deadline = Clock::now() + std::chrono::seconds(def.timeout > 0 ? int(def.timeout) : 30);
-      model::ServiceDef current = def;
-      try {
-        current = hooks.prepare(def, deadline);
-      } catch (const Error&) {
-        // Status still reports; only the outdated flag may be off.
-      }
-      s.outdated = hash == c.labels.end() || hash->second != model::definition_hash(group, current);
+      s.outdated = hash == c.labels.end() || hash->second != current_hash(def);
     }
     states.push_back(std::move(s));
   }

@@ -189,7 +189,9 @@ Json swarm_service_spec(const model::GroupDef& group, const model::ServiceDef& s
   return spec;
 }
 
-std::vector<ServiceState> swarm_status(engine::Client& engine, const model::GroupDef& group) {
+std::vector<ServiceState> swarm_status(
+    engine::Client& engine, const model::GroupDef& group,
+    const std::function<std::string(const model::ServiceDef&)>& current_hash) {
   Events events(nullptr);
   Instances instances = SwarmTarget(engine, group, events).inventory();
   std::vector<ServiceState> states;
@@ -206,7 +208,7 @@ std::vector<ServiceState> swarm_status(engine::Client& engine, const model::Grou
                           : "swarm service scaled to 0";
       s.container_id = i.id;
       s.container_name = i.name;
-      s.outdated = i.definition_hash != model::definition_hash(group, def);
+      s.outdated = i.definition_hash != current_hash(def);
     }
     states.push_back(std::move(s));
   }
@@ -372,7 +374,7 @@ std::string SwarmTarget::create(const model::ServiceDef& service, bool with_setu
     }
   }
   if (!retired.empty()) {
-    engine_.service_update(retired, engine_.service_inspect(retired).version, spec);
+    update(retired, [&](Json& current) { current = Json::copy(spec.view()); });
     events_.emit(service.name, Phase::Detail,
                  "swarm service " + retired.substr(0, 12) + " updated to the new definition");
     return retired;
@@ -400,8 +402,25 @@ std::string SwarmTarget::instance_name(const model::ServiceDef& service) const {
   return swarm_service_name(group_, service);
 }
 
+// The swarm's allocator updates a service just made (its ports, its network
+// attachment) on its own, so an update may meet a newer version than the one
+// read: "update out of sequence". The service is read and the change sent
+// again then, a few times.
+void SwarmTarget::update(const std::string& id, const std::function<void(Json& spec)>& change) {
+  for (int attempt = 1;; ++attempt) {
+    engine::ServiceInfo info = engine_.service_inspect(id);
+    change(info.spec);
+    try {
+      engine_.service_update(id, info.version, info.spec);
+      return;
+    } catch (const Error& e) {
+      if (attempt >= 5 || std::string(e.what()).find("out of sequence") == std::string::npos) throw;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
+  }
+}
+
 void SwarmTarget::scale(const std::string& id, int64_t replicas, std::optional<int> grace_seconds) {
-  engine::ServiceInfo info = engine_.service_inspect(id);
   Json replicated = Json::object();
   replicated.set("Replicas", replicas);
   Json mode = Json::object();
@@ -415,8 +434,7 @@ void SwarmTarget::scale(const std::string& id, int64_t replicas, std::optional<i
     task.set("ContainerSpec", std::move(container));
     patch.set("TaskTemplate", std::move(task));
   }
-  info.spec.merge(patch.view());
-  engine_.service_update(id, info.version, info.spec);
+  update(id, [&](Json& spec) { spec.merge(patch.view()); });
 }
 
 // Scaled to one replica; returns once its task runs. A task that fails or is
@@ -490,13 +508,11 @@ std::optional<int64_t> SwarmTarget::wait_exit(const std::string& id, const Cance
 }
 
 void SwarmTarget::mark_set_up(const std::string& id, const model::ServiceDef&) {
-  engine::ServiceInfo info = engine_.service_inspect(id);
   Json labels = Json::object();
   labels.set(kSetUpLabel, "true");
   Json patch = Json::object();
   patch.set("Labels", std::move(labels));
-  info.spec.merge(patch.view());
-  engine_.service_update(id, info.version, info.spec);
+  update(id, [&](Json& spec) { spec.merge(patch.view()); });
 }
 
 // Scaled to 0 with the grace period as its stop grace; returns once no task

@@ -56,9 +56,13 @@ void require_carried_fields(const model::GroupDef& group);
 Json swarm_service_spec(const model::GroupDef& group, const model::ServiceDef& service,
                         const engine::Labels& labels, int64_t replicas);
 
-// Each service's row as status shows it, from one look at the swarm (no
-// prepare hook runs: `outdated` compares the definition as written).
-std::vector<ServiceState> swarm_status(engine::Client& engine, const model::GroupDef& group);
+// Each service's row as status shows it, from one look at the swarm;
+// `outdated` compares its swarm service's hash with `current_hash` (status
+// gives the hash start would make, prepare hook included, as it does for
+// containers).
+std::vector<ServiceState> swarm_status(
+    engine::Client& engine, const model::GroupDef& group,
+    const std::function<std::string(const model::ServiceDef&)>& current_hash);
 
 class SwarmTarget final : public Target {
  public:
@@ -97,6 +101,9 @@ class SwarmTarget final : public Target {
   std::string output_tail(const std::string& id, int lines);
   bool retire(const std::string& id);
   void scale(const std::string& id, int64_t replicas, std::optional<int> grace_seconds);
+  // Reads the swarm service, applies `change` to its spec and sends it back,
+  // again when the swarm answers "update out of sequence".
+  void update(const std::string& id, const std::function<void(Json& spec)>& change);
 
   engine::Client& engine_;
   const model::GroupDef& group_;
