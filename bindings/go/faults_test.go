@@ -33,8 +33,9 @@ var faultLoop = []string{"sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; d
 // TestFaultChild is the child program of the fault tests; it does nothing
 // unless DM_GO_FAULT_MODE says which role to play:
 //
-//	stuck  a start whose ping never says ready, cancelled by SIGTERM:
-//	       exits 143 once the start has returned cancelled
+//	stuck  a start whose ping never says ready, cancelled by SIGTERM or
+//	       SIGINT (Ctrl-C): exits 128 + the signal once the start has
+//	       returned cancelled
 //	reaped a start with removal on exit that succeeds; then waits to be killed
 //	twice  a start that succeeds; exits 0
 func TestFaultChild(t *testing.T) {
@@ -48,8 +49,16 @@ func TestFaultChild(t *testing.T) {
 func faultChild(mode, name string) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, syscall.SIGTERM)
-	go func() { <-signals; cancel() }()
+	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
+	var caught syscall.Signal
+	var caughtMu sync.Mutex
+	go func() {
+		sig := (<-signals).(syscall.Signal)
+		caughtMu.Lock()
+		caught = sig
+		caughtMu.Unlock()
+		cancel()
+	}()
 
 	var once sync.Once
 	svc := &drillmaster.Service{Name: "svc", Image: faultImage, Cmd: faultLoop,
@@ -68,7 +77,9 @@ func faultChild(mode, name string) int {
 	_, err = group.Start(ctx, drillmaster.StartOptions{RemoveOnExit: mode == "reaped"})
 	switch {
 	case mode == "stuck" && errors.Is(err, drillmaster.ErrCancelled) && errors.Is(err, context.Canceled):
-		return 128 + int(syscall.SIGTERM)
+		caughtMu.Lock()
+		defer caughtMu.Unlock()
+		return 128 + int(caught)
 	case err != nil:
 		fmt.Println(err)
 		return 1
@@ -131,6 +142,25 @@ func removeGroup(t *testing.T, name string) {
 	})
 }
 
+// lockFile is the group's lock file when one exists (group.h: in
+// $XDG_RUNTIME_DIR/drillmaster/, else ${TMPDIR:-/tmp}/drillmaster-<uid>/).
+func lockFile(group string) string {
+	tmp := os.Getenv("TMPDIR")
+	if tmp == "" {
+		tmp = "/tmp"
+	}
+	dirs := []string{fmt.Sprintf("%s/drillmaster-%d", tmp, os.Getuid())}
+	if xdg := os.Getenv("XDG_RUNTIME_DIR"); xdg != "" {
+		dirs = append(dirs, xdg+"/drillmaster")
+	}
+	for _, dir := range dirs {
+		if _, err := os.Stat(dir + "/" + group + ".lock"); err == nil {
+			return dir + "/" + group + ".lock"
+		}
+	}
+	return ""
+}
+
 func exitCode(err error) int {
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
@@ -142,19 +172,32 @@ func exitCode(err error) int {
 	return 0
 }
 
-func TestSIGTERMDuringStartRemovesWhatDidNotComeUp(t *testing.T) {
-	name := testutil.Name("gotest-sigterm")
-	removeGroup(t, name)
-	cmd, lines := child(t, "stuck", name)
-	id := strings.TrimPrefix(waitFor(t, lines, "pinging "), "pinging ")
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	if code := exitCode(cmd.Wait()); code != 143 {
-		t.Fatalf("exit status %d after SIGTERM, want 143 (the start returned cancelled)", code)
-	}
-	if left := containers(t, name); len(left) != 0 {
-		t.Fatalf("the container the start made (%s) did not come up but is still there: %v", id, left)
+// SIGTERM, and SIGINT as Ctrl-C sends it, in the middle of a start.
+func TestSignalDuringStartRemovesWhatDidNotComeUp(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		sig := sig
+		t.Run(sig.String(), func(t *testing.T) {
+			name := testutil.Name("gotest-signal")
+			removeGroup(t, name)
+			cmd, lines := child(t, "stuck", name)
+			id := strings.TrimPrefix(waitFor(t, lines, "pinging "), "pinging ")
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			if code := exitCode(cmd.Wait()); code != 128+int(sig) {
+				t.Fatalf("exit status %d after %v, want %d (the start returned cancelled)", code, sig, 128+int(sig))
+			}
+			if left := containers(t, name); len(left) != 0 {
+				t.Fatalf("the container the start made (%s) did not come up but is still there: %v", id, left)
+			}
+			out, _ := exec.Command("docker", "ps", "-aq", "--filter", "id="+id).Output()
+			if strings.TrimSpace(string(out)) != "" {
+				t.Fatalf("container %s is still on the engine", id)
+			}
+			if lock := lockFile(name); lock != "" {
+				t.Fatalf("the group lock %s is left after the cancelled start", lock)
+			}
+		})
 	}
 }
 
