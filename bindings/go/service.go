@@ -36,7 +36,9 @@ type Service struct {
 
 	// Ports in Compose's short syntax, host before container:
 	// "5432" (a free host port, see Service.HostPort), "5433:5432",
-	// "127.0.0.1:5433:5432", "53:53/udp", "8000-8002:8000-8002".
+	// "127.0.0.1:5433:5432", "53:53/udp", "8000-8002:8000-8002"; or the
+	// long form "published=8080,target=80,mode=host", whose mode says how a
+	// swarm publishes it (the routing mesh when it says none).
 	Ports      []string
 	Env        map[string]string
 	EnvFiles   []string

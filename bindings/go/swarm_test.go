@@ -67,7 +67,7 @@ func TestSwarmTarget(t *testing.T) {
 	tl := newTimeline()
 	port := freePort(t)
 	web := &drillmaster.Service{Name: "web", Image: bbImage, Cmd: webCmd("the swarm"),
-		Ports: []string{port + ":8080"}, StopSignal: "SIGKILL",
+		Ports: []string{"published=" + port + ",target=8080,mode=host"}, StopSignal: "SIGKILL",
 		Ping: func(ctx context.Context, s *drillmaster.Service) (bool, error) {
 			addr, err := s.Address(ctx, "8080")
 			if err != nil {

@@ -41,7 +41,10 @@ class Store(drillmaster.Service):
 class Web(drillmaster.Service):
     name = "web"
     build_from = "web"
-    ports = {8080: WEB_PORT}
+    # Locally the same as {8080: WEB_PORT}. On a swarm (--target swarm),
+    # mode=host publishes on the node that runs the task, which the ping
+    # reaches without the routing mesh (ports that say no mode use the mesh).
+    ports = [f"published={WEB_PORT},target=8080,mode=host"]
 
     def ping(self):
         # Connection errors mean "not ready yet"; any other exception fails

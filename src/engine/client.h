@@ -266,6 +266,9 @@ struct ServiceInfo {
   Labels labels;               // Spec.Labels
   int64_t replicas = 0;        // Spec.Mode.Replicated.Replicas; 1 for a global service
   Json spec = Json::object();  // Spec as the engine has it, for an update
+  // Endpoint.Ports published through the routing mesh (PublishMode ingress):
+  // every node answers on host_port ("8080/tcp" as container_port).
+  std::vector<PortBinding> ingress_ports;
 };
 
 // A task of a swarm service (GET /tasks): one container on some node.
@@ -286,6 +289,15 @@ struct TaskInfo {
   std::vector<PortBinding> ports;
 
   bool ended() const;  // in a state it never leaves (complete, failed, rejected, shutdown...)
+};
+
+// A node of the swarm (GET /nodes/{id}).
+struct NodeInfo {
+  std::string id;
+  std::string hostname;  // Description.Hostname
+  std::string state;     // Status.State: "ready", "down", "disconnected", "unknown"
+  std::string message;   // Status.Message: why, when it is not ready
+  std::string address;   // Status.Addr: where its published ports answer
 };
 
 class HijackedConnection;  // engine/hijack.h
@@ -414,7 +426,7 @@ class Client {
   // GET /tasks of the services `service_ids` (all tasks when empty).
   virtual std::vector<TaskInfo> task_list(const std::vector<std::string>& service_ids);
   // GET /nodes/{id}: Status.Addr, where its host-mode ports are published.
-  virtual std::string node_address(const std::string& node_id);
+  virtual NodeInfo node_inspect(const std::string& node_id);
   // GET /services/{id}/logs: its tasks' last `lines` lines (all with a
   // negative count); `follow` as for containers.
   virtual void service_logs(const std::string& id, const LogOptions& options, const LogFn& fn,

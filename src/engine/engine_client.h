@@ -88,7 +88,7 @@ class EngineClient final : public Client {
   void service_update(const std::string& id, uint64_t version, const Json& spec) override;
   void service_remove(const std::string& id) override;
   std::vector<TaskInfo> task_list(const std::vector<std::string>& service_ids) override;
-  std::string node_address(const std::string& node_id) override;
+  NodeInfo node_inspect(const std::string& node_id) override;
   void service_logs(const std::string& id, const LogOptions& options, const LogFn& fn,
                     const CancelToken* cancel) override;
 

@@ -1,5 +1,6 @@
 #include "engine/published.h"
 
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <vector>
@@ -60,9 +61,18 @@ HostAddress connect_address(const ContainerInfo& info, const std::string& contai
 
 namespace {
 
+std::string node_address(Client& client, const std::string& node_id) {
+  NodeInfo node = client.node_inspect(node_id);
+  if (node.address.empty())
+    throw Error(Error::Code::Engine, "the engine gave no address (Status.Addr) for swarm node " +
+                                         quoted(node.hostname.empty() ? node_id : node.hostname));
+  return node.address;
+}
+
 // The address of `container_port` of the swarm service `id_or_name`: the
-// node of its running task and the port published there in mode=host;
-// nullopt when the engine has no such service (or no swarm).
+// node of its running task and the port published there, in mode=host or
+// through the routing mesh (where that node answers too); nullopt when the
+// engine has no such service (or no swarm).
 std::optional<HostAddress> swarm_published(Client& client, const std::string& id_or_name,
                                            const std::string& container_port) {
   ServiceInfo service;
@@ -72,18 +82,22 @@ std::optional<HostAddress> swarm_published(Client& client, const std::string& id
     return std::nullopt;  // not a service (a container that is gone, or no swarm)
   }
   std::vector<std::string> published;
+  for (const PortBinding& p : service.ingress_ports) published.push_back(p.container_port);
   for (const TaskInfo& task : client.task_list({service.id})) {
     if (task.state != "running") continue;
-    for (const PortBinding& p : task.ports) {
+    std::vector<PortBinding> ports = task.ports;  // mode=host on its node
+    ports.insert(ports.end(), service.ingress_ports.begin(), service.ingress_ports.end());
+    for (const PortBinding& p : ports) {
       if (p.container_port == container_port && p.host_port > 0)
-        return HostAddress{client.node_address(task.node_id), p.host_port};
-      published.push_back(p.container_port);
+        return HostAddress{node_address(client, task.node_id), p.host_port};
+      if (std::find(published.begin(), published.end(), p.container_port) == published.end())
+        published.push_back(p.container_port);
     }
   }
   throw Error(Error::Code::NotFound,
               "swarm service " + quoted(service.name) + " has no running task that publishes " +
-                  container_port + " in mode=host" +
-                  (published.empty() ? "" : " (its tasks publish: " + join(published, ", ") + ")"));
+                  container_port +
+                  (published.empty() ? "" : " (it publishes: " + join(published, ", ") + ")"));
 }
 
 }  // namespace

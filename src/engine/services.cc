@@ -27,6 +27,14 @@ ServiceInfo service_of(const Answer& answer, JsonView node, const std::string& s
   JsonView mode = spec["Mode"];
   out.replicas = mode["Replicated"].valid() ? mode["Replicated"]["Replicas"].integer(0) : 1;
   out.spec = Json::copy(spec);
+  for (const JsonView& p : node["Endpoint"]["Ports"].items()) {
+    if (p["PublishMode"].str("ingress") != "ingress") continue;
+    PortBinding binding;
+    binding.container_port =
+        std::to_string(p["TargetPort"].integer(0)) + "/" + p["Protocol"].str("tcp");
+    binding.host_port = static_cast<int>(p["PublishedPort"].integer(0));
+    out.ingress_ports.push_back(binding);
+  }
   return out;
 }
 
@@ -82,7 +90,7 @@ void Client::service_remove(const std::string&) { throw unsupported("remove swar
 std::vector<TaskInfo> Client::task_list(const std::vector<std::string>&) {
   throw unsupported("list swarm tasks");
 }
-std::string Client::node_address(const std::string&) { throw unsupported("inspect swarm nodes"); }
+NodeInfo Client::node_inspect(const std::string&) { throw unsupported("inspect swarm nodes"); }
 void Client::service_logs(const std::string&, const LogOptions&, const LogFn&, const CancelToken*) {
   throw unsupported("read swarm service logs");
 }
@@ -178,12 +186,19 @@ std::vector<TaskInfo> EngineClient::task_list(const std::vector<std::string>& se
   });
 }
 
-std::string EngineClient::node_address(const std::string& node_id) {
+NodeInfo EngineClient::node_inspect(const std::string& node_id) {
   std::string what = "inspect swarm node '" + node_id + "'";
   return guarded(what, [&] {
     Answer answer("GET /nodes/" + node_id,
                   send(request("GET", versioned("/nodes/" + path_encode(node_id)), what)).body);
-    return answer.nonempty_string(answer.root(), "Status.Addr");
+    JsonView root = answer.root();
+    NodeInfo out;
+    out.id = answer.nonempty_string(root, "ID", "");
+    out.state = answer.string(root, "Status.State", "");
+    out.address = answer.string(root, "Status.Addr", "");
+    out.message = root["Status"]["Message"].str();
+    out.hostname = root["Description"]["Hostname"].str();
+    return out;
   });
 }
 

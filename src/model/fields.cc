@@ -169,7 +169,8 @@ void check_ports(FieldCheck& f) {
                            " does not parse; write [[ip:]host:]container[/tcp|/udp], a port "
                            "or a range like 8000-8002 each (e.g. \"127.0.0.1:5433:5432\", "
                            "\"53:53/udp\", \"8000-8002:8000-8002\", or \"5432\" for a free "
-                           "host port)");
+                           "host port), or the long form "
+                           "published=HOST,target=CONTAINER[,protocol=udp][,mode=host|ingress]");
       continue;
     }
     if (!parts) {
@@ -237,9 +238,16 @@ void digest_ports(const GroupDef&, const ServiceDef& service, Digest& d) {
   }
   for (const PortSpec* port : texts) {
     PortParts parts = *port_parts(*port);
-    d.add_list({"compose", parts.host_ip, std::to_string(parts.host_first),
-                std::to_string(parts.host_last), std::to_string(parts.container_first),
-                std::to_string(parts.container_last), parts.protocol});
+    std::vector<std::string> digest{"compose",
+                                    parts.host_ip,
+                                    std::to_string(parts.host_first),
+                                    std::to_string(parts.host_last),
+                                    std::to_string(parts.container_first),
+                                    std::to_string(parts.container_last),
+                                    parts.protocol};
+    // Only when said, so that a port written before modes existed keeps its hash.
+    if (!parts.mode.empty()) digest.push_back("mode=" + parts.mode);
+    d.add_list(digest);
   }
 }
 

@@ -2,6 +2,9 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
+#include <map>
+
 namespace dm::model {
 
 std::optional<ContainerPort> parse_container_port(const std::string& text) {
@@ -89,9 +92,52 @@ std::optional<PortParts> parse_port_text(const std::string& text) {
   return parts;
 }
 
+// "key=value,key=value" as a map: nullopt for a pair without "=", a key
+// given twice or one the long form does not have.
+std::optional<std::map<std::string, std::string>> long_port_pairs(const std::string& text) {
+  static const char* const kKeys[] = {"target", "published", "protocol", "mode", "host_ip"};
+  std::map<std::string, std::string> values;
+  for (size_t start = 0; start <= text.size();) {
+    size_t comma = std::min(text.find(',', start), text.size());
+    std::string pair = text.substr(start, comma - start);
+    start = comma + 1;
+    size_t equals = pair.find('=');
+    if (equals == std::string::npos) return std::nullopt;
+    std::string key = pair.substr(0, equals);
+    if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys) ||
+        !values.emplace(key, pair.substr(equals + 1)).second)
+      return std::nullopt;
+  }
+  return values;
+}
+
+// The long form: "published=8080,target=80,protocol=udp,mode=host,host_ip=IP",
+// keys in any order, each once, target required; read as the short form it
+// says, plus its mode.
+std::optional<PortParts> parse_long_port(const std::string& text) {
+  auto values = long_port_pairs(text);
+  if (!values || !values->count("target")) return std::nullopt;
+  std::map<std::string, std::string>& v = *values;
+  std::string compose = v["target"];
+  bool on_ip = v.count("host_ip") != 0;
+  // "ip::target" (a free port on that address) when only the address is said.
+  if (v.count("published") || on_ip) compose = v["published"] + ":" + compose;
+  if (on_ip)
+    compose =
+        (v["host_ip"].find(':') != std::string::npos ? "[" + v["host_ip"] + "]" : v["host_ip"]) +
+        ":" + compose;
+  if (v.count("protocol")) compose += "/" + v["protocol"];
+  auto parts = parse_port_text(compose);
+  if (!parts || !(v["mode"].empty() || v["mode"] == "host" || v["mode"] == "ingress"))
+    return std::nullopt;
+  parts->mode = v["mode"];
+  return parts;
+}
+
 }  // namespace
 
 std::optional<PortParts> port_parts(const PortSpec& port) {
+  if (port.text.find('=') != std::string::npos) return parse_long_port(port.text);
   if (!port.text.empty()) return parse_port_text(port.text);
   auto container = parse_container_port(port.container_port);
   if (!container) return std::nullopt;

@@ -35,12 +35,20 @@ struct PortParts {
   int container_first = 0;
   int container_last = 0;
   std::string protocol;  // "tcp" or "udp"
+  // How a swarm publishes it: "host" (on the node that runs the task),
+  // "ingress" (the routing mesh: every node), or "" (unsaid: ingress on a
+  // swarm). A container publishes on its engine's host whatever it says.
+  std::string mode;
 };
 
 // The port's parts; nullopt when its text does not parse as
 // [[ip:][host[-host]]:]container[-container][/tcp|/udp] (an IPv6 address in
-// brackets), a number is out of range, a range runs backwards, or the host
-// and container ranges differ in length. The dict form's host port range is
+// brackets), or as the engine CLI's long form, comma-separated key=value
+// pairs: target=PORT[-PORT] (required), published=PORT[-PORT],
+// protocol=tcp|udp, mode=host|ingress, host_ip=IP (`docker service create
+// --publish published=8080,target=80,mode=host`); or when a number is out of
+// range, a range runs backwards, or the host and container ranges differ in
+// length. The dict form's host port range is
 // not checked here (check_ports says so apart).
 std::optional<PortParts> port_parts(const PortSpec& port);
 

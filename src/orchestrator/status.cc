@@ -77,7 +77,12 @@ std::vector<ServiceState> status(engine::Client& engine, const model::GroupDef& 
   };
   if (target == TargetKind::Swarm) {
     require_swarm(engine);
-    return swarm_status(engine, group, current_hash);
+    std::vector<ServiceState> states = swarm_status(engine, group, current_hash);
+    for (ServiceState& s : states) {
+      s.ports = ports_text(s.published);
+      s.published = published(std::move(s.published));
+    }
+    return states;
   }
   Inventory inventory = take_inventory(engine, group);
   std::vector<ServiceState> states;

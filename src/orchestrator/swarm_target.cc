@@ -9,7 +9,9 @@
 #include "common/error.h"
 #include "common/text.h"
 #include "engine/deadline.h"
+#include "model/ports.h"
 #include "model/request.h"
+#include "orchestrator/exec.h"
 #include "orchestrator/identity.h"
 #include "orchestrator/runs.h"
 
@@ -19,6 +21,7 @@ namespace {
 constexpr auto kPollInterval = std::chrono::milliseconds(100);
 constexpr int64_t kNanosPerSecond = 1000000000;
 constexpr int kFailureLogLines = 20;
+constexpr int kNodeCheckPolls = 10;  // of kPollInterval: a second
 
 std::string label(const engine::Labels& labels, const char* key) {
   auto it = labels.find(key);
@@ -42,27 +45,59 @@ Json bind_mount(const std::string& bind) {
   return mount;
 }
 
-// HostConfig.PortBindings ({"8080/tcp": [{"HostPort": "18099"}]}) as
-// EndpointSpec.Ports published in mode=host.
-Json host_ports(JsonView bindings) {
+// The service's ports as EndpointSpec.Ports: in mode=host when the port
+// says so, through the routing mesh (ingress) otherwise. 0 (no host port):
+// the swarm picks one.
+Json swarm_ports(const model::ServiceDef& service) {
   Json ports = Json::array();
-  for (const JsonView& binding : bindings.items()) {
-    std::string key = binding.key();
-    size_t slash = key.find('/');
-    std::string protocol = slash == std::string::npos ? "tcp" : key.substr(slash + 1);
-    int64_t target = std::stoll(key.substr(0, slash));
-    for (const JsonView& host : binding.items()) {
+  for (const model::PortSpec& spec : service.ports) {
+    model::PortParts parts = *model::port_parts(spec);
+    for (int k = 0; k <= parts.container_last - parts.container_first; k++) {
       Json port = Json::object();
-      port.set("Protocol", protocol);
-      port.set("TargetPort", target);
-      std::string published = host["HostPort"].str();
-      if (!published.empty())
-        port.set("PublishedPort", static_cast<int64_t>(std::stoll(published)));
-      port.set("PublishMode", "host");
+      port.set("Protocol", parts.protocol);
+      port.set("TargetPort", static_cast<int64_t>(parts.container_first + k));
+      if (parts.host_first > 0)
+        port.set("PublishedPort", static_cast<int64_t>(parts.host_first + k));
+      port.set("PublishMode", parts.mode == "host" ? "host" : "ingress");
       ports.push(std::move(port));
     }
   }
   return ports;
+}
+
+bool any_ingress(JsonView ports) {
+  for (const JsonView& port : ports.items())
+    if (port["PublishMode"].str() == "ingress") return true;
+  return false;
+}
+
+// The routing mesh needs a virtual IP; without an ingress port the
+// service name resolves to its tasks' own addresses (swarm_target.h).
+Json endpoint_spec(const model::ServiceDef& service) {
+  Json ports = swarm_ports(service);
+  Json endpoint = Json::object();
+  endpoint.set("Mode", any_ingress(ports.view()) ? "vip" : "dnsrr");
+  if (!ports.view().items().empty()) endpoint.set("Ports", std::move(ports));
+  return endpoint;
+}
+
+// What a swarm cannot publish as written, one line a port.
+void port_problems(const model::ServiceDef& service, std::vector<std::string>& problems) {
+  for (const model::PortSpec& spec : service.ports) {
+    auto parts = model::port_parts(spec);
+    if (!parts) continue;  // validation says so
+    std::string who =
+        "service " + quoted(service.name) + ": ports " + quoted(model::port_text(spec)) + " ";
+    if (!parts->host_ip.empty())
+      problems.push_back(who + "names a host address (" + parts->host_ip +
+                         "); a swarm publishes on every address of a node: leave the address "
+                         "out to run on a swarm");
+    else if (parts->container_first == parts->container_last &&
+             parts->host_first != parts->host_last)
+      problems.push_back(who +
+                         "gives a host port range for one container port, which a swarm "
+                         "cannot publish: name one host port (or none, and the swarm picks one)");
+  }
 }
 
 void copy_member(Json& to, const char* to_key, JsonView from, const char* from_key) {
@@ -75,6 +110,9 @@ bool running_task(const engine::TaskInfo& t) { return t.state == "running"; }
 bool failed_task(const engine::TaskInfo& t) {
   return t.state == "failed" || t.state == "rejected" || t.state == "orphaned";
 }
+// Ended, however (complete too: a task stopped for an unhealthy container
+// whose process exits 0 on SIGTERM completes).
+bool ended_task(const engine::TaskInfo& t) { return t.ended(); }
 
 std::string task_failure(const engine::TaskInfo& t) {
   std::string out = "its task " + t.state;
@@ -111,6 +149,7 @@ void require_carried_fields(const model::GroupDef& group) {
                            " is not carried to a swarm service by drillmaster yet; leave it "
                            "out to run on a swarm, or use the local target");
     }
+    port_problems(service, problems);
   }
   if (!problems.empty()) throw Error(Error::Code::Invalid, join(problems, "\n"));
 }
@@ -175,19 +214,46 @@ Json swarm_service_spec(const model::GroupDef& group, const model::ServiceDef& s
   replicated.set("Replicas", replicas);
   Json mode = Json::object();
   mode.set("Replicated", std::move(replicated));
-  Json endpoint = Json::object();
-  endpoint.set("Mode", "dnsrr");
-  Json ports = host_ports(host["PortBindings"]);
-  if (!ports.view().items().empty()) endpoint.set("Ports", std::move(ports));
-
   Json spec = Json::object();
   spec.set("Name", swarm_service_name(group, service));
   spec.set("Labels", labels);
   spec.set("TaskTemplate", std::move(task));
   spec.set("Mode", std::move(mode));
-  spec.set("EndpointSpec", std::move(endpoint));
+  spec.set("EndpointSpec", endpoint_spec(service));
   return spec;
 }
+
+namespace {
+
+// Where the running swarm service `id` publishes: the routing mesh's ports
+// on every address (host_ip ""), each running task's mode=host ports on its
+// node's address. Empty when the engine cannot say: status still reports.
+std::vector<engine::PortBinding> swarm_bindings(engine::Client& engine, const std::string& id) {
+  try {
+    std::vector<engine::PortBinding> out = engine.service_inspect(id).ingress_ports;
+    std::map<std::string, std::string> addresses;  // node id -> its address
+    for (const engine::TaskInfo& t : engine.task_list({id})) {
+      if (!running_task(t)) continue;
+      for (engine::PortBinding p : t.ports) {
+        auto it = addresses.find(t.node_id);
+        if (it == addresses.end())
+          it = addresses.emplace(t.node_id, engine.node_inspect(t.node_id).address).first;
+        p.host_ip = it->second;
+        // A task lists a binding once per address family: once here.
+        bool listed = std::any_of(out.begin(), out.end(), [&](const engine::PortBinding& o) {
+          return o.container_port == p.container_port && o.host_ip == p.host_ip &&
+                 o.host_port == p.host_port;
+        });
+        if (!listed) out.push_back(p);
+      }
+    }
+    return out;
+  } catch (const Error&) {
+    return {};
+  }
+}
+
+}  // namespace
 
 std::vector<ServiceState> swarm_status(
     engine::Client& engine, const model::GroupDef& group,
@@ -208,6 +274,7 @@ std::vector<ServiceState> swarm_status(
                           : "swarm service scaled to 0";
       s.container_id = i.id;
       s.container_name = i.name;
+      if (i.running()) s.published = swarm_bindings(engine, i.id);
       s.outdated = i.definition_hash != current_hash(def);
     }
     states.push_back(std::move(s));
@@ -449,24 +516,22 @@ void SwarmTarget::start(const model::ServiceDef& service, const std::string& id)
   }
   scale(id, 1, std::nullopt);
   std::vector<engine::TaskInfo> tasks;
+  std::string dropped;
+  int polls = 0;
   bool settled = poll([&] {
     tasks = current_tasks(id);
-    if (std::any_of(tasks.begin(), tasks.end(), failed_task)) return true;
-    return !tasks.empty() && std::all_of(tasks.begin(), tasks.end(), running_task);
+    if (std::any_of(tasks.begin(), tasks.end(), ended_task)) return true;
+    bool running = !tasks.empty() && std::all_of(tasks.begin(), tasks.end(), running_task);
+    // Its nodes once a second, and once more when it runs (a task on a
+    // node that dropped may still read "running").
+    if (running || ++polls % kNodeCheckPolls == 0) dropped = dropped_node(tasks);
+    return running || !dropped.empty();
   });
-  auto failed = std::find_if(tasks.begin(), tasks.end(), failed_task);
-  if (failed != tasks.end()) {
-    std::string said;
-    try {
-      said = output_tail(id, kFailureLogLines);
-    } catch (const Error& e) {
-      said = "(its logs could not be read: " + std::string(e.what()) + ")";
-    }
+  if (!dropped.empty())
     throw Error(Error::Code::Failed,
-                "swarm service '" + swarm_service_name(group_, service) +
-                    "': " + task_failure(*failed) +
-                    (said.empty() ? " (it wrote no logs)" : "; its last log lines:\n" + said));
-  }
+                "swarm service '" + swarm_service_name(group_, service) + "': " + dropped);
+  auto ended = std::find_if(tasks.begin(), tasks.end(), ended_task);
+  if (ended != tasks.end()) fail_ended(service, id, *ended);
   if (!settled) {
     std::string state =
         tasks.empty()
@@ -476,6 +541,57 @@ void SwarmTarget::start(const model::ServiceDef& service, const std::string& id)
     throw Error(Error::Code::Timeout, "swarm service '" + swarm_service_name(group_, service) +
                                           "' did not run in time: " + state);
   }
+}
+
+// A task that ended before it ran: its own words, what its health check
+// said when the swarm stopped it for that, and its last log lines.
+void SwarmTarget::fail_ended(const model::ServiceDef& service, const std::string& id,
+                             const engine::TaskInfo& task) {
+  std::string why = task_failure(task);
+  try {
+    engine::ContainerInfo container = engine_.container_inspect(task.container_id);
+    if (container.health == "unhealthy")
+      why += "; its container turned unhealthy" +
+             (container.last_health_check
+                  ? " (the last check exited " +
+                        std::to_string(container.last_health_check->exit_code) +
+                        (container.last_health_check->output.empty()
+                             ? ""
+                             : ": " + container.last_health_check->output) +
+                        ")"
+                  : std::string());
+  } catch (const Error&) {
+    // gone already, or on another node: the task's words stand alone
+  }
+  std::string said;
+  try {
+    said = output_tail(id, kFailureLogLines);
+  } catch (const Error& e) {
+    said = "(its logs could not be read: " + std::string(e.what()) + ")";
+  }
+  throw Error(Error::Code::Failed,
+              "swarm service '" + swarm_service_name(group_, service) + "': " + why +
+                  (said.empty() ? " (it wrote no logs)" : "; its last log lines:\n" + said));
+}
+
+// A node that runs one of `tasks` and is no longer ready (down,
+// disconnected): the swarm keeps such a task as it was, so nothing else
+// would end the wait before the timeout. "" when every node is ready.
+std::string SwarmTarget::dropped_node(const std::vector<engine::TaskInfo>& tasks) {
+  std::set<std::string> seen;
+  for (const engine::TaskInfo& t : tasks) {
+    if (t.node_id.empty() || t.ended() || !seen.insert(t.node_id).second) continue;
+    engine::NodeInfo node = engine_.node_inspect(t.node_id);
+    if (node.state == "ready") continue;
+    std::string name = node.hostname.empty() ? node.id : node.hostname;
+    return "the node " + quoted(name) + (node.address.empty() ? "" : " (" + node.address + ")") +
+           " that runs its task is " + node.state +
+           (node.message.empty() ? "" : " (" + node.message + ")") +
+           "; drillmaster does not move a task off a node: bring the node back, or drain it "
+           "(docker node update --availability drain " +
+           name + ") so that the swarm places the task elsewhere, and start again";
+  }
+  return "";
 }
 
 Target::Status SwarmTarget::inspect(const std::string& id) {
@@ -557,6 +673,33 @@ bool SwarmTarget::retire(const std::string& id) {
   std::lock_guard<std::mutex> lock(mutex_);
   retired_[name] = id;
   return true;
+}
+
+// In the container of its first running task, through the engine
+// drillmaster talks to: a task on another node is out of its reach.
+model::ExecResult SwarmTarget::exec(const std::string& service, const std::string& id,
+                                    const model::ExecRequest& request,
+                                    const std::vector<const CancelToken*>& cancel) {
+  std::vector<engine::TaskInfo> tasks = current_tasks(id);
+  auto task = std::find_if(tasks.begin(), tasks.end(), [](const engine::TaskInfo& t) {
+    return running_task(t) && !t.container_id.empty();
+  });
+  if (task == tasks.end())
+    throw Error(Error::Code::Conflict, "service " + quoted(service) +
+                                           ": its swarm service has no running task to run "
+                                           "the command in; start it first");
+  try {
+    return exec_in(engine_, service, task->container_id, request, cancel);
+  } catch (const Error& e) {
+    if (e.code() != Error::Code::NotFound) throw;
+    engine::NodeInfo node = engine_.node_inspect(task->node_id);
+    throw Error(Error::Code::Invalid,
+                "service " + quoted(service) + ": its task runs on the swarm node " +
+                    quoted(node.hostname.empty() ? node.id : node.hostname) +
+                    ", and a hook's exec reaches only the containers of the node whose engine "
+                    "drillmaster talks to (" +
+                    engine_.address().text + "); do the work from the task's own command");
+  }
 }
 
 // The task's own words first (its error), then its last log lines.

@@ -11,15 +11,25 @@
 // the task's ContainerSpec; restart condition "none", so a failing task fails
 // the service with its exit code and error instead of looping; the group's
 // network is an attachable overlay network on which the service name is the
-// DNS name, endpoint mode dnsrr (VIPs need IPVS and the engines' iptables,
-// which are off on the test swarm, and dnsrr is all a single replica needs);
-// ports are published in mode=host, on the node that runs the task.
+// DNS name. A port is published through the routing mesh (ingress) unless it
+// says mode=host (then on the node that runs the task); a service with an
+// ingress port has a virtual IP (endpoint mode vip, which the mesh needs),
+// any other endpoint mode dnsrr (the name resolves to the tasks' addresses:
+// no IPVS, which the engines' iptables would have to serve).
 //
 // A changed definition updates the swarm service in place during a start or
 // reload (update_in_place below).
 //
-// Not here: exec into a task (Code::Invalid), health checks followed through
-// events (the health check runs, its status is not awaited), replicas but one.
+// A health check is awaited by the swarm itself: a task with one reads
+// "starting" until it is healthy, and fails ("unhealthy container") when it
+// turns unhealthy, so start's wait for a running task covers it. A node that
+// drops out while a task of it starts fails the service, naming the node.
+//
+// A hook's exec runs in the container of the service's first running task
+// when that task is on the node whose engine drillmaster talks to (always so
+// on a single node); a task on another node gets Code::Invalid, saying so.
+//
+// Not here: replicas but one.
 #ifndef DM_ORCHESTRATOR_SWARM_TARGET_H
 #define DM_ORCHESTRATOR_SWARM_TARGET_H
 
@@ -49,14 +59,17 @@ void require_swarm(engine::Client& engine);
 
 // Throws Code::Invalid, naming each service and field, when a service sets
 // a field that a swarm service does not carry (swarm_service_spec maps the
-// others): refused before anything is made rather than dropped unseen.
+// others) or a port it cannot publish (a host address, a host port range for
+// one container port): refused before anything is made rather than dropped
+// unseen.
 void require_carried_fields(const model::GroupDef& group);
 
 // The ServiceSpec for `service` with `replicas` and `labels` (exposed for tests).
 Json swarm_service_spec(const model::GroupDef& group, const model::ServiceDef& service,
                         const engine::Labels& labels, int64_t replicas);
 
-// Each service's row as status shows it, from one look at the swarm;
+// Each service's row as status shows it, from one look at the swarm (its
+// published ports as found, in no order: status.cc orders and writes them);
 // `outdated` compares its swarm service's hash with `current_hash` (status
 // gives the hash start would make, prepare hook included, as it does for
 // containers).
@@ -90,11 +103,19 @@ class SwarmTarget final : public Target {
   void stop(const std::string& id, int grace_seconds) override;
   void remove(const std::string& id) override;
   std::string logs_tail(const std::string& id, int lines) override;
+  model::ExecResult exec(const std::string& service, const std::string& id,
+                         const model::ExecRequest& request,
+                         const std::vector<const CancelToken*>& cancel) override;
 
  private:
   // The service's current tasks: the newest of each slot, leaving out those
   // that existed before this operation started it.
   std::vector<engine::TaskInfo> current_tasks(const std::string& id);
+  // Throws Code::Failed for `task` of `id`, which ended before it ran.
+  [[noreturn]] void fail_ended(const model::ServiceDef& service, const std::string& id,
+                               const engine::TaskInfo& task);
+  // Why a node of `tasks` cannot run them (engine::NodeInfo), or "".
+  std::string dropped_node(const std::vector<engine::TaskInfo>& tasks);
   // Polls every 0.1 s until `done` or the thread's engine deadline; false then.
   bool poll(const std::function<bool()>& done);
   // Its tasks' last `lines` lines of output (GET /services/{id}/logs).

@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "model/groups.h"
+#include "model/ports.h"
 #include "model/request.h"
 
 namespace dm::model {
@@ -602,8 +603,46 @@ TEST(ValidatePorts, AComposeStringThatDoesNotParseIsNamed) {
               (Problems{"service 'app': ports '" + std::string(text) +
                         "' does not parse; write [[ip:]host:]container[/tcp|/udp], a port or a "
                         "range like 8000-8002 each (e.g. \"127.0.0.1:5433:5432\", \"53:53/udp\", "
-                        "\"8000-8002:8000-8002\", or \"5432\" for a free host port)"}));
+                        "\"8000-8002:8000-8002\", or \"5432\" for a free host port), or the "
+                        "long form published=HOST,target=CONTAINER[,protocol=udp][,mode=host|"
+                        "ingress]"}));
   }
+}
+
+// The engine CLI's long form (docker service create --publish) carries the
+// publish mode a swarm uses; its other keys read as the short form's.
+TEST(ValidatePorts, TheLongFormParsesWithItsMode) {
+  auto parts = port_parts(PortSpec::compose("published=8080,target=80,mode=host"));
+  ASSERT_TRUE(parts);
+  EXPECT_EQ(parts->host_first, 8080);
+  EXPECT_EQ(parts->container_first, 80);
+  EXPECT_EQ(parts->protocol, "tcp");
+  EXPECT_EQ(parts->mode, "host");
+  parts = port_parts(PortSpec::compose("target=53,protocol=udp,host_ip=127.0.0.1"));
+  ASSERT_TRUE(parts);
+  EXPECT_EQ(parts->host_first, 0);  // a free port on that address
+  EXPECT_EQ(parts->host_ip, "127.0.0.1");
+  EXPECT_EQ(parts->protocol, "udp");
+  EXPECT_EQ(parts->mode, "");
+  EXPECT_EQ(port_parts(PortSpec::compose("8080:80"))->mode, "");
+  for (const char* text : {"published=8080", "target=80,mode=bridge", "target=80,target=81",
+                           "target=80,color=red", "target=80,", "published=x,target=80"}) {
+    ServiceDef s = service("app");
+    s.ports.push_back(PortSpec::compose(text));
+    EXPECT_EQ(problems(s).size(), 1u) << text;
+  }
+}
+
+// A mode changes the definition (a swarm publishes otherwise); a port that
+// says none keeps the hash it had before modes existed.
+TEST(ValidatePorts, AModeIsPartOfTheDefinitionOnlyWhenSaid) {
+  GroupDef g = group({service("app")});
+  g.services[0].ports.push_back(PortSpec::compose("8080:80"));
+  std::string plain = definition_hash(g, g.services[0]);
+  g.services[0].ports[0] = PortSpec::compose("published=8080,target=80");
+  EXPECT_EQ(definition_hash(g, g.services[0]), plain);
+  g.services[0].ports[0] = PortSpec::compose("published=8080,target=80,mode=host");
+  EXPECT_NE(definition_hash(g, g.services[0]), plain);
 }
 
 TEST(ValidatePorts, AHostPortOfARangeOrAnAddressIsPublishedOnce) {

@@ -444,3 +444,21 @@ def test_each_converted_spec_validates(name, tmp_path):
     classes = load(converted(DATA / name / "compose.yaml", tmp_path), {"NEEDED": "x"})
     assert classes
     drillmaster.Session(list(classes.values()), directory=tmp_path).check(images=False)
+
+
+@pytest.mark.usefixtures("registry")
+def test_a_long_port_that_says_a_mode_keeps_it(tmp_path):
+    # mode: host is how a swarm publishes on the task's node (README, Swarm);
+    # a long port without a mode reads as the short form.
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "compose.yaml").write_text(
+        "services:\n"
+        "  web:\n"
+        "    image: busybox\n"
+        "    ports:\n"
+        "      - {target: 80, published: '8080', mode: host}\n"
+        "      - {target: 53, published: 5353, protocol: udp}\n"
+    )
+    classes = load(converted(source / "compose.yaml", tmp_path / "out"))
+    assert classes["web"].ports == ["published=8080,target=80,mode=host", "5353:53/udp"]

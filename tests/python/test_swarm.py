@@ -85,7 +85,8 @@ class Web(drillmaster.Service):
     name = "web"
     image = IMAGE
     dependencies = ["db"]
-    ports = {8080: int(os.environ["WEB_PORT"])}
+    # mode=host: on the node of the task (the test swarm has no routing mesh).
+    ports = [f"published={os.environ['WEB_PORT']},target=8080,mode=host"]
     stop_signal = "SIGKILL"
     cmd = ["sh", "-c", "mkdir -p /www && echo hello > /www/index.html && "
            "exec httpd -f -p 8080 -h /www"]
@@ -148,6 +149,10 @@ def test_a_dependent_group_starts_in_order_with_hooks_pinged_over_a_host_port_th
         "db": ("running", f"{g}_db"),
         "web": ("running", f"{g}_web"),
     }
+    # mode=host: on the address of the node that runs the task
+    (published,) = rows["web"]["published"]
+    assert (published["container_port"], published["host_port"]) == ("8080/tcp", port)
+    assert published["host_ip"] and published["host_ip"] != "0.0.0.0"
 
     logs = swarm.run("logs", "db")  # GET /services/{id}/logs
     assert logs.returncode == 0, logs.stdout + logs.stderr
@@ -207,6 +212,73 @@ def test_a_failing_task_fails_its_service_with_its_exit_code_and_logs_and_skips_
     assert "non-zero exit (3)" in out  # the task's own error
     assert "about to fail" in out  # its logs, from /services/{id}/logs
     assert "dependency 'broken' failed" in out
+
+
+def test_a_health_check_is_awaited_and_a_port_without_a_mode_goes_through_the_mesh(swarm):
+    # The swarm runs a task with a health check only once it is healthy, and
+    # fails it when it turns unhealthy: start waits for that.
+    swarm.write("""
+    class Ready(drillmaster.Service):
+        name = "ready"
+        image = IMAGE
+        ports = ["8080"]
+        healthcheck = drillmaster.Healthcheck(test="test -f /ready", interval=0.5, retries=60)
+        cmd = ["sh", "-c", "sleep 2; touch /ready; " + LOOP[2]]
+
+    class Sick(drillmaster.Service):
+        name = "sick"
+        image = IMAGE
+        healthcheck = drillmaster.Healthcheck(test="false", interval=0.5, retries=1)
+        cmd = LOOP
+    """)
+    ready = swarm.run("start", "ready")
+    assert ready.returncode == 0, ready.stdout + ready.stderr
+    container = _swarm_docker(
+        "ps", "-q", "--filter", f"label=com.docker.swarm.service.name={swarm.group}_ready"
+    ).split()
+    assert len(container) == 1
+    health = _swarm_docker("inspect", "--format", "{{.State.Health.Status}}", container[0])
+    assert health.strip() == "healthy"
+    endpoint = _swarm_docker(
+        "service",
+        "inspect",
+        "--format",
+        "{{.Spec.EndpointSpec.Mode}} {{range .Endpoint.Ports}}{{.PublishMode}} "
+        "{{.TargetPort}} {{.PublishedPort}}{{end}}",
+        f"{swarm.group}_ready",
+    ).split()
+    assert endpoint[:3] == ["vip", "ingress", "8080"]
+    assert int(endpoint[3]) > 0  # the port the swarm picked
+    row = swarm.status()["ready"]
+    assert row["published"] == [
+        {"container_port": "8080/tcp", "host_ip": "", "host_port": int(endpoint[3])}
+    ]
+    assert row["ports"] == f"0.0.0.0:{endpoint[3]}->8080/tcp"
+
+    sick = swarm.run("start", "sick", "--timeout", "60")
+    assert sick.returncode == 1, sick.stdout + sick.stderr
+    # (the last check may be one the container's stop killed)
+    assert "its container turned unhealthy (the last check exited" in sick.stdout + sick.stderr
+
+
+def test_a_hooks_exec_runs_in_the_container_of_the_running_task(swarm):
+    swarm.write("""
+    class Db(drillmaster.Service):
+        name = "db"
+        image = IMAGE
+        cmd = LOOP
+
+        def post_start_init(self):
+            done = self.exec(["sh", "-c", "echo seeded > /seeded; cat /seeded; exit 4"])
+            record("exec", done.exit_code, done.stdout.strip())
+    """)
+    started = swarm.run("start")
+    assert started.returncode == 0, started.stdout + started.stderr
+    assert swarm.records() == ["exec 4 seeded"]
+    container = _swarm_docker(
+        "ps", "-q", "--filter", f"label=com.docker.swarm.service.name={swarm.group}_db"
+    ).split()
+    assert _swarm_docker("exec", container[0], "cat", "/seeded").strip() == "seeded"
 
 
 def test_stop_scales_to_zero_and_stop_remove_leaves_no_service_network_or_task(swarm):

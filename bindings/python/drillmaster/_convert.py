@@ -620,9 +620,13 @@ def _short_volume(item: Any) -> Any:
 
 
 def _port_string(item: Any) -> Any:
-    """A port in Compose's short form ("[ip:][host:]container[/proto]")."""
+    """A port in Compose's short form ("[ip:][host:]container[/proto]"), or
+    the long one ("published=8080,target=80,mode=host") when it says a mode."""
     if not isinstance(item, dict):
         return str(item) if isinstance(item, int) else item
+    if item.get("mode"):
+        keys = ("published", "target", "protocol", "mode", "host_ip")
+        return ",".join(f"{k}={item[k]}" for k in keys if item.get(k) not in (None, ""))
     text = str(item.get("target", ""))
     if item.get("published") not in (None, ""):
         text = f"{item['published']}:{text}"

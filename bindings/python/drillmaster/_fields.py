@@ -807,7 +807,9 @@ class Attributes:
         '(``Context["db_port"] = self.host_port(5432)``) lets a dependant\'s ``env`` use '
         '``"{db_port}"``. Or a list of Compose port strings, host before container: '
         '``["127.0.0.1:5433:5432", "53:53/udp", "8000-8002:8000-8002", "5432"]`` (an address '
-        "to publish on, udp, ranges; a container port alone takes a free host port).",
+        "to publish on, udp, ranges; a container port alone takes a free host port), or in the "
+        'long form ``"published=8080,target=80,mode=host"`` (``protocol``, ``host_ip`` too), '
+        "whose ``mode`` says how a swarm publishes it (README, Swarm).",
     )
     env: ClassVar[Mapping[str, EnvValue]] = field(
         Environment(),

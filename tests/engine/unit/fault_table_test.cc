@@ -398,9 +398,9 @@ std::vector<Endpoint> endpoints() {
                Reads::Json,
                200,
                R"({"ID":"n1","Status":{"State":"ready","Addr":"172.31.250.1"}})",
-               R"({"ID":"n1","Status":{"Addr":5}})",
+               R"({"ID":"n1","Status":{"State":"ready","Addr":5}})",
                {"GET /nodes/n1", "inspect swarm node"},
-               [](Client& c, auto) { return run([&] { c.node_address("n1"); }); }});
+               [](Client& c, auto) { return run([&] { c.node_inspect("n1"); }); }});
   return e;
 }
 

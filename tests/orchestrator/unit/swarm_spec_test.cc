@@ -47,16 +47,56 @@ TEST(SwarmSpec, MapsTheDefinitionToATaskTemplateOnTheGroupsOverlayNetwork) {
   EXPECT_EQ(network["Aliases"].string_list(), std::vector<std::string>{"web"});
 }
 
-TEST(SwarmSpec, PublishesPortsInHostModeWithDnsRoundRobin) {
+// A port goes through the routing mesh unless it says mode=host; the mesh
+// needs a virtual IP, and a service without an ingress port resolves to its
+// tasks (dnsrr).
+TEST(SwarmSpec, PublishesThroughTheMeshUnlessAPortSaysModeHost) {
   model::GroupDef g = shop();
   Json spec = swarm_service_spec(g, g.services[0], {}, 1);
   JsonView endpoint = spec.view()["EndpointSpec"];
-  EXPECT_EQ(endpoint["Mode"].str(), "dnsrr");
+  EXPECT_EQ(endpoint["Mode"].str(), "vip");
   JsonView port = endpoint["Ports"].items().at(0);
   EXPECT_EQ(port["TargetPort"].integer(), 8080);
   EXPECT_EQ(port["PublishedPort"].integer(), 18099);
   EXPECT_EQ(port["Protocol"].str(), "tcp");
-  EXPECT_EQ(port["PublishMode"].str(), "host");
+  EXPECT_EQ(port["PublishMode"].str(), "ingress");
+
+  g.services[0].ports = {model::PortSpec::compose("published=18099,target=8080,mode=host"),
+                         model::PortSpec::compose("target=53,protocol=udp,mode=host")};
+  spec = swarm_service_spec(g, g.services[0], {}, 1);
+  endpoint = spec.view()["EndpointSpec"];
+  EXPECT_EQ(endpoint["Mode"].str(), "dnsrr");
+  std::vector<JsonView> ports = endpoint["Ports"].items();
+  ASSERT_EQ(ports.size(), 2u);
+  EXPECT_EQ(ports[0]["PublishMode"].str(), "host");
+  EXPECT_EQ(ports[0]["PublishedPort"].integer(), 18099);
+  EXPECT_EQ(ports[1]["Protocol"].str(), "udp");
+  EXPECT_FALSE(ports[1]["PublishedPort"].valid());  // the swarm picks one
+
+  g.services[0].ports.clear();
+  spec = swarm_service_spec(g, g.services[0], {}, 1);
+  EXPECT_EQ(spec.view()["EndpointSpec"]["Mode"].str(), "dnsrr");
+  EXPECT_FALSE(spec.view()["EndpointSpec"]["Ports"].valid());
+}
+
+// What a swarm cannot publish is refused by service and port before
+// anything is made.
+TEST(SwarmSpec, APortASwarmCannotPublishIsRefusedByName) {
+  model::GroupDef g = shop();
+  g.services[0].ports = {model::PortSpec::compose("127.0.0.1:5433:5432"),
+                         model::PortSpec::compose("9000-9010:80")};
+  try {
+    require_carried_fields(g);
+    FAIL() << "a host address and a host range were not refused";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Error::Code::Invalid);
+    std::string message = e.what();
+    EXPECT_NE(message.find("service 'web': ports '127.0.0.1:5433:5432' names a host address"),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("ports '9000-9010:80' gives a host port range"), std::string::npos)
+        << message;
+  }
 }
 
 // A field a swarm service does not carry is refused by name before anything
