@@ -7,11 +7,13 @@ engine does not answer, unless ``DM_TEST_REQUIRE_SWARM=1``."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 from typing import Dict, Iterator, List
 
 import pytest
 from conftest import Spec, _unique_group, free_port, leftovers
+from processes import Watched
 
 SWARM_HOST = os.environ.get("DM_SWARM_HOST", "unix:///run/dm-swarm/docker.sock")
 
@@ -319,3 +321,49 @@ def test_without_a_swarm_the_swarm_target_fails_at_once_saying_how_to_start_one(
     assert result.returncode == 1, result.stdout + result.stderr
     assert "docker swarm init" in result.stderr
     assert leftovers(offline_spec.group) == {"containers": [], "networks": []}
+
+
+HELD = """
+MARKS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "marks")
+
+class Db(drillmaster.Service):
+    name = "db"
+    image = IMAGE
+    cmd = LOOP
+
+    def ping(self):
+        if os.environ.get("HOLD_PING"):
+            os.makedirs(MARKS, exist_ok=True)
+            open(os.path.join(MARKS, "db-pinging"), "a").close()
+            return False
+        return True
+
+    def post_start_init(self):
+        record("db init", self.container_name)
+
+class App(drillmaster.Service):
+    name = "app"
+    image = IMAGE
+    cmd = LOOP
+    dependencies = ["db"]
+"""
+
+
+@pytest.mark.parametrize("signum, status", [(signal.SIGTERM, 143), (signal.SIGKILL, -9)])
+def test_a_start_ended_by_a_signal_during_a_ping_leaves_nothing_half_made(swarm, signum, status):
+    swarm.write(HELD)
+    start = Watched(swarm.popen("start", "--timeout", "60", env={"HOLD_PING": "1"}))
+    start.wait_for_file(swarm.directory / "marks" / "db-pinging")
+    start.process.send_signal(signum)
+    assert start.finish() == status, start.output
+    # db never became ready: no service of the group runs as if set up.
+    for name, row in swarm.status().items():
+        assert row["state"] != "running" or name == "db", (name, row)
+    assert swarm.records() == []
+    again = swarm.run("start", "--timeout", "60")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert swarm.records() == [f"db init {swarm.group}_db"]  # its init, once
+    assert {n: r["state"] for n, r in swarm.status().items()} == {
+        "db": "running",
+        "app": "running",
+    }
