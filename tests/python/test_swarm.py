@@ -376,3 +376,24 @@ def test_a_registry_with_the_local_target_is_refused(offline_spec, engine):
     assert refused.returncode == 2, refused.stdout + refused.stderr
     assert "applies to the swarm target only (--target swarm" in refused.stderr
     assert leftovers(offline_spec.group) == {"containers": [], "networks": []}
+
+
+def test_an_image_that_cannot_be_had_fails_the_start_with_the_engines_words_not_a_timeout(
+    swarm, registry
+):
+    # Nothing of that name in the registry: the manager's pull is refused,
+    # so no task is ever made to wait for it.
+    missing = f"{registry}/nothing-here:1"
+    swarm.write(f"""
+    class Gone(drillmaster.Service):
+        name = "gone"
+        image = {missing!r}
+        cmd = LOOP
+    """)
+    failed = swarm.run("start", "--timeout", "120")
+    out = failed.stdout + failed.stderr
+    assert failed.returncode == 1, out
+    assert f"pulling image '{missing}' failed" in out
+    assert "not found" in out or "manifest unknown" in out
+    assert "did not run in time" not in out
+    assert swarm_leftovers(swarm.group)["services"] == []
