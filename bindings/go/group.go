@@ -24,7 +24,10 @@ type Group struct {
 	name   string
 	client *Client // nil: the environment's, opened on first use
 	target C.int   // a dm_target: where every operation runs the services
-	values *Values
+	// registry: where Start and Reload push the images they build, on the
+	// swarm target; "": nowhere.
+	registry string
+	values   *Values
 
 	mu      sync.Mutex // serialises operations and definitions; guards c
 	hookIDs []uintptr
@@ -89,6 +92,19 @@ const (
 // target (the target field of each operation's options).
 func WithTarget(t Target) Option {
 	return func(g *Group) error { g.target = C.int(t); return nil }
+}
+
+// WithRegistry makes Start and Reload on the Swarm target push each image
+// they build to that registry, given as host[:port] and an optional path
+// ("127.0.0.1:5000/myteam"; no scheme, no tag), as
+// "<registry>/<group>_<service>:<the image id's first 12 hex digits>", and
+// run the services' tasks from there, so every node of the swarm can pull
+// it. Images a service names without building them are left as written.
+// The library checks the value when an operation begins: a bad one, or a
+// registry with the Local target, fails it with ErrInvalid before anything
+// is made. README.md, "Swarm", says more.
+func WithRegistry(registry string) Option {
+	return func(g *Group) error { g.registry = registry; return nil }
 }
 
 // NewGroup makes an empty group. The name (a Docker name of at most 63

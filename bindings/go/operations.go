@@ -261,10 +261,22 @@ func (g *Group) Start(ctx context.Context, opts StartOptions) (*Result, error) {
 		copts.parallelism = C.uint(opts.Parallelism)
 	}
 	copts.target = g.target
+	defer setRegistry(&copts.registry, g.registry)()
 	defer events(opts.OnEvent, &copts.on_event, &copts.event_user_data)()
 	return g.runOperation(ctx, "start", func(group *C.dm_group, client *C.dm_client, out **C.dm_result) C.int {
 		return C.dm_group_start(out, group, client, copts)
 	})
+}
+
+// setRegistry points field at a C copy of registry (NULL for ""); the
+// returned function frees it once the operation is over.
+func setRegistry(field **C.char, registry string) func() {
+	if registry == "" {
+		return func() {}
+	}
+	c := cString(registry)
+	*field = c
+	return func() { C.free(unsafe.Pointer(c)) }
 }
 
 // Stop stops the group, dependants first. Stopping a group that is not
@@ -301,6 +313,7 @@ func (g *Group) Reload(ctx context.Context, service string, opts ReloadOptions) 
 	setFlag(&copts.run_new_containers, opts.RunNew)
 	setFlag(&copts.keep_dependants, opts.KeepDependants)
 	copts.target = g.target
+	defer setRegistry(&copts.registry, g.registry)()
 	cservice := cString(service)
 	defer C.free(unsafe.Pointer(cservice))
 	defer events(opts.OnEvent, &copts.on_event, &copts.event_user_data)()

@@ -167,3 +167,44 @@ func TestSwarmTargetWithoutASwarm(t *testing.T) {
 		t.Errorf("networks made: %v", left)
 	}
 }
+
+// WithRegistry reaches the library: a registry with the local target, and
+// a value that is no registry reference, fail Start and Reload with
+// ErrInvalid saying what to do, before anything is made.
+func TestGroupWithRegistryIsCheckedBeforeAnythingIsMade(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		what string
+		opts []drillmaster.Option
+		want string
+	}{
+		{"local target", []drillmaster.Option{drillmaster.WithRegistry("127.0.0.1:5000/team")},
+			"applies to the swarm target only"},
+		{"a scheme", []drillmaster.Option{drillmaster.WithTarget(drillmaster.Swarm),
+			drillmaster.WithRegistry("http://127.0.0.1:5000")}, "has a scheme"},
+	}
+	for _, c := range cases {
+		g, err := drillmaster.NewGroup(testutil.Name("gotest-registry"), c.opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer g.Close()
+		if err := g.Add(&drillmaster.Service{Name: "svc", Image: bbImage, Cmd: bbLoop}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = g.Start(context.Background(), drillmaster.StartOptions{})
+		if !errors.Is(err, drillmaster.ErrInvalid) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: Start: %v, want ErrInvalid saying %q", c.what, err, c.want)
+		}
+		_, err = g.Reload(context.Background(), "svc", drillmaster.ReloadOptions{})
+		if !errors.Is(err, drillmaster.ErrInvalid) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: Reload: %v, want ErrInvalid saying %q", c.what, err, c.want)
+		}
+		if left := groupContainerIDs(t, g.Name(), ""); len(left) != 0 {
+			t.Errorf("%s: containers made: %v", c.what, left)
+		}
+		if left := groupNetworks(t, g.Name()); len(left) != 0 {
+			t.Errorf("%s: networks made: %v", c.what, left)
+		}
+	}
+}

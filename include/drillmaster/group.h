@@ -304,11 +304,29 @@ typedef struct dm_start_options {
    * default) or DM_TARGET_SWARM (remove_on_exit is then DM_EINVALID). Any
    * other value is DM_EINVALID. */
   int target;
+  /* Since version 6 (drillmaster 0.2): on DM_TARGET_SWARM, a registry that
+   * every node of the swarm can pull from, as host[:port] and an optional
+   * path ("127.0.0.1:5000/myteam"; no scheme, no tag). Each image the
+   * operation builds (a service with a build context) is then tagged
+   * "<registry>/<group>_<service>:<the first 12 hex digits of its image
+   * id>" (lower-cased) and pushed there, with no credentials, before its
+   * swarm service is made, and the service's tasks run that reference.
+   * Images a service names without building them are left as written. A
+   * push that fails fails the service, naming it, the image and the
+   * registry, before its swarm service is made. NULL or "" (the default):
+   * nothing is pushed, and the tasks run the image built on the manager,
+   * which only a single-node swarm has. Set with DM_TARGET_LOCAL, or a
+   * value that is not a registry reference, it is DM_EINVALID before
+   * anything is made. Borrowed for the call. */
+  const char* registry;
 } dm_start_options;
 
-#define DM_START_OPTIONS_VERSION 5
-#define DM_START_OPTIONS_INIT \
-  { DM_START_OPTIONS_VERSION, NULL, 0, 300.0, 0, 0, 0, NULL, NULL, 10.0, 0, 0, NULL, 0, NULL, 0, 0 }
+#define DM_START_OPTIONS_VERSION 6
+#define DM_START_OPTIONS_INIT                                                                    \
+  {                                                                                              \
+    DM_START_OPTIONS_VERSION, NULL, 0, 300.0, 0, 0, 0, NULL, NULL, 10.0, 0, 0, NULL, 0, NULL, 0, \
+        0, NULL                                                                                  \
+  }
 
 /* Fills *opts with the defaults of `version` of the struct (pass
  * DM_START_OPTIONS_VERSION): the values of DM_START_OPTIONS_INIT. Writes only
@@ -480,11 +498,14 @@ typedef struct dm_reload_options {
   int keep_dependants;
   /* Since version 5 (drillmaster 0.2): a dm_target, as for start. */
   int target;
+  /* Since version 6 (drillmaster 0.2): the registry the rebuilt image is
+   * pushed to on DM_TARGET_SWARM, as the start options' registry. */
+  const char* registry;
 } dm_reload_options;
 
-#define DM_RELOAD_OPTIONS_VERSION 5
+#define DM_RELOAD_OPTIONS_VERSION 6
 #define DM_RELOAD_OPTIONS_INIT \
-  { DM_RELOAD_OPTIONS_VERSION, 300.0, 0, NULL, NULL, 10.0, 0, 0, 0 }
+  { DM_RELOAD_OPTIONS_VERSION, 300.0, 0, NULL, NULL, 10.0, 0, 0, 0, NULL }
 
 /* Fills *opts with the defaults of `version` of the struct (pass
  * DM_RELOAD_OPTIONS_VERSION), as dm_start_options_init() does. Since 0.2. */

@@ -158,6 +158,7 @@ int dm_group_start(dm_result** out, dm_group* group, dm_client* client,
         options.profiles = dm::capi::strings(opts->profiles, opts->profiles_count, "profiles");
       }
       if (opts->version >= 5) options.target = target_of(opts->target, "dm_start_options");
+      if (opts->version >= 6 && opts->registry != nullptr) options.registry = opts->registry;
       dm::model::GroupDef def = group->snapshot();
       dm::model::check(def, options.exclude);
       return finish(out, orch::start(*client->engine, def, options, group->cancel));
@@ -206,6 +207,7 @@ int dm_group_reload(dm_result** out, dm_group* group, dm_client* client, const c
       if (opts->version >= 3) options.run_new_containers = opts->run_new_containers != 0;
       if (opts->version >= 4) options.keep_dependants = opts->keep_dependants != 0;
       if (opts->version >= 5) options.target = target_of(opts->target, "dm_reload_options");
+      if (opts->version >= 6 && opts->registry != nullptr) options.registry = opts->registry;
       dm::model::GroupDef def = group->snapshot();
       dm::model::check(def, {});
       return finish(out, orch::reload(*client->engine, def, options, group->cancel));

@@ -43,6 +43,7 @@ constexpr dm_start_options start_defaults() {
   o.remove_on_exit = 0;  // a start leaves its services running
   o.watch_pid = 0;       // the calling process
   o.target = DM_TARGET_LOCAL;
+  o.registry = nullptr;  // nothing is pushed
   return o;
 }
 
@@ -62,6 +63,7 @@ constexpr dm_reload_options reload_defaults() {
   o.run_new_containers = 0;  // the reuse rules
   o.keep_dependants = 0;     // stopped and started again
   o.target = DM_TARGET_LOCAL;
+  o.registry = nullptr;  // nothing is pushed
   return o;
 }
 
@@ -123,12 +125,13 @@ constexpr dm_watch_options watch_defaults() {
 constexpr size_t kClientSizes[] = {offsetof(dm_client_options, context), sizeof(dm_client_options)};
 constexpr size_t kStartSizes[] = {
     offsetof(dm_start_options, stop_timeout), offsetof(dm_start_options, remove_on_exit),
-    offsetof(dm_start_options, only), offsetof(dm_start_options, target), sizeof(dm_start_options)};
+    offsetof(dm_start_options, only),         offsetof(dm_start_options, target),
+    offsetof(dm_start_options, registry),     sizeof(dm_start_options)};
 constexpr size_t kStopSizes[] = {offsetof(dm_stop_options, target), sizeof(dm_stop_options)};
-constexpr size_t kReloadSizes[] = {offsetof(dm_reload_options, stop_timeout),
-                                   offsetof(dm_reload_options, run_new_containers),
-                                   offsetof(dm_reload_options, keep_dependants),
-                                   offsetof(dm_reload_options, target), sizeof(dm_reload_options)};
+constexpr size_t kReloadSizes[] = {
+    offsetof(dm_reload_options, stop_timeout),    offsetof(dm_reload_options, run_new_containers),
+    offsetof(dm_reload_options, keep_dependants), offsetof(dm_reload_options, target),
+    offsetof(dm_reload_options, registry),        sizeof(dm_reload_options)};
 constexpr size_t kLogsSizes[] = {offsetof(dm_logs_options, target), sizeof(dm_logs_options)};
 constexpr size_t kStatusSizes[] = {offsetof(dm_status_options, target), sizeof(dm_status_options)};
 constexpr size_t kGraphSizes[] = {sizeof(dm_graph_options)};
@@ -145,11 +148,11 @@ constexpr bool ends_with(size_t offset_of_field) {
 }
 static_assert(ends_with<dm_client_options, const char*>(offsetof(dm_client_options, context)),
               "a field was appended to dm_client_options: see the comment above");
-static_assert(ends_with<dm_start_options, int>(offsetof(dm_start_options, target)),
+static_assert(ends_with<dm_start_options, const char*>(offsetof(dm_start_options, registry)),
               "a field was appended to dm_start_options: see the comment above");
 static_assert(ends_with<dm_stop_options, int>(offsetof(dm_stop_options, target)),
               "a field was appended to dm_stop_options: see the comment above");
-static_assert(ends_with<dm_reload_options, int>(offsetof(dm_reload_options, target)),
+static_assert(ends_with<dm_reload_options, const char*>(offsetof(dm_reload_options, registry)),
               "a field was appended to dm_reload_options: see the comment above");
 static_assert(ends_with<dm_logs_options, int>(offsetof(dm_logs_options, target)),
               "a field was appended to dm_logs_options: see the comment above");
@@ -193,7 +196,7 @@ constexpr bool same(const dm_start_options& a, const dm_start_options& b) {
          a.build == b.build && a.parallelism == b.parallelism && a.on_event == b.on_event &&
          a.event_user_data == b.event_user_data && a.stop_timeout == b.stop_timeout &&
          a.remove_on_exit == b.remove_on_exit && a.watch_pid == b.watch_pid &&
-         same_selection(a, b) && a.target == b.target;
+         same_selection(a, b) && a.target == b.target && a.registry == b.registry;
 }
 constexpr bool same(const dm_stop_options& a, const dm_stop_options& b) {
   return a.version == b.version && a.exclude == b.exclude && a.exclude_count == b.exclude_count &&
@@ -204,7 +207,7 @@ constexpr bool same(const dm_reload_options& a, const dm_reload_options& b) {
   return a.version == b.version && a.timeout == b.timeout && a.remove == b.remove &&
          a.on_event == b.on_event && a.event_user_data == b.event_user_data &&
          a.stop_timeout == b.stop_timeout && a.run_new_containers == b.run_new_containers &&
-         a.keep_dependants == b.keep_dependants && a.target == b.target;
+         a.keep_dependants == b.keep_dependants && a.target == b.target && a.registry == b.registry;
 }
 constexpr bool same(const dm_logs_options& a, const dm_logs_options& b) {
   return a.version == b.version && a.services == b.services && a.service_count == b.service_count &&

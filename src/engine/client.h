@@ -375,6 +375,21 @@ class Client {
   // throws Error::Code::Engine with the builder's message.
   virtual std::string image_build(const BuildOptions& options, const LineFn& on_output) = 0;
   virtual void image_remove(const std::string& name, bool force) = 0;
+  // Gives image `source` (a name or an id) the name `repository`:`tag`
+  // (POST /images/{source}/tag). Error::Code::NotFound when there is no
+  // such image. A client that is no real connection throws Error::Code::Internal.
+  virtual void image_tag(const std::string& source, const std::string& repository,
+                         const std::string& tag);
+  // Pushes `repository`:`tag` to the registry its name begins with (POST
+  // /images/{repository}/push, with an empty X-Registry-Auth: no
+  // credentials). Forwards each progress line; an error inside the stream
+  // (the registry refused, or could not be reached) throws
+  // Error::Code::Engine with the engine's words. No overall deadline, but a
+  // connection silent for 120 s fails; `cancel` stops it with
+  // Error::Code::Cancelled. A client that is no real connection throws
+  // Error::Code::Internal.
+  virtual void image_push(const std::string& repository, const std::string& tag,
+                          const LineFn& on_progress, const CancelToken* cancel = nullptr);
 
   // Logs, demultiplexed from the 8-byte frame headers (raw when the container
   // has a TTY). With follow, returns when the container stops, `fn` returns

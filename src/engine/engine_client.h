@@ -64,6 +64,10 @@ class EngineClient final : public Client {
                   const CancelToken* cancel) override;
   std::string image_build(const BuildOptions& options, const LineFn& on_output) override;
   void image_remove(const std::string& name, bool force) override;
+  void image_tag(const std::string& source, const std::string& repository,
+                 const std::string& tag) override;
+  void image_push(const std::string& repository, const std::string& tag, const LineFn& on_progress,
+                  const CancelToken* cancel) override;
 
   void container_logs(const std::string& id, const LogOptions& options, const LogFn& fn,
                       const CancelToken* cancel) override;

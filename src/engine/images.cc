@@ -1,5 +1,5 @@
-// Image calls: inspect, remove, pull and build. Pull and build answer 200 and
-// then stream NDJSON, read by engine/streams.h.
+// Image calls: inspect, remove, tag, pull, push and build. Pull, push and
+// build answer 200 and then stream NDJSON, read by engine/streams.h.
 #include "engine/answers.h"
 #include "engine/build_context.h"
 #include "engine/engine_client.h"
@@ -7,6 +7,57 @@
 #include "engine/streams.h"
 
 namespace dm::engine {
+namespace {
+
+// X-Registry-Auth for a push without credentials: base64url of "{}". The
+// engine refuses a push without the header, even to a registry that needs
+// no login.
+constexpr const char* kNoRegistryAuth = "X-Registry-Auth: e30=";
+
+}  // namespace
+
+void Client::image_tag(const std::string&, const std::string&, const std::string&) {
+  throw Error(Error::Code::Internal, "this engine client cannot tag images");
+}
+
+void Client::image_push(const std::string&, const std::string&, const LineFn&, const CancelToken*) {
+  throw Error(Error::Code::Internal, "this engine client cannot push images");
+}
+
+void EngineClient::image_tag(const std::string& source, const std::string& repository,
+                             const std::string& tag) {
+  std::string what = "tag image '" + source + "' as '" + repository + ":" + tag + "'";
+  guarded(what, [&] {
+    send(request("POST",
+                 versioned("/images/" + path_encode(source) +
+                           "/tag?repo=" + url_encode(repository) + "&tag=" + url_encode(tag)),
+                 what));
+  });
+}
+
+void EngineClient::image_push(const std::string& repository, const std::string& tag,
+                              const LineFn& on_progress, const CancelToken* cancel) {
+  std::string reference = repository + ":" + tag;
+  std::string what = "push image '" + reference + "'";
+  guarded(what, [&] {
+    Request r = request(
+        "POST", versioned("/images/" + path_encode(repository) + "/push?tag=" + url_encode(tag)),
+        what);
+    r.headers.push_back(kNoRegistryAuth);
+    r.timeout = 0;          // big images take as long as they take...
+    r.stall_timeout = 120;  // ...but a connection silent this long is dead
+    r.cancel = cancel;
+    PullStream stream(reference, on_progress, "POST /images/" + repository + "/push", "push");
+    r.on_data = [&](const char* data, size_t size) {
+      stream.feed(data, size);
+      return true;
+    };
+    Response answer = send(r);
+    if (answer.cancelled)
+      throw Error(Error::Code::Cancelled, "push of '" + reference + "' cancelled");
+    stream.finish();
+  });
+}
 
 std::optional<ImageInfo> EngineClient::image_inspect(const std::string& name) {
   std::string what = "inspect image '" + name + "'";

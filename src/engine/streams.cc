@@ -86,9 +86,10 @@ void BuildStream::emit(const std::string& line) {
 
 // ---- PullStream ----
 
-PullStream::PullStream(std::string reference, LineFn on_progress, std::string request)
-    : reference_(std::move(reference)), out_(std::move(on_progress)), request_(std::move(request)) {
-}
+PullStream::PullStream(std::string reference, LineFn on_progress, std::string request,
+                       std::string verb)
+    : reference_(std::move(reference)), out_(std::move(on_progress)), request_(std::move(request)),
+      verb_(std::move(verb)) {}
 
 void PullStream::feed(const char* data, size_t size) {
   lines_.feed(data, size, [this](const std::string& text) { line(text); });
@@ -104,7 +105,7 @@ void PullStream::line(const std::string& text) {
   JsonView v = answer.root();
   std::string error = stream_error(v);
   if (!error.empty())
-    throw Error(Error::Code::Engine, "pull of '" + reference_ + "' failed: " + excerpt(error));
+    throw Error(Error::Code::Engine, verb_ + " of '" + reference_ + "' failed: " + excerpt(error));
   std::string line = v["status"].str();
   if (!v["id"].str().empty()) line = v["id"].str() + ": " + line;
   if (!v["progress"].str().empty()) line += " " + v["progress"].str();

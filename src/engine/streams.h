@@ -1,4 +1,5 @@
-// The streamed NDJSON answers of POST /build and POST /images/create.
+// The streamed NDJSON answers of POST /build, POST /images/create and POST
+// /images/{name}/push.
 //
 // Both answer 200 at once and then send one JSON object a line; a failure
 // arrives as an "error"/"errorDetail" line inside the stream, never as a
@@ -87,11 +88,13 @@ class BuildStream {
   std::string id_;
 };
 
-// POST /images/create: passes progress on as "id: status progress" lines.
+// POST /images/create, and POST /images/{name}/push (whose stream has the
+// same shape): passes progress on as "id: status progress" lines.
 class PullStream {
  public:
-  PullStream(std::string reference, LineFn on_progress,
-             std::string request = "POST /images/create");
+  // `verb` names the transfer in errors: "pull", "push".
+  PullStream(std::string reference, LineFn on_progress, std::string request = "POST /images/create",
+             std::string verb = "pull");
 
   // As BuildStream: Error::Code::Engine "pull of 'ref' failed: ..." for an error line.
   void feed(const char* data, size_t size);
@@ -103,6 +106,7 @@ class PullStream {
   std::string reference_;
   LineFn out_;
   std::string request_;
+  std::string verb_;
   LineSplitter lines_;
 };
 

@@ -174,6 +174,8 @@ struct curl_slist* set_method(CURL* easy, const Request& request) {
   headers = curl_slist_append(headers, "Expect:");
   if (!request.content_type.empty())
     headers = curl_slist_append(headers, ("Content-Type: " + request.content_type).c_str());
+  for (const std::string& header : request.headers)
+    headers = curl_slist_append(headers, header.c_str());
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
 
   if (request.method == "POST" || request.method == "PUT" || !request.body.empty()) {

@@ -40,10 +40,11 @@ constexpr size_t kMaxAnswerBody = 256 << 20;
 
 struct Request {
   std::string method = "GET";
-  std::string path;          // with the query, e.g. "/v1.41/containers/json?all=1"
-  std::string body;          // sent when non-empty, or for POST/PUT
-  std::string content_type;  // "" : none
-  double timeout = 0;        // seconds; 0: none
+  std::string path;                  // with the query, e.g. "/v1.41/containers/json?all=1"
+  std::string body;                  // sent when non-empty, or for POST/PUT
+  std::string content_type;          // "" : none
+  std::vector<std::string> headers;  // further "Name: value" lines
+  double timeout = 0;                // seconds; 0: none
   // For streamed answers that may be long but must not hang on a dead
   // connection: fail when less than 1 byte arrives in this many seconds.
   double stall_timeout = 0;

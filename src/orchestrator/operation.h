@@ -97,6 +97,9 @@ struct StartOptions {
   // profiles enabled (model/selection.h).
   std::vector<std::string> only;
   std::vector<std::string> profiles;
+  // Swarm only: where built images are pushed for the nodes
+  // (registry_push.h); "": nowhere.
+  std::string registry;
 };
 
 struct StopOptions {
@@ -116,6 +119,7 @@ struct ReloadOptions {
   double stop_timeout = defaults::kStopGraceSeconds;  // grace of the containers it stops
   bool run_new_containers = false;  // the dependants it restarts get new containers too
   bool keep_dependants = false;     // the dependants are left as they are
+  std::string registry;             // as StartOptions::registry
 };
 
 // Where a service's container is, as status reports it.

@@ -20,6 +20,7 @@
 #include "orchestrator/inventory.h"
 #include "orchestrator/local_target.h"
 #include "orchestrator/lock.h"
+#include "orchestrator/registry_push.h"
 #include "orchestrator/removal_on_exit.h"
 #include "orchestrator/runs.h"
 #include "orchestrator/service_files.h"
@@ -73,11 +74,12 @@ std::unique_ptr<Target> make_target(TargetKind kind, engine::Client& engine,
                                     const model::GroupDef& group, Events& events,
                                     std::set<std::string> rebuild = {},
                                     const CancelToken* cancel = nullptr,
-                                    bool update_in_place = false) {
+                                    bool update_in_place = false,
+                                    const std::string& registry = "") {
   if (kind == TargetKind::Swarm) {
     require_swarm(engine);
     return std::make_unique<SwarmTarget>(engine, group, events, std::move(rebuild), cancel,
-                                         update_in_place);
+                                         update_in_place, registry);
   }
   return std::make_unique<LocalTarget>(engine, group, events, std::move(rebuild), cancel);
 }
@@ -91,6 +93,7 @@ Result start(engine::Client& engine, const model::GroupDef& defined, const Start
   // that a process killed while it waits for another's start of the group
   // does not remove what that one made.
   model::Selection selection = model::select_services(group, options.only, options.profiles);
+  require_registry(options.registry, options.target, group);
   if (options.target == TargetKind::Swarm) {
     if (options.remove_on_exit)
       throw Error(Error::Code::Invalid,
@@ -110,7 +113,7 @@ Result start(engine::Client& engine, const model::GroupDef& defined, const Start
       if (!s.build_context.empty()) rebuild.insert(s.name);
   std::unique_ptr<Target> chosen =
       make_target(options.target, engine, group, events, rebuild, &cancel,
-                  /*update_in_place=*/true);
+                  /*update_in_place=*/true, options.registry);
   Target& target = *chosen;
   CancelWatcher watcher(cancel);
   StartScope scope;
@@ -236,6 +239,7 @@ StartScope reload_start_scope(const model::Graph& graph, size_t service, const S
 Result reload(engine::Client& engine, const model::GroupDef& defined, const ReloadOptions& options,
               const CancelToken& cancel) {
   const model::GroupDef group = with_service_files(defined);
+  require_registry(options.registry, options.target, group);
   model::Graph graph(group);
   size_t service = reloadable(graph, group, options.service);
   const model::ServiceDef& def = group.services[service];
@@ -248,7 +252,7 @@ Result reload(engine::Client& engine, const model::GroupDef& defined, const Relo
   if (lock.cancelled()) return *lock.cancelled();
   std::unique_ptr<Target> chosen =
       make_target(options.target, engine, group, events, {def.name}, &cancel,
-                  /*update_in_place=*/true);
+                  /*update_in_place=*/true, options.registry);
   Target& target = *chosen;
   CancelWatcher watcher(cancel);
   Operation operation{group, target, events, watcher};

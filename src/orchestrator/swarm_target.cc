@@ -284,9 +284,10 @@ std::vector<ServiceState> swarm_status(
 
 SwarmTarget::SwarmTarget(engine::Client& engine, const model::GroupDef& group, Events& events,
                          std::set<std::string> rebuild, const CancelToken* cancel,
-                         bool update_in_place)
+                         bool update_in_place, std::string registry)
     : engine_(engine), group_(group), events_(events),
-      images_(engine, events, group, std::move(rebuild), cancel), cancel_(cancel),
+      images_(engine, events, group, std::move(rebuild), cancel),
+      pushes_(engine, events, group, std::move(registry), cancel), cancel_(cancel),
       update_in_place_(update_in_place) {}
 
 bool SwarmTarget::poll(const std::function<bool()>& done) {
@@ -416,8 +417,12 @@ void SwarmTarget::remove_network() {
   }
 }
 
+// Built or pulled on the manager; with a registry, a built image is pushed
+// there too, before its swarm service is made.
 std::string SwarmTarget::ensure_image(const model::ServiceDef& service) {
-  return images_.ensure(service);
+  std::string id = images_.ensure(service);
+  pushes_.image_for(service, id);
+  return id;
 }
 
 void SwarmTarget::remove_replaced_images() { images_.remove_replaced(); }
@@ -431,6 +436,14 @@ std::string SwarmTarget::create(const model::ServiceDef& service, bool with_setu
   labels[kSetUpLabel] = with_setup ? "false" : "true";
   labels[kImageIdLabel] = images_.ensure(service);
   Json spec = swarm_service_spec(group_, service, labels, 0);
+  // The tasks run the pushed reference when there is one (ensure_image).
+  Json image = Json::object();
+  image.set("Image", pushes_.image_for(service, labels[kImageIdLabel]));
+  Json task = Json::object();
+  task.set("ContainerSpec", std::move(image));
+  Json patch = Json::object();
+  patch.set("TaskTemplate", std::move(task));
+  spec.merge(patch.view());
   std::string retired;
   {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -43,6 +43,7 @@
 #include "orchestrator/events.h"
 #include "orchestrator/images.h"
 #include "orchestrator/operation.h"
+#include "orchestrator/registry_push.h"
 #include "orchestrator/target.h"
 
 namespace dm::orchestrator {
@@ -82,9 +83,11 @@ class SwarmTarget final : public Target {
   // `update_in_place` (start and reload): an outdated service that the
   // operation removes to make the service anew is kept, scaled to 0, and
   // the create that follows updates it (POST /services/{id}/update) instead.
+  // `registry` (not ""): built images are pushed there and the tasks run
+  // the pushed reference (registry_push.h).
   SwarmTarget(engine::Client& engine, const model::GroupDef& group, Events& events,
               std::set<std::string> rebuild = {}, const CancelToken* cancel = nullptr,
-              bool update_in_place = false);
+              bool update_in_place = false, std::string registry = "");
 
   Instances inventory() override;
   void ensure_network() override;
@@ -130,6 +133,7 @@ class SwarmTarget final : public Target {
   const model::GroupDef& group_;
   Events& events_;
   Images images_;
+  RegistryPushes pushes_;
   const CancelToken* cancel_;
   std::mutex mutex_;
   std::map<std::string, std::set<std::string>> tasks_before_start_;  // service id -> task ids

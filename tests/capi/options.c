@@ -121,6 +121,8 @@ static void every_init_fills_exactly_its_macros_values(void** state) {
     assert_int_equal(got.only_count, want.only_count);
     assert_ptr_equal(got.profiles, want.profiles);
     assert_int_equal(got.profiles_count, want.profiles_count);
+    assert_int_equal(got.target, want.target);
+    assert_ptr_equal(got.registry, want.registry);
   }
   {
     dm_stop_options want = DM_STOP_OPTIONS_INIT, got;
@@ -145,6 +147,8 @@ static void every_init_fills_exactly_its_macros_values(void** state) {
     assert_ptr_equal(got.event_user_data, want.event_user_data);
     assert_true(got.stop_timeout == want.stop_timeout);
     assert_int_equal(got.run_new_containers, want.run_new_containers);
+    assert_int_equal(got.target, want.target);
+    assert_ptr_equal(got.registry, want.registry);
   }
   {
     dm_logs_options want = DM_LOGS_OPTIONS_INIT, got;
@@ -335,6 +339,14 @@ static void start_version_3_leaves_version_4s_selection_alone(void** state) {
   // Version 5's target: the local engine unless asked.
   assert_int_equal(dm_start_options_init(&start, 5), DM_OK);
   assert_int_equal(start.target, DM_TARGET_LOCAL);
+  // Version 5 ends before version 6's registry, which it leaves alone.
+  unsigned char registry_untouched[sizeof start.registry];
+  memset(&start.registry, GARBAGE, sizeof start.registry);
+  memset(registry_untouched, GARBAGE, sizeof registry_untouched);
+  assert_int_equal(dm_start_options_init(&start, 5), DM_OK);
+  assert_memory_equal(&start.registry, registry_untouched, sizeof start.registry);
+  assert_int_equal(dm_start_options_init(&start, 6), DM_OK);
+  assert_null(start.registry);
 }
 
 static void version_0_is_refused_naming_the_struct_and_the_known_versions(void** state) {
@@ -344,7 +356,7 @@ static void version_0_is_refused_naming_the_struct_and_the_known_versions(void**
   assert_string_equal(
       dm_error_last(),
       "dm_start_options version 0 is not supported by drillmaster " DM_VERSION_STRING
-      ", which knows versions 1 to 5: the struct was not initialised; "
+      ", which knows versions 1 to 6: the struct was not initialised; "
       "initialise it with DM_START_OPTIONS_INIT or "
       "dm_start_options_init(&opts, DM_START_OPTIONS_VERSION)");
   assert_int_equal(dm_error_last_status(), DM_EINVALID);
@@ -360,7 +372,7 @@ static void version_0_is_refused_naming_the_struct_and_the_known_versions(void**
   assert_refused_with(dm_stop_options_init(&stop, 0), "which knows versions 1 and 2");
   assert_refused_with(dm_stop_options_init(&stop, 0), "dm_stop_options version 0");
   assert_refused_with(dm_reload_options_init(&reload, 0), "dm_reload_options version 0");
-  assert_refused_with(dm_reload_options_init(&reload, 0), "versions 1 to 5");
+  assert_refused_with(dm_reload_options_init(&reload, 0), "versions 1 to 6");
   assert_refused_with(dm_logs_options_init(&logs, 0), "dm_logs_options version 0");
   assert_refused_with(dm_status_options_init(&status, 0), "dm_status_options version 0");
   assert_refused_with(dm_status_options_init(&status, 0), "DM_STATUS_OPTIONS_INIT");
@@ -375,8 +387,8 @@ static void a_version_newer_than_the_library_is_refused(void** state) {
   assert_int_equal(dm_start_options_init(&start, DM_START_OPTIONS_VERSION + 1), DM_EINVALID);
   assert_string_equal(
       dm_error_last(),
-      "dm_start_options version 6 is not supported by drillmaster " DM_VERSION_STRING
-      ", which knows versions 1 to 5: the program was built against a newer "
+      "dm_start_options version 7 is not supported by drillmaster " DM_VERSION_STRING
+      ", which knows versions 1 to 6: the program was built against a newer "
       "drillmaster; run it with that library, or build it against this one");
   dm_client_options client;
   dm_stop_options stop;
@@ -388,7 +400,7 @@ static void a_version_newer_than_the_library_is_refused(void** state) {
   assert_refused_with(dm_stop_options_init(&stop, DM_STOP_OPTIONS_VERSION + 1),
                       "dm_stop_options version 3");
   assert_refused_with(dm_reload_options_init(&reload, DM_RELOAD_OPTIONS_VERSION + 1),
-                      "dm_reload_options version 6");
+                      "dm_reload_options version 7");
   assert_refused_with(dm_logs_options_init(&logs, DM_LOGS_OPTIONS_VERSION + 1),
                       "dm_logs_options version 3");
   assert_refused_with(dm_status_options_init(&status, DM_STATUS_OPTIONS_VERSION + 1),

@@ -6,9 +6,13 @@ engine does not answer, unless ``DM_TEST_REQUIRE_SWARM=1``."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 import subprocess
+import urllib.request
+from pathlib import Path
 from typing import Dict, Iterator, List
 
 import pytest
@@ -367,3 +371,149 @@ def test_a_start_ended_by_a_signal_during_a_ping_leaves_nothing_half_made(swarm,
         "db": "running",
         "app": "running",
     }
+
+
+# ---- the registry setting: built images pushed for the swarm's nodes ----
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def registry(tmp_path_factory) -> Iterator[str]:
+    """The address of a registry the swarm engine can push to over http:
+    ``DM_TEST_REGISTRY`` (scripts/test starts one), else one started here
+    with scripts/test-registry and stopped, its storage deleted, at the end."""
+    given = os.environ.get("DM_TEST_REGISTRY")
+    if given:
+        yield given
+        return
+    env = {**os.environ, "DM_REGISTRY_STATE": str(tmp_path_factory.mktemp("registry"))}
+    script = str(ROOT / "scripts" / "test-registry")
+    started = subprocess.run(
+        [script], capture_output=True, text=True, timeout=600, env=env, check=False
+    )
+    if started.returncode != 0:
+        problem = "scripts/test-registry could not start a registry: " + started.stderr[-2000:]
+        if os.environ.get("DM_TEST_REQUIRE_REGISTRY"):
+            pytest.fail(problem)
+        pytest.skip(problem)
+    try:
+        yield started.stdout.split()[-1]
+    finally:
+        subprocess.run([script, "stop"], capture_output=True, timeout=60, env=env, check=False)
+
+
+BUILT = """
+class Web(drillmaster.Service):
+    name = "web"
+    build_from = "web"
+    cmd = LOOP
+"""
+
+
+def _write_built(spec: Spec) -> str:
+    """A spec whose one service is built from ./web; its image's local name."""
+    (spec.directory / "web").mkdir()
+    (spec.directory / "web" / "Dockerfile").write_text(
+        "FROM drillmaster-test/busybox:latest\nENV BUILT_BY=drillmaster\n"
+    )
+    spec.write(BUILT)
+    return f"drillmaster-{spec.group}-web:latest"
+
+
+def _swarm_image(service: str) -> str:
+    return _swarm_docker(
+        "service", "inspect", "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}", service
+    ).strip()
+
+
+def _registry_tags(registry: str, repository: str) -> List[str]:
+    host, _, path = registry.partition("/")
+    name = f"{path}/{repository}" if path else repository
+    with urllib.request.urlopen(f"http://{host}/v2/{name}/tags/list", timeout=10) as answer:
+        return json.load(answer).get("tags") or []
+
+
+def _tags_of(registry: str) -> List[str]:
+    """The swarm engine's image names under `registry`."""
+    names = _swarm_docker("image", "ls", "--format", "{{.Repository}}:{{.Tag}}").split()
+    return [n for n in names if n.startswith(registry + "/")]
+
+
+def test_a_built_image_is_pushed_to_the_registry_and_the_task_runs_the_pushed_reference(
+    swarm, registry
+):
+    registry = registry + "/team"
+    built = _write_built(swarm)
+    pushed = ""
+    try:
+        started = swarm.run("--registry", registry, "start", "--timeout", "120")
+        assert started.returncode == 0, started.stdout + started.stderr
+        pushed = _swarm_image(f"{swarm.group}_web")
+        repository = f"{swarm.group.lower()}_web"
+        assert re.fullmatch(re.escape(f"{registry}/{repository}:") + "[0-9a-f]{12}", pushed), pushed
+        image_id = _swarm_docker("image", "inspect", "--format", "{{.Id}}", built).strip()
+        assert pushed.endswith(":" + image_id.split(":")[-1][:12])  # this very build
+        assert pushed.rsplit(":", 1)[1] in _registry_tags(registry, repository)
+        assert swarm.status()["web"]["state"] == "running"
+        stopped = swarm.run("stop", "--remove", "--timeout", "1", timeout=120)
+        assert stopped.returncode == 0, stopped.stdout + stopped.stderr
+    finally:
+        _swarm_docker("image", "rm", *([pushed] if pushed else []), built)
+
+
+def test_a_registry_that_refuses_fails_the_start_naming_service_and_registry_leaving_nothing(
+    swarm,
+):
+    registry = f"127.0.0.1:{free_port()}"  # nothing listens there
+    built = _write_built(swarm)
+    try:
+        failed = swarm.run("start", "--timeout", "60", env={"DRILLMASTER_REGISTRY": registry})
+        out = failed.stdout + failed.stderr
+        assert failed.returncode == 1, out
+        assert "service 'web': pushing its image" in out
+        assert f"to registry '{registry}' failed" in out
+        assert "connection refused" in out
+        assert "did not run in time" not in out
+        assert swarm_leftovers(swarm.group)["services"] == []
+        assert _tags_of(registry) == []  # the tag of the failed push went again
+    finally:
+        _swarm_docker("image", "rm", built)
+
+
+def test_a_registry_value_that_is_no_registry_is_refused_before_anything_is_made(swarm):
+    swarm.write(BUILT)
+    refused = swarm.run("--registry", "http://127.0.0.1:5000/team", "start")
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "has a scheme" in refused.stderr
+    assert "e.g. 127.0.0.1:5000/myteam" in refused.stderr
+    assert swarm_leftovers(swarm.group) == {"services": [], "networks": [], "task containers": []}
+
+
+def test_a_registry_with_the_local_target_is_refused(offline_spec, engine):
+    offline_spec.write(BUILT)
+    refused = offline_spec.run("--target", "local", "--registry", "127.0.0.1:5000", "start")
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "applies to the swarm target only (--target swarm" in refused.stderr
+    assert leftovers(offline_spec.group) == {"containers": [], "networks": []}
+
+
+def test_an_image_that_cannot_be_had_fails_the_start_with_the_engines_words_not_a_timeout(
+    swarm, registry
+):
+    # Nothing of that name in the registry: the manager's pull is refused,
+    # so no task is ever made to wait for it.
+    missing = f"{registry}/nothing-here:1"
+    swarm.write(f"""
+    class Gone(drillmaster.Service):
+        name = "gone"
+        image = {missing!r}
+        cmd = LOOP
+    """)
+    failed = swarm.run("start", "--timeout", "120")
+    out = failed.stdout + failed.stderr
+    assert failed.returncode == 1, out
+    assert f"pulling image '{missing}' failed" in out
+    assert "not found" in out or "manifest unknown" in out
+    assert "did not run in time" not in out
+    assert swarm_leftovers(swarm.group)["services"] == []

@@ -638,6 +638,52 @@ std::string FakeClient::image_build(const engine::BuildOptions& options,
   return id;
 }
 
+void FakeClient::image_tag(const std::string& source, const std::string& repository,
+                           const std::string& tag) {
+  Visit visit(*this, "image_tag", repository + ":" + tag, true);
+  auto it = images_.find(source);
+  if (it == images_.end())
+    for (auto i = images_.begin(); i != images_.end(); ++i)
+      if (i->second.id == source) it = i;
+  if (it == images_.end())
+    throw Error(Error::Code::NotFound,
+                "engine refused to tag image '" + source + "' (404): No such image", 404);
+  std::string id = it->second.id;
+  images_[repository + ":" + tag] = {id, repository + ":" + tag};
+  changed_.notify_all();
+}
+
+void FakeClient::image_push(const std::string& repository, const std::string& tag,
+                            const engine::LineFn& on_progress, const CancelToken* cancel) {
+  const std::string reference = repository + ":" + tag;
+  Visit visit(*this, "image_push", reference, false, cancel);
+  if (visit.cancelled())
+    throw Error(Error::Code::Cancelled, "push of '" + reference + "' cancelled");
+  if (images_.count(reference) == 0)
+    throw Error(Error::Code::Engine, "push of '" + reference + "' failed: tag does not exist");
+  for (const std::string& registry : unreachable_)
+    if (repository.rfind(registry, 0) == 0)
+      throw Error(Error::Code::Engine, "push of '" + reference + "' failed: Get \"http://" +
+                                           registry + "/v2/\": dial tcp " + registry +
+                                           ": connect: connection refused");
+  pushed_.push_back(reference);
+  if (on_progress) {
+    visit.lock().unlock();
+    on_progress(tag + ": digest: sha256:0123 size: 527");
+    visit.lock().lock();
+  }
+}
+
+std::vector<std::string> FakeClient::pushed() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return pushed_;
+}
+
+void FakeClient::unreachable(const std::string& registry) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  unreachable_.push_back(registry);
+}
+
 void FakeClient::image_remove(const std::string& name, bool force) {
   Visit visit(*this, "image_remove", name, true);
   auto it = images_.find(name);

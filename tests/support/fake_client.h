@@ -107,6 +107,10 @@ class FakeClient : public engine::Client {
   // The newest container whose service, name or id is `subject`.
   std::optional<FakeContainer> container(const std::string& subject) const;
   bool has_image(const std::string& name) const;
+  // "repository:tag" of each push that succeeded, in order.
+  std::vector<std::string> pushed() const;
+  // Pushes to repositories that begin with `registry` fail.
+  void unreachable(const std::string& registry);
   bool has_network(const std::string& name) const;
 
   // ---- engine::Client ----
@@ -142,6 +146,13 @@ class FakeClient : public engine::Client {
   std::string image_build(const engine::BuildOptions& options,
                           const engine::LineFn& on_output) override;
   void image_remove(const std::string& name, bool force) override;
+  // Names the image (found by name or id) `repository`:`tag` too.
+  void image_tag(const std::string& source, const std::string& repository,
+                 const std::string& tag) override;
+  // Records the push in pushed(); fails as a registry that does not answer
+  // would for a repository under a registry unreachable() names.
+  void image_push(const std::string& repository, const std::string& tag,
+                  const engine::LineFn& on_progress, const CancelToken* cancel) override;
 
   void container_logs(const std::string& id, const engine::LogOptions& options,
                       const engine::LogFn& fn, const CancelToken* cancel) override;
@@ -192,6 +203,8 @@ class FakeClient : public engine::Client {
   std::map<std::string, Network> networks_;  // by name
   std::map<std::string, Image> images_;      // by name
   std::map<std::string, std::string> pullable_;
+  std::vector<std::string> pushed_;
+  std::vector<std::string> unreachable_;
   std::map<std::string, std::pair<int, std::string>> exits_on_start_;
 };
 

@@ -181,6 +181,7 @@ void FakeEngine::serve(int fd) {
     request.target = line.substr(space + 1, line.rfind(' ') - space - 1);
     request.path = plain_path(request.target);
     request.body = buffer.substr(end + 4, length);
+    request.head = head;
     buffer.erase(0, end + 4 + length);
     {
       std::lock_guard<std::mutex> lock(mutex_);

@@ -30,6 +30,7 @@ struct FakeRequest {
   std::string target;  // as sent: "/v1.41/containers/json?all=1"
   std::string path;    // without the query and the version: "/containers/json"
   std::string body;
+  std::string head;  // the request line and the headers, as sent
 };
 
 // What the fake does with one request.

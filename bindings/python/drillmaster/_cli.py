@@ -46,6 +46,7 @@ class _Spec:
         self.directory = directory
         self.context: str | None = None  # --context: a docker context's name
         self.target: str | None = None  # --target: "local" or "swarm"
+        self.registry: str | None = None  # --registry: where swarm images are pushed
 
     def session(self, network_name: str | None = None) -> Session:
         return Session(
@@ -53,6 +54,7 @@ class _Spec:
             network_name=network_name,
             context=self.context,
             target=self.target,
+            registry=self.registry,
         )
 
 
@@ -263,13 +265,25 @@ def _exit_with(code: int) -> NoReturn:
     help="Where start, stop and reload run the services: the engine's own containers "
     "(local) or the swarm it manages (swarm); default: DRILLMASTER_TARGET, else local.",
 )
+# Hidden as well; README.md, "Swarm", documents it.
+@click.option(
+    "--registry",
+    metavar="HOST[:PORT][/PATH]",
+    envvar="DRILLMASTER_REGISTRY",
+    default=None,
+    hidden=True,
+    help="With --target swarm: the registry start and reload push the images they build "
+    "to, for every node of the swarm (e.g. 127.0.0.1:5000/myteam); default: "
+    "DRILLMASTER_REGISTRY, else none.",
+)
 @click.pass_context
-def cli(ctx: click.Context, context: str | None, target: str) -> None:
+def cli(ctx: click.Context, context: str | None, target: str, registry: str | None) -> None:
     """Run the services of this spec: start, stop, reload, status, logs."""
     if ctx.obj is None:
         ctx.obj = _Spec(os.getcwd())
     ctx.obj.context = context
     ctx.obj.target = target
+    ctx.obj.registry = registry
     if ctx.invoked_subcommand is None:
         # The seed's documented way to see the commands: run the spec bare.
         click.echo(ctx.get_help())

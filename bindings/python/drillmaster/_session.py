@@ -29,6 +29,7 @@ import threading
 import time
 from pathlib import Path
 from typing import (
+    Any,
     Callable,
     Dict,
     Iterable,
@@ -131,6 +132,7 @@ class Session:
         image_group: Optional[str] = None,
         context: Optional[str] = None,
         target: Optional[str] = None,
+        registry: Optional[str] = None,
     ) -> None:
         self.directory = Path(directory if directory is not None else os.getcwd()).resolve()
         self.context_directory = (
@@ -153,6 +155,14 @@ class Session:
                 f"target {self.target!r} is not one of {', '.join(TARGETS)} "
                 "(--target, DRILLMASTER_TARGET)"
             )
+        #: On the swarm target, the registry (host[:port]/path, e.g.
+        #: "127.0.0.1:5000/myteam") that start and reload push the images
+        #: they build to, for the swarm's nodes; None: ``DRILLMASTER_REGISTRY``,
+        #: else none. The library checks it (README.md, "Swarm").
+        self.registry = (
+            registry if registry is not None else os.environ.get("DRILLMASTER_REGISTRY", "")
+        )
+        check_text("Session", "registry", self.registry)
         self.definitions: List[Definition] = [
             definition(c) for c in (classes if classes is not None else services())
         ]
@@ -481,7 +491,7 @@ class Session:
                 watch_pid=watch_pid or 0,
                 only=list(only),
                 profiles=list(enabled_profiles(profiles)),
-                target=TARGETS[self.target],
+                **self._placement(),
             ),
             client,
         )
@@ -492,6 +502,11 @@ class Session:
             result.cancelled or self._cancelled,
             time.monotonic() - began,
         )
+
+    def _placement(self) -> Dict[str, Any]:
+        """Where the operations that build run the services: the target,
+        and the registry their built images are pushed to."""
+        return {"target": TARGETS[self.target], "registry": self.registry}
 
     def keep_on_exit(self) -> None:
         """Cancels the removal on exit a :meth:`start` with
@@ -595,7 +610,7 @@ class Session:
                 run_new_containers=run_new_containers,
                 keep_dependants=keep_dependants,
                 on_event=on_event,
-                target=TARGETS[self.target],
+                **self._placement(),
             ),
             client,
         )

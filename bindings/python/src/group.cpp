@@ -97,7 +97,8 @@ struct Group {
                double timeout, bool run_new_containers, bool build, unsigned parallelism,
                py::object on_event, double stop_timeout, bool remove_on_exit, long watch_pid,
                const std::optional<std::vector<std::string>>& only,
-               const std::optional<std::vector<std::string>>& profiles, int target) {
+               const std::optional<std::vector<std::string>>& profiles, int target,
+               const std::string& registry) {
     OperationContext op{std::move(on_event), {}};
     auto names = to_strings(exclude);
     auto c = c_strings(names);
@@ -120,6 +121,7 @@ struct Group {
     opts.profiles = profiles_c.empty() ? nullptr : profiles_c.data();
     opts.profiles_count = profiles_c.size();
     opts.target = target;
+    opts.registry = registry.empty() ? nullptr : registry.c_str();
     opts.on_event = event_trampoline;
     opts.event_user_data = &op;
     dm_group* g = get();
@@ -160,7 +162,7 @@ struct Group {
 
   Result reload(const Client& client, const std::string& service, double timeout, bool remove,
                 py::object on_event, double stop_timeout, bool run_new_containers,
-                bool keep_dependants, int target) {
+                bool keep_dependants, int target, const std::string& registry) {
     OperationContext op{std::move(on_event), {}};
     dm_reload_options opts = dm_reload_options_defaults();
     opts.timeout = timeout;
@@ -169,6 +171,7 @@ struct Group {
     opts.run_new_containers = run_new_containers;
     opts.keep_dependants = keep_dependants;
     opts.target = target;
+    opts.registry = registry.empty() ? nullptr : registry.c_str();
     opts.on_event = event_trampoline;
     opts.event_user_data = &op;
     dm_group* g = get();
@@ -499,7 +502,8 @@ void bind_group(py::module_& m) {
            py::arg("on_event") = py::none(), py::arg("stop_timeout") = start.stop_timeout,
            py::arg("remove_on_exit") = start.remove_on_exit != 0,
            py::arg("watch_pid") = start.watch_pid, py::arg("only") = py::none(),
-           py::arg("profiles") = py::none(), py::arg("target") = start.target)
+           py::arg("profiles") = py::none(), py::arg("target") = start.target,
+           py::arg("registry") = "")
       .def("stop", &Group::stop, py::arg("client"), py::kw_only(), py::arg("exclude") = py::none(),
            py::arg("timeout") = stop.timeout, py::arg("remove") = stop.remove != 0,
            py::arg("on_event") = py::none(), py::arg("target") = stop.target)
@@ -508,7 +512,7 @@ void bind_group(py::module_& m) {
            py::arg("on_event") = py::none(), py::arg("stop_timeout") = reload.stop_timeout,
            py::arg("run_new_containers") = reload.run_new_containers != 0,
            py::arg("keep_dependants") = reload.keep_dependants != 0,
-           py::arg("target") = reload.target)
+           py::arg("target") = reload.target, py::arg("registry") = "")
       .def("keep_on_exit", &Group::keep_on_exit,
            "Cancels the removal on exit that starts with remove_on_exit registered for this "
            "group's name in this process: its containers stay when the process exits.")

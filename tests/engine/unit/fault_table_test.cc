@@ -147,6 +147,13 @@ const char* kPull =
     "\"progress\":\"[=>  ] 10B/20B\",\"id\":\"a1b2c3\"}\n"
     "{\"status\":\"Status: Downloaded newer image for busybox:latest\"}\n";
 
+const char* kPush =
+    "{\"status\":\"The push refers to repository [127.0.0.1:5000/team/g_web]\"}\n"
+    "{\"status\":\"Pushed\",\"progressDetail\":{},\"id\":\"a1b2c3\"}\n"
+    "{\"status\":\"522eba1dbd8a: digest: sha256:d1e2 size: 527\"}\n"
+    "{\"progressDetail\":{},\"aux\":{\"Tag\":\"522eba1dbd8a\",\"Digest\":\"sha256:d1e2\","
+    "\"Size\":527}}\n";
+
 const char* kInfo =
     R"({"ID":"x","Swarm":{"NodeID":"n1","NodeAddr":"172.31.250.1","LocalNodeState":"active",)"
     R"("ControlAvailable":true}})";
@@ -344,6 +351,32 @@ std::vector<Endpoint> endpoints() {
                 }};
   pull.waits = true;
   e.push_back(pull);
+  e.push_back({"images_tag",
+               "POST",
+               "/images/busybox:latest/tag",
+               Reads::Nothing,
+               201,
+               "",
+               "[]",
+               {"tag image 'busybox:latest'"},
+               [](Client& c, auto) {
+                 return run([&] { c.image_tag("busybox:latest", "127.0.0.1:5000/g_web", "1"); });
+               }});
+  Endpoint push{"push_stream",
+                "POST",
+                "/images/127.0.0.1:5000/team/g_web/push",
+                Reads::Ndjson,
+                200,
+                kPush,
+                "[\"not an object\"]\n",
+                {"/push", "'127.0.0.1:5000/team/g_web:522eba1dbd8a'"},
+                [](Client& c, const CancelToken* cancel) {
+                  return run([&] {
+                    c.image_push("127.0.0.1:5000/team/g_web", "522eba1dbd8a", nullptr, cancel);
+                  });
+                }};
+  push.waits = true;
+  e.push_back(push);
   // The swarm calls (engine/services.cc).
   e.push_back({"swarm_info",
                "GET",
