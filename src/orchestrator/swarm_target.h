@@ -2,8 +2,11 @@
 // a swarm service named "<group>_<service>" (as `docker stack deploy` names
 // them), labelled for its group and service as containers are; "set up" is
 // its label io.drillmaster.set-up ("true" once its ping and init finished),
-// not a name. Created with 0 replicas, it is started by scaling it to 1 and
-// stopped by scaling it to 0 (the service and its labels stay for reuse).
+// not a name. Created with 0 replicas, it is started by scaling it to the
+// service's replicas (1 unless set), and is ready when a task runs in each
+// slot; stopped by scaling it to 0 (the service and its labels stay for
+// reuse). A changed replicas count changes the definition hash (fields.h's
+// deploy part), so the service is updated in place like any other change.
 //
 // The mapping (swarm_target.cc): env, command, entrypoint, user, working
 // dir, hostname, stop signal and grace, health check, mounts (named volumes
@@ -12,14 +15,18 @@
 // the service with its exit code and error instead of looping; the group's
 // network is an attachable overlay network on which the service name is the
 // DNS name, endpoint mode dnsrr (VIPs need IPVS and the engines' iptables,
-// which are off on the test swarm, and dnsrr is all a single replica needs);
-// ports are published in mode=host, on the node that runs the task.
+// which are off on the test swarm; with dnsrr the service name resolves to
+// every task); ports are published in mode=host, on the node that runs the
+// task, so replicas that publish a host port need a node each (a second
+// task on the same node waits for a free one, and the start times out
+// saying so). Where one address is wanted (a host port, a hook's
+// self.address), the first running task's is used.
 //
 // A changed definition updates the swarm service in place during a start or
 // reload (update_in_place below).
 //
 // Not here: exec into a task (Code::Invalid), health checks followed through
-// events (the health check runs, its status is not awaited), replicas but one.
+// events (the health check runs, its status is not awaited).
 #ifndef DM_ORCHESTRATOR_SWARM_TARGET_H
 #define DM_ORCHESTRATOR_SWARM_TARGET_H
 
