@@ -397,7 +397,17 @@ std::string SwarmTarget::create(const model::ServiceDef& service, bool with_setu
     }
   }
   if (!retired.empty()) {
-    update(retired, [&](Json& current) { current = Json::copy(spec.view()); });
+    // ForceUpdate counted up: a swarm service updated at 0 replicas with an
+    // unchanged task template (a changed replicas count or label) starts
+    // no task when scaled up again; a new template version does.
+    update(retired, [&](Json& current) {
+      Json force = Json::object();
+      force.set("ForceUpdate", current.view()["TaskTemplate"]["ForceUpdate"].integer(0) + 1);
+      Json patch = Json::object();
+      patch.set("TaskTemplate", std::move(force));
+      current = Json::copy(spec.view());
+      current.merge(patch.view());
+    });
     events_.emit(service.name, Phase::Detail,
                  "swarm service " + retired.substr(0, 12) + " updated to the new definition");
     return retired;
