@@ -273,8 +273,9 @@ def test_replicas_start_that_many_tasks_and_stop_remove_leaves_none(swarm):
     assert scaled.returncode == 0, scaled.stdout + scaled.stderr
     assert _swarm_docker("service", "inspect", "--format", "{{.ID}}", name).strip() == before
     assert (
-        _swarm_docker("service", "inspect", "--format", "{{.Spec.Mode.Replicated.Replicas}}", name)
-        .strip()
+        _swarm_docker(
+            "service", "inspect", "--format", "{{.Spec.Mode.Replicated.Replicas}}", name
+        ).strip()
         == "2"
     )
     assert swarm.status()["workers"]["status"] == "swarm service running (2/2)"
