@@ -246,6 +246,7 @@ func TestInvalidDefinitions(t *testing.T) {
 		{"cpus", &drillmaster.Service{Name: "cpuhog", Image: bbImage, CPUs: -1}, "-1"},
 		{"port", &drillmaster.Service{Name: "porter", Image: bbImage, Ports: []string{"abc"}}, "abc"},
 		{"mem", &drillmaster.Service{Name: "memer", Image: bbImage, MemLimit: "lots"}, "lots"},
+		{"replicas", &drillmaster.Service{Name: "crowd", Image: bbImage, Replicas: -2}, "replicas -2"},
 	}
 	for _, c := range cases {
 		err := g.Add(c.svc)

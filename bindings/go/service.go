@@ -9,6 +9,7 @@ import "C"
 
 import (
 	"context"
+	"math"
 	"sort"
 	"time"
 	"unsafe"
@@ -74,6 +75,10 @@ type Service struct {
 	// More of the engine's create request, as a JSON object merged into it:
 	// `{"HostConfig": {"OomScoreAdj": 100}}`.
 	CreateOptions string
+	// Copies run at once, 1 to 1000; 0: the library's default, 1. More
+	// than 1 runs on a swarm target only (WithTarget(Swarm)): the swarm
+	// service is scaled to that many tasks, ready when all of them run.
+	Replicas int
 
 	// Hooks. Each runs in this process on a goroutine of its own, gets the
 	// operation's context (cancelled when the operation is cancelled or
@@ -199,6 +204,13 @@ func (s *Service) lifecycleSetters(l *setterList) {
 	l.seconds(s.Timeout, func(svc *C.dm_service, v C.double) C.int { return C.dm_service_set_timeout(svc, v) })
 	l.flag(s.AlwaysStartNew, func(svc *C.dm_service, v C.int) C.int { return C.dm_service_set_always_start_new(svc, v) })
 	l.flag(s.Oneshot, func(svc *C.dm_service, v C.int) C.int { return C.dm_service_set_oneshot(svc, v) })
+	if s.Replicas != 0 {
+		replicas := C.int(s.Replicas)
+		if s.Replicas > math.MaxInt32 {
+			replicas = math.MaxInt32 // out of range either way: validation names it
+		}
+		l.add(func(svc *C.dm_service) C.int { return C.dm_service_set_replicas(svc, replicas) })
+	}
 	l.str(s.Restart, func(svc *C.dm_service, v *C.char) C.int { return C.dm_service_set_restart(svc, v) })
 	if h := s.Healthcheck; h != nil {
 		l.add(func(svc *C.dm_service) C.int {

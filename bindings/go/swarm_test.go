@@ -44,6 +44,18 @@ func swarmServices(t *testing.T, host, group string) []string {
 	return strings.Fields(string(out))
 }
 
+// swarmTaskContainers lists the running task containers of a swarm service.
+func swarmTaskContainers(t *testing.T, host, service string) []string {
+	t.Helper()
+	cmd := exec.Command("docker", "ps", "-q", "--filter", "label=com.docker.swarm.service.name="+service)
+	cmd.Env = append(os.Environ(), "DOCKER_HOST="+host)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("docker ps: %v", err)
+	}
+	return strings.Fields(string(out))
+}
+
 func TestSwarmTarget(t *testing.T) {
 	host := os.Getenv("DM_SWARM_HOST")
 	if host == "" {
@@ -84,7 +96,7 @@ func TestSwarmTarget(t *testing.T) {
 			s.Values().Set("web_id", s.ContainerID())
 			return nil
 		}}
-	app := &drillmaster.Service{Name: "app", Image: bbImage, Dependencies: []string{"web"},
+	app := &drillmaster.Service{Name: "app", Image: bbImage, Dependencies: []string{"web"}, Replicas: 2,
 		Cmd: []string{"sh", "-c", "echo app sees WEB_ID=$WEB_ID; " + bbLoop[2]},
 		Prepare: func(ctx context.Context, s *drillmaster.Service) error {
 			tl.mark("app.prepare")
@@ -120,6 +132,12 @@ func TestSwarmTarget(t *testing.T) {
 		if s.State != "running" {
 			t.Errorf("status of %s: %s, want running", s.Service, s.State)
 		}
+		if s.Service == "app" && s.StatusText != "swarm service running (2/2)" {
+			t.Errorf("status of app (Replicas: 2): %q, want swarm service running (2/2)", s.StatusText)
+		}
+	}
+	if n := len(swarmTaskContainers(t, host, name+"_app")); n != 2 {
+		t.Errorf("%d running task containers of app (Replicas: 2), want 2", n)
 	}
 	webID, _ := g.Values().Get("web_id")
 	var seen bool

@@ -324,6 +324,18 @@ DM_EXTERN(int) dm_service_set_pre_stop(dm_service* service, dm_hook_fn fn, void*
  * (dm_group_validate() checks it). Since 0.2. */
 DM_EXTERN(int) dm_service_add_profile(dm_service* service, const char* profile);
 
+/* How many copies of the service run at once (default 1), as Compose's
+ * deploy.replicas: from 1 to 1000 (dm_group_validate() reports any other
+ * value). On a swarm target (dm_start_options.target) the swarm service is
+ * scaled to that many tasks, and the service is ready when all of them run
+ * (and its ping answers); a task that fails fails the service with its
+ * error. A changed count updates the swarm service in place. The local
+ * target runs one container per service: a start or reload there refuses a
+ * service with more than 1 (DM_EINVALID, naming the service) before
+ * anything is made. At 1 nothing is sent, so containers and swarm services
+ * made before this field existed stay up to date. Since 0.2. */
+DM_EXTERN(int) dm_service_set_replicas(dm_service* service, int replicas);
+
 #ifdef __cplusplus
 }
 #endif

@@ -473,4 +473,12 @@ int dm_service_set_create_options(dm_service* service, const char* json) {
   });
 }
 
+int dm_service_set_replicas(dm_service* service, int replicas) {
+  return guard([&] {
+    DM_REQUIRE(service, "service");
+    service->def.replicas = replicas;
+    return DM_OK;
+  });
+}
+
 }  // extern "C"

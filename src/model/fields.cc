@@ -930,6 +930,27 @@ void write_stop_grace_period(const GroupDef&, const ServiceDef& s, CreateRequest
 
 void sample_stop_grace_period(GroupDef&, ServiceDef& s) { s.stop_grace_period = 90; }
 
+// ---- replicas ----
+
+constexpr int kMostReplicas = 1000;
+
+void check_replicas(FieldCheck& f) {
+  int replicas = f.service.replicas;
+  if (replicas >= 1 && replicas <= kMostReplicas) return;
+  f.problems.push_back(f.who + ": replicas " + std::to_string(replicas) +
+                       " is not a number of copies to run; use a whole number from 1 to " +
+                       std::to_string(kMostReplicas) +
+                       " (1, the default, runs one; stop the group to run none)");
+}
+
+// A swarm service's, not a container's: the deploy part (fields.h), so that
+// a change of the count updates the swarm service; nothing at 1.
+void write_replicas(const GroupDef&, const ServiceDef& s, CreateRequest& r) {
+  if (s.replicas != 1) r.deploy.set("Replicas", static_cast<int64_t>(s.replicas));
+}
+
+void sample_replicas(GroupDef&, ServiceDef& s) { s.replicas = 3; }
+
 // ---- always_start_new ----
 
 void sample_always_start_new(GroupDef&, ServiceDef& s) { s.always_start_new = true; }
@@ -1136,6 +1157,8 @@ const std::vector<Field>& fields() {
       {"build_target", nullptr, write_build, nullptr, sample_build_target},
       {"create_options", check_create_options, write_create_options, nullptr,
        sample_create_options},
+      // How many copies: a swarm service's (fields.h's CreateRequest::deploy).
+      {"replicas", check_replicas, write_replicas, nullptr, sample_replicas},
       // How drillmaster runs the service, not what the container is: not written, not hashed.
       {"always_start_new", nullptr, nullptr, nullptr, sample_always_start_new},
       {"build_from", check_build, nullptr, nullptr, sample_build},

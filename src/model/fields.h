@@ -27,7 +27,11 @@ struct CreateRequest {
   Json config = Json::object();      // the body's top level: the container's Config
   Json host = Json::object();        // HostConfig
   Json networking = Json::object();  // NetworkingConfig
-  Use use = Use::Service;            // what the container is for (request.h)
+  // What a swarm service is deployed with besides its container (Compose's
+  // deploy section: "Replicas"). No part of a container's create request,
+  // but of the definition hash and of fields_written() (request.h).
+  Json deploy = Json::object();
+  Use use = Use::Service;  // what the container is for (request.h)
 };
 
 // What the check of one service's field sees, and where it reports.

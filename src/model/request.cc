@@ -9,6 +9,10 @@ namespace {
 
 bool is_empty(const Json& object) { return object.view().items().empty(); }
 
+bool wrote_nothing(const CreateRequest& r) {
+  return is_empty(r.config) && is_empty(r.host) && is_empty(r.networking) && is_empty(r.deploy);
+}
+
 }  // namespace
 
 Json create_request(const GroupDef& group, const ServiceDef& service, Use use) {
@@ -27,14 +31,20 @@ Json create_request(const GroupDef& group, const ServiceDef& service, Use use) {
   return body;
 }
 
+Json deploy_request(const GroupDef& group, const ServiceDef& service) {
+  CreateRequest request;
+  for (const Field& field : fields())
+    if (field.write) field.write(group, service, request);
+  return std::move(request.deploy);
+}
+
 std::vector<std::string> fields_written(const GroupDef& group, const ServiceDef& service) {
   std::vector<std::string> names;
   for (const Field& field : fields()) {
     if (!field.write) continue;
     CreateRequest written;
     field.write(group, service, written);
-    if (!is_empty(written.config) || !is_empty(written.host) || !is_empty(written.networking))
-      names.push_back(field.name);
+    if (!wrote_nothing(written)) names.push_back(field.name);
   }
   return names;
 }
@@ -47,12 +57,13 @@ std::string definition_hash(const GroupDef& group, const ServiceDef& service) {
     if (field.digest_01 || !field.write) continue;
     CreateRequest written;
     field.write(group, service, written);
-    if (is_empty(written.config) && is_empty(written.host) && is_empty(written.networking))
-      continue;
+    if (wrote_nothing(written)) continue;
     digest.add(field.name);
     digest.add(written.config.dump());
     digest.add(written.host.dump());
     digest.add(written.networking.dump());
+    // Only when there is one, so that the fields before it keep their hashes.
+    if (!is_empty(written.deploy)) digest.add(written.deploy.dump());
   }
   return digest.hex();
 }

@@ -22,12 +22,17 @@ enum class Use { Service, OneOff };
 // Assumes a valid definition (validate.h).
 Json create_request(const GroupDef& group, const ServiceDef& service, Use use = Use::Service);
 
+// What a swarm service of `service` is deployed with besides its container
+// (fields.h's CreateRequest::deploy: {"Replicas": 3}); an empty object at
+// every default.
+Json deploy_request(const GroupDef& group, const ServiceDef& service);
+
 // Sixteen hex digits that change whenever the container `service` would be
 // created with changes. 0.1's digest of the fields 0.1 knew, in 0.1's order,
 // then each newer field that is set (that writes to the request): its name
-// and what it writes. So a field at its default contributes nothing, adding
-// fields never changes the hash of an existing definition, and containers
-// made by 0.1 stay up to date.
+// and what it writes (its deploy part too, when it has one). So a field at
+// its default contributes nothing, adding fields never changes the hash of an
+// existing definition, and containers made by 0.1 stay up to date.
 std::string definition_hash(const GroupDef& group, const ServiceDef& service);
 
 // The names of the fields (as the field table names them) that shape the

@@ -135,6 +135,10 @@ struct ServiceDef {
   std::vector<std::string> env_files;
   std::vector<std::pair<std::string, std::string>> secrets;  // name -> file, mounted read-only
   std::string create_options;  // a JSON object merged into the create request; "" : none
+  // Copies of the service run at once (Compose's deploy.replicas): each a
+  // task of the swarm service on a swarm target; the local target runs one
+  // container per service and refuses more (local_target.h).
+  int replicas = 1;
   // What a changed file does to the running service (model/watch.h reads
   // them: watch_rules() adds the implicit rebuild of a build context). Not
   // part of the container's definition.

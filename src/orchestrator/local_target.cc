@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "common/excerpt.h"
+#include "common/text.h"
 #include "engine/deadline.h"
 #include "orchestrator/exec.h"
 #include "orchestrator/identity.h"
@@ -41,6 +42,18 @@ Instance instance_of(const engine::ContainerSummary& c, const std::string& final
 }
 
 }  // namespace
+
+void require_local_fields(const model::GroupDef& group) {
+  std::vector<std::string> problems;
+  for (const model::ServiceDef& service : group.services)
+    if (service.replicas > 1)
+      problems.push_back("service " + quoted(service.name) + ": replicas " +
+                         std::to_string(service.replicas) +
+                         ": replicas > 1 runs on a swarm target only (--target swarm); the "
+                         "local target runs one container per service; set replicas to 1 to "
+                         "run it here");
+  if (!problems.empty()) throw Error(Error::Code::Invalid, join(problems, "\n"));
+}
 
 LocalTarget::LocalTarget(engine::Client& engine, const model::GroupDef& group, Events& events,
                          std::set<std::string> rebuild, const CancelToken* cancel)

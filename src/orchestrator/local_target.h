@@ -19,6 +19,11 @@
 
 namespace dm::orchestrator {
 
+// Throws Code::Invalid, naming each service, when a service asks for what
+// the local target cannot run (more than one replica: one container per
+// service), before anything is made.
+void require_local_fields(const model::GroupDef& group);
+
 class LocalTarget final : public Target {
  public:
   // `rebuild`: services whose images are built again even when present.

@@ -84,6 +84,16 @@ std::unique_ptr<Target> make_target(TargetKind kind, engine::Client& engine,
   return std::make_unique<LocalTarget>(engine, group, events, std::move(rebuild), cancel);
 }
 
+// What the target cannot run, refused by service and field before anything
+// is made: the fields a swarm service does not carry, or more replicas than
+// the local target's one container.
+void require_target_fields(TargetKind kind, const model::GroupDef& group) {
+  if (kind == TargetKind::Swarm)
+    require_carried_fields(group);
+  else
+    require_local_fields(group);
+}
+
 }  // namespace
 
 Result start(engine::Client& engine, const model::GroupDef& defined, const StartOptions& options,
@@ -98,9 +108,9 @@ Result start(engine::Client& engine, const model::GroupDef& defined, const Start
     if (options.remove_on_exit)
       throw Error(Error::Code::Invalid,
                   "removal on exit is not available on a swarm target; stop --remove the group");
-    require_carried_fields(group);
-    require_swarm(engine);
   }
+  require_target_fields(options.target, group);
+  if (options.target == TargetKind::Swarm) require_swarm(engine);
   std::optional<RemovalOnExit> removal;
   if (options.remove_on_exit) removal = RemovalOnExit::prepare(options.watch_pid);
   Events events(options.on_event);
@@ -244,10 +254,8 @@ Result reload(engine::Client& engine, const model::GroupDef& defined, const Relo
   size_t service = reloadable(graph, group, options.service);
   const model::ServiceDef& def = group.services[service];
   Events events(options.on_event);
-  if (options.target == TargetKind::Swarm) {
-    require_carried_fields(group);
-    require_swarm(engine);
-  }
+  require_target_fields(options.target, group);
+  if (options.target == TargetKind::Swarm) require_swarm(engine);
   LockOrCancelled lock(group, events, cancel, options.timeout);
   if (lock.cancelled()) return *lock.cancelled();
   std::unique_ptr<Target> chosen =

@@ -124,6 +124,29 @@ std::string task_failure(const engine::TaskInfo& t) {
   return out;
 }
 
+// What a start still waits for, when its deadline passes: "2 of 3 tasks
+// run; task 3 is 'preparing' (...)", naming the first task not running.
+std::string tasks_waited_for(const std::vector<engine::TaskInfo>& tasks, int64_t replicas) {
+  auto running = std::count_if(tasks.begin(), tasks.end(), running_task);
+  std::string out = std::to_string(running) + " of " + std::to_string(replicas) +
+                    (replicas == 1 ? " task runs" : " tasks run");
+  auto waiting = std::find_if_not(tasks.begin(), tasks.end(), running_task);
+  if (waiting == tasks.end()) return out + (tasks.empty() ? " (no task yet)" : "");
+  return out + "; task " + std::to_string(waiting->slot) + " is " + quoted(waiting->state) +
+         (waiting->message.empty() ? "" : " (" + waiting->message + ")");
+}
+
+// Status's words for a swarm service: "swarm service running (3/3)".
+std::string swarm_status_text(const Instance& i) {
+  std::string counts =
+      " (" + std::to_string(i.tasks_running) + "/" + std::to_string(i.replicas) + ")";
+  if (i.running()) return "swarm service running" + counts;
+  if (i.exit_code && *i.exit_code != 0)
+    return "swarm task failed (" + std::to_string(*i.exit_code) + ")";
+  if (i.replicas == 0) return "swarm service scaled to 0";
+  return "swarm service starting" + counts;
+}
+
 }  // namespace
 
 std::string swarm_service_name(const model::GroupDef& group, const model::ServiceDef& service) {
@@ -136,7 +159,8 @@ std::string swarm_service_name(const model::GroupDef& group, const model::Servic
 constexpr const char* kCarriedFields[] = {
     "image",    "env",         "ports",   "volumes",     "entrypoint", "cmd",
     "user",     "stop_signal", "network", "healthcheck", "init",       "stop_grace_period",
-    "hostname", "working_dir", "labels",  "secrets",     "build_args", "build_target"};
+    "hostname", "working_dir", "labels",  "secrets",     "build_args", "build_target",
+    "replicas"};
 
 void require_carried_fields(const model::GroupDef& group) {
   std::vector<std::string> problems;
@@ -268,10 +292,7 @@ std::vector<ServiceState> swarm_status(
     if (!found.empty()) {
       const Instance& i = found.front();
       s.state = i.state;
-      s.status_text = i.running() ? "swarm service running"
-                      : i.exit_code && *i.exit_code != 0
-                          ? "swarm task failed (" + std::to_string(*i.exit_code) + ")"
-                          : "swarm service scaled to 0";
+      s.status_text = swarm_status_text(i);
       s.container_id = i.id;
       s.container_name = i.name;
       if (i.running()) s.published = swarm_bindings(engine, i.id);
@@ -330,6 +351,7 @@ Instances SwarmTarget::inventory() {
     i.set_up = label(s.labels, kSetUpLabel) == "true";
     i.definition_hash = label(s.labels, kConfigHashLabel);
     i.image_id = label(s.labels, kImageIdLabel);
+    i.replicas = s.replicas;
     if (s.replicas == 0) {
       i.state = "exited";
       i.exit_code = 0;
@@ -337,6 +359,7 @@ Instances SwarmTarget::inventory() {
       std::vector<engine::TaskInfo> tasks = current_tasks(s.id);
       auto running = std::count_if(tasks.begin(), tasks.end(), running_task);
       auto failed = std::find_if(tasks.begin(), tasks.end(), failed_task);
+      i.tasks_running = running;
       if (running >= s.replicas) {
         i.state = "running";
       } else if (failed != tasks.end()) {
@@ -454,7 +477,17 @@ std::string SwarmTarget::create(const model::ServiceDef& service, bool with_setu
     }
   }
   if (!retired.empty()) {
-    update(retired, [&](Json& current) { current = Json::copy(spec.view()); });
+    // ForceUpdate counted up: a swarm service updated at 0 replicas with an
+    // unchanged task template (a changed replicas count or label) starts
+    // no task when scaled up again; a new template version does.
+    update(retired, [&](Json& current) {
+      Json force = Json::object();
+      force.set("ForceUpdate", current.view()["TaskTemplate"]["ForceUpdate"].integer(0) + 1);
+      Json patch = Json::object();
+      patch.set("TaskTemplate", std::move(force));
+      current = Json::copy(spec.view());
+      current.merge(patch.view());
+    });
     events_.emit(service.name, Phase::Detail,
                  "swarm service " + retired.substr(0, 12) + " updated to the new definition");
     return retired;
@@ -517,9 +550,10 @@ void SwarmTarget::scale(const std::string& id, int64_t replicas, std::optional<i
   update(id, [&](Json& spec) { spec.merge(patch.view()); });
 }
 
-// Scaled to one replica; returns once its task runs. A task that fails or is
-// refused (an image its node cannot get, say) fails the start with the
-// task's own words; one still not running at the step's deadline too.
+// Scaled to the service's replicas; returns once a task runs in each slot.
+// A task that fails or is refused (an image its node cannot get, say) fails
+// the start with the task's own words; tasks still not running at the
+// step's deadline too, saying how many of them run.
 void SwarmTarget::start(const model::ServiceDef& service, const std::string& id) {
   std::set<std::string> before;
   for (const engine::TaskInfo& t : engine_.task_list({id})) before.insert(t.id);
@@ -527,15 +561,16 @@ void SwarmTarget::start(const model::ServiceDef& service, const std::string& id)
     std::lock_guard<std::mutex> lock(mutex_);
     tasks_before_start_[id] = before;
   }
-  scale(id, 1, std::nullopt);
+  const int64_t replicas = service.replicas;
+  scale(id, replicas, std::nullopt);
   std::vector<engine::TaskInfo> tasks;
   std::string dropped;
   int polls = 0;
   bool settled = poll([&] {
     tasks = current_tasks(id);
     if (std::any_of(tasks.begin(), tasks.end(), ended_task)) return true;
-    bool running = !tasks.empty() && std::all_of(tasks.begin(), tasks.end(), running_task);
-    // Its nodes once a second, and once more when it runs (a task on a
+    bool running = std::count_if(tasks.begin(), tasks.end(), running_task) >= replicas;
+    // Its nodes once a second, and once more when they run (a task on a
     // node that dropped may still read "running").
     if (running || ++polls % kNodeCheckPolls == 0) dropped = dropped_node(tasks);
     return running || !dropped.empty();
@@ -545,15 +580,10 @@ void SwarmTarget::start(const model::ServiceDef& service, const std::string& id)
                 "swarm service '" + swarm_service_name(group_, service) + "': " + dropped);
   auto ended = std::find_if(tasks.begin(), tasks.end(), ended_task);
   if (ended != tasks.end()) fail_ended(service, id, *ended);
-  if (!settled) {
-    std::string state =
-        tasks.empty()
-            ? "no task yet"
-            : "its task is " + quoted(tasks.front().state) +
-                  (tasks.front().message.empty() ? "" : " (" + tasks.front().message + ")");
-    throw Error(Error::Code::Timeout, "swarm service '" + swarm_service_name(group_, service) +
-                                          "' did not run in time: " + state);
-  }
+  if (!settled)
+    throw Error(Error::Code::Timeout,
+                "swarm service '" + swarm_service_name(group_, service) +
+                    "' did not run in time: " + tasks_waited_for(tasks, replicas));
 }
 
 // A task that ended before it ran: its own words, what its health check

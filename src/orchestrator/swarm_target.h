@@ -2,8 +2,11 @@
 // a swarm service named "<group>_<service>" (as `docker stack deploy` names
 // them), labelled for its group and service as containers are; "set up" is
 // its label io.drillmaster.set-up ("true" once its ping and init finished),
-// not a name. Created with 0 replicas, it is started by scaling it to 1 and
-// stopped by scaling it to 0 (the service and its labels stay for reuse).
+// not a name. Created with 0 replicas, it is started by scaling it to the
+// service's replicas (1 unless set), and is ready when a task runs in each
+// slot; stopped by scaling it to 0 (the service and its labels stay for
+// reuse). A changed replicas count changes the definition hash (fields.h's
+// deploy part), so the service is updated in place like any other change.
 //
 // The mapping (swarm_target.cc): env, command, entrypoint, user, working
 // dir, hostname, stop signal and grace, health check, mounts (named volumes
@@ -16,6 +19,10 @@
 // ingress port has a virtual IP (endpoint mode vip, which the mesh needs),
 // any other endpoint mode dnsrr (the name resolves to the tasks' addresses:
 // no IPVS, which the engines' iptables would have to serve).
+// Replicas that publish a host port in mode=host need a node each (a
+// second task on the same node waits for a free one, and the start times
+// out saying so). Where one address is wanted (a host port, a hook's
+// self.address), the first running task's is used.
 //
 // A changed definition updates the swarm service in place during a start or
 // reload (update_in_place below).
@@ -28,8 +35,6 @@
 // A hook's exec runs in the container of the service's first running task
 // when that task is on the node whose engine drillmaster talks to (always so
 // on a single node); a task on another node gets Code::Invalid, saying so.
-//
-// Not here: replicas but one.
 #ifndef DM_ORCHESTRATOR_SWARM_TARGET_H
 #define DM_ORCHESTRATOR_SWARM_TARGET_H
 

@@ -36,6 +36,9 @@ struct Instance {
   std::string definition_hash;  // of the definition it was made from; "" unknown
   std::string image_id;
   std::optional<int64_t> exit_code;  // once exited, when the target says
+  // A swarm service's: its running tasks, and the replicas it is scaled to.
+  int64_t tasks_running = 0;
+  int64_t replicas = 0;
 
   bool running() const { return state == "running"; }
   // A job's instance that ran to its end with 0.

@@ -116,14 +116,18 @@ TEST(DefinitionHash, IsThatOf01WithEveryField01Knew) {
 // changes the hash; one that does not shape it writes nothing and leaves the
 // hash alone. Loops over the table: a new field is covered by its sample.
 TEST(DefinitionHash, EveryFieldThatWritesToTheRequestChangesTheHashWhenSet) {
-  const std::string before_request = create_request(golden_group(), base()).dump();
+  // The container's create request and the swarm service's deploy part.
+  auto written = [](const GroupDef& group, const ServiceDef& service) {
+    return create_request(group, service).dump() + deploy_request(group, service).dump();
+  };
+  const std::string before_request = written(golden_group(), base());
   const std::string before_hash = hash(base());
   for (const Field& field : fields()) {
     ASSERT_NE(field.sample, nullptr) << field.name << " has no sample value";
     GroupDef group = golden_group();
     ServiceDef service = base();
     field.sample(group, service);
-    std::string request = create_request(group, service).dump();
+    std::string request = written(group, service);
     std::string changed = definition_hash(group, service);
     if (field.write) {
       EXPECT_NE(request, before_request) << field.name << " writes nothing when set";

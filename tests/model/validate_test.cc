@@ -829,6 +829,38 @@ TEST(ValidateStopGracePeriod, ZeroToADay) {
                      "of seconds from 0 to 86400 (or leave it unset for the operation's)"});
 }
 
+// ---- replicas ----
+
+TEST(ValidateReplicas, OneToAThousand) {
+  ServiceDef s = service("app");
+  for (int ok : {1, 3, 1000}) {
+    s.replicas = ok;
+    EXPECT_EQ(problems(s), Problems{}) << ok;
+  }
+  for (int bad : {0, -2, 1001}) {
+    s.replicas = bad;
+    EXPECT_EQ(problems(s),
+              Problems{"service 'app': replicas " + std::to_string(bad) +
+                       " is not a number of copies to run; use a whole number from 1 to 1000 (1, "
+                       "the default, runs one; stop the group to run none)"})
+        << bad;
+  }
+}
+
+// At its default it is not in the request, the deploy part or the hash; set,
+// only in the deploy part (a container has no replicas) and the hash.
+TEST(Replicas, OnlyTheDeployPartAndTheHashCarryACountOtherThanOne) {
+  ServiceDef one = service("app");
+  ServiceDef three = one;
+  three.replicas = 3;
+  GroupDef g = group({one});
+  EXPECT_EQ(deploy_request(g, one).dump(), "{}");
+  EXPECT_EQ(deploy_request(g, three).view()["Replicas"].integer(), 3);
+  EXPECT_EQ(create_request(g, three).dump(), create_request(g, one).dump());
+  EXPECT_NE(definition_hash(g, three), definition_hash(g, one));
+  EXPECT_EQ(fields_written(g, three).back(), "replicas");
+}
+
 // ---- oneshot ----
 
 TEST(Validate, AOneshotServiceTakesNoPing) {

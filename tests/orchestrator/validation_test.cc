@@ -200,6 +200,28 @@ TEST_F(ValidationMessages, AValidGroupPasses) {
   EXPECT_STREQ(dm_error_last(), "");
 }
 
+// A valid definition the local target cannot run: more than one replica is
+// for a swarm. The local start refuses it, naming the service, the field and
+// the value, before anything is made.
+TEST_F(ValidationMessages, MoreThanOneReplicaIsRefusedByALocalStartBeforeAnythingIsMade) {
+  skip_product_teardown();  // nothing is made
+  dm_group* g = new_group("replicas");
+  add_sleeper(g, "db");
+  ASSERT_EQ(dm_service_set_replicas(add_sleeper(g, "web", {"db"}), 3), DM_OK);
+  EXPECT_EQ(dm_group_validate(g, nullptr, 0), DM_OK) << dm_error_last();
+  EventRecorder events;
+  ResultPtr r;
+  EXPECT_EQ(start(g, r.out(), &events), DM_EINVALID);
+  EXPECT_EQ(r.p, nullptr);
+  EXPECT_STREQ(dm_error_last(),
+               "service 'web': replicas 3: replicas > 1 runs on a swarm target only (--target "
+               "swarm); the local target runs one container per service; set replicas to 1 to run "
+               "it here");
+  EXPECT_TRUE(events.events().empty()) << events.dump();
+  EXPECT_TRUE(engine_->containers(group_name(g)).empty());
+  EXPECT_FALSE(engine_->network_exists(dm_group_network_name(g)));
+}
+
 TEST_F(ValidationMessages, AnInvalidGroupNameIsRefusedWhenTheGroupIsMade) {
   dm_group* g = nullptr;
   EXPECT_EQ(dm_group_new(&g, "-bad name"), DM_EINVALID);

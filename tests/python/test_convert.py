@@ -423,8 +423,9 @@ def test_an_unknown_command_exits_2():
 def test_deploy_limits_and_restart_policy_become_their_attributes(tmp_path):
     spec = converted(DATA / "deploy" / "compose.yaml", tmp_path)
     classes = load(spec)
-    a, b = classes["a"], classes["b"]
+    a, b, c = classes["a"], classes["b"], classes["c"]
     assert (a.mem_limit, a.cpus, a.restart) == ("50M", 0.5, "on-failure:3")
+    assert (a.replicas, b.replicas, c.replicas) == (1, 1, 3)
     assert b.mem_limit == "1g"  # its own key, over deploy's
     text = spec.read_text()
     for lost in ("deploy.resources.reservations.memory", "deploy.restart_policy.delay"):

@@ -53,6 +53,7 @@ NAMES = [
     "env_file",
     "secrets",
     "create_options",
+    "replicas",
     "profiles",
     "watch",
 ]
@@ -118,6 +119,7 @@ def test_each_attribute_names_its_compose_key():
         "env_file": "env_file",
         "secrets": "secrets",
         "create_options": None,
+        "replicas": "deploy.replicas",
         "profiles": "profiles",
         "watch": "develop.watch",
     }
@@ -182,6 +184,7 @@ def test_every_attribute_reaches_its_c_setter_normalised():
             "env_file": "app.env",
             "secrets": ["./secrets/pw.txt"],
             "create_options": {"HostConfig": {"OomScoreAdj": 100}},
+            "replicas": 3,
             "profiles": ["debug", "tools"],
             "watch": [
                 drillmaster.Watch("ctx", action="rebuild"),
@@ -231,6 +234,7 @@ def test_every_attribute_reaches_its_c_setter_normalised():
         ("add_env_file", "app.env"),
         ("add_secret", "pw.txt", "./secrets/pw.txt"),
         ("set_create_options", '{"HostConfig": {"OomScoreAdj": 100}}'),
+        ("set_replicas", 3),
         ("add_profile", "debug"),
         ("add_profile", "tools"),
         ("add_watch", "ctx", drillmaster._core.WATCH_REBUILD, None, []),
@@ -298,17 +302,20 @@ def test_the_short_volume_form_is_left_to_the_library():
         ("set_always_start_new", False),
         ("set_stop_signal", "SIGTERM"),
         ("set_oneshot", False),
+        ("set_replicas", 1),
     ]
 
 
 def test_attributes_left_unset_call_no_setter_but_the_stop_signal():
     """As 0.1 did: the stop signal is always given (it is part of the
-    definition hash); a None, an empty list or dict gives nothing."""
+    definition hash), and the flags and counts with their defaults (which the
+    library sends nothing for); a None, an empty list or dict gives nothing."""
     cls = type("Application", (drillmaster.Service,), {"image": "busybox"})
     assert applied(definition(cls)) == [
         ("set_always_start_new", False),
         ("set_stop_signal", "SIGTERM"),
         ("set_oneshot", False),
+        ("set_replicas", 1),
     ]
 
 

@@ -543,3 +543,16 @@ def test_an_empty_build_from_says_so():
         "Application.build_from is empty: name the directory that holds the Dockerfile "
         '("." for the spec\'s own), or leave build_from unset to run image'
     )
+
+
+def test_replicas_must_be_an_int_from_1_to_1000():
+    define(replicas=3)
+    assert error_of(replicas="3") == "Application.replicas: expected an int, got str"
+    assert error_of(replicas=True) == "Application.replicas: expected an int, got bool"
+    assert error_of(replicas=2.0) == "Application.replicas: expected an int, got float"
+    for count in (0, -1, 1001):
+        assert error_of(replicas=count) == (
+            f"service 'application' (class Application): replicas {count} is not a number of "
+            "copies to run; use a whole number from 1 to 1000 (1, the default, runs one; stop "
+            "the group to run none)"
+        )

@@ -314,6 +314,60 @@ def test_stop_scales_to_zero_and_stop_remove_leaves_no_service_network_or_task(s
     assert swarm_leftovers(swarm.group) == {"services": [], "networks": [], "task containers": []}
 
 
+def test_replicas_start_that_many_tasks_and_stop_remove_leaves_none(swarm):
+    swarm.write("""
+    class Workers(drillmaster.Service):
+        name = "workers"
+        image = IMAGE
+        cmd = ["sleep", "3600"]
+        stop_signal = "SIGKILL"
+        replicas = int(os.environ.get("REPLICAS", "3"))
+
+        def ping(self):
+            record("workers ping", self.container_name)
+            return True
+    """)
+    name = f"{swarm.group}_workers"
+    started = swarm.run("start", "--timeout", "90")
+    assert started.returncode == 0, started.stdout + started.stderr
+    assert squeeze(swarm.records()) == [f"workers ping {name}"]
+    # The start returned once each of the 3 slots had a running task.
+    running = _swarm_docker(
+        "service", "ps", name, "--filter", "desired-state=running", "--format", "{{.CurrentState}}"
+    ).splitlines()
+    assert len(running) == 3 and all(state.startswith("Running") for state in running), running
+    task_label = f"label=com.docker.swarm.service.name={name}"
+    assert len(_swarm_docker("ps", "-q", "--filter", task_label).split()) == 3
+    rows = swarm.status()
+    assert (rows["workers"]["state"], rows["workers"]["status"]) == (
+        "running",
+        "swarm service running (3/3)",
+    )
+    assert rows["workers"]["outdated"] is False
+
+    # A changed count changes the definition: the service is updated in place.
+    before = _swarm_docker("service", "inspect", "--format", "{{.ID}}", name).strip()
+    scaled = swarm.run("start", "--timeout", "90", env={"REPLICAS": "2"})
+    assert scaled.returncode == 0, scaled.stdout + scaled.stderr
+    assert _swarm_docker("service", "inspect", "--format", "{{.ID}}", name).strip() == before
+    assert (
+        _swarm_docker(
+            "service", "inspect", "--format", "{{.Spec.Mode.Replicated.Replicas}}", name
+        ).strip()
+        == "2"
+    )
+    assert swarm.status()["workers"]["status"] == "swarm service running (2/2)"
+
+    stopped = swarm.run("stop", "--timeout", "1")
+    assert stopped.returncode == 0, stopped.stdout + stopped.stderr
+    assert swarm.status()["workers"]["state"] == "exited"
+    assert _swarm_docker("ps", "-q", "--filter", task_label) == ""
+
+    removed = swarm.run("stop", "--remove", "--timeout", "1")
+    assert removed.returncode == 0, removed.stdout + removed.stderr
+    assert swarm_leftovers(swarm.group) == {"services": [], "networks": [], "task containers": []}
+
+
 def test_without_a_swarm_the_swarm_target_fails_at_once_saying_how_to_start_one(
     offline_spec, engine
 ):

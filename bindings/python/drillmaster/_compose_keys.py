@@ -55,7 +55,10 @@ class Key:
         return "; ".join(parts)
 
 
-_SWARM = "the rest of Compose's deployment settings have no meaning for one engine"
+_SWARM = (
+    "the rest of Compose's deployment settings (placement, update and rollback configs, "
+    "reservations) are not carried"
+)
 _NOT_PULLED = "drillmaster runs the image the engine has (or builds it)"
 
 #: Every key of the Compose service reference, in its order.
@@ -91,7 +94,7 @@ KEYS: tuple[Key, ...] = (
     Key("depends_on"),
     Key(
         "deploy",
-        f"{_SWARM}: one container per service",
+        _SWARM,
     ),
     Key("develop", "its watch rules are the attribute `watch` (`./spec.py watch`)"),
     Key("device_cgroup_rules", host_config="DeviceCgroupRules"),
@@ -179,8 +182,8 @@ KEYS: tuple[Key, ...] = (
     Key("runtime", host_config="Runtime"),
     Key(
         "scale",
-        "one container per service: define a class per instance (sharing a base class with "
-        "`abstract = True`)",
+        "`replicas` on a swarm target (`--target swarm`); the local target runs one container "
+        "per service: define a class per instance (sharing a base class with `abstract = True`)",
     ),
     Key("secrets"),
     Key("security_opt", host_config="SecurityOpt"),

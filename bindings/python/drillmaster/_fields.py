@@ -371,6 +371,16 @@ class Number(FieldType):
         return float(value)
 
 
+class Whole(FieldType):
+    """An int (not a bool); the library checks its range."""
+
+    expected = "an int"
+
+    def check(self, value: Any) -> None:
+        if not _is_int(value):
+            self.fail(value)
+
+
 class Ulimits(FieldType):
     """Compose's ulimits: name -> an int (soft and hard alike) or
     ``{"soft": int, "hard": int}``; handed over as (name, soft, hard)."""
@@ -1084,6 +1094,16 @@ class Attributes:
         'sends (objects key by key, lists replaced), e.g. ``{"HostConfig": {"OomScoreAdj": '
         "100}}``: fields of Engine API 1.41 are known to work. A key another attribute sets, or "
         "that drillmaster manages (labels, networking, the name), is an error.",
+    )
+    replicas: ClassVar[int] = field(
+        Whole(),
+        default=1,
+        setter=_call("set_replicas"),
+        compose="deploy.replicas",
+        doc="Copies of the service run at once, 1 to 1000. More than 1 runs on a swarm target "
+        "only (``--target swarm``): the swarm service is scaled to that many tasks and the "
+        "service is ready when all of them run and its ping answers; the local target runs one "
+        "container per service and refuses more before anything is made.",
     )
     profiles: ClassVar[Sequence[str]] = field(
         Names(),

@@ -162,6 +162,8 @@ void bind_fields_02(ServiceClass& cls) {
   pair("add_secret", dm_service_add_secret);
   one("add_port_spec", dm_service_add_port_spec);
   one("set_create_options", dm_service_set_create_options);
+  cls.def("set_replicas",
+          [](Service& s, int replicas) { check(dm_service_set_replicas(s.handle, replicas)); });
   cls.def(
       "add_watch",
       [](Service& s, const std::string& path, int action, std::optional<std::string> target,

@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "orchestrator/identity.h"
+#include "orchestrator/local_target.h"
 #include "orchestrator/swarm_target.h"
 
 namespace dm::orchestrator {
@@ -116,6 +117,39 @@ TEST(SwarmSpec, AFieldASwarmServiceDoesNotCarryIsRefusedByName) {
     EXPECT_NE(message.find("service 'web': field 'privileged' is not carried"), std::string::npos)
         << message;
     EXPECT_NE(message.find("field 'cap_add'"), std::string::npos) << message;
+  }
+}
+
+// replicas is carried: the swarm service is made at 0 replicas and scaled to
+// the service's count by its start; nothing of it is in the task's container.
+TEST(SwarmSpec, ReplicasAreCarriedAndLeaveTheContainerSpecAlone) {
+  model::GroupDef g = shop();
+  Json one = swarm_service_spec(g, g.services[0], {}, 0);
+  g.services[0].replicas = 3;
+  EXPECT_NO_THROW(require_carried_fields(g));
+  Json three = swarm_service_spec(g, g.services[0], {}, 0);
+  EXPECT_EQ(Json::copy(three.view()["TaskTemplate"]).dump(),
+            Json::copy(one.view()["TaskTemplate"]).dump());
+  EXPECT_EQ(three.view()["Mode"]["Replicated"]["Replicas"].integer(-1), 0);
+  Json scaled = swarm_service_spec(g, g.services[0], {}, g.services[0].replicas);
+  EXPECT_EQ(scaled.view()["Mode"]["Replicated"]["Replicas"].integer(-1), 3);
+}
+
+// The local target runs one container per service: more replicas are
+// refused by service, field and value, saying where they run.
+TEST(LocalTarget, MoreThanOneReplicaIsRefusedSayingItRunsOnASwarm) {
+  model::GroupDef g = shop();
+  EXPECT_NO_THROW(require_local_fields(g));
+  g.services[0].replicas = 3;
+  try {
+    require_local_fields(g);
+    FAIL() << "replicas 3 was not refused";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Error::Code::Invalid);
+    EXPECT_EQ(std::string(e.what()),
+              "service 'web': replicas 3: replicas > 1 runs on a swarm target only (--target "
+              "swarm); the local target runs one container per service; set replicas to 1 to run "
+              "it here");
   }
 }
 
