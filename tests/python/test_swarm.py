@@ -407,7 +407,9 @@ class App(drillmaster.Service):
 """
 
 
-@pytest.mark.parametrize("signum, status", [(signal.SIGTERM, 143), (signal.SIGKILL, -9)])
+@pytest.mark.parametrize(
+    "signum, status", [(signal.SIGTERM, 143), (signal.SIGINT, 130), (signal.SIGKILL, -9)]
+)
 def test_a_start_ended_by_a_signal_during_a_ping_leaves_nothing_half_made(swarm, signum, status):
     swarm.write(HELD)
     start = Watched(swarm.popen("start", "--timeout", "60", env={"HOLD_PING": "1"}))
@@ -421,6 +423,22 @@ def test_a_start_ended_by_a_signal_during_a_ping_leaves_nothing_half_made(swarm,
     again = swarm.run("start", "--timeout", "60")
     assert again.returncode == 0, again.stdout + again.stderr
     assert swarm.records() == [f"db init {swarm.group}_db"]  # its init, once
+    assert {n: r["state"] for n, r in swarm.status().items()} == {
+        "db": "running",
+        "app": "running",
+    }
+
+
+def test_two_starts_at_once_make_one_swarm_service_each_and_run_the_init_once(swarm):
+    swarm.write(HELD)
+    first, second = swarm.popen("start", "--timeout", "60"), swarm.popen("start", "--timeout", "60")
+    outs = [p.communicate(timeout=180) for p in (first, second)]
+    assert (first.returncode, second.returncode) == (0, 0), outs
+    assert swarm.records() == [f"db init {swarm.group}_db"]  # one start set db up
+    assert sorted(swarm_leftovers(swarm.group)["services"]) == [
+        f"{swarm.group}_app",
+        f"{swarm.group}_db",
+    ]
     assert {n: r["state"] for n, r in swarm.status().items()} == {
         "db": "running",
         "app": "running",
