@@ -1,6 +1,7 @@
 #include "engine/published.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 #include <vector>
@@ -81,18 +82,14 @@ std::optional<HostAddress> swarm_published(Client& client, const std::string& id
   } catch (const Error&) {
     return std::nullopt;  // not a service (a container that is gone, or no swarm)
   }
+  std::string mesh_node;
   std::vector<std::string> published;
-  for (const PortBinding& p : service.ingress_ports) published.push_back(p.container_port);
-  for (const TaskInfo& task : client.task_list({service.id})) {
-    if (task.state != "running") continue;
-    std::vector<PortBinding> ports = task.ports;  // mode=host on its node
-    ports.insert(ports.end(), service.ingress_ports.begin(), service.ingress_ports.end());
-    for (const PortBinding& p : ports) {
-      if (p.container_port == container_port && p.host_port > 0)
-        return HostAddress{node_address(client, task.node_id), p.host_port};
-      if (std::find(published.begin(), published.end(), p.container_port) == published.end())
-        published.push_back(p.container_port);
-    }
+  for (const PortBinding& p : swarm_bindings(client, service, &mesh_node)) {
+    std::string host = p.host_ip.empty() ? mesh_node : p.host_ip;
+    if (p.container_port == container_port && p.host_port > 0 && !host.empty())
+      return HostAddress{host, p.host_port};
+    if (std::find(published.begin(), published.end(), p.container_port) == published.end())
+      published.push_back(p.container_port);
   }
   throw Error(Error::Code::NotFound,
               "swarm service " + quoted(service.name) + " has no running task that publishes " +
@@ -116,6 +113,31 @@ HostAddress published_address(Client& client, const std::string& container,
                                            " (" + e.what() + ")");
   }
   return connect_address(info, container_port, client.address(), container);
+}
+
+std::vector<PortBinding> swarm_bindings(Client& client, const ServiceInfo& service,
+                                        std::string* mesh_node) {
+  std::vector<PortBinding> out = service.ingress_ports;
+  std::map<std::string, std::string> addresses;  // node id -> its address
+  auto address_of = [&](const std::string& node) {
+    auto it = addresses.find(node);
+    if (it == addresses.end()) it = addresses.emplace(node, node_address(client, node)).first;
+    return it->second;
+  };
+  for (const TaskInfo& task : client.task_list({service.id})) {
+    if (task.state != "running") continue;
+    if (mesh_node && mesh_node->empty() && !service.ingress_ports.empty())
+      *mesh_node = address_of(task.node_id);
+    for (PortBinding p : task.ports) {
+      p.host_ip = address_of(task.node_id);
+      bool listed = std::any_of(out.begin(), out.end(), [&](const PortBinding& o) {
+        return o.container_port == p.container_port && o.host_ip == p.host_ip &&
+               o.host_port == p.host_port;
+      });
+      if (!listed) out.push_back(p);
+    }
+  }
+  return out;
 }
 
 }  // namespace dm::engine

@@ -16,6 +16,7 @@
 #define DM_ENGINE_PUBLISHED_H
 
 #include <string>
+#include <vector>
 
 #include "engine/client.h"
 
@@ -40,6 +41,15 @@ HostAddress connect_address(const ContainerInfo& info, const std::string& contai
 // container exists; any other engine failure as the client reports it.
 HostAddress published_address(Client& client, const std::string& container,
                               const std::string& container_port);
+
+// Where the swarm service `service` publishes, as status lists it: its
+// routing mesh ports on every address (host_ip ""), then each running task's
+// mode=host ports on its node's address (Status.Addr), each binding once (a
+// task lists one per address family). When `mesh_node` is given and the
+// service has mesh ports, it receives the address of the node of its first
+// running task ("" when none runs), where those ports answer too.
+std::vector<PortBinding> swarm_bindings(Client& client, const ServiceInfo& service,
+                                        std::string* mesh_node = nullptr);
 
 }  // namespace dm::engine
 

@@ -9,6 +9,7 @@
 #include "common/error.h"
 #include "common/text.h"
 #include "engine/deadline.h"
+#include "engine/published.h"
 #include "model/ports.h"
 #include "model/request.h"
 #include "orchestrator/exec.h"
@@ -249,29 +250,11 @@ Json swarm_service_spec(const model::GroupDef& group, const model::ServiceDef& s
 
 namespace {
 
-// Where the running swarm service `id` publishes: the routing mesh's ports
-// on every address (host_ip ""), each running task's mode=host ports on its
-// node's address. Empty when the engine cannot say: status still reports.
-std::vector<engine::PortBinding> swarm_bindings(engine::Client& engine, const std::string& id) {
+// Where the running swarm service `id` publishes (engine::swarm_bindings);
+// empty when the engine cannot say: status still reports.
+std::vector<engine::PortBinding> published_by(engine::Client& engine, const std::string& id) {
   try {
-    std::vector<engine::PortBinding> out = engine.service_inspect(id).ingress_ports;
-    std::map<std::string, std::string> addresses;  // node id -> its address
-    for (const engine::TaskInfo& t : engine.task_list({id})) {
-      if (!running_task(t)) continue;
-      for (engine::PortBinding p : t.ports) {
-        auto it = addresses.find(t.node_id);
-        if (it == addresses.end())
-          it = addresses.emplace(t.node_id, engine.node_inspect(t.node_id).address).first;
-        p.host_ip = it->second;
-        // A task lists a binding once per address family: once here.
-        bool listed = std::any_of(out.begin(), out.end(), [&](const engine::PortBinding& o) {
-          return o.container_port == p.container_port && o.host_ip == p.host_ip &&
-                 o.host_port == p.host_port;
-        });
-        if (!listed) out.push_back(p);
-      }
-    }
-    return out;
+    return engine::swarm_bindings(engine, engine.service_inspect(id));
   } catch (const Error&) {
     return {};
   }
@@ -295,7 +278,7 @@ std::vector<ServiceState> swarm_status(
       s.status_text = swarm_status_text(i);
       s.container_id = i.id;
       s.container_name = i.name;
-      if (i.running()) s.published = swarm_bindings(engine, i.id);
+      if (i.running()) s.published = published_by(engine, i.id);
       s.outdated = i.definition_hash != current_hash(def);
     }
     states.push_back(std::move(s));
